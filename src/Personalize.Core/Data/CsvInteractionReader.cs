@@ -1,0 +1,400 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Personalize.Core.Internal;
+
+namespace Personalize.Core.Data;
+
+/// <summary>
+/// Reads interaction logs from CSV, TSV or <c>::</c>-separated files into an <see cref="InteractionLog"/>, accounting for every row.
+/// </summary>
+/// <remarks>
+/// The reader is strict by default: the first bad row throws an <see cref="InteractionDataException"/> naming the file, line and
+/// column. With <see cref="BadRowPolicy.SkipAndReport"/> bad rows are skipped and reported instead, and
+/// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> always holds.
+/// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Parsing works on UTF-8 bytes and
+/// allocates a string only for each new id. A reader is immutable; one instance may read many files, on several threads at once.
+/// </remarks>
+public sealed class CsvInteractionReader
+{
+    private const int CancellationCheckInterval = 1 << 16;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="options">How to read; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid; the message lists every error.</exception>
+    public CsvInteractionReader(CsvInteractionReaderOptions? options = null)
+    {
+        Options = options ?? new CsvInteractionReaderOptions();
+        OptionsValidation.ThrowIfInvalid(Options, nameof(CsvInteractionReaderOptions));
+    }
+
+    /// <summary>Gets the options this reader was created with.</summary>
+    public CsvInteractionReaderOptions Options { get; }
+
+    /// <summary>Reads a file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Cancels the read; checked every 65,536 rows.</param>
+    /// <returns>The log, with its <see cref="InteractionLog.Report"/>.</returns>
+    /// <exception cref="InteractionDataException">The file or a row is bad.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
+    public InteractionLog Read(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The interaction file '{path}' does not exist.", path);
+        }
+
+        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Read(stream, path, cancellationToken);
+    }
+
+    /// <summary>Reads a stream of UTF-8 text.</summary>
+    /// <param name="stream">The input; it is read to the end but not closed.</param>
+    /// <param name="sourceName">The name to use for the source in reports and errors, such as a file name.</param>
+    /// <param name="cancellationToken">Cancels the read; checked every 65,536 rows.</param>
+    /// <returns>The log, with its <see cref="InteractionLog.Report"/>.</returns>
+    /// <exception cref="InteractionDataException">The input or a row is bad.</exception>
+    /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
+    public InteractionLog Read(Stream stream, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        long started = Stopwatch.GetTimestamp();
+        var state = new ReadState(Options, sourceName);
+
+        var csvOptions = CsvReaderOptions.Default with
+        {
+            HasHeader = Options.HasHeader,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            SkipEmptyLines = true,
+            OnMalformedRecord = state.OnMalformed,
+        };
+
+        Stream input = stream;
+        if (Options.Delimiter is { Length: 1 } single)
+        {
+            csvOptions = csvOptions with { Separator = single[0] };
+        }
+        else if (Options.Delimiter is { Length: > 1 } multi)
+        {
+            input = new CsvSeparatorStream(stream, multi, CsvSeparatorStream.DefaultReplacement, leaveOpen: true);
+        }
+
+        try
+        {
+            using CsvReader reader = CsvReader.Create(input, csvOptions, leaveOpen: true);
+            Columns columns = ResolveColumns(reader, sourceName);
+            state.Columns = columns;
+            char[] buffer = ArrayPool<char>.Shared.Rent(1024);
+            try
+            {
+                long rows = 0;
+                while (reader.Read())
+                {
+                    if ((++rows & (CancellationCheckInterval - 1)) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    state.ReadRow(reader, ref buffer);
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+        catch (CsvFormatException exception)
+        {
+            throw new InteractionDataException(sourceName, exception.LineNumber, exception.FieldIndex + 1, null,
+                $"the CSV is malformed: {exception.Message}");
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InteractionDataException(sourceName, 0, 0, null, exception.Message);
+        }
+        finally
+        {
+            if (!ReferenceEquals(input, stream))
+            {
+                input.Dispose();
+            }
+        }
+
+        if (state.PendingMalformed is { } malformed)
+        {
+            state.Reject(malformed.LineNumber, 0, null, MalformedReason(malformed.Reason), malformed.RawRecord);
+        }
+
+        var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started));
+        return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
+            [.. state.UserIndices.AsSpan()], [.. state.ItemIndices.AsSpan()], [.. state.Events.AsSpan()], [.. state.Times.AsSpan()],
+            state.Columns.Time >= 0, [.. state.Values.AsSpan()], report);
+    }
+
+    private Columns ResolveColumns(CsvReader reader, string sourceName)
+    {
+        IReadOnlyList<string> headers;
+        try
+        {
+            headers = reader.Headers;
+        }
+        catch (CsvFormatException exception)
+        {
+            throw new InteractionDataException(sourceName, 1, 0, null, $"the header is malformed: {exception.Message}");
+        }
+
+        if (Options.HasHeader && headers.Count == 0)
+        {
+            throw new InteractionDataException(sourceName, 0, 0, null,
+                $"the file is empty; expected a header line naming the columns, such as '{Options.UserColumn},{Options.ItemColumn},event_type,timestamp'.");
+        }
+
+        var columns = new Columns
+        {
+            User = Resolve(reader, headers, sourceName, nameof(Options.UserColumn), Options.UserColumn, required: true, defaultPosition: 1),
+            Item = Resolve(reader, headers, sourceName, nameof(Options.ItemColumn), Options.ItemColumn, required: true, defaultPosition: 2),
+            Event = Options.EventColumn is null
+                ? Optional(reader, CsvInteractionReaderDefaults.EventColumn)
+                : Resolve(reader, headers, sourceName, nameof(Options.EventColumn), Options.EventColumn, required: true, defaultPosition: 0),
+            Time = Options.TimeColumn is null
+                ? Optional(reader, CsvInteractionReaderDefaults.TimeColumn)
+                : Resolve(reader, headers, sourceName, nameof(Options.TimeColumn), Options.TimeColumn, required: true, defaultPosition: 0),
+            Weight = Options.WeightColumn is null
+                ? -1
+                : Resolve(reader, headers, sourceName, nameof(Options.WeightColumn), Options.WeightColumn, required: true, defaultPosition: 0),
+        };
+        columns.Names = headers.Count > 0 ? [.. headers] : [];
+        columns.MinFieldCount = 1 + Math.Max(Math.Max(columns.User, columns.Item), Math.Max(Math.Max(columns.Event, columns.Time), columns.Weight));
+        return columns;
+    }
+
+    private int Optional(CsvReader reader, string conventionalName) =>
+        Options.HasHeader && reader.TryGetFieldIndex(conventionalName, out int index) ? index : -1;
+
+    private int Resolve(CsvReader reader, IReadOnlyList<string> headers, string sourceName, string option, string column, bool required, int defaultPosition)
+    {
+        if (!Options.HasHeader)
+        {
+            if (int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int position) && position >= 1)
+            {
+                return position - 1;
+            }
+
+            return defaultPosition - 1;
+        }
+
+        if (reader.TryGetFieldIndex(column, out int index))
+        {
+            return index;
+        }
+
+        if (!required)
+        {
+            return -1;
+        }
+
+        string headerText = string.Join(",", headers);
+        string hint = "";
+        if (headers.Count == 1)
+        {
+            foreach (string candidate in new[] { ",", ";", "\t", "|", "::" })
+            {
+                if (headerText.Contains(candidate, StringComparison.Ordinal))
+                {
+                    string shown = candidate == "\t" ? "\\t" : candidate;
+                    hint = $" The header is one column containing '{shown}': the file looks '{shown}'-separated; set the delimiter to '{shown}' (--delimiter).";
+                    break;
+                }
+            }
+
+            if (hint.Length == 0)
+            {
+                hint = " The header has a single column: check the delimiter (--delimiter).";
+            }
+        }
+
+        throw new InteractionDataException(sourceName, 1, 0, column,
+            $"no column named '{column}' ({option}); the header has {headers.Count} column(s): {Quote(headers)}.{hint}");
+    }
+
+    private static string Quote(IReadOnlyList<string> headers)
+    {
+        var parts = new string[Math.Min(headers.Count, 20)];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            parts[i] = "'" + headers[i] + "'";
+        }
+
+        return string.Join(", ", parts) + (headers.Count > parts.Length ? ", ..." : "");
+    }
+
+    private static string MalformedReason(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "the row has a stray quote inside an unquoted field (expected quotes only around a whole field, doubled inside it).",
+        CsvMalformedReason.TextAfterClosingQuote => "the row has text after the closing quote of a field (expected a delimiter or the end of the line).",
+        CsvMalformedReason.UnterminatedQuote => "the row opens a quoted field that is never closed (expected a closing quote).",
+        CsvMalformedReason.LineBreakInQuotes => "the row has a line break inside a quoted field.",
+        CsvMalformedReason.FieldCountMismatch => "the row has a different number of fields than the header.",
+        _ => $"the row is malformed ({reason}).",
+    };
+
+    private sealed class Columns
+    {
+        public int User;
+        public int Item;
+        public int Event;
+        public int Time;
+        public int Weight;
+        public int MinFieldCount;
+        public string[] Names = [];
+
+        public string Name(int index) => index < Names.Length ? Names[index] : "column " + (index + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The mutable state of one read.</summary>
+    private sealed class ReadState(CsvInteractionReaderOptions options, string sourceName)
+    {
+        public readonly IdMap.Builder Users = new();
+        public readonly IdMap.Builder Items = new();
+        public GrowableArray<int> UserIndices = new(1024);
+        public GrowableArray<int> ItemIndices = new(1024);
+        public GrowableArray<byte> Events = new(1024);
+        public GrowableArray<long> Times = new(1024);
+        public GrowableArray<float> Values = new(1024);
+        public readonly List<RejectedRow> RejectedRows = [];
+        public Columns Columns = new();
+        public long Accepted;
+        public long Rejected;
+        public CsvMalformedRecord? PendingMalformed;
+
+        public void OnMalformed(CsvMalformedRecord record)
+        {
+            // The reader skips the record; it is reported before the next row is handled, so rejections stay in line order.
+            if (PendingMalformed is { } earlier)
+            {
+                Reject(earlier.LineNumber, 0, null, MalformedReason(earlier.Reason), earlier.RawRecord);
+            }
+
+            PendingMalformed = record;
+        }
+
+        public void ReadRow(CsvReader reader, ref char[] buffer)
+        {
+            if (PendingMalformed is { } malformed)
+            {
+                PendingMalformed = null;
+                Reject(malformed.LineNumber, 0, null, MalformedReason(malformed.Reason), malformed.RawRecord);
+            }
+
+            long line = reader.LineNumber;
+            if (reader.FieldCount < Columns.MinFieldCount)
+            {
+                Reject(line, 0, null, $"the row has {reader.FieldCount} field(s); expected at least {Columns.MinFieldCount}.", reader);
+                return;
+            }
+
+            if (!TryId(reader, Columns.User, ref buffer, Users, line, out int user) || !TryId(reader, Columns.Item, ref buffer, Items, line, out int item))
+            {
+                return;
+            }
+
+            byte eventIndex = InteractionLog.NoEventType;
+            if (Columns.Event >= 0)
+            {
+                ReadOnlySpan<char> name = Chars(reader.GetSpan(Columns.Event), ref buffer);
+                int found = options.EventWeights.IndexOf(name);
+                if (found < 0)
+                {
+                    string reason = name.IsEmpty
+                        ? $"the event type is empty; expected one of {string.Join(", ", options.EventWeights.Names)}."
+                        : $"'{name}' is not a known event type; expected one of {string.Join(", ", options.EventWeights.Names)} (add it with --event-weights).";
+                    Reject(line, Columns.Event + 1, Columns.Name(Columns.Event), reason, reader);
+                    return;
+                }
+
+                eventIndex = (byte)found;
+            }
+
+            long time = 0;
+            if (Columns.Time >= 0 && !TimestampParser.TryParse(reader.GetSpan(Columns.Time), out time))
+            {
+                string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
+                Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), $"'{text}' is not a timestamp ({TimestampParser.Expected}).", reader);
+                return;
+            }
+
+            float value = 1f;
+            if (Columns.Weight >= 0)
+            {
+                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Weight);
+                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !float.IsFinite(value) || value < 0)
+                {
+                    Reject(line, Columns.Weight + 1, Columns.Name(Columns.Weight),
+                        $"'{Encoding.UTF8.GetString(raw)}' is not a weight (expected a finite number, 0 or more, such as 2.5).", reader);
+                    return;
+                }
+            }
+
+            UserIndices.Add(user);
+            ItemIndices.Add(item);
+            Events.Add(eventIndex);
+            Times.Add(time);
+            Values.Add(value);
+            Accepted++;
+        }
+
+        private bool TryId(CsvReader reader, int column, ref char[] buffer, IdMap.Builder map, long line, out int index)
+        {
+            ReadOnlySpan<char> id = Chars(reader.GetSpan(column), ref buffer).Trim();
+            if (id.IsEmpty)
+            {
+                index = -1;
+                Reject(line, column + 1, Columns.Name(column), "the id is empty (expected a non-empty user or item id).", reader);
+                return false;
+            }
+
+            index = map.GetOrAdd(id);
+            return true;
+        }
+
+        private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, ref char[] buffer)
+        {
+            if (buffer.Length < utf8.Length)
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+                buffer = ArrayPool<char>.Shared.Rent(utf8.Length);
+            }
+
+            int count = Encoding.UTF8.GetChars(utf8, buffer);
+            return buffer.AsSpan(0, count);
+        }
+
+        private void Reject(long line, int column, string? columnName, string reason, CsvReader reader) =>
+            Reject(line, column, columnName, reason, Encoding.UTF8.GetString(reader.RawRecord));
+
+        public void Reject(long line, int column, string? columnName, string reason, string rawRecord)
+        {
+            if (options.BadRows == BadRowPolicy.Fail)
+            {
+                string where = columnName is null ? "" : $"column '{columnName}': ";
+                throw new InteractionDataException(sourceName, line, column, columnName, where + reason, rawRecord);
+            }
+
+            var rejected = new RejectedRow(sourceName, line, column, columnName, (columnName is null ? "" : $"column '{columnName}': ") + reason, rawRecord);
+            Rejected++;
+            if (RejectedRows.Count < options.MaxReportedRejections)
+            {
+                RejectedRows.Add(rejected);
+            }
+
+            options.OnRejectedRow?.Invoke(rejected);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Internal;
+
+namespace Personalize.Core.Data;
+
+/// <summary>
+/// How <see cref="CsvInteractionReader"/> reads an interaction log: which columns hold what, the delimiter, and what to do with bad rows.
+/// </summary>
+/// <remarks>
+/// Columns are named by their header name, or, in a file without a header, by their 1-based position (<c>"1"</c>, <c>"2"</c>, ...).
+/// Immutable and safe to share between threads.
+/// </remarks>
+public sealed record CsvInteractionReaderOptions : IValidatableObject
+{
+    /// <summary>Gets the field delimiter: one character such as <c>","</c>, <c>"\t"</c> or <c>";"</c>, or a longer one such as <c>"::"</c>.</summary>
+    /// <value>The default is <see langword="null"/>: the delimiter is detected from the first lines (one of , ; tab |).</value>
+    public string? Delimiter { get; init; }
+
+    /// <summary>Gets whether the first line is a header that names the columns.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool HasHeader { get; init; } = true;
+
+    /// <summary>Gets the column of the user id.</summary>
+    /// <value>The default is <c>user_id</c> (position 1 in a file without a header).</value>
+    [Required(AllowEmptyStrings = false)]
+    public string UserColumn { get; init; } = CsvInteractionReaderDefaults.UserColumn;
+
+    /// <summary>Gets the column of the item id.</summary>
+    /// <value>The default is <c>item_id</c> (position 2 in a file without a header).</value>
+    [Required(AllowEmptyStrings = false)]
+    public string ItemColumn { get; init; } = CsvInteractionReaderDefaults.ItemColumn;
+
+    /// <summary>Gets the column of the event type (view, cart, purchase, ...), whose weights are <see cref="EventWeights"/>.</summary>
+    /// <value>The default is <see langword="null"/>: the column <c>event_type</c> is used when the header has it; otherwise every row weighs 1.</value>
+    public string? EventColumn { get; init; }
+
+    /// <summary>Gets the column of the timestamp, as ISO 8601 (<c>2024-01-31T12:00:00Z</c>) or Unix seconds (13 or more digits: milliseconds).</summary>
+    /// <value>The default is <see langword="null"/>: the column <c>timestamp</c> is used when the header has it.</value>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>Gets a numeric column whose value multiplies the row's event weight, such as a play count or a rating.</summary>
+    /// <value>The default is <see langword="null"/>: no multiplier.</value>
+    public string? WeightColumn { get; init; }
+
+    /// <summary>Gets the weight of each event type. Rows whose event type is not listed are rejected.</summary>
+    /// <value>The default is <see cref="EventWeights.Default"/>: view=1, cart=4, purchase=10.</value>
+    [Required]
+    public EventWeights EventWeights { get; init; } = EventWeights.Default;
+
+    /// <summary>Gets what happens to a row that cannot be accepted.</summary>
+    /// <value>The default is <see cref="BadRowPolicy.Fail"/>: the first bad row throws <see cref="InteractionDataException"/>.</value>
+    public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
+
+    /// <summary>Gets a callback that sees every rejected row under <see cref="BadRowPolicy.SkipAndReport"/>.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Action<RejectedRow>? OnRejectedRow { get; init; }
+
+    /// <summary>Gets how many rejected rows <see cref="LoadReport.RejectedRows"/> keeps; all are counted.</summary>
+    /// <value>The default is 1000.</value>
+    [Range(0, int.MaxValue)]
+    public int MaxReportedRejections { get; init; } = CsvInteractionReaderDefaults.MaxReportedRejections;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
+        {
+            yield return OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
+        }
+
+        if (!HasHeader)
+        {
+            foreach (var (name, value) in new[] { (nameof(UserColumn), UserColumn), (nameof(ItemColumn), ItemColumn), (nameof(EventColumn), EventColumn), (nameof(TimeColumn), TimeColumn), (nameof(WeightColumn), WeightColumn) })
+            {
+                if (value is not null && value != CsvInteractionReaderDefaults.UserColumn && value != CsvInteractionReaderDefaults.ItemColumn
+                    && (!int.TryParse(value, out int position) || position < 1))
+                {
+                    yield return OptionsValidation.Error(name, value, "must be a 1-based column position such as 1, because the file has no header.");
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The documented defaults of <see cref="CsvInteractionReaderOptions"/>.</summary>
+internal static class CsvInteractionReaderDefaults
+{
+    public const string UserColumn = "user_id";
+    public const string ItemColumn = "item_id";
+    public const string EventColumn = "event_type";
+    public const string TimeColumn = "timestamp";
+    public const int MaxReportedRejections = 1000;
+}

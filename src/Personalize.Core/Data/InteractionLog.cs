@@ -1,0 +1,214 @@
+namespace Personalize.Core.Data;
+
+/// <summary>
+/// An interaction log held column by column: for each accepted row its user index, item index, event type, timestamp and value.
+/// </summary>
+/// <remarks>
+/// Read one from CSV with <see cref="ReadCsv"/> or build one from memory with <see cref="Create"/>. Ids are mapped to dense indices by
+/// <see cref="Users"/> and <see cref="Items"/>. Instances are immutable and thread-safe.
+/// </remarks>
+public sealed class InteractionLog
+{
+    /// <summary>The event type index stored for rows of a log without event types.</summary>
+    internal const byte NoEventType = byte.MaxValue;
+
+    private readonly int[] _users;
+    private readonly int[] _items;
+    private readonly byte[] _events;
+    private readonly long[] _timestamps;
+    private readonly float[] _values;
+
+    internal InteractionLog(IdMap users, IdMap items, EventWeights? eventTypes, int[] userIndices, int[] itemIndices, byte[] events,
+        long[] timestamps, bool hasTimestamps, float[] values, LoadReport report)
+    {
+        Users = users;
+        Items = items;
+        EventTypes = eventTypes;
+        _users = userIndices;
+        _items = itemIndices;
+        _events = events;
+        _timestamps = timestamps;
+        _values = values;
+        HasTimestamps = hasTimestamps;
+        Report = report;
+    }
+
+    /// <summary>Gets the map of user ids to user indices.</summary>
+    public IdMap Users { get; }
+
+    /// <summary>Gets the map of item ids to item indices.</summary>
+    public IdMap Items { get; }
+
+    /// <summary>Gets the event types and their weights, or <see langword="null"/> when the log has no event types (every row weighs 1).</summary>
+    public EventWeights? EventTypes { get; }
+
+    /// <summary>Gets whether the rows have timestamps.</summary>
+    public bool HasTimestamps { get; }
+
+    /// <summary>Gets how many rows the log holds.</summary>
+    public int Count => _users.Length;
+
+    /// <summary>Gets what the load read, accepted and rejected.</summary>
+    public LoadReport Report { get; }
+
+    /// <summary>Gets the user index of every row.</summary>
+    public ReadOnlySpan<int> UserIndices => _users;
+
+    /// <summary>Gets the item index of every row.</summary>
+    public ReadOnlySpan<int> ItemIndices => _items;
+
+    /// <summary>Gets the event type of every row, as a position in <see cref="EventTypes"/> (255 when the log has no event types).</summary>
+    public ReadOnlySpan<byte> EventTypeIndices => _events;
+
+    /// <summary>Gets the timestamp of every row in Unix seconds (0 when <see cref="HasTimestamps"/> is false).</summary>
+    public ReadOnlySpan<long> Timestamps => _timestamps;
+
+    /// <summary>Gets the value (weight multiplier) of every row; 1 when the log has no weight column.</summary>
+    public ReadOnlySpan<float> Values => _values;
+
+    /// <summary>Reads a log from a CSV file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The log; its <see cref="Report"/> says what was read.</returns>
+    /// <exception cref="InteractionDataException">The file or a row is bad (see <see cref="CsvInteractionReaderOptions.BadRows"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static InteractionLog ReadCsv(string path, CsvInteractionReaderOptions? options = null, CancellationToken cancellationToken = default) =>
+        new CsvInteractionReader(options).Read(path, cancellationToken);
+
+    /// <summary>Builds a log from interactions in memory.</summary>
+    /// <param name="interactions">The interactions, in any order.</param>
+    /// <param name="eventWeights">The event types and weights; required when any interaction has an event type.</param>
+    /// <returns>The log.</returns>
+    /// <exception cref="ArgumentException">An id is null or empty, an event type is unknown, or a value is negative or not finite.</exception>
+    public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(interactions);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var users = new IdMap.Builder();
+        var items = new IdMap.Builder();
+        var userIndices = new List<int>();
+        var itemIndices = new List<int>();
+        var events = new List<byte>();
+        var timestamps = new List<long>();
+        var values = new List<float>();
+        bool anyEvent = false, anyTime = false;
+        int row = 0;
+        foreach (Interaction interaction in interactions)
+        {
+            if (string.IsNullOrEmpty(interaction.UserId) || string.IsNullOrEmpty(interaction.ItemId))
+            {
+                throw new ArgumentException($"Interaction {row} has an empty user or item id; both are required.", nameof(interactions));
+            }
+
+            byte eventIndex = NoEventType;
+            if (interaction.EventType is not null)
+            {
+                int found = eventWeights?.IndexOf(interaction.EventType) ?? -1;
+                if (found < 0)
+                {
+                    string known = eventWeights is null ? "no event weights were given" : "known: " + string.Join(", ", eventWeights.Names);
+                    throw new ArgumentException($"Interaction {row} has the unknown event type '{interaction.EventType}' ({known}).", nameof(interactions));
+                }
+
+                eventIndex = (byte)found;
+                anyEvent = true;
+            }
+
+            if (!float.IsFinite(interaction.Value) || interaction.Value < 0)
+            {
+                throw new ArgumentException($"Interaction {row} has the value {interaction.Value}; values must be finite and 0 or more.", nameof(interactions));
+            }
+
+            userIndices.Add(users.GetOrAdd(interaction.UserId));
+            itemIndices.Add(items.GetOrAdd(interaction.ItemId));
+            events.Add(eventIndex);
+            anyTime |= interaction.Timestamp.HasValue;
+            timestamps.Add(interaction.Timestamp?.ToUnixTimeSeconds() ?? 0);
+            values.Add(interaction.Value);
+            row++;
+        }
+
+        if (anyEvent && events.Contains(NoEventType))
+        {
+            throw new ArgumentException("Some interactions have an event type and some do not; give every interaction one, or none.", nameof(interactions));
+        }
+
+        var report = new LoadReport("(memory)", row, 0, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return new InteractionLog(users.Build(), items.Build(), anyEvent ? eventWeights : null, [.. userIndices], [.. itemIndices], [.. events],
+            [.. timestamps], anyTime, [.. values], report);
+    }
+
+    /// <summary>Gets the weight of one row: its event type's weight times its value.</summary>
+    /// <param name="row">The row, from 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The weight.</returns>
+    public float GetWeight(int row)
+    {
+        byte eventIndex = _events[row];
+        float weight = eventIndex == NoEventType || EventTypes is null ? 1f : EventTypes.GetWeight(eventIndex);
+        return weight * _values[row];
+    }
+
+    /// <summary>Gets the latest timestamp in the log.</summary>
+    /// <returns>The latest timestamp, or <see langword="null"/> when the log has no timestamps or no rows.</returns>
+    public DateTimeOffset? GetLatestTimestamp()
+    {
+        if (!HasTimestamps || _timestamps.Length == 0)
+        {
+            return null;
+        }
+
+        long max = long.MinValue;
+        foreach (long t in _timestamps)
+        {
+            max = Math.Max(max, t);
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(max);
+    }
+
+    /// <summary>Splits the log at a point in time: rows before <paramref name="cutoff"/> go to the first log, the rest to the second.</summary>
+    /// <param name="cutoff">The first instant of the second part.</param>
+    /// <returns>Both parts; they share this log's id maps, so indices agree.</returns>
+    /// <exception cref="InvalidOperationException">The log has no timestamps.</exception>
+    public (InteractionLog Before, InteractionLog AtOrAfter) SplitByTime(DateTimeOffset cutoff)
+    {
+        if (!HasTimestamps)
+        {
+            throw new InvalidOperationException("The log has no timestamps, so it cannot be split by time; read it with a time column.");
+        }
+
+        long cut = cutoff.ToUnixTimeSeconds();
+        var before = new List<int>();
+        var after = new List<int>();
+        for (int row = 0; row < _timestamps.Length; row++)
+        {
+            (_timestamps[row] < cut ? before : after).Add(row);
+        }
+
+        return (Subset(before), Subset(after));
+    }
+
+    /// <summary>Returns a log of the given rows that shares this log's id maps.</summary>
+    internal InteractionLog Subset(List<int> rows)
+    {
+        int n = rows.Count;
+        var users = new int[n];
+        var items = new int[n];
+        var events = new byte[n];
+        var times = new long[n];
+        var values = new float[n];
+        for (int k = 0; k < n; k++)
+        {
+            int row = rows[k];
+            users[k] = _users[row];
+            items[k] = _items[row];
+            events[k] = _events[row];
+            times[k] = _timestamps[row];
+            values[k] = _values[row];
+        }
+
+        var report = new LoadReport(Report.Source, n, 0, [], TimeSpan.Zero);
+        return new InteractionLog(Users, Items, EventTypes, users, items, events, times, HasTimestamps, values, report);
+    }
+}

@@ -1,0 +1,207 @@
+using System.Buffers.Text;
+using System.Globalization;
+
+namespace Personalize.Core.Data;
+
+/// <summary>Parses timestamps from UTF-8 bytes: Unix seconds (13 or more digits: milliseconds) or ISO 8601.</summary>
+internal static class TimestampParser
+{
+    public const string Expected = "expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400";
+
+    public static bool TryParse(ReadOnlySpan<byte> text, out long unixSeconds)
+    {
+        text = Trim(text);
+        unixSeconds = 0;
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        if (IsInteger(text))
+        {
+            if (!Utf8Parser.TryParse(text, out long number, out int consumed) || consumed != text.Length)
+            {
+                return false;
+            }
+
+            int digits = text[0] == (byte)'-' ? text.Length - 1 : text.Length;
+            unixSeconds = digits >= 13 ? number / 1000 : number;
+            return unixSeconds is > -62135596800L and < 253402300800L;
+        }
+
+        if (TryParseIsoFast(text, out unixSeconds))
+        {
+            return true;
+        }
+
+        Span<char> chars = stackalloc char[64];
+        if (text.Length > chars.Length)
+        {
+            return false;
+        }
+
+        int count = System.Text.Encoding.UTF8.GetChars(text, chars);
+        if (DateTimeOffset.TryParse(chars[..count], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out DateTimeOffset parsed))
+        {
+            unixSeconds = parsed.ToUnixTimeSeconds();
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsInteger(ReadOnlySpan<byte> text)
+    {
+        int start = text[0] == (byte)'-' ? 1 : 0;
+        if (start == text.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < text.Length; i++)
+        {
+            if ((uint)(text[i] - '0') > 9)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The common shapes, without allocating: <c>yyyy-MM-dd</c>, then optionally <c>[T ]HH:mm[:ss[.f+]]</c> and <c>Z</c> or <c>±HH[:]mm</c>.</summary>
+    private static bool TryParseIsoFast(ReadOnlySpan<byte> s, out long unixSeconds)
+    {
+        unixSeconds = 0;
+        if (s.Length < 10 || s[4] != (byte)'-' || s[7] != (byte)'-')
+        {
+            return false;
+        }
+
+        if (!Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        int hour = 0, minute = 0, second = 0, pos = 10;
+        long offsetSeconds = 0;
+        if (pos < s.Length)
+        {
+            if ((s[pos] != (byte)'T' && s[pos] != (byte)' ') || s.Length < pos + 6 || s[pos + 3] != (byte)':'
+                || !Digits(s, pos + 1, 2, out hour) || !Digits(s, pos + 4, 2, out minute) || hour > 23 || minute > 59)
+            {
+                return false;
+            }
+
+            pos += 6;
+            if (pos < s.Length && s[pos] == (byte)':')
+            {
+                if (!Digits(s, pos + 1, 2, out second) || second > 59)
+                {
+                    return false;
+                }
+
+                pos += 3;
+                if (pos < s.Length && (s[pos] == (byte)'.' || s[pos] == (byte)','))
+                {
+                    pos++;
+                    int fractionStart = pos;
+                    while (pos < s.Length && (uint)(s[pos] - '0') <= 9)
+                    {
+                        pos++;
+                    }
+
+                    if (pos == fractionStart)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (pos < s.Length)
+            {
+                if (s[pos] == (byte)'Z' && pos == s.Length - 1)
+                {
+                    pos++;
+                }
+                else if (s[pos] == (byte)'+' || s[pos] == (byte)'-')
+                {
+                    int sign = s[pos] == (byte)'-' ? -1 : 1;
+                    ReadOnlySpan<byte> zone = s[(pos + 1)..];
+                    int zoneMinutes;
+                    if (zone.Length == 5 && zone[2] == (byte)':' && Digits(zone, 0, 2, out int zh) && Digits(zone, 3, 2, out int zm))
+                    {
+                        zoneMinutes = zh * 60 + zm;
+                    }
+                    else if (zone.Length == 4 && Digits(zone, 0, 2, out zh) && Digits(zone, 2, 2, out zm))
+                    {
+                        zoneMinutes = zh * 60 + zm;
+                    }
+                    else if (zone.Length == 2 && Digits(zone, 0, 2, out zh))
+                    {
+                        zoneMinutes = zh * 60;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    if (zoneMinutes > 14 * 60)
+                    {
+                        return false;
+                    }
+
+                    offsetSeconds = sign * zoneMinutes * 60L;
+                    pos = s.Length;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+        }
+
+        long days = new DateOnly(year, month, day).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        unixSeconds = days * 86400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > s.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < start + count; i++)
+        {
+            uint digit = (uint)(s[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = value * 10 + (int)digit;
+        }
+
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text)
+    {
+        int start = 0, end = text.Length;
+        while (start < end && (text[start] == (byte)' ' || text[start] == (byte)'\t'))
+        {
+            start++;
+        }
+
+        while (end > start && (text[end - 1] == (byte)' ' || text[end - 1] == (byte)'\t'))
+        {
+            end--;
+        }
+
+        return text[start..end];
+    }
+}

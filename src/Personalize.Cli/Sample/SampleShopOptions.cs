@@ -65,7 +65,8 @@ internal sealed record SampleShopOptions
             $"must be at least 6 x Users = {6L * Users} (every user gets at least one browsing session of three or more views)");
 
         long endSeconds = End.ToUnixTimeSeconds();
-        Require(endSeconds - (Days * 86_400L) >= 0 && End.UtcDateTime.Year <= 9000, nameof(End), End,
+        Require(endSeconds - (Days * 86_400L) >= 0 && End.UtcDateTime.Year <= 9000, nameof(End),
+            End.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'sszzz", CultureInfo.InvariantCulture),
             "must leave the whole event window between 1970-01-01 and the year 9000");
 
         Require(RatingUsers >= 0 && RatingUsers <= Users, nameof(RatingUsers), RatingUsers,

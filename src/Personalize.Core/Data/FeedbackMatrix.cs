@@ -65,7 +65,8 @@ public sealed class FeedbackMatrix
     /// <summary>Builds the matrix from a log.</summary>
     /// <param name="log">The interactions.</param>
     /// <param name="options">Time decay; <see langword="null"/> for none.</param>
-    /// <returns>The matrix; it shares the log's id maps.</returns>
+    /// <returns>The matrix. Its id maps hold only the users and items that have rows in the log (a part of a split log may have
+    /// fewer than the maps it shares), in the log's index order; when every id has rows, they are the log's own maps.</returns>
     /// <exception cref="ArgumentException">A half-life is set but the log has no timestamps, or the half-life is not positive.</exception>
     public static FeedbackMatrix FromLog(InteractionLog log, FeedbackOptions? options = null)
     {
@@ -89,8 +90,11 @@ public sealed class FeedbackMatrix
             asOf = (options.AsOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds();
         }
 
-        int users = log.Users.Count, items = log.Items.Count, n = log.Count;
-        ReadOnlySpan<int> rowUsers = log.UserIndices, rowItems = log.ItemIndices;
+        int n = log.Count;
+        (IdMap userMap, int[] rowUserArray) = Compact(log.Users, log.UserIndices);
+        (IdMap itemMap, int[] rowItemArray) = Compact(log.Items, log.ItemIndices);
+        int users = userMap.Count, items = itemMap.Count;
+        ReadOnlySpan<int> rowUsers = rowUserArray, rowItems = rowItemArray;
         ReadOnlySpan<long> times = log.Timestamps;
 
         // Counting sort by item, then a stable counting sort by user: rows end up grouped by user with items ascending.
@@ -135,7 +139,41 @@ public sealed class FeedbackMatrix
 
         Array.Resize(ref entryItems, entries);
         Array.Resize(ref entryWeights, entries);
-        return new FeedbackMatrix(log.Users, log.Items, offsets, entryItems, entryWeights);
+        return new FeedbackMatrix(userMap, itemMap, offsets, entryItems, entryWeights);
+    }
+
+    /// <summary>Drops ids that have no rows, keeping index order; returns the map and each row's index in it.</summary>
+    private static (IdMap Map, int[] Rows) Compact(IdMap map, ReadOnlySpan<int> rows)
+    {
+        var used = new bool[map.Count];
+        foreach (int index in rows)
+        {
+            used[index] = true;
+        }
+
+        if (Array.IndexOf(used, false) < 0)
+        {
+            return (map, rows.ToArray());
+        }
+
+        var remap = new int[map.Count];
+        var ids = new List<string>();
+        for (int i = 0; i < used.Length; i++)
+        {
+            remap[i] = used[i] ? ids.Count : -1;
+            if (used[i])
+            {
+                ids.Add(map.GetId(i));
+            }
+        }
+
+        var result = new int[rows.Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            result[r] = remap[rows[r]];
+        }
+
+        return (IdMap.FromIds(ids), result);
     }
 
     /// <summary>Returns row numbers ordered by key, stable with respect to <paramref name="previousOrder"/> (or row order).</summary>

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Cli.Commands;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli;
+
+/// <summary>The <c>personalize</c> command line: wiring, exit codes and error reporting.</summary>
+internal static class CliApp
+{
+    public const int Success = 0;
+    public const int RuntimeFailure = 1;
+    public const int BadInput = 2;
+
+    /// <summary>Runs the tool with the given arguments and consoles; returns the exit code.</summary>
+    public static int Run(string[] args, IAnsiConsole? output = null, TextWriter? error = null, bool? interactive = null)
+    {
+        if (output is not null || error is not null)
+        {
+            CliConsole.Use(output ?? AnsiConsole.Console, error ?? Console.Error, interactive ?? false);
+        }
+
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("personalize");
+            config.PropagateExceptions();
+            if (output is not null)
+            {
+                config.ConfigureConsole(output);
+            }
+
+            config.AddCommand<TrainCommand>("train").WithDescription("Train a model from an interaction log (CSV/TSV).")
+                .WithExample("train", "--input", "samples/data/events.csv", "--out", "model.pzm");
+            config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
+                .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
+            config.AddCommand<SampleCommand>("sample").WithDescription("Write the synthetic sample shop (items, events, ratings) to a folder.");
+            config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");
+        });
+
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Exception exception) when (Classify(exception) is { } code)
+        {
+            CliConsole.Error.WriteLine($"error: {Message(exception)}");
+            return code;
+        }
+    }
+
+    private static int? Classify(Exception exception) => exception switch
+    {
+        UsageException or CommandParseException or CommandConfigurationException or CommandRuntimeException => BadInput,
+        InteractionDataException or ModelFormatException or ValidationException or FormatException => BadInput,
+        FileNotFoundException or DirectoryNotFoundException => BadInput,
+        OperationCanceledException => RuntimeFailure,
+        _ => RuntimeFailure,
+    };
+
+    private static string Message(Exception exception)
+    {
+        string message = exception.Message.ReplaceLineEndings(" ");
+        return exception is InteractionDataException or ModelFormatException ? message : message.Trim();
+    }
+}

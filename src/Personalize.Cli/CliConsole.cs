@@ -1,0 +1,20 @@
+using Spectre.Console;
+
+namespace Personalize.Cli;
+
+/// <summary>The output and error consoles of the current run, so the tool can run in-process with captured output (tests).</summary>
+internal static class CliConsole
+{
+    private static readonly AsyncLocal<(IAnsiConsole Out, TextWriter Error, bool Interactive)?> Current = new();
+
+    /// <summary>Gets the console for results and progress.</summary>
+    public static IAnsiConsole Out => Current.Value?.Out ?? AnsiConsole.Console;
+
+    /// <summary>Gets the writer for errors (one line each).</summary>
+    public static TextWriter Error => Current.Value?.Error ?? Console.Error;
+
+    /// <summary>Gets whether progress bars may be drawn (a real terminal).</summary>
+    public static bool Interactive => Current.Value?.Interactive ?? (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+
+    public static void Use(IAnsiConsole output, TextWriter error, bool interactive) => Current.Value = (output, error, interactive);
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using Personalize.Core.Data;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary>The options that say how to read an interaction log; shared by the commands that read one.</summary>
+internal class InputSettings : CommandSettings
+{
+    [CommandOption("--user-col <NAME>")]
+    [Description("Column of the user id (name, or 1-based position with --no-header). Default: user_id.")]
+    public string? UserColumn { get; init; }
+
+    [CommandOption("--item-col <NAME>")]
+    [Description("Column of the item id. Default: item_id.")]
+    public string? ItemColumn { get; init; }
+
+    [CommandOption("--event-col <NAME>")]
+    [Description("Column of the event type. Default: event_type when the header has it; otherwise every row weighs 1.")]
+    public string? EventColumn { get; init; }
+
+    [CommandOption("--time-col <NAME>")]
+    [Description("Column of the timestamp (ISO 8601 or Unix seconds). Default: timestamp when the header has it.")]
+    public string? TimeColumn { get; init; }
+
+    [CommandOption("--weight-col <NAME>")]
+    [Description("Numeric column that multiplies each row's event weight (such as a play count). Default: none.")]
+    public string? WeightColumn { get; init; }
+
+    [CommandOption("--delimiter <TEXT>")]
+    [Description("Field delimiter: a character, tab, or a longer one such as '::'. Default: detected (, ; tab |).")]
+    public string? Delimiter { get; init; }
+
+    [CommandOption("--no-header")]
+    [Description("The file has no header line; columns are 1-based positions (user 1, item 2 by default).")]
+    public bool NoHeader { get; init; }
+
+    [CommandOption("--event-weights <LIST>")]
+    [Description("Weight of each event type. Default: view=1,cart=4,purchase=10.")]
+    public string? EventWeights { get; init; }
+
+    [CommandOption("--bad-rows <POLICY>")]
+    [Description("fail (default): stop at the first bad row. skip: skip bad rows and report each on stderr.")]
+    public string? BadRows { get; init; }
+
+    public CsvInteractionReaderOptions ReaderOptions(Action<RejectedRow>? onRejected)
+    {
+        BadRowPolicy policy = BadRows?.ToLowerInvariant() switch
+        {
+            null or "fail" => BadRowPolicy.Fail,
+            "skip" => BadRowPolicy.SkipAndReport,
+            _ => throw new UsageException($"--bad-rows '{BadRows}' is not a policy (expected fail or skip)."),
+        };
+        bool header = !NoHeader;
+        return new CsvInteractionReaderOptions
+        {
+            HasHeader = header,
+            UserColumn = UserColumn ?? (header ? "user_id" : "1"),
+            ItemColumn = ItemColumn ?? (header ? "item_id" : "2"),
+            EventColumn = EventColumn,
+            TimeColumn = TimeColumn,
+            WeightColumn = WeightColumn,
+            Delimiter = OptionParsing.Delimiter(Delimiter),
+            EventWeights = EventWeights is null ? Core.Data.EventWeights.Default : Core.Data.EventWeights.Parse(EventWeights),
+            BadRows = policy,
+            OnRejectedRow = onRejected,
+        };
+    }
+}

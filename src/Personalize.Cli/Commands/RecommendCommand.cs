@@ -1,0 +1,217 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary><c>personalize recommend</c>: top-K items per user from a saved model, as a table, CSV or JSON.</summary>
+internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("The model file.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-u|--user <ID>")]
+        [Description("One user id.")]
+        public string? User { get; init; }
+
+        [CommandOption("--users-from <FILE>")]
+        [Description("A file of user ids, one per line (a first line 'user_id' is taken as a header).")]
+        public string? UsersFrom { get; init; }
+
+        [CommandOption("--all-users")]
+        [Description("Every user in the model.")]
+        public bool AllUsers { get; init; }
+
+        [CommandOption("-k|--top <N>")]
+        [Description("How many items per user. Default: 10.")]
+        public int Top { get; init; } = 10;
+
+        [CommandOption("--items <FILE>")]
+        [Description("A catalogue CSV with item_id and title columns, to show titles (table and json).")]
+        public string? Items { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("table (default), csv (user_id,item_id,rank,score) or json.")]
+        public string Format { get; init; } = "table";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write to this file instead of the console.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--include-seen")]
+        [Description("Also recommend items the user interacted with in training.")]
+        public bool IncludeSeen { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Model))
+        {
+            throw new UsageException("--model is required: the model file to recommend from.");
+        }
+
+        int chosen = (settings.User is null ? 0 : 1) + (settings.UsersFrom is null ? 0 : 1) + (settings.AllUsers ? 1 : 0);
+        if (chosen != 1)
+        {
+            throw new UsageException("Give exactly one of --user ID, --users-from FILE or --all-users.");
+        }
+
+        if (settings.Top < 1)
+        {
+            throw new UsageException($"--top {settings.Top} must be at least 1.");
+        }
+
+        string format = settings.Format.ToLowerInvariant();
+        if (format is not ("table" or "csv" or "json"))
+        {
+            throw new UsageException($"--format '{settings.Format}' is not a format (expected table, csv or json).");
+        }
+
+        FactorModel model = ModelFile.Load(settings.Model);
+        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
+        IReadOnlyList<string> users = settings.User is not null ? [settings.User]
+            : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom)
+            : model.Users.Ids;
+
+        using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
+        IReadOnlyList<RecommendationList> lists = recommender.ForUsers(users, settings.Top, CliCancellation.Token);
+
+        string? text = format switch
+        {
+            "csv" => Csv(lists),
+            "json" => Json(lists, titles),
+            _ => null,
+        };
+
+        if (text is null)
+        {
+            if (settings.Out is not null)
+            {
+                throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
+            }
+
+            WriteTables(lists, titles);
+        }
+        else if (settings.Out is not null)
+        {
+            File.WriteAllText(settings.Out, text, new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote {lists.Sum(l => l.Count):N0} recommendations for {lists.Count:N0} users to {settings.Out}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(text);
+        }
+
+        return CliApp.Success;
+    }
+
+    private static List<string> ReadUsers(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The users file '{path}' does not exist.", path);
+        }
+
+        var users = new List<string>();
+        int line = 0;
+        foreach (string raw in File.ReadLines(path))
+        {
+            line++;
+            string id = raw.Trim();
+            if (id.Length == 0 || (line == 1 && id.Equals("user_id", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            users.Add(id);
+        }
+
+        return users;
+    }
+
+    internal static string Csv(IReadOnlyList<RecommendationList> lists)
+    {
+        var builder = new StringBuilder("user_id,item_id,rank,score\n");
+        foreach (RecommendationList list in lists)
+        {
+            for (int r = 0; r < list.Count; r++)
+            {
+                builder.Append(CsvField(list.UserId)).Append(',').Append(CsvField(list[r].ItemId)).Append(',')
+                    .Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string CsvField(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (RecommendationList list in lists)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("user_id", list.UserId);
+                writer.WriteString("source", Source(list.Source));
+                writer.WriteStartArray("items");
+                for (int r = 0; r < list.Count; r++)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("item_id", list[r].ItemId);
+                    writer.WriteNumber("rank", r + 1);
+                    writer.WriteNumber("score", list[r].Score);
+                    if (titles.Get(list[r].ItemId) is { } title)
+                    {
+                        writer.WriteString("title", title);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    internal static string Source(RecommendationSource source) => source switch
+    {
+        RecommendationSource.Personalized => "personalized",
+        RecommendationSource.PopularFallback => "popular-fallback",
+        _ => "empty",
+    };
+
+    private static void WriteTables(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    {
+        foreach (RecommendationList list in lists)
+        {
+            var table = new Table().Title($"[bold]{Markup.Escape(list.UserId)}[/] ({Source(list.Source)})").AddColumns("rank", "item", "score");
+            table.Border(TableBorder.Rounded);
+            for (int r = 0; r < list.Count; r++)
+            {
+                table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(list[r].ItemId)),
+                    list[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+            }
+
+            CliConsole.Out.Write(table);
+        }
+    }
+}

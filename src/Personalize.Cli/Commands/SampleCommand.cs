@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using Personalize.Cli.Sample;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary><c>personalize sample</c>: writes the deterministic synthetic shop.</summary>
+internal sealed class SampleCommand : Command<SampleCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("-o|--out <DIR>")]
+        [Description("The folder to write items.csv, events.csv and ratings.csv to. Default: samples/data.")]
+        public string Out { get; init; } = Path.Combine("samples", "data");
+
+        [CommandOption("--seed <N>")]
+        [Description("The generator's seed. Default: the one the bundled sample was made with.")]
+        public int? Seed { get; init; }
+
+        [CommandOption("--users <N>")]
+        [Description("Number of users. Default: 5000.")]
+        public int? Users { get; init; }
+
+        [CommandOption("--items <N>")]
+        [Description("Number of items. Default: 2000.")]
+        public int? Items { get; init; }
+
+        [CommandOption("--events <N>")]
+        [Description("Approximate number of events. Default: 100000.")]
+        public int? Events { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var defaults = new SampleShopOptions();
+        var options = defaults with
+        {
+            Seed = settings.Seed ?? defaults.Seed,
+            Users = settings.Users ?? defaults.Users,
+            Items = settings.Items ?? defaults.Items,
+            TargetEvents = settings.Events ?? defaults.TargetEvents,
+        };
+        try
+        {
+            SampleShopSummary summary = SampleShopGenerator.Write(settings.Out, options);
+            CliConsole.Out.WriteLine($"Wrote {summary.Items:N0} items, {summary.Events:N0} events and {summary.Ratings:N0} ratings to {settings.Out}.");
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            throw new UsageException(exception.Message.ReplaceLineEndings(" "));
+        }
+
+        return CliApp.Success;
+    }
+}

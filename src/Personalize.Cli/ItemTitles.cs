@@ -1,0 +1,43 @@
+using CsvHelper;
+
+namespace Personalize.Cli;
+
+/// <summary>Item titles from a catalogue CSV (columns <c>item_id</c> and <c>title</c>), for showing people what an id is.</summary>
+internal sealed class ItemTitles
+{
+    private readonly Dictionary<string, string> _titles;
+
+    private ItemTitles(Dictionary<string, string> titles) => _titles = titles;
+
+    public static ItemTitles Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
+
+    public static ItemTitles Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The items file '{path}' does not exist.", path);
+        }
+
+        using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
+        if (!reader.TryGetFieldIndex("item_id", out int idColumn) || !reader.TryGetFieldIndex("title", out int titleColumn))
+        {
+            throw new UsageException($"The items file '{path}' needs the columns item_id and title; its header is: {string.Join(",", reader.Headers)}.");
+        }
+
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            string? id = reader.GetStringOrNull(idColumn);
+            if (!string.IsNullOrEmpty(id))
+            {
+                titles[id] = reader.GetStringOrNull(titleColumn) ?? "";
+            }
+        }
+
+        return new ItemTitles(titles);
+    }
+
+    public string? Get(string itemId) => _titles.TryGetValue(itemId, out string? title) ? title : null;
+
+    public string Describe(string itemId) => Get(itemId) is { } title ? $"{title} ({itemId})" : itemId;
+}

@@ -1,0 +1,129 @@
+using Personalize.Core.Data;
+
+namespace Personalize.Core.Models;
+
+/// <summary>
+/// A trained latent-factor model: id maps, one factor vector per user and per item, each user's seen items and item popularity.
+/// </summary>
+/// <remarks>
+/// The factors of all items are one contiguous item-major array, so scoring a user against every item is a single sequential scan.
+/// Save and load it with <see cref="ModelFile"/>. Instances are immutable and thread-safe; serve them with
+/// <see cref="Recommending.Recommender"/>.
+/// </remarks>
+public sealed class FactorModel
+{
+    private readonly float[] _userFactors;
+    private readonly float[] _itemFactors;
+    private readonly int[] _seenOffsets;
+    private readonly int[] _seenItems;
+    private readonly float[] _itemPopularity;
+    private readonly float[]? _userBiases;
+    private readonly float[]? _itemBiases;
+
+    internal FactorModel(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors, float[] userFactors, float[] itemFactors,
+        int[] seenOffsets, int[] seenItems, float[] itemPopularity, IReadOnlyDictionary<string, string> properties,
+        float globalBias = 0, float[]? userBiases = null, float[]? itemBiases = null)
+    {
+        if (numberOfFactors < 1 || userFactors.Length != (long)users.Count * numberOfFactors || itemFactors.Length != (long)items.Count * numberOfFactors)
+        {
+            throw new ArgumentException($"The factor arrays do not match {users.Count} users, {items.Count} items and {numberOfFactors} factors.");
+        }
+
+        if (seenOffsets.Length != users.Count + 1 || itemPopularity.Length != items.Count
+            || (userBiases is not null && userBiases.Length != users.Count) || (itemBiases is not null && itemBiases.Length != items.Count))
+        {
+            throw new ArgumentException("The seen-item offsets, popularity or bias arrays do not match the number of users and items.");
+        }
+
+        Kind = kind;
+        Users = users;
+        Items = items;
+        NumberOfFactors = numberOfFactors;
+        _userFactors = userFactors;
+        _itemFactors = itemFactors;
+        _seenOffsets = seenOffsets;
+        _seenItems = seenItems;
+        _itemPopularity = itemPopularity;
+        Properties = properties;
+        GlobalBias = globalBias;
+        _userBiases = userBiases;
+        _itemBiases = itemBiases;
+    }
+
+    /// <summary>Gets what the model predicts.</summary>
+    public FactorModelKind Kind { get; }
+
+    /// <summary>Gets the map of user ids to user indices.</summary>
+    public IdMap Users { get; }
+
+    /// <summary>Gets the map of item ids to item indices.</summary>
+    public IdMap Items { get; }
+
+    /// <summary>Gets how many latent factors each user and item has.</summary>
+    public int NumberOfFactors { get; }
+
+    /// <summary>Gets descriptive properties saved with the model, such as the trainer and its options.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    /// <summary>Gets the global bias added to every score (0 for implicit models).</summary>
+    public float GlobalBias { get; }
+
+    /// <summary>Gets whether the model has per-user and per-item biases (explicit models).</summary>
+    public bool HasBiases => _userBiases is not null;
+
+    /// <summary>Gets all user factors, user-major: user <c>u</c> occupies <c>[u * NumberOfFactors, (u + 1) * NumberOfFactors)</c>.</summary>
+    public ReadOnlySpan<float> UserFactors => _userFactors;
+
+    /// <summary>Gets all item factors, item-major: item <c>i</c> occupies <c>[i * NumberOfFactors, (i + 1) * NumberOfFactors)</c>.</summary>
+    public ReadOnlySpan<float> ItemFactors => _itemFactors;
+
+    /// <summary>Gets the popularity of every item: how many distinct users interacted with it in training.</summary>
+    public ReadOnlySpan<float> ItemPopularity => _itemPopularity;
+
+    /// <summary>Gets one user's factor vector.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <returns>The factors.</returns>
+    public ReadOnlySpan<float> GetUserFactors(int userIndex) => _userFactors.AsSpan(userIndex * NumberOfFactors, NumberOfFactors);
+
+    /// <summary>Gets one item's factor vector.</summary>
+    /// <param name="itemIndex">The item's index.</param>
+    /// <returns>The factors.</returns>
+    public ReadOnlySpan<float> GetItemFactors(int itemIndex) => _itemFactors.AsSpan(itemIndex * NumberOfFactors, NumberOfFactors);
+
+    /// <summary>Gets the items a user interacted with in training, in ascending index order.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <returns>The item indices.</returns>
+    public ReadOnlySpan<int> GetSeenItems(int userIndex) => _seenItems.AsSpan(_seenOffsets[userIndex], _seenOffsets[userIndex + 1] - _seenOffsets[userIndex]);
+
+    /// <summary>Gets a user's bias, or 0 when the model has none.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <returns>The bias.</returns>
+    public float GetUserBias(int userIndex) => _userBiases is null ? 0 : _userBiases[userIndex];
+
+    /// <summary>Gets an item's bias, or 0 when the model has none.</summary>
+    /// <param name="itemIndex">The item's index.</param>
+    /// <returns>The bias.</returns>
+    public float GetItemBias(int itemIndex) => _itemBiases is null ? 0 : _itemBiases[itemIndex];
+
+    /// <summary>Scores one (user, item) pair: biases plus the dot product of their factors.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <param name="itemIndex">The item's index.</param>
+    /// <returns>The score.</returns>
+    public float Score(int userIndex, int itemIndex) =>
+        GlobalBias + GetUserBias(userIndex) + GetItemBias(itemIndex)
+        + System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(userIndex), GetItemFactors(itemIndex));
+
+    internal float[] RawUserFactors => _userFactors;
+
+    internal float[] RawItemFactors => _itemFactors;
+
+    internal int[] RawSeenOffsets => _seenOffsets;
+
+    internal int[] RawSeenItems => _seenItems;
+
+    internal float[] RawItemPopularity => _itemPopularity;
+
+    internal float[]? RawUserBiases => _userBiases;
+
+    internal float[]? RawItemBiases => _itemBiases;
+}

@@ -1,0 +1,478 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using Personalize.Core.Data;
+
+namespace Personalize.Core.Models;
+
+/// <summary>Saves and loads <see cref="FactorModel"/>s in the Personalize.Core binary model format.</summary>
+/// <remarks>
+/// <code>
+/// *** Binary format, version 1 (all numbers little-endian) ***
+/// magic            8 bytes   0x89 'P' 'Z' 'M' '\r' '\n' 0x1A '\n'   (catches text-mode and line-ending damage)
+/// format version   uint16    1: the version this file was written in
+/// readable by      uint16    1: the oldest reader version that can read it
+/// sections, each:
+///   tag            4 bytes   ASCII, in this order: HEAD USER ITEM UFAC IFAC SEEN POPU [UBIA IBIA] END!
+///   length         uint64    payload bytes
+///   payload        length bytes
+///   checksum       uint64    XxHash64 of the payload
+/// HEAD: kind uint8, users int32, items int32, factors int32, seen entries int32, global bias float32, has biases uint8,
+///       property count int32, then each property as key and value (UTF-8, 7-bit encoded length prefix)
+/// USER, ITEM: the ids in index order (UTF-8, 7-bit encoded length prefix each)
+/// UFAC, IFAC: users × factors, items × factors float32, row-major
+/// SEEN: users + 1 offsets int32, then seen entries item indices int32
+/// POPU: items float32;  UBIA, IBIA: users, items float32 (only when HEAD says it has biases)
+/// END!: the byte offset at which END! starts, uint64 (a file cut at a section boundary is still detected)
+/// </code>
+/// Every field is checked on read, and a file that fails a check raises <see cref="ModelFormatException"/> naming the section.
+/// <see cref="Save"/> writes a temporary file beside the target and renames it over the target, so a crash never leaves a half
+/// file under the target name. All members are thread-safe.
+/// </remarks>
+public static class ModelFile
+{
+    /// <summary>The format version this library writes.</summary>
+    public const int FormatVersion = 1;
+
+    private static ReadOnlySpan<byte> Magic => [0x89, (byte)'P', (byte)'Z', (byte)'M', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
+
+    /// <summary>Saves a model atomically.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The target file; it is replaced if it exists.</param>
+    /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
+    public static void Save(FactorModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath) ?? ".";
+        Directory.CreateDirectory(directory);
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Write(model, stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Writes a model to a stream in the model format.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="stream">A writable stream; it is not closed.</param>
+    public static void Write(FactorModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        long written = 0;
+        void Raw(ReadOnlySpan<byte> bytes)
+        {
+            stream.Write(bytes);
+            written += bytes.Length;
+        }
+
+        Raw(Magic);
+        Span<byte> versions = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt16LittleEndian(versions, FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(versions[2..], 1);
+        Raw(versions);
+
+        var head = new MemoryStream();
+        using (var writer = new BinaryWriter(head, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)model.Kind);
+            writer.Write(model.Users.Count);
+            writer.Write(model.Items.Count);
+            writer.Write(model.NumberOfFactors);
+            writer.Write(model.RawSeenItems.Length);
+            writer.Write(model.GlobalBias);
+            writer.Write(model.HasBiases ? (byte)1 : (byte)0);
+            writer.Write(model.Properties.Count);
+            foreach (var (key, value) in model.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.Write(key);
+                writer.Write(value);
+            }
+        }
+
+        Section(stream, "HEAD", head.GetBuffer().AsSpan(0, (int)head.Length), ref written);
+        Section(stream, "USER", Strings(model.Users.RawIds), ref written);
+        Section(stream, "ITEM", Strings(model.Items.RawIds), ref written);
+        Section(stream, "UFAC", MemoryMarshal.AsBytes(model.UserFactors), ref written);
+        Section(stream, "IFAC", MemoryMarshal.AsBytes(model.ItemFactors), ref written);
+        var seen = new byte[(model.RawSeenOffsets.Length + model.RawSeenItems.Length) * sizeof(int)];
+        MemoryMarshal.AsBytes(model.RawSeenOffsets.AsSpan()).CopyTo(seen);
+        MemoryMarshal.AsBytes(model.RawSeenItems.AsSpan()).CopyTo(seen.AsSpan(model.RawSeenOffsets.Length * sizeof(int)));
+        Section(stream, "SEEN", seen, ref written);
+        Section(stream, "POPU", MemoryMarshal.AsBytes(model.ItemPopularity), ref written);
+        if (model.HasBiases)
+        {
+            Section(stream, "UBIA", MemoryMarshal.AsBytes(model.RawUserBiases.AsSpan()), ref written);
+            Section(stream, "IBIA", MemoryMarshal.AsBytes(model.RawItemBiases.AsSpan()), ref written);
+        }
+
+        Span<byte> end = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(end, (ulong)written);
+        Section(stream, "END!", end, ref written);
+    }
+
+    /// <summary>Loads a model.</summary>
+    /// <param name="path">The model file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelFormatException">The file is not a model file, is of a newer format, is truncated or is corrupted.</exception>
+    public static FactorModel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads a model from a stream.</summary>
+    /// <param name="stream">A readable stream positioned at the start of the model; it is not closed.</param>
+    /// <param name="sourceName">The name of the source for error messages, such as the file path.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ModelFormatException">The data is not a model, is of a newer format, is truncated or is corrupted.</exception>
+    public static FactorModel Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var reader = new SectionReader(stream, sourceName);
+        Span<byte> prefix = stackalloc byte[12];
+        int got = reader.ReadAtMost(prefix);
+        if (got < Magic.Length || !prefix[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new ModelFormatException(sourceName, null, got == 0
+                ? "the file is empty; expected a Personalize.Core model."
+                : "the file does not start with the Personalize.Core model signature; it is not a model file (or was damaged by a text-mode transfer).");
+        }
+
+        if (got < prefix.Length)
+        {
+            throw new ModelFormatException(sourceName, null, "the file is truncated inside its header.");
+        }
+
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
+        int readableBy = BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..]);
+        if (readableBy > FormatVersion)
+        {
+            throw new ModelFormatException(sourceName, null,
+                $"the file is in model format version {version}, which needs a reader of version {readableBy} or later; this library reads version {FormatVersion}. Upgrade Personalize.Core.");
+        }
+
+        byte[] head = reader.Section("HEAD", 1 << 20);
+        Head h = ParseHead(head, sourceName);
+        string[] userIds = ParseStrings(reader.Section("USER", long.MaxValue), h.Users, "USER", sourceName);
+        string[] itemIds = ParseStrings(reader.Section("ITEM", long.MaxValue), h.Items, "ITEM", sourceName);
+        float[] userFactors = reader.FloatSection("UFAC", (long)h.Users * h.Factors);
+        float[] itemFactors = reader.FloatSection("IFAC", (long)h.Items * h.Factors);
+        int[] seenAll = reader.IntSection("SEEN", h.Users + 1L + h.Seen);
+        int[] offsets = seenAll[..(h.Users + 1)];
+        int[] seenItems = seenAll[(h.Users + 1)..];
+        CheckSeen(offsets, seenItems, h.Items, sourceName);
+        float[] popularity = reader.FloatSection("POPU", h.Items);
+        float[]? userBiases = null, itemBiases = null;
+        if (h.HasBiases)
+        {
+            userBiases = reader.FloatSection("UBIA", h.Users);
+            itemBiases = reader.FloatSection("IBIA", h.Items);
+        }
+
+        long endStart = reader.Position;
+        byte[] end = reader.Section("END!", 8);
+        if (end.Length != 8 || BinaryPrimitives.ReadUInt64LittleEndian(end) != (ulong)endStart)
+        {
+            throw new ModelFormatException(sourceName, "END!", "the end marker does not match the file's length.");
+        }
+
+        if (reader.ReadAtMost(stackalloc byte[1]) != 0)
+        {
+            throw new ModelFormatException(sourceName, null, "there is data after the end marker; the file was appended to or is not one model.");
+        }
+
+        IdMap users, items;
+        try
+        {
+            users = IdMap.FromIds(userIds);
+            items = IdMap.FromIds(itemIds);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ModelFormatException(sourceName, "USER/ITEM", exception.Message);
+        }
+
+        return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
+            h.GlobalBias, userBiases, itemBiases);
+    }
+
+    private static void Section(Stream stream, string tag, ReadOnlySpan<byte> payload, ref long written)
+    {
+        Span<byte> header = stackalloc byte[12];
+        Encoding.ASCII.GetBytes(tag, header);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[4..], (ulong)payload.Length);
+        stream.Write(header);
+        stream.Write(payload);
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(payload));
+        stream.Write(checksum);
+        written += header.Length + payload.Length + checksum.Length;
+    }
+
+    private static byte[] Strings(string[] values)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            foreach (string value in values)
+            {
+                writer.Write(value);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string[] ParseStrings(byte[] payload, int count, string tag, string sourceName)
+    {
+        var result = new string[count];
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                result[i] = reader.ReadString();
+            }
+        }
+        catch (Exception exception) when (exception is EndOfStreamException or IOException or DecoderFallbackException or FormatException)
+        {
+            throw new ModelFormatException(sourceName, tag, $"expected {count} ids, but the section ends or is malformed after {result.Count(s => s is not null)}.");
+        }
+
+        if (reader.BaseStream.Position != payload.Length)
+        {
+            throw new ModelFormatException(sourceName, tag, $"the section holds more than the {count} ids the header announces.");
+        }
+
+        return result;
+    }
+
+    private static Head ParseHead(byte[] payload, string sourceName)
+    {
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
+        try
+        {
+            var kind = (FactorModelKind)reader.ReadByte();
+            int users = reader.ReadInt32(), items = reader.ReadInt32(), factors = reader.ReadInt32(), seen = reader.ReadInt32();
+            float globalBias = reader.ReadSingle();
+            byte hasBiases = reader.ReadByte();
+            int propertyCount = reader.ReadInt32();
+            if (!Enum.IsDefined(kind) || users < 0 || items < 0 || factors is < 1 or > 1_000_000 || seen < 0 || hasBiases > 1
+                || propertyCount is < 0 or > 10_000 || !float.IsFinite(globalBias))
+            {
+                throw new ModelFormatException(sourceName, "HEAD",
+                    $"the header's values are out of range (kind {(int)kind}, {users} users, {items} items, {factors} factors, {seen} seen entries).");
+            }
+
+            var properties = new Dictionary<string, string>(propertyCount, StringComparer.Ordinal);
+            for (int i = 0; i < propertyCount; i++)
+            {
+                properties[reader.ReadString()] = reader.ReadString();
+            }
+
+            if (reader.BaseStream.Position != payload.Length)
+            {
+                throw new ModelFormatException(sourceName, "HEAD", "the header is longer than its fields.");
+            }
+
+            return new Head(kind, users, items, factors, seen, globalBias, hasBiases == 1, properties);
+        }
+        catch (Exception exception) when (exception is EndOfStreamException or DecoderFallbackException or FormatException or IOException)
+        {
+            throw new ModelFormatException(sourceName, "HEAD", "the header ends before its fields do.");
+        }
+    }
+
+    private static void CheckSeen(int[] offsets, int[] items, int itemCount, string sourceName)
+    {
+        if (offsets[0] != 0 || offsets[^1] != items.Length)
+        {
+            throw new ModelFormatException(sourceName, "SEEN", "the seen-item offsets do not span the seen items.");
+        }
+
+        for (int u = 0; u + 1 < offsets.Length; u++)
+        {
+            if (offsets[u + 1] < offsets[u])
+            {
+                throw new ModelFormatException(sourceName, "SEEN", $"the seen-item offsets decrease at user index {u}.");
+            }
+
+            for (int e = offsets[u]; e < offsets[u + 1]; e++)
+            {
+                if ((uint)items[e] >= (uint)itemCount || (e > offsets[u] && items[e] <= items[e - 1]))
+                {
+                    throw new ModelFormatException(sourceName, "SEEN", $"user index {u} has an invalid or unsorted seen item index {items[e]}.");
+                }
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private sealed record Head(FactorModelKind Kind, int Users, int Items, int Factors, int Seen, float GlobalBias, bool HasBiases,
+        Dictionary<string, string> Properties);
+
+    /// <summary>Reads sections in order, checking tags, lengths and checksums.</summary>
+    private sealed class SectionReader(Stream stream, string sourceName)
+    {
+        public long Position { get; private set; }
+
+        public int ReadAtMost(Span<byte> buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                int n = stream.Read(buffer[total..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            Position += total;
+            return total;
+        }
+
+        private void ReadExactly(Span<byte> buffer, string tag, string what)
+        {
+            if (ReadAtMost(buffer) != buffer.Length)
+            {
+                throw new ModelFormatException(sourceName, tag, $"the file is truncated inside the {what}.");
+            }
+        }
+
+        private long Begin(string tag, long maxLength)
+        {
+            Span<byte> header = stackalloc byte[12];
+            int got = ReadAtMost(header);
+            if (got == 0)
+            {
+                throw new ModelFormatException(sourceName, tag, "the file is truncated: the section is missing.");
+            }
+
+            if (got < header.Length)
+            {
+                throw new ModelFormatException(sourceName, tag, "the file is truncated inside the section header.");
+            }
+
+            string found = Encoding.ASCII.GetString(header[..4]);
+            if (found != tag)
+            {
+                throw new ModelFormatException(sourceName, tag, $"expected section '{tag}' but found '{Printable(found)}'; the file is corrupted.");
+            }
+
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
+            if (length > (ulong)maxLength || (stream.CanSeek && length > (ulong)Math.Max(0, stream.Length - stream.Position)))
+            {
+                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than the file holds or the header allows; the file is truncated or corrupted.");
+            }
+
+            return (long)length;
+        }
+
+        private void Finish(string tag, ReadOnlySpan<byte> payload)
+        {
+            Span<byte> checksum = stackalloc byte[8];
+            ReadExactly(checksum, tag, "checksum");
+            if (BinaryPrimitives.ReadUInt64LittleEndian(checksum) != XxHash64.HashToUInt64(payload))
+            {
+                throw new ModelFormatException(sourceName, tag, "the checksum does not match the data; the file is corrupted.");
+            }
+        }
+
+        public byte[] Section(string tag, long maxLength)
+        {
+            long length = Begin(tag, maxLength);
+            var payload = new byte[length];
+            ReadExactly(payload, tag, "section data");
+            Finish(tag, payload);
+            return payload;
+        }
+
+        public float[] FloatSection(string tag, long count)
+        {
+            long length = Begin(tag, count * sizeof(float));
+            if (length != count * sizeof(float))
+            {
+                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
+            }
+
+            var values = new float[count];
+            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            ReadExactly(bytes, tag, "section data");
+            Finish(tag, bytes);
+            foreach (float v in values)
+            {
+                if (!float.IsFinite(v))
+                {
+                    throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
+                }
+            }
+
+            return values;
+        }
+
+        public int[] IntSection(string tag, long count)
+        {
+            long length = Begin(tag, count * sizeof(int));
+            if (length != count * sizeof(int))
+            {
+                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(int)} bytes ({count} numbers) but the section has {length}.");
+            }
+
+            var values = new int[count];
+            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            ReadExactly(bytes, tag, "section data");
+            Finish(tag, bytes);
+            return values;
+        }
+
+        private static string Printable(string text)
+        {
+            var builder = new StringBuilder();
+            foreach (char c in text)
+            {
+                builder.Append(c is >= ' ' and <= '~' ? c : '?');
+            }
+
+            return builder.ToString();
+        }
+    }
+}

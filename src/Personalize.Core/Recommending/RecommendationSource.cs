@@ -1,0 +1,14 @@
+namespace Personalize.Core.Recommending;
+
+/// <summary>Where a list of recommendations came from.</summary>
+public enum RecommendationSource
+{
+    /// <summary>Scored for this user by the model.</summary>
+    Personalized = 0,
+
+    /// <summary>The user is unknown to the model, so the most popular items were returned (<see cref="ColdStartPolicy.Popular"/>).</summary>
+    PopularFallback = 1,
+
+    /// <summary>The user is unknown to the model and <see cref="ColdStartPolicy.Empty"/> is set: nothing was returned.</summary>
+    Empty = 2,
+}

@@ -1,0 +1,222 @@
+using System.Buffers;
+using Personalize.Core.Internal;
+using Personalize.Core.Models;
+using Personalize.Core.Scoring;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>
+/// Answers "recommended for you" from a <see cref="FactorModel"/>: the user's best-scoring items, without the ones they already have.
+/// </summary>
+/// <remarks>
+/// <para>A query scores every item with a SIMD dot product over the model's contiguous item factors and keeps the best k in a bounded
+/// heap; the span overload of <see cref="ForUser(string, Span{Recommendation}, out RecommendationSource)"/> allocates nothing.
+/// A user the model does not know never causes an exception: <see cref="RecommenderOptions.ColdStart"/> answers, and the result's
+/// <see cref="RecommendationList.Source"/> says so.</para>
+/// <para>All members are thread-safe. Dispose the recommender to stop its scan threads when
+/// <see cref="RecommenderOptions.NumberOfThreads"/> is more than 1.</para>
+/// </remarks>
+public sealed class Recommender : IDisposable
+{
+    private const int StackLimit = 128;
+    private readonly int[] _popularOrder;
+    private readonly ScanWorkers? _workers;
+
+    /// <summary>Creates a recommender over a model.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="options">How to answer; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    public Recommender(FactorModel model, RecommenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        Options = options ?? new RecommenderOptions();
+        OptionsValidation.ThrowIfInvalid(Options, nameof(RecommenderOptions));
+        _popularOrder = PopularOrder(model.ItemPopularity);
+        if (Options.NumberOfThreads > 1)
+        {
+            _workers = new ScanWorkers(Options.NumberOfThreads - 1, maxK: 1024);
+        }
+    }
+
+    /// <summary>Gets the model this recommender serves.</summary>
+    public FactorModel Model { get; }
+
+    /// <summary>Gets how this recommender answers.</summary>
+    public RecommenderOptions Options { get; }
+
+    /// <summary>Recommends up to <paramref name="count"/> items for a user, best first.</summary>
+    /// <param name="userId">The user's id; an unknown id gets the cold-start answer.</param>
+    /// <param name="count">How many items at most.</param>
+    /// <returns>The list; it is shorter than <paramref name="count"/> only when fewer items are eligible.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public RecommendationList ForUser(string userId, int count)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
+        int written = ForUser(userId, buffer, out RecommendationSource source);
+        return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
+    }
+
+    /// <summary>Recommends items for a user into a caller-owned buffer, without allocating.</summary>
+    /// <param name="userId">The user's id; an unknown id gets the cold-start answer.</param>
+    /// <param name="destination">Receives the recommendations, best first; its length is how many are wanted.</param>
+    /// <param name="source">Whether the answer is personalized or a fallback.</param>
+    /// <returns>How many recommendations were written.</returns>
+    public int ForUser(string userId, Span<Recommendation> destination, out RecommendationSource source)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        if (!Model.Users.TryGetIndex(userId, out int user))
+        {
+            return ColdStart(destination, out source);
+        }
+
+        source = RecommendationSource.Personalized;
+        return ForUserIndex(user, destination);
+    }
+
+    /// <summary>Recommends items for many users, in parallel.</summary>
+    /// <param name="userIds">The users.</param>
+    /// <param name="count">How many items at most per user.</param>
+    /// <param name="cancellationToken">Cancels the batch.</param>
+    /// <returns>One list per user, in the order of <paramref name="userIds"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
+    public IReadOnlyList<RecommendationList> ForUsers(IReadOnlyList<string> userIds, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var results = new RecommendationList[userIds.Count];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, userIds.Count, parallel, i => results[i] = ForUserSingleThreaded(userIds[i], count));
+        return results;
+    }
+
+    /// <summary>Stops the scan threads, if any.</summary>
+    public void Dispose() => _workers?.Dispose();
+
+    private RecommendationList ForUserSingleThreaded(string userId, int count)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
+        RecommendationSource source;
+        int written;
+        if (Model.Users.TryGetIndex(userId, out int user))
+        {
+            source = RecommendationSource.Personalized;
+            written = Score(user, buffer, parallel: false);
+        }
+        else
+        {
+            written = ColdStart(buffer, out source);
+        }
+
+        return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
+    }
+
+    internal int ForUserIndex(int user, Span<Recommendation> destination) => Score(user, destination, parallel: true);
+
+    private int Score(int user, Span<Recommendation> destination, bool parallel)
+    {
+        int k = Math.Min(destination.Length, Model.Items.Count);
+        if (k == 0)
+        {
+            return 0;
+        }
+
+        float[]? rentedScores = null;
+        int[]? rentedItems = null;
+        Span<float> scores = k <= StackLimit ? stackalloc float[StackLimit] : (rentedScores = ArrayPool<float>.Shared.Rent(k));
+        Span<int> items = k <= StackLimit ? stackalloc int[StackLimit] : (rentedItems = ArrayPool<int>.Shared.Rent(k));
+        scores = scores[..k];
+        items = items[..k];
+        try
+        {
+            int rank = Model.NumberOfFactors;
+            int[] seenOffsets = Model.RawSeenOffsets;
+            int excludedOffset = seenOffsets[user];
+            int excludedLength = Options.ExcludeSeen ? seenOffsets[user + 1] - excludedOffset : 0;
+            int kept = 0;
+            if (!parallel || _workers is null || !_workers.TryScan(Model.RawUserFactors, user * rank, rank, Model.RawItemFactors, Model.RawSeenItems,
+                    excludedOffset, excludedLength, Model.RawItemBiases, scores, items, ref kept))
+            {
+                TopKScorer.Scan(Model.GetUserFactors(user), Model.ItemFactors, 0, Model.Items.Count,
+                    Model.RawSeenItems.AsSpan(excludedOffset, excludedLength), default, Model.RawItemBiases, scores, items, ref kept);
+            }
+
+            MinHeap.SortDescending(scores, items, kept);
+            float offset = Model.GlobalBias + Model.GetUserBias(user);
+            string[] ids = Model.Items.RawIds;
+            for (int r = 0; r < kept; r++)
+            {
+                destination[r] = new Recommendation(ids[items[r]], items[r], scores[r] + offset);
+            }
+
+            return kept;
+        }
+        finally
+        {
+            if (rentedScores is not null)
+            {
+                ArrayPool<float>.Shared.Return(rentedScores);
+            }
+
+            if (rentedItems is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedItems);
+            }
+        }
+    }
+
+    private int ColdStart(Span<Recommendation> destination, out RecommendationSource source)
+    {
+        if (Options.ColdStart == ColdStartPolicy.Empty)
+        {
+            source = RecommendationSource.Empty;
+            return 0;
+        }
+
+        source = RecommendationSource.PopularFallback;
+        int k = Math.Min(destination.Length, _popularOrder.Length);
+        string[] ids = Model.Items.RawIds;
+        ReadOnlySpan<float> popularity = Model.ItemPopularity;
+        for (int r = 0; r < k; r++)
+        {
+            int item = _popularOrder[r];
+            destination[r] = new Recommendation(ids[item], item, popularity[item]);
+        }
+
+        return k;
+    }
+
+    private static int[] PopularOrder(ReadOnlySpan<float> popularity)
+    {
+        var order = new int[popularity.Length];
+        var keys = new float[popularity.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = -popularity[i];
+        }
+
+        // Stable on ties: index order breaks them, as in scoring.
+        Array.Sort(keys, order, Comparer<float>.Create(static (a, b) => a.CompareTo(b)));
+        var result = new int[order.Length];
+        int start = 0;
+        while (start < order.Length)
+        {
+            int end = start;
+            while (end < order.Length && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            Array.Sort(order, start, end - start);
+            start = end;
+        }
+
+        order.CopyTo(result, 0);
+        return result;
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>How a <see cref="Recommender"/> answers. Immutable and safe to share between threads.</summary>
+public sealed record RecommenderOptions
+{
+    /// <summary>Gets whether items the user interacted with in training are left out of their recommendations.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ExcludeSeen { get; init; } = true;
+
+    /// <summary>Gets what an unknown user receives.</summary>
+    /// <value>The default is <see cref="ColdStartPolicy.Popular"/>.</value>
+    public ColdStartPolicy ColdStart { get; init; } = ColdStartPolicy.Popular;
+
+    /// <summary>Gets how many threads score one query; the item range is split between them.</summary>
+    /// <remarks>More than 1 lowers the latency of single queries over large catalogues; a server answering many queries at once gets
+    /// more throughput with 1. Queries that arrive while the extra threads are busy run on the calling thread alone.</remarks>
+    /// <value>The default is 1.</value>
+    [Range(1, 64)]
+    public int NumberOfThreads { get; init; } = 1;
+}

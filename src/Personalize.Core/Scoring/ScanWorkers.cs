@@ -1,0 +1,169 @@
+namespace Personalize.Core.Scoring;
+
+/// <summary>
+/// Dedicated threads that score parts of the item range for one query at a time, so a single query can use several cores without
+/// allocating: the job and each worker's heap live in fields that are reused. Queries that find the workers busy scan alone.
+/// </summary>
+internal sealed class ScanWorkers : IDisposable
+{
+    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim[] _start;
+    private readonly CountdownEvent _done;
+    private readonly float[][] _scores;
+    private readonly int[][] _items;
+    private readonly int[] _kept;
+    private readonly object _gate = new();
+    private volatile bool _disposed;
+
+    // The current job; written by the query thread before the workers are released.
+    private float[] _userFactors = [];
+    private int _userOffset;
+    private int _rank;
+    private float[] _itemFactors = [];
+    private int[] _excluded = [];
+    private int _excludedOffset;
+    private int _excludedLength;
+    private float[]? _itemBias;
+    private int _k;
+    private int _itemCount;
+    private int _parts;
+
+    public ScanWorkers(int extraThreads, int maxK)
+    {
+        MaxK = maxK;
+        _threads = new Thread[extraThreads];
+        _start = new SemaphoreSlim[extraThreads];
+        _done = new CountdownEvent(1);
+        _scores = new float[extraThreads][];
+        _items = new int[extraThreads][];
+        _kept = new int[extraThreads];
+        for (int w = 0; w < extraThreads; w++)
+        {
+            _scores[w] = new float[maxK];
+            _items[w] = new int[maxK];
+            _start[w] = new SemaphoreSlim(0);
+            int worker = w;
+            _threads[w] = new Thread(() => Run(worker)) { IsBackground = true, Name = $"Personalize scan worker {w + 1}" };
+            _threads[w].Start();
+        }
+    }
+
+    /// <summary>Gets the largest k a parallel scan supports.</summary>
+    public int MaxK { get; }
+
+    /// <summary>
+    /// Scans all items with the workers and the calling thread, merging every part's best into the caller's heap.
+    /// Returns false, doing nothing, when the workers are busy with another query or k is too large.
+    /// </summary>
+    public bool TryScan(float[] userFactors, int userOffset, int rank, float[] itemFactors, int[] excluded, int excludedOffset, int excludedLength,
+        float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
+    {
+        if (bestScores.Length > MaxK || _disposed || !Monitor.TryEnter(_gate))
+        {
+            return false;
+        }
+
+        try
+        {
+            _userFactors = userFactors;
+            _userOffset = userOffset;
+            _rank = rank;
+            _itemFactors = itemFactors;
+            _excluded = excluded;
+            _excludedOffset = excludedOffset;
+            _excludedLength = excludedLength;
+            _itemBias = itemBias;
+            _k = bestScores.Length;
+            _itemCount = itemFactors.Length / rank;
+            _parts = _threads.Length + 1;
+            _done.Reset(_threads.Length);
+            for (int w = 0; w < _threads.Length; w++)
+            {
+                _start[w].Release();
+            }
+
+            // The calling thread takes the last part.
+            (int start, int end) = Part(_parts - 1);
+            TopKScorer.Scan(userFactors.AsSpan(userOffset, rank), itemFactors, start, end, excluded.AsSpan(excludedOffset, excludedLength), default,
+                itemBias, bestScores, bestItems, ref kept);
+            _done.Wait();
+            for (int w = 0; w < _threads.Length; w++)
+            {
+                for (int j = 0; j < _kept[w]; j++)
+                {
+                    MinHeap.Offer(bestScores, bestItems, ref kept, _scores[w][j], _items[w][j]);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
+        }
+    }
+
+    private (int Start, int End) Part(int part)
+    {
+        // Parts end on multiples of 64 items so that workers never share a cache line of factors with another's first item.
+        long per = ((long)_itemCount + _parts - 1) / _parts;
+        per = (per + 63) & ~63L;
+        int start = (int)Math.Min(_itemCount, part * per);
+        int end = (int)Math.Min(_itemCount, (part + 1) * per);
+        return (start, end);
+    }
+
+    private void Run(int worker)
+    {
+        while (true)
+        {
+            _start[worker].Wait();
+            if (_disposed)
+            {
+                return;
+            }
+
+            int kept = 0;
+            try
+            {
+                (int start, int end) = Part(worker);
+                TopKScorer.Scan(_userFactors.AsSpan(_userOffset, _rank), _itemFactors, start, end, _excluded.AsSpan(_excludedOffset, _excludedLength),
+                    default, _itemBias, _scores[worker].AsSpan(0, _k), _items[worker].AsSpan(0, _k), ref kept);
+            }
+            finally
+            {
+                _kept[worker] = kept;
+                _done.Signal();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (SemaphoreSlim start in _start)
+            {
+                start.Release();
+            }
+        }
+
+        foreach (Thread thread in _threads)
+        {
+            thread.Join();
+        }
+
+        foreach (SemaphoreSlim start in _start)
+        {
+            start.Dispose();
+        }
+
+        _done.Dispose();
+    }
+}

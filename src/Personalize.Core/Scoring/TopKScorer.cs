@@ -1,0 +1,162 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Personalize.Core.Scoring;
+
+/// <summary>
+/// The scoring hot path: scans a contiguous item-major factor matrix, scores each eligible item with a SIMD dot product and keeps the
+/// best k in a bounded min-heap. Allocates nothing; the caller owns every buffer.
+/// </summary>
+internal static class TopKScorer
+{
+    /// <summary>
+    /// Scores items <c>[start, end)</c> against <paramref name="user"/> and offers each eligible one to the heap
+    /// (<paramref name="bestScores"/>, <paramref name="bestItems"/>, <paramref name="kept"/>).
+    /// </summary>
+    /// <param name="user">The user's factors, of length rank.</param>
+    /// <param name="items">All item factors, item-major.</param>
+    /// <param name="start">The first item to score.</param>
+    /// <param name="end">One past the last item to score.</param>
+    /// <param name="excludedSorted">Item indices to skip, ascending (such as the user's seen items).</param>
+    /// <param name="eligible">A bitset of the items allowed, or empty for all.</param>
+    /// <param name="itemBias">A bias per item added to its score, or empty for none.</param>
+    /// <param name="bestScores">The heap's scores; its length is k.</param>
+    /// <param name="bestItems">The heap's items; its length is k.</param>
+    /// <param name="kept">How many heap slots are in use; updated.</param>
+    public static void Scan(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int start, int end, ReadOnlySpan<int> excludedSorted,
+        ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
+    {
+        int rank = user.Length;
+        if (rank == 0 || items.Length % rank != 0)
+        {
+            ThrowHelper.FactorShapeMismatch(rank, items.Length);
+        }
+
+        int itemCount = items.Length / rank;
+        if ((uint)start > (uint)end || end > itemCount)
+        {
+            ThrowHelper.RangeOutside(start, end, itemCount);
+        }
+
+        if (!eligible.IsEmpty && eligible.Length < (itemCount + 63) / 64)
+        {
+            ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
+        }
+
+        if (bestItems.Length != bestScores.Length)
+        {
+            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
+        }
+
+        if (bestScores.Length == 0)
+        {
+            return;
+        }
+
+        int excludedPosition = LowerBound(excludedSorted, start);
+        float threshold = kept == bestScores.Length ? bestScores[0] : float.NegativeInfinity;
+        bool hasBias = !itemBias.IsEmpty;
+        int item = start;
+
+        if (Vector256.IsHardwareAccelerated && rank % Vector256<float>.Count == 0)
+        {
+            ref float u = ref MemoryMarshal.GetReference(user);
+            ref float f = ref MemoryMarshal.GetReference(items);
+            for (; item + 4 <= end; item += 4)
+            {
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                nint baseOffset = (nint)item * rank;
+                for (int d = 0; d < rank; d += Vector256<float>.Count)
+                {
+                    Vector256<float> uv = Vector256.LoadUnsafe(ref u, (nuint)d);
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + d)), uv, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + rank + d)), uv, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + 2 * rank + d)), uv, a2);
+                    a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + 3 * rank + d)), uv, a3);
+                }
+
+                Vector128<float> scores = Vector128.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+                if (hasBias)
+                {
+                    scores += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)item);
+                }
+
+                if (Vector128.GreaterThanAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
+                {
+                    for (int j = 0; j < 4; j++)
+                    {
+                        Consider(scores.GetElement(j), item + j, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
+                    }
+                }
+            }
+        }
+
+        for (; item < end; item++)
+        {
+            float score = TensorPrimitives.Dot(user, items.Slice(item * rank, rank));
+            if (hasBias)
+            {
+                score += itemBias[item];
+            }
+
+            Consider(score, item, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Consider(float score, int item, ReadOnlySpan<int> excludedSorted, ref int excludedPosition, ReadOnlySpan<ulong> eligible,
+        Span<float> bestScores, Span<int> bestItems, ref int kept, ref float threshold)
+    {
+        if (!(score > threshold) && kept == bestScores.Length)
+        {
+            return;
+        }
+
+        if (!eligible.IsEmpty && (eligible[item >> 6] & (1UL << (item & 63))) == 0)
+        {
+            return;
+        }
+
+        while (excludedPosition < excludedSorted.Length && excludedSorted[excludedPosition] < item)
+        {
+            excludedPosition++;
+        }
+
+        if (excludedPosition < excludedSorted.Length && excludedSorted[excludedPosition] == item)
+        {
+            return;
+        }
+
+        if (float.IsNaN(score))
+        {
+            return;
+        }
+
+        MinHeap.Offer(bestScores, bestItems, ref kept, score, item);
+        if (kept == bestScores.Length)
+        {
+            threshold = bestScores[0];
+        }
+    }
+
+    private static int LowerBound(ReadOnlySpan<int> sorted, int value)
+    {
+        int low = 0, high = sorted.Length;
+        while (low < high)
+        {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] < value)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+}

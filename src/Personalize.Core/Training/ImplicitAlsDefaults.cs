@@ -1,0 +1,14 @@
+namespace Personalize.Core.Training;
+
+/// <summary>The documented defaults of <see cref="ImplicitAlsTrainer.Options"/>, chosen on real purchase and review logs.</summary>
+internal static class ImplicitAlsDefaults
+{
+    public const int NumberOfFactors = 64;
+    public const int NumberOfIterations = 15;
+    public const float Regularization = 0.075f;
+    public const float ConfidenceScale = 40f;
+    public const float RegularizationExponent = 1f;
+    public const int ConjugateGradientSteps = 3;
+    public const float InitialScale = 0.1f;
+    public const int Seed = 42;
+}

@@ -34,10 +34,12 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var defaults = new SampleShopOptions();
+        int users = settings.Users ?? defaults.Users;
         var options = defaults with
         {
             Seed = settings.Seed ?? defaults.Seed,
-            Users = settings.Users ?? defaults.Users,
+            Users = users,
+            RatingUsers = Math.Clamp(defaults.RatingUsers, 0, Math.Max(users, 0)),
             Items = settings.Items ?? defaults.Items,
             TargetEvents = settings.Events ?? defaults.TargetEvents,
         };

@@ -1,38 +1,68 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
 
 namespace Personalize.Core.Internal;
 
-/// <summary>Runs the DataAnnotations and <see cref="IValidatableObject"/> rules of an options object and reports every error at once.</summary>
+/// <summary>
+/// Runs the DataAnnotations attributes and the <see cref="IValidatableObject"/> rules of an options object and reports every error at
+/// once, each as <c>Name = value: rule.</c>, for example <c>NumberOfFactors = 0: must be between 1 and 1024.</c>
+/// </summary>
 internal static class OptionsValidation
 {
     public static void ThrowIfInvalid(object options, string typeName)
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        if (results.Count == 0)
+        var errors = new List<string>();
+        foreach (PropertyInfo property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            object? value = property.GetValue(options);
+            foreach (ValidationAttribute attribute in property.GetCustomAttributes<ValidationAttribute>())
+            {
+                if (!attribute.IsValid(value))
+                {
+                    errors.Add(Error(property.Name, value, Rule(attribute, property.Name)).ErrorMessage!);
+                }
+            }
+        }
+
+        if (options is IValidatableObject validatable)
+        {
+            foreach (ValidationResult result in validatable.Validate(new ValidationContext(options)))
+            {
+                errors.Add(result.ErrorMessage ?? "invalid.");
+            }
+        }
+
+        if (errors.Count == 0)
         {
             return;
         }
 
-        var parts = new List<string>(results.Count);
-        foreach (ValidationResult result in results)
-        {
-            parts.Add(result.ErrorMessage ?? "invalid.");
-        }
-
-        string noun = results.Count == 1 ? "error" : "errors";
-        throw new ValidationException($"{typeName} is invalid ({results.Count} {noun}): {string.Join(" ", parts)}");
+        string noun = errors.Count == 1 ? "error" : "errors";
+        throw new ValidationException($"{typeName} is invalid ({errors.Count} {noun}): {string.Join(" ", errors)}");
     }
 
-    /// <summary>Formats a range error in the style "Name = value: must be between a and b.".</summary>
+    /// <summary>Formats an error in the style "Name = value: rule".</summary>
     public static ValidationResult Error(string member, object? value, string rule) =>
         new($"{member} = {Format(value)}: {rule}", [member]);
+
+    private static string Rule(ValidationAttribute attribute, string name) => attribute switch
+    {
+        RangeAttribute range => string.Create(CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}."),
+        RequiredAttribute => "is required.",
+        _ => attribute.FormatErrorMessage(name),
+    };
 
     private static string Format(object? value) => value switch
     {
         null => "null",
         string text => $"'{text}'",
-        IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "null",
     };
 }

@@ -1,0 +1,51 @@
+namespace Personalize.Cli.Tests;
+
+public sealed class DemoAndSampleCommandTests
+{
+    [Fact]
+    public void Demo_trains_on_the_bundled_sample_and_beats_most_popular()
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run("demo", "--users", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("recall@10", output);
+        Assert.Contains("recommended for you", output);
+        var als = System.Text.RegularExpressions.Regex.Match(output, @"implicit ALS\s*│\s*([0-9.]+)");
+        var popular = System.Text.RegularExpressions.Regex.Match(output, @"most popular\s*│\s*([0-9.]+)");
+        Assert.True(als.Success && popular.Success, output);
+        Assert.True(double.Parse(als.Groups[1].Value) >= 2 * double.Parse(popular.Groups[1].Value), output);
+    }
+
+    [Fact]
+    public void Sample_writes_the_three_files_with_their_headers_deterministically()
+    {
+        using var cli = new CliRunner();
+        string a = Path.Combine(cli.Folder, "a"), b = Path.Combine(cli.Folder, "b");
+
+        var first = cli.Run("sample", "--out", a, "--users", "300", "--items", "120", "--events", "3000");
+        var second = cli.Run("sample", "--out", b, "--users", "300", "--items", "120", "--events", "3000");
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal("user_id,item_id,event_type,timestamp,quantity", File.ReadLines(Path.Combine(a, "events.csv")).First());
+        Assert.Equal("item_id,title,brand,category,price,rating,rating_count,in_stock,added_at,tags", File.ReadLines(Path.Combine(a, "items.csv")).First());
+        Assert.Equal("user_id,item_id,rating,timestamp", File.ReadLines(Path.Combine(a, "ratings.csv")).First());
+        foreach (string file in new[] { "items.csv", "events.csv", "ratings.csv" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, file)), File.ReadAllBytes(Path.Combine(b, file)));
+        }
+    }
+
+    [Fact]
+    public void Sample_rejects_impossible_sizes_with_exit_code_2()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("sample", "--out", Path.Combine(cli.Folder, "x"), "--users", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Users", error);
+    }
+}

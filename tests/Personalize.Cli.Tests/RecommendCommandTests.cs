@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace Personalize.Cli.Tests;
+
+public sealed class RecommendCommandTests
+{
+    private static string TrainedModel(CliRunner cli)
+    {
+        string model = cli.PathOf("model.pzm");
+        var (code, _, error) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "8", "--epochs", "5");
+        Assert.True(code == 0, error);
+        return model;
+    }
+
+    [Fact]
+    public void Csv_output_has_exactly_the_documented_columns_and_one_row_per_recommendation()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string output = cli.PathOf("recs.csv");
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--all-users", "--top", "5", "--format", "csv", "--out", output);
+
+        Assert.True(code == 0, error);
+        string[] lines = File.ReadAllLines(output);
+        Assert.Equal("user_id,item_id,rank,score", lines[0]);
+        Assert.Equal(1 + 60 * 5, lines.Length);
+        string[] first = lines[1].Split(',');
+        Assert.Equal(4, first.Length);
+        Assert.Equal("1", first[2]);
+        Assert.Equal(Enumerable.Range(1, 5).Select(r => r.ToString()), lines.Skip(1).Take(5).Select(l => l.Split(',')[2]));
+        Assert.All(lines.Skip(1).Take(5), l => Assert.Equal(first[0], l.Split(',')[0]));
+    }
+
+    [Fact]
+    public void Recommendations_leave_out_seen_items_and_follow_the_users_taste()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string log = File.ReadAllText(cli.PathOf("events.csv"));
+        var seen = log.Split('\n').Where(l => l.StartsWith("u4,")).Select(l => l.Split(',')[1]).ToHashSet();
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--user", "u4", "--top", "3", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string[] items = output.Trim().Split('\n').Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        Assert.Equal(3, items.Length);
+        Assert.DoesNotContain(items, seen.Contains);
+        // u4 is in group 1 (items i10..i19).
+        Assert.All(items, i => Assert.InRange(int.Parse(i[1..]), 10, 19));
+    }
+
+    [Fact]
+    public void An_unknown_user_gets_popular_items_and_json_says_so()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.txt", "user_id\nu1\nnobody\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "4", "--format", "json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+        Assert.Equal("personalized", json.RootElement[0].GetProperty("source").GetString());
+        Assert.Equal("nobody", json.RootElement[1].GetProperty("user_id").GetString());
+        Assert.Equal("popular-fallback", json.RootElement[1].GetProperty("source").GetString());
+        Assert.Equal(4, json.RootElement[1].GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_corrupted_model_is_rejected_with_exit_code_2_naming_the_section()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        byte[] bytes = File.ReadAllBytes(model);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(model, bytes);
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--user", "u1");
+
+        Assert.Equal(2, code);
+        Assert.Matches("error: model.pzm: section '[A-Z!]{4}': ", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "recommend", "--model", "model.pzm" }, "Give exactly one of")]
+    [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--all-users" }, "Give exactly one of")]
+    [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--format", "xml" }, "--format 'xml' is not a format")]
+    [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--top", "0" }, "--top 0 must be at least 1")]
+    [InlineData(new[] { "recommend", "--user", "u1" }, "--model is required")]
+    public void Bad_usage_exits_with_code_2(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        TrainedModel(cli);
+        string[] resolved = args.Select(a => a.EndsWith(".pzm") ? cli.PathOf(a) : a).ToArray();
+
+        var (code, _, error) = cli.Run(resolved);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+}

@@ -1,0 +1,110 @@
+using Personalize.Core.Models;
+
+namespace Personalize.Cli.Tests;
+
+public sealed class TrainCommandTests
+{
+    [Fact]
+    public void Train_saves_a_model_and_prints_the_summary()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string model = cli.PathOf("model.pzm");
+
+        var (code, output, error) = cli.Run("train", "--input", input, "--out", model, "--factors", "8", "--epochs", "3");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("epoch 3/3", output);
+        Assert.Contains("rows read", output);
+        Assert.Contains("480", output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal(60, loaded.Users.Count);
+        Assert.Equal(30, loaded.Items.Count);
+        Assert.Equal(8, loaded.NumberOfFactors);
+        Assert.Equal("implicit-als", loaded.Properties["trainer"]);
+    }
+
+    [Fact]
+    public void A_bad_row_stops_training_with_exit_code_2_and_one_line_naming_file_line_and_column()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("bad.csv", "user_id,item_id,event_type,timestamp\nu1,i1,view,2026-10-01T00:00:00Z\nu2,i2,view,2026-13-01\n");
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: bad.csv:3:4: column 'timestamp': '2026-13-01' is not a timestamp", error.Split(" (expected")[0]);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(cli.PathOf("m.pzm")));
+    }
+
+    [Fact]
+    public void Skip_policy_reports_each_rejected_row_and_counts_them()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("mixed.csv",
+            "user_id,item_id,event_type\nu1,i1,view\nu1,i2,click\nu2,i1,purchase\n,i3,view\nu2,i2,cart\n");
+
+        var (code, output, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--bad-rows", "skip", "--factors", "4", "--epochs", "2");
+
+        Assert.Equal(0, code);
+        string[] warnings = error.TrimEnd().Split('\n');
+        Assert.Equal(2, warnings.Length);
+        Assert.StartsWith("warning: mixed.csv:3:3: column 'event_type': 'click' is not a known event type", warnings[0]);
+        Assert.StartsWith("warning: mixed.csv:5:1: column 'user_id': the id is empty", warnings[1]);
+        Assert.Matches(@"rows read\s*│\s*5", output);
+        Assert.Matches(@"accepted\s*│\s*3", output);
+        Assert.Matches(@"rejected\s*│\s*2", output);
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("user_id;item_id\nu1;i1\n", "set the delimiter to ';'")]
+    [InlineData("user,item\nu1,i1\n", "no column named 'user_id'")]
+    public void Whole_file_problems_give_one_clear_error(string content, string expected)
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("log.csv", content);
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--delimiter", ",");
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData(new[] { "train", "--out", "m.pzm" }, "--input is required")]
+    [InlineData(new[] { "train", "--input", "missing.csv", "--out", "m.pzm" }, "does not exist")]
+    [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--half-life", "soon" }, "--half-life 'soon' is not a positive duration")]
+    [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--factors", "0" }, "NumberOfFactors = 0")]
+    [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--trainer", "magic" }, "--trainer 'magic' is not available")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public void Bad_usage_exits_with_code_2_and_says_what_is_wrong(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        cli.SmallLog("x.csv");
+        string[] resolved = args.Select(a => a.EndsWith(".csv") || a.EndsWith(".pzm") ? cli.PathOf(a) : a).ToArray();
+
+        var (code, _, error) = cli.Run(resolved);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Headerless_double_colon_files_train_with_positional_columns()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("ratings.dat", "1::10::5::978300760\n1::11::3::978302109\n2::10::4::978301968\n2::12::5::978300275\n");
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--no-header", "--delimiter", "::",
+            "--time-col", "4", "--factors", "2", "--epochs", "1");
+
+        Assert.True(code == 0, error);
+        FactorModel model = ModelFile.Load(cli.PathOf("m.pzm"));
+        Assert.Equal(["1", "2"], model.Users.Ids);
+        Assert.Equal(["10", "11", "12"], model.Items.Ids);
+    }
+}

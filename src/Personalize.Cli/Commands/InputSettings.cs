@@ -27,6 +27,14 @@ internal class InputSettings : CommandSettings
     [Description("Numeric column that multiplies each row's event weight (such as a play count). Default: none.")]
     public string? WeightColumn { get; init; }
 
+    [CommandOption("--quantity-col <NAME>")]
+    [Description("Column of the quantity (kept for buy-again; does not change weights). Default: quantity when the header has it.")]
+    public string? QuantityColumn { get; init; }
+
+    [CommandOption("--rating-col <NAME>")]
+    [Description("Column of an explicit rating (kept for rating trainers). Default: rating when the header has it.")]
+    public string? RatingColumn { get; init; }
+
     [CommandOption("--delimiter <TEXT>")]
     [Description("Field delimiter: a character, tab, or a longer one such as '::'. Default: detected (, ; tab |).")]
     public string? Delimiter { get; init; }
@@ -60,6 +68,8 @@ internal class InputSettings : CommandSettings
             EventColumn = EventColumn,
             TimeColumn = TimeColumn,
             WeightColumn = WeightColumn,
+            QuantityColumn = QuantityColumn,
+            RatingColumn = RatingColumn,
             Delimiter = OptionParsing.Delimiter(Delimiter),
             EventWeights = EventWeights is null ? Core.Data.EventWeights.Default : Core.Data.EventWeights.Parse(EventWeights),
             BadRows = policy,

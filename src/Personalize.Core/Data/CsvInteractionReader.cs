@@ -135,7 +135,8 @@ public sealed class CsvInteractionReader
         var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started));
         return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
             [.. state.UserIndices.AsSpan()], [.. state.ItemIndices.AsSpan()], [.. state.Events.AsSpan()], [.. state.Times.AsSpan()],
-            state.Columns.Time >= 0, [.. state.Values.AsSpan()], report);
+            state.Columns.Time >= 0, [.. state.Values.AsSpan()], report,
+            state.Columns.Quantity >= 0 ? [.. state.Quantities.AsSpan()] : null, state.Columns.Rating >= 0 ? [.. state.Ratings.AsSpan()] : null);
     }
 
     private Columns ResolveColumns(CsvReader reader, string sourceName)
@@ -169,9 +170,16 @@ public sealed class CsvInteractionReader
             Weight = Options.WeightColumn is null
                 ? -1
                 : Resolve(reader, headers, sourceName, nameof(Options.WeightColumn), Options.WeightColumn, required: true, defaultPosition: 0),
+            Quantity = Options.QuantityColumn is null
+                ? Optional(reader, CsvInteractionReaderDefaults.QuantityColumn)
+                : Resolve(reader, headers, sourceName, nameof(Options.QuantityColumn), Options.QuantityColumn, required: true, defaultPosition: 0),
+            Rating = Options.RatingColumn is null
+                ? Optional(reader, CsvInteractionReaderDefaults.RatingColumn)
+                : Resolve(reader, headers, sourceName, nameof(Options.RatingColumn), Options.RatingColumn, required: true, defaultPosition: 0),
         };
         columns.Names = headers.Count > 0 ? [.. headers] : [];
-        columns.MinFieldCount = 1 + Math.Max(Math.Max(columns.User, columns.Item), Math.Max(Math.Max(columns.Event, columns.Time), columns.Weight));
+        columns.MinFieldCount = 1 + Math.Max(Math.Max(Math.Max(columns.User, columns.Item), Math.Max(Math.Max(columns.Event, columns.Time), columns.Weight)),
+            Math.Max(columns.Quantity, columns.Rating));
         return columns;
     }
 
@@ -252,6 +260,8 @@ public sealed class CsvInteractionReader
         public int Event;
         public int Time;
         public int Weight;
+        public int Quantity;
+        public int Rating;
         public int MinFieldCount;
         public string[] Names = [];
 
@@ -268,6 +278,8 @@ public sealed class CsvInteractionReader
         public GrowableArray<byte> Events = new(1024);
         public GrowableArray<long> Times = new(1024);
         public GrowableArray<float> Values = new(1024);
+        public GrowableArray<float> Quantities = new(1024);
+        public GrowableArray<float> Ratings = new(1024);
         public readonly List<RejectedRow> RejectedRows = [];
         public Columns Columns = new();
         public long Accepted;
@@ -342,6 +354,32 @@ public sealed class CsvInteractionReader
                 }
             }
 
+            float quantity = 1f;
+            if (Columns.Quantity >= 0)
+            {
+                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Quantity);
+                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out quantity) || !float.IsFinite(quantity) || quantity <= 0)
+                {
+                    Reject(line, Columns.Quantity + 1, Columns.Name(Columns.Quantity),
+                        $"'{Encoding.UTF8.GetString(raw)}' is not a quantity (expected a number more than 0, such as 2).", reader);
+                    return;
+                }
+            }
+
+            float rating = float.NaN;
+            if (Columns.Rating >= 0)
+            {
+                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Rating);
+                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out rating) || !float.IsFinite(rating))
+                {
+                    Reject(line, Columns.Rating + 1, Columns.Name(Columns.Rating),
+                        $"'{Encoding.UTF8.GetString(raw)}' is not a rating (expected a number, such as 4 or 3.5).", reader);
+                    return;
+                }
+            }
+
+            Quantities.Add(quantity);
+            Ratings.Add(rating);
             UserIndices.Add(user);
             ItemIndices.Add(item);
             Events.Add(eventIndex);

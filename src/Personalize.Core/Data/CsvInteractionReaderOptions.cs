@@ -42,6 +42,16 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     /// <value>The default is <see langword="null"/>: no multiplier.</value>
     public string? WeightColumn { get; init; }
 
+    /// <summary>Gets the column of the quantity (units bought), kept in <see cref="InteractionLog.Quantities"/> for surfaces such as
+    /// buy-again. It does not change the confidence; to count units, name it as <see cref="WeightColumn"/> too.</summary>
+    /// <value>The default is <see langword="null"/>: the column <c>quantity</c> is used when the header has it; otherwise 1.</value>
+    public string? QuantityColumn { get; init; }
+
+    /// <summary>Gets the column of an explicit rating, kept in <see cref="InteractionLog.Ratings"/> for rating trainers. The implicit
+    /// trainer ignores it unless it is also the <see cref="WeightColumn"/>.</summary>
+    /// <value>The default is <see langword="null"/>: the column <c>rating</c> is used when the header has it.</value>
+    public string? RatingColumn { get; init; }
+
     /// <summary>Gets the weight of each event type. Rows whose event type is not listed are rejected.</summary>
     /// <value>The default is <see cref="EventWeights.Default"/>: view=1, cart=4, purchase=10.</value>
     [Required]
@@ -70,7 +80,7 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
 
         if (!HasHeader)
         {
-            foreach (var (name, value) in new[] { (nameof(UserColumn), UserColumn), (nameof(ItemColumn), ItemColumn), (nameof(EventColumn), EventColumn), (nameof(TimeColumn), TimeColumn), (nameof(WeightColumn), WeightColumn) })
+            foreach (var (name, value) in new[] { (nameof(UserColumn), UserColumn), (nameof(ItemColumn), ItemColumn), (nameof(EventColumn), EventColumn), (nameof(TimeColumn), TimeColumn), (nameof(WeightColumn), WeightColumn), (nameof(QuantityColumn), QuantityColumn), (nameof(RatingColumn), RatingColumn) })
             {
                 if (value is not null && value != CsvInteractionReaderDefaults.UserColumn && value != CsvInteractionReaderDefaults.ItemColumn
                     && (!int.TryParse(value, out int position) || position < 1))
@@ -89,5 +99,7 @@ internal static class CsvInteractionReaderDefaults
     public const string ItemColumn = "item_id";
     public const string EventColumn = "event_type";
     public const string TimeColumn = "timestamp";
+    public const string QuantityColumn = "quantity";
+    public const string RatingColumn = "rating";
     public const int MaxReportedRejections = 1000;
 }

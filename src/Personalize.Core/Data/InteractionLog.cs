@@ -17,10 +17,14 @@ public sealed class InteractionLog
     private readonly byte[] _events;
     private readonly long[] _timestamps;
     private readonly float[] _values;
+    private readonly float[]? _quantities;
+    private readonly float[]? _ratings;
 
     internal InteractionLog(IdMap users, IdMap items, EventWeights? eventTypes, int[] userIndices, int[] itemIndices, byte[] events,
-        long[] timestamps, bool hasTimestamps, float[] values, LoadReport report)
+        long[] timestamps, bool hasTimestamps, float[] values, LoadReport report, float[]? quantities = null, float[]? ratings = null)
     {
+        _quantities = quantities;
+        _ratings = ratings;
         Users = users;
         Items = items;
         EventTypes = eventTypes;
@@ -66,6 +70,18 @@ public sealed class InteractionLog
     /// <summary>Gets the value (weight multiplier) of every row; 1 when the log has no weight column.</summary>
     public ReadOnlySpan<float> Values => _values;
 
+    /// <summary>Gets whether the rows have quantities.</summary>
+    public bool HasQuantities => _quantities is not null;
+
+    /// <summary>Gets the quantity of every row (units bought), or an empty span when <see cref="HasQuantities"/> is false.</summary>
+    public ReadOnlySpan<float> Quantities => _quantities;
+
+    /// <summary>Gets whether the rows have explicit ratings.</summary>
+    public bool HasRatings => _ratings is not null;
+
+    /// <summary>Gets the rating of every row, or an empty span when <see cref="HasRatings"/> is false.</summary>
+    public ReadOnlySpan<float> Ratings => _ratings;
+
     /// <summary>Reads a log from a CSV file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
@@ -92,7 +108,9 @@ public sealed class InteractionLog
         var events = new List<byte>();
         var timestamps = new List<long>();
         var values = new List<float>();
-        bool anyEvent = false, anyTime = false;
+        var quantities = new List<float>();
+        var ratings = new List<float>();
+        bool anyEvent = false, anyTime = false, anyQuantity = false, anyRating = false;
         int row = 0;
         foreach (Interaction interaction in interactions)
         {
@@ -126,7 +144,26 @@ public sealed class InteractionLog
             anyTime |= interaction.Timestamp.HasValue;
             timestamps.Add(interaction.Timestamp?.ToUnixTimeSeconds() ?? 0);
             values.Add(interaction.Value);
+            if (interaction.Quantity is { } quantity && (!float.IsFinite(quantity) || quantity <= 0))
+            {
+                throw new ArgumentException($"Interaction {row} has the quantity {quantity}; quantities must be finite and more than 0.", nameof(interactions));
+            }
+
+            if (interaction.Rating is { } rating && !float.IsFinite(rating))
+            {
+                throw new ArgumentException($"Interaction {row} has the rating {rating}; ratings must be finite.", nameof(interactions));
+            }
+
+            anyQuantity |= interaction.Quantity.HasValue;
+            anyRating |= interaction.Rating.HasValue;
+            quantities.Add(interaction.Quantity ?? 1f);
+            ratings.Add(interaction.Rating ?? float.NaN);
             row++;
+        }
+
+        if (anyRating && ratings.Exists(float.IsNaN))
+        {
+            throw new ArgumentException("Some interactions have a rating and some do not; give every interaction one, or none.", nameof(interactions));
         }
 
         if (anyEvent && events.Contains(NoEventType))
@@ -136,7 +173,7 @@ public sealed class InteractionLog
 
         var report = new LoadReport("(memory)", row, 0, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new InteractionLog(users.Build(), items.Build(), anyEvent ? eventWeights : null, [.. userIndices], [.. itemIndices], [.. events],
-            [.. timestamps], anyTime, [.. values], report);
+            [.. timestamps], anyTime, [.. values], report, anyQuantity ? [.. quantities] : null, anyRating ? [.. ratings] : null);
     }
 
     /// <summary>Gets the weight of one row: its event type's weight times its value.</summary>
@@ -198,6 +235,8 @@ public sealed class InteractionLog
         var events = new byte[n];
         var times = new long[n];
         var values = new float[n];
+        float[]? quantities = _quantities is null ? null : new float[n];
+        float[]? ratings = _ratings is null ? null : new float[n];
         for (int k = 0; k < n; k++)
         {
             int row = rows[k];
@@ -206,9 +245,18 @@ public sealed class InteractionLog
             events[k] = _events[row];
             times[k] = _timestamps[row];
             values[k] = _values[row];
+            if (quantities is not null)
+            {
+                quantities[k] = _quantities![row];
+            }
+
+            if (ratings is not null)
+            {
+                ratings[k] = _ratings![row];
+            }
         }
 
         var report = new LoadReport(Report.Source, n, 0, [], TimeSpan.Zero);
-        return new InteractionLog(Users, Items, EventTypes, users, items, events, times, HasTimestamps, values, report);
+        return new InteractionLog(Users, Items, EventTypes, users, items, events, times, HasTimestamps, values, report, quantities, ratings);
     }
 }

@@ -1,0 +1,90 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Personalize.Core.Data;
+
+namespace Personalize.Core.Tests.Data;
+
+public sealed class DataViewInteractionReaderTests
+{
+    private sealed class Row
+    {
+        public string user_id { get; set; } = "";
+
+        public string item_id { get; set; } = "";
+
+        public string event_type { get; set; } = "view";
+
+        public DateTime when { get; set; }
+
+        public float count { get; set; } = 1;
+    }
+
+    private static readonly MLContext Ml = new(seed: 1);
+
+    private static IDataView View(params Row[] rows) => Ml.Data.LoadFromEnumerable(rows);
+
+    [Fact]
+    public void Reads_text_ids_event_types_timestamps_and_weights()
+    {
+        IDataView data = View(
+            new Row { user_id = "u1", item_id = "i1", event_type = "purchase", when = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), count = 2 },
+            new Row { user_id = "u2", item_id = "i1", event_type = "view", when = new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc) });
+
+        InteractionLog log = new DataViewInteractionReader(new DataViewInteractionReaderOptions
+        {
+            EventColumnName = "event_type", TimestampColumnName = "when", WeightColumnName = "count",
+        }).Read(data);
+
+        Assert.Equal(2, log.Count);
+        Assert.Equal(["u1", "u2"], log.Users.Ids);
+        Assert.Equal(20f, log.GetWeight(0));
+        Assert.Equal(1f, log.GetWeight(1));
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), log.GetLatestTimestamp());
+        Assert.Equal(2, log.Report.Accepted);
+    }
+
+    [Fact]
+    public void Reads_key_columns_made_by_MapValueToKey()
+    {
+        IDataView data = Ml.Transforms.Conversion.MapValueToKey("user_key", "user_id")
+            .Append(Ml.Transforms.Conversion.MapValueToKey("item_key", "item_id"))
+            .Fit(View(new Row { user_id = "a", item_id = "x" }, new Row { user_id = "b", item_id = "x" }, new Row { user_id = "a", item_id = "y" }))
+            .Transform(View(new Row { user_id = "a", item_id = "x" }, new Row { user_id = "b", item_id = "x" }, new Row { user_id = "a", item_id = "y" }));
+
+        InteractionLog log = new DataViewInteractionReader(new DataViewInteractionReaderOptions { UserColumnName = "user_key", ItemColumnName = "item_key" })
+            .Read(data);
+
+        Assert.Equal(3, log.Count);
+        Assert.Equal(2, log.Users.Count);
+        Assert.Equal(2, log.Items.Count);
+    }
+
+    [Fact]
+    public void Bad_rows_are_counted_and_reported_under_skip_and_thrown_under_fail()
+    {
+        IDataView data = View(new Row { user_id = "u1", item_id = "i1" }, new Row { user_id = "", item_id = "i2" },
+            new Row { user_id = "u3", item_id = "i3", event_type = "click" });
+
+        InteractionLog log = new DataViewInteractionReader(new DataViewInteractionReaderOptions { EventColumnName = "event_type", BadRows = BadRowPolicy.SkipAndReport })
+            .Read(data);
+        var exception = Assert.Throws<InteractionDataException>(() =>
+            new DataViewInteractionReader(new DataViewInteractionReaderOptions { EventColumnName = "event_type" }).Read(data));
+
+        Assert.Equal((3L, 1L, 2L), (log.Report.Read, log.Report.Accepted, log.Report.Rejected));
+        Assert.Equal([2L, 3L], log.Report.RejectedRows.Select(r => r.LineNumber));
+        Assert.Contains("'click' is not a known event type", log.Report.RejectedRows[1].Reason);
+        Assert.Equal((2L, "user_id"), (exception.LineNumber, exception.ColumnName));
+    }
+
+    [Fact]
+    public void A_missing_or_mistyped_column_names_the_column_and_the_expected_type()
+    {
+        IDataView data = View(new Row { user_id = "u1", item_id = "i1" });
+
+        var missing = Assert.Throws<ArgumentException>(() => new DataViewInteractionReader(new DataViewInteractionReaderOptions { UserColumnName = "customer" }).Read(data));
+        var mistyped = Assert.Throws<ArgumentException>(() => new DataViewInteractionReader(new DataViewInteractionReaderOptions { WeightColumnName = "event_type" }).Read(data));
+
+        Assert.StartsWith("The data view has no column 'customer'; its columns are: user_id, item_id, event_type, when, count.", missing.Message);
+        Assert.StartsWith("Column 'event_type' should be a number, but is instead String.", mistyped.Message);
+    }
+}

@@ -14,7 +14,8 @@ namespace Personalize.Core.Data;
 /// The reader is strict by default: the first bad row throws an <see cref="InteractionDataException"/> naming the file, line and
 /// column. With <see cref="BadRowPolicy.SkipAndReport"/> bad rows are skipped and reported instead, and
 /// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> always holds.
-/// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Parsing works on UTF-8 bytes and
+/// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Quoted fields may hold delimiters and
+/// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. Parsing works on UTF-8 bytes and
 /// allocates a string only for each new id. A reader is immutable; one instance may read many files, on several threads at once.
 /// </remarks>
 public sealed class CsvInteractionReader
@@ -70,6 +71,10 @@ public sealed class CsvInteractionReader
         {
             HasHeader = Options.HasHeader,
             TrackLineNumbers = true,
+
+            // A line break always ends a row: an unclosed quote then spoils its own row only, instead of swallowing the rest of the
+            // file into one rejected row (ids, event types, timestamps and weights never contain line breaks).
+            AllowLineBreaksInQuotes = false,
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             SkipEmptyLines = true,
@@ -240,7 +245,7 @@ public sealed class CsvInteractionReader
         CsvMalformedReason.StrayQuote => "the row has a stray quote inside an unquoted field (expected quotes only around a whole field, doubled inside it).",
         CsvMalformedReason.TextAfterClosingQuote => "the row has text after the closing quote of a field (expected a delimiter or the end of the line).",
         CsvMalformedReason.UnterminatedQuote => "the row opens a quoted field that is never closed (expected a closing quote).",
-        CsvMalformedReason.LineBreakInQuotes => "the row has a line break inside a quoted field.",
+        CsvMalformedReason.LineBreakInQuotes => "the row opens a quoted field that is not closed on its line (expected a closing quote; quoted fields cannot span lines).",
         CsvMalformedReason.FieldCountMismatch => "the row has a different number of fields than the header.",
         _ => $"the row is malformed ({reason}).",
     };

@@ -305,6 +305,7 @@ public sealed class CsvInteractionReader
                 return;
             }
 
+            // A new id (index -1) enters its map only once the whole row is accepted, so a rejected row adds no user or item.
             if (!TryId(reader, Columns.User, ref buffer, Users, line, out int user) || !TryId(reader, Columns.Item, ref buffer, Items, line, out int item))
             {
                 return;
@@ -347,27 +348,30 @@ public sealed class CsvInteractionReader
                 }
             }
 
-            UserIndices.Add(user);
-            ItemIndices.Add(item);
+            UserIndices.Add(user >= 0 ? user : Users.GetOrAdd(Id(reader, Columns.User, ref buffer)));
+            ItemIndices.Add(item >= 0 ? item : Items.GetOrAdd(Id(reader, Columns.Item, ref buffer)));
             Events.Add(eventIndex);
             Times.Add(time);
             Values.Add(value);
             Accepted++;
         }
 
+        /// <summary>Checks the id of a column and finds its index, or -1 when the id is new (it is added when the row is accepted).</summary>
         private bool TryId(CsvReader reader, int column, ref char[] buffer, IdMap.Builder map, long line, out int index)
         {
-            ReadOnlySpan<char> id = Chars(reader.GetSpan(column), ref buffer).Trim();
+            index = -1;
+            ReadOnlySpan<char> id = Id(reader, column, ref buffer);
             if (id.IsEmpty)
             {
-                index = -1;
                 Reject(line, column + 1, Columns.Name(column), "the id is empty (expected a non-empty user or item id).", reader);
                 return false;
             }
 
-            index = map.GetOrAdd(id);
+            map.TryGetIndex(id, out index);
             return true;
         }
+
+        private static ReadOnlySpan<char> Id(CsvReader reader, int column, ref char[] buffer) => Chars(reader.GetSpan(column), ref buffer).Trim();
 
         private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, ref char[] buffer)
         {

@@ -367,6 +367,13 @@ public sealed class CsvInteractionReader
                 return false;
             }
 
+            // Invalid bytes would all decode to U+FFFD, merging different ids (Latin-1 "Zoë" and "Zoä") into one.
+            if (!System.Text.Unicode.Utf8.IsValid(reader.GetSpan(column)))
+            {
+                Reject(line, column + 1, Columns.Name(column), "the id is not valid UTF-8 (expected UTF-8 text: save the file as UTF-8).", reader);
+                return false;
+            }
+
             map.TryGetIndex(id, out index);
             return true;
         }

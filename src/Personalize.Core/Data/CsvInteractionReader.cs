@@ -124,6 +124,12 @@ public sealed class CsvInteractionReader
         {
             throw new InteractionDataException(sourceName, 0, 0, null, exception.Message);
         }
+        catch (NotSupportedException) when (!ReferenceEquals(input, stream))
+        {
+            // The separator stream reads UTF-8 only; a one-character delimiter reads UTF-16 and UTF-32 as well.
+            throw new InteractionDataException(sourceName, 0, 0, null,
+                $"the file is UTF-16 or UTF-32 (it starts with a byte order mark), which a delimiter of several characters such as '{Options.Delimiter}' cannot be read from; save the file as UTF-8.");
+        }
         finally
         {
             if (!ReferenceEquals(input, stream))

@@ -34,8 +34,10 @@ internal static class TimestampParser
             return true;
         }
 
+        // Only other spellings of an ISO date go to the general parser: it would read a time alone ("12:00") as today,
+        // a month and day ("Jan 5") as this year, and "01/02/2024" as the 2nd of January, none of which the data says.
         Span<char> chars = stackalloc char[64];
-        if (text.Length > chars.Length)
+        if (text.Length > chars.Length || !StartsWithIsoDate(text))
         {
             return false;
         }
@@ -49,6 +51,9 @@ internal static class TimestampParser
 
         return false;
     }
+
+    private static bool StartsWithIsoDate(ReadOnlySpan<byte> s) =>
+        s.Length >= 10 && s[4] == (byte)'-' && s[7] == (byte)'-' && Digits(s, 0, 4, out _) && Digits(s, 5, 2, out _) && Digits(s, 8, 2, out _);
 
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {

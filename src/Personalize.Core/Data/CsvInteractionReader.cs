@@ -14,7 +14,8 @@ namespace Personalize.Core.Data;
 /// The reader is strict by default: the first bad row throws an <see cref="InteractionDataException"/> naming the file, line and
 /// column. With <see cref="BadRowPolicy.SkipAndReport"/> bad rows are skipped and reported instead, and
 /// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> always holds.
-/// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Parsing works on UTF-8 bytes and
+/// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Quoted fields may hold delimiters and
+/// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. Parsing works on UTF-8 bytes and
 /// allocates a string only for each new id. A reader is immutable; one instance may read many files, on several threads at once.
 /// </remarks>
 public sealed class CsvInteractionReader
@@ -70,6 +71,10 @@ public sealed class CsvInteractionReader
         {
             HasHeader = Options.HasHeader,
             TrackLineNumbers = true,
+
+            // A line break always ends a row: an unclosed quote then spoils its own row only, instead of swallowing the rest of the
+            // file into one rejected row (ids, event types, timestamps and weights never contain line breaks).
+            AllowLineBreaksInQuotes = false,
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             SkipEmptyLines = true,
@@ -118,6 +123,12 @@ public sealed class CsvInteractionReader
         catch (InvalidDataException exception)
         {
             throw new InteractionDataException(sourceName, 0, 0, null, exception.Message);
+        }
+        catch (NotSupportedException) when (!ReferenceEquals(input, stream))
+        {
+            // The separator stream reads UTF-8 only; a one-character delimiter reads UTF-16 and UTF-32 as well.
+            throw new InteractionDataException(sourceName, 0, 0, null,
+                $"the file is UTF-16 or UTF-32 (it starts with a byte order mark), which a delimiter of several characters such as '{Options.Delimiter}' cannot be read from; save the file as UTF-8.");
         }
         finally
         {
@@ -248,7 +259,7 @@ public sealed class CsvInteractionReader
         CsvMalformedReason.StrayQuote => "the row has a stray quote inside an unquoted field (expected quotes only around a whole field, doubled inside it).",
         CsvMalformedReason.TextAfterClosingQuote => "the row has text after the closing quote of a field (expected a delimiter or the end of the line).",
         CsvMalformedReason.UnterminatedQuote => "the row opens a quoted field that is never closed (expected a closing quote).",
-        CsvMalformedReason.LineBreakInQuotes => "the row has a line break inside a quoted field.",
+        CsvMalformedReason.LineBreakInQuotes => "the row opens a quoted field that is not closed on its line (expected a closing quote; quoted fields cannot span lines).",
         CsvMalformedReason.FieldCountMismatch => "the row has a different number of fields than the header.",
         _ => $"the row is malformed ({reason}).",
     };
@@ -312,6 +323,7 @@ public sealed class CsvInteractionReader
                 return;
             }
 
+            // A new id (index -1) enters its map only once the whole row is accepted, so a rejected row adds no user or item.
             if (!TryId(reader, Columns.User, ref buffer, Users, line, out int user) || !TryId(reader, Columns.Item, ref buffer, Items, line, out int item))
             {
                 return;
@@ -358,10 +370,10 @@ public sealed class CsvInteractionReader
             if (Columns.Quantity >= 0)
             {
                 ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Quantity);
-                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out quantity) || !float.IsFinite(quantity) || quantity <= 0)
+                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out quantity) || !float.IsFinite(quantity) || quantity < 0)
                 {
                     Reject(line, Columns.Quantity + 1, Columns.Name(Columns.Quantity),
-                        $"'{Encoding.UTF8.GetString(raw)}' is not a quantity (expected a number more than 0, such as 2).", reader);
+                        $"'{Encoding.UTF8.GetString(raw)}' is not a quantity (expected a finite number, 0 or more, such as 2).", reader);
                     return;
                 }
             }
@@ -380,27 +392,37 @@ public sealed class CsvInteractionReader
 
             Quantities.Add(quantity);
             Ratings.Add(rating);
-            UserIndices.Add(user);
-            ItemIndices.Add(item);
+            UserIndices.Add(user >= 0 ? user : Users.GetOrAdd(Id(reader, Columns.User, ref buffer)));
+            ItemIndices.Add(item >= 0 ? item : Items.GetOrAdd(Id(reader, Columns.Item, ref buffer)));
             Events.Add(eventIndex);
             Times.Add(time);
             Values.Add(value);
             Accepted++;
         }
 
+        /// <summary>Checks the id of a column and finds its index, or -1 when the id is new (it is added when the row is accepted).</summary>
         private bool TryId(CsvReader reader, int column, ref char[] buffer, IdMap.Builder map, long line, out int index)
         {
-            ReadOnlySpan<char> id = Chars(reader.GetSpan(column), ref buffer).Trim();
+            index = -1;
+            ReadOnlySpan<char> id = Id(reader, column, ref buffer);
             if (id.IsEmpty)
             {
-                index = -1;
                 Reject(line, column + 1, Columns.Name(column), "the id is empty (expected a non-empty user or item id).", reader);
                 return false;
             }
 
-            index = map.GetOrAdd(id);
+            // Invalid bytes would all decode to U+FFFD, merging different ids (Latin-1 "Zoë" and "Zoä") into one.
+            if (!System.Text.Unicode.Utf8.IsValid(reader.GetSpan(column)))
+            {
+                Reject(line, column + 1, Columns.Name(column), "the id is not valid UTF-8 (expected UTF-8 text: save the file as UTF-8).", reader);
+                return false;
+            }
+
+            map.TryGetIndex(id, out index);
             return true;
         }
+
+        private static ReadOnlySpan<char> Id(CsvReader reader, int column, ref char[] buffer) => Chars(reader.GetSpan(column), ref buffer).Trim();
 
         private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, ref char[] buffer)
         {

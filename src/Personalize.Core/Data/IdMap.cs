@@ -127,6 +127,18 @@ public sealed class IdMap
 
         public int Count => _ids.Count;
 
+        /// <summary>Finds the index of an id already added, or -1, without adding it.</summary>
+        public bool TryGetIndex(ReadOnlySpan<char> id, out int index)
+        {
+            if (_lookup.TryGetValue(id, out index))
+            {
+                return true;
+            }
+
+            index = -1;
+            return false;
+        }
+
         public int GetOrAdd(ReadOnlySpan<char> id)
         {
             if (_lookup.TryGetValue(id, out int index))

@@ -96,7 +96,8 @@ public sealed class InteractionLog
     /// <param name="interactions">The interactions, in any order.</param>
     /// <param name="eventWeights">The event types and weights; required when any interaction has an event type.</param>
     /// <returns>The log.</returns>
-    /// <exception cref="ArgumentException">An id is null or empty, an event type is unknown, or a value is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">An id is null or empty, an event type is unknown, a value is negative or not finite, or some
+    /// interactions have an event type (or a timestamp) and others do not.</exception>
     public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights = null)
     {
         ArgumentNullException.ThrowIfNull(interactions);
@@ -110,7 +111,7 @@ public sealed class InteractionLog
         var values = new List<float>();
         var quantities = new List<float>();
         var ratings = new List<float>();
-        bool anyEvent = false, anyTime = false, anyQuantity = false, anyRating = false;
+        bool anyEvent = false, anyTime = false, anyUntimed = false, anyQuantity = false, anyRating = false;
         int row = 0;
         foreach (Interaction interaction in interactions)
         {
@@ -142,11 +143,12 @@ public sealed class InteractionLog
             itemIndices.Add(items.GetOrAdd(interaction.ItemId));
             events.Add(eventIndex);
             anyTime |= interaction.Timestamp.HasValue;
+            anyUntimed |= !interaction.Timestamp.HasValue;
             timestamps.Add(interaction.Timestamp?.ToUnixTimeSeconds() ?? 0);
             values.Add(interaction.Value);
-            if (interaction.Quantity is { } quantity && (!float.IsFinite(quantity) || quantity <= 0))
+            if (interaction.Quantity is { } quantity && (!float.IsFinite(quantity) || quantity < 0))
             {
-                throw new ArgumentException($"Interaction {row} has the quantity {quantity}; quantities must be finite and more than 0.", nameof(interactions));
+                throw new ArgumentException($"Interaction {row} has the quantity {quantity}; quantities must be finite and 0 or more.", nameof(interactions));
             }
 
             if (interaction.Rating is { } rating && !float.IsFinite(rating))
@@ -169,6 +171,12 @@ public sealed class InteractionLog
         if (anyEvent && events.Contains(NoEventType))
         {
             throw new ArgumentException("Some interactions have an event type and some do not; give every interaction one, or none.", nameof(interactions));
+        }
+
+        if (anyTime && anyUntimed)
+        {
+            // An interaction without a timestamp would be stored as 1970: decayed to nothing and before every split.
+            throw new ArgumentException("Some interactions have a timestamp and some do not; give every interaction one, or none.", nameof(interactions));
         }
 
         var report = new LoadReport("(memory)", row, 0, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));

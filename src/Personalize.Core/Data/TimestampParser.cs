@@ -8,6 +8,9 @@ internal static class TimestampParser
 {
     public const string Expected = "expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400";
 
+    /// <summary>The range of <see cref="DateTimeOffset"/> in Unix seconds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.</summary>
+    private const long MinUnixSeconds = -62135596800L, MaxUnixSeconds = 253402300799L;
+
     public static bool TryParse(ReadOnlySpan<byte> text, out long unixSeconds)
     {
         text = Trim(text);
@@ -25,17 +28,30 @@ internal static class TimestampParser
             }
 
             int digits = text[0] == (byte)'-' ? text.Length - 1 : text.Length;
-            unixSeconds = digits >= 13 ? number / 1000 : number;
-            return unixSeconds is > -62135596800L and < 253402300800L;
+            if (digits >= 13)
+            {
+                // Milliseconds: round down to the second, as DateTimeOffset does, also before 1970.
+                unixSeconds = Math.DivRem(number, 1000, out long milliseconds);
+                unixSeconds -= milliseconds < 0 ? 1 : 0;
+            }
+            else
+            {
+                unixSeconds = number;
+            }
+
+            return unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
         }
 
         if (TryParseIsoFast(text, out unixSeconds))
         {
-            return true;
+            // An offset can push the first or last day of the calendar out of the range that the rest of the library converts.
+            return unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
         }
 
+        // Only other spellings of an ISO date go to the general parser: it would read a time alone ("12:00") as today,
+        // a month and day ("Jan 5") as this year, and "01/02/2024" as the 2nd of January, none of which the data says.
         Span<char> chars = stackalloc char[64];
-        if (text.Length > chars.Length)
+        if (text.Length > chars.Length || !StartsWithIsoDate(text))
         {
             return false;
         }
@@ -49,6 +65,9 @@ internal static class TimestampParser
 
         return false;
     }
+
+    private static bool StartsWithIsoDate(ReadOnlySpan<byte> s) =>
+        s.Length >= 10 && s[4] == (byte)'-' && s[7] == (byte)'-' && Digits(s, 0, 4, out _) && Digits(s, 5, 2, out _) && Digits(s, 8, 2, out _);
 
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {

@@ -32,7 +32,7 @@ public sealed class OptionalColumnTests
     }
 
     [Theory]
-    [InlineData("u1,i1,0,4\n", 3, "quantity", "'0' is not a quantity")]
+    [InlineData("u1,i1,-1,4\n", 3, "quantity", "'-1' is not a quantity")]
     [InlineData("u1,i1,two,4\n", 3, "quantity", "'two' is not a quantity")]
     [InlineData("u1,i1,1,five\n", 4, "rating", "'five' is not a rating")]
     public void Bad_quantities_and_ratings_are_rejected_with_their_column(string row, int column, string name, string reason)

@@ -248,6 +248,12 @@ public static class ModelFile
 
     private static string[] ParseStrings(byte[] payload, int count, string tag, string sourceName)
     {
+        // Each id takes at least one byte (its length prefix); check before allocating, so a bad count cannot exhaust memory.
+        if (count > payload.Length)
+        {
+            throw new ModelFormatException(sourceName, tag, $"the header announces {count} ids, but the section's {payload.Length} bytes cannot hold that many.");
+        }
+
         var result = new string[count];
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
         try

@@ -83,7 +83,7 @@ internal static class TopKScorer
                     scores += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)item);
                 }
 
-                if (Vector128.GreaterThanAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
+                if (Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
                 {
                     for (int j = 0; j < 4; j++)
                     {
@@ -109,7 +109,9 @@ internal static class TopKScorer
     private static void Consider(float score, int item, ReadOnlySpan<int> excludedSorted, ref int excludedPosition, ReadOnlySpan<ulong> eligible,
         Span<float> bestScores, Span<int> bestItems, ref int kept, ref float threshold)
     {
-        if (!(score > threshold) && kept == bestScores.Length)
+        // A score equal to the root's can still beat it on a lower item index (when the heap holds items from a later range), so
+        // only strictly lower scores are skipped here; MinHeap.Offer breaks the tie.
+        if (!(score >= threshold) && kept == bestScores.Length)
         {
             return;
         }

@@ -21,7 +21,7 @@ internal static class TopKScorer
     /// <param name="end">One past the last item to score.</param>
     /// <param name="excludedSorted">Item indices to skip, ascending (such as the user's seen items).</param>
     /// <param name="eligible">A bitset of the items allowed, or empty for all.</param>
-    /// <param name="itemBias">A bias per item added to its score, or empty for none.</param>
+    /// <param name="itemBias">A bias per item added to its score (one value per item), or empty for none.</param>
     /// <param name="bestScores">The heap's scores; its length is k.</param>
     /// <param name="bestItems">The heap's items; its length is k.</param>
     /// <param name="kept">How many heap slots are in use; updated.</param>
@@ -43,6 +43,11 @@ internal static class TopKScorer
         if (!eligible.IsEmpty && eligible.Length < (itemCount + 63) / 64)
         {
             ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
+        }
+
+        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
+        {
+            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
         }
 
         if (bestItems.Length != bestScores.Length)

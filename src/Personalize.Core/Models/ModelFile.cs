@@ -248,6 +248,12 @@ public static class ModelFile
 
     private static string[] ParseStrings(byte[] payload, int count, string tag, string sourceName)
     {
+        // Each id takes at least one byte (its length prefix); check before allocating, so a bad count cannot exhaust memory.
+        if (count > payload.Length)
+        {
+            throw new ModelFormatException(sourceName, tag, $"the header announces {count} ids, but the section's {payload.Length} bytes cannot hold that many.");
+        }
+
         var result = new string[count];
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
         try
@@ -420,10 +426,44 @@ public static class ModelFile
         public byte[] Section(string tag, long maxLength)
         {
             long length = Begin(tag, maxLength);
-            var payload = new byte[length];
-            ReadExactly(payload, tag, "section data");
+            byte[] payload = ReadPayload(tag, length);
             Finish(tag, payload);
             return payload;
+        }
+
+        private byte[] ReadPayload(string tag, long length)
+        {
+            if (length > Array.MaxLength)
+            {
+                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than a section can hold; the file is truncated or corrupted.");
+            }
+
+            if (stream.CanSeek)
+            {
+                // Begin has checked the length against the bytes left in the stream.
+                var payload = new byte[length];
+                ReadExactly(payload, tag, "section data");
+                return payload;
+            }
+
+            // The stream's length is unknown, so a damaged length must not decide the allocation: grow the buffer as the data arrives.
+            var buffer = new byte[(int)Math.Min(length, 1 << 16)];
+            int filled = 0;
+            while (true)
+            {
+                filled += ReadAtMost(buffer.AsSpan(filled));
+                if (filled == length)
+                {
+                    return buffer;
+                }
+
+                if (filled < buffer.Length)
+                {
+                    throw new ModelFormatException(sourceName, tag, "the file is truncated inside the section data.");
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            }
         }
 
         public float[] FloatSection(string tag, long count)

@@ -65,6 +65,12 @@ internal sealed class ScanWorkers : IDisposable
 
         try
         {
+            // Dispose may have run between the check above and taking the gate; its workers are then gone and would never signal.
+            if (_disposed)
+            {
+                return false;
+            }
+
             _userFactors = userFactors;
             _userOffset = userOffset;
             _rank = rank;

@@ -18,6 +18,10 @@ internal static class ThrowHelper
         throw new ArgumentException($"The eligibility bitset has {words} words; {(itemCount + 63) / 64} are needed for {itemCount} items.");
 
     [DoesNotReturn]
+    public static void BiasLengthMismatch(int itemCount, int biases) =>
+        throw new ArgumentException($"The item biases hold {biases} values; {itemCount} are needed, one per item (or none).");
+
+    [DoesNotReturn]
     public static void BufferLengthMismatch(int items, int scores) =>
         throw new ArgumentException($"The result buffers differ in length: {items} items and {scores} scores.");
 }

@@ -22,7 +22,7 @@ internal static class TopKScorer
     /// <param name="end">One past the last item to score.</param>
     /// <param name="excludedSorted">Item indices to skip, ascending (such as the user's seen items).</param>
     /// <param name="eligible">A bitset of the items allowed, or empty for all.</param>
-    /// <param name="itemBias">A bias per item added to its score, or empty for none.</param>
+    /// <param name="itemBias">A bias per item added to its score (one value per item), or empty for none.</param>
     /// <param name="bestScores">The heap's scores; its length is k.</param>
     /// <param name="bestItems">The heap's items; its length is k.</param>
     /// <param name="kept">How many heap slots are in use; updated.</param>
@@ -44,6 +44,11 @@ internal static class TopKScorer
         if (!eligible.IsEmpty && eligible.Length < (itemCount + 63) / 64)
         {
             ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
+        }
+
+        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
+        {
+            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
         }
 
         if (bestItems.Length != bestScores.Length)
@@ -88,7 +93,7 @@ internal static class TopKScorer
                     scores += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)item);
                 }
 
-                if (Vector128.GreaterThanAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
+                if (Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
                 {
                     for (int j = 0; j < 4; j++)
                     {
@@ -166,7 +171,9 @@ internal static class TopKScorer
     private static void Consider(float score, int item, ReadOnlySpan<int> excludedSorted, ref int excludedPosition, ReadOnlySpan<ulong> eligible,
         Span<float> bestScores, Span<int> bestItems, ref int kept, ref float threshold)
     {
-        if (!(score > threshold) && kept == bestScores.Length)
+        // A score equal to the root's can still beat it on a lower item index (when the heap holds items from a later range), so
+        // only strictly lower scores are skipped here; MinHeap.Offer breaks the tie.
+        if (!(score >= threshold) && kept == bestScores.Length)
         {
             return;
         }

@@ -1,0 +1,100 @@
+using Personalize.Core.Models;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.Models;
+
+public sealed class ModelFileAtomicSaveTests
+{
+    [Fact]
+    public void Save_leaves_only_the_model_file_in_the_folder()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pzm");
+
+        ModelFile.Save(TestModels.Create(seed: 21), path);
+
+        Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void Save_over_an_existing_model_replaces_it_and_leaves_no_temporary_file()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pzm");
+        FactorModel second = TestModels.Create(seed: 23, userCount: 7, itemCount: 9, numberOfFactors: 3, withBiases: true);
+        ModelFile.Save(TestModels.Create(seed: 22), path);
+
+        ModelFile.Save(second, path);
+
+        ModelFileRoundTripTests.AssertSameModel(second, ModelFile.Load(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void Save_over_a_file_that_is_not_a_model_replaces_it()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.Write("model.pzm", "user,item\nu1,i1\n");
+        FactorModel model = TestModels.Create(seed: 24);
+
+        ModelFile.Save(model, path);
+
+        ModelFileRoundTripTests.AssertSameModel(model, ModelFile.Load(path));
+    }
+
+    [Fact]
+    public void Save_creates_missing_folders()
+    {
+        using var folder = new TempDirectory();
+        string path = Path.Combine(folder.Path, "a", "b", "model.pzm");
+        FactorModel model = TestModels.Create(seed: 25);
+
+        ModelFile.Save(model, path);
+
+        ModelFileRoundTripTests.AssertSameModel(model, ModelFile.Load(path));
+    }
+
+    [Fact]
+    public void Save_under_a_folder_path_that_is_a_file_fails_and_leaves_that_file_unchanged()
+    {
+        using var folder = new TempDirectory();
+        string oldModel = folder.File("model.pzm");
+        ModelFile.Save(TestModels.Create(seed: 26), oldModel);
+        byte[] before = File.ReadAllBytes(oldModel);
+
+        Assert.ThrowsAny<IOException>(() => ModelFile.Save(TestModels.Create(seed: 27), Path.Combine(oldModel, "model.pzm")));
+
+        Assert.Equal(before, File.ReadAllBytes(oldModel));
+        Assert.Equal([oldModel], Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void Save_to_a_path_that_is_a_folder_fails_and_leaves_no_temporary_file()
+    {
+        using var folder = new TempDirectory();
+        string target = folder.File("model.pzm");
+        Directory.CreateDirectory(target);
+
+        Assert.ThrowsAny<IOException>(() => ModelFile.Save(TestModels.Create(seed: 28), target));
+
+        Assert.True(Directory.Exists(target));
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+        Assert.Equal([target], Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void Save_that_fails_while_writing_leaves_the_old_model_unchanged_and_no_temporary_file()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pzm");
+        ModelFile.Save(TestModels.Create(seed: 29), path);
+        byte[] before = File.ReadAllBytes(path);
+        // A property without a value cannot be written: the writer throws after the temporary file was created.
+        FactorModel unwritable = TestModels.Create(seed: 30, properties: new Dictionary<string, string> { ["broken"] = null! });
+
+        Assert.ThrowsAny<ArgumentException>(() => ModelFile.Save(unwritable, path));
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
+    }
+}

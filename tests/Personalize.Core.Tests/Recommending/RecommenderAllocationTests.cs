@@ -1,0 +1,63 @@
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.Recommending;
+
+/// <summary>
+/// The span overload of <see cref="Recommender.ForUser(string, Span{Recommendation}, out RecommendationSource)"/> is the hot path: after a
+/// warm-up it must allocate nothing. This counts the bytes allocated on the calling thread; it does not measure time.
+/// </summary>
+public sealed class RecommenderAllocationTests
+{
+    [Theory]
+    [InlineData(10, false)]
+    [InlineData(10, true)]
+    [InlineData(200, false)]
+    [InlineData(200, true)]
+    public void ForUser_into_a_span_allocates_nothing_after_a_warm_up(int count, bool withBiases)
+    {
+        FactorModel model = TestModels.Create(seed: 400 + count, userCount: 50, itemCount: 1000, numberOfFactors: 16, withBiases: withBiases,
+            seenFraction: 0.05);
+        using var recommender = new Recommender(model);
+        string[] userIds = [.. model.Users.Ids];
+        var destination = new Recommendation[count];
+        recommender.ForUser(userIds[0], destination, out _);
+
+        long written = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int call = 0; call < 100; call++)
+        {
+            written += recommender.ForUser(userIds[call % userIds.Length], destination, out _);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(100L * count, written);
+    }
+
+    [Theory]
+    [InlineData(10, ColdStartPolicy.Popular)]
+    [InlineData(200, ColdStartPolicy.Popular)]
+    [InlineData(10, ColdStartPolicy.Empty)]
+    public void ForUser_into_a_span_for_an_unknown_user_allocates_nothing_after_a_warm_up(int count, ColdStartPolicy coldStart)
+    {
+        FactorModel model = TestModels.Create(seed: 410, userCount: 10, itemCount: 1000, numberOfFactors: 8);
+        using var recommender = new Recommender(model, new RecommenderOptions { ColdStart = coldStart });
+        var destination = new Recommendation[count];
+        recommender.ForUser("nobody", destination, out _);
+
+        long written = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int call = 0; call < 100; call++)
+        {
+            written += recommender.ForUser("nobody", destination, out _);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(coldStart == ColdStartPolicy.Popular ? 100L * count : 0, written);
+    }
+}

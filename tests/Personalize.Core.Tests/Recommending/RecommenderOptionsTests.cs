@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Recommending;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.Recommending;
+
+public sealed class RecommenderOptionsTests
+{
+    [Fact]
+    public void New_options_have_the_documented_defaults()
+    {
+        var options = new RecommenderOptions();
+
+        Assert.True(options.ExcludeSeen);
+        Assert.Equal(ColdStartPolicy.Popular, options.ColdStart);
+        Assert.Equal(1, options.NumberOfThreads);
+    }
+
+    [Fact]
+    public void A_recommender_without_options_uses_the_defaults()
+    {
+        using var recommender = new Recommender(TestModels.Create(seed: 230));
+
+        Assert.Equal(new RecommenderOptions(), recommender.Options);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(65)]
+    public void A_recommender_rejects_a_number_of_threads_outside_1_to_64(int threads)
+    {
+        var error = Assert.Throws<ValidationException>(() => new Recommender(TestModels.Create(seed: 231), new RecommenderOptions { NumberOfThreads = threads }));
+
+        Assert.Equal("RecommenderOptions is invalid (1 error): The field NumberOfThreads must be between 1 and 64.", error.Message);
+    }
+}

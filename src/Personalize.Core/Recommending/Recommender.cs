@@ -81,12 +81,21 @@ public sealed class Recommender : IDisposable
     /// <param name="count">How many items at most per user.</param>
     /// <param name="cancellationToken">Cancels the batch.</param>
     /// <returns>One list per user, in the order of <paramref name="userIds"/>.</returns>
+    /// <exception cref="ArgumentNullException">An id is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
     public IReadOnlyList<RecommendationList> ForUsers(IReadOnlyList<string> userIds, int count, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        for (int i = 0; i < userIds.Count; i++)
+        {
+            if (userIds[i] is null)
+            {
+                throw new ArgumentNullException(nameof(userIds), $"The user id at index {i} is null.");
+            }
+        }
+
         var results = new RecommendationList[userIds.Count];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         Parallel.For(0, userIds.Count, parallel, i => results[i] = ForUserSingleThreaded(userIds[i], count));

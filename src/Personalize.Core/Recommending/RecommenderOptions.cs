@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Internal;
 
 namespace Personalize.Core.Recommending;
 
 /// <summary>How a <see cref="Recommender"/> answers. Immutable and safe to share between threads.</summary>
-public sealed record RecommenderOptions
+public sealed record RecommenderOptions : IValidatableObject
 {
     /// <summary>Gets whether items the user interacted with in training are left out of their recommendations.</summary>
     /// <value>The default is <see langword="true"/>.</value>
@@ -19,4 +20,13 @@ public sealed record RecommenderOptions
     /// <value>The default is 1.</value>
     [Range(1, 64)]
     public int NumberOfThreads { get; init; } = 1;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(ColdStart))
+        {
+            yield return OptionsValidation.Error(nameof(ColdStart), (int)ColdStart, "must be Popular or Empty.");
+        }
+    }
 }

@@ -14,6 +14,7 @@ internal sealed class ScanWorkers : IDisposable
     private readonly int[] _kept;
     private readonly object _gate = new();
     private volatile bool _disposed;
+    private int _disposeStarted;
 
     // The current job; written by the query thread before the workers are released.
     private float[] _userFactors = [];
@@ -146,7 +147,8 @@ internal sealed class ScanWorkers : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        // Only the first caller disposes; concurrent callers return at once.
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
         {
             return;
         }

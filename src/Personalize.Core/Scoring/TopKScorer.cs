@@ -155,7 +155,7 @@ internal static class TopKScorer
                 scores = Avx.Add(scores, Vector256.LoadUnsafe(ref bias, (nuint)item));
             }
 
-            if (kept < bestScores.Length || Vector256.GreaterThanAny(scores, Vector256.Create(threshold)))
+            if (kept < bestScores.Length || Vector256.GreaterThanOrEqualAny(scores, Vector256.Create(threshold)))
             {
                 for (int j = 0; j < 8; j++)
                 {

@@ -32,6 +32,24 @@ public sealed class RecommenderOptionsTests
     {
         var error = Assert.Throws<ValidationException>(() => new Recommender(TestModels.Create(seed: 231), new RecommenderOptions { NumberOfThreads = threads }));
 
-        Assert.Equal("RecommenderOptions is invalid (1 error): The field NumberOfThreads must be between 1 and 64.", error.Message);
+        Assert.Equal($"RecommenderOptions is invalid (1 error): NumberOfThreads = {threads}: must be between 1 and 64.", error.Message);
+    }
+
+    [Fact]
+    public void A_recommender_rejects_an_undefined_cold_start_policy()
+    {
+        var error = Assert.Throws<ValidationException>(() => new Recommender(TestModels.Create(seed: 232), new RecommenderOptions { ColdStart = (ColdStartPolicy)7 }));
+
+        Assert.Equal("RecommenderOptions is invalid (1 error): ColdStart = 7: must be Popular or Empty.", error.Message);
+    }
+
+    [Fact]
+    public void ForUsers_rejects_a_null_id_before_any_work()
+    {
+        using var recommender = new Recommender(TestModels.Create(seed: 233));
+
+        var error = Assert.Throws<ArgumentNullException>(() => recommender.ForUsers(["u0", null!], 5));
+
+        Assert.Contains("index 1", error.Message);
     }
 }

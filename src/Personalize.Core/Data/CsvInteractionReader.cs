@@ -354,40 +354,11 @@ public sealed class CsvInteractionReader
                 return;
             }
 
-            float value = 1f;
-            if (Columns.Weight >= 0)
+            if (!TryNumber(reader, Columns.Weight, line, 1f, nonNegative: true, "weight", "a finite number, 0 or more, such as 2.5", out float value)
+                || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: true, "quantity", "a finite number, 0 or more, such as 2", out float quantity)
+                || !TryNumber(reader, Columns.Rating, line, float.NaN, nonNegative: false, "rating", "a number, such as 4 or 3.5", out float rating))
             {
-                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Weight);
-                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !float.IsFinite(value) || value < 0)
-                {
-                    Reject(line, Columns.Weight + 1, Columns.Name(Columns.Weight),
-                        $"'{Encoding.UTF8.GetString(raw)}' is not a weight (expected a finite number, 0 or more, such as 2.5).", reader);
-                    return;
-                }
-            }
-
-            float quantity = 1f;
-            if (Columns.Quantity >= 0)
-            {
-                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Quantity);
-                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out quantity) || !float.IsFinite(quantity) || quantity < 0)
-                {
-                    Reject(line, Columns.Quantity + 1, Columns.Name(Columns.Quantity),
-                        $"'{Encoding.UTF8.GetString(raw)}' is not a quantity (expected a finite number, 0 or more, such as 2).", reader);
-                    return;
-                }
-            }
-
-            float rating = float.NaN;
-            if (Columns.Rating >= 0)
-            {
-                ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Rating);
-                if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out rating) || !float.IsFinite(rating))
-                {
-                    Reject(line, Columns.Rating + 1, Columns.Name(Columns.Rating),
-                        $"'{Encoding.UTF8.GetString(raw)}' is not a rating (expected a number, such as 4 or 3.5).", reader);
-                    return;
-                }
+                return;
             }
 
             Quantities.Add(quantity);
@@ -398,6 +369,25 @@ public sealed class CsvInteractionReader
             Times.Add(time);
             Values.Add(value);
             Accepted++;
+        }
+
+        /// <summary>Reads an optional numeric column (absent: <paramref name="missing"/>); a bad value rejects the row and returns false.</summary>
+        private bool TryNumber(CsvReader reader, int column, long line, float missing, bool nonNegative, string noun, string expected, out float value)
+        {
+            value = missing;
+            if (column < 0)
+            {
+                return true;
+            }
+
+            ReadOnlySpan<byte> raw = reader.GetSpan(column);
+            if (float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value) && (!nonNegative || value >= 0))
+            {
+                return true;
+            }
+
+            Reject(line, column + 1, Columns.Name(column), $"'{Encoding.UTF8.GetString(raw)}' is not a {noun} (expected {expected}).", reader);
+            return false;
         }
 
         /// <summary>Checks the id of a column and finds its index, or -1 when the id is new (it is added when the row is accepted).</summary>

@@ -36,6 +36,8 @@ internal static class CliApp
                 .WithExample("train", "--input", "samples/data/events.csv", "--out", "model.pzm");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")
+                .WithExample("predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv");
             config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
             config.AddCommand<SampleCommand>("sample").WithDescription("Write the synthetic sample shop (items, events, ratings) to a folder.");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");

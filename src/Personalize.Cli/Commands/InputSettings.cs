@@ -35,6 +35,18 @@ internal class InputSettings : CommandSettings
     [Description("Column of an explicit rating (kept for rating trainers). Default: rating when the header has it.")]
     public string? RatingColumn { get; init; }
 
+    [CommandOption("--duplicates <POLICY>")]
+    [Description("Ratings: what to do when a user rated an item twice: reject (default, each reported), average or sum.")]
+    public string? Duplicates { get; init; }
+
+    [CommandOption("--min-rating <R>")]
+    [Description("Ratings below this are rejected. Default: no bound.")]
+    public float? MinRating { get; init; }
+
+    [CommandOption("--max-rating <R>")]
+    [Description("Ratings above this are rejected. Default: no bound.")]
+    public float? MaxRating { get; init; }
+
     [CommandOption("--delimiter <TEXT>")]
     [Description("Field delimiter: a character, tab, or a longer one such as '::'. Default: detected (, ; tab |).")]
     public string? Delimiter { get; init; }
@@ -74,6 +86,20 @@ internal class InputSettings : CommandSettings
             EventWeights = EventWeights is null ? Core.Data.EventWeights.Default : Core.Data.EventWeights.Parse(EventWeights),
             BadRows = policy,
             OnRejectedRow = onRejected,
+            MinRating = MinRating,
+            MaxRating = MaxRating,
         };
     }
+
+    public RatingMatrixOptions DuplicatePolicy() => new()
+    {
+        Duplicates = Duplicates?.ToLowerInvariant() switch
+        {
+            null or "reject" => DuplicateRatingPolicy.Reject,
+            "average" => DuplicateRatingPolicy.Average,
+            "sum" => DuplicateRatingPolicy.Sum,
+            _ => throw new UsageException($"--duplicates '{Duplicates}' is not a policy (expected reject, average or sum)."),
+        },
+        BadRows = ReaderOptions(null).BadRows,
+    };
 }

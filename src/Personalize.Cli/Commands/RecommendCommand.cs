@@ -153,7 +153,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return builder.ToString();
     }
 
-    private static string CsvField(string value) =>
+    internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles)

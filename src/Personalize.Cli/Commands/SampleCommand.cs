@@ -35,8 +35,11 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     {
         var defaults = new SampleShopOptions();
         int users = settings.Users ?? defaults.Users;
+        int ratingItems = Math.Clamp(defaults.RatingItems, 1, Math.Max(1, settings.Items ?? defaults.Items));
         var options = defaults with
         {
+            RatingItems = ratingItems,
+            RatingsPerUser = Math.Min(defaults.RatingsPerUser, ratingItems),
             Seed = settings.Seed ?? defaults.Seed,
             Users = users,
             RatingUsers = Math.Clamp(defaults.RatingUsers, 0, Math.Max(users, 0)),

@@ -23,23 +23,31 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--trainer <NAME>")]
-        [Description("implicit (default): weighted ALS for views, carts and purchases.")]
+        [Description("implicit (default): weighted ALS for views, carts and purchases. explicit: biased matrix factorization of ratings.")]
         public string? Trainer { get; init; }
+
+        [CommandOption("--learning-rate <R>")]
+        [Description("Explicit trainer: SGD step size of the first epoch. Default: 0.02.")]
+        public float? LearningRate { get; init; }
+
+        [CommandOption("--bias-regularization <L>")]
+        [Description("Explicit trainer: regularization of user and item biases. Default: 7.")]
+        public float? BiasRegularization { get; init; }
 
         [CommandOption("--half-life <DURATION>")]
         [Description("Time decay of event weights, such as 30d or 12h. Default: none.")]
         public string? HalfLife { get; init; }
 
         [CommandOption("--factors <N>")]
-        [Description("Latent factors per user and item. Default: 64.")]
+        [Description("Latent factors per user and item. Default: 64 (implicit), 32 (explicit).")]
         public int? Factors { get; init; }
 
         [CommandOption("--epochs <N>")]
-        [Description("Training epochs. Default: 15.")]
+        [Description("Training epochs. Default: 15 (implicit), 50 (explicit).")]
         public int? Epochs { get; init; }
 
         [CommandOption("--regularization <L>")]
-        [Description("Regularization, scaled by each user's and item's total confidence.")]
+        [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.075); explicit, of the factors per user and item (default 7).")]
         public float? Regularization { get; init; }
 
         [CommandOption("--alpha <A>")]
@@ -67,13 +75,31 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--out is required: where to save the model.");
         }
 
-        if (settings.Trainer is not null && !settings.Trainer.Equals("implicit", StringComparison.OrdinalIgnoreCase))
+        string trainerName = (settings.Trainer ?? "implicit").ToLowerInvariant();
+        if (trainerName is not ("implicit" or "explicit"))
         {
-            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit).");
+            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
+        }
+
+        CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
+        TrainResult result = trainerName == "explicit"
+            ? TrainExplicit(settings.Input, ExplicitReaderOptions(settings), settings.DuplicatePolicy(), ExplicitTrainer(settings), token)
+            : Train(settings.Input, settings.ReaderOptions(ReportRejected),
+                settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife), ImplicitTrainer(settings), token);
+        ModelFile.Save(result.Model, settings.Out);
+        PrintSummary(result, settings.Out);
+        return CliApp.Success;
+    }
+
+    internal static ImplicitAlsTrainer ImplicitTrainer(Settings settings)
+    {
+        if (settings.LearningRate is not null || settings.BiasRegularization is not null)
+        {
+            throw new UsageException("--learning-rate and --bias-regularization belong to --trainer explicit.");
         }
 
         var defaults = new ImplicitAlsTrainer.Options();
-        var options = defaults with
+        return new ImplicitAlsTrainer(defaults with
         {
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
             NumberOfIterations = settings.Epochs ?? defaults.NumberOfIterations,
@@ -81,20 +107,35 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             ConfidenceScale = settings.Alpha ?? defaults.ConfidenceScale,
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads,
-        };
-        var trainer = new ImplicitAlsTrainer(options);
-        TimeSpan? halfLife = settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife);
-        CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
-
-        var result = Train(settings.Input, settings.ReaderOptions(ReportRejected), halfLife, trainer, token);
-        ModelFile.Save(result.Model, settings.Out);
-        PrintSummary(result, settings.Out);
-        return CliApp.Success;
+        });
     }
+
+    internal static BiasedMatrixFactorizationTrainer ExplicitTrainer(Settings settings)
+    {
+        if (settings.Alpha is not null || settings.HalfLife is not null)
+        {
+            throw new UsageException("--alpha and --half-life belong to --trainer implicit.");
+        }
+
+        var defaults = new BiasedMatrixFactorizationTrainer.Options();
+        return new BiasedMatrixFactorizationTrainer(defaults with
+        {
+            NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
+            NumberOfIterations = settings.Epochs ?? defaults.NumberOfIterations,
+            FactorRegularization = settings.Regularization ?? defaults.FactorRegularization,
+            BiasRegularization = settings.BiasRegularization ?? defaults.BiasRegularization,
+            LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            Seed = settings.Seed ?? defaults.Seed,
+            NumberOfThreads = settings.Threads,
+        });
+    }
+
+    internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
+        settings.ReaderOptions(ReportRejected) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
     internal static void ReportRejected(RejectedRow row) => CliConsole.Error.WriteLine($"warning: {row}");
 
-    internal sealed record TrainResult(InteractionLog Log, FeedbackMatrix Feedback, FactorModel Model, TimeSpan TrainTime, double FinalLoss);
+    internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
 
     internal static TrainResult Train(string input, CsvInteractionReaderOptions readerOptions, TimeSpan? halfLife, ImplicitAlsTrainer trainer,
         CancellationToken token)
@@ -106,36 +147,64 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new InteractionDataException(input, 0, 0, null, "no rows were accepted, so there is nothing to train on.");
         }
 
+        var (model, elapsed, loss) = RunWithProgress("Training (implicit ALS)", "loss", trainer.TrainerOptions.NumberOfIterations,
+            progress => trainer.Fit(feedback, progress, token));
+        return new TrainResult(log, log.Report.Rejected, feedback.NumberOfEntries, model, elapsed, "final loss", loss);
+    }
+
+    internal static TrainResult TrainExplicit(string input, CsvInteractionReaderOptions readerOptions, RatingMatrixOptions matrixOptions,
+        BiasedMatrixFactorizationTrainer trainer, CancellationToken token)
+    {
+        InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
+        RatingMatrix ratings = RatingMatrix.FromLog(log, matrixOptions);
+        foreach (RejectedRow row in ratings.Report.RejectedRows)
+        {
+            ReportRejected(row);
+        }
+
+        if (ratings.Count == 0)
+        {
+            throw new InteractionDataException(input, 0, 0, null, "no ratings were accepted, so there is nothing to train on.");
+        }
+
+        var (model, elapsed, rmse) = RunWithProgress("Training (explicit MF)", "train RMSE", trainer.TrainerOptions.NumberOfIterations,
+            progress => trainer.Fit(ratings, progress, token));
+        return new TrainResult(log, log.Report.Rejected + ratings.Report.Rejected, ratings.Count, model, elapsed, "final train RMSE", rmse);
+    }
+
+    /// <summary>Runs a fit with a progress bar on a terminal, or one line per epoch otherwise.</summary>
+    internal static (FactorModel Model, TimeSpan Elapsed, double Loss) RunWithProgress(string title, string lossName, int epochs,
+        Func<IProgress<TrainingProgress>, FactorModel> fit)
+    {
         var watch = Stopwatch.StartNew();
         double loss = double.NaN;
-        int epochs = trainer.TrainerOptions.NumberOfIterations;
-        FactorModel model;
+        FactorModel? model = null;
         if (CliConsole.Interactive)
         {
-            model = null!;
             CliConsole.Out.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
-                    ProgressTask task = ctx.AddTask("Training (implicit ALS)", maxValue: epochs);
-                    model = trainer.Fit(feedback, new SyncProgress(p =>
+                    ProgressTask task = ctx.AddTask(title, maxValue: epochs);
+                    model = fit(new SyncProgress(p =>
                     {
                         loss = p.Loss;
-                        task.Description = $"Epoch {p.Epoch}/{p.NumberOfEpochs}  loss {p.Loss:G5}  {p.EpochTime.TotalMilliseconds:F0} ms";
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"Epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G5}  {p.EpochTime.TotalMilliseconds:F0} ms");
                         task.Increment(1);
-                    }), token);
+                    }));
                 });
         }
         else
         {
-            model = trainer.Fit(feedback, new SyncProgress(p =>
+            model = fit(new SyncProgress(p =>
             {
                 loss = p.Loss;
                 CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {p.Epoch}/{p.NumberOfEpochs}  loss {p.Loss:G6}  {p.EpochTime.TotalMilliseconds:F0} ms"));
-            }), token);
+                    $"epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G6}  {p.EpochTime.TotalMilliseconds:F0} ms"));
+            }));
         }
 
-        return new TrainResult(log, feedback, model, watch.Elapsed, loss);
+        return (model!, watch.Elapsed, loss);
     }
 
     private static void PrintSummary(TrainResult result, string modelPath)
@@ -146,13 +215,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         table.Border(TableBorder.Rounded);
         table.AddRow("rows read", report.Read.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("accepted", report.Accepted.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("rejected", report.Rejected.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("rejected", result.Rejected.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("users", result.Model.Users.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("items", result.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("(user, item) pairs", result.Feedback.NumberOfEntries.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("(user, item) pairs", result.Pairs.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("read time", $"{report.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
         table.AddRow("train time", $"{result.TrainTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
-        table.AddRow("final loss", result.FinalLoss.ToString("G6", CultureInfo.InvariantCulture));
+        table.AddRow(result.LossName, result.FinalLoss.ToString("G6", CultureInfo.InvariantCulture));
         table.AddRow("model", Markup.Escape(modelPath));
         CliConsole.Out.Write(table);
     }

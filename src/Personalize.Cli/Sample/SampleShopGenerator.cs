@@ -757,7 +757,8 @@ internal static class SampleShopGenerator
 
     // ------------------------------------------------------------------ ratings
 
-    /// <summary>Draws the explicit ratings of the first <see cref="SampleShopOptions.RatingUsers"/> users from the planted low-rank model.</summary>
+    /// <summary>Draws the explicit ratings of the first <see cref="SampleShopOptions.RatingUsers"/> users for the first
+    /// <see cref="SampleShopOptions.RatingItems"/> items from the planted low-rank model.</summary>
     /// <param name="options">Generator parameters.</param>
     /// <param name="start">Start of the window (Unix seconds).</param>
     /// <param name="end">End of the window (Unix seconds).</param>
@@ -766,7 +767,7 @@ internal static class SampleShopGenerator
     private static List<ShopRating> GenerateRatings(SampleShopOptions options, long start, long end, out int clamped)
     {
         int rank = options.RatingRank;
-        int n = options.Items;
+        int n = Math.Min(options.Items, options.RatingItems);
         double factorSd = Math.Pow(RatingInteractionVariance / rank, 0.25);
 
         Random itemRng = RandomStream(options.Seed, 5, 0);

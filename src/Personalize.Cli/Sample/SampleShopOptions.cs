@@ -28,7 +28,7 @@ internal sealed record SampleShopOptions
     public int Items { get; init; } = 2000;
 
     /// <summary>Approximate number of rows of <c>events.csv</c> (the result lands within a few percent).</summary>
-    public int TargetEvents { get; init; } = 100_000;
+    public int TargetEvents { get; init; } = 93_000;
 
     /// <summary>Length of the event window in days; events fall in <c>[End - Days, End)</c>.</summary>
     public int Days { get; init; } = 90;
@@ -37,10 +37,14 @@ internal sealed record SampleShopOptions
     public DateTimeOffset End { get; init; } = new(2026, 10, 31, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Number of users (the first ones of the user id space) who write explicit ratings.</summary>
-    public int RatingUsers { get; init; } = 1000;
+    public int RatingUsers { get; init; } = 240;
+
+    /// <summary>Number of items (the first ones of the catalogue) that receive explicit ratings; dense enough that a rank-4 model can
+    /// be recovered close to the noise level.</summary>
+    public int RatingItems { get; init; } = 240;
 
     /// <summary>Mean number of ratings per rating user (each user writes between half and one and a half times this many).</summary>
-    public int RatingsPerUser { get; init; } = 20;
+    public int RatingsPerUser { get; init; } = 150;
 
     /// <summary>Standard deviation of the Gaussian noise added to every planted rating.</summary>
     public double RatingNoise { get; init; } = 0.5;
@@ -71,7 +75,8 @@ internal sealed record SampleShopOptions
 
         Require(RatingUsers >= 0 && RatingUsers <= Users, nameof(RatingUsers), RatingUsers,
             $"must be between 0 and Users ({Users})");
-        Require(RatingsPerUser >= 1 && RatingsPerUser <= Items, nameof(RatingsPerUser), RatingsPerUser,
+        Require(RatingItems >= 1 && RatingItems <= Items, nameof(RatingItems), RatingItems, "must be between 1 and Items");
+        Require(RatingsPerUser >= 1 && RatingsPerUser <= RatingItems, nameof(RatingsPerUser), RatingsPerUser,
             $"must be between 1 and Items ({Items})");
         Require(double.IsFinite(RatingNoise) && RatingNoise >= 0.0 && RatingNoise <= 2.0, nameof(RatingNoise), RatingNoise,
             "must be a finite number between 0 and 2");

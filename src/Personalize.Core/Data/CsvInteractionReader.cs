@@ -147,7 +147,8 @@ public sealed class CsvInteractionReader
         return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
             [.. state.UserIndices.AsSpan()], [.. state.ItemIndices.AsSpan()], [.. state.Events.AsSpan()], [.. state.Times.AsSpan()],
             state.Columns.Time >= 0, [.. state.Values.AsSpan()], report,
-            state.Columns.Quantity >= 0 ? [.. state.Quantities.AsSpan()] : null, state.Columns.Rating >= 0 ? [.. state.Ratings.AsSpan()] : null);
+            state.Columns.Quantity >= 0 ? [.. state.Quantities.AsSpan()] : null, state.Columns.Rating >= 0 ? [.. state.Ratings.AsSpan()] : null,
+            [.. state.Lines.AsSpan()]);
     }
 
     private Columns ResolveColumns(CsvReader reader, string sourceName)
@@ -291,6 +292,7 @@ public sealed class CsvInteractionReader
         public GrowableArray<float> Values = new(1024);
         public GrowableArray<float> Quantities = new(1024);
         public GrowableArray<float> Ratings = new(1024);
+        public GrowableArray<long> Lines = new(1024);
         public readonly List<RejectedRow> RejectedRows = [];
         public Columns Columns = new();
         public long Accepted;
@@ -361,8 +363,16 @@ public sealed class CsvInteractionReader
                 return;
             }
 
+            if (Columns.Rating >= 0 && (rating < options.MinRating || rating > options.MaxRating))
+            {
+                Reject(line, Columns.Rating + 1, Columns.Name(Columns.Rating),
+                    $"the rating {rating.ToString(CultureInfo.InvariantCulture)} is outside the allowed range {options.MinRating?.ToString(CultureInfo.InvariantCulture) ?? "-∞"} to {options.MaxRating?.ToString(CultureInfo.InvariantCulture) ?? "∞"}.", reader);
+                return;
+            }
+
             Quantities.Add(quantity);
             Ratings.Add(rating);
+            Lines.Add(line);
             UserIndices.Add(user >= 0 ? user : Users.GetOrAdd(Id(reader, Columns.User, ref buffer)));
             ItemIndices.Add(item >= 0 ? item : Items.GetOrAdd(Id(reader, Columns.Item, ref buffer)));
             Events.Add(eventIndex);

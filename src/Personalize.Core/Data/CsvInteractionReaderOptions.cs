@@ -52,6 +52,14 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     /// <value>The default is <see langword="null"/>: the column <c>rating</c> is used when the header has it.</value>
     public string? RatingColumn { get; init; }
 
+    /// <summary>Gets the lowest allowed rating; rows below it are rejected.</summary>
+    /// <value>The default is <see langword="null"/>: no lower bound.</value>
+    public float? MinRating { get; init; }
+
+    /// <summary>Gets the highest allowed rating; rows above it are rejected.</summary>
+    /// <value>The default is <see langword="null"/>: no upper bound.</value>
+    public float? MaxRating { get; init; }
+
     /// <summary>Gets the weight of each event type. Rows whose event type is not listed are rejected.</summary>
     /// <value>The default is <see cref="EventWeights.Default"/>: view=1, cart=4, purchase=10.</value>
     [Required]
@@ -76,6 +84,11 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
         if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
         {
             yield return OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
+        }
+
+        if (MinRating is { } min && MaxRating is { } max && min > max)
+        {
+            yield return OptionsValidation.Error(nameof(MinRating), min, $"must not be more than MaxRating ({max.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (!HasHeader)

@@ -91,15 +91,15 @@ public sealed class FeedbackMatrix
         }
 
         int n = log.Count;
-        (IdMap userMap, int[] rowUserArray) = Compact(log.Users, log.UserIndices);
-        (IdMap itemMap, int[] rowItemArray) = Compact(log.Items, log.ItemIndices);
+        (IdMap userMap, int[] rowUserArray) = RowOrdering.Compact(log.Users, log.UserIndices);
+        (IdMap itemMap, int[] rowItemArray) = RowOrdering.Compact(log.Items, log.ItemIndices);
         int users = userMap.Count, items = itemMap.Count;
         ReadOnlySpan<int> rowUsers = rowUserArray, rowItems = rowItemArray;
         ReadOnlySpan<long> times = log.Timestamps;
 
         // Counting sort by item, then a stable counting sort by user: rows end up grouped by user with items ascending.
-        int[] byItem = CountingOrder(rowItems, items, null);
-        int[] order = CountingOrder(rowUsers, users, byItem);
+        int[] byItem = RowOrdering.CountingOrder(rowItems, items, null);
+        int[] order = RowOrdering.CountingOrder(rowUsers, users, byItem);
 
         var offsets = new int[users + 1];
         var entryItems = new int[n];
@@ -140,64 +140,6 @@ public sealed class FeedbackMatrix
         Array.Resize(ref entryItems, entries);
         Array.Resize(ref entryWeights, entries);
         return new FeedbackMatrix(userMap, itemMap, offsets, entryItems, entryWeights);
-    }
-
-    /// <summary>Drops ids that have no rows, keeping index order; returns the map and each row's index in it.</summary>
-    private static (IdMap Map, int[] Rows) Compact(IdMap map, ReadOnlySpan<int> rows)
-    {
-        var used = new bool[map.Count];
-        foreach (int index in rows)
-        {
-            used[index] = true;
-        }
-
-        if (Array.IndexOf(used, false) < 0)
-        {
-            return (map, rows.ToArray());
-        }
-
-        var remap = new int[map.Count];
-        var ids = new List<string>();
-        for (int i = 0; i < used.Length; i++)
-        {
-            remap[i] = used[i] ? ids.Count : -1;
-            if (used[i])
-            {
-                ids.Add(map.GetId(i));
-            }
-        }
-
-        var result = new int[rows.Length];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            result[r] = remap[rows[r]];
-        }
-
-        return (IdMap.FromIds(ids), result);
-    }
-
-    /// <summary>Returns row numbers ordered by key, stable with respect to <paramref name="previousOrder"/> (or row order).</summary>
-    private static int[] CountingOrder(ReadOnlySpan<int> keys, int keyCount, int[]? previousOrder)
-    {
-        var starts = new int[keyCount + 1];
-        foreach (int key in keys)
-        {
-            starts[key + 1]++;
-        }
-
-        for (int k = 0; k < keyCount; k++)
-        {
-            starts[k + 1] += starts[k];
-        }
-
-        var order = new int[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            int row = previousOrder is null ? i : previousOrder[i];
-            order[starts[keys[row]]++] = row;
-        }
-
-        return order;
     }
 
     private static (int[] Offsets, int[] Users, float[] Weights) Transpose(int items, int[] userOffsets, int[] userItems, float[] userWeights)

@@ -19,10 +19,13 @@ public sealed class InteractionLog
     private readonly float[] _values;
     private readonly float[]? _quantities;
     private readonly float[]? _ratings;
+    private readonly long[]? _lines;
 
     internal InteractionLog(IdMap users, IdMap items, EventWeights? eventTypes, int[] userIndices, int[] itemIndices, byte[] events,
-        long[] timestamps, bool hasTimestamps, float[] values, LoadReport report, float[]? quantities = null, float[]? ratings = null)
+        long[] timestamps, bool hasTimestamps, float[] values, LoadReport report, float[]? quantities = null, float[]? ratings = null,
+        long[]? lineNumbers = null)
     {
+        _lines = lineNumbers;
         _quantities = quantities;
         _ratings = ratings;
         Users = users;
@@ -75,6 +78,11 @@ public sealed class InteractionLog
 
     /// <summary>Gets the quantity of every row (units bought), or an empty span when <see cref="HasQuantities"/> is false.</summary>
     public ReadOnlySpan<float> Quantities => _quantities;
+
+    /// <summary>Gets where a row came from: its 1-based line in the source file, or its 1-based position for logs built in memory.</summary>
+    /// <param name="row">The row, from 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The line number, for error reports.</returns>
+    public long GetLineNumber(int row) => _lines is null ? row + 1L : _lines[row];
 
     /// <summary>Gets whether the rows have explicit ratings.</summary>
     public bool HasRatings => _ratings is not null;
@@ -245,6 +253,7 @@ public sealed class InteractionLog
         var values = new float[n];
         float[]? quantities = _quantities is null ? null : new float[n];
         float[]? ratings = _ratings is null ? null : new float[n];
+        var lines = new long[n];
         for (int k = 0; k < n; k++)
         {
             int row = rows[k];
@@ -253,6 +262,7 @@ public sealed class InteractionLog
             events[k] = _events[row];
             times[k] = _timestamps[row];
             values[k] = _values[row];
+            lines[k] = GetLineNumber(row);
             if (quantities is not null)
             {
                 quantities[k] = _quantities![row];
@@ -265,6 +275,6 @@ public sealed class InteractionLog
         }
 
         var report = new LoadReport(Report.Source, n, 0, [], TimeSpan.Zero);
-        return new InteractionLog(Users, Items, EventTypes, users, items, events, times, HasTimestamps, values, report, quantities, ratings);
+        return new InteractionLog(Users, Items, EventTypes, users, items, events, times, HasTimestamps, values, report, quantities, ratings, lines);
     }
 }

@@ -19,6 +19,8 @@ public sealed class FactorModel
     private readonly float[] _itemPopularity;
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
+    private readonly float _minRating;
+    private readonly float _maxRating;
 
     internal FactorModel(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors, float[] userFactors, float[] itemFactors,
         int[] seenOffsets, int[] seenItems, float[] itemPopularity, IReadOnlyDictionary<string, string> properties,
@@ -48,7 +50,19 @@ public sealed class FactorModel
         GlobalBias = globalBias;
         _userBiases = userBiases;
         _itemBiases = itemBiases;
+        _minRating = Read(properties, MinRatingProperty, float.NegativeInfinity);
+        _maxRating = Read(properties, MaxRatingProperty, float.PositiveInfinity);
+        if (_minRating > _maxRating)
+        {
+            throw new ArgumentException($"The model's rating range is empty ({_minRating} to {_maxRating}).");
+        }
     }
+
+    /// <summary>The property that holds the lowest rating seen in training (explicit models).</summary>
+    public const string MinRatingProperty = "rating_min";
+
+    /// <summary>The property that holds the highest rating seen in training (explicit models).</summary>
+    public const string MaxRatingProperty = "rating_max";
 
     /// <summary>Gets what the model predicts.</summary>
     public FactorModelKind Kind { get; }
@@ -112,6 +126,49 @@ public sealed class FactorModel
     public float Score(int userIndex, int itemIndex) =>
         GlobalBias + GetUserBias(userIndex) + GetItemBias(itemIndex)
         + System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(userIndex), GetItemFactors(itemIndex));
+
+    /// <summary>
+    /// Predicts a rating for a (user, item) pair given by id. Unknown users or items fall back to what is known: global bias plus the
+    /// known biases (the factors need both). Explicit models clamp the result to the rating range seen in training. Never NaN.
+    /// </summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="itemId">The item's id.</param>
+    /// <returns>The prediction (for implicit models, the preference score, 0 when either id is unknown).</returns>
+    public float PredictRating(string userId, string itemId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        bool knownUser = Users.TryGetIndex(userId, out int user);
+        bool knownItem = Items.TryGetIndex(itemId, out int item);
+        float score = GlobalBias + (knownUser ? GetUserBias(user) : 0) + (knownItem ? GetItemBias(item) : 0);
+        if (knownUser && knownItem)
+        {
+            score += System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(user), GetItemFactors(item));
+        }
+
+        return Clamp(score);
+    }
+
+    /// <summary>Predicts the rating of a known (user, item) pair by index; clamped like <see cref="PredictRating(string, string)"/>.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <param name="itemIndex">The item's index.</param>
+    /// <returns>The prediction.</returns>
+    public float PredictRating(int userIndex, int itemIndex) => Clamp(Score(userIndex, itemIndex));
+
+    private float Clamp(float score)
+    {
+        if (Kind != FactorModelKind.Explicit)
+        {
+            return score;
+        }
+
+        return Math.Clamp(score, _minRating, _maxRating);
+    }
+
+    private static float Read(IReadOnlyDictionary<string, string> properties, string property, float fallback) =>
+        properties.TryGetValue(property, out string? text)
+        && float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float value)
+            ? value : fallback;
 
     internal float[] RawUserFactors => _userFactors;
 

@@ -215,8 +215,15 @@ public static class ModelFile
             throw new ModelFormatException(sourceName, "USER/ITEM", exception.Message);
         }
 
-        return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
-            h.GlobalBias, userBiases, itemBiases);
+        try
+        {
+            return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
+                h.GlobalBias, userBiases, itemBiases);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ModelFormatException(sourceName, "HEAD", exception.Message);
+        }
     }
 
     private static void Section(Stream stream, string tag, ReadOnlySpan<byte> payload, ref long written)

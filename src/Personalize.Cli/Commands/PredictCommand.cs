@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary>
+/// <c>personalize predict</c>: a score for every (user, item) pair of a CSV, in input order: the predicted rating (clamped to the
+/// training range) for explicit models, the preference score for implicit ones.
+/// </summary>
+internal sealed class PredictCommand : Command<PredictCommand.Settings>
+{
+    internal sealed class Settings : InputSettings
+    {
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("The model file.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-i|--input <FILE>")]
+        [Description("The pairs: a CSV with user and item columns (other columns are ignored).")]
+        public string? Input { get; init; }
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Where to write user_id,item_id,score. Default: the console.")]
+        public string? Out { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Model) || string.IsNullOrWhiteSpace(settings.Input))
+        {
+            throw new UsageException("--model and --input are required: the model and the CSV of (user, item) pairs to score.");
+        }
+
+        FactorModel model = ModelFile.Load(settings.Model);
+        InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
+        var output = new StringBuilder("user_id,item_id,score\n");
+        int unknown = 0;
+        for (int row = 0; row < pairs.Count; row++)
+        {
+            string user = pairs.Users.GetId(pairs.UserIndices[row]);
+            string item = pairs.Items.GetId(pairs.ItemIndices[row]);
+            if (!model.Users.TryGetIndex(user, out _) || !model.Items.TryGetIndex(item, out _))
+            {
+                unknown++;
+            }
+
+            output.Append(RecommendCommand.CsvField(user)).Append(',').Append(RecommendCommand.CsvField(item)).Append(',')
+                .Append(model.PredictRating(user, item).ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        if (settings.Out is null)
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(output.ToString());
+        }
+        else
+        {
+            File.WriteAllText(settings.Out, output.ToString(), new UTF8Encoding(false));
+            CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {pairs.Count:N0} predictions to {settings.Out}."));
+        }
+
+        if (unknown > 0)
+        {
+            string rule = model.Kind == FactorModelKind.Explicit
+                ? "their predictions use the global mean and whichever bias is known"
+                : "their scores are 0 (no evidence)";
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {unknown:N0} of {pairs.Count:N0} pairs have a user or item the model does not know; {rule}."));
+        }
+
+        if (pairs.Report.Rejected > 0)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {pairs.Report.Rejected:N0} of {pairs.Report.Read:N0} rows were rejected and have no prediction (see the warnings above)."));
+        }
+
+        return CliApp.Success;
+    }
+}

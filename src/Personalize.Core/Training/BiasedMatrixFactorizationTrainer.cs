@@ -1,0 +1,366 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Personalize.Core.Data;
+using Personalize.Core.Internal;
+using Personalize.Core.Models;
+
+namespace Personalize.Core.Training;
+
+/// <summary>
+/// Learns to predict explicit ratings as global mean + user bias + item bias + the dot product of user and item factors
+/// (Koren, Bell and Volinsky, "Matrix Factorization Techniques for Recommender Systems", 2009), with stochastic gradient descent.
+/// </summary>
+/// <remarks>
+/// <para>Training is parallel by blocks: users and items are each dealt at random into T groups (T = <see cref="Options.NumberOfThreads"/>),
+/// and each epoch runs T strata of T (user group, item group) cells that share no user and no item, so the threads never write the
+/// same factors. The ratings of each cell are shuffled once, from the seed. The same data, options, seed and thread count therefore
+/// give bit-identical models.</para>
+/// <para>The model is a <see cref="FactorModel"/> of kind <see cref="FactorModelKind.Explicit"/>; its predicted ratings are clamped to
+/// the range observed in training, and unknown users or items fall back to the biases that are known (see
+/// <see cref="FactorModel.PredictRating(string, string)"/>). A trainer is immutable and may be used from several threads.</para>
+/// </remarks>
+public sealed class BiasedMatrixFactorizationTrainer
+{
+    /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
+    public const string TrainerName = "explicit-mf";
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ValidationException">The options are invalid; the message lists every error.</exception>
+    public BiasedMatrixFactorizationTrainer(Options? options = null)
+    {
+        TrainerOptions = options ?? new Options();
+        OptionsValidation.ThrowIfInvalid(TrainerOptions, "BiasedMatrixFactorizationTrainer.Options");
+    }
+
+    /// <summary>Gets the settings of this trainer.</summary>
+    public Options TrainerOptions { get; }
+
+    /// <summary>Trains a model.</summary>
+    /// <param name="data">The ratings.</param>
+    /// <param name="progress">Receives one report per epoch, with the training RMSE measured during the epoch's pass.</param>
+    /// <param name="cancellationToken">Cancels training; checked between strata.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException">The data has no ratings.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(data, progress, null, cancellationToken);
+
+    /// <summary>Trains, calling <paramref name="afterEpoch"/> with the model so far after each epoch; it returns false to stop early.</summary>
+    internal FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("The ratings are empty; there is nothing to learn from.", nameof(data));
+        }
+
+        Options o = TrainerOptions;
+        int rank = o.NumberOfFactors, users = data.Users.Count, items = data.Items.Count;
+        int blocks = o.NumberOfThreads ?? Environment.ProcessorCount;
+        var random = new Random(o.Seed);
+        int[] userGroup = Groups(random, users, blocks);
+        int[] itemGroup = Groups(random, items, blocks);
+        Entry[][] cells = Cells(data, userGroup, itemGroup, blocks, random);
+
+        float[] userFactors = Initial(random, users * rank, o.InitialScale / MathF.Sqrt(rank));
+        float[] itemFactors = Initial(random, items * rank, o.InitialScale / MathF.Sqrt(rank));
+        // Start from the damped baseline, so the factors only have to explain what the biases cannot.
+        FactorModel baseline = BiasBaseline.Fit(data);
+        float[] userBias = baseline.RawUserBiases!;
+        float[] itemBias = baseline.RawItemBiases!;
+        float mean = (float)data.Mean;
+        float[] userInverseCount = InverseCounts(data.UserIndices, users);
+        float[] itemInverseCount = InverseCounts(data.ItemIndices, items);
+        var cellError = new double[blocks * blocks];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = blocks, CancellationToken = cancellationToken };
+        var state = new State(rank, mean, userFactors, itemFactors, userBias, itemBias, userInverseCount, itemInverseCount,
+            o.FactorRegularization, o.BiasRegularization);
+
+        FactorModel Snapshot(bool copy) => BuildModel(data, o, rank, copy ? (float[])userFactors.Clone() : userFactors,
+            copy ? (float[])itemFactors.Clone() : itemFactors, mean, copy ? (float[])userBias.Clone() : userBias, copy ? (float[])itemBias.Clone() : itemBias);
+
+        for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            float learningRate = o.LearningRate * MathF.Pow(o.LearningRateDecay, epoch);
+            for (int stratum = 0; stratum < blocks; stratum++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int s = stratum;
+                if (blocks == 1)
+                {
+                    cellError[0] = state.Run(cells[0], learningRate);
+                }
+                else
+                {
+                    Parallel.For(0, blocks, parallel, b =>
+                    {
+                        int cell = b * blocks + (b + s) % blocks;
+                        cellError[cell] = state.Run(cells[cell], learningRate);
+                    });
+                }
+            }
+
+            double squared = 0;
+            foreach (double e in cellError)
+            {
+                squared += e;
+            }
+
+            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count)));
+            if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(copy: true)))
+            {
+                break;
+            }
+        }
+
+        return Snapshot(copy: false);
+    }
+
+    private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
+        float[] userBias, float[] itemBias)
+    {
+        int users = data.Users.Count, items = data.Items.Count;
+        var offsets = new int[users + 1];
+        var popularity = new float[items];
+        ReadOnlySpan<int> ratedUsers = data.UserIndices;
+        foreach (int u in ratedUsers)
+        {
+            offsets[u + 1]++;
+        }
+
+        for (int u = 0; u < users; u++)
+        {
+            offsets[u + 1] += offsets[u];
+        }
+
+        foreach (int i in data.ItemIndices)
+        {
+            popularity[i]++;
+        }
+
+        var properties = new Dictionary<string, string>
+        {
+            ["trainer"] = TrainerName,
+            ["factors"] = rank.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
+            ["learning_rate"] = o.LearningRate.ToString(CultureInfo.InvariantCulture),
+            ["learning_rate_decay"] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture),
+            ["factor_regularization"] = o.FactorRegularization.ToString(CultureInfo.InvariantCulture),
+            ["bias_regularization"] = o.BiasRegularization.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+            [FactorModel.MinRatingProperty] = data.MinRating.ToString("R", CultureInfo.InvariantCulture),
+            [FactorModel.MaxRatingProperty] = data.MaxRating.ToString("R", CultureInfo.InvariantCulture),
+        };
+        return new FactorModel(FactorModelKind.Explicit, data.Users, data.Items, rank, userFactors, itemFactors, offsets,
+            data.ItemIndexArray.ToArray(), popularity, properties, mean, userBias, itemBias);
+    }
+
+    private static float[] InverseCounts(ReadOnlySpan<int> indices, int count)
+    {
+        var counts = new int[count];
+        foreach (int index in indices)
+        {
+            counts[index]++;
+        }
+
+        var inverse = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            inverse[i] = counts[i] == 0 ? 0 : 1f / counts[i];
+        }
+
+        return inverse;
+    }
+
+    private static int[] Groups(Random random, int count, int blocks)
+    {
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        random.Shuffle(order);
+        var group = new int[count];
+        for (int position = 0; position < count; position++)
+        {
+            group[order[position]] = position % blocks;
+        }
+
+        return group;
+    }
+
+    private static Entry[][] Cells(RatingMatrix data, int[] userGroup, int[] itemGroup, int blocks, Random random)
+    {
+        var counts = new int[blocks * blocks];
+        ReadOnlySpan<int> users = data.UserIndices, items = data.ItemIndices;
+        ReadOnlySpan<float> ratings = data.Ratings;
+        for (int e = 0; e < users.Length; e++)
+        {
+            counts[userGroup[users[e]] * blocks + itemGroup[items[e]]]++;
+        }
+
+        var cells = new Entry[blocks * blocks][];
+        for (int c = 0; c < cells.Length; c++)
+        {
+            cells[c] = new Entry[counts[c]];
+            counts[c] = 0;
+        }
+
+        for (int e = 0; e < users.Length; e++)
+        {
+            int c = userGroup[users[e]] * blocks + itemGroup[items[e]];
+            cells[c][counts[c]++] = new Entry(users[e], items[e], ratings[e]);
+        }
+
+        foreach (Entry[] cell in cells)
+        {
+            random.Shuffle(cell);
+        }
+
+        return cells;
+    }
+
+    private static float[] Initial(Random random, int count, float scale)
+    {
+        var values = new float[count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
+        }
+
+        return values;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct Entry(int User, int Item, float Rating);
+
+    /// <summary>The shared arrays of one training run and the SGD pass over a cell.</summary>
+    /// <remarks>Regularization is per entity, not per rating: each update of a user with n ratings shrinks by λ/n, so over an epoch
+    /// every user and item is pulled towards zero by λ once, as a prior would, whatever its number of ratings.</remarks>
+    private sealed class State(int rank, float mean, float[] userFactors, float[] itemFactors, float[] userBias, float[] itemBias,
+        float[] userInverseCount, float[] itemInverseCount, float factorRegularization, float biasRegularization)
+    {
+        public double Run(Entry[] cell, float learningRate)
+        {
+            double squared = 0;
+            foreach (Entry entry in cell)
+            {
+                int u = entry.User, i = entry.Item;
+                Span<float> x = userFactors.AsSpan(u * rank, rank);
+                Span<float> y = itemFactors.AsSpan(i * rank, rank);
+                float error = entry.Rating - (mean + userBias[u] + itemBias[i] + TensorPrimitives.Dot(x, y));
+                squared += error * error;
+                float inverseUser = userInverseCount[u], inverseItem = itemInverseCount[i];
+                userBias[u] += learningRate * (error - biasRegularization * inverseUser * userBias[u]);
+                itemBias[i] += learningRate * (error - biasRegularization * inverseItem * itemBias[i]);
+                Update(x, y, 1 - learningRate * factorRegularization * inverseUser, 1 - learningRate * factorRegularization * inverseItem,
+                    learningRate * error);
+            }
+
+            return squared;
+        }
+
+        /// <summary>x ← x·shrinkX + step·y and y ← y·shrinkY + step·x (with the old x), in one pass.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Update(Span<float> x, Span<float> y, float shrinkX, float shrinkY, float step)
+        {
+            int d = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref float xr = ref MemoryMarshal.GetReference(x);
+                ref float yr = ref MemoryMarshal.GetReference(y);
+                Vector256<float> sx = Vector256.Create(shrinkX), sy = Vector256.Create(shrinkY), t = Vector256.Create(step);
+                for (; d + 8 <= x.Length; d += 8)
+                {
+                    Vector256<float> xv = Vector256.LoadUnsafe(ref xr, (nuint)d);
+                    Vector256<float> yv = Vector256.LoadUnsafe(ref yr, (nuint)d);
+                    Vector256.FusedMultiplyAdd(xv, sx, yv * t).StoreUnsafe(ref xr, (nuint)d);
+                    Vector256.FusedMultiplyAdd(yv, sy, xv * t).StoreUnsafe(ref yr, (nuint)d);
+                }
+            }
+
+            for (; d < x.Length; d++)
+            {
+                float xd = x[d], yd = y[d];
+                x[d] = xd * shrinkX + step * yd;
+                y[d] = yd * shrinkY + step * xd;
+            }
+        }
+    }
+
+    /// <summary>Settings for <see cref="BiasedMatrixFactorizationTrainer"/>. Immutable and safe to share between threads.</summary>
+    public sealed record Options : IValidatableObject
+    {
+        /// <summary>Gets how many latent factors each user and item has.</summary>
+        /// <remarks>More factors fit finer structure but need more data and regularization; sparse data sets do well with few.</remarks>
+        /// <value>The default is 32.</value>
+        [Range(1, 1024)]
+        public int NumberOfFactors { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfFactors;
+
+        /// <summary>Gets how many passes over the ratings training makes.</summary>
+        /// <value>The default is 50.</value>
+        [Range(1, 10_000)]
+        public int NumberOfIterations { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfIterations;
+
+        /// <summary>Gets the SGD step size of the first epoch.</summary>
+        /// <remarks>Too large diverges (the training RMSE grows); too small needs many epochs.</remarks>
+        /// <value>The default is 0.02.</value>
+        [Range(1e-6, 1.0)]
+        public float LearningRate { get; init; } = BiasedMatrixFactorizationDefaults.LearningRate;
+
+        /// <summary>Gets the factor by which the step size shrinks after every epoch (1 keeps it constant).</summary>
+        /// <value>The default is 0.95.</value>
+        [Range(0.5, 1.0)]
+        public float LearningRateDecay { get; init; } = BiasedMatrixFactorizationDefaults.LearningRateDecay;
+
+        /// <summary>Gets the L2 regularization of the factors (λ), applied once per user and item per epoch (each of a user's n
+        /// updates shrinks by λ/n); larger values shrink towards the bias-only prediction.</summary>
+        /// <remarks>Per-entity rather than per-rating regularization acts like a prior of λ pseudo-ratings: it restrains users and
+        /// items with few ratings much more than heavy ones, which is what sparse 1–5 star data needs.</remarks>
+        /// <value>The default is 7.</value>
+        [Range(0.0, 10_000.0)]
+        public float FactorRegularization { get; init; } = BiasedMatrixFactorizationDefaults.FactorRegularization;
+
+        /// <summary>Gets the L2 regularization of the user and item biases, per entity like <see cref="FactorRegularization"/>.
+        /// The biases start from the damped baseline (<see cref="BiasBaseline.Fit"/>).</summary>
+        /// <value>The default is 7.</value>
+        [Range(0.0, 10_000.0)]
+        public float BiasRegularization { get; init; } = BiasedMatrixFactorizationDefaults.BiasRegularization;
+
+        /// <summary>Gets the scale of the random initial factors (uniform in ±scale/√factors).</summary>
+        /// <remarks>Too small a scale leaves SGD near the saddle point at zero for many epochs.</remarks>
+        /// <value>The default is 0.5.</value>
+        [Range(1e-6, 10.0)]
+        public float InitialScale { get; init; } = BiasedMatrixFactorizationDefaults.InitialScale;
+
+        /// <summary>Gets the seed of the initial factors, the groups and the order of updates.</summary>
+        /// <value>The default is 42.</value>
+        public int Seed { get; init; } = BiasedMatrixFactorizationDefaults.Seed;
+
+        /// <summary>Gets how many threads train in parallel. The model is deterministic for a given seed and thread count.</summary>
+        /// <value>The default is <see langword="null"/>: one per processor.</value>
+        [Range(1, 256)]
+        public int? NumberOfThreads { get; init; }
+
+        /// <inheritdoc />
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        {
+            foreach (var (name, value) in new[] { (nameof(LearningRate), LearningRate), (nameof(FactorRegularization), FactorRegularization), (nameof(BiasRegularization), BiasRegularization) })
+            {
+                if (!float.IsFinite(value))
+                {
+                    yield return OptionsValidation.Error(name, value, "must be a finite number.");
+                }
+            }
+        }
+    }
+}

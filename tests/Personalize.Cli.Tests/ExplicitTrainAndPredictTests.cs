@@ -1,0 +1,93 @@
+using System.Globalization;
+using Personalize.Core.Models;
+
+namespace Personalize.Cli.Tests;
+
+public sealed class ExplicitTrainAndPredictTests
+{
+    private static string Ratings(CliRunner cli)
+    {
+        var random = new Random(3);
+        var lines = new List<string> { "user_id,item_id,rating,timestamp" };
+        for (int u = 0; u < 40; u++)
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                if (random.NextDouble() < 0.6)
+                {
+                    double r = Math.Clamp(3 + (u % 2 == i % 2 ? 1 : -1) + random.NextDouble() - 0.5, 1, 5);
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"u{u},i{i},{r:F1},{1700000000 + u * 100 + i}"));
+                }
+            }
+        }
+
+        return cli.Write("ratings.csv", string.Join('\n', lines) + "\n");
+    }
+
+    [Fact]
+    public void Train_explicit_then_predict_writes_one_clamped_score_per_pair_in_input_order()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("r.pzm");
+        var train = cli.Run("train", "--trainer", "explicit", "--input", Ratings(cli), "--out", model, "--epochs", "20");
+        string pairs = cli.Write("pairs.csv", "user_id,item_id\nu1,i1\nu1,i2\nghost,i1\nu2,nothing\n");
+
+        var predict = cli.Run("predict", "--model", model, "--input", pairs, "--out", cli.PathOf("preds.csv"));
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("final train RMSE", train.Output);
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        string[] lines = File.ReadAllLines(cli.PathOf("preds.csv"));
+        Assert.Equal("user_id,item_id,score", lines[0]);
+        Assert.Equal(["u1,i1", "u1,i2", "ghost,i1", "u2,nothing"], lines.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        float[] scores = lines.Skip(1).Select(l => float.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(scores, s => Assert.InRange(s, 1f, 5f));
+        Assert.True(scores[0] > scores[1], $"u1 likes odd items (i1 {scores[0]}) more than even ones (i2 {scores[1]})");
+        Assert.Contains("2 of 4 pairs have a user or item the model does not know", predict.Error);
+        Assert.Equal(FactorModelKind.Explicit, ModelFile.Load(model).Kind);
+    }
+
+    [Fact]
+    public void Duplicate_ratings_are_rejected_by_default_and_averaged_on_request()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("dup.csv", "user_id,item_id,rating\nu1,i1,4\nu1,i2,2\nu1,i1,5\nu2,i1,3\n");
+
+        var strict = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("a.pzm"));
+        var average = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("b.pzm"), "--duplicates", "average", "--epochs", "2");
+
+        Assert.Equal(2, strict.ExitCode);
+        Assert.StartsWith("error: dup.csv:4:0: user 'u1' rated item 'i1' again (first on line 2)", strict.Error);
+        Assert.True(average.ExitCode == 0, average.Error);
+        Assert.Matches(@"\(user, item\) pairs\s*│\s*3", average.Output);
+    }
+
+    [Fact]
+    public void Out_of_range_ratings_are_reported_with_line_and_column_under_skip()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("r.csv", "user_id,item_id,rating\nu1,i1,4\nu1,i2,9\nu2,i1,3\n");
+
+        var (code, output, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("m.pzm"),
+            "--min-rating", "1", "--max-rating", "5", "--bad-rows", "skip", "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("warning: r.csv:3:3: column 'rating': the rating 9 is outside the allowed range 1 to 5", error);
+        Assert.Matches(@"rejected\s*│\s*1", output);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--alpha and --half-life belong to --trainer implicit")]
+    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate and --bias-regularization belong to --trainer explicit")]
+    [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
+    public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+
+        var (code, _, error) = cli.Run(["train", "--input", input, "--out", cli.PathOf("m.pzm"), .. extra]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+}

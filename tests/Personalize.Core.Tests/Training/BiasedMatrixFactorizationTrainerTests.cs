@@ -1,0 +1,202 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Personalize.Core.Tests.TestSupport;
+using Personalize.Core.Training;
+
+namespace Personalize.Core.Tests.Training;
+
+public sealed class BiasedMatrixFactorizationTrainerTests
+{
+    /// <summary>The planted noise σ of samples/data/ratings.csv (see samples/data/README.md).</summary>
+    private const double SampleNoise = 0.5;
+
+    private static (RatingMatrix Train, InteractionLog Test) SampleSplit()
+    {
+        InteractionLog log = InteractionLog.ReadCsv(Path.Combine(SampleData.Folder, "ratings.csv"));
+        var random = new Random(7);
+        List<int> train = [], test = [];
+        for (int row = 0; row < log.Count; row++)
+        {
+            (random.NextDouble() < 0.8 ? train : test).Add(row);
+        }
+
+        return (RatingMatrix.FromLog(log.Subset(train)), log.Subset(test));
+    }
+
+    private static double Rmse(FactorModel model, InteractionLog test)
+    {
+        double squared = 0;
+        for (int row = 0; row < test.Count; row++)
+        {
+            double error = model.PredictRating(test.Users.GetId(test.UserIndices[row]), test.Items.GetId(test.ItemIndices[row])) - test.Ratings[row];
+            squared += error * error;
+        }
+
+        return Math.Sqrt(squared / test.Count);
+    }
+
+    /// <summary>A noise-free rank-2 rating matrix of 60 users × 40 items, every pair rated.</summary>
+    private static RatingMatrix Planted(int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<Interaction>();
+        double[][] users = Enumerable.Range(0, 60).Select(_ => new[] { random.NextDouble() - 0.5, random.NextDouble() - 0.5 }).ToArray();
+        double[][] items = Enumerable.Range(0, 40).Select(_ => new[] { random.NextDouble() - 0.5, random.NextDouble() - 0.5 }).ToArray();
+        for (int u = 0; u < users.Length; u++)
+        {
+            for (int i = 0; i < items.Length; i++)
+            {
+                double r = 3 + 2 * (users[u][0] * items[i][0] + users[u][1] * items[i][1]) + 0.3 * users[u][0] - 0.2 * items[i][1];
+                rows.Add(new Interaction($"u{u}", $"i{i}", Rating: (float)r));
+            }
+        }
+
+        return RatingMatrix.FromLog(InteractionLog.Create(rows));
+    }
+
+    [Fact]
+    public void Options_have_the_documented_defaults()
+    {
+        var options = new BiasedMatrixFactorizationTrainer.Options();
+        Assert.Equal(32, options.NumberOfFactors);
+        Assert.Equal(50, options.NumberOfIterations);
+        Assert.Equal(0.02f, options.LearningRate);
+        Assert.Equal(0.95f, options.LearningRateDecay);
+        Assert.Equal(7f, options.FactorRegularization);
+        Assert.Equal(7f, options.BiasRegularization);
+        Assert.Equal(0.5f, options.InitialScale);
+        Assert.Equal(42, options.Seed);
+        Assert.Null(options.NumberOfThreads);
+    }
+
+    [Fact]
+    public void Invalid_options_are_reported_together()
+    {
+        var options = new BiasedMatrixFactorizationTrainer.Options { LearningRate = 0, FactorRegularization = -1, NumberOfFactors = 2000 };
+
+        var exception = Assert.Throws<ValidationException>(() => new BiasedMatrixFactorizationTrainer(options));
+
+        Assert.Equal("BiasedMatrixFactorizationTrainer.Options is invalid (3 errors): NumberOfFactors = 2000: must be between 1 and 1024. "
+            + "LearningRate = 0: must be between 1E-06 and 1. FactorRegularization = -1: must be between 0 and 10000.", exception.Message);
+    }
+
+    [Fact]
+    public void On_the_sample_held_out_rmse_is_within_5_percent_of_the_noise_and_below_the_bias_baseline()
+    {
+        (RatingMatrix train, InteractionLog test) = SampleSplit();
+
+        double model = Rmse(new BiasedMatrixFactorizationTrainer().Fit(train), test);
+        double biases = Rmse(BiasBaseline.Fit(train), test);
+        double mean = Rmse(BiasBaseline.GlobalMean(train), test);
+
+        Assert.True(model <= 1.05 * SampleNoise, $"held-out RMSE {model:F4} is more than 5% above σ = {SampleNoise}");
+        Assert.True(model < biases, $"held-out RMSE {model:F4} is not below the bias baseline's {biases:F4}");
+        Assert.True(biases < mean, $"the bias baseline {biases:F4} is not below the global mean's {mean:F4}");
+    }
+
+    [Fact]
+    public void A_noise_free_low_rank_matrix_is_fitted_closely()
+    {
+        RatingMatrix data = Planted(seed: 3);
+        FactorModel model = new BiasedMatrixFactorizationTrainer(new() { NumberOfFactors = 4, NumberOfIterations = 300, FactorRegularization = 0.01f, BiasRegularization = 0.01f, LearningRateDecay = 0.99f, NumberOfThreads = 1 })
+            .Fit(data);
+
+        double squared = 0;
+        for (int e = 0; e < data.Count; e++)
+        {
+            double error = model.PredictRating(data.UserIndices[e], data.ItemIndices[e]) - data.Ratings[e];
+            squared += error * error;
+        }
+
+        Assert.True(Math.Sqrt(squared / data.Count) < 0.05, $"training RMSE {Math.Sqrt(squared / data.Count):F4}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_same_seed_and_thread_count_give_bit_identical_models(int threads)
+    {
+        RatingMatrix data = Planted(seed: 4);
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 8, NumberOfIterations = 5, NumberOfThreads = threads };
+
+        FactorModel a = new BiasedMatrixFactorizationTrainer(options).Fit(data);
+        FactorModel b = new BiasedMatrixFactorizationTrainer(options).Fit(data);
+        FactorModel c = new BiasedMatrixFactorizationTrainer(options with { Seed = 9 }).Fit(data);
+
+        Assert.True(a.UserFactors.SequenceEqual(b.UserFactors) && a.ItemFactors.SequenceEqual(b.ItemFactors));
+        Assert.Equal(Enumerable.Range(0, a.Users.Count).Select(a.GetUserBias), Enumerable.Range(0, b.Users.Count).Select(b.GetUserBias));
+        Assert.False(a.ItemFactors.SequenceEqual(c.ItemFactors));
+    }
+
+    [Fact]
+    public void Predictions_are_clamped_to_the_observed_range_and_unknown_ids_fall_back_to_biases()
+    {
+        RatingMatrix data = Planted(seed: 5);
+        FactorModel model = new BiasedMatrixFactorizationTrainer(new() { NumberOfIterations = 10 }).Fit(data);
+        FactorModel baseline = BiasBaseline.Fit(data);
+
+        float unknownBoth = model.PredictRating("nobody", "nothing");
+        float unknownUser = model.PredictRating("nobody", "i3");
+        float unknownItem = model.PredictRating("u3", "nothing");
+
+        Assert.Equal(model.GlobalBias, unknownBoth);
+        Assert.Equal(Math.Clamp(model.GlobalBias + model.GetItemBias(model.Items.GetIndex("i3")), data.MinRating, data.MaxRating), unknownUser);
+        Assert.Equal(Math.Clamp(model.GlobalBias + model.GetUserBias(model.Users.GetIndex("u3")), data.MinRating, data.MaxRating), unknownItem);
+        for (int u = 0; u < model.Users.Count; u++)
+        {
+            for (int i = 0; i < model.Items.Count; i++)
+            {
+                float p = model.PredictRating(u, i);
+                Assert.InRange(p, data.MinRating, data.MaxRating);
+                Assert.False(float.IsNaN(p));
+            }
+        }
+
+        Assert.Equal(FactorModelKind.Explicit, baseline.Kind);
+        Assert.Equal((float)data.Mean, BiasBaseline.GlobalMean(data).PredictRating("u0", "i0"));
+    }
+
+    [Fact]
+    public void Progress_reports_the_training_rmse_each_epoch_and_it_falls()
+    {
+        RatingMatrix data = Planted(seed: 6);
+        var reports = new List<TrainingProgress>();
+
+        new BiasedMatrixFactorizationTrainer(new() { NumberOfIterations = 8, NumberOfFactors = 4, FactorRegularization = 0.1f })
+            .Fit(data, new Recorder(reports));
+
+        Assert.Equal(Enumerable.Range(1, 8), reports.Select(r => r.Epoch));
+        Assert.True(reports[^1].Loss < reports[0].Loss, $"RMSE went from {reports[0].Loss} to {reports[^1].Loss}");
+    }
+
+    [Fact]
+    public void Explicit_models_survive_a_save_and_load_with_their_range_and_biases()
+    {
+        using var temp = new TempDirectory();
+        RatingMatrix data = Planted(seed: 7);
+        FactorModel model = new BiasedMatrixFactorizationTrainer(new() { NumberOfIterations = 3 }).Fit(data);
+
+        ModelFile.Save(model, temp.File("m.pzm"));
+        FactorModel loaded = ModelFile.Load(temp.File("m.pzm"));
+
+        Assert.Equal(model.PredictRating("u1", "i2"), loaded.PredictRating("u1", "i2"));
+        Assert.Equal(model.PredictRating("zz", "i2"), loaded.PredictRating("zz", "i2"));
+        Assert.Equal("explicit-mf", loaded.Properties["trainer"]);
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new BiasedMatrixFactorizationTrainer().Fit(Planted(seed: 8), cancellationToken: cancel.Token));
+    }
+
+    private sealed class Recorder(List<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
+    }
+}

@@ -4,33 +4,74 @@ using Personalize.Core.Recommending;
 
 namespace Personalize.Core.Evaluation;
 
-/// <summary>Measures top-K ranking quality on held-out interactions, for a model and for the most-popular baseline.</summary>
+/// <summary>Measures top-K ranking quality on held-out interactions, for a model, for the most-popular baseline or for any ranking.</summary>
 /// <remarks>
-/// A held-out item is relevant to a user when the user interacted with it in the held-out log and not in training (recommendations
-/// leave seen items out, so seen items cannot be hits). Users the model does not know, and users with no relevant item, are skipped and
-/// counted in <see cref="RankingReport.UsersSkipped"/>, never mixed into the averages. Thread-safe.
+/// <para>Held-out rows are matched to the model by id, so the held-out log may have its own id maps or share the training log's. For
+/// each held-out user the rules are, in order:</para>
+/// <list type="number">
+/// <item><description>A user the model does not know (cold start: no training rows) is skipped and counted in
+/// <see cref="RankingReport.UsersSkipped"/>. No list is asked for, so no fallback is ever mixed into the averages.</description></item>
+/// <item><description>A held-out item the model does not know (it first appears after training) cannot be recommended: it is left out of
+/// the user's relevant set and counted once per (user, item) in <see cref="RankingReport.UnknownItemsSkipped"/>.</description></item>
+/// <item><description>A held-out item the user interacted with in training is not relevant: recommenders leave seen items out by default,
+/// and re-finding a known item is not what the metrics measure.</description></item>
+/// <item><description>A user left with no relevant item is skipped and counted in <see cref="RankingReport.UsersSkipped"/>.</description></item>
+/// </list>
+/// <para>Every other user is evaluated: their list is asked for once and counted exactly as returned (its first K items). A seen item in
+/// the list is never a hit, and it is counted in <see cref="RankingReport.SeenItemsRecommended"/>, which is 0 when seen items are
+/// excluded. The metrics follow the standard definitions written out on <see cref="RankingReport"/>. Users are evaluated in ascending
+/// model index order, so the same inputs give the same report. The methods share no state and are thread-safe.</para>
 /// </remarks>
 public static class RankingEvaluation
 {
+    private const int CancellationCheckInterval = 256;
+
+    private delegate int ListFor(int user, Span<int> destination);
+
     /// <summary>Evaluates a recommender's lists.</summary>
+    /// <remarks>The lists are the recommender's <c>ForUser</c> answers for the user's index, so its <see cref="RecommenderOptions.ExcludeSeen"/>
+    /// applies: with <see langword="false"/>, seen items take places in the lists and show up in
+    /// <see cref="RankingReport.SeenItemsRecommended"/>.</remarks>
     /// <param name="recommender">The recommender; its model is the training side.</param>
     /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
-    /// <param name="k">The list length.</param>
-    /// <returns>The averages.</returns>
-    public static RankingReport Evaluate(Recommender recommender, InteractionLog heldOut, int k)
+    /// <param name="k">The list length, 1 or more.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The averages and counts.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="recommender"/> or <paramref name="heldOut"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="OperationCanceledException">The evaluation was cancelled.</exception>
+    public static RankingReport Evaluate(Recommender recommender, InteractionLog heldOut, int k, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recommender);
-        return Run(recommender.Model, heldOut, k, (user, destination) => recommender.ForUserIndex(user, destination));
+        Validate(heldOut, k);
+        var buffer = new Recommendation[k];
+        return Run(recommender.Model, heldOut, k, (user, destination) =>
+        {
+            int written = recommender.ForUserIndex(user, buffer);
+            for (int r = 0; r < written; r++)
+            {
+                destination[r] = buffer[r].ItemIndex;
+            }
+
+            return written;
+        }, cancellationToken);
     }
 
     /// <summary>Evaluates the most-popular baseline: the most popular items in training that the user has not seen.</summary>
+    /// <remarks>Popularity is <see cref="FactorModel.ItemPopularity"/>; ties go to the lower item index, as in the recommender's fallback.
+    /// Run it on the same held-out log as the model to compare them under the same skip rules.</remarks>
     /// <param name="model">The model, for its popularity and seen items.</param>
     /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
-    /// <param name="k">The list length.</param>
-    /// <returns>The averages.</returns>
-    public static RankingReport EvaluatePopularity(FactorModel model, InteractionLog heldOut, int k)
+    /// <param name="k">The list length, 1 or more.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The averages and counts; <see cref="RankingReport.SeenItemsRecommended"/> is 0.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="heldOut"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="OperationCanceledException">The evaluation was cancelled.</exception>
+    public static RankingReport EvaluatePopularity(FactorModel model, InteractionLog heldOut, int k, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        Validate(heldOut, k);
         int[] order = Enumerable.Range(0, model.Items.Count).OrderByDescending(i => model.ItemPopularity[i]).ThenBy(i => i).ToArray();
         return Run(model, heldOut, k, (user, destination) =>
         {
@@ -45,35 +86,97 @@ public static class RankingEvaluation
 
                 if (seen.BinarySearch(item) < 0)
                 {
-                    destination[written++] = new Recommendation(model.Items.GetId(item), item, model.ItemPopularity[item]);
+                    destination[written++] = item;
                 }
             }
 
             return written;
-        });
+        }, cancellationToken);
     }
 
-    private delegate int ListFor(int user, Span<Recommendation> destination);
-
-    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor listFor)
+    /// <summary>Evaluates any ranking, given as a function from a user's index to their list of item indices, best first.</summary>
+    /// <remarks>
+    /// Use it for rankings that do not come from a <see cref="Recommender"/>, such as another model or a hand-made baseline. The function
+    /// is called once per evaluated user, on the calling thread, in ascending user index order, and never for skipped users. Its argument
+    /// is an index in <paramref name="model"/>'s <see cref="FactorModel.Users"/>, and it returns indices in the model's
+    /// <see cref="FactorModel.Items"/>. Only the first <paramref name="k"/> items count; a shorter list is allowed (precision still
+    /// divides by K). Seen items in the list are counted as returned, in <see cref="RankingReport.SeenItemsRecommended"/>.
+    /// </remarks>
+    /// <param name="model">The model whose users, items and seen items define the training side.</param>
+    /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
+    /// <param name="k">The list length, 1 or more.</param>
+    /// <param name="topKForUserIndex">Returns the ranking for a user index.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The averages and counts.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="heldOut"/> or <paramref name="topKForUserIndex"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">A returned list has an item index outside the model's items, or the same item twice within its
+    /// first <paramref name="k"/> items.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="topKForUserIndex"/> returned null.</exception>
+    /// <exception cref="OperationCanceledException">The evaluation was cancelled.</exception>
+    public static RankingReport EvaluateLists(FactorModel model, InteractionLog heldOut, int k, Func<int, IReadOnlyList<int>> topKForUserIndex,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(heldOut);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        var relevant = new Dictionary<int, HashSet<int>>();
-        var skippedUsers = new HashSet<string>(StringComparer.Ordinal);
-        ReadOnlySpan<int> users = heldOut.UserIndices, items = heldOut.ItemIndices;
-        for (int row = 0; row < heldOut.Count; row++)
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(topKForUserIndex);
+        Validate(heldOut, k);
+        int itemCount = model.Items.Count;
+        var listedFor = new int[itemCount];   // 1 + the user whose list last held the item: finds repeats without clearing
+        return Run(model, heldOut, k, (user, destination) =>
         {
-            string userId = heldOut.Users.GetId(users[row]);
-            if (!model.Users.TryGetIndex(userId, out int user))
+            IReadOnlyList<int> list = topKForUserIndex(user)
+                ?? throw new InvalidOperationException(
+                    $"The ranking for user '{model.Users.GetId(user)}' (index {user}) is null; return an empty list when there is nothing to recommend.");
+            int written = Math.Min(list.Count, destination.Length);
+            for (int r = 0; r < written; r++)
             {
-                skippedUsers.Add(userId);
-                continue;
+                int item = list[r];
+                if ((uint)item >= (uint)itemCount)
+                {
+                    throw new ArgumentException(
+                        $"The ranking for user '{model.Users.GetId(user)}' (index {user}) has the item index {item} at position {r}; item indices must be between 0 and {itemCount - 1}.",
+                        nameof(topKForUserIndex));
+                }
+
+                if (listedFor[item] == user + 1)
+                {
+                    throw new ArgumentException(
+                        $"The ranking for user '{model.Users.GetId(user)}' (index {user}) lists the item '{model.Items.GetId(item)}' (index {item}) twice within its first {destination.Length}; each item may appear once.",
+                        nameof(topKForUserIndex));
+                }
+
+                listedFor[item] = user + 1;
+                destination[r] = item;
             }
 
-            if (!model.Items.TryGetIndex(heldOut.Items.GetId(items[row]), out int item) || model.GetSeenItems(user).BinarySearch(item) >= 0)
+            return written;
+        }, cancellationToken);
+    }
+
+    private static void Validate(InteractionLog heldOut, int k)
+    {
+        ArgumentNullException.ThrowIfNull(heldOut);
+        if (k < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"The list length k is {k}; it must be 1 or more.");
+        }
+    }
+
+    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor listFor, CancellationToken cancellationToken)
+    {
+        // Held-out index -> model index (-1 when the model does not know the id).
+        int[] userInModel = ToModelIndices(heldOut.Users, model.Users);
+        int[] itemInModel = ToModelIndices(heldOut.Items, model.Items);
+        var relevant = new Dictionary<int, HashSet<int>>();
+        var unknownUsers = new HashSet<int>();
+        var unknownItems = new HashSet<long>();
+        ReadOnlySpan<int> rowUsers = heldOut.UserIndices, rowItems = heldOut.ItemIndices;
+        for (int row = 0; row < heldOut.Count; row++)
+        {
+            int user = userInModel[rowUsers[row]];
+            if (user < 0)
             {
-                relevant.TryAdd(user, []);
+                unknownUsers.Add(rowUsers[row]);
                 continue;
             }
 
@@ -82,14 +185,42 @@ public static class RankingEvaluation
                 relevant[user] = set = [];
             }
 
-            set.Add(item);
+            int item = itemInModel[rowItems[row]];
+            if (item < 0)
+            {
+                unknownItems.Add(((long)user << 32) | (uint)rowItems[row]);
+                continue;
+            }
+
+            if (model.GetSeenItems(user).BinarySearch(item) < 0)
+            {
+                set.Add(item);
+            }
         }
 
-        var list = new Recommendation[k];
-        double precision = 0, recall = 0, ndcg = 0, hits = 0;
-        int evaluated = 0, skipped = skippedUsers.Count;
-        foreach (var (user, set) in relevant.OrderBy(p => p.Key))
+        // idealDcg[n]: the DCG of n hits at ranks 1..n.
+        var idealDcg = new double[k + 1];
+        for (int r = 0; r < k; r++)
         {
+            idealDcg[r + 1] = idealDcg[r] + Gain(r);
+        }
+
+        int[] users = [.. relevant.Keys];
+        Array.Sort(users);
+        var list = new int[k];
+        var recommended = new bool[model.Items.Count];
+        int distinctRecommended = 0, evaluated = 0, skipped = unknownUsers.Count, hitUsers = 0;
+        long seenRecommended = 0;
+        double precision = 0, recall = 0, ndcg = 0, averagePrecision = 0, reciprocalRank = 0;
+        for (int u = 0; u < users.Length; u++)
+        {
+            if (u % CancellationCheckInterval == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int user = users[u];
+            HashSet<int> set = relevant[user];
             if (set.Count == 0)
             {
                 skipped++;
@@ -97,32 +228,64 @@ public static class RankingEvaluation
             }
 
             int n = listFor(user, list);
-            int hit = 0;
-            double dcg = 0;
+            ReadOnlySpan<int> seen = model.GetSeenItems(user);
+            int hits = 0;
+            double dcg = 0, precisionSum = 0, reciprocal = 0;
             for (int r = 0; r < n; r++)
             {
-                if (set.Contains(list[r].ItemIndex))
+                int item = list[r];
+                if (!recommended[item])
                 {
-                    hit++;
-                    dcg += 1 / Math.Log2(r + 2);
+                    recommended[item] = true;
+                    distinctRecommended++;
+                }
+
+                if (seen.BinarySearch(item) >= 0)
+                {
+                    seenRecommended++;
+                    continue;
+                }
+
+                if (set.Contains(item))
+                {
+                    hits++;
+                    dcg += Gain(r);
+                    precisionSum += (double)hits / (r + 1);
+                    if (reciprocal == 0)
+                    {
+                        reciprocal = 1.0 / (r + 1);
+                    }
                 }
             }
 
-            double ideal = 0;
-            for (int r = 0; r < Math.Min(k, set.Count); r++)
-            {
-                ideal += 1 / Math.Log2(r + 2);
-            }
-
-            precision += (double)hit / k;
-            recall += (double)hit / set.Count;
-            ndcg += dcg / ideal;
-            hits += hit > 0 ? 1 : 0;
+            int idealHits = Math.Min(k, set.Count);
+            precision += (double)hits / k;
+            recall += (double)hits / set.Count;
+            ndcg += dcg / idealDcg[idealHits];
+            averagePrecision += precisionSum / idealHits;
+            reciprocalRank += reciprocal;
+            hitUsers += hits > 0 ? 1 : 0;
             evaluated++;
         }
 
+        double coverage = model.Items.Count == 0 ? 0 : (double)distinctRecommended / model.Items.Count;
         return evaluated == 0
-            ? new RankingReport(k, 0, skipped, 0, 0, 0, 0)
-            : new RankingReport(k, evaluated, skipped, precision / evaluated, recall / evaluated, ndcg / evaluated, hits / evaluated);
+            ? new RankingReport(k, 0, skipped, 0, 0, 0, 0, 0, 0, coverage, seenRecommended, unknownItems.Count)
+            : new RankingReport(k, evaluated, skipped, precision / evaluated, recall / evaluated, ndcg / evaluated, (double)hitUsers / evaluated,
+                averagePrecision / evaluated, reciprocalRank / evaluated, coverage, seenRecommended, unknownItems.Count);
+    }
+
+    /// <summary>The discounted gain of a hit at 0-based rank <paramref name="rank"/>: 1 / log2(rank + 2).</summary>
+    private static double Gain(int rank) => 1 / Math.Log2(rank + 2);
+
+    private static int[] ToModelIndices(IdMap heldOut, IdMap model)
+    {
+        var result = new int[heldOut.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = model.TryGetIndex(heldOut.GetId(i), out int index) ? index : -1;
+        }
+
+        return result;
     }
 }

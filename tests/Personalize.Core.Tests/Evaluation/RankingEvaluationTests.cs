@@ -33,5 +33,13 @@ public sealed class RankingEvaluationTests
         Assert.Equal(1.0, report.Recall, 6);
         Assert.Equal(1 / Math.Log2(3), report.Ndcg, 6);
         Assert.Equal(1.0, report.HitRate, 6);
+
+        // Both hits are at rank 2 with one relevant item: AP = (1/2) / min(2, 1) = 1/2 and RR = 1/2 for each user.
+        // Lists [i1, i2] and [i2, i3] cover 3 of the 4 items. The baseline never lists a seen item. No held-out item is unknown.
+        Assert.Equal(0.5, report.MeanAveragePrecision, 6);
+        Assert.Equal(0.5, report.MeanReciprocalRank, 6);
+        Assert.Equal(0.75, report.Coverage, 6);
+        Assert.Equal(0, report.SeenItemsRecommended);
+        Assert.Equal(0, report.UnknownItemsSkipped);
     }
 }

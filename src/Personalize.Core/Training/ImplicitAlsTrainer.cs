@@ -44,7 +44,12 @@ public sealed class ImplicitAlsTrainer
     /// <returns>The model, with the data's id maps, each user's seen items and item popularity.</returns>
     /// <exception cref="ArgumentException">The data has no entries.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
-    public FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(data, progress, null, cancellationToken);
+
+    /// <summary>Trains, calling <paramref name="afterEpoch"/> with a copy of the model so far after each epoch; it returns false to stop early.</summary>
+    internal FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.NumberOfEntries == 0)
@@ -97,15 +102,24 @@ public sealed class ImplicitAlsTrainer
             }
 
             progress?.Report(new TrainingProgress(epoch, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), loss / ((double)users * items)));
+            if (afterEpoch is not null && !afterEpoch(epoch, Build(data, o, (float[])userFactors.Clone(), (float[])itemFactors.Clone())))
+            {
+                break;
+            }
         }
 
-        var popularity = new float[items];
-        for (int i = 0; i < items; i++)
+        return Build(data, o, userFactors, itemFactors);
+    }
+
+    private static FactorModel Build(FeedbackMatrix data, Options o, float[] userFactors, float[] itemFactors)
+    {
+        var popularity = new float[data.NumberOfItems];
+        for (int i = 0; i < popularity.Length; i++)
         {
             popularity[i] = data.GetUserCount(i);
         }
 
-        return new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, rank, userFactors, itemFactors,
+        return new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, o.NumberOfFactors, userFactors, itemFactors,
             (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, Describe(o));
     }
 

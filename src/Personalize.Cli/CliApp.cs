@@ -36,6 +36,8 @@ internal static class CliApp
                 .WithExample("train", "--input", "samples/data/events.csv", "--out", "model.pzm");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Measure a trainer on held-out data next to the baselines; table, JSON and a Markdown report.")
+                .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")
                 .WithExample("predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv");
             config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
@@ -45,7 +47,7 @@ internal static class CliApp
 
         try
         {
-            return app.Run(args);
+            return app.Run(NormalizeArguments(args));
         }
         catch (Exception exception) when (Classify(exception) is { } code)
         {
@@ -53,6 +55,10 @@ internal static class CliApp
             return code;
         }
     }
+
+    /// <summary>Accepts <c>--k</c> (the documented spelling) for <c>-k</c>: the parser takes one-letter options only in short form.</summary>
+    internal static string[] NormalizeArguments(string[] args) =>
+        [.. args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + a[4..] : a)];
 
     private static int? Classify(Exception exception) => exception switch
     {

@@ -12,7 +12,7 @@ namespace Personalize.Cli.Commands;
 /// <summary><c>personalize train</c>: reads a log, trains, saves the model and prints a summary.</summary>
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
-    internal sealed class Settings : InputSettings
+    internal class Settings : InputSettings
     {
         [CommandOption("-i|--input <FILE>")]
         [Description("The interaction log (CSV/TSV).")]

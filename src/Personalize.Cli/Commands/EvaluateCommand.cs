@@ -1,0 +1,389 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Personalize.Core.Data;
+using Personalize.Core.Evaluation;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Personalize.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary>
+/// <c>personalize evaluate</c>: trains on a training log, measures on a held-out log (given, or split from one file), next to the
+/// baselines, prints a table, writes JSON and optionally a Markdown report with PNG charts.
+/// </summary>
+/// <remarks>
+/// Held-out rows whose user or item the model does not know are never mixed into a metric: rating metrics skip those pairs and count
+/// them; ranking metrics skip unknown users and unknown items and count them (see <see cref="RankingEvaluation"/>).
+/// </remarks>
+internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+{
+    internal sealed class Settings : TrainCommand.Settings
+    {
+        [CommandOption("--train <FILE>")]
+        [Description("The training log (with --test).")]
+        public string? Train { get; init; }
+
+        [CommandOption("--test <FILE>")]
+        [Description("The held-out log (with --train).")]
+        public string? Test { get; init; }
+
+        [CommandOption("--split <KIND>")]
+        [Description("Split --input instead: random, per-user, time, last or kfold.")]
+        public string? Split { get; init; }
+
+        [CommandOption("--test-fraction <F>")]
+        [Description("random / per-user: the share of rows held out. Default: 0.2.")]
+        public double TestFraction { get; init; } = 0.2;
+
+        [CommandOption("--last-days <N>")]
+        [Description("time: hold out the last N days of the log. Default: 10.")]
+        public double LastDays { get; init; } = 10;
+
+        [CommandOption("--last-n <N>")]
+        [Description("last: hold out each user's N latest rows. Default: 1.")]
+        public int LastN { get; init; } = 1;
+
+        [CommandOption("--folds <N>")]
+        [Description("kfold: the number of folds; metrics are averaged. Default: 5.")]
+        public int Folds { get; init; } = 5;
+
+        [CommandOption("--split-seed <N>")]
+        [Description("The seed of random, per-user and kfold splits. Default: 42.")]
+        public int SplitSeed { get; init; } = 42;
+
+        [CommandOption("-k <K>")]
+        [Description("The list length of ranking metrics (also written --k). Default: 10.")]
+        public int K { get; init; } = 10;
+
+        [CommandOption("--report <FILE>")]
+        [Description("Also write a Markdown report with PNG charts (metric per epoch, metrics@K for K = 1..20) beside it.")]
+        public string? Report { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        bool explicitRatings = (settings.Trainer ?? "implicit").Equals("explicit", StringComparison.OrdinalIgnoreCase);
+        if (!explicitRatings && !(settings.Trainer ?? "implicit").Equals("implicit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
+        }
+
+        if (settings.K < 1)
+        {
+            throw new UsageException($"--k {settings.K} must be at least 1.");
+        }
+
+        CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(TrainCommand.ReportRejected);
+        IReadOnlyList<LogSplit> splits = Splits(settings, reader);
+        string outPath = settings.Out ?? "evaluation.json";
+        var folds = new List<Fold>();
+        foreach (LogSplit split in splits)
+        {
+            folds.Add(explicitRatings ? Explicit(settings, split) : Implicit(settings, split));
+        }
+
+        var rows = Average(folds);
+        PrintTable(rows, folds, settings, explicitRatings);
+        File.WriteAllText(outPath, Json(rows, folds, settings, explicitRatings), new UTF8Encoding(false));
+        CliConsole.Out.WriteLine($"Wrote {outPath}.");
+        if (settings.Report is not null)
+        {
+            WriteReport(settings.Report, rows, folds, settings, explicitRatings);
+            CliConsole.Out.WriteLine($"Wrote {settings.Report} and its charts.");
+        }
+
+        return CliApp.Success;
+    }
+
+    /// <summary>The measurements of one split.</summary>
+    private sealed record Fold(int TrainRows, int TestRows, Dictionary<string, double> Metrics, List<double> EpochMetric, string EpochMetricName,
+        Dictionary<string, double[]> AtK, int PairsSkipped, RankingReport Ranking);
+
+    private static IReadOnlyList<LogSplit> Splits(Settings settings, CsvInteractionReaderOptions reader)
+    {
+        CancellationToken token = CliCancellation.Token;
+        if (settings.Train is not null || settings.Test is not null)
+        {
+            if (settings.Train is null || settings.Test is null || settings.Input is not null || settings.Split is not null)
+            {
+                throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
+            }
+
+            return [new LogSplit(InteractionLog.ReadCsv(settings.Train, reader, token), InteractionLog.ReadCsv(settings.Test, reader, token))];
+        }
+
+        if (settings.Input is null || settings.Split is null)
+        {
+            throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
+        }
+
+        InteractionLog log = InteractionLog.ReadCsv(settings.Input, reader, token);
+        try
+        {
+            return settings.Split.ToLowerInvariant() switch
+            {
+                "random" => [TrainTestSplit.Random(log, settings.TestFraction, settings.SplitSeed)],
+                "per-user" => [TrainTestSplit.PerUser(log, settings.TestFraction, settings.SplitSeed)],
+                "time" => [TrainTestSplit.ByTime(log, (log.GetLatestTimestamp()
+                    ?? throw new UsageException("--split time needs timestamps; the file has no time column.")).AddDays(-settings.LastDays))],
+                "last" => [TrainTestSplit.LeaveLastPerUser(log, settings.LastN)],
+                "kfold" => TrainTestSplit.KFold(log, settings.Folds, settings.SplitSeed),
+                _ => throw new UsageException($"--split '{settings.Split}' is not a split (expected random, per-user, time, last or kfold)."),
+            };
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            throw new UsageException(exception.Message.Split(" (Parameter", 2)[0]);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    private static Fold Implicit(Settings settings, LogSplit split)
+    {
+        ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainer(settings);
+        TimeSpan? halfLife = settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, new FeedbackOptions { HalfLife = halfLife });
+        var perEpoch = new List<double>();
+        FactorModel model = trainer.Fit(feedback, null, (epoch, snapshot) =>
+        {
+            if (settings.Report is not null)
+            {
+                using var r = new Recommender(snapshot);
+                perEpoch.Add(RankingEvaluation.Evaluate(r, split.Test, settings.K, CliCancellation.Token).Ndcg);
+            }
+
+            return true;
+        }, CliCancellation.Token);
+        return Ranking(settings, split, model, new Dictionary<string, double>(), perEpoch, $"NDCG@{settings.K}", 0);
+    }
+
+    private static Fold Explicit(Settings settings, LogSplit split)
+    {
+        BiasedMatrixFactorizationTrainer trainer = TrainCommand.ExplicitTrainer(settings);
+        RatingMatrix ratings = RatingMatrix.FromLog(split.Train, settings.DuplicatePolicy());
+        var (pairs, skipped) = KnownPairs(ratings, split.Test);
+        var perEpoch = new List<double>();
+        FactorModel model = trainer.Fit(ratings, null, (epoch, snapshot) =>
+        {
+            if (settings.Report is not null)
+            {
+                perEpoch.Add(Rmse(snapshot, pairs, split.Test).Rmse);
+            }
+
+            return true;
+        }, CliCancellation.Token);
+        var metrics = new Dictionary<string, double>();
+        foreach (var (name, m) in new[] { ("model", model), ("biases", BiasBaseline.Fit(ratings)), ("global mean", BiasBaseline.GlobalMean(ratings)) })
+        {
+            var (rmse, mae) = Rmse(m, pairs, split.Test);
+            metrics[$"{name} RMSE"] = rmse;
+            metrics[$"{name} MAE"] = mae;
+        }
+
+        return Ranking(settings, split, model, metrics, perEpoch, "held-out RMSE", skipped);
+    }
+
+    /// <summary>The held-out rows whose user and item are both known to the training data; the rest are counted, not scored.</summary>
+    private static (List<int> Rows, int Skipped) KnownPairs(RatingMatrix ratings, InteractionLog test)
+    {
+        var rows = new List<int>();
+        for (int row = 0; row < test.Count; row++)
+        {
+            if (ratings.Users.TryGetIndex(test.Users.GetId(test.UserIndices[row]), out _) && ratings.Items.TryGetIndex(test.Items.GetId(test.ItemIndices[row]), out _))
+            {
+                rows.Add(row);
+            }
+        }
+
+        return (rows, test.Count - rows.Count);
+    }
+
+    private static (double Rmse, double Mae) Rmse(FactorModel model, List<int> rows, InteractionLog test)
+    {
+        if (rows.Count == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var predicted = new float[rows.Count];
+        var actual = new float[rows.Count];
+        for (int k = 0; k < rows.Count; k++)
+        {
+            int row = rows[k];
+            predicted[k] = model.PredictRating(test.Users.GetId(test.UserIndices[row]), test.Items.GetId(test.ItemIndices[row]));
+            actual[k] = test.Ratings[row];
+        }
+
+        return (RatingMetrics.RootMeanSquaredError(predicted, actual), RatingMetrics.MeanAbsoluteError(predicted, actual));
+    }
+
+    private static Fold Ranking(Settings settings, LogSplit split, FactorModel model, Dictionary<string, double> metrics, List<double> perEpoch,
+        string epochMetric, int skipped)
+    {
+        using var recommender = new Recommender(model);
+        RankingReport ours = RankingEvaluation.Evaluate(recommender, split.Test, settings.K, CliCancellation.Token);
+        RankingReport popular = RankingEvaluation.EvaluatePopularity(model, split.Test, settings.K, CliCancellation.Token);
+        foreach (var (name, r) in new[] { ("model", ours), ("most popular", popular) })
+        {
+            metrics[$"{name} precision@K"] = r.Precision;
+            metrics[$"{name} recall@K"] = r.Recall;
+            metrics[$"{name} NDCG@K"] = r.Ndcg;
+            metrics[$"{name} MAP@K"] = r.MeanAveragePrecision;
+            metrics[$"{name} MRR@K"] = r.MeanReciprocalRank;
+            metrics[$"{name} hit rate@K"] = r.HitRate;
+            metrics[$"{name} coverage"] = r.Coverage;
+            metrics[$"{name} seen items recommended"] = r.SeenItemsRecommended;
+        }
+
+        var atK = new Dictionary<string, double[]>();
+        if (settings.Report is not null)
+        {
+            const int MaxK = 20;
+            foreach (string key in new[] { "model recall", "model NDCG", "most popular recall", "most popular NDCG" })
+            {
+                atK[key] = new double[MaxK];
+            }
+
+            for (int k = 1; k <= MaxK; k++)
+            {
+                RankingReport a = RankingEvaluation.Evaluate(recommender, split.Test, k, CliCancellation.Token);
+                RankingReport p = RankingEvaluation.EvaluatePopularity(model, split.Test, k, CliCancellation.Token);
+                (atK["model recall"][k - 1], atK["model NDCG"][k - 1]) = (a.Recall, a.Ndcg);
+                (atK["most popular recall"][k - 1], atK["most popular NDCG"][k - 1]) = (p.Recall, p.Ndcg);
+            }
+        }
+
+        return new Fold(split.Train.Count, split.Test.Count, metrics, perEpoch, epochMetric, atK, skipped, ours);
+    }
+
+    private static List<(string Name, double Mean, double Sd)> Average(List<Fold> folds)
+    {
+        var result = new List<(string, double, double)>();
+        foreach (string name in folds[0].Metrics.Keys)
+        {
+            double[] values = folds.Select(f => f.Metrics[name]).ToArray();
+            double mean = values.Average();
+            double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+            result.Add((name, mean, sd));
+        }
+
+        return result;
+    }
+
+    private static void PrintTable(List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
+    {
+        var table = new Table().Title(Invariant($"{(explicitRatings ? "Explicit MF" : "Implicit ALS")}: {folds.Count} split(s), K = {settings.K}"))
+            .AddColumns("metric", folds.Count > 1 ? "mean ± sd" : "value");
+        table.Border(TableBorder.Rounded);
+        foreach (var (name, mean, sd) in rows)
+        {
+            string metric = name.Replace("@K", "@" + settings.K.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            table.AddRow(Markup.Escape(metric), folds.Count > 1 ? Invariant($"{mean:F4} ± {sd:F4}") : Invariant($"{mean:F4}"));
+        }
+
+        CliConsole.Out.Write(table);
+        Fold first = folds[0];
+        string ratingNote = explicitRatings ? Invariant($"; rating metrics: {first.PairsSkipped:N0} held-out pairs with an unknown user or item skipped.") : ".";
+        CliConsole.Out.WriteLine(Invariant(
+            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated, {first.Ranking.UsersSkipped:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}"));
+    }
+
+    private static string Json(List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("trainer", explicitRatings ? "explicit" : "implicit");
+            writer.WriteNumber("k", settings.K);
+            writer.WriteNumber("splits", folds.Count);
+            writer.WriteStartObject("metrics");
+            foreach (var (name, mean, sd) in rows)
+            {
+                writer.WriteStartObject(name);
+                WriteNumber(writer, "mean", mean);
+                WriteNumber(writer, "sd", sd);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteStartArray("folds");
+            foreach (Fold fold in folds)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("train_rows", fold.TrainRows);
+                writer.WriteNumber("test_rows", fold.TestRows);
+                writer.WriteNumber("users_evaluated", fold.Ranking.UsersEvaluated);
+                writer.WriteNumber("users_skipped", fold.Ranking.UsersSkipped);
+                writer.WriteNumber("unknown_items_skipped", fold.Ranking.UnknownItemsSkipped);
+                writer.WriteNumber("rating_pairs_skipped", fold.PairsSkipped);
+                writer.WriteStartObject("metrics");
+                foreach (var (name, value) in fold.Metrics)
+                {
+                    WriteNumber(writer, name, value);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteReport(string path, List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        Directory.CreateDirectory(folder);
+        string stem = Path.GetFileNameWithoutExtension(path);
+        Fold first = folds[0];
+        var md = new StringBuilder();
+        md.Append(Invariant($"# Evaluation: {(explicitRatings ? "explicit MF" : "implicit ALS")}\n\n"));
+        md.Append(Invariant($"{folds.Count} split(s); K = {settings.K}; split 1 has {first.TrainRows:N0} training and {first.TestRows:N0} held-out rows.\n\n"));
+        md.Append("| metric | value |\n|---|---:|\n");
+        foreach (var (name, mean, sd) in rows)
+        {
+            string metric = name.Replace("@K", "@" + settings.K.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            md.Append(Invariant($"| {metric} | {mean:F4}{(folds.Count > 1 ? $" ± {sd:F4}" : "")} |\n"));
+        }
+
+        string epochChart = stem + "-per-epoch.png";
+        double[] epochs = Enumerable.Range(1, first.EpochMetric.Count).Select(e => (double)e).ToArray();
+        Charts.SaveLines(Path.Combine(folder, epochChart), $"{first.EpochMetricName} per epoch (split 1)", "epoch", first.EpochMetricName,
+            [(explicitRatings ? "model" : "implicit ALS", epochs, [.. first.EpochMetric])]);
+        md.Append(Invariant($"\n## {first.EpochMetricName} per epoch\n\n![{first.EpochMetricName} per epoch]({epochChart})\n"));
+
+        string kChart = stem + "-at-k.png";
+        double[] ks = Enumerable.Range(1, 20).Select(k => (double)k).ToArray();
+        Charts.SaveLines(Path.Combine(folder, kChart), "Recall and NDCG at K (split 1)", "K", "metric",
+            [.. first.AtK.Select(pair => (pair.Key, ks, pair.Value))]);
+        md.Append(Invariant($"\n## Metrics at K = 1..20 against most popular\n\n![metrics at K]({kChart})\n"));
+        md.Append("\nHeld-out users unknown to the model, users with nothing new to find, and held-out items unknown to the model are skipped and counted; rating metrics skip pairs with an unknown user or item.\n");
+        File.WriteAllText(path, md.ToString(), new UTF8Encoding(false));
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

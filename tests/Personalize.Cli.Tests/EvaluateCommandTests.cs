@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Personalize.Cli.Tests;
+
+public sealed class EvaluateCommandTests
+{
+    [Fact]
+    public void A_time_split_of_an_event_log_beats_most_popular_and_writes_json_and_a_report_with_charts()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        string json = cli.PathOf("eval.json"), report = cli.PathOf("report.md");
+
+        var (code, output, error) = cli.Run("evaluate", "--input", log, "--split", "time", "--last-days", "7", "--factors", "8", "--epochs", "4",
+            "--k", "5", "--out", json, "--report", report);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("model NDCG@5", output);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement metrics = doc.RootElement.GetProperty("metrics");
+        double model = metrics.GetProperty("model NDCG@K").GetProperty("mean").GetDouble();
+        double popular = metrics.GetProperty("most popular NDCG@K").GetProperty("mean").GetDouble();
+        Assert.True(model > popular, $"model {model} vs popular {popular}");
+        Assert.Equal(0, metrics.GetProperty("model seen items recommended").GetProperty("mean").GetDouble());
+        Assert.Equal(5, doc.RootElement.GetProperty("k").GetInt32());
+        string markdown = File.ReadAllText(report);
+        Assert.Contains("![NDCG@5 per epoch](report-per-epoch.png)", markdown);
+        foreach (string png in new[] { "report-per-epoch.png", "report-at-k.png" })
+        {
+            byte[] bytes = File.ReadAllBytes(cli.PathOf(png));
+            Assert.True(bytes.Length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', $"{png} is not a PNG");
+        }
+    }
+
+    [Fact]
+    public void Explicit_evaluation_on_given_files_reports_rating_metrics_next_to_both_baselines_and_counts_unknown_pairs()
+    {
+        using var cli = new CliRunner();
+        var random = new Random(2);
+        var train = new List<string> { "user_id,item_id,rating" };
+        var test = new List<string> { "user_id,item_id,rating" };
+        for (int u = 0; u < 30; u++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                double r = Math.Clamp(3 + (u % 2 == i % 2 ? 1 : -1) + 0.4 * (random.NextDouble() - 0.5), 1, 5);
+                (random.NextDouble() < 0.8 ? train : test).Add(string.Create(CultureInfo.InvariantCulture, $"u{u},i{i},{r:F1}"));
+            }
+        }
+
+        test.Add("stranger,i1,3");
+        string json = cli.PathOf("e.json");
+
+        var (code, output, error) = cli.Run("evaluate", "--trainer", "explicit", "--train", cli.Write("train.csv", string.Join('\n', train)),
+            "--test", cli.Write("test.csv", string.Join('\n', test)), "--out", json, "--epochs", "30");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("1 held-out pairs with an unknown user or item skipped", output);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement m = doc.RootElement.GetProperty("metrics");
+        double model = m.GetProperty("model RMSE").GetProperty("mean").GetDouble();
+        double biases = m.GetProperty("biases RMSE").GetProperty("mean").GetDouble();
+        double mean = m.GetProperty("global mean RMSE").GetProperty("mean").GetDouble();
+        // The planted structure here is pure interaction (no bias signal), so only the model can beat the mean.
+        Assert.True(model < biases && model < mean, $"model {model}, biases {biases}, global mean {mean}");
+        Assert.Equal(1, doc.RootElement.GetProperty("folds")[0].GetProperty("rating_pairs_skipped").GetInt32());
+    }
+
+    [Fact]
+    public void K_fold_averages_over_every_fold()
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run("evaluate", "--input", cli.SmallLog(), "--split", "kfold", "--folds", "3", "--factors", "4",
+            "--epochs", "2", "--out", cli.PathOf("k.json"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("3 split(s)", output);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(cli.PathOf("k.json")));
+        Assert.Equal(3, doc.RootElement.GetProperty("folds").GetArrayLength());
+        Assert.Equal(480, doc.RootElement.GetProperty("folds").EnumerateArray().Sum(f => f.GetProperty("test_rows").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData(new[] { "evaluate", "--input", "events.csv" }, "Give either --train FILE --test FILE, or --input FILE --split KIND.")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "sideways" }, "--split 'sideways' is not a split")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "random", "--test-fraction", "1.5" }, "The test fraction is 1.5")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--k", "0" }, "--k 0 must be at least 1")]
+    public void Bad_usage_exits_with_code_2(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        cli.SmallLog();
+        string[] resolved = args.Select(a => a.EndsWith(".csv") ? cli.PathOf(a) : a).ToArray();
+
+        var (code, _, error) = cli.Run(resolved);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+}

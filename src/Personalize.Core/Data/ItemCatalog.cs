@@ -1,0 +1,342 @@
+using System.Globalization;
+using CsvHelper;
+using Personalize.Core.Internal;
+
+namespace Personalize.Core.Data;
+
+/// <summary>
+/// The items of a shop with their typed attributes (brand, price, rating, category path, stock, tags, ...), held column by column:
+/// what filters, sort orders and facets read.
+/// </summary>
+/// <remarks>
+/// <para>Read one from CSV with <see cref="ReadCsv"/>. Each attribute is typed by the options' schema, or inferred from its name and
+/// values (<see cref="InferType"/>). Every row is accepted or rejected with its line and column, as for interaction logs, and
+/// <see cref="Report"/> accounts for all of them. An empty cell means the item has no value for that attribute.</para>
+/// <para>Items are in file order; <see cref="Items"/> maps their ids to catalogue indices, which are not model indices: use
+/// <see cref="GetIndex"/> with a model's item id. Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class ItemCatalog
+{
+    private readonly Dictionary<string, int> _attributeIndex;
+    private readonly object?[][] _values;
+
+    private ItemCatalog(IdMap items, CatalogSchema schema, object?[][] values, LoadReport report)
+    {
+        Items = items;
+        Schema = schema;
+        _values = values;
+        Report = report;
+        _attributeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int a = 0; a < schema.Count; a++)
+        {
+            _attributeIndex[schema.Names[a]] = a;
+        }
+    }
+
+    /// <summary>Gets the map of item ids to catalogue indices.</summary>
+    public IdMap Items { get; }
+
+    /// <summary>Gets how many items the catalogue holds.</summary>
+    public int Count => Items.Count;
+
+    /// <summary>Gets the attributes and their types.</summary>
+    public CatalogSchema Schema { get; }
+
+    /// <summary>Gets what the load read, accepted and rejected.</summary>
+    public LoadReport Report { get; }
+
+    /// <summary>Gets the catalogue index of an item id, or -1 when the catalogue does not have it.</summary>
+    /// <param name="itemId">The item id.</param>
+    /// <returns>The index, or -1.</returns>
+    public int GetIndex(string itemId) => Items.TryGetIndex(itemId, out int index) ? index : -1;
+
+    /// <summary>Gets an item's value of an attribute: a <see cref="string"/> (text, category), <see cref="decimal"/> (number),
+    /// <see cref="bool"/>, <see cref="DateTimeOffset"/>, or a <see cref="IReadOnlyList{T}"/> of strings (tags); <see langword="null"/> when empty.</summary>
+    /// <param name="itemIndex">The catalogue index.</param>
+    /// <param name="attribute">The attribute name.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    /// <exception cref="KeyNotFoundException">The catalogue has no such attribute; the message lists the attributes it has.</exception>
+    public object? GetValue(int itemIndex, string attribute) => _values[AttributeIndex(attribute)][itemIndex];
+
+    /// <summary>Gets an item's text attribute (or category path), or <see langword="null"/>.</summary>
+    /// <param name="itemIndex">The catalogue index.</param>
+    /// <param name="attribute">The attribute name.</param>
+    /// <returns>The text, or <see langword="null"/> when empty or not text.</returns>
+    public string? GetText(int itemIndex, string attribute) => GetValue(itemIndex, attribute) as string;
+
+    /// <summary>Compares the catalogue's items with a model's (or any id map's) items.</summary>
+    /// <param name="modelItems">The model's item ids.</param>
+    /// <returns>The overlap, with the first ids the catalogue is missing.</returns>
+    public CatalogMatch Match(IdMap modelItems)
+    {
+        ArgumentNullException.ThrowIfNull(modelItems);
+        int both = 0;
+        var missing = new List<string>();
+        int onlyInModel = 0;
+        foreach (string id in modelItems.Ids)
+        {
+            if (Items.TryGetIndex(id, out _))
+            {
+                both++;
+            }
+            else
+            {
+                onlyInModel++;
+                if (missing.Count < 100)
+                {
+                    missing.Add(id);
+                }
+            }
+        }
+
+        return new CatalogMatch(both, Count - both, onlyInModel, missing);
+    }
+
+    /// <summary>Infers an attribute's type from its column name and values: <c>tags</c> or values with the tag separator → tags;
+    /// <c>category</c> or values with '/' → category; all numbers → number; all true/false/yes/no → boolean; all ISO dates → date-time;
+    /// otherwise text.</summary>
+    /// <param name="name">The column name.</param>
+    /// <param name="values">The column's non-empty values.</param>
+    /// <param name="tagSeparator">The tag separator.</param>
+    /// <returns>The inferred type.</returns>
+    public static AttributeType InferType(string name, IReadOnlyList<string> values, char tagSeparator = '|')
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(values);
+        string lower = name.ToLowerInvariant();
+        if (lower is "tags" or "tag" || lower.EndsWith("_tags", StringComparison.Ordinal))
+        {
+            return AttributeType.Tags;
+        }
+
+        if (lower is "category" or "categories" || lower.EndsWith("_path", StringComparison.Ordinal))
+        {
+            return AttributeType.Category;
+        }
+
+        if (values.Count == 0)
+        {
+            return AttributeType.Text;
+        }
+
+        if (values.All(v => TryNumber(v, out _)))
+        {
+            return AttributeType.Number;
+        }
+
+        if (values.All(v => TryBoolean(v, out _)))
+        {
+            return AttributeType.Boolean;
+        }
+
+        if (values.All(v => v.Length >= 10 && v[4] == '-' && TryDate(v, out _)))
+        {
+            return AttributeType.DateTime;
+        }
+
+        return values.Any(v => v.Contains(tagSeparator, StringComparison.Ordinal)) ? AttributeType.Tags : AttributeType.Text;
+    }
+
+    /// <summary>Reads a catalogue from CSV.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
+    /// <returns>The catalogue.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InteractionDataException">The file has no id column or is empty, or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
+    public static ItemCatalog ReadCsv(string path, ItemCatalogOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new ItemCatalogOptions();
+        OptionsValidation.ThrowIfInvalid(options, nameof(ItemCatalogOptions));
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The items file '{path}' does not exist.", path);
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var csvOptions = CsvReaderOptions.Default with { TrackLineNumbers = true, AllowLineBreaksInQuotes = false };
+        if (options.Delimiter is { Length: 1 } d)
+        {
+            csvOptions = csvOptions with { Separator = d[0] };
+        }
+
+        var rows = new List<(long Line, string[] Fields, string Raw)>();
+        string[] headers;
+        using (CsvReader reader = CsvReader.FromFile(path, csvOptions))
+        {
+            headers = [.. reader.Headers];
+            while (reader.Read())
+            {
+                var fields = new string[reader.FieldCount];
+                for (int f = 0; f < fields.Length; f++)
+                {
+                    fields[f] = reader.GetString(f) ?? "";
+                }
+
+                rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord)));
+            }
+        }
+
+        if (headers.Length == 0)
+        {
+            throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
+        }
+
+        int idColumn = Array.IndexOf(headers, options.IdColumn);
+        if (idColumn < 0)
+        {
+            throw new InteractionDataException(path, 1, 0, options.IdColumn,
+                $"no column named '{options.IdColumn}' (the item id); the header has {headers.Length} column(s): {string.Join(", ", headers.Select(h => "'" + h + "'"))}.");
+        }
+
+        // Types: the schema's, else inferred from the values.
+        var attributes = new List<(string Name, int Column, AttributeType Type)>();
+        for (int c = 0; c < headers.Length; c++)
+        {
+            if (c == idColumn)
+            {
+                continue;
+            }
+
+            AttributeType type = options.Schema is not null && options.Schema.TryGetType(headers[c], out AttributeType declared)
+                ? declared
+                : InferType(headers[c], rows.Where(r => c < r.Fields.Length && r.Fields[c].Length > 0).Select(r => r.Fields[c]).ToList(), options.TagSeparator);
+            attributes.Add((headers[c], c, type));
+        }
+
+        var ids = new List<string>();
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var values = attributes.Select(_ => new List<object?>()).ToArray();
+        var rejectedRows = new List<RejectedRow>();
+        long rejected = 0;
+        var parsed = new object?[attributes.Count];
+        foreach (var (line, fields, raw) in rows)
+        {
+            string? problem = null;
+            int problemColumn = 0;
+            string? problemName = null;
+            string id = idColumn < fields.Length ? fields[idColumn].Trim() : "";
+            if (id.Length == 0)
+            {
+                (problem, problemColumn, problemName) = ("the item id is empty.", idColumn + 1, headers[idColumn]);
+            }
+            else if (seen.TryGetValue(id, out long firstLine))
+            {
+                (problem, problemColumn, problemName) = ($"the item id '{id}' appears again (first on line {firstLine}); ids must be distinct.", idColumn + 1, headers[idColumn]);
+            }
+
+            for (int a = 0; a < attributes.Count && problem is null; a++)
+            {
+                var (name, column, type) = attributes[a];
+                string text = column < fields.Length ? fields[column].Trim() : "";
+                if (!TryParse(text, type, options.TagSeparator, out parsed[a]))
+                {
+                    (problem, problemColumn, problemName) = ($"column '{name}': '{text}' is not a {Describe(type)}.", column + 1, name);
+                }
+            }
+
+            if (problem is not null)
+            {
+                if (options.BadRows == BadRowPolicy.Fail)
+                {
+                    throw new InteractionDataException(path, line, problemColumn, problemName, problem, raw);
+                }
+
+                rejected++;
+                if (rejectedRows.Count < options.MaxReportedRejections)
+                {
+                    rejectedRows.Add(new RejectedRow(path, line, problemColumn, problemName, problem, raw));
+                }
+
+                continue;
+            }
+
+            seen[id] = line;
+            ids.Add(id);
+            for (int a = 0; a < attributes.Count; a++)
+            {
+                values[a].Add(parsed[a]);
+            }
+        }
+
+        var schema = new CatalogSchema(attributes.Select(a => new KeyValuePair<string, AttributeType>(a.Name, a.Type)));
+        var report = new LoadReport(path, ids.Count, rejected, rejectedRows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report);
+    }
+
+    private int AttributeIndex(string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        return _attributeIndex.TryGetValue(attribute, out int index)
+            ? index
+            : throw new KeyNotFoundException($"The catalogue has no attribute '{attribute}'; it has: {string.Join(", ", Schema.Names)}.");
+    }
+
+    private static string Describe(AttributeType type) => type switch
+    {
+        AttributeType.Number => "number (expected digits with '.' as the decimal point, such as 19.99)",
+        AttributeType.Boolean => "boolean (expected true, false, yes, no, 1 or 0)",
+        AttributeType.DateTime => "date-time (expected ISO 8601, such as 2026-03-14T09:30:00Z)",
+        _ => "value",
+    };
+
+    private static bool TryParse(string text, AttributeType type, char tagSeparator, out object? value)
+    {
+        value = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        switch (type)
+        {
+            case AttributeType.Number:
+                bool number = TryNumber(text, out decimal d);
+                value = d;
+                return number;
+            case AttributeType.Boolean:
+                bool boolean = TryBoolean(text, out bool b);
+                value = b;
+                return boolean;
+            case AttributeType.DateTime:
+                bool date = TryDate(text, out DateTimeOffset t);
+                value = t;
+                return date;
+            case AttributeType.Tags:
+                value = text.Split(tagSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+                return true;
+            case AttributeType.Category:
+                value = string.Join('/', text.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                return true;
+            default:
+                value = text;
+                return true;
+        }
+    }
+
+    private static bool TryNumber(string text, out decimal value) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryBoolean(string text, out bool value)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "yes" or "1":
+                value = true;
+                return true;
+            case "false" or "no" or "0":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    private static bool TryDate(string text, out DateTimeOffset value)
+    {
+        bool ok = TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out long seconds);
+        value = ok ? DateTimeOffset.FromUnixTimeSeconds(seconds) : default;
+        return ok;
+    }
+}

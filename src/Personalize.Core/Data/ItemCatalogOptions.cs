@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Personalize.Core.Data;
+
+/// <summary>How <see cref="ItemCatalog"/> reads an items CSV. Immutable and thread-safe.</summary>
+public sealed record ItemCatalogOptions
+{
+    /// <summary>Gets the column of the item id.</summary>
+    /// <value>The default is <c>item_id</c>.</value>
+    [Required(AllowEmptyStrings = false)]
+    public string IdColumn { get; init; } = CsvInteractionReaderDefaults.ItemColumn;
+
+    /// <summary>Gets the types of the attribute columns. Columns it does not name are typed by <see cref="ItemCatalog.InferType"/>.</summary>
+    /// <value>The default is <see langword="null"/>: every column's type is inferred.</value>
+    public CatalogSchema? Schema { get; init; }
+
+    /// <summary>Gets the separator of the values in a <see cref="AttributeType.Tags"/> column.</summary>
+    /// <value>The default is <c>|</c>.</value>
+    public char TagSeparator { get; init; } = '|';
+
+    /// <summary>Gets the field delimiter, or <see langword="null"/> to detect it.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? Delimiter { get; init; }
+
+    /// <summary>Gets what happens to a row that cannot be accepted (a missing or repeated id, a value of the wrong type).</summary>
+    /// <value>The default is <see cref="BadRowPolicy.Fail"/>.</value>
+    public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
+
+    /// <summary>Gets how many rejected rows the report keeps; all are counted.</summary>
+    /// <value>The default is 1000.</value>
+    [Range(0, int.MaxValue)]
+    public int MaxReportedRejections { get; init; } = CsvInteractionReaderDefaults.MaxReportedRejections;
+}

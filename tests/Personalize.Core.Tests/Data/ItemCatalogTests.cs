@@ -1,0 +1,94 @@
+using Personalize.Core.Data;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.Data;
+
+public sealed class ItemCatalogTests
+{
+    [Fact]
+    public void The_sample_catalogue_loads_with_every_attribute_typed()
+    {
+        ItemCatalog catalog = ItemCatalog.ReadCsv(Path.Combine(SampleData.Folder, "items.csv"));
+
+        Assert.Equal(2000, catalog.Count);
+        Assert.Equal((2000L, 0L), (catalog.Report.Accepted, catalog.Report.Rejected));
+        var expected = new Dictionary<string, AttributeType>
+        {
+            ["title"] = AttributeType.Text, ["brand"] = AttributeType.Text, ["category"] = AttributeType.Category, ["price"] = AttributeType.Number,
+            ["rating"] = AttributeType.Number, ["rating_count"] = AttributeType.Number, ["in_stock"] = AttributeType.Boolean,
+            ["added_at"] = AttributeType.DateTime, ["tags"] = AttributeType.Tags,
+        };
+        foreach (var (name, type) in expected)
+        {
+            Assert.True(catalog.Schema.TryGetType(name, out AttributeType actual) && actual == type, $"{name}: {actual}, expected {type}");
+        }
+
+        int first = catalog.GetIndex("I0001");
+        Assert.IsType<decimal>(catalog.GetValue(first, "price"));
+        Assert.Contains('/', catalog.GetText(first, "category")!);
+        Assert.IsType<bool>(catalog.GetValue(first, "in_stock"));
+    }
+
+    [Fact]
+    public void Values_are_typed_and_empty_cells_are_null()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv",
+            "item_id,brand,price,in_stock,added_at,tags,category\n" +
+            "a,Acme,19.99,true,2026-01-02T03:04:05Z,new|sale,Kitchen / Coffee\n" +
+            "b,,5,no,2026-02-01,,Garden\n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path);
+
+        Assert.Equal(19.99m, catalog.GetValue(0, "price"));
+        Assert.Equal(true, catalog.GetValue(0, "in_stock"));
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), catalog.GetValue(0, "added_at"));
+        Assert.Equal(["new", "sale"], (string[])catalog.GetValue(0, "tags")!);
+        Assert.Equal("Kitchen/Coffee", catalog.GetText(0, "category"));
+        Assert.Null(catalog.GetValue(1, "brand"));
+        Assert.Equal(false, catalog.GetValue(1, "in_stock"));
+        Assert.Null(catalog.GetValue(1, "tags"));
+        var missing = Assert.Throws<KeyNotFoundException>(() => catalog.GetValue(0, "colour"));
+        Assert.Contains("brand, price, in_stock, added_at, tags, category", missing.Message);
+    }
+
+    [Fact]
+    public void A_declared_schema_wins_and_bad_values_are_reported_with_line_and_column()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv", "item_id,price,code\na,1.5,007\nb,cheap,008\na,2,009\n,3,010\n");
+        var schema = new CatalogSchema([new("price", AttributeType.Number), new("code", AttributeType.Text)]);
+
+        var strict = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path, new ItemCatalogOptions { Schema = schema }));
+        ItemCatalog lenient = ItemCatalog.ReadCsv(path, new ItemCatalogOptions { Schema = schema, BadRows = BadRowPolicy.SkipAndReport });
+
+        Assert.Equal((3L, 2, "price"), (strict.LineNumber, strict.ColumnNumber, strict.ColumnName));
+        Assert.StartsWith("items.csv:3:2: column 'price': 'cheap' is not a number", strict.Message);
+        Assert.Equal((4L, 1L, 3L), (lenient.Report.Read, lenient.Report.Accepted, lenient.Report.Rejected));
+        Assert.Equal([3L, 4L, 5L], lenient.Report.RejectedRows.Select(r => r.LineNumber));
+        Assert.Contains("appears again (first on line 2)", lenient.Report.RejectedRows[1].Reason);
+        Assert.Equal("007", lenient.GetText(0, "code"));
+    }
+
+    [Fact]
+    public void Match_reports_items_missing_on_either_side()
+    {
+        using var temp = new TempDirectory();
+        ItemCatalog catalog = ItemCatalog.ReadCsv(temp.Write("items.csv", "item_id,brand\na,X\nb,Y\nc,Z\n"));
+
+        CatalogMatch match = catalog.Match(IdMap.FromIds(["b", "c", "d", "e"]));
+
+        Assert.Equal((2, 1, 2), (match.InBoth, match.OnlyInCatalogue, match.OnlyInModel));
+        Assert.Equal(["d", "e"], match.MissingFromCatalogue);
+    }
+
+    [Fact]
+    public void A_file_without_the_id_column_gives_one_clear_error()
+    {
+        using var temp = new TempDirectory();
+
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "sku,brand\na,X\n")));
+
+        Assert.Contains("no column named 'item_id'", exception.Message);
+    }
+}

@@ -119,6 +119,78 @@ internal static class TopKScorer
     }
 
     /// <summary>
+    /// Scores only the items whose bit is set in <paramref name="eligible"/> (walking the set bits), for selective filters where a
+    /// full scan would mostly score items that are then thrown away. Same contract as <see cref="Scan"/> over all items.
+    /// </summary>
+    public static void ScanEligible(ReadOnlySpan<float> user, ReadOnlySpan<float> items, ReadOnlySpan<int> excludedSorted, ReadOnlySpan<ulong> eligible,
+        ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
+    {
+        int rank = user.Length;
+        if (rank == 0 || items.Length % rank != 0)
+        {
+            ThrowHelper.FactorShapeMismatch(rank, items.Length);
+        }
+
+        int itemCount = items.Length / rank;
+        if (eligible.Length < (itemCount + 63) / 64)
+        {
+            ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
+        }
+
+        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
+        {
+            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
+        }
+
+        if (bestItems.Length != bestScores.Length)
+        {
+            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
+        }
+
+        if (bestScores.Length == 0)
+        {
+            return;
+        }
+
+        float threshold = kept == bestScores.Length ? bestScores[0] : float.NegativeInfinity;
+        int excludedPosition = 0;
+        int words = (itemCount + 63) / 64;
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = eligible[w];
+            while (bits != 0)
+            {
+                int item = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (item >= itemCount)
+                {
+                    break;
+                }
+
+                float score = TensorPrimitives.Dot(user, items.Slice(item * rank, rank));
+                if (!itemBias.IsEmpty)
+                {
+                    score += itemBias[item];
+                }
+
+                Consider(score, item, excludedSorted, ref excludedPosition, default, bestScores, bestItems, ref kept, ref threshold);
+            }
+        }
+    }
+
+    /// <summary>Counts the set bits of an eligibility bitset (the number of eligible items).</summary>
+    public static int CountEligible(ReadOnlySpan<ulong> eligible)
+    {
+        int count = 0;
+        foreach (ulong word in eligible)
+        {
+            count += System.Numerics.BitOperations.PopCount(word);
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// The x86 kernel: eight items per step, each with its own accumulator, reduced together by a horizontal-add transpose into one
     /// vector of eight scores, so the reduction costs about one instruction per item. Returns the first item it did not score.
     /// </summary>

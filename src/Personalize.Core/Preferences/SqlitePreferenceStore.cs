@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Personalize.Core.Preferences;
+
+/// <summary>
+/// Keeps user preferences in a SQLite database file: one row per user holding the preferences as JSON and a version number.
+/// </summary>
+/// <remarks>
+/// The database runs in write-ahead-log mode with a busy timeout, so readers never block writers and concurrent writers wait their
+/// turn; each call uses its own pooled connection. Saves are optimistic: a save carries the version it read and fails with
+/// <see cref="PreferenceConflictException"/> if the row moved on. Thread-safe.
+/// </remarks>
+public sealed class SqlitePreferenceStore : IPreferenceStore
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating if needed) a store in a database file.</summary>
+    /// <param name="path">The database file.</param>
+    public SqlitePreferenceStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path) ?? ".");
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
+        using SqliteConnection connection = Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS user_preferences (
+                user_id TEXT PRIMARY KEY NOT NULL,
+                version INTEGER NOT NULL,
+                preferences TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Gets the database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public async Task<UserPreferences?> GetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT version, preferences FROM user_preferences WHERE user_id = $user";
+        command.Parameters.AddWithValue("$user", userId);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        long version = reader.GetInt64(0);
+        UserPreferences stored = JsonSerializer.Deserialize<UserPreferences>(reader.GetString(1), Json)
+            ?? throw new InvalidDataException($"The preferences of user '{userId}' in {Path} are not valid JSON.");
+        return stored with { Version = version };
+    }
+
+    /// <inheritdoc />
+    public async Task<UserPreferences> SaveAsync(string userId, UserPreferences preferences, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(preferences);
+        string json = JsonSerializer.Serialize(preferences with { Version = 0 }, Json);
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        // A first save inserts; a later one updates only the version it read. Either way no row changes unless the version matches.
+        command.CommandText = preferences.Version == 0
+            ? "INSERT INTO user_preferences (user_id, version, preferences, updated_at) VALUES ($user, 1, $json, $now) ON CONFLICT(user_id) DO NOTHING RETURNING version"
+            : "UPDATE user_preferences SET version = version + 1, preferences = $json, updated_at = $now WHERE user_id = $user AND version = $expected RETURNING version";
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$json", json);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$expected", preferences.Version);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version)
+        {
+            return preferences with { Version = version };
+        }
+
+        UserPreferences? current = await GetAsync(userId, cancellationToken).ConfigureAwait(false);
+        throw new PreferenceConflictException(userId, preferences.Version, current?.Version ?? 0);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        await using SqliteConnection connection = Open();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM user_preferences WHERE user_id = $user";
+        command.Parameters.AddWithValue("$user", userId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

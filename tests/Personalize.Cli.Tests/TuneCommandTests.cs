@@ -144,6 +144,27 @@ public sealed class TuneCommandTests
     }
 
     [Fact]
+    public void A_validation_part_with_no_user_known_to_training_exits_with_code_2()
+    {
+        using var cli = new CliRunner();
+        var lines = new List<string> { "user_id,item_id,timestamp" };
+        for (int u = 0; u < 8; u++)
+        {
+            lines.AddRange(Enumerable.Range(0, 4).Select(i => $"u{u},i{(u + i) % 6},2026-01-0{1 + i}T00:00:00Z"));
+        }
+
+        lines.AddRange(Enumerable.Range(0, 8).Select(i => $"newcomer{i},i{i % 6},2026-02-01T00:00:00Z"));
+        string input = cli.Write("late.csv", string.Join('\n', lines) + "\n");
+
+        var (code, _, error) = cli.Run("tune", "--input", input, "--validation-split", "time", "--space", "factors=2", "--epochs", "2",
+            "--out", cli.PathOf("b.json"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: No validation user can be evaluated: each of the 8 users with validation rows is unknown to training", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public void Train_refuses_options_of_the_other_trainer_and_bad_options_files()
     {
         using var cli = new CliRunner();

@@ -106,7 +106,7 @@ public sealed class HyperparameterSearch
             if (report.UsersEvaluated == 0)
             {
                 throw new ArgumentException(
-                    $"No validation user can be evaluated: of {validation.Users.Count} validation users, {report.UsersSkipped} are unknown to training or have no held-out item that training knows and they have not seen. Hold out part of each user's rows (a per-user split) instead.",
+                    $"No validation user can be evaluated: each of the {report.UsersSkipped} users with validation rows is unknown to training or has no held-out item that training knows and they have not seen. Hold out part of each user's rows (a per-user split) instead.",
                     nameof(validation));
             }
 

@@ -183,7 +183,7 @@ public sealed class HyperparameterSearchTests
             new HyperparameterSearch().SearchImplicit(train, strangers, SearchSpace.ForImplicit(), SmallImplicit));
 
         Assert.Equal("validation", exception.ParamName);
-        Assert.StartsWith("No validation user can be evaluated: of 2 validation users, 2 are unknown to training", exception.Message);
+        Assert.StartsWith("No validation user can be evaluated: each of the 2 users with validation rows is unknown to training", exception.Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Personalize.Cli.Commands;
 using Personalize.Core.Data;
 using Personalize.Core.Models;
+using Personalize.Core.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,6 +35,8 @@ internal static class CliApp
 
             config.AddCommand<TrainCommand>("train").WithDescription("Train a model from an interaction log (CSV/TSV).")
                 .WithExample("train", "--input", "samples/data/events.csv", "--out", "model.pzm");
+            config.AddCommand<TuneCommand>("tune").WithDescription("Search trainer options on a validation split (grid or random, early stopping) and write the best as JSON for train --options.")
+                .WithExample("tune", "--input", "samples/data/events.csv", "--space", "factors=16,32,64;regularization=0.01..1;alpha=10,40", "--out", "best.json");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Measure a trainer on held-out data next to the baselines; table, JSON and a Markdown report.")
@@ -63,7 +66,7 @@ internal static class CliApp
     private static int? Classify(Exception exception) => exception switch
     {
         UsageException or CommandParseException or CommandConfigurationException or CommandRuntimeException => BadInput,
-        InteractionDataException or ModelFormatException or ValidationException or FormatException => BadInput,
+        InteractionDataException or ModelFormatException or TrainerOptionsFileException or ValidationException or FormatException => BadInput,
         FileNotFoundException or DirectoryNotFoundException => BadInput,
         OperationCanceledException => RuntimeFailure,
         _ => RuntimeFailure,
@@ -72,6 +75,6 @@ internal static class CliApp
     private static string Message(Exception exception)
     {
         string message = exception.Message.ReplaceLineEndings(" ");
-        return exception is InteractionDataException or ModelFormatException ? message : message.Trim();
+        return exception is InteractionDataException or ModelFormatException or TrainerOptionsFileException ? message : message.Trim();
     }
 }

@@ -23,8 +23,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--trainer <NAME>")]
-        [Description("implicit (default): weighted ALS for views, carts and purchases. explicit: biased matrix factorization of ratings.")]
+        [Description("implicit (default): weighted ALS for views, carts and purchases. explicit: biased matrix factorization of ratings. Default with --options: the file's trainer.")]
         public string? Trainer { get; init; }
+
+        [CommandOption("--options <FILE>")]
+        [Description("Trainer options from a JSON file, such as the one personalize tune writes; options given on the command line override it.")]
+        public string? Options { get; init; }
 
         [CommandOption("--learning-rate <R>")]
         [Description("Explicit trainer: SGD step size of the first epoch. Default: 0.02.")]
@@ -75,10 +79,18 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--out is required: where to save the model.");
         }
 
-        string trainerName = (settings.Trainer ?? "implicit").ToLowerInvariant();
+        FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
+        string trainerName = (settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit")).ToLowerInvariant();
         if (trainerName is not ("implicit" or "explicit"))
         {
             throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
+        }
+
+        if (fileKind is { } kind && (kind == FactorModelKind.Explicit) != (trainerName == "explicit"))
+        {
+            string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
+            throw new UsageException(
+                $"--options '{settings.Options}' holds options for the {fileTrainer} trainer, but --trainer is {trainerName}; leave out --trainer to use the file's, or tune the {trainerName} trainer.");
         }
 
         CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
@@ -98,7 +110,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--learning-rate and --bias-regularization belong to --trainer explicit.");
         }
 
-        var defaults = new ImplicitAlsTrainer.Options();
+        ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
         return new ImplicitAlsTrainer(defaults with
         {
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
@@ -106,7 +118,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Regularization = settings.Regularization ?? defaults.Regularization,
             ConfidenceScale = settings.Alpha ?? defaults.ConfidenceScale,
             Seed = settings.Seed ?? defaults.Seed,
-            NumberOfThreads = settings.Threads,
+            NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
     }
 
@@ -117,7 +129,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--alpha and --half-life belong to --trainer implicit.");
         }
 
-        var defaults = new BiasedMatrixFactorizationTrainer.Options();
+        BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
         return new BiasedMatrixFactorizationTrainer(defaults with
         {
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
@@ -126,7 +138,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             BiasRegularization = settings.BiasRegularization ?? defaults.BiasRegularization,
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
             Seed = settings.Seed ?? defaults.Seed,
-            NumberOfThreads = settings.Threads,
+            NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
     }
 

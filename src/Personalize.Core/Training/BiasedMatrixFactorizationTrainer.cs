@@ -252,6 +252,9 @@ public sealed class BiasedMatrixFactorizationTrainer
         public double Run(Entry[] cell, float learningRate)
         {
             double squared = 0;
+            // A step pulls a value at most all the way to zero: with learning rate × λ / n above 1 a plain step would overshoot past
+            // zero and diverge. Below that bound the arithmetic is unchanged.
+            float maxPull = 1 / learningRate;
             foreach (Entry entry in cell)
             {
                 int u = entry.User, i = entry.Item;
@@ -260,9 +263,9 @@ public sealed class BiasedMatrixFactorizationTrainer
                 float error = entry.Rating - (mean + userBias[u] + itemBias[i] + TensorPrimitives.Dot(x, y));
                 squared += error * error;
                 float inverseUser = userInverseCount[u], inverseItem = itemInverseCount[i];
-                userBias[u] += learningRate * (error - biasRegularization * inverseUser * userBias[u]);
-                itemBias[i] += learningRate * (error - biasRegularization * inverseItem * itemBias[i]);
-                Update(x, y, 1 - learningRate * factorRegularization * inverseUser, 1 - learningRate * factorRegularization * inverseItem,
+                userBias[u] += learningRate * (error - MathF.Min(biasRegularization * inverseUser, maxPull) * userBias[u]);
+                itemBias[i] += learningRate * (error - MathF.Min(biasRegularization * inverseItem, maxPull) * itemBias[i]);
+                Update(x, y, MathF.Max(0, 1 - learningRate * factorRegularization * inverseUser), MathF.Max(0, 1 - learningRate * factorRegularization * inverseItem),
                     learningRate * error);
             }
 

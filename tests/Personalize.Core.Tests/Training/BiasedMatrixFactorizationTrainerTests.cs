@@ -195,6 +195,28 @@ public sealed class BiasedMatrixFactorizationTrainerTests
         Assert.ThrowsAny<OperationCanceledException>(() => new BiasedMatrixFactorizationTrainer().Fit(Planted(seed: 8), cancellationToken: cancel.Token));
     }
 
+    [Fact]
+    public void Very_strong_regularization_shrinks_towards_the_biases_instead_of_diverging()
+    {
+        // 40 ratings per user and 60 per item: a step of learning rate x regularization / count far above 1 must not overshoot past zero.
+        RatingMatrix data = Planted(seed: 4);
+        var options = new BiasedMatrixFactorizationTrainer.Options
+        {
+            NumberOfFactors = 4, NumberOfIterations = 10, LearningRate = 0.05f, FactorRegularization = 10_000, BiasRegularization = 10_000, NumberOfThreads = 1,
+        };
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(options).Fit(data);
+
+        Assert.All(model.UserFactors.ToArray(), f => Assert.True(Math.Abs(f) < 1e-3, $"user factor {f}"));
+        Assert.All(model.ItemFactors.ToArray(), f => Assert.True(Math.Abs(f) < 1e-3, $"item factor {f}"));
+        for (int u = 0; u < model.Users.Count; u++)
+        {
+            Assert.InRange(model.GetUserBias(u), -0.5f, 0.5f);
+        }
+
+        Assert.InRange(model.PredictRating("u1", "i1"), data.MinRating, data.MaxRating);
+    }
+
     private sealed class Recorder(List<TrainingProgress> reports) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => reports.Add(value);

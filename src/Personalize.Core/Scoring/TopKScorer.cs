@@ -33,30 +33,10 @@ internal static class TopKScorer
         ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
     {
         int rank = user.Length;
-        if (rank == 0 || items.Length % rank != 0)
-        {
-            ThrowHelper.FactorShapeMismatch(rank, items.Length);
-        }
-
-        int itemCount = items.Length / rank;
+        int itemCount = CheckArguments(user, items, eligible, itemBias, bestScores, bestItems);
         if ((uint)start > (uint)end || end > itemCount)
         {
             ThrowHelper.RangeOutside(start, end, itemCount);
-        }
-
-        if (!eligible.IsEmpty && eligible.Length < (itemCount + 63) / 64)
-        {
-            ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
-        }
-
-        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
-        {
-            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
-        }
-
-        if (bestItems.Length != bestScores.Length)
-        {
-            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
         }
 
         if (bestScores.Length == 0)
@@ -126,25 +106,10 @@ internal static class TopKScorer
         ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
     {
         int rank = user.Length;
-        if (rank == 0 || items.Length % rank != 0)
-        {
-            ThrowHelper.FactorShapeMismatch(rank, items.Length);
-        }
-
-        int itemCount = items.Length / rank;
+        int itemCount = CheckArguments(user, items, eligible, itemBias, bestScores, bestItems);
         if (eligible.Length < (itemCount + 63) / 64)
         {
             ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
-        }
-
-        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
-        {
-            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
-        }
-
-        if (bestItems.Length != bestScores.Length)
-        {
-            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
         }
 
         if (bestScores.Length == 0)
@@ -176,6 +141,35 @@ internal static class TopKScorer
                 Consider(score, item, excludedSorted, ref excludedPosition, default, bestScores, bestItems, ref kept, ref threshold);
             }
         }
+    }
+
+    /// <summary>The checks both scans share; returns the number of items.</summary>
+    private static int CheckArguments(ReadOnlySpan<float> user, ReadOnlySpan<float> items, ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias,
+        Span<float> bestScores, Span<int> bestItems)
+    {
+        int rank = user.Length;
+        if (rank == 0 || items.Length % rank != 0)
+        {
+            ThrowHelper.FactorShapeMismatch(rank, items.Length);
+        }
+
+        int itemCount = items.Length / rank;
+        if (!eligible.IsEmpty && eligible.Length < (itemCount + 63) / 64)
+        {
+            ThrowHelper.EligibilityTooShort(itemCount, eligible.Length);
+        }
+
+        if (!itemBias.IsEmpty && itemBias.Length != itemCount)
+        {
+            ThrowHelper.BiasLengthMismatch(itemCount, itemBias.Length);
+        }
+
+        if (bestItems.Length != bestScores.Length)
+        {
+            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
+        }
+
+        return itemCount;
     }
 
     /// <summary>Counts the set bits of an eligibility bitset (the number of eligible items).</summary>

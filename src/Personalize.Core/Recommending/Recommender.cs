@@ -76,6 +76,48 @@ public sealed class Recommender : IDisposable
         return ForUserIndex(user, destination);
     }
 
+    /// <summary>Recommends up to <paramref name="count"/> items that pass a filter, best first.</summary>
+    /// <param name="userId">The user's id; an unknown id gets the cold-start answer, filtered too.</param>
+    /// <param name="count">How many items at most.</param>
+    /// <param name="filter">The filter, compiled for this recommender's model (<see cref="Filtering.FilterCompiler.Compile"/>).</param>
+    /// <returns>The best min(<paramref name="count"/>, eligible) items: the filter is applied before ranking, never after, so it never
+    /// costs the user results while enough items match.</returns>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
+    public RecommendationList ForUser(string userId, int count, Filtering.CompiledFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
+        int written = ForUser(userId, buffer, out RecommendationSource source, filter);
+        return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
+    }
+
+    /// <summary>Recommends items that pass a filter into a caller-owned buffer, without allocating.</summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="destination">Receives the recommendations, best first.</param>
+    /// <param name="source">Whether the answer is personalized or a fallback.</param>
+    /// <param name="filter">The compiled filter.</param>
+    /// <returns>How many recommendations were written.</returns>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
+    public int ForUser(string userId, Span<Recommendation> destination, out RecommendationSource source, Filtering.CompiledFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.ItemCount != Model.Items.Count)
+        {
+            throw new ArgumentException($"The filter was compiled for {filter.ItemCount} items, but the model has {Model.Items.Count}; compile it with the model's Items.", nameof(filter));
+        }
+
+        if (!Model.Users.TryGetIndex(userId, out int user))
+        {
+            return ColdStart(destination, out source, filter);
+        }
+
+        source = RecommendationSource.Personalized;
+        return Score(user, destination, parallel: false, filter);
+    }
+
     /// <summary>Recommends items for many users, in parallel.</summary>
     /// <param name="userIds">The users.</param>
     /// <param name="count">How many items at most per user.</param>
@@ -126,7 +168,7 @@ public sealed class Recommender : IDisposable
 
     internal int ForUserIndex(int user, Span<Recommendation> destination) => Score(user, destination, parallel: true);
 
-    private int Score(int user, Span<Recommendation> destination, bool parallel)
+    private int Score(int user, Span<Recommendation> destination, bool parallel, Filtering.CompiledFilter? filter = null)
     {
         int k = Math.Min(destination.Length, Model.Items.Count);
         if (k == 0)
@@ -145,9 +187,23 @@ public sealed class Recommender : IDisposable
             int rank = Model.NumberOfFactors;
             int[] seenOffsets = Model.RawSeenOffsets;
             int excludedOffset = seenOffsets[user];
-            int excludedLength = Options.ExcludeSeen ? seenOffsets[user + 1] - excludedOffset : 0;
+            int excludedLength = Options.ExcludeSeen || filter?.ExcludesSeen == true ? seenOffsets[user + 1] - excludedOffset : 0;
             int kept = 0;
-            if (!parallel || _workers is null || !_workers.TryScan(Model.RawUserFactors, user * rank, rank, Model.RawItemFactors, Model.RawSeenItems,
+            if (filter is not null)
+            {
+                ReadOnlySpan<int> excluded = Model.RawSeenItems.AsSpan(excludedOffset, excludedLength);
+                if (filter.EligibleCount * 4L < Model.Items.Count)
+                {
+                    // Selective: score only the eligible items.
+                    TopKScorer.ScanEligible(Model.GetUserFactors(user), Model.ItemFactors, excluded, filter.Bits, Model.RawItemBiases, scores, items, ref kept);
+                }
+                else
+                {
+                    TopKScorer.Scan(Model.GetUserFactors(user), Model.ItemFactors, 0, Model.Items.Count, excluded, filter.Bits, Model.RawItemBiases,
+                        scores, items, ref kept);
+                }
+            }
+            else if (!parallel || _workers is null || !_workers.TryScan(Model.RawUserFactors, user * rank, rank, Model.RawItemFactors, Model.RawSeenItems,
                     excludedOffset, excludedLength, Model.RawItemBiases, scores, items, ref kept))
             {
                 TopKScorer.Scan(Model.GetUserFactors(user), Model.ItemFactors, 0, Model.Items.Count,
@@ -178,7 +234,7 @@ public sealed class Recommender : IDisposable
         }
     }
 
-    private int ColdStart(Span<Recommendation> destination, out RecommendationSource source)
+    private int ColdStart(Span<Recommendation> destination, out RecommendationSource source, Filtering.CompiledFilter? filter = null)
     {
         if (Options.ColdStart == ColdStartPolicy.Empty)
         {
@@ -187,16 +243,19 @@ public sealed class Recommender : IDisposable
         }
 
         source = RecommendationSource.PopularFallback;
-        int k = Math.Min(destination.Length, _popularOrder.Length);
         string[] ids = Model.Items.RawIds;
         ReadOnlySpan<float> popularity = Model.ItemPopularity;
-        for (int r = 0; r < k; r++)
+        int written = 0;
+        for (int r = 0; r < _popularOrder.Length && written < destination.Length; r++)
         {
             int item = _popularOrder[r];
-            destination[r] = new Recommendation(ids[item], item, popularity[item]);
+            if (filter is null || filter.IsEligible(item))
+            {
+                destination[written++] = new Recommendation(ids[item], item, popularity[item]);
+            }
         }
 
-        return k;
+        return written;
     }
 
     private static int[] PopularOrder(ReadOnlySpan<float> popularity)

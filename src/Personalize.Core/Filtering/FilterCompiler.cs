@@ -1,0 +1,211 @@
+using Personalize.Core.Data;
+
+namespace Personalize.Core.Filtering;
+
+/// <summary>
+/// Evaluates a <see cref="Filter"/> against an <see cref="ItemCatalog"/> for a set of items (such as a model's), once, into a
+/// <see cref="CompiledFilter"/>: one bitset per condition, combined with bitwise and/or/not.
+/// </summary>
+/// <remarks>
+/// <para>An item that has no value for an attribute, or that the catalogue does not have at all, matches no condition on that
+/// attribute; <c>not</c> of such a condition matches it. Text and category values compare exactly (ordinal); numbers as decimals;
+/// date-times as instants.</para>
+/// <para><c>not seen</c> is kept as a per-query rule (<see cref="CompiledFilter.ExcludesSeen"/>); it is allowed only at the top level
+/// or as an operand of the top-level <c>and</c>. <c>not bought</c> needs a purchase history, which a model does not hold, and is refused
+/// with a clear message. Compiling costs one pass over the items per condition. Thread-safe.</para>
+/// </remarks>
+public static class FilterCompiler
+{
+    /// <summary>Compiles a filter for the items of a model (or any id map).</summary>
+    /// <param name="filter">The filter.</param>
+    /// <param name="catalog">The catalogue that holds the items' attributes.</param>
+    /// <param name="items">The items the bitset covers, in index order (a model's <see cref="Models.FactorModel.Items"/>).</param>
+    /// <returns>The compiled filter.</returns>
+    /// <exception cref="ArgumentException">The filter names an attribute the catalogue does not have (the message lists those it has),
+    /// compares an attribute with a value of another type, or uses <c>not seen</c> / <c>not bought</c> where it cannot be applied.</exception>
+    public static CompiledFilter Compile(Filter filter, ItemCatalog catalog, IdMap items)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(items);
+        var toCatalog = new int[items.Count];
+        for (int i = 0; i < toCatalog.Length; i++)
+        {
+            toCatalog[i] = catalog.GetIndex(items.GetId(i));
+        }
+
+        bool excludesSeen = false;
+        Filter attributes = filter;
+        if (filter.Kind == FilterKind.NotSeen)
+        {
+            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true);
+        }
+
+        if (filter.Kind == FilterKind.And && filter.Operands.Any(o => o.Kind == FilterKind.NotSeen))
+        {
+            excludesSeen = true;
+            Filter[] rest = [.. filter.Operands.Where(o => o.Kind != FilterKind.NotSeen)];
+            attributes = rest.Length == 1 ? rest[0] : Filter.AllOf(rest);
+        }
+
+        ulong[] bits = Evaluate(attributes, catalog, toCatalog);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen);
+    }
+
+    private static ulong[] Evaluate(Filter node, ItemCatalog catalog, int[] toCatalog)
+    {
+        int n = toCatalog.Length;
+        switch (node.Kind)
+        {
+            case FilterKind.And:
+            {
+                ulong[] result = Evaluate(node.Operands[0], catalog, toCatalog);
+                for (int o = 1; o < node.Operands.Length; o++)
+                {
+                    ulong[] other = Evaluate(node.Operands[o], catalog, toCatalog);
+                    for (int w = 0; w < result.Length; w++)
+                    {
+                        result[w] &= other[w];
+                    }
+                }
+
+                return result;
+            }
+
+            case FilterKind.Or:
+            {
+                ulong[] result = Evaluate(node.Operands[0], catalog, toCatalog);
+                for (int o = 1; o < node.Operands.Length; o++)
+                {
+                    ulong[] other = Evaluate(node.Operands[o], catalog, toCatalog);
+                    for (int w = 0; w < result.Length; w++)
+                    {
+                        result[w] |= other[w];
+                    }
+                }
+
+                return result;
+            }
+
+            case FilterKind.Not:
+            {
+                ulong[] result = Evaluate(node.Operands[0], catalog, toCatalog);
+                ulong[] all = All(n);
+                for (int w = 0; w < result.Length; w++)
+                {
+                    result[w] = ~result[w] & all[w];
+                }
+
+                return result;
+            }
+
+            case FilterKind.NotSeen:
+                throw new ArgumentException("'not seen' can only be applied to the whole filter (at the top level, or joined to it with 'and').", nameof(node));
+            case FilterKind.NotBought:
+                throw new ArgumentException("'not bought' needs the user's purchase history, which a model does not hold; use 'not seen' to leave out every item the user interacted with.", nameof(node));
+        }
+
+        string attribute = node.Attribute!;
+        if (!catalog.Schema.TryGetType(attribute, out AttributeType type))
+        {
+            throw new ArgumentException($"The filter names the attribute '{attribute}', which the catalogue does not have; it has: {string.Join(", ", catalog.Schema.Names)}.", nameof(node));
+        }
+
+        Func<object, bool> test = Predicate(node, type, attribute);
+        var bits = new ulong[(n + 63) / 64];
+        for (int i = 0; i < n; i++)
+        {
+            int c = toCatalog[i];
+            if (c >= 0 && catalog.GetValue(c, attribute) is { } value && test(value))
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+
+        return bits;
+    }
+
+    private static Func<object, bool> Predicate(Filter node, AttributeType type, string attribute)
+    {
+        var values = node.Values;
+        switch (node.Kind)
+        {
+            case FilterKind.Exists:
+                return static _ => true;
+            case FilterKind.IsTrue:
+                Require(type == AttributeType.Boolean, node, type, attribute);
+                return static v => v is true;
+            case FilterKind.IsFalse:
+                Require(type == AttributeType.Boolean, node, type, attribute);
+                return static v => v is false;
+            case FilterKind.ContainsAny:
+            case FilterKind.ContainsAll:
+            {
+                Require(type == AttributeType.Tags, node, type, attribute);
+                string[] wanted = [.. values.Select(x => x.Text)];
+                return node.Kind == FilterKind.ContainsAny
+                    ? v => wanted.Any(((string[])v).Contains)
+                    : v => wanted.All(((string[])v).Contains);
+            }
+
+            case FilterKind.Under:
+            {
+                Require(type == AttributeType.Category, node, type, attribute);
+                string path = string.Join('/', values[0].Text.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                return v => v is string p && (p == path || p.StartsWith(path + "/", StringComparison.Ordinal));
+            }
+
+            case FilterKind.EqualTo:
+            case FilterKind.In:
+            {
+                if (values.All(x => x.Type == FilterValueType.Number))
+                {
+                    Require(type == AttributeType.Number, node, type, attribute);
+                    decimal[] numbers = [.. values.Select(x => x.Number)];
+                    return v => v is decimal d && numbers.Contains(d);
+                }
+
+                Require(type is AttributeType.Text or AttributeType.Category, node, type, attribute);
+                var texts = new HashSet<string>(values.Select(x => x.Text), StringComparer.Ordinal);
+                return v => v is string s && texts.Contains(s);
+            }
+
+            default:
+            {
+                // Between, AtLeast, AtMost, GreaterThan, LessThan: numbers or date-times.
+                bool numeric = values[0].Type == FilterValueType.Number;
+                Require(numeric ? type == AttributeType.Number : type == AttributeType.DateTime, node, type, attribute);
+                Func<object, int> compareTo0 = numeric ? v => ((decimal)v).CompareTo(values[0].Number) : v => ((DateTimeOffset)v).CompareTo(values[0].DateTime);
+                return node.Kind switch
+                {
+                    FilterKind.AtLeast => v => compareTo0(v) >= 0,
+                    FilterKind.AtMost => v => compareTo0(v) <= 0,
+                    FilterKind.GreaterThan => v => compareTo0(v) > 0,
+                    FilterKind.LessThan => v => compareTo0(v) < 0,
+                    _ => numeric
+                        ? v => (decimal)v >= values[0].Number && (decimal)v <= values[1].Number
+                        : v => (DateTimeOffset)v >= values[0].DateTime && (DateTimeOffset)v <= values[1].DateTime,
+                };
+            }
+        }
+    }
+
+    private static void Require(bool ok, Filter node, AttributeType type, string attribute)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"The condition '{FilterText.Format(node)}' does not apply to '{attribute}', which is {type} in the catalogue.", nameof(node));
+        }
+    }
+
+    private static ulong[] All(int n)
+    {
+        var bits = new ulong[(n + 63) / 64];
+        for (int i = 0; i < n; i++)
+        {
+            bits[i >> 6] |= 1UL << (i & 63);
+        }
+
+        return bits;
+    }
+}

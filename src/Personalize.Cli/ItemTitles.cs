@@ -19,9 +19,14 @@ internal sealed class ItemTitles
         }
 
         using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
-        if (!reader.TryGetFieldIndex("item_id", out int idColumn) || !reader.TryGetFieldIndex("title", out int titleColumn))
+        if (!reader.TryGetFieldIndex("item_id", out int idColumn))
         {
-            throw new UsageException($"The items file '{path}' needs the columns item_id and title; its header is: {string.Join(",", reader.Headers)}.");
+            throw new UsageException($"The items file '{path}' needs an item_id column; its header is: {string.Join(",", reader.Headers)}.");
+        }
+
+        if (!reader.TryGetFieldIndex("title", out int titleColumn))
+        {
+            return Empty;   // a catalogue without titles: items are shown by id
         }
 
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);

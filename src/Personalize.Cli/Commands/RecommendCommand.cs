@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 using Spectre.Console;
@@ -46,6 +48,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Write to this file instead of the console.")]
         public string? Out { get; init; }
 
+        [CommandOption("--filter <TEXT>")]
+        [Description("Only items that pass this filter, such as 'brand in (\"Acme\", \"Zen\") and price <= 50 and in_stock'. Needs --items.")]
+        public string? Filter { get; init; }
+
         [CommandOption("--include-seen")]
         [Description("Also recommend items the user interacted with in training.")]
         public bool IncludeSeen { get; init; }
@@ -81,8 +87,36 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom)
             : model.Users.Ids;
 
+        CompiledFilter? filter = null;
+        if (settings.Filter is not null)
+        {
+            if (settings.Items is null)
+            {
+                throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
+            }
+
+            ItemCatalog catalog = ItemCatalog.ReadCsv(settings.Items);
+            FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
+            if (!parsed.TryGetValue(out Filter? value))
+            {
+                FilterSyntaxException error = parsed.Error!;
+                throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
+            }
+
+            try
+            {
+                filter = FilterCompiler.Compile(value, catalog, model.Items);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+            }
+        }
+
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
-        IReadOnlyList<RecommendationList> lists = recommender.ForUsers(users, settings.Top, CliCancellation.Token);
+        IReadOnlyList<RecommendationList> lists = filter is null
+            ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
+            : [.. users.Select(u => recommender.ForUser(u, settings.Top, filter))];
 
         string? text = format switch
         {

@@ -54,9 +54,7 @@ public sealed class Recommender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
-        int written = ForUser(userId, buffer, out RecommendationSource source);
-        return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
+        return List(userId, count, parallel: true);
     }
 
     /// <summary>Recommends items for a user into a caller-owned buffer, without allocating.</summary>
@@ -140,23 +138,23 @@ public sealed class Recommender : IDisposable
 
         var results = new RecommendationList[userIds.Count];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(0, userIds.Count, parallel, i => results[i] = ForUserSingleThreaded(userIds[i], count));
+        Parallel.For(0, userIds.Count, parallel, i => results[i] = List(userIds[i], count, parallel: false));
         return results;
     }
 
     /// <summary>Stops the scan threads, if any.</summary>
     public void Dispose() => _workers?.Dispose();
 
-    private RecommendationList ForUserSingleThreaded(string userId, int count)
+    /// <summary>Builds one user's list; <paramref name="parallel"/> lets the query use the scan threads (not from a batch).</summary>
+    private RecommendationList List(string userId, int count, bool parallel)
     {
-        ArgumentNullException.ThrowIfNull(userId);
         var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
         RecommendationSource source;
         int written;
         if (Model.Users.TryGetIndex(userId, out int user))
         {
             source = RecommendationSource.Personalized;
-            written = Score(user, buffer, parallel: false);
+            written = Score(user, buffer, parallel);
         }
         else
         {

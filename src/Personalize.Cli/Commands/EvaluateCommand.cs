@@ -252,9 +252,23 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 atK[key] = new double[MaxK];
             }
 
+            // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once.
+            var top = new Dictionary<int, int[]>();
+            var buffer = new Recommendation[MaxK];
+            IReadOnlyList<int> Top(int user)
+            {
+                if (!top.TryGetValue(user, out int[]? list))
+                {
+                    int written = recommender.ForUserIndex(user, buffer);
+                    top[user] = list = [.. buffer.Take(written).Select(r => r.ItemIndex)];
+                }
+
+                return list;
+            }
+
             for (int k = 1; k <= MaxK; k++)
             {
-                RankingReport a = RankingEvaluation.Evaluate(recommender, split.Test, k, CliCancellation.Token);
+                RankingReport a = RankingEvaluation.EvaluateLists(model, split.Test, k, Top, CliCancellation.Token);
                 RankingReport p = RankingEvaluation.EvaluatePopularity(model, split.Test, k, CliCancellation.Token);
                 (atK["model recall"][k - 1], atK["model NDCG"][k - 1]) = (a.Recall, a.Ndcg);
                 (atK["most popular recall"][k - 1], atK["most popular NDCG"][k - 1]) = (p.Recall, p.Ndcg);

@@ -1,0 +1,24 @@
+namespace Personalize.Core.Tracking;
+
+/// <summary>The documented defaults of <see cref="EventTrackerOptions"/>.</summary>
+internal static class EventTrackerDefaults
+{
+    public static readonly TimeSpan ShortHalfLife = TimeSpan.FromHours(1);
+    public static readonly TimeSpan BaselineHalfLife = TimeSpan.FromDays(1);
+    public const double TrendingSmoothing = 5;
+    public const int RecentViewCapacity = 50;
+    public const int RecentEventCapacity = 100;
+    public const string ViewEventType = "view";
+    public const string PurchaseEventType = "purchase";
+    public const string CategoryAttribute = "category";
+    public const int UnknownItemIdCapacity = 100;
+
+    /// <summary>Buy again: buyers added to every item's count, so an item with few buyers needs more evidence to look re-bought.</summary>
+    public const double RepeatPriorBuyers = 2;
+
+    /// <summary>Buy again: the share of the score kept when an item is not due at all, so propensity still orders those items.</summary>
+    public const double DueFloor = 0.05;
+
+    /// <summary>Buy again: purchases of one item by one user closer together than this are one order.</summary>
+    public static readonly TimeSpan SameOrderWindow = TimeSpan.FromMinutes(1);
+}

@@ -8,7 +8,7 @@ namespace Personalize.Core.Tracking;
 /// <param name="TimesBought">How many separate orders of the item the user placed.</param>
 /// <param name="LastBought">When the user last bought it.</param>
 /// <param name="TypicalInterval">The typical time between two orders of this item (across buyers, and this user's own when they re-bought it).</param>
-/// <param name="RepeatRate">The share of the item's buyers who bought it again, shrunk toward 0 for items with few buyers.</param>
+/// <param name="RepeatRate">The share of the item's buyers who bought it again, shrunk toward the category's for items with few buyers.</param>
 public readonly record struct BuyAgainItem(string ItemId, int ItemIndex, float Score, int TimesBought, DateTimeOffset LastBought,
     TimeSpan TypicalInterval, float RepeatRate)
 {

@@ -15,18 +15,22 @@ public sealed partial class EventTracker
     /// <param name="filter">Only items that pass it (such as in stock), compiled for <see cref="Items"/>; <see langword="null"/> for all.</param>
     /// <returns>Up to min(<paramref name="count"/>, eligible) items, best first.</returns>
     /// <remarks>
-    /// <para>For an item i the user bought, at time now:</para>
+    /// <para>For an item i the user bought, at time now (n_i buyers of i, r_i of them bought it again in a separate order; purchases of
+    /// one item by one user less than a minute apart are one order):</para>
     /// <list type="bullet">
-    /// <item><description>repeat rate p = (buyers of i who bought it in two or more separate orders) / (buyers of i + 2): the share of buyers who
-    /// came back, shrunk toward 0 when few people bought it. Purchases of one item less than a minute apart are one order.</description></item>
-    /// <item><description>typical interval I = the geometric mean of all observed gaps between two consecutive orders of i (by any user); when
-    /// this user ordered i more than once, the geometric mean of that and the user's own average gap.</description></item>
-    /// <item><description>due d = (now − the user's last order of i) / I, and due(d) = exp(−(ln d)² / (2 (ln 2)²)): 1 when exactly due, 0.61 at
-    /// half or twice the interval, near 0 just after an order.</description></item>
-    /// <item><description>score = p × (0.05 + 0.95 × due(d)).</description></item>
+    /// <item><description>repeat rate p_i = (r_i + 5 p_c) / (n_i + 5), where p_c = r_c / (n_c + 5) is the same share over the item's
+    /// category when the tracker has a catalogue, else 0: an item with few buyers looks like its category (a new coffee is likely
+    /// re-bought, a new television is not) until its own buyers outweigh that.</description></item>
+    /// <item><description>typical interval I = the geometric mean of the observed gaps between two consecutive orders of i (any user), with
+    /// the category's geometric mean counted as 5 more gaps; when this user ordered i more than once, the geometric mean of that and the
+    /// user's own average gap.</description></item>
+    /// <item><description>due(d) = exp(−(log₂ d)² / 2) with d = (now − the user's last order of i) / I: 1 when exactly due, 0.61 at half
+    /// or twice the interval, near 0 just after an order.</description></item>
+    /// <item><description>score = p_i × (0.2 + 0.8 × due(d)).</description></item>
     /// </list>
-    /// <para>Items nobody has re-bought (p = 0, such as a television) are left out: they are not "buy again" material. Items never due still
-    /// rank by p through the 0.05 floor, so a consumable bought yesterday ranks above a rarely re-bought durable.</para>
+    /// <para>Items with p_i below <see cref="EventTrackerOptions.BuyAgainMinimumRepeatRate"/> (one-off purchases such as a television), or
+    /// with no observed gap at all, are left out. An item that is not due keeps a fifth of its score, so what people reliably re-buy stays
+    /// on the list between orders, above items that are rarely re-bought even when those are due.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     /// <exception cref="ArgumentException">The filter was compiled for other items, or has <c>not seen</c>.</exception>
@@ -124,22 +128,36 @@ public sealed partial class EventTracker
         }
     }
 
-    /// <summary>The buy-again score of one item for one user (see <see cref="BuyAgain(string, int, CompiledFilter?)"/>); 0 for one-off items.</summary>
+    /// <summary>The buy-again score of one item for one user (see <see cref="BuyAgain(string, int, CompiledFilter?)"/>); 0 when left out.</summary>
     private (float Score, TimeSpan Interval, float RepeatRate) ScoreBuyAgain(int item, PurchaseHistory history, long nowTicks)
     {
+        const double S = EventTrackerDefaults.PriorBuyers;
         ItemPurchaseStats stats;
         lock (_purchaseLocks[item & (PurchaseStripes - 1)])
         {
             stats = _purchaseStats[item];
         }
 
-        if (stats.RepeatBuyers == 0 || stats.Intervals == 0)
+        ItemPurchaseStats category = default;
+        int categoryIndex = _itemCategory is null ? -1 : _itemCategory[item];
+        if (categoryIndex >= 0)
         {
-            return (0f, TimeSpan.Zero, 0f);
+            lock (_categoryLock)
+            {
+                category = _categoryStats[categoryIndex];
+            }
         }
 
-        double rate = stats.RepeatBuyers / (stats.Buyers + EventTrackerDefaults.RepeatPriorBuyers);
-        double logInterval = stats.SumLogIntervalDays / stats.Intervals;
+        double categoryRate = category.RepeatBuyers / (category.Buyers + S);
+        double rate = (stats.RepeatBuyers + (S * categoryRate)) / (stats.Buyers + S);
+        double priorIntervals = category.Intervals > 0 ? S : 0;
+        double intervals = stats.Intervals + priorIntervals;
+        if (rate < Options.BuyAgainMinimumRepeatRate || rate <= 0 || intervals == 0)
+        {
+            return (0f, TimeSpan.Zero, (float)rate);
+        }
+
+        double logInterval = (stats.SumLogIntervalDays + (priorIntervals == 0 ? 0 : S * category.SumLogIntervalDays / category.Intervals)) / intervals;
         if (history.Orders >= 2)
         {
             double own = (history.LastTicks - history.FirstTicks) / (double)TimeSpan.TicksPerDay / (history.Orders - 1);
@@ -151,8 +169,8 @@ public sealed partial class EventTracker
         double due = 0;
         if (elapsedDays > 0)
         {
-            double logDue = Math.Log(elapsedDays / intervalDays) / Math.Log(2);
-            due = Math.Exp(-0.5 * logDue * logDue);
+            double halvings = Math.Log2(elapsedDays / intervalDays);
+            due = Math.Exp(-0.5 * halvings * halvings);
         }
 
         double score = rate * (EventTrackerDefaults.DueFloor + ((1 - EventTrackerDefaults.DueFloor) * due));

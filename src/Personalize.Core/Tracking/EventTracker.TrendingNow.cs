@@ -141,7 +141,9 @@ public sealed partial class EventTracker
         string.Join('/', path.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Maps every category path, and every parent path of one, to the tracker's items under it, in index order.</summary>
-    private static Dictionary<string, int[]> CategoryIndex(IdMap items, ItemCatalog catalog, string attribute)
+    /// <remarks>Also gives each item's own (leaf) category as an index, for the repeat statistics of buy again.</remarks>
+    private static Dictionary<string, int[]> CategoryIndex(IdMap items, ItemCatalog catalog, string attribute, out int[] itemCategory,
+        out int categoryCount)
     {
         if (!catalog.Schema.TryGetType(attribute, out _))
         {
@@ -151,8 +153,11 @@ public sealed partial class EventTracker
         }
 
         var lists = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var leaves = new Dictionary<string, int>(StringComparer.Ordinal);
+        itemCategory = new int[items.Count];
         for (int i = 0; i < items.Count; i++)
         {
+            itemCategory[i] = -1;
             int c = catalog.GetIndex(items.GetId(i));
             if (c < 0 || catalog.GetText(c, attribute) is not { Length: > 0 } path)
             {
@@ -160,6 +165,17 @@ public sealed partial class EventTracker
             }
 
             string normalized = NormalizeCategory(path);
+            if (normalized.Length == 0)
+            {
+                continue;
+            }
+
+            if (!leaves.TryGetValue(normalized, out int leaf))
+            {
+                leaves[normalized] = leaf = leaves.Count;
+            }
+
+            itemCategory[i] = leaf;
             for (int cut = normalized.Length; cut > 0; cut = normalized.LastIndexOf('/', cut - 1))
             {
                 string prefix = normalized[..cut];
@@ -172,6 +188,7 @@ public sealed partial class EventTracker
             }
         }
 
+        categoryCount = leaves.Count;
         var index = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (path, list) in lists)
         {

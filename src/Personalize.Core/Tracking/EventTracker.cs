@@ -44,6 +44,9 @@ public sealed partial class EventTracker
     private readonly UnknownCounts _unknownItems;
     private readonly UnknownCounts _unknownEventTypes;
     private readonly Dictionary<string, int[]>? _categoryItems;
+    private readonly int[]? _itemCategory;                   // per item: its category's index in _categoryStats, or -1
+    private readonly ItemPurchaseStats[] _categoryStats = [];
+    private readonly Lock _categoryLock = new();
 
     /// <summary>Creates a tracker over a model's items; the model's training interactions count as seen (<see cref="HasSeen"/>).</summary>
     /// <param name="model">The model whose <see cref="FactorModel.Items"/> the tracker follows.</param>
@@ -101,7 +104,8 @@ public sealed partial class EventTracker
         _unknownEventTypes = new UnknownCounts(100);
         if (catalog is not null)
         {
-            _categoryItems = CategoryIndex(items, catalog, Options.CategoryAttribute);
+            _categoryItems = CategoryIndex(items, catalog, Options.CategoryAttribute, out _itemCategory, out int categories);
+            _categoryStats = new ItemPurchaseStats[categories];
         }
     }
 
@@ -423,22 +427,19 @@ public sealed partial class EventTracker
             return;
         }
 
+        double logInterval = change == PurchaseChange.FirstOrder ? 0 : Math.Log(Math.Max(interval, _sameOrderTicks) / (double)TimeSpan.TicksPerDay);
         lock (_purchaseLocks[item & (PurchaseStripes - 1)])
         {
-            ref ItemPurchaseStats stats = ref _purchaseStats[item];
-            if (change == PurchaseChange.FirstOrder)
-            {
-                stats.Buyers++;
-                return;
-            }
+            _purchaseStats[item].Add(change, logInterval);
+        }
 
-            if (change == PurchaseChange.SecondOrder)
+        int category = _itemCategory is null ? -1 : _itemCategory[item];
+        if (category >= 0)
+        {
+            lock (_categoryLock)
             {
-                stats.RepeatBuyers++;
+                _categoryStats[category].Add(change, logInterval);
             }
-
-            stats.Intervals++;
-            stats.SumLogIntervalDays += Math.Log(Math.Max(interval, _sameOrderTicks) / (double)TimeSpan.TicksPerDay);
         }
     }
 

@@ -13,11 +13,14 @@ internal static class EventTrackerDefaults
     public const string CategoryAttribute = "category";
     public const int UnknownItemIdCapacity = 100;
 
-    /// <summary>Buy again: buyers added to every item's count, so an item with few buyers needs more evidence to look re-bought.</summary>
-    public const double RepeatPriorBuyers = 2;
+    public const double BuyAgainMinimumRepeatRate = 0.1;
+
+    /// <summary>Buy again: the weight, in buyers (and in intervals), of the category's repeat rate (and typical interval) in an item's: an
+    /// item with few buyers looks like its category until its own evidence outweighs that.</summary>
+    public const double PriorBuyers = 5;
 
     /// <summary>Buy again: the share of the score kept when an item is not due at all, so propensity still orders those items.</summary>
-    public const double DueFloor = 0.05;
+    public const double DueFloor = 0.2;
 
     /// <summary>Buy again: purchases of one item by one user closer together than this are one order.</summary>
     public static readonly TimeSpan SameOrderWindow = TimeSpan.FromMinutes(1);

@@ -63,6 +63,13 @@ public sealed record EventTrackerOptions : IValidatableObject
     [Required]
     public string CategoryAttribute { get; init; } = EventTrackerDefaults.CategoryAttribute;
 
+    /// <summary>Gets the repeat rate below which an item counts as a one-off purchase and is left out of buy again.</summary>
+    /// <remarks>The repeat rate is the share of an item's buyers who bought it again, shrunk toward its category's (see
+    /// <see cref="EventTracker.BuyAgain(string, int, Filtering.CompiledFilter?)"/>). 0 keeps every item someone may re-buy.</remarks>
+    /// <value>The default is 0.1: at least one buyer in ten came back.</value>
+    [Range(0d, 1d)]
+    public double BuyAgainMinimumRepeatRate { get; init; } = EventTrackerDefaults.BuyAgainMinimumRepeatRate;
+
     /// <summary>Gets how many distinct unknown item ids the report lists with their counts; later ones are only counted.</summary>
     /// <value>The default is 100.</value>
     [Range(0, 100_000)]

@@ -19,6 +19,7 @@ public sealed class EventTrackerOptionsTests
         Assert.Same(EventWeights.Default, options.EventWeights);
         Assert.Equal(("view", "purchase", "category"), (options.ViewEventType, options.PurchaseEventType, options.CategoryAttribute));
         Assert.Equal(100, options.UnknownItemIdCapacity);
+        Assert.Equal(0.1, options.BuyAgainMinimumRepeatRate);
     }
 
     [Fact]

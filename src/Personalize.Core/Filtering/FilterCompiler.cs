@@ -38,7 +38,7 @@ public static class FilterCompiler
         Filter attributes = filter;
         if (filter.Kind == FilterKind.NotSeen)
         {
-            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true);
+            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true, toCatalog);
         }
 
         if (filter.Kind == FilterKind.And && filter.Operands.Any(o => o.Kind == FilterKind.NotSeen))
@@ -49,7 +49,7 @@ public static class FilterCompiler
         }
 
         ulong[] bits = Evaluate(attributes, catalog, toCatalog);
-        return new CompiledFilter(filter, bits, items.Count, excludesSeen);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog);
     }
 
     private static ulong[] Evaluate(Filter node, ItemCatalog catalog, int[] toCatalog)
@@ -112,11 +112,12 @@ public static class FilterCompiler
         }
 
         Func<object, bool> test = Predicate(node, type, attribute);
+        object?[] column = catalog.GetColumn(attribute);
         var bits = new ulong[(n + 63) / 64];
         for (int i = 0; i < n; i++)
         {
             int c = toCatalog[i];
-            if (c >= 0 && catalog.GetValue(c, attribute) is { } value && test(value))
+            if (c >= 0 && column[c] is { } value && test(value))
             {
                 bits[i >> 6] |= 1UL << (i & 63);
             }

@@ -43,7 +43,20 @@ internal static class ListCursor
     public static (OrderKey Last, int Page) Decode(string cursor, ulong fingerprint, string parameterName)
     {
         Span<byte> bytes = stackalloc byte[Length + 2];
-        if (cursor.Length > 64 || !Base64Url.TryDecodeFromChars(cursor, bytes, out int written) || written != Length || bytes[0] != (byte)'P')
+        int written;
+        try
+        {
+            if (cursor.Length > 64 || !Base64Url.TryDecodeFromChars(cursor, bytes, out written))
+            {
+                written = -1;
+            }
+        }
+        catch (FormatException)
+        {
+            written = -1;   // not base64url at all
+        }
+
+        if (written != Length || bytes[0] != (byte)'P')
         {
             throw new ArgumentException($"The cursor '{Shorten(cursor)}' is not a cursor this library wrote; pass the NextCursor of a previous page, or none for the first page.", parameterName);
         }

@@ -106,6 +106,8 @@ public sealed class CustomizedListTests : IClassFixture<CustomShop>
         Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(request with { Cursor = cursor, Sort = SortOrder.Rating }));
         Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(request with { Cursor = cursor, Filter = _shop.Parse("in_stock") }));
         var garbage = Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(request with { Cursor = "not-a-cursor" }));
+        Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(request with { Cursor = "garbage" }));
+        Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(request with { Cursor = "" }));
         Assert.Contains("not a cursor", garbage.Message, StringComparison.Ordinal);
         Assert.Equal(2, _shop.Recommender.Recommend(request with { Cursor = cursor, PageSize = 3 }).PageNumber);
     }

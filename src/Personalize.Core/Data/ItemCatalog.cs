@@ -21,6 +21,7 @@ public sealed class ItemCatalog
     private readonly object?[][] _values;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double[]> _numericColumns = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _indices = new(StringComparer.Ordinal);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IdMap, int[]> _mappings = new();
 
     private ItemCatalog(IdMap items, CatalogSchema schema, object?[][] values, LoadReport report)
     {
@@ -287,6 +288,20 @@ public sealed class ItemCatalog
 
         return result;
     }, this);
+
+    /// <summary>Gets each item of <paramref name="items"/> as a catalogue index (-1 when the catalogue lacks it); computed once per item
+    /// map and cached for as long as the map lives (no copy: never write to it).</summary>
+    internal int[] MapFrom(IdMap items) => _mappings.GetValue(items, map =>
+    {
+        var result = new int[map.Count];
+        bool same = ReferenceEquals(map, Items);
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = same ? i : GetIndex(map.GetId(i));
+        }
+
+        return result;
+    });
 
     /// <summary>Gets an index built once per key (such as a facet's value index) and cached with the catalogue.</summary>
     internal T GetOrAddIndex<T>(string key, Func<string, ItemCatalog, T> build)

@@ -70,7 +70,7 @@ public static class FacetCounter
 
     private static Facet CountValues(ItemCatalog catalog, FacetRequest request, AttributeType type, ReadOnlySpan<ulong> eligible, int[] toCatalog)
     {
-        ValueIndex index = catalog.GetOrAddIndex("facet-values:" + request.Attribute, static (key, c) => ValueIndex.Build(c, key["facet-values:".Length..]));
+        CatalogValueIndex index = CatalogValueIndex.For(catalog, request.Attribute);
         var counts = new int[index.Labels.Length];
         int missing = 0;
         int[] offsets = index.Offsets;
@@ -251,78 +251,4 @@ public static class FacetCounter
     }
 
     private static string Format(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
-
-    /// <summary>Each item's value ids (CSR: several for tags), the labels, and for categories each path's parent path.</summary>
-    private sealed class ValueIndex
-    {
-        public required int[] Offsets { get; init; }
-
-        public required int[] Values { get; init; }
-
-        public required string[] Labels { get; init; }
-
-        public required int[] Parents { get; init; }
-
-        public required int[] DeepestFirst { get; init; }
-
-        public static ValueIndex Build(ItemCatalog catalog, string attribute)
-        {
-            object?[] column = catalog.GetColumn(attribute);
-            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-            var labels = new List<string>();
-            var parents = new List<int>();
-            var offsets = new int[column.Length + 1];
-            var values = new List<int>(column.Length);
-            int Id(string label)
-            {
-                if (!ids.TryGetValue(label, out int id))
-                {
-                    id = labels.Count;
-                    ids[label] = id;
-                    labels.Add(label);
-                    parents.Add(-1);
-                }
-
-                return id;
-            }
-
-            for (int i = 0; i < column.Length; i++)
-            {
-                switch (column[i])
-                {
-                    case string[] tags:
-                        foreach (string tag in tags)
-                        {
-                            values.Add(Id(tag));
-                        }
-
-                        break;
-                    case bool b:
-                        values.Add(Id(b ? "true" : "false"));
-                        break;
-                    case string text:
-                        values.Add(Id(text));
-                        break;
-                }
-
-                offsets[i + 1] = values.Count;
-            }
-
-            if (catalog.Schema.TryGetType(attribute, out AttributeType type) && type == AttributeType.Category)
-            {
-                // Add every path above each path, and link each to its parent.
-                for (int p = 0; p < labels.Count; p++)
-                {
-                    int cut = labels[p].LastIndexOf('/');
-                    if (cut > 0)
-                    {
-                        parents[p] = Id(labels[p][..cut]);
-                    }
-                }
-            }
-
-            int[] order = [.. Enumerable.Range(0, labels.Count).OrderByDescending(l => labels[l].Count(ch => ch == '/')).ThenBy(l => l)];
-            return new ValueIndex { Offsets = offsets, Values = [.. values], Labels = [.. labels], Parents = [.. parents], DeepestFirst = order };
-        }
-    }
 }

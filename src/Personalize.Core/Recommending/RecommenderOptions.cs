@@ -21,12 +21,22 @@ public sealed record RecommenderOptions : IValidatableObject
     [Range(1, 64)]
     public int NumberOfThreads { get; init; } = 1;
 
+    /// <summary>Gets which catalogue attributes are the brand and category (for saved blocks) and the price, rating and date added (for
+    /// sort orders).</summary>
+    /// <value>The default is <c>brand</c>, <c>category</c>, <c>price</c>, <c>rating</c>, <c>added_at</c>.</value>
+    public Filtering.CatalogAttributes Attributes { get; init; } = new();
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Enum.IsDefined(ColdStart))
         {
             yield return OptionsValidation.Error(nameof(ColdStart), (int)ColdStart, "must be Popular or Empty.");
+        }
+
+        if (Attributes is null)
+        {
+            yield return OptionsValidation.Error(nameof(Attributes), "null", "must not be null.");
         }
     }
 }

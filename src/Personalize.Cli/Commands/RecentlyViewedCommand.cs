@@ -25,9 +25,7 @@ internal sealed class RecentlyViewedCommand : Command<RecentlyViewedCommand.Sett
             throw new UsageException("--user is required: whose recently viewed items to list.");
         }
 
-        var options = new EventTrackerOptions();
-        options = options with { RecentViewCapacity = Math.Clamp(settings.Top, options.RecentViewCapacity, 1000) };
-        LiveSession session = LiveSession.Open(settings, options, needsCategories: false);
+        LiveSession session = LiveSession.Open(settings, new EventTrackerOptions(), needsCategories: false);
         IReadOnlyList<ViewedItem> items = session.Tracker.RecentlyViewed(settings.User, settings.Top, session.Filter);
         switch (session.Format)
         {

@@ -41,7 +41,7 @@ public sealed partial class EventTracker
         int bought = 0;
         if (_users.TryGetValue(userId, out UserActivity? user))
         {
-            lock (user.Gate)
+            lock (user)
             {
                 bought = user.Purchases?.Count ?? 0;
             }
@@ -78,7 +78,7 @@ public sealed partial class EventTracker
         items = items[..k];
         try
         {
-            lock (user.Gate)
+            lock (user)
             {
                 if (user.Purchases is not { } purchases)
                 {

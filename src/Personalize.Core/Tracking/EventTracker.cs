@@ -158,6 +158,35 @@ public sealed partial class EventTracker
         return TrackOutcome.Accepted;
     }
 
+    /// <summary>Takes one event of a visitor without an id (such as a signed-out shopper): it counts toward trending only. Thread-safe,
+    /// O(1) and lock-free.</summary>
+    /// <param name="itemId">The caller's item id; an id outside <see cref="Items"/> is counted in <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case); another is counted in
+    /// <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="timestamp">When it happened.</param>
+    /// <returns>Whether the event was accepted, or why not.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        ArgumentNullException.ThrowIfNull(eventType);
+        if (EventTypeIndex(eventType) < 0)
+        {
+            _unknownEventTypes.Add(eventType);
+            return TrackOutcome.UnknownEventType;
+        }
+
+        if (!Items.TryGetIndex(itemId, out int item))
+        {
+            _unknownItems.Add(itemId);
+            return TrackOutcome.UnknownItem;
+        }
+
+        CountForTrending(item, timestamp.UtcTicks);
+        _accepted.Increment();
+        return TrackOutcome.Accepted;
+    }
+
     /// <summary>Replays a log through the tracker, in time order, as if each row had been tracked: the way to seed it from history.</summary>
     /// <param name="log">The log; it needs timestamps and event types. Its item ids are matched to <see cref="Items"/> by id.</param>
     /// <param name="until">Only rows at or before this instant are replayed; <see langword="null"/> for all.</param>
@@ -270,7 +299,7 @@ public sealed partial class EventTracker
             return false;
         }
 
-        lock (user.Gate)
+        lock (user)
         {
             return user.HasSeen(item);
         }
@@ -285,22 +314,20 @@ public sealed partial class EventTracker
             return 0;
         }
 
-        lock (user.Gate)
+        lock (user)
         {
-            if (user.Seen is not { } seen)
+            if (user.ItemCount > destination.Length)
             {
-                return 0;
-            }
-
-            if (seen.Count > destination.Length)
-            {
-                return -seen.Count;
+                return -user.ItemCount;
             }
 
             int written = 0;
-            foreach (int item in seen)
+            foreach (UserActivity.Entry entry in user.Entries)
             {
-                destination[written++] = item;
+                if (entry.Key != 0)
+                {
+                    destination[written++] = entry.Key - 1;
+                }
             }
 
             return written;
@@ -308,8 +335,9 @@ public sealed partial class EventTracker
     }
 
     /// <summary>
-    /// Copies a user's latest events (up to <see cref="EventTrackerOptions.RecentEventCapacity"/>) as distinct (item index, summed event
-    /// weight) pairs, oldest item first: the input of fold-in. Returns how many pairs were written (at most the spans' length).
+    /// Copies a user's tracked interactions as distinct (item index, summed event weight) pairs, the weights from
+    /// <see cref="EventTrackerOptions.EventWeights"/>: the input of fold-in. Returns how many pairs were written; when the spans are too
+    /// short, the count needed is returned as a negative number.
     /// </summary>
     internal int CopyRecentInteractions(string userId, Span<int> itemIndices, Span<float> weights)
     {
@@ -323,7 +351,7 @@ public sealed partial class EventTracker
             return 0;
         }
 
-        lock (user.Gate)
+        lock (user)
         {
             return CopyRecentInteractions(user, itemIndices, weights);
         }
@@ -342,18 +370,18 @@ public sealed partial class EventTracker
             return false;
         }
 
-        lock (user.Gate)
+        lock (user)
         {
             if (user.FoldedVersion != user.Version)
             {
-                int capacity = Math.Min(Options.RecentEventCapacity, Math.Max(1, user.EventCount));
+                int capacity = Math.Max(1, user.ItemCount);
                 int[] items = System.Buffers.ArrayPool<int>.Shared.Rent(capacity);
                 float[] weights = System.Buffers.ArrayPool<float>.Shared.Rent(capacity);
                 try
                 {
                     int n = CopyRecentInteractions(user, items.AsSpan(0, capacity), weights.AsSpan(0, capacity));
                     float[] vector = user.FoldedVector ?? new float[NumberOfFactors];
-                    if (n == 0 || !solver(items.AsSpan(0, n), weights.AsSpan(0, n), vector))
+                    if (n <= 0 || !solver(items.AsSpan(0, n), weights.AsSpan(0, n), vector))
                     {
                         return false;
                     }
@@ -373,21 +401,20 @@ public sealed partial class EventTracker
         }
     }
 
-    private int CopyRecentInteractions(UserActivity user, Span<int> itemIndices, Span<float> weights)
+    private static int CopyRecentInteractions(UserActivity user, Span<int> itemIndices, Span<float> weights)
     {
-        int written = 0;
-        for (int e = 0; e < user.EventCount; e++)
+        if (user.ItemCount > itemIndices.Length)
         {
-            var (item, type) = user.GetEvent(e);
-            int at = itemIndices[..written].IndexOf(item);
-            if (at >= 0)
+            return -user.ItemCount;
+        }
+
+        int written = 0;
+        foreach (UserActivity.Entry entry in user.Entries)
+        {
+            if (entry.Key != 0)
             {
-                weights[at] += _eventWeights[type];
-            }
-            else if (written < itemIndices.Length)
-            {
-                itemIndices[written] = item;
-                weights[written] = _eventWeights[type];
+                itemIndices[written] = entry.Key - 1;
+                weights[written] = entry.Weight;
                 written++;
             }
         }
@@ -395,25 +422,23 @@ public sealed partial class EventTracker
         return written;
     }
 
-    private void Accept(UserActivity user, int item, int type, long ticks)
+    private void CountForTrending(int item, long ticks)
     {
         double seconds = DecayedCounter.Seconds(ticks);
         DecayedCounter.Add(ref _trend[2 * item], seconds / _shortSeconds, 1f);
         DecayedCounter.Add(ref _trend[(2 * item) + 1], seconds / _baselineSeconds, 1f);
-        lock (user.Gate)
+    }
+
+    private void Accept(UserActivity user, int item, int type, long ticks)
+    {
+        CountForTrending(item, ticks);
+        lock (user)
         {
-            user.AddEvent(item, (byte)type, Options.RecentEventCapacity);
-            user.AddSeen(item);
-            if (type == _viewType)
-            {
-                user.AddView(item, ticks, Options.RecentViewCapacity);
-            }
-            else if (type == _purchaseType)
+            user.Record(item, _eventWeights[type], type == _viewType ? ticks : 0);
+            if (type == _purchaseType)
             {
                 RecordPurchase(user, item, ticks);
             }
-
-            user.Touch();
         }
 
         _accepted.Increment();

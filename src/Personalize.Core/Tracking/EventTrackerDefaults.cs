@@ -6,8 +6,6 @@ internal static class EventTrackerDefaults
     public static readonly TimeSpan ShortHalfLife = TimeSpan.FromHours(1);
     public static readonly TimeSpan BaselineHalfLife = TimeSpan.FromDays(1);
     public const double TrendingSmoothing = 5;
-    public const int RecentViewCapacity = 50;
-    public const int RecentEventCapacity = 100;
     public const string ViewEventType = "view";
     public const string PurchaseEventType = "purchase";
     public const string CategoryAttribute = "category";

@@ -31,17 +31,6 @@ public sealed record EventTrackerOptions : IValidatableObject
     [Range(0d, 1e9)]
     public double TrendingSmoothing { get; init; } = EventTrackerDefaults.TrendingSmoothing;
 
-    /// <summary>Gets how many distinct recently viewed items are kept per user.</summary>
-    /// <remarks>Each kept view costs 12 bytes per user. Filters apply to the kept items, so keep more than the longest list shown.</remarks>
-    /// <value>The default is 50.</value>
-    [Range(1, 1000)]
-    public int RecentViewCapacity { get; init; } = EventTrackerDefaults.RecentViewCapacity;
-
-    /// <summary>Gets how many of each user's latest events (any type) are kept for folding the user's taste into a model.</summary>
-    /// <value>The default is 100.</value>
-    [Range(1, 10_000)]
-    public int RecentEventCapacity { get; init; } = EventTrackerDefaults.RecentEventCapacity;
-
     /// <summary>Gets the event types the tracker accepts and how much each says about a user's taste (for the folded-in vector).</summary>
     /// <remarks>Events of other types are counted as rejected in <see cref="EventTracker.GetReport"/>.</remarks>
     /// <value>The default is <see cref="EventWeights.Default"/>: <c>view=1, cart=4, purchase=10</c>.</value>

@@ -3,26 +3,23 @@ using System.Runtime.InteropServices;
 namespace Personalize.Core.Tracking;
 
 /// <summary>
-/// One user's live state in an <see cref="EventTracker"/>: recent distinct views, latest events (for fold-in), items seen since the model,
-/// and purchase history per item. Every member must be used while holding <see cref="Gate"/>; the arrays grow on demand up to their
-/// capacity, so a user who never views anything costs no view buffer.
+/// One user's live state in an <see cref="EventTracker"/>: one entry per distinct item the user has touched (the seen set), each with the
+/// summed weight of the user's events on it (the input of fold-in) and the time of the latest view (recently viewed), plus the purchase
+/// history per item (buy again).
 /// </summary>
+/// <remarks>
+/// The items live in one open-addressing table, so an event costs one probe into one array: with many users the state of most users is
+/// not in the CPU cache, and every separate array would be one more cache miss per event. Callers hold the lock of this object (a
+/// private type, so nobody else can lock it) for every member.
+/// </remarks>
 internal sealed class UserActivity
 {
-    private int[] _viewItems = [];
-    private long[] _viewTicks = [];
-    private int _viewCount;
-    private int[] _eventItems = [];
-    private byte[] _eventTypes = [];
-    private int _eventStart;
-    private int _eventCount;
-    private HashSet<int>? _seen;
+    private const int FirstCapacity = 8;
+    private Entry[] _entries = [];   // Key = item index + 1; 0 marks an empty slot
+    private int _count;
     private Dictionary<int, PurchaseHistory>? _purchases;
 
     public UserActivity(string userId) => UserId = userId;
-
-    /// <summary>The lock that guards this user's state.</summary>
-    public Lock Gate { get; } = new();
 
     public string UserId { get; }
 
@@ -34,108 +31,47 @@ internal sealed class UserActivity
 
     public int FoldedVersion { get; set; } = -1;
 
-    public int ViewCount => _viewCount;
+    /// <summary>How many distinct items the user has touched.</summary>
+    public int ItemCount => _count;
 
-    /// <summary>The kept views, oldest first: distinct items with the time of their latest view.</summary>
-    public ReadOnlySpan<int> ViewItems => _viewItems.AsSpan(0, _viewCount);
-
-    public ReadOnlySpan<long> ViewTicks => _viewTicks.AsSpan(0, _viewCount);
+    /// <summary>The table, with empty slots (<see cref="Entry.Key"/> 0) among the entries.</summary>
+    public ReadOnlySpan<Entry> Entries => _entries;
 
     public Dictionary<int, PurchaseHistory>? Purchases => _purchases;
 
-    public int EventCount => _eventCount;
-
-    public void Touch() => Version++;
-
-    /// <summary>Records a view: the item moves to its place in time order (normally the newest end); the oldest drops out when full.</summary>
-    public void AddView(int item, long ticks, int capacity)
+    /// <summary>Records an event: the item joins the seen set, its weight grows, and a view moves its latest view time forward.</summary>
+    public void Record(int item, float weight, long viewTicks)
     {
-        int existing = _viewItems.AsSpan(0, _viewCount).IndexOf(item);
-        if (existing >= 0)
+        if (_count * 4 >= _entries.Length * 3)
         {
-            if (_viewTicks[existing] >= ticks)
-            {
-                return;   // a later view of the item is already kept
-            }
-
-            Array.Copy(_viewItems, existing + 1, _viewItems, existing, _viewCount - existing - 1);
-            Array.Copy(_viewTicks, existing + 1, _viewTicks, existing, _viewCount - existing - 1);
-            _viewCount--;
-        }
-        else if (_viewCount == capacity)
-        {
-            if (ticks < _viewTicks[0])
-            {
-                return;   // older than every kept view
-            }
-
-            Array.Copy(_viewItems, 1, _viewItems, 0, _viewCount - 1);
-            Array.Copy(_viewTicks, 1, _viewTicks, 0, _viewCount - 1);
-            _viewCount--;
-        }
-        else if (_viewCount == _viewItems.Length)
-        {
-            int size = Math.Min(capacity, Math.Max(4, _viewItems.Length * 2));
-            Array.Resize(ref _viewItems, size);
-            Array.Resize(ref _viewTicks, size);
+            Grow();
         }
 
-        // Insert in time order; events normally arrive in order, so this is the end.
-        int at = _viewCount;
-        while (at > 0 && _viewTicks[at - 1] > ticks)
+        ref Entry entry = ref Find(_entries, item + 1);
+        if (entry.Key == 0)
         {
-            at--;
+            entry.Key = item + 1;
+            _count++;
         }
 
-        Array.Copy(_viewItems, at, _viewItems, at + 1, _viewCount - at);
-        Array.Copy(_viewTicks, at, _viewTicks, at + 1, _viewCount - at);
-        _viewItems[at] = item;
-        _viewTicks[at] = ticks;
-        _viewCount++;
+        entry.Weight += weight;
+        if (viewTicks > entry.LastViewTicks)
+        {
+            entry.LastViewTicks = viewTicks;
+        }
+
+        Version++;
     }
 
-    /// <summary>Keeps the event in the ring of the latest events; the oldest is overwritten when full.</summary>
-    public void AddEvent(int item, byte type, int capacity)
+    public bool HasSeen(int item)
     {
-        if (_eventCount < capacity)
+        if (_count == 0)
         {
-            if (_eventCount == _eventItems.Length)
-            {
-                int size = Math.Min(capacity, Math.Max(8, _eventItems.Length * 2));
-                Array.Resize(ref _eventItems, size);
-                Array.Resize(ref _eventTypes, size);
-            }
-
-            _eventItems[_eventCount] = item;
-            _eventTypes[_eventCount] = type;
-            _eventCount++;
-            return;
+            return false;
         }
 
-        _eventItems[_eventStart] = item;
-        _eventTypes[_eventStart] = type;
-        _eventStart = _eventStart + 1 == capacity ? 0 : _eventStart + 1;
+        return Find(_entries, item + 1).Key != 0;
     }
-
-    /// <summary>The kept event at position <paramref name="i"/>, oldest first.</summary>
-    public (int Item, byte Type) GetEvent(int i)
-    {
-        int at = _eventStart + i;
-        if (at >= _eventItems.Length)
-        {
-            at -= _eventItems.Length;
-        }
-
-        return (_eventItems[at], _eventTypes[at]);
-    }
-
-    public void AddSeen(int item) => (_seen ??= []).Add(item);
-
-    public bool HasSeen(int item) => _seen is not null && _seen.Contains(item);
-
-    public int SeenCount => _seen?.Count ?? 0;
-
-    public HashSet<int>? Seen => _seen;
 
     /// <summary>Records a purchase and says how it changes the item's repeat statistics.</summary>
     /// <param name="item">The item.</param>
@@ -164,6 +100,52 @@ internal sealed class UserActivity
         intervalTicks = gap > 0 ? gap : Math.Min(-gap, Math.Abs(fromFirst));
         history = new PurchaseHistory(history.Orders + 1, Math.Min(history.FirstTicks, ticks), Math.Max(history.LastTicks, ticks));
         return history.Orders == 2 ? PurchaseChange.SecondOrder : PurchaseChange.LaterOrder;
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, or the empty slot where it would go (linear probing; the table is never full).</summary>
+    private static ref Entry Find(Entry[] entries, int key)
+    {
+        int mask = entries.Length - 1;
+        int slot = (int)((uint)key * 0x9E3779B1u >> 7) & mask;   // Fibonacci hashing spreads consecutive item indices
+        while (true)
+        {
+            ref Entry entry = ref entries[slot];
+            if (entry.Key == key || entry.Key == 0)
+            {
+                return ref entry;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private void Grow()
+    {
+        Entry[] old = _entries;
+        var grown = new Entry[Math.Max(FirstCapacity, old.Length * 2)];
+        foreach (Entry entry in old)
+        {
+            if (entry.Key != 0)
+            {
+                Find(grown, entry.Key) = entry;
+            }
+        }
+
+        _entries = grown;
+    }
+
+    /// <summary>One item the user touched.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Entry
+    {
+        /// <summary>The item index + 1; 0 for an empty slot.</summary>
+        public int Key;
+
+        /// <summary>The summed weight of the user's events on the item.</summary>
+        public float Weight;
+
+        /// <summary>The latest view (UTC ticks), or 0 when never viewed.</summary>
+        public long LastViewTicks;
     }
 }
 

@@ -14,8 +14,6 @@ public sealed class EventTrackerOptionsTests
         Assert.Equal(TimeSpan.FromHours(1), options.ShortHalfLife);
         Assert.Equal(TimeSpan.FromDays(1), options.BaselineHalfLife);
         Assert.Equal(5d, options.TrendingSmoothing);
-        Assert.Equal(50, options.RecentViewCapacity);
-        Assert.Equal(100, options.RecentEventCapacity);
         Assert.Same(EventWeights.Default, options.EventWeights);
         Assert.Equal(("view", "purchase", "category"), (options.ViewEventType, options.PurchaseEventType, options.CategoryAttribute));
         Assert.Equal(100, options.UnknownItemIdCapacity);
@@ -28,7 +26,7 @@ public sealed class EventTrackerOptionsTests
         var options = new EventTrackerOptions
         {
             ShortHalfLife = TimeSpan.FromDays(2),
-            RecentViewCapacity = 0,
+            UnknownItemIdCapacity = -1,
             TrendingSmoothing = -1,
             PurchaseEventType = "order",
         };
@@ -37,7 +35,7 @@ public sealed class EventTrackerOptionsTests
 
         Assert.Equal(
             "EventTrackerOptions is invalid (4 errors): TrendingSmoothing = -1: must be between 0 and 1000000000. "
-            + "RecentViewCapacity = 0: must be between 1 and 1000. "
+            + "UnknownItemIdCapacity = -1: must be between 0 and 100000. "
             + "BaselineHalfLife = 1.00:00:00: must be longer than ShortHalfLife (2.00:00:00), or the baseline cannot tell a surge from the usual rate. "
             + "PurchaseEventType = 'order': must be one of the event types (view, cart, purchase).",
             error.Message);

@@ -27,6 +27,20 @@ public sealed class EventTrackerTrackTests
     }
 
     [Fact]
+    public void An_anonymous_event_counts_toward_trending_only()
+    {
+        var f = new TrackerFixture();
+
+        Assert.Equal(TrackOutcome.Accepted, f.Tracker.TrackAnonymous("i4", "view", f.Clock.Now));
+        Assert.Equal(TrackOutcome.UnknownItem, f.Tracker.TrackAnonymous("nope", "view", f.Clock.Now));
+        Assert.Equal(TrackOutcome.UnknownEventType, f.Tracker.TrackAnonymous("i4", "like", f.Clock.Now));
+
+        Assert.Equal("i4", Assert.Single(f.Tracker.TrendingNow(5)).ItemId);
+        TrackingReport report = f.Tracker.GetReport();
+        Assert.Equal((3L, 1L, 1L, 1L, 0), (report.Received, report.Accepted, report.UnknownItems, report.UnknownEventTypes, report.Users));
+    }
+
+    [Fact]
     public void The_report_lists_unknown_ids_up_to_its_capacity_and_still_counts_the_rest()
     {
         var f = new TrackerFixture(options: new EventTrackerOptions { UnknownItemIdCapacity = 3 });
@@ -137,22 +151,23 @@ public sealed class EventTrackerTrackTests
     }
 
     [Fact]
-    public void Recent_interactions_for_fold_in_sum_the_event_weights_per_item_over_the_latest_events()
+    public void Interactions_for_fold_in_sum_the_event_weights_per_item()
     {
-        var f = new TrackerFixture(options: new EventTrackerOptions { RecentEventCapacity = 4 });
+        var f = new TrackerFixture();
         f.Track("u", "i1", "view");
         f.Track("u", "i2", "view");
         f.Track("u", "i2", "cart");
         f.Track("u", "i2", "purchase");
-        f.Track("u", "i3", "view");   // the ring holds 4: the i1 view drops out
+        f.Track("u", "i3", "view");
         var items = new int[8];
         var weights = new float[8];
 
         int n = f.Tracker.CopyRecentInteractions("u", items, weights);
 
-        Assert.Equal([2, 3], items[..n]);
-        Assert.Equal([15f, 1f], weights[..n]);   // view 1 + cart 4 + purchase 10
+        var pairs = items[..n].Zip(weights[..n]).OrderBy(p => p.First).ToList();
+        Assert.Equal([(1, 1f), (2, 15f), (3, 1f)], pairs);   // i2: view 1 + cart 4 + purchase 10
         Assert.Equal(0, f.Tracker.CopyRecentInteractions("nobody", items, weights));
+        Assert.Equal(-3, f.Tracker.CopyRecentInteractions("u", items.AsSpan(0, 2), weights.AsSpan(0, 2)));
     }
 
     [Fact]

@@ -36,16 +36,22 @@ public sealed class RecentlyViewedTests
     }
 
     [Fact]
-    public void Keeps_only_the_latest_views_up_to_the_capacity()
+    public void Lists_the_latest_views_of_a_user_who_viewed_many_items_and_breaks_ties_by_item_index()
     {
-        var f = new TrackerFixture(options: new EventTrackerOptions { RecentViewCapacity = 3 });
-        for (int i = 0; i < 8; i++)
+        var f = new TrackerFixture(itemCount: 300);
+        var random = new Random(11);
+        int[] order = [.. Enumerable.Range(0, 300).OrderBy(_ => random.Next())];
+        for (int v = 0; v < order.Length; v++)
         {
-            f.Track("u", $"i{i}", "view", TimeSpan.FromMinutes(i));
+            f.Track("u", $"i{order[v]}", "view", TimeSpan.FromMinutes(v));
         }
 
-        Assert.Equal(["i7", "i6", "i5"], f.Tracker.RecentlyViewed("u", 10).Select(v => v.ItemId));
-        Assert.Equal(["i7", "i6"], f.Tracker.RecentlyViewed("u", 2).Select(v => v.ItemId));
+        f.Track("u", "i7", "view", TimeSpan.FromMinutes(1000));
+        f.Track("u", "i3", "view", TimeSpan.FromMinutes(1000));   // the same instant as i7
+
+        Assert.Equal(["i3", "i7", $"i{order[299]}", $"i{order[298]}"], f.Tracker.RecentlyViewed("u", 4).Select(v => v.ItemId));
+        Assert.Equal(300, f.Tracker.RecentlyViewed("u", 1000).Count);
+        Assert.Equal(300, f.Tracker.RecentlyViewed("u", new ViewedItem[500]));   // more than the stack scratch: pooled
     }
 
     [Fact]

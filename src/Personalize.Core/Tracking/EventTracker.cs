@@ -8,8 +8,8 @@ namespace Personalize.Core.Tracking;
 
 /// <summary>
 /// The live event sink: <see cref="Track"/> takes each view, cart or purchase as it happens and, without retraining, updates what the
-/// personalization surfaces read: the user's recently viewed items, their purchases (buy again), the items they have seen, their latest
-/// events (for folding their taste into a model) and every item's trending counters.
+/// personalization surfaces read: the user's recently viewed items, their purchases (buy again), the items they have seen with the summed
+/// weight of their events (for folding their taste into a model) and every item's trending counters.
 /// </summary>
 /// <remarks>
 /// <para>Build one over the items a model knows (<see cref="EventTracker(FactorModel, EventTrackerOptions?, ItemCatalog?, TimeProvider?)"/>)
@@ -20,9 +20,10 @@ namespace Personalize.Core.Tracking;
 /// <see cref="TrendingNow(int, CompiledFilter?, string?)"/>. Each takes an optional filter, applied before ranking, so the answer holds
 /// min(count, eligible) items. "Now" comes from the <see cref="TimeProvider"/>.</para>
 /// <para>All members are thread-safe. <see cref="Track"/> is O(1): two lock-free compare-and-swaps on the item's trending counters
-/// (see <see cref="TrendingNow(int, CompiledFilter?, string?)"/>) and a short lock on the user's own state, so writers contend only on
-/// the same user or item. The span overloads of the surfaces allocate nothing. Memory grows with the number of distinct users (about
-/// 1 KB for an active user with the default capacities); nothing is evicted.</para>
+/// (see <see cref="TrendingNow(int, CompiledFilter?, string?)"/>) and a short lock on the user's own state (one table of the items the
+/// user touched: one probe per event), so writers contend only on the same user or item; <see cref="TrackAnonymous"/> updates the
+/// counters only. The span overloads of the surfaces allocate nothing. Memory grows with the users and the distinct items each touched
+/// (about 32 bytes per (user, item) pair, plus about 200 bytes per user); nothing is evicted.</para>
 /// </remarks>
 public sealed partial class EventTracker
 {

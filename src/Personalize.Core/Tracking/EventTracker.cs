@@ -123,7 +123,8 @@ public sealed partial class EventTracker
     internal int NumberOfFactors { get; }
 
     /// <summary>
-    /// The fold-in solver: from a user's recent (item index, weight) pairs, the user's vector against the model's fixed item factors.
+    /// The fold-in solver: from a user's tracked (item index, summed event weight) pairs, the user's vector against the model's fixed item
+    /// factors.
     /// Part A of issue 6 provides it; null until wired (see the model constructor).
     /// </summary>
     internal FoldInSolver? FoldIn { get; set; }

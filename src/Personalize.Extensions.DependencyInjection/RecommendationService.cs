@@ -62,8 +62,10 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     public RecommendationList ForUser(string userId, int count, string? filter = null)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _maxCount);
+        if ((uint)count > (uint)_maxCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"The count must be between 0 and PersonalizeOptions.MaxCount ({_maxCount}).");
+        }
         long started = _timeProvider.GetTimestamp();
         bool filtered = !string.IsNullOrWhiteSpace(filter);
         RecommendationList list;

@@ -121,7 +121,9 @@ public sealed class RecommendationServiceTests : IDisposable
             o.MaxCount = 50;
         });
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => harness.Service.ForUser("U003", count));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => harness.Service.ForUser("U003", count));
+
+        Assert.StartsWith("The count must be between 0 and PersonalizeOptions.MaxCount (50).", error.Message);
     }
 
     [Fact]

@@ -62,6 +62,43 @@ internal static class KeyValueIds
         return null;
     }
 
+    /// <summary>
+    /// The index in <paramref name="ids"/> of every key of the column (entry 0, the missing key, and unknown ids are -1), or
+    /// <see langword="null"/> when the column has no key values. Text key values are looked up as spans, without a string each.
+    /// </summary>
+    public static int[]? MapToIndices(DataViewSchema.Column column, IdMap ids)
+    {
+        DataViewSchema.Column? annotation = column.Annotations.Schema.GetColumnOrNull(KeyValuesAnnotation);
+        if (annotation is { Type: VectorDataViewType { ItemType: TextDataViewType } })
+        {
+            VBuffer<ReadOnlyMemory<char>> buffer = default;
+            column.Annotations.GetValue(KeyValuesAnnotation, ref buffer);
+            var map = new int[buffer.Length + 1];
+            map[0] = -1;
+            int k = 1;
+            foreach (ReadOnlyMemory<char> value in buffer.DenseValues())
+            {
+                map[k++] = ids.TryGetIndex(value.Span, out int index) ? index : -1;
+            }
+
+            return map;
+        }
+
+        if (Read(column) is not { } values)
+        {
+            return null;
+        }
+
+        var mapped = new int[values.Length + 1];
+        mapped[0] = -1;
+        for (int k = 1; k <= values.Length; k++)
+        {
+            mapped[k] = ids.TryGetIndex(values[k - 1], out int index) ? index : -1;
+        }
+
+        return mapped;
+    }
+
     private static string[] Values<T>(DataViewSchema.Column column, Func<T, string> format)
     {
         VBuffer<T> buffer = default;

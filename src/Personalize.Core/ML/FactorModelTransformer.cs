@@ -31,6 +31,8 @@ public sealed class FactorModelTransformer : ITransformer
     /// <summary>The name of the column the transformer adds, as ML.NET's scorers name it.</summary>
     public const string ScoreColumnName = "Score";
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DataViewSchema, ScoreBinding> _bindings = new();
+
     /// <summary>Wraps a model, for example one loaded with <see cref="ModelFile.Load"/>, to score a data view.</summary>
     /// <param name="model">The model.</param>
     /// <param name="userIdColumnName">The user column of the data to score: a key of UInt32 or text.</param>
@@ -111,5 +113,7 @@ public sealed class FactorModelTransformer : ITransformer
         + "with mlContext.Personalization().Model.Save(model, inputSchema, path) and load it with mlContext.Personalization().Model.Load, "
         + "or save transformer.Model with ModelFile.Save and wrap it again with new FactorModelTransformer(model, userColumn, itemColumn).";
 
-    private ScoreBinding Bind(DataViewSchema schema) => new(Model, schema, UserIdColumnName, ItemIdColumnName);
+    /// <summary>The binding of a schema, made once per schema object: mapping the key values costs O(keys), not O(rows).</summary>
+    private ScoreBinding Bind(DataViewSchema schema) =>
+        _bindings.GetValue(schema, s => new ScoreBinding(Model, s, UserIdColumnName, ItemIdColumnName));
 }

@@ -123,20 +123,6 @@ internal sealed class ScoreBinding
     /// For a key column with key values, the model index of every key (entry 0, the missing key, is -1); <see langword="null"/> for text
     /// and for keys without key values (those are looked up by their number per row).
     /// </summary>
-    private static int[]? KeyMap(DataViewSchema.Column column, IdMap ids)
-    {
-        if (column.Type is not KeyDataViewType || KeyValueIds.Read(column) is not { } values)
-        {
-            return null;
-        }
-
-        var map = new int[values.Length + 1];
-        map[0] = -1;
-        for (int k = 1; k <= values.Length; k++)
-        {
-            map[k] = ids.TryGetIndex(values[k - 1], out int index) ? index : -1;
-        }
-
-        return map;
-    }
+    private static int[]? KeyMap(DataViewSchema.Column column, IdMap ids) =>
+        column.Type is KeyDataViewType ? KeyValueIds.MapToIndices(column, ids) : null;
 }

@@ -47,6 +47,8 @@ internal static class CliApp
                 .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")
                 .WithExample("predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv");
+            config.AddCommand<ImportSparkCommand>("import-spark").WithDescription("Import a Spark MLlib ALS model (the folder model.save(path) wrote) into a model file.")
+                .WithExample("import-spark", "--model-dir", "als-model", "--out", "model.pzm", "--ids", "ids.csv", "--interactions", "events.csv");
             config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
             config.AddCommand<SampleCommand>("sample").WithDescription("Write the synthetic sample shop (items, events, ratings) to a folder.");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");

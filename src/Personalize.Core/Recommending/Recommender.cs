@@ -16,7 +16,7 @@ namespace Personalize.Core.Recommending;
 /// <para>All members are thread-safe. Dispose the recommender to stop its scan threads when
 /// <see cref="RecommenderOptions.NumberOfThreads"/> is more than 1.</para>
 /// </remarks>
-public sealed class Recommender : IDisposable
+public sealed partial class Recommender : IDisposable
 {
     private const int StackLimit = 128;
     private readonly int[] _popularOrder;

@@ -39,6 +39,8 @@ internal static class CliApp
                 .WithExample("tune", "--input", "samples/data/events.csv", "--space", "factors=16,32,64;regularization=0.01..1;alpha=10,40", "--out", "best.json");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<RelatedCommand>("related").WithDescription("Items related to an item or a basket: item factors blended with co-occurrence; each says which.")
+                .WithExample("related", "--model", "model.pzm", "--item", "I0042", "--top", "10");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Measure a trainer on held-out data next to the baselines; table, JSON and a Markdown report.")
                 .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")

@@ -69,6 +69,32 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void Explain_adds_the_users_history_items_that_contributed_most_and_none_for_a_fallback()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string log = File.ReadAllText(cli.PathOf("events.csv"));
+        var seen = log.Split('\n').Where(l => l.StartsWith("u4,")).Select(l => l.Split(',')[1]).ToHashSet();
+        string users = cli.Write("users.txt", "u4\nnobody\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "3", "--explain", "2", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string[] lines = output.Trim().Split('\n');
+        Assert.Equal("user_id,item_id,rank,score,because", lines[0]);
+        foreach (string line in lines.Skip(1).Where(l => l.StartsWith("u4,")))
+        {
+            string[] because = line.Split(',')[4].Split(';');
+            Assert.Equal(2, because.Length);
+            Assert.All(because, b => Assert.Contains(b.Split(':')[0], seen));
+            Assert.True(double.Parse(because[0].Split(':')[1]) >= double.Parse(because[1].Split(':')[1]), line);
+        }
+
+        Assert.All(lines.Where(l => l.StartsWith("nobody,")), l => Assert.EndsWith(",", l));
+        Assert.Equal(6, lines.Length - 1);
+    }
+
+    [Fact]
     public void A_corrupted_model_is_rejected_with_exit_code_2_naming_the_section()
     {
         using var cli = new CliRunner();
@@ -89,6 +115,7 @@ public sealed class RecommendCommandTests
     [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--format", "xml" }, "--format 'xml' is not a format")]
     [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--top", "0" }, "--top 0 must be at least 1")]
     [InlineData(new[] { "recommend", "--user", "u1" }, "--model is required")]
+    [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--explain", "-1" }, "--explain -1 must be 0 or more")]
     public void Bad_usage_exits_with_code_2(string[] args, string expected)
     {
         using var cli = new CliRunner();

@@ -52,6 +52,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Only items that pass this filter, such as 'brand in (\"Acme\", \"Zen\") and price <= 50 and in_stock'. Needs --items.")]
         public string? Filter { get; init; }
 
+        [CommandOption("--explain <N>")]
+        [Description("Explain each recommendation by the user's N history items that contributed most (\"because you bought X\"). Adds a because column.")]
+        public int Explain { get; init; }
+
         [CommandOption("--include-seen")]
         [Description("Also recommend items the user interacted with in training.")]
         public bool IncludeSeen { get; init; }
@@ -73,6 +77,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
+        }
+
+        if (settings.Explain < 0)
+        {
+            throw new UsageException($"--explain {settings.Explain} must be 0 or more.");
         }
 
         string format = settings.Format.ToLowerInvariant();
@@ -118,10 +127,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
             : [.. users.Select(u => recommender.ForUser(u, settings.Top, filter))];
 
+        ScoreExplanation?[][]? explanations = settings.Explain > 0 ? Explanations(recommender, lists, settings.Explain) : null;
         string? text = format switch
         {
-            "csv" => Csv(lists),
-            "json" => Json(lists, titles),
+            "csv" => Csv(lists, explanations),
+            "json" => Json(lists, titles, explanations),
             _ => null,
         };
 
@@ -132,7 +142,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
             }
 
-            WriteTables(lists, titles);
+            WriteTables(lists, titles, explanations);
         }
         else if (settings.Out is not null)
         {
@@ -171,16 +181,50 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return users;
     }
 
-    internal static string Csv(IReadOnlyList<RecommendationList> lists)
+    /// <summary>Explains every personalized recommendation (one fold-in per user, then one solve per item); fallbacks get none.</summary>
+    private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count)
     {
-        var builder = new StringBuilder("user_id,item_id,rank,score\n");
-        foreach (RecommendationList list in lists)
+        var result = new ScoreExplanation?[lists.Count][];
+        for (int l = 0; l < lists.Count; l++)
         {
+            RecommendationList list = lists[l];
+            result[l] = new ScoreExplanation?[list.Count];
+            if (list.Source != RecommendationSource.Personalized)
+            {
+                continue;
+            }
+
+            FoldedUser user = recommender.FoldIn(list.UserId, []);
+            for (int r = 0; r < list.Count; r++)
+            {
+                result[l][r] = recommender.Explain(user, list[r].ItemId, count);
+            }
+        }
+
+        return result;
+    }
+
+    internal static string Csv(IReadOnlyList<RecommendationList> lists, ScoreExplanation?[][]? explanations = null)
+    {
+        var builder = new StringBuilder(explanations is null ? "user_id,item_id,rank,score\n" : "user_id,item_id,rank,score,because\n");
+        for (int l = 0; l < lists.Count; l++)
+        {
+            RecommendationList list = lists[l];
             for (int r = 0; r < list.Count; r++)
             {
                 builder.Append(CsvField(list.UserId)).Append(',').Append(CsvField(list[r].ItemId)).Append(',')
                     .Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture));
+                if (explanations is not null)
+                {
+                    // item:share pairs, largest first, such as I0042:0.38;I0007:0.21
+                    string because = explanations[l][r] is { } why
+                        ? string.Join(';', why.Contributions.Select(c => c.ItemId + ":" + c.Share.ToString("F2", CultureInfo.InvariantCulture)))
+                        : "";
+                    builder.Append(',').Append(CsvField(because));
+                }
+
+                builder.Append('\n');
             }
         }
 
@@ -190,14 +234,15 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles, ScoreExplanation?[][]? explanations)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartArray();
-            foreach (RecommendationList list in lists)
+            for (int l = 0; l < lists.Count; l++)
             {
+                RecommendationList list = lists[l];
                 writer.WriteStartObject();
                 writer.WriteString("user_id", list.UserId);
                 writer.WriteString("source", Source(list.Source));
@@ -211,6 +256,21 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                     if (titles.Get(list[r].ItemId) is { } title)
                     {
                         writer.WriteString("title", title);
+                    }
+
+                    if (explanations?[l][r] is { } why)
+                    {
+                        writer.WriteStartArray("because");
+                        foreach (ScoreContribution c in why.Contributions)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteString("item_id", c.ItemId);
+                            writer.WriteNumber("contribution", c.Value);
+                            writer.WriteNumber("share", c.Share);
+                            writer.WriteEndObject();
+                        }
+
+                        writer.WriteEndArray();
                     }
 
                     writer.WriteEndObject();
@@ -233,16 +293,33 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         _ => "empty",
     };
 
-    private static void WriteTables(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    private static void WriteTables(IReadOnlyList<RecommendationList> lists, ItemTitles titles, ScoreExplanation?[][]? explanations)
     {
-        foreach (RecommendationList list in lists)
+        for (int l = 0; l < lists.Count; l++)
         {
+            RecommendationList list = lists[l];
             var table = new Table().Title($"[bold]{Markup.Escape(list.UserId)}[/] ({Source(list.Source)})").AddColumns("rank", "item", "score");
+            if (explanations is not null)
+            {
+                table.AddColumn("because");
+            }
+
             table.Border(TableBorder.Rounded);
             for (int r = 0; r < list.Count; r++)
             {
-                table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(list[r].ItemId)),
-                    list[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+                var cells = new List<string>
+                {
+                    (r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(list[r].ItemId)),
+                    list[r].Score.ToString("F4", CultureInfo.InvariantCulture),
+                };
+                if (explanations is not null)
+                {
+                    cells.Add(explanations[l][r] is { } why
+                        ? Markup.Escape(string.Join(", ", why.Contributions.Select(c => $"{titles.Describe(c.ItemId)} {c.Share.ToString("P0", CultureInfo.InvariantCulture)}")))
+                        : "");
+                }
+
+                table.AddRow([.. cells]);
             }
 
             CliConsole.Out.Write(table);

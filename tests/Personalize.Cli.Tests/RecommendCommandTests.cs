@@ -95,6 +95,38 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void A_session_alone_is_folded_in_as_an_anonymous_visitor_who_gets_items_of_the_same_group()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--session", "i21:view,i23:purchase,i25,gone:cart", "--top", "4",
+            "--format", "csv");
+
+        Assert.Equal(0, code);
+        Assert.Equal("warning: --session item 'gone' is not in the model; it was skipped.", error.Trim());
+        string[] items = [.. output.Trim().Split('\n').Skip(1).Select(l => l.Split(',')[1])];
+        Assert.Equal(4, items.Length);
+        Assert.DoesNotContain(items, i => i is "i21" or "i23" or "i25");
+        Assert.All(items, i => Assert.InRange(int.Parse(i[1..]), 20, 29));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--session", "i1:click" }, "--session: 'i1:click' is not item:event")]
+    [InlineData(new[] { "--session", " , " }, "--session is empty")]
+    [InlineData(new[] { "--session", "i1", "--all-users" }, "--session goes alone (an anonymous visitor) or with --user ID")]
+    public void A_bad_session_exits_with_code_2(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var (code, _, error) = cli.Run(["recommend", "--model", model, .. args]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
     public void A_corrupted_model_is_rejected_with_exit_code_2_naming_the_section()
     {
         using var cli = new CliRunner();

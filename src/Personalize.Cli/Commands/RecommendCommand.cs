@@ -52,6 +52,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Only items that pass this filter, such as 'brand in (\"Acme\", \"Zen\") and price <= 50 and in_stock'. Needs --items.")]
         public string? Filter { get; init; }
 
+        [CommandOption("--session <EVENTS>")]
+        [Description("Events since training, as item:event pairs (I0042:view,I0007:purchase; the event defaults to view). Alone: an anonymous visitor folded in from them; with --user: added to that user's history.")]
+        public string? Session { get; init; }
+
         [CommandOption("--explain <N>")]
         [Description("Explain each recommendation by the user's N history items that contributed most (\"because you bought X\"). Adds a because column.")]
         public int Explain { get; init; }
@@ -69,9 +73,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         int chosen = (settings.User is null ? 0 : 1) + (settings.UsersFrom is null ? 0 : 1) + (settings.AllUsers ? 1 : 0);
-        if (chosen != 1)
+        if (settings.Session is not null ? settings.UsersFrom is not null || settings.AllUsers : chosen != 1)
         {
-            throw new UsageException("Give exactly one of --user ID, --users-from FILE or --all-users.");
+            throw new UsageException(settings.Session is null
+                ? "Give exactly one of --user ID, --users-from FILE or --all-users."
+                : "--session goes alone (an anonymous visitor) or with --user ID, not with --users-from or --all-users.");
         }
 
         if (settings.Top < 1)
@@ -123,11 +129,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
-        IReadOnlyList<RecommendationList> lists = filter is null
-            ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
+        FoldedUser? session = settings.Session is null ? null : FoldInSession(recommender, settings.Session, settings.User);
+        IReadOnlyList<RecommendationList> lists = session is not null ? [recommender.ForUser(session, settings.Top, filter)]
+            : filter is null ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
             : [.. users.Select(u => recommender.ForUser(u, settings.Top, filter))];
 
-        ScoreExplanation?[][]? explanations = settings.Explain > 0 ? Explanations(recommender, lists, settings.Explain) : null;
+        ScoreExplanation?[][]? explanations = settings.Explain > 0 ? Explanations(recommender, lists, settings.Explain, session) : null;
         string? text = format switch
         {
             "csv" => Csv(lists, explanations),
@@ -157,6 +164,46 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return CliApp.Success;
     }
 
+    /// <summary>Folds in <c>--session</c>: comma-separated <c>item[:event]</c> pairs, weighed with the default event weights.</summary>
+    private static FoldedUser FoldInSession(Recommender recommender, string text, string? userId)
+    {
+        var events = new List<Interaction>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int colon = part.LastIndexOf(':');
+            string item = colon < 0 ? part : part[..colon];
+            string type = colon < 0 ? "view" : part[(colon + 1)..];
+            if (item.Length == 0 || EventWeights.Default.IndexOf(type) < 0)
+            {
+                throw new UsageException($"--session: '{part}' is not item:event with an event of {EventWeights.Default} (such as I0042:view).");
+            }
+
+            events.Add(new Interaction(userId ?? "", item, type));
+        }
+
+        if (events.Count == 0)
+        {
+            throw new UsageException("--session is empty; give item:event pairs such as I0042:view,I0007:purchase.");
+        }
+
+        FoldedUser user;
+        try
+        {
+            user = userId is null ? recommender.FoldIn(events) : recommender.FoldIn(userId, events);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException("--session: " + exception.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        foreach (string unknown in user.UnknownItemIds)
+        {
+            CliConsole.Error.WriteLine($"warning: --session item '{unknown}' is not in the model; it was skipped.");
+        }
+
+        return user;
+    }
+
     private static List<string> ReadUsers(string path)
     {
         if (!File.Exists(path))
@@ -182,7 +229,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     }
 
     /// <summary>Explains every personalized recommendation (one fold-in per user, then one solve per item); fallbacks get none.</summary>
-    private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count)
+    private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count, FoldedUser? session)
     {
         var result = new ScoreExplanation?[lists.Count][];
         for (int l = 0; l < lists.Count; l++)
@@ -194,7 +241,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 continue;
             }
 
-            FoldedUser user = recommender.FoldIn(list.UserId, []);
+            FoldedUser user = session ?? recommender.FoldIn(list.UserId, []);
             for (int r = 0; r < list.Count; r++)
             {
                 result[l][r] = recommender.Explain(user, list[r].ItemId, count);

@@ -38,16 +38,13 @@ internal static class Cholesky
             b[i] = (b[i] - TensorPrimitives.Dot(rowI[..i], b[..i])) / rowI[i];
         }
 
-        // Backward: Lᵀ x = z, walking L by columns.
+        // Backward: Lᵀ x = z. Once x_i is known, its terms L[i][k] x_i leave the equations k < i: one contiguous row of L each.
         for (int i = n - 1; i >= 0; i--)
         {
-            float sum = b[i];
-            for (int k = i + 1; k < n; k++)
-            {
-                sum -= factor[k * n + i] * b[k];
-            }
-
-            b[i] = sum / factor[i * n + i];
+            ReadOnlySpan<float> rowI = factor.Slice(i * n, n);
+            float x = b[i] / rowI[i];
+            b[i] = x;
+            TensorPrimitives.MultiplyAdd(rowI[..i], -x, b[..i], b[..i]);
         }
     }
 }

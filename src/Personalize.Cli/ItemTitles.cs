@@ -42,6 +42,23 @@ internal sealed class ItemTitles
         return new ItemTitles(titles);
     }
 
+    public static ItemTitles FromCatalog(Personalize.Core.Data.ItemCatalog catalog)
+    {
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (catalog.Schema.TryGetType("title", out _))
+        {
+            for (int i = 0; i < catalog.Count; i++)
+            {
+                if (catalog.GetText(i, "title") is { } title)
+                {
+                    titles[catalog.Items.GetId(i)] = title;
+                }
+            }
+        }
+
+        return new ItemTitles(titles);
+    }
+
     public string? Get(string itemId) => _titles.TryGetValue(itemId, out string? title) ? title : null;
 
     public string Describe(string itemId) => Get(itemId) is { } title ? $"{title} ({itemId})" : itemId;

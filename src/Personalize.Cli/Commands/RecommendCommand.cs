@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
+using Personalize.Core.Preferences;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 using Spectre.Console;
@@ -60,6 +61,26 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Explain each recommendation by the user's N history items that contributed most (\"because you bought X\"). Adds a because column.")]
         public int Explain { get; init; }
 
+        [CommandOption("--sort <ORDER>")]
+        [Description("Order the list: relevance, price-asc, price-desc, rating, newest or popularity (needs --items for attributes). Pages one user's list.")]
+        public string? Sort { get; init; }
+
+        [CommandOption("--page-size <N>")]
+        [Description("Items per page (with --user). Pages one user's list; the page prints the cursor of the next one.")]
+        public int? PageSize { get; init; }
+
+        [CommandOption("--cursor <CURSOR>")]
+        [Description("Continue after the previous page (the cursor it printed).")]
+        public string? Cursor { get; init; }
+
+        [CommandOption("--facets <ATTRIBUTES>")]
+        [Description("Count values over the eligible items, e.g. brand,category,price,rating (needs --items).")]
+        public string? Facets { get; init; }
+
+        [CommandOption("--preferences <DB>")]
+        [Description("The SQLite preference store: the user's saved filter, blocks, sort and opt-out apply (see 'personalize preferences').")]
+        public string? Preferences { get; init; }
+
         [CommandOption("--include-seen")]
         [Description("Also recommend items the user interacted with in training.")]
         public bool IncludeSeen { get; init; }
@@ -94,6 +115,16 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (format is not ("table" or "csv" or "json"))
         {
             throw new UsageException($"--format '{settings.Format}' is not a format (expected table, csv or json).");
+        }
+
+        if (settings.Sort is not null || settings.PageSize is not null || settings.Cursor is not null || settings.Facets is not null || settings.Preferences is not null)
+        {
+            if (settings.Session is not null || settings.Explain > 0)
+            {
+                throw new UsageException("--session and --explain do not combine with --sort, --page-size, --cursor, --facets or --preferences yet.");
+            }
+
+            return Page(settings, format, cancellationToken);
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
@@ -202,6 +233,33 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         return user;
+    }
+
+    /// <summary>One page of one user's customized list: sort, cursor, facets and saved preferences.</summary>
+    private static int Page(Settings settings, string format, CancellationToken cancellationToken)
+    {
+        if (settings.User is null)
+        {
+            throw new UsageException("--sort, --page-size, --cursor, --facets and --preferences page one user's list: give --user ID.");
+        }
+
+        int pageSize = settings.PageSize ?? settings.Top;
+        BrowseCommand.CheckPaging(pageSize, format);
+        FactorModel model = ModelFile.Load(settings.Model!);
+        ItemCatalog? catalog = settings.Items is null ? null : ItemCatalog.ReadCsv(settings.Items);
+        var request = new RecommendationRequest(settings.User)
+        {
+            Filter = PageOutput.ParseFilter(settings.Filter, catalog),
+            Sort = PageOutput.ParseSort(settings.Sort),
+            PageSize = pageSize,
+            Cursor = settings.Cursor,
+            Facets = PageOutput.ParseFacets(settings.Facets, catalog),
+        };
+        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
+        RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
+        PageOutput.Write(page, pageSize, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out);
+        return CliApp.Success;
     }
 
     private static List<string> ReadUsers(string path)
@@ -337,6 +395,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     {
         RecommendationSource.Personalized => "personalized",
         RecommendationSource.PopularFallback => "popular-fallback",
+        RecommendationSource.NonPersonal => "non-personal",
         _ => "empty",
     };
 

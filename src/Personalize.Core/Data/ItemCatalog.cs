@@ -19,6 +19,9 @@ public sealed class ItemCatalog
 {
     private readonly Dictionary<string, int> _attributeIndex;
     private readonly object?[][] _values;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double[]> _numericColumns = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _indices = new(StringComparer.Ordinal);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IdMap, int[]> _mappings = new();
 
     private ItemCatalog(IdMap items, CatalogSchema schema, object?[][] values, LoadReport report)
     {
@@ -263,6 +266,46 @@ public sealed class ItemCatalog
         var report = new LoadReport(path, ids.Count, rejected, rejectedRows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report);
     }
+
+    /// <summary>Gets an attribute's values for all items, in catalogue order (no copy: never write to it).</summary>
+    internal object?[] GetColumn(string attribute) => _values[AttributeIndex(attribute)];
+
+    /// <summary>Gets a number or date-time attribute as doubles (date-times as UTC ticks), NaN where an item has no value; built once
+    /// per attribute and cached.</summary>
+    internal double[] GetNumericColumn(string attribute) => _numericColumns.GetOrAdd(attribute, static (name, catalog) =>
+    {
+        object?[] column = catalog.GetColumn(name);
+        var result = new double[column.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = column[i] switch
+            {
+                decimal d => (double)d,
+                DateTimeOffset t => t.UtcTicks,
+                _ => double.NaN,
+            };
+        }
+
+        return result;
+    }, this);
+
+    /// <summary>Gets each item of <paramref name="items"/> as a catalogue index (-1 when the catalogue lacks it); computed once per item
+    /// map and cached for as long as the map lives (no copy: never write to it).</summary>
+    internal int[] MapFrom(IdMap items) => _mappings.GetValue(items, map =>
+    {
+        var result = new int[map.Count];
+        bool same = ReferenceEquals(map, Items);
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = same ? i : GetIndex(map.GetId(i));
+        }
+
+        return result;
+    });
+
+    /// <summary>Gets an index built once per key (such as a facet's value index) and cached with the catalogue.</summary>
+    internal T GetOrAddIndex<T>(string key, Func<string, ItemCatalog, T> build)
+        where T : class => (T)_indices.GetOrAdd(key, static (k, state) => state.Build(k, state.Catalog), (Build: build, Catalog: this));
 
     private int AttributeIndex(string attribute)
     {

@@ -9,8 +9,9 @@ public sealed class CompiledFilter
 {
     private readonly ulong[] _eligible;
 
-    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen)
+    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen, int[] toCatalog)
     {
+        ToCatalog = toCatalog;
         Filter = filter;
         _eligible = eligible;
         ItemCount = itemCount;
@@ -44,4 +45,7 @@ public sealed class CompiledFilter
         (uint)itemIndex < (uint)ItemCount && (_eligible[itemIndex >> 6] & (1UL << (itemIndex & 63))) != 0;
 
     internal ReadOnlySpan<ulong> Bits => _eligible;
+
+    /// <summary>Gets each covered item's catalogue index (-1 when the catalogue does not have it).</summary>
+    internal int[] ToCatalog { get; }
 }

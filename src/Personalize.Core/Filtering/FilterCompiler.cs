@@ -28,17 +28,13 @@ public static class FilterCompiler
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(items);
-        var toCatalog = new int[items.Count];
-        for (int i = 0; i < toCatalog.Length; i++)
-        {
-            toCatalog[i] = catalog.GetIndex(items.GetId(i));
-        }
+        int[] toCatalog = catalog.MapFrom(items);
 
         bool excludesSeen = false;
         Filter attributes = filter;
         if (filter.Kind == FilterKind.NotSeen)
         {
-            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true);
+            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true, toCatalog);
         }
 
         if (filter.Kind == FilterKind.And && filter.Operands.Any(o => o.Kind == FilterKind.NotSeen))
@@ -49,7 +45,7 @@ public static class FilterCompiler
         }
 
         ulong[] bits = Evaluate(attributes, catalog, toCatalog);
-        return new CompiledFilter(filter, bits, items.Count, excludesSeen);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog);
     }
 
     private static ulong[] Evaluate(Filter node, ItemCatalog catalog, int[] toCatalog)
@@ -111,12 +107,129 @@ public static class FilterCompiler
             throw new ArgumentException($"The filter names the attribute '{attribute}', which the catalogue does not have; it has: {string.Join(", ", catalog.Schema.Names)}.", nameof(node));
         }
 
-        Func<object, bool> test = Predicate(node, type, attribute);
-        var bits = new ulong[(n + 63) / 64];
-        for (int i = 0; i < n; i++)
+        return type switch
+        {
+            AttributeType.Number or AttributeType.DateTime when node.Kind is not FilterKind.Exists => Numeric(node, type, attribute, catalog, toCatalog),
+            AttributeType.Text or AttributeType.Category or AttributeType.Tags when node.Kind is not FilterKind.Exists => Labelled(node, type, attribute, catalog, toCatalog),
+            _ => Generic(Predicate(node, type, attribute), catalog.GetColumn(attribute), toCatalog),
+        };
+    }
+
+    /// <summary>Any condition, by testing each item's value object (booleans and <c>exists</c>).</summary>
+    private static ulong[] Generic(Func<object, bool> test, object?[] column, int[] toCatalog)
+    {
+        var bits = new ulong[(toCatalog.Length + 63) / 64];
+        for (int i = 0; i < toCatalog.Length; i++)
         {
             int c = toCatalog[i];
-            if (c >= 0 && catalog.GetValue(c, attribute) is { } value && test(value))
+            if (c >= 0 && column[c] is { } value && test(value))
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+
+        return bits;
+    }
+
+    /// <summary>Text, category and tag conditions: decided once per distinct value (label), then one array read per item.</summary>
+    private static ulong[] Labelled(Filter node, AttributeType type, string attribute, ItemCatalog catalog, int[] toCatalog)
+    {
+        Func<object, bool> test = Predicate(node, type, attribute);   // checks the operator fits the type
+        CatalogValueIndex index = CatalogValueIndex.For(catalog, attribute);
+        string[] labels = index.Labels;
+        var bits = new ulong[(toCatalog.Length + 63) / 64];
+        int[] offsets = index.Offsets;
+        int[] values = index.Values;
+        if (type == AttributeType.Tags)
+        {
+            var wanted = new HashSet<string>(node.Values.Select(v => v.Text), StringComparer.Ordinal);
+            var wantedLabel = new bool[labels.Length];
+            for (int l = 0; l < labels.Length; l++)
+            {
+                wantedLabel[l] = wanted.Contains(labels[l]);
+            }
+
+            int need = node.Kind == FilterKind.ContainsAll ? wanted.Count : 1;
+            for (int i = 0; i < toCatalog.Length; i++)
+            {
+                int c = toCatalog[i];
+                if (c < 0)
+                {
+                    continue;
+                }
+
+                int found = 0;
+                for (int v = offsets[c]; v < offsets[c + 1]; v++)
+                {
+                    found += wantedLabel[values[v]] ? 1 : 0;
+                }
+
+                if (found >= need)
+                {
+                    bits[i >> 6] |= 1UL << (i & 63);
+                }
+            }
+
+            return bits;
+        }
+
+        var accept = new bool[labels.Length];
+        for (int l = 0; l < labels.Length; l++)
+        {
+            accept[l] = test(labels[l]);
+        }
+
+        for (int i = 0; i < toCatalog.Length; i++)
+        {
+            int c = toCatalog[i];
+            if (c >= 0 && offsets[c] != offsets[c + 1] && accept[values[offsets[c]]])
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+
+        return bits;
+    }
+
+    /// <summary>Number and date-time conditions: compared as doubles, and exactly (decimal, instant) only when the doubles tie.</summary>
+    private static ulong[] Numeric(Filter node, AttributeType type, string attribute, ItemCatalog catalog, int[] toCatalog)
+    {
+        Func<object, bool> exact = Predicate(node, type, attribute);   // checks the operator fits the type, and decides ties
+        double[] column = catalog.GetNumericColumn(attribute);
+        object?[] values = catalog.GetColumn(attribute);
+        double[] bounds = [.. node.Values.Select(v => v.Type == FilterValueType.Number ? (double)v.Number : v.DateTime.UtcTicks)];
+        var bits = new ulong[(toCatalog.Length + 63) / 64];
+        for (int i = 0; i < toCatalog.Length; i++)
+        {
+            int c = toCatalog[i];
+            if (c < 0)
+            {
+                continue;
+            }
+
+            double x = column[c];
+            if (double.IsNaN(x))
+            {
+                continue;
+            }
+
+            bool pass;
+            if (Array.IndexOf(bounds, x) >= 0)
+            {
+                pass = exact(values[c]!);   // a tie in double: decide exactly
+            }
+            else
+            {
+                pass = node.Kind switch
+                {
+                    FilterKind.AtLeast or FilterKind.GreaterThan => x > bounds[0],
+                    FilterKind.AtMost or FilterKind.LessThan => x < bounds[0],
+                    FilterKind.Between => x > bounds[0] && x < bounds[1],
+                    _ => false,   // EqualTo / In: no double tie, so no exact match
+                };
+            }
+
+            if (pass)
             {
                 bits[i >> 6] |= 1UL << (i & 63);
             }

@@ -175,12 +175,19 @@ public sealed class FactorModel
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(itemId);
-        bool knownUser = Users.TryGetIndex(userId, out int user);
-        bool knownItem = Items.TryGetIndex(itemId, out int item);
-        float score = GlobalBias + (knownUser ? GetUserBias(user) : 0) + (knownItem ? GetItemBias(item) : 0);
+        Users.TryGetIndex(userId, out int user);
+        Items.TryGetIndex(itemId, out int item);
+        return PredictRatingOrFallback(user, item);
+    }
+
+    /// <summary>Predicts like <see cref="PredictRating(string, string)"/> by index, where -1 stands for an unknown user or item.</summary>
+    internal float PredictRatingOrFallback(int userIndex, int itemIndex)
+    {
+        bool knownUser = userIndex >= 0, knownItem = itemIndex >= 0;
+        float score = GlobalBias + (knownUser ? GetUserBias(userIndex) : 0) + (knownItem ? GetItemBias(itemIndex) : 0);
         if (knownUser && knownItem)
         {
-            score += System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(user), GetItemFactors(item));
+            score += System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(userIndex), GetItemFactors(itemIndex));
         }
 
         return Clamp(score);

@@ -11,4 +11,8 @@ public enum RecommendationSource
 
     /// <summary>The user is unknown to the model and <see cref="ColdStartPolicy.Empty"/> is set: nothing was returned.</summary>
     Empty = 2,
+
+    /// <summary>Not personalized: the user opted out of personalization (<see cref="Preferences.UserPreferences.PersonalizationOptOut"/>)
+    /// or the request turned it off, so the list is in non-personal (popularity) order and the user's history is not used.</summary>
+    NonPersonal = 3,
 }

@@ -21,6 +21,7 @@ public sealed partial class Recommender : IDisposable
     private const int StackLimit = 128;
     private readonly int[] _popularOrder;
     private readonly ScanWorkers? _workers;
+    private readonly Lazy<ItemSpace> _lazySpace;
 
     /// <summary>Creates a recommender over a model.</summary>
     /// <param name="model">The model.</param>
@@ -37,6 +38,8 @@ public sealed partial class Recommender : IDisposable
         {
             _workers = new ScanWorkers(Options.NumberOfThreads - 1, maxK: 1024);
         }
+
+        _lazySpace = new Lazy<ItemSpace>(() => new ItemSpace(model.Items, null, model.ItemPopularity.ToArray(), Options.Attributes));
     }
 
     /// <summary>Gets the model this recommender serves.</summary>

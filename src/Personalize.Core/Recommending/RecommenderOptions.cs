@@ -34,6 +34,11 @@ public sealed record RecommenderOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public float CooccurrenceWeight { get; init; } = 0.5f;
 
+    /// <summary>Gets which catalogue attributes are the brand and category (for saved blocks) and the price, rating and date added (for
+    /// sort orders).</summary>
+    /// <value>The default is <c>brand</c>, <c>category</c>, <c>price</c>, <c>rating</c>, <c>added_at</c>.</value>
+    public Filtering.CatalogAttributes Attributes { get; init; } = new();
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -45,6 +50,11 @@ public sealed record RecommenderOptions : IValidatableObject
         if (!Enum.IsDefined(RelatedItemsSimilarity))
         {
             yield return OptionsValidation.Error(nameof(RelatedItemsSimilarity), (int)RelatedItemsSimilarity, "must be Cosine or Dot.");
+        }
+
+        if (Attributes is null)
+        {
+            yield return OptionsValidation.Error(nameof(Attributes), "null", "must not be null.");
         }
     }
 }

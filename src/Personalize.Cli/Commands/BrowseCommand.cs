@@ -1,0 +1,116 @@
+using System.ComponentModel;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary><c>personalize browse</c>: the plain catalogue, filtered, sorted, a page at a time, with facet counts.</summary>
+internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--items <FILE>")]
+        [Description("The catalogue (CSV with item_id and attribute columns).")]
+        public string? Items { get; init; }
+
+        [CommandOption("--filter <TEXT>")]
+        [Description("Narrow the list, e.g. \"brand in (\\\"Acme\\\") and price <= 50\".")]
+        public string? Filter { get; init; }
+
+        [CommandOption("--sort <ORDER>")]
+        [Description("relevance (popularity with --model, else catalogue order), price-asc, price-desc, rating, newest or popularity.")]
+        public string? Sort { get; init; }
+
+        [CommandOption("--page-size <N>")]
+        [Description("Items per page. Default 20.")]
+        public int PageSize { get; init; } = 20;
+
+        [CommandOption("--cursor <CURSOR>")]
+        [Description("Continue after the previous page (the cursor it printed).")]
+        public string? Cursor { get; init; }
+
+        [CommandOption("--facets <ATTRIBUTES>")]
+        [Description("Count values over the eligible items, e.g. brand,category,price,rating.")]
+        public string? Facets { get; init; }
+
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("A model whose popularity orders 'relevance' and 'popularity'.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-u|--user <ID>")]
+        [Description("The browsing user, whose saved preferences apply (with --preferences).")]
+        public string? User { get; init; }
+
+        [CommandOption("--preferences <DB>")]
+        [Description("The SQLite preference store (see 'personalize preferences').")]
+        public string? Preferences { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("table, csv or json. Default table.")]
+        public string Format { get; init; } = "table";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write csv or json to a file.")]
+        public string? Out { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Items))
+        {
+            throw new UsageException("--items is required: the catalogue to browse.");
+        }
+
+        string format = CheckPaging(settings.PageSize, settings.Format);
+        ItemCatalog catalog = ItemCatalog.ReadCsv(settings.Items);
+        var request = new BrowseRequest
+        {
+            UserId = settings.User,
+            Filter = PageOutput.ParseFilter(settings.Filter, catalog),
+            Sort = PageOutput.ParseSort(settings.Sort),
+            PageSize = settings.PageSize,
+            Cursor = settings.Cursor,
+            Facets = PageOutput.ParseFacets(settings.Facets, catalog),
+        };
+        FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
+        UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        var browser = new CatalogBrowser(catalog, model);
+        RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
+        PageOutput.Write(page, settings.PageSize, format, ItemTitles.FromCatalog(catalog), settings.Out);
+        return CliApp.Success;
+    }
+
+    internal static string CheckPaging(int pageSize, string format)
+    {
+        if (pageSize is < 1 or > 10_000)
+        {
+            throw new UsageException($"--page-size {pageSize} must be between 1 and 10000.");
+        }
+
+        string lower = format.ToLowerInvariant();
+        return lower is "table" or "csv" or "json" ? lower : throw new UsageException($"--format '{format}' is not a format (expected table, csv or json).");
+    }
+
+    internal static UserPreferences? ReadPreferences(string? store, string? user, CancellationToken cancellationToken)
+    {
+        if (store is null)
+        {
+            return null;
+        }
+
+        if (user is null)
+        {
+            throw new UsageException("--preferences needs --user: whose saved preferences to apply.");
+        }
+
+        if (!File.Exists(store))
+        {
+            throw new FileNotFoundException($"The preference store '{store}' does not exist; create it with 'personalize preferences --store {store} --user {user} ...'.", store);
+        }
+
+        return new SqlitePreferenceStore(store).GetAsync(user, cancellationToken).GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Recommending;
+using Spectre.Console;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary>Shared by <c>recommend</c> (paged mode) and <c>browse</c>: the filter/sort/cursor/facet options and how a page is printed.</summary>
+internal static class PageOutput
+{
+    public static Filter? ParseFilter(string? text, ItemCatalog? catalog)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (catalog is null)
+        {
+            throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
+        }
+
+        FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
+        if (!parsed.TryGetValue(out Filter? value))
+        {
+            FilterSyntaxException error = parsed.Error!;
+            throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
+        }
+
+        return value;
+    }
+
+    public static SortOrder? ParseSort(string? text) =>
+        text is null ? null
+        : SortOrderText.TryParse(text, out SortOrder sort) ? sort
+        : throw new UsageException($"--sort '{text}' is not a sort order (expected {string.Join(", ", SortOrderText.ValidNames)}).");
+
+    public static IReadOnlyList<FacetRequest> ParseFacets(string? text, ItemCatalog? catalog)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        if (catalog is null)
+        {
+            throw new UsageException("--facets needs --items: the catalogue whose attributes are counted.");
+        }
+
+        try
+        {
+            IReadOnlyList<FacetRequest> facets = FacetRequest.ParseList(text);
+            foreach (FacetRequest facet in facets)
+            {
+                if (!catalog.Schema.TryGetType(facet.Attribute, out AttributeType type))
+                {
+                    throw new UsageException($"--facets: the catalogue has no attribute '{facet.Attribute}'; it has: {string.Join(", ", catalog.Schema.Names)}.");
+                }
+
+                if (type == AttributeType.DateTime)
+                {
+                    throw new UsageException($"--facets: '{facet.Attribute}' is a date-time attribute, which has no facets.");
+                }
+            }
+
+            return facets;
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException("--facets: " + exception.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    /// <summary>Runs a page query, turning the library's refusals of bad input (cursor, filter, sort attribute) into usage errors.</summary>
+    public static RecommendationPage Run(Func<RecommendationPage> query)
+    {
+        try
+        {
+            return query();
+        }
+        catch (ArgumentException exception) when (exception.ParamName is "cursor")
+        {
+            throw new UsageException("--cursor: " + exception.Message.Split(" (Parameter", 2)[0]);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException(exception.Message.Split(" (Parameter", 2)[0]);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath)
+    {
+        int first = ((page.PageNumber - 1) * pageSize) + 1;
+        string? text = format switch
+        {
+            "csv" => Csv(page, first),
+            "json" => Json(page, first, titles),
+            _ => null,
+        };
+
+        if (text is null)
+        {
+            if (outPath is not null)
+            {
+                throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
+            }
+
+            WriteTable(page, first, titles);
+            return;
+        }
+
+        if (outPath is not null)
+        {
+            File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote page {page.PageNumber} ({page.Count} items of {page.TotalCount}) to {outPath}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(text);
+        }
+
+        if (format == "csv" && page.NextCursor is not null)
+        {
+            CliConsole.Error.WriteLine($"next page: --cursor {page.NextCursor}");
+        }
+    }
+
+    public static string Source(RecommendationSource source) => source switch
+    {
+        RecommendationSource.Personalized => "personalized",
+        RecommendationSource.PopularFallback => "popular-fallback",
+        RecommendationSource.NonPersonal => "non-personal",
+        _ => "empty",
+    };
+
+    private static string Csv(RecommendationPage page, int first)
+    {
+        var builder = new StringBuilder("item_id,rank,score\n");
+        for (int r = 0; r < page.Count; r++)
+        {
+            builder.Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((first + r).ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Json(RecommendationPage page, int first, ItemTitles titles)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            if (page.UserId.Length > 0)
+            {
+                writer.WriteString("user_id", page.UserId);
+            }
+
+            writer.WriteString("source", Source(page.Source));
+            writer.WriteString("sort", SortOrderText.Format(page.Sort));
+            if (page.Filter is not null)
+            {
+                writer.WriteString("filter", FilterText.Format(page.Filter));
+            }
+
+            writer.WriteNumber("page", page.PageNumber);
+            writer.WriteNumber("total", page.TotalCount);
+            if (page.NextCursor is null)
+            {
+                writer.WriteNull("next_cursor");
+            }
+            else
+            {
+                writer.WriteString("next_cursor", page.NextCursor);
+            }
+
+            writer.WriteStartArray("items");
+            for (int r = 0; r < page.Count; r++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("item_id", page[r].ItemId);
+                writer.WriteNumber("rank", first + r);
+                writer.WriteNumber("score", page[r].Score);
+                if (titles.Get(page[r].ItemId) is { } title)
+                {
+                    writer.WriteString("title", title);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("facets");
+            foreach (Facet facet in page.Facets)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("attribute", facet.Attribute);
+                writer.WriteNumber("missing", facet.Missing);
+                writer.WriteStartArray("values");
+                foreach (FacetValue value in facet.Values)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("label", value.Label);
+                    writer.WriteNumber("count", value.Count);
+                    writer.WriteString("filter", FilterText.Format(value.Filter));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteTable(RecommendationPage page, int first, ItemTitles titles)
+    {
+        string who = page.UserId.Length > 0 ? $"[bold]{Markup.Escape(page.UserId)}[/] " : "";
+        var table = new Table().Title($"{who}({Source(page.Source)}, sort {SortOrderText.Format(page.Sort)}, page {page.PageNumber})")
+            .AddColumns("rank", "item", "score");
+        table.Border(TableBorder.Rounded);
+        for (int r = 0; r < page.Count; r++)
+        {
+            table.AddRow((first + r).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(page[r].ItemId)),
+                page[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+        }
+
+        CliConsole.Out.Write(table);
+        if (page.Filter is not null)
+        {
+            CliConsole.Out.MarkupLine($"filter: {Markup.Escape(FilterText.Format(page.Filter))}");
+        }
+
+        CliConsole.Out.WriteLine(page.Count == 0
+            ? $"No items on page {page.PageNumber} ({page.TotalCount} in the list)."
+            : $"Items {first}-{first + page.Count - 1} of {page.TotalCount}.");
+        CliConsole.Out.WriteLine(page.NextCursor is null ? "Last page." : $"Next page: --cursor {page.NextCursor}");
+        foreach (Facet facet in page.Facets)
+        {
+            string values = string.Join(", ", facet.Values.Select(v => $"{v.Label} ({v.Count})"));
+            string missing = facet.Missing > 0 ? $"; no value: {facet.Missing}" : "";
+            CliConsole.Out.WriteLine($"{facet.Attribute}: {values}{missing}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.ComponentModel;
+using Personalize.Core.Filtering;
+using Personalize.Core.Preferences;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary><c>personalize preferences</c>: show or change one user's saved preferences in a SQLite store.</summary>
+internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--store <DB>")]
+        [Description("The SQLite preference store (created if missing).")]
+        public string? Store { get; init; }
+
+        [CommandOption("-u|--user <ID>")]
+        [Description("Whose preferences.")]
+        public string? User { get; init; }
+
+        [CommandOption("--filter <TEXT>")]
+        [Description("Save a default filter (\"\" clears it).")]
+        public string? Filter { get; init; }
+
+        [CommandOption("--block-brand <BRANDS>")]
+        [Description("Add brands to block (comma-separated).")]
+        public string? BlockBrand { get; init; }
+
+        [CommandOption("--block-item <IDS>")]
+        [Description("Add item ids to block (comma-separated).")]
+        public string? BlockItem { get; init; }
+
+        [CommandOption("--block-category <PATHS>")]
+        [Description("Add category paths to block, with everything under them (comma-separated).")]
+        public string? BlockCategory { get; init; }
+
+        [CommandOption("--sort <ORDER>")]
+        [Description("Save a preferred sort order (\"\" clears it).")]
+        public string? Sort { get; init; }
+
+        [CommandOption("--opt-out")]
+        [Description("Opt the user out of personalization.")]
+        public bool OptOut { get; init; }
+
+        [CommandOption("--opt-in")]
+        [Description("Opt the user back in.")]
+        public bool OptIn { get; init; }
+
+        [CommandOption("--reset")]
+        [Description("Delete the user's saved preferences.")]
+        public bool Reset { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Store) || string.IsNullOrWhiteSpace(settings.User))
+        {
+            throw new UsageException("--store and --user are required: the preference store and whose preferences.");
+        }
+
+        if (settings.OptOut && settings.OptIn)
+        {
+            throw new UsageException("Give --opt-out or --opt-in, not both.");
+        }
+
+        if (settings.Filter is { Length: > 0 } filter && FilterText.Parse(filter) is { Success: false } parsed)
+        {
+            throw new UsageException($"--filter, column {parsed.Error!.Column}: {parsed.Error.Reason}");
+        }
+
+        if (settings.Sort is { Length: > 0 } sort && !SortOrderText.TryParse(sort, out _))
+        {
+            throw new UsageException($"--sort '{sort}' is not a sort order (expected {string.Join(", ", SortOrderText.ValidNames)}).");
+        }
+
+        var store = new SqlitePreferenceStore(settings.Store);
+        if (settings.Reset)
+        {
+            bool deleted = store.DeleteAsync(settings.User, cancellationToken).GetAwaiter().GetResult();
+            CliConsole.Out.WriteLine(deleted ? $"Deleted the preferences of {settings.User}." : $"{settings.User} had no saved preferences.");
+            return CliApp.Success;
+        }
+
+        UserPreferences current = store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult() ?? new UserPreferences();
+        UserPreferences changed = current with
+        {
+            DefaultFilter = settings.Filter is null ? current.DefaultFilter : settings.Filter.Length == 0 ? null : settings.Filter,
+            BlockedBrands = Add(current.BlockedBrands, settings.BlockBrand),
+            BlockedItems = Add(current.BlockedItems, settings.BlockItem),
+            BlockedCategories = Add(current.BlockedCategories, settings.BlockCategory),
+            PreferredSort = settings.Sort is null ? current.PreferredSort : settings.Sort.Length == 0 ? null : SortOrderText.Format(SortOrderText.Parse(settings.Sort)),
+            PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
+        };
+
+        if (!changed.Equals(current))
+        {
+            changed = store.SaveAsync(settings.User, changed, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        CliConsole.Out.WriteLine($"Preferences of {settings.User} (version {changed.Version}):");
+        CliConsole.Out.WriteLine($"  default filter:     {changed.DefaultFilter ?? "(none)"}");
+        CliConsole.Out.WriteLine($"  blocked brands:     {List(changed.BlockedBrands)}");
+        CliConsole.Out.WriteLine($"  blocked items:      {List(changed.BlockedItems)}");
+        CliConsole.Out.WriteLine($"  blocked categories: {List(changed.BlockedCategories)}");
+        CliConsole.Out.WriteLine($"  preferred sort:     {changed.PreferredSort ?? "(none)"}");
+        CliConsole.Out.WriteLine($"  personalization:    {(changed.PersonalizationOptOut ? "opted out" : "on")}");
+        return CliApp.Success;
+    }
+
+    private static string[] Add(IReadOnlyList<string> current, string? added) =>
+        added is null ? [.. current] : [.. current.Concat(added.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal)];
+
+    private static string List(IReadOnlyList<string> values) => values.Count == 0 ? "(none)" : string.Join(", ", values);
+}

@@ -1,0 +1,80 @@
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Models;
+using Personalize.Core.Preferences;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>
+/// Plain catalogue browsing: every catalogue item (in a model or not), narrowed and ordered by the person's filter and sort order, a
+/// page at a time with exact facet counts, and the browsing user's saved preferences applied.
+/// </summary>
+/// <remarks>Non-personal: relevance is popularity from the model when one is given (items the model lacks count 0), otherwise
+/// catalogue order. Pages follow the same total order and cursor rules as <see cref="Recommender.Recommend"/>. Thread-safe.</remarks>
+public sealed class CatalogBrowser
+{
+    private readonly ItemSpace _space;
+
+    /// <summary>Creates a browser over a catalogue.</summary>
+    /// <param name="catalog">The catalogue.</param>
+    /// <param name="model">A model whose popularity orders relevance, or <see langword="null"/> for catalogue order.</param>
+    /// <param name="preferences">Where users' preferences are saved, read by <see cref="BrowseAsync"/>; <see langword="null"/> for none.</param>
+    /// <param name="attributes">Which attributes are brand, category, price, rating and date added; <see langword="null"/> for the defaults.</param>
+    public CatalogBrowser(ItemCatalog catalog, FactorModel? model = null, IPreferenceStore? preferences = null, CatalogAttributes? attributes = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Catalog = catalog;
+        PreferenceStore = preferences;
+        var popularity = new float[catalog.Count];
+        if (model is not null)
+        {
+            ReadOnlySpan<float> modelPopularity = model.ItemPopularity;
+            for (int i = 0; i < popularity.Length; i++)
+            {
+                popularity[i] = model.Items.TryGetIndex(catalog.Items.GetId(i), out int m) ? modelPopularity[m] : 0;
+            }
+        }
+
+        _space = new ItemSpace(catalog.Items, catalog, popularity, attributes ?? new CatalogAttributes());
+    }
+
+    /// <summary>Gets the catalogue.</summary>
+    public ItemCatalog Catalog { get; }
+
+    /// <summary>Gets where users' saved preferences are read from, or <see langword="null"/>.</summary>
+    public IPreferenceStore? PreferenceStore { get; }
+
+    /// <summary>Builds one page of the catalogue, with the preferences given (or none).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="preferences">The browsing user's preferences, or <see langword="null"/>.</param>
+    /// <returns>The page; <see cref="Recommendation.ItemIndex"/> is the catalogue index and <see cref="Recommendation.Score"/> the
+    /// popularity.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    public RecommendationPage Browse(BrowseRequest request, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
+        string user = request.UserId ?? "";
+        (Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        return _space.Page(user, filter, sort, blockedItems, default, null, RecommendationSource.NonPersonal, request.PageSize, request.Cursor, 0,
+            request.Facets, $"catalogue:{Catalog.Count}");
+    }
+
+    /// <summary>Builds one page of the catalogue, reading the browsing user's preferences from <see cref="PreferenceStore"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels reading the preferences.</param>
+    /// <returns>The page (see <see cref="Browse"/>).</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    public async Task<RecommendationPage> BrowseAsync(BrowseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        UserPreferences? preferences = PreferenceStore is null || request.UserId is null
+            ? null
+            : await PreferenceStore.GetAsync(request.UserId, cancellationToken).ConfigureAwait(false);
+        return Browse(request, preferences);
+    }
+}

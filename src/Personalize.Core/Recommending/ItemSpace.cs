@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Preferences;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>
+/// The items a customized list draws from (a model's or a catalogue's), with what customization needs of them: their catalogue rows,
+/// popularity, compiled filters and sort columns (both cached). Builds pages: preferences + request → filter, order, cursor, facets.
+/// </summary>
+internal sealed class ItemSpace
+{
+    private const int MaxCachedFilters = 256;
+    private readonly ConcurrentDictionary<Filter, CompiledFilter> _filters = new();
+    private readonly ConcurrentDictionary<SortOrder, double[]> _sortColumns = new();
+    private readonly CatalogAttributes _attributes;
+
+    public ItemSpace(IdMap items, ItemCatalog? catalog, float[] popularity, CatalogAttributes attributes)
+    {
+        Items = items;
+        Catalog = catalog;
+        Popularity = popularity;
+        _attributes = attributes;
+        ToCatalog = new int[items.Count];
+        for (int i = 0; i < ToCatalog.Length; i++)
+        {
+            ToCatalog[i] = catalog?.GetIndex(items.GetId(i)) ?? -1;
+        }
+    }
+
+    public IdMap Items { get; }
+
+    public ItemCatalog? Catalog { get; }
+
+    public float[] Popularity { get; }
+
+    public int[] ToCatalog { get; }
+
+    public CompiledFilter Compile(Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (_filters.TryGetValue(filter, out CompiledFilter? compiled))
+        {
+            return compiled;
+        }
+
+        ItemCatalog catalog = Catalog ?? throw new InvalidOperationException(
+            $"The filter '{FilterText.Format(filter)}' needs the items' attributes, but no catalogue was given; create the recommender with an ItemCatalog.");
+        compiled = FilterCompiler.Compile(filter, catalog, Items);
+        if (_filters.Count >= MaxCachedFilters)
+        {
+            _filters.Clear();
+        }
+
+        _filters[filter] = compiled;
+        return compiled;
+    }
+
+    /// <summary>Resolves what applies to one request: the filter (request's or saved default, plus saved blocks), the sort, and the
+    /// blocked item ids.</summary>
+    public (Filter? Filter, SortOrder Sort, IReadOnlyList<string> BlockedItems) Resolve(string userId, Filter? requestFilter, SortOrder? requestSort,
+        bool applyPreferences, UserPreferences? preferences)
+    {
+        var parts = new List<Filter>();
+        SortOrder sort = requestSort ?? SortOrder.Relevance;
+        IReadOnlyList<string> blockedItems = [];
+        if (requestFilter is not null)
+        {
+            parts.Add(requestFilter);
+        }
+
+        if (applyPreferences && preferences is not null)
+        {
+            if (requestFilter is null && !string.IsNullOrWhiteSpace(preferences.DefaultFilter))
+            {
+                FilterParseResult parsed = FilterText.Parse(preferences.DefaultFilter, Catalog?.Schema);
+                if (!parsed.TryGetValue(out Filter? saved))
+                {
+                    throw new InvalidOperationException($"The saved default filter of user '{userId}' is invalid: {parsed.Error!.Message}", parsed.Error);
+                }
+
+                parts.Add(saved);
+            }
+
+            if (preferences.BlockedBrands.Count > 0)
+            {
+                parts.Add(Filter.Not(Filter.Where(_attributes.Brand).In(preferences.BlockedBrands)));
+            }
+
+            if (preferences.BlockedCategories.Count > 0)
+            {
+                Filter[] under = [.. preferences.BlockedCategories.Select(c => Filter.Where(_attributes.Category).Under(c))];
+                parts.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
+            }
+
+            if (requestSort is null && preferences.PreferredSort is { } preferred)
+            {
+                sort = SortOrderText.TryParse(preferred, out SortOrder saved) ? saved
+                    : throw new InvalidOperationException($"The saved sort order '{preferred}' of user '{userId}' is not one of: {string.Join(", ", SortOrderText.ValidNames)}.");
+            }
+
+            blockedItems = preferences.BlockedItems;
+        }
+
+        Filter? filter = parts.Count switch
+        {
+            0 => null,
+            1 => parts[0],
+            _ => Filter.AllOf(parts),
+        };
+        return (filter, sort, blockedItems);
+    }
+
+    /// <summary>The signed sort column for a non-relevance order, by item index (NaN = no value).</summary>
+    public double[] SortColumn(SortOrder sort) => _sortColumns.GetOrAdd(sort, static (s, space) => space.BuildSortColumn(s), this);
+
+    private double[] BuildSortColumn(SortOrder sort)
+    {
+        var result = new double[Items.Count];
+        if (sort == SortOrder.Popularity)
+        {
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = -Popularity[i];
+            }
+
+            return result;
+        }
+
+        (string attribute, AttributeType expected, double sign) = sort switch
+        {
+            SortOrder.PriceAscending => (_attributes.Price, AttributeType.Number, 1.0),
+            SortOrder.PriceDescending => (_attributes.Price, AttributeType.Number, -1.0),
+            SortOrder.Rating => (_attributes.Rating, AttributeType.Number, -1.0),
+            SortOrder.Newest => (_attributes.Added, AttributeType.DateTime, -1.0),
+            _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Not a defined sort order."),
+        };
+        string name = SortOrderText.Format(sort);
+        ItemCatalog catalog = Catalog ?? throw new InvalidOperationException($"Sorting by '{name}' needs the items' attributes, but no catalogue was given.");
+        if (!catalog.Schema.TryGetType(attribute, out AttributeType type) || type != expected)
+        {
+            throw new InvalidOperationException($"Sorting by '{name}' reads the {expected} attribute '{attribute}', which the catalogue "
+                + (catalog.Schema.TryGetType(attribute, out _) ? $"has as {type}" : "does not have") + $"; it has: {string.Join(", ", catalog.Schema.Names)}. "
+                + "Name the right attribute in RecommenderOptions.Attributes.");
+        }
+
+        double[] column = catalog.GetNumericColumn(attribute);
+        for (int i = 0; i < result.Length; i++)
+        {
+            int c = ToCatalog[i];
+            result[i] = c < 0 ? double.NaN : sign * column[c];
+        }
+
+        return result;
+    }
+
+    /// <summary>Builds one page.</summary>
+    /// <param name="userId">Whose list (fingerprinted into the cursor).</param>
+    /// <param name="filter">The resolved filter, or null.</param>
+    /// <param name="sort">The resolved sort.</param>
+    /// <param name="blockedItems">Item ids to leave out.</param>
+    /// <param name="excluded">Item indices to leave out (such as the user's seen items), or empty.</param>
+    /// <param name="scorer">Scores the eligible items into the relevance array when personalized.</param>
+    /// <param name="source">What the page says about personalization.</param>
+    /// <param name="pageSize">The page size.</param>
+    /// <param name="cursor">The cursor, or null.</param>
+    /// <param name="poolSize">The candidate pool for non-relevance sorts of personalized lists (0: whole list).</param>
+    /// <param name="facets">The facet requests.</param>
+    /// <param name="fingerprintSalt">Extra query identity for the cursor (such as the model's shape).</param>
+    public RecommendationPage Page(string userId, Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems, ReadOnlySpan<int> excluded,
+        Action<ulong[], float[]>? scorer, RecommendationSource source, int pageSize, string? cursor, int poolSize, IReadOnlyList<FacetRequest> facets,
+        string fingerprintSalt)
+    {
+        int n = Items.Count;
+        int words = (n + 63) / 64;
+        CompiledFilter? compiled = filter is null ? null : Compile(filter);
+        ulong[] bits = ArrayPool<ulong>.Shared.Rent(words);
+        float[] relevance = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            if (compiled is not null)
+            {
+                compiled.Bits.CopyTo(bits);
+            }
+            else
+            {
+                bits.AsSpan(0, words).Fill(ulong.MaxValue);
+                if ((n & 63) != 0)
+                {
+                    bits[words - 1] = (1UL << (n & 63)) - 1;
+                }
+            }
+
+            foreach (string id in blockedItems)
+            {
+                if (Items.TryGetIndex(id, out int blocked))
+                {
+                    bits[blocked >> 6] &= ~(1UL << (blocked & 63));
+                }
+            }
+
+            foreach (int item in excluded)
+            {
+                bits[item >> 6] &= ~(1UL << (item & 63));
+            }
+
+            Span<ulong> eligible = bits.AsSpan(0, words);
+            if (scorer is not null)
+            {
+                scorer(bits, relevance);
+            }
+            else
+            {
+                Popularity.AsSpan().CopyTo(relevance);
+            }
+
+            bool personal = scorer is not null;
+            ulong fingerprint = ListCursor.Fingerprint(userId, filter is null ? "" : FilterText.Format(filter), SortOrderText.Format(sort),
+                source.ToString(), poolSize.ToString(System.Globalization.CultureInfo.InvariantCulture), fingerprintSalt);
+            (OrderKey Last, int Page)? position = cursor is null ? null : ListCursor.Decode(cursor, fingerprint, nameof(cursor));
+            double[]? primary = sort == SortOrder.Relevance ? null : SortColumn(sort);
+            ListPager.Selection selection = ListPager.Select(eligible, relevance.AsSpan(0, n), primary, personal ? poolSize : 0, position?.Last, pageSize);
+            var items = new Recommendation[selection.Page.Length];
+            for (int r = 0; r < items.Length; r++)
+            {
+                OrderKey key = selection.Page[r];
+                items[r] = new Recommendation(Items.GetId(key.Index), key.Index, key.Relevance);
+            }
+
+            int pageNumber = (position?.Page ?? 0) + 1;
+            string? next = selection.Remaining > 0 && items.Length > 0 ? ListCursor.Encode(fingerprint, selection.Page[^1], pageNumber) : null;
+            IReadOnlyList<Facet> counted = [];
+            if (facets.Count > 0)
+            {
+                ItemCatalog catalog = Catalog ?? throw new InvalidOperationException("Facet counts need the items' attributes, but no catalogue was given.");
+                counted = FacetCounter.Count(catalog, eligible, ToCatalog, facets);
+            }
+
+            return new RecommendationPage(userId, source, sort, filter, items, pageNumber, selection.Total, next, counted);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(bits);
+            ArrayPool<float>.Shared.Return(relevance);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Filtering;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>
+/// One page of a customized list: whose list, how many items, the person's filter and sort order, where to continue, and which facet
+/// counts to return. Saved preferences fill in what the request leaves out.
+/// </summary>
+/// <remarks>
+/// <para>Left at <see langword="null"/>, <see cref="Filter"/> and <see cref="Sort"/> take the user's saved default filter and preferred
+/// sort; set, they replace them for this request. Blocked brands, items and categories always apply unless
+/// <see cref="ApplyPreferences"/> is <see langword="false"/>. An opt-out of personalization is always honoured.</para>
+/// <para>Immutable and thread-safe; make variants with <c>with</c>, such as <c>request with { Cursor = page.NextCursor }</c>.</para>
+/// </remarks>
+public sealed record RecommendationRequest : IValidatableObject
+{
+    /// <summary>Creates a request for a user's list.</summary>
+    /// <param name="userId">The user's id; a user the model does not know gets the cold-start answer.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    public RecommendationRequest(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        UserId = userId;
+    }
+
+    /// <summary>Gets the user's id.</summary>
+    public string UserId { get; }
+
+    /// <summary>Gets how many items a page holds.</summary>
+    /// <value>The default is 10.</value>
+    [Range(1, 10_000)]
+    public int PageSize { get; init; } = 10;
+
+    /// <summary>Gets the filter for this request, or <see langword="null"/> for the user's saved default filter (if any).</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Filter? Filter { get; init; }
+
+    /// <summary>Gets the sort order for this request, or <see langword="null"/> for the user's preferred sort (else relevance).</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public SortOrder? Sort { get; init; }
+
+    /// <summary>Gets where to continue: the <see cref="RecommendationPage.NextCursor"/> of the previous page, or <see langword="null"/>
+    /// for the first page.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? Cursor { get; init; }
+
+    /// <summary>Gets whether the user's saved preferences (default filter, blocked brands, items and categories, preferred sort) apply.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ApplyPreferences { get; init; } = true;
+
+    /// <summary>Gets whether this list may be personalized; <see langword="false"/> gives the non-personal (popularity) list. A user's
+    /// opt-out cannot be overridden.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool Personalize { get; init; } = true;
+
+    /// <summary>Gets how many of the user's best items a non-relevance sort orders: a personalized list sorted by price shows the user's
+    /// best <see cref="CandidatePoolSize"/> candidates cheapest first, not the cheapest items of the whole catalogue. Lists that are
+    /// not personal sort every eligible item.</summary>
+    /// <value>The default is 200.</value>
+    [Range(1, 1_000_000)]
+    public int CandidatePoolSize { get; init; } = 200;
+
+    /// <summary>Gets the attributes whose value counts over the eligible items come back with the page.</summary>
+    /// <value>The default is empty: no facets.</value>
+    public IReadOnlyList<FacetRequest> Facets { get; init; } = [];
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Sort is { } sort && !Enum.IsDefined(sort))
+        {
+            yield return new ValidationResult($"is {(int)sort}: not a defined sort order.", [nameof(Sort)]);
+        }
+
+        if (Facets is null || Facets.Any(f => f is null))
+        {
+            yield return new ValidationResult("must not be null or hold null requests.", [nameof(Facets)]);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Numerics;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Models;
+using Personalize.Core.Preferences;
+
+namespace Personalize.Core.Recommending;
+
+/// <content>Customized lists: the person's filter, sort order, paging, facets and saved preferences.</content>
+public sealed partial class Recommender
+{
+    private readonly ItemSpace? _space;
+
+    /// <summary>Creates a recommender over a model whose lists can be customized with the attributes of a catalogue and with the users'
+    /// saved preferences.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="catalog">The items' attributes, for filters, attribute sorts and facets; <see langword="null"/> when there are none.</param>
+    /// <param name="preferences">Where users' preferences are saved, read by <see cref="RecommendAsync"/>; <see langword="null"/> for none.</param>
+    /// <param name="options">How to answer; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    public Recommender(FactorModel model, ItemCatalog? catalog, IPreferenceStore? preferences, RecommenderOptions? options = null)
+        : this(model, options)
+    {
+        Catalog = catalog;
+        PreferenceStore = preferences;
+        _space = new ItemSpace(model.Items, catalog, model.ItemPopularity.ToArray(), Options.Attributes);
+    }
+
+    /// <summary>Gets the catalogue that filters, attribute sorts and facets read, or <see langword="null"/>.</summary>
+    public ItemCatalog? Catalog { get; }
+
+    /// <summary>Gets where users' saved preferences are read from, or <see langword="null"/>.</summary>
+    public IPreferenceStore? PreferenceStore { get; }
+
+    private ItemSpace Space => _space ?? _lazySpace.Value;
+
+    /// <summary>Compiles a filter for this recommender's model and catalogue, once: compiled filters are cached by value.</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>The compiled filter, for <see cref="ForUser(string, int, CompiledFilter)"/>.</returns>
+    /// <exception cref="InvalidOperationException">The recommender has no catalogue.</exception>
+    /// <exception cref="ArgumentException">The filter does not fit the catalogue (see <see cref="FilterCompiler.Compile"/>).</exception>
+    public CompiledFilter Compile(Filter filter) => Space.Compile(filter);
+
+    /// <summary>Builds one page of a user's customized list, with the preferences given (or none).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="preferences">The user's saved preferences, or <see langword="null"/> for none; <see cref="RecommendAsync"/> reads them
+    /// from <see cref="PreferenceStore"/> instead.</param>
+    /// <returns>The page. Filters are applied before ranking, so the page is full while enough items are eligible; the cursor
+    /// continues exactly after the page's last item (no repeats, no gaps) for the same inputs.</returns>
+    /// <remarks>
+    /// <para>Relevance lists rank every eligible item by the user's score (ties by item index). Other sorts of a personalized list
+    /// order the user's best <see cref="RecommendationRequest.CandidatePoolSize"/> eligible items by the attribute, ties by score then
+    /// index; non-personal lists (unknown users, opt-outs) order every eligible item, with popularity as relevance.</para>
+    /// <para>A user who opted out (or a request with <see cref="RecommendationRequest.Personalize"/> off) gets the non-personal list,
+    /// and their history is not used, except that a filter's explicit <c>not seen</c> still applies. Thread-safe.</para>
+    /// </remarks>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">The request needs a catalogue (a filter, attribute sort, blocked brand or category, or
+    /// facets) and there is none, or a saved preference is invalid.</exception>
+    public RecommendationPage Recommend(RecommendationRequest request, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Internal.OptionsValidation.ThrowIfInvalid(request, nameof(RecommendationRequest));
+        ItemSpace space = Space;
+        (Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems) =
+            space.Resolve(request.UserId, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        bool personal = request.Personalize && preferences?.PersonalizationOptOut != true;
+        bool known = Model.Users.TryGetIndex(request.UserId, out int user);
+        bool explicitNotSeen = filter is not null && space.Compile(filter).ExcludesSeen;
+        RecommendationSource source = !personal ? RecommendationSource.NonPersonal
+            : known ? RecommendationSource.Personalized
+            : Options.ColdStart == ColdStartPolicy.Empty ? RecommendationSource.Empty : RecommendationSource.PopularFallback;
+        if (source == RecommendationSource.Empty)
+        {
+            return new RecommendationPage(request.UserId, source, sort, filter, [], 1, 0, null, []);
+        }
+
+        ReadOnlySpan<int> excluded = known && ((personal && Options.ExcludeSeen) || explicitNotSeen) ? Model.GetSeenItems(user) : default;
+        Action<ulong[], float[]>? scorer = personal && known ? (bits, relevance) => ScoreEligible(user, bits, relevance) : null;
+        return space.Page(request.UserId, filter, sort, blockedItems, excluded, scorer, source, request.PageSize, request.Cursor,
+            request.CandidatePoolSize, request.Facets, $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}");
+    }
+
+    /// <summary>Builds one page of a user's customized list, reading their saved preferences from <see cref="PreferenceStore"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels reading the preferences.</param>
+    /// <returns>The page (see <see cref="Recommend"/>).</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">The request needs a catalogue and there is none, or a saved preference is invalid.</exception>
+    public async Task<RecommendationPage> RecommendAsync(RecommendationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        UserPreferences? preferences = PreferenceStore is null ? null : await PreferenceStore.GetAsync(request.UserId, cancellationToken).ConfigureAwait(false);
+        return Recommend(request, preferences);
+    }
+
+    private void ScoreEligible(int user, ulong[] bits, float[] relevance)
+    {
+        ReadOnlySpan<float> factors = Model.GetUserFactors(user);
+        float offset = Model.GlobalBias + Model.GetUserBias(user);
+        int words = (Model.Items.Count + 63) / 64;
+        for (int w = 0; w < words; w++)
+        {
+            ulong word = bits[w];
+            while (word != 0)
+            {
+                int item = (w << 6) + BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                relevance[item] = offset + Model.GetItemBias(item) + System.Numerics.Tensors.TensorPrimitives.Dot(factors, Model.GetItemFactors(item));
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+
+namespace Personalize.Cli.Tests;
+
+/// <summary><c>browse</c>, <c>preferences</c> and the paged mode of <c>recommend</c> (--sort, --page-size, --cursor, --facets, --preferences).</summary>
+public sealed class PagingCommandTests
+{
+    private static (string Model, string Items) Shop(CliRunner cli)
+    {
+        string items = cli.Write("items.csv", "item_id,title,brand,category,price,rating,in_stock\n" + string.Join('\n',
+            Enumerable.Range(0, 40).Select(i => $"i{i},Thing {i},{(i % 2 == 0 ? "Acme" : "Zen")},{(i % 4 < 2 ? "Home/Kitchen" : "Garden")},{5 + (i % 7)},{1 + (i % 5)},{(i % 3 == 0 ? "false" : "true")}")) + "\n");
+        string model = cli.PathOf("m.pzm");
+        var (code, _, error) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "8", "--epochs", "4");
+        Assert.True(code == 0, error);
+        return (model, items);
+    }
+
+    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
+
+    private static List<string> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item_id").GetString()!)];
+
+    [Fact]
+    public void Browse_pages_follow_on_without_repeats_and_facets_count_the_eligible_items()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string[] query = ["browse", "--items", items, "--filter", "in_stock", "--sort", "price-asc", "--page-size", "10", "--facets", "brand,category", "--format", "json"];
+
+        var (code, output, error) = cli.Run(query);
+        Assert.True(code == 0, error);
+        JsonElement first = Json(output);
+        var (code2, output2, error2) = cli.Run([.. query, "--cursor", first.GetProperty("next_cursor").GetString()!]);
+        Assert.True(code2 == 0, error2);
+        JsonElement second = Json(output2);
+
+        List<string> all = [.. Ids(first), .. Ids(second)];
+        Assert.Equal(20, all.Distinct().Count());
+        int[] prices = [.. all.Select(id => 5 + (int.Parse(id[1..]) % 7))];
+        Assert.Equal(prices.Order(), prices);
+        Assert.Equal(2, second.GetProperty("page").GetInt32());
+        int inStock = Enumerable.Range(0, 40).Count(i => i % 3 != 0);
+        Assert.Equal(inStock, first.GetProperty("total").GetInt32());
+        JsonElement brand = first.GetProperty("facets")[0];
+        Assert.Equal(inStock, brand.GetProperty("values").EnumerateArray().Sum(v => v.GetProperty("count").GetInt32()));
+        JsonElement garden = first.GetProperty("facets")[1].GetProperty("values").EnumerateArray().Single(v => v.GetProperty("label").GetString() == "Garden");
+        Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 3 != 0 && i % 4 >= 2), garden.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Browse_shows_a_table_with_the_next_cursor_and_the_facets()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, output, error) = cli.Run("browse", "--items", items, "--page-size", "5", "--facets", "brand");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Thing 0 (i0)", output, StringComparison.Ordinal);
+        Assert.Contains("Next page: --cursor ", output, StringComparison.Ordinal);
+        Assert.Contains("brand: Acme (20), Zen (20)", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--filter", "price <=" }, "error: --filter, column")]
+    [InlineData(new[] { "--sort", "cheapest" }, "error: --sort 'cheapest' is not a sort order")]
+    [InlineData(new[] { "--cursor", "garbage" }, "error: --cursor: The cursor 'garbage' is not a cursor")]
+    [InlineData(new[] { "--facets", "colour" }, "error: --facets: the catalogue has no attribute 'colour'")]
+    [InlineData(new[] { "--page-size", "0" }, "error: --page-size 0 must be between 1 and 10000.")]
+    public void Browse_bad_input_exits_with_code_2_and_one_line(string[] extra, string expected)
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, _, error) = cli.Run(["browse", "--items", items, .. extra]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Recommend_pages_one_users_list_sorted_by_price_and_the_cursor_continues_it()
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string[] query = ["recommend", "--model", model, "--user", "u4", "--items", items, "--sort", "price-asc", "--page-size", "4", "--format", "json"];
+
+        JsonElement first = Json(cli.Run(query).Output);
+        JsonElement second = Json(cli.Run([.. query, "--cursor", first.GetProperty("next_cursor").GetString()!]).Output);
+
+        List<string> all = [.. Ids(first), .. Ids(second)];
+        Assert.Equal(8, all.Distinct().Count());
+        int[] prices = [.. all.Select(id => 5 + (int.Parse(id[1..]) % 7))];
+        Assert.Equal(prices.Order(), prices);
+        Assert.Equal("personalized", first.GetProperty("source").GetString());
+        Assert.Equal("price-asc", first.GetProperty("sort").GetString());
+    }
+
+    [Fact]
+    public void Recommend_paging_needs_one_user()
+    {
+        using var cli = new CliRunner();
+        var (model, _) = Shop(cli);
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--all-users", "--page-size", "5");
+
+        Assert.Equal(2, code);
+        Assert.Contains("give --user ID", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Saved_preferences_apply_to_recommend_and_browse()
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string store = cli.PathOf("prefs.db");
+
+        var (code, output, error) = cli.Run("preferences", "--store", store, "--user", "u4", "--block-brand", "Acme", "--sort", "rating");
+        Assert.True(code == 0, error);
+        Assert.Contains("blocked brands:     Acme", output, StringComparison.Ordinal);
+        Assert.Contains("(version 1)", output, StringComparison.Ordinal);
+
+        JsonElement recommended = Json(cli.Run("recommend", "--model", model, "--user", "u4", "--items", items, "--preferences", store, "--page-size", "10", "--format", "json").Output);
+        JsonElement browsed = Json(cli.Run("browse", "--items", items, "--user", "u4", "--preferences", store, "--page-size", "40", "--format", "json").Output);
+
+        Assert.All(Ids(recommended), id => Assert.True(int.Parse(id[1..]) % 2 == 1, $"{id} is an Acme item"));
+        Assert.Equal("rating", recommended.GetProperty("sort").GetString());
+        Assert.Equal(20, Ids(browsed).Count);
+        Assert.All(Ids(browsed), id => Assert.True(int.Parse(id[1..]) % 2 == 1, $"{id} is an Acme item"));
+
+        var (optCode, optOutput, _) = cli.Run("preferences", "--store", store, "--user", "u4", "--opt-out");
+        Assert.Equal(0, optCode);
+        Assert.Contains("opted out", optOutput, StringComparison.Ordinal);
+        JsonElement optedOut = Json(cli.Run("recommend", "--model", model, "--user", "u4", "--items", items, "--preferences", store, "--format", "json").Output);
+        Assert.Equal("non-personal", optedOut.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public void Preferences_refuses_a_bad_filter_with_code_2()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("preferences", "--store", cli.PathOf("p.db"), "--user", "u1", "--filter", "brand in (");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --filter, column", error, StringComparison.Ordinal);
+    }
+}

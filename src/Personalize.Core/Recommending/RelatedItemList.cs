@@ -23,8 +23,9 @@ public sealed class RelatedItemList : IReadOnlyList<RelatedItem>
     /// empty.</summary>
     public IReadOnlyList<string> UnknownItemIds { get; }
 
-    /// <summary>Gets whether co-occurrence counts were blended in; <see langword="false"/> when the model has no co-occurrence index
-    /// (<see cref="Models.FactorModel.Cooccurrence"/>), so every item comes from the factors alone.</summary>
+    /// <summary>Gets whether the model's co-occurrence index was consulted (for the scores, with weight
+    /// <see cref="RecommenderOptions.CooccurrenceWeight"/>, and for the counts and sources); <see langword="false"/> when the model has
+    /// none (<see cref="Models.FactorModel.Cooccurrence"/>), so every item comes from the factors alone.</summary>
     public bool UsedCooccurrence { get; }
 
     /// <summary>Gets how many related items the list holds.</summary>

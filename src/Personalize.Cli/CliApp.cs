@@ -39,6 +39,8 @@ internal static class CliApp
                 .WithExample("tune", "--input", "samples/data/events.csv", "--space", "factors=16,32,64;regularization=0.01..1;alpha=10,40", "--out", "best.json");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<RelatedCommand>("related").WithDescription("Items related to an item or a basket: item factors blended with co-occurrence; each says which.")
+                .WithExample("related", "--model", "model.pzm", "--item", "I0042", "--top", "10");
             config.AddCommand<BrowseCommand>("browse").WithDescription("Browse the catalogue: filter, sort, page and count facets.")
                 .WithExample("browse", "--items", "samples/data/items.csv", "--filter", "price <= 50 and in_stock", "--sort", "price-asc", "--facets", "brand,category");
             config.AddCommand<PreferencesCommand>("preferences").WithDescription("Show or change a user's saved preferences (default filter, blocks, sort, opt-out) in a SQLite store.")

@@ -45,6 +45,12 @@ internal static class CliApp
                 .WithExample("browse", "--items", "samples/data/items.csv", "--filter", "price <= 50 and in_stock", "--sort", "price-asc", "--facets", "brand,category");
             config.AddCommand<PreferencesCommand>("preferences").WithDescription("Show or change a user's saved preferences (default filter, blocks, sort, opt-out) in a SQLite store.")
                 .WithExample("preferences", "--store", "prefs.db", "--user", "U0001", "--block-brand", "Acme", "--sort", "price-asc");
+            config.AddCommand<TrendingCommand>("trending").WithDescription("Replay an event log and list the items trending now (event rate against each item's own baseline), globally or per category.")
+                .WithExample("trending", "--input", "samples/data/events.csv", "--half-life", "6h", "--baseline-half-life", "7d", "--items", "samples/data/items.csv");
+            config.AddCommand<RecentlyViewedCommand>("recently-viewed").WithDescription("Replay an event log and list a user's last distinct viewed items, newest first.")
+                .WithExample("recently-viewed", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv", "--filter", "in_stock");
+            config.AddCommand<BuyAgainCommand>("buy-again").WithDescription("Replay an event log and list what a user is likely to re-order now (repeat rate × how due it is).")
+                .WithExample("buy-again", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Measure a trainer on held-out data next to the baselines; table, JSON and a Markdown report.")
                 .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")

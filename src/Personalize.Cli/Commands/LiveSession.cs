@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Tracking;
+using Spectre.Console;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary>
+/// What the live-surface commands share: read the log, replay it through an <see cref="EventTracker"/> up to <c>--as-of</c> (which is also
+/// the tracker's "now"), and the catalogue, titles and filter the list is shown with.
+/// </summary>
+internal sealed class LiveSession
+{
+    private LiveSession(EventTracker tracker, DateTimeOffset asOf, long replayed, ItemTitles titles, CompiledFilter? filter, string format)
+    {
+        Tracker = tracker;
+        AsOf = asOf;
+        Replayed = replayed;
+        Titles = titles;
+        Filter = filter;
+        Format = format;
+    }
+
+    public EventTracker Tracker { get; }
+
+    public DateTimeOffset AsOf { get; }
+
+    public long Replayed { get; }
+
+    public ItemTitles Titles { get; }
+
+    public CompiledFilter? Filter { get; }
+
+    public string Format { get; }
+
+    /// <summary>Checks the shared options, reads and replays the log.</summary>
+    /// <param name="settings">The command line.</param>
+    /// <param name="options">Tracker options of the command (half-lives), before the event types are set.</param>
+    /// <param name="needsCategories">Whether the tracker gets the catalogue's categories (when it has them).</param>
+    public static LiveSession Open(LiveSettings settings, EventTrackerOptions options, bool needsCategories)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Input))
+        {
+            throw new UsageException("--input is required: the event log to replay.");
+        }
+
+        if (settings.Top < 1)
+        {
+            throw new UsageException($"--top {settings.Top} must be at least 1.");
+        }
+
+        string format = settings.Format.ToLowerInvariant();
+        if (format is not ("table" or "csv" or "json"))
+        {
+            throw new UsageException($"--format '{settings.Format}' is not a format (expected table, csv or json).");
+        }
+
+        if (format == "table" && settings.Out is not null)
+        {
+            throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
+        }
+
+        DateTimeOffset? asOf = settings.AsOf is null ? null : ParseTime("--as-of", settings.AsOf);
+        CsvInteractionReaderOptions reader = settings.ReaderOptions(TrainCommand.ReportRejected);
+        InteractionLog log = InteractionLog.ReadCsv(settings.Input, reader, CliCancellation.Token);
+        if (!log.HasTimestamps && log.Count > 0)
+        {
+            throw new UsageException($"{settings.Input} has no timestamps; the live surfaces replay events in time order. Name the time column with --time-col.");
+        }
+
+        if (log.EventTypes is null && log.Count > 0)
+        {
+            throw new UsageException($"{settings.Input} has no event types; the live surfaces tell views from purchases. Name the column with --event-col.");
+        }
+
+        DateTimeOffset now = asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch;
+        ItemCatalog? catalog = settings.Items is null ? null : ItemCatalog.ReadCsv(settings.Items);
+        options = options with
+        {
+            EventWeights = reader.EventWeights,
+            ViewEventType = settings.ViewEvent ?? options.ViewEventType,
+            PurchaseEventType = settings.PurchaseEvent ?? options.PurchaseEventType,
+        };
+        bool categories = needsCategories && catalog is not null && catalog.Schema.TryGetType(options.CategoryAttribute, out _);
+        var tracker = new EventTracker(log.Items, options, categories ? catalog : null, new FixedTime(now));
+        long replayed = tracker.Replay(log, now, CliCancellation.Token);
+
+        CompiledFilter? filter = null;
+        if (PageOutput.ParseFilter(settings.Filter, catalog) is { } parsed)
+        {
+            try
+            {
+                filter = FilterCompiler.Compile(parsed, catalog!, tracker.Items);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+            }
+
+            if (filter.ExcludesSeen)
+            {
+                throw new UsageException("--filter: 'not seen' does not apply to this list; leave it out.");
+            }
+        }
+
+        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
+        return new LiveSession(tracker, now, replayed, titles, filter, format);
+    }
+
+    /// <summary>Parses ISO 8601 (UTC unless an offset is given) or Unix seconds.</summary>
+    public static DateTimeOffset ParseTime(string option, string text)
+    {
+        string t = text.Trim();
+        if (t.Length > 0 && t.All(char.IsAsciiDigit) && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            && seconds <= 253_402_300_799)
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time))
+        {
+            return time;
+        }
+
+        throw new UsageException($"{option} '{text}' is not a time (expected ISO 8601 such as 2026-10-30T12:00:00Z, or Unix seconds such as 1793318400).");
+    }
+
+    /// <summary>One line on what was replayed, for the table output.</summary>
+    public string Summary()
+    {
+        TrackingReport report = Tracker.GetReport();
+        var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"Replayed {report.Received:N0} events up to {Time(AsOf)}: {report.Accepted:N0} accepted"));
+        if (report.UnknownEventTypes > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $", {report.UnknownEventTypes:N0} of unknown event types ({string.Join(", ", report.UnknownEventTypeNames.Keys)})");
+        }
+
+        return line.Append('.').ToString();
+    }
+
+    /// <summary>Writes csv or json text to --out or the console.</summary>
+    public static void Write(string? outPath, string text, int count)
+    {
+        if (outPath is not null)
+        {
+            File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote {count:N0} items to {outPath}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(text);
+        }
+    }
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration as the options take it: <c>90m</c>, <c>6h</c>, <c>7d</c>, or <c>1.02:03:04</c> when not whole.</summary>
+    public static string Duration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.Ticks / TimeSpan.TicksPerDay}d"
+        : span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.Ticks / TimeSpan.TicksPerHour}h"
+        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.Ticks / TimeSpan.TicksPerMinute}m"
+        : span.ToString("c", CultureInfo.InvariantCulture);
+
+    public static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>A clock that always reads the --as-of time.</summary>
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

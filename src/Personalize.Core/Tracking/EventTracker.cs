@@ -1,0 +1,531 @@
+using System.Collections.Concurrent;
+using Personalize.Core.Data;
+using Personalize.Core.Filtering;
+using Personalize.Core.Internal;
+using Personalize.Core.Models;
+
+namespace Personalize.Core.Tracking;
+
+/// <summary>
+/// The live event sink: <see cref="Track"/> takes each view, cart or purchase as it happens and, without retraining, updates what the
+/// personalization surfaces read: the user's recently viewed items, their purchases (buy again), the items they have seen with the summed
+/// weight of their events (for folding their taste into a model) and every item's trending counters.
+/// </summary>
+/// <remarks>
+/// <para>Build one over the items a model knows (<see cref="EventTracker(FactorModel, EventTrackerOptions?, ItemCatalog?, TimeProvider?)"/>)
+/// or over any item map; give it a catalogue to ask for trending items per category. Seed it from history with <see cref="Replay"/>, then
+/// call <see cref="Track"/> as events arrive. Events for items outside the map, and events of unknown types, are never thrown: they are
+/// counted, by id, in <see cref="GetReport"/>. Users need no registration; a new visitor's first event creates their state.</para>
+/// <para>Surfaces: <see cref="RecentlyViewed(string, int, CompiledFilter?)"/>, <see cref="BuyAgain(string, int, CompiledFilter?)"/> and
+/// <see cref="TrendingNow(int, CompiledFilter?, string?)"/>. Each takes an optional filter, applied before ranking, so the answer holds
+/// min(count, eligible) items. "Now" comes from the <see cref="TimeProvider"/>.</para>
+/// <para>All members are thread-safe. <see cref="Track"/> is O(1): two lock-free compare-and-swaps on the item's trending counters
+/// (see <see cref="TrendingNow(int, CompiledFilter?, string?)"/>) and a short lock on the user's own state (one table of the items the
+/// user touched: one probe per event), so writers contend only on the same user or item; <see cref="TrackAnonymous"/> updates the
+/// counters only. The span overloads of the surfaces allocate nothing. Memory grows with the users and the distinct items each touched
+/// (about 32 bytes per (user, item) pair, plus about 200 bytes per user); nothing is evicted.</para>
+/// </remarks>
+public sealed partial class EventTracker
+{
+    private const int PurchaseStripes = 64;
+    private readonly ConcurrentDictionary<string, UserActivity> _users = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly FactorModel? _model;
+    private readonly long[] _trend;   // per item: [2i] short counter, [2i + 1] baseline counter (DecayedCounter)
+    private readonly double _shortSeconds;
+    private readonly double _baselineSeconds;
+    private readonly ItemPurchaseStats[] _purchaseStats;
+    private readonly Lock[] _purchaseLocks;
+    private readonly string[] _eventNames;
+    private readonly float[] _eventWeights;
+    private readonly int _viewType;
+    private readonly int _purchaseType;
+    private readonly long _sameOrderTicks = EventTrackerDefaults.SameOrderWindow.Ticks;
+    private readonly StripedCounter _accepted = new();
+    private readonly UnknownCounts _unknownItems;
+    private readonly UnknownCounts _unknownEventTypes;
+    private readonly Dictionary<string, int[]>? _categoryItems;
+    private readonly int[]? _itemCategory;                   // per item: its category's index in _categoryStats, or -1
+    private readonly ItemPurchaseStats[] _categoryStats = [];
+    private readonly Lock _categoryLock = new();
+
+    /// <summary>Creates a tracker over a model's items; the model's training interactions count as seen (<see cref="HasSeen"/>).</summary>
+    /// <param name="model">The model whose <see cref="FactorModel.Items"/> the tracker follows.</param>
+    /// <param name="options">How to track; <see langword="null"/> for the defaults.</param>
+    /// <param name="catalog">The catalogue, for trending per category; <see langword="null"/> when not needed.</param>
+    /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
+    /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    public EventTracker(FactorModel model, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Items, options, catalog, timeProvider)
+    {
+        _model = model;
+        NumberOfFactors = model.NumberOfFactors;
+
+        // Fold-in (issue 6, part A): this is the one place to wire the solver of new users' vectors, for example
+        // FoldIn = (items, weights, vector) => <part A's least-squares step against model's fixed item factors>(items, weights, vector);
+        // TryGetFoldedUserVector then refreshes a user's vector lazily, only when they have new events.
+    }
+
+    /// <summary>Creates a tracker over any set of items (for example an interaction log's <see cref="InteractionLog.Items"/>).</summary>
+    /// <param name="items">The items the tracker knows, in index order; events for other ids are counted as unknown.</param>
+    /// <param name="options">How to track; <see langword="null"/> for the defaults.</param>
+    /// <param name="catalog">The catalogue, for trending per category; <see langword="null"/> when not needed.</param>
+    /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
+    /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    public EventTracker(IdMap items, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        Options = options ?? new EventTrackerOptions();
+        OptionsValidation.ThrowIfInvalid(Options, nameof(EventTrackerOptions));
+        Items = items;
+        _time = timeProvider ?? TimeProvider.System;
+        _trend = new long[2 * items.Count];
+        _shortSeconds = Options.ShortHalfLife.TotalSeconds;
+        _baselineSeconds = Options.BaselineHalfLife.TotalSeconds;
+        _purchaseStats = new ItemPurchaseStats[items.Count];
+        _purchaseLocks = new Lock[PurchaseStripes];
+        for (int s = 0; s < _purchaseLocks.Length; s++)
+        {
+            _purchaseLocks[s] = new Lock();
+        }
+
+        EventWeights weights = Options.EventWeights;
+        _eventNames = [.. weights.Names];
+        _eventWeights = new float[weights.Count];
+        for (int e = 0; e < _eventWeights.Length; e++)
+        {
+            _eventWeights[e] = weights.GetWeight(e);
+        }
+
+        _viewType = weights.IndexOf(Options.ViewEventType);
+        _purchaseType = weights.IndexOf(Options.PurchaseEventType);
+        _unknownItems = new UnknownCounts(Options.UnknownItemIdCapacity);
+        _unknownEventTypes = new UnknownCounts(100);
+        if (catalog is not null)
+        {
+            _categoryItems = CategoryIndex(items, catalog, Options.CategoryAttribute, out _itemCategory, out int categories);
+            _categoryStats = new ItemPurchaseStats[categories];
+        }
+    }
+
+    /// <summary>Gets the items the tracker knows, in index order (the indices of <see cref="ViewedItem.ItemIndex"/> and the filters').</summary>
+    public IdMap Items { get; }
+
+    /// <summary>Gets how the tracker keeps state and answers.</summary>
+    public EventTrackerOptions Options { get; }
+
+    /// <summary>Gets whether a catalogue was given, so that <see cref="TrendingNow(int, CompiledFilter?, string?)"/> accepts a category.</summary>
+    public bool HasCategories => _categoryItems is not null;
+
+    /// <summary>The length of a folded-in user vector (the model's factors), or 0 without a model.</summary>
+    internal int NumberOfFactors { get; }
+
+    /// <summary>
+    /// The fold-in solver: from a user's recent (item index, weight) pairs, the user's vector against the model's fixed item factors.
+    /// Part A of issue 6 provides it; null until wired (see the model constructor).
+    /// </summary>
+    internal FoldInSolver? FoldIn { get; set; }
+
+    /// <summary>Takes one event: updates the user's state and the item's trending counters. Thread-safe, O(1), no retraining.</summary>
+    /// <param name="userId">The caller's user id; a new id creates the user's state.</param>
+    /// <param name="itemId">The caller's item id; an id outside <see cref="Items"/> is counted in <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case), such as
+    /// <c>view</c>; another is counted in <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="timestamp">When it happened. Events may arrive a little out of order.</param>
+    /// <returns>Whether the event was accepted, or why not.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
+    public TrackOutcome Track(string userId, string itemId, string eventType, DateTimeOffset timestamp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        ArgumentNullException.ThrowIfNull(eventType);
+        int type = EventTypeIndex(eventType);
+        if (type < 0)
+        {
+            _unknownEventTypes.Add(eventType);
+            return TrackOutcome.UnknownEventType;
+        }
+
+        if (!Items.TryGetIndex(itemId, out int item))
+        {
+            _unknownItems.Add(itemId);
+            return TrackOutcome.UnknownItem;
+        }
+
+        Accept(GetOrAddUser(userId), item, type, timestamp.UtcTicks);
+        return TrackOutcome.Accepted;
+    }
+
+    /// <summary>Takes one event of a visitor without an id (such as a signed-out shopper): it counts toward trending only. Thread-safe,
+    /// O(1) and lock-free.</summary>
+    /// <param name="itemId">The caller's item id; an id outside <see cref="Items"/> is counted in <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case); another is counted in
+    /// <see cref="GetReport"/>, never thrown.</param>
+    /// <param name="timestamp">When it happened.</param>
+    /// <returns>Whether the event was accepted, or why not.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        ArgumentNullException.ThrowIfNull(eventType);
+        if (EventTypeIndex(eventType) < 0)
+        {
+            _unknownEventTypes.Add(eventType);
+            return TrackOutcome.UnknownEventType;
+        }
+
+        if (!Items.TryGetIndex(itemId, out int item))
+        {
+            _unknownItems.Add(itemId);
+            return TrackOutcome.UnknownItem;
+        }
+
+        CountForTrending(item, timestamp.UtcTicks);
+        _accepted.Increment();
+        return TrackOutcome.Accepted;
+    }
+
+    /// <summary>Replays a log through the tracker, in time order, as if each row had been tracked: the way to seed it from history.</summary>
+    /// <param name="log">The log; it needs timestamps and event types. Its item ids are matched to <see cref="Items"/> by id.</param>
+    /// <param name="until">Only rows at or before this instant are replayed; <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the replay (checked every 65,536 rows); rows already replayed stay.</param>
+    /// <returns>How many rows were replayed (accepted or counted as unknown).</returns>
+    /// <exception cref="ArgumentException">The log has no timestamps or no event types.</exception>
+    /// <exception cref="OperationCanceledException">The replay was cancelled.</exception>
+    public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (!log.HasTimestamps && log.Count > 0)
+        {
+            throw new ArgumentException("The log has no timestamps, so it cannot be replayed in time order; read it with a time column.", nameof(log));
+        }
+
+        if (log.EventTypes is null && log.Count > 0)
+        {
+            throw new ArgumentException("The log has no event types; the tracker needs them to tell views from purchases. Read it with an event column.",
+                nameof(log));
+        }
+
+        int[] itemMap = new int[log.Items.Count];
+        for (int i = 0; i < itemMap.Length; i++)
+        {
+            itemMap[i] = Items.TryGetIndex(log.Items.GetId(i), out int mine) ? mine : -1;
+        }
+
+        EventWeights? logTypes = log.EventTypes;
+        int[] typeMap = new int[logTypes?.Count ?? 0];
+        for (int e = 0; e < typeMap.Length; e++)
+        {
+            typeMap[e] = EventTypeIndex(logTypes!.Names[e]);
+        }
+
+        ReadOnlySpan<long> times = log.Timestamps;
+        int[] order = TimeOrder(times);
+        var users = new UserActivity?[log.Users.Count];
+        // Timestamps are whole Unix seconds: a row is at or before `until` when its second is at or before floor(until).
+        long limit = until is { } end ? FloorSeconds(end.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) : long.MaxValue;
+
+        ReadOnlySpan<int> userIndices = log.UserIndices;
+        ReadOnlySpan<int> itemIndices = log.ItemIndices;
+        ReadOnlySpan<byte> eventIndices = log.EventTypeIndices;
+        long replayed = 0;
+        foreach (int row in order)
+        {
+            if (times[row] > limit)
+            {
+                break;
+            }
+
+            if ((replayed & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            replayed++;
+            int type = typeMap[eventIndices[row]];
+            if (type < 0)
+            {
+                _unknownEventTypes.Add(logTypes!.Names[eventIndices[row]]);
+                continue;
+            }
+
+            int item = itemMap[itemIndices[row]];
+            if (item < 0)
+            {
+                _unknownItems.Add(log.Items.GetId(itemIndices[row]));
+                continue;
+            }
+
+            int user = userIndices[row];
+            UserActivity activity = users[user] ??= GetOrAddUser(log.Users.GetId(user));
+            Accept(activity, item, type, DateTimeOffset.UnixEpoch.UtcTicks + times[row] * TimeSpan.TicksPerSecond);
+        }
+
+        return replayed;
+    }
+
+    /// <summary>Gets what the tracker has received: accepted events, and unknown items and event types with their counts.</summary>
+    /// <returns>A snapshot.</returns>
+    public TrackingReport GetReport()
+    {
+        var (itemIds, everyItem) = _unknownItems.Snapshot();
+        var (typeNames, _) = _unknownEventTypes.Snapshot();
+        return new TrackingReport(_accepted.Read(), _unknownItems.Total, _unknownEventTypes.Total, itemIds, typeNames, everyItem, _users.Count);
+    }
+
+    /// <summary>Gets whether the user has interacted with the item: in the model's training data (when the tracker was built over a model) or
+    /// in a tracked or replayed event.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="itemId">The item.</param>
+    /// <returns><see langword="true"/> when seen; <see langword="false"/> for unknown users and items.</returns>
+    public bool HasSeen(string userId, string itemId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        if (!Items.TryGetIndex(itemId, out int item))
+        {
+            return false;
+        }
+
+        if (_model is not null && _model.Users.TryGetIndex(userId, out int modelUser) && _model.GetSeenItems(modelUser).Contains(item))
+        {
+            return true;
+        }
+
+        if (!_users.TryGetValue(userId, out UserActivity? user))
+        {
+            return false;
+        }
+
+        lock (user)
+        {
+            return user.HasSeen(item);
+        }
+    }
+
+    /// <summary>Copies the items a user has seen in tracked events (beyond the model's training data) into a span, for excluding them from
+    /// recommendations. Returns how many were written; when the span is too short, the count needed is returned as a negative number.</summary>
+    internal int CopySeenAdditions(string userId, Span<int> destination)
+    {
+        if (!_users.TryGetValue(userId, out UserActivity? user))
+        {
+            return 0;
+        }
+
+        lock (user)
+        {
+            if (user.ItemCount > destination.Length)
+            {
+                return -user.ItemCount;
+            }
+
+            int written = 0;
+            foreach (UserActivity.Entry entry in user.Entries)
+            {
+                if (entry.Key != 0)
+                {
+                    destination[written++] = entry.Key - 1;
+                }
+            }
+
+            return written;
+        }
+    }
+
+    /// <summary>
+    /// Copies a user's tracked interactions as distinct (item index, summed event weight) pairs, the weights from
+    /// <see cref="EventTrackerOptions.EventWeights"/>: the input of fold-in. Returns how many pairs were written; when the spans are too
+    /// short, the count needed is returned as a negative number.
+    /// </summary>
+    internal int CopyRecentInteractions(string userId, Span<int> itemIndices, Span<float> weights)
+    {
+        if (itemIndices.Length != weights.Length)
+        {
+            ThrowHelper.BufferLengthMismatch(itemIndices.Length, weights.Length);
+        }
+
+        if (!_users.TryGetValue(userId, out UserActivity? user))
+        {
+            return 0;
+        }
+
+        lock (user)
+        {
+            return CopyRecentInteractions(user, itemIndices, weights);
+        }
+    }
+
+    /// <summary>
+    /// The single place where a user's folded-in vector is computed and refreshed: when the user has events the vector has not seen yet,
+    /// <see cref="FoldIn"/> solves it again from <see cref="CopyRecentInteractions(string, Span{int}, Span{float})"/>; otherwise the cached
+    /// vector is copied. Returns false when no solver is wired, the user is unknown or has no events, or the solver declines.
+    /// </summary>
+    internal bool TryGetFoldedUserVector(string userId, Span<float> destination)
+    {
+        FoldInSolver? solver = FoldIn;
+        if (solver is null || NumberOfFactors == 0 || destination.Length != NumberOfFactors || !_users.TryGetValue(userId, out UserActivity? user))
+        {
+            return false;
+        }
+
+        lock (user)
+        {
+            if (user.FoldedVersion != user.Version)
+            {
+                int capacity = Math.Max(1, user.ItemCount);
+                int[] items = System.Buffers.ArrayPool<int>.Shared.Rent(capacity);
+                float[] weights = System.Buffers.ArrayPool<float>.Shared.Rent(capacity);
+                try
+                {
+                    int n = CopyRecentInteractions(user, items.AsSpan(0, capacity), weights.AsSpan(0, capacity));
+                    float[] vector = user.FoldedVector ?? new float[NumberOfFactors];
+                    if (n <= 0 || !solver(items.AsSpan(0, n), weights.AsSpan(0, n), vector))
+                    {
+                        return false;
+                    }
+
+                    user.FoldedVector = vector;
+                    user.FoldedVersion = user.Version;
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<int>.Shared.Return(items);
+                    System.Buffers.ArrayPool<float>.Shared.Return(weights);
+                }
+            }
+
+            user.FoldedVector.AsSpan().CopyTo(destination);
+            return true;
+        }
+    }
+
+    private static int CopyRecentInteractions(UserActivity user, Span<int> itemIndices, Span<float> weights)
+    {
+        if (user.ItemCount > itemIndices.Length)
+        {
+            return -user.ItemCount;
+        }
+
+        int written = 0;
+        foreach (UserActivity.Entry entry in user.Entries)
+        {
+            if (entry.Key != 0)
+            {
+                itemIndices[written] = entry.Key - 1;
+                weights[written] = entry.Weight;
+                written++;
+            }
+        }
+
+        return written;
+    }
+
+    private void CountForTrending(int item, long ticks)
+    {
+        double seconds = DecayedCounter.Seconds(ticks);
+        DecayedCounter.Add(ref _trend[2 * item], seconds / _shortSeconds, 1f);
+        DecayedCounter.Add(ref _trend[(2 * item) + 1], seconds / _baselineSeconds, 1f);
+    }
+
+    private void Accept(UserActivity user, int item, int type, long ticks)
+    {
+        CountForTrending(item, ticks);
+        lock (user)
+        {
+            user.Record(item, _eventWeights[type], type == _viewType ? ticks : 0);
+            if (type == _purchaseType)
+            {
+                RecordPurchase(user, item, ticks);
+            }
+        }
+
+        _accepted.Increment();
+    }
+
+    private void RecordPurchase(UserActivity user, int item, long ticks)
+    {
+        PurchaseChange change = user.RecordPurchase(item, ticks, _sameOrderTicks, out long interval);
+        if (change == PurchaseChange.SameOrder)
+        {
+            return;
+        }
+
+        double logInterval = change == PurchaseChange.FirstOrder ? 0 : Math.Log(Math.Max(interval, _sameOrderTicks) / (double)TimeSpan.TicksPerDay);
+        lock (_purchaseLocks[item & (PurchaseStripes - 1)])
+        {
+            _purchaseStats[item].Add(change, logInterval);
+        }
+
+        int category = _itemCategory is null ? -1 : _itemCategory[item];
+        if (category >= 0)
+        {
+            lock (_categoryLock)
+            {
+                _categoryStats[category].Add(change, logInterval);
+            }
+        }
+    }
+
+    private UserActivity GetOrAddUser(string userId) =>
+        _users.TryGetValue(userId, out UserActivity? user) ? user : _users.GetOrAdd(userId, static id => new UserActivity(id));
+
+    private int EventTypeIndex(string eventType)
+    {
+        string[] names = _eventNames;
+        for (int e = 0; e < names.Length; e++)
+        {
+            if (ReferenceEquals(names[e], eventType))
+            {
+                return e;
+            }
+        }
+
+        for (int e = 0; e < names.Length; e++)
+        {
+            if (string.Equals(names[e], eventType, StringComparison.OrdinalIgnoreCase))
+            {
+                return e;
+            }
+        }
+
+        return Options.EventWeights.IndexOf(eventType);   // trims, as the readers do
+    }
+
+    private static long FloorSeconds(long ticks) =>
+        ticks >= 0 ? ticks / TimeSpan.TicksPerSecond : -((-ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
+
+    private static int[] TimeOrder(ReadOnlySpan<long> times)
+    {
+        var order = new int[times.Length];
+        bool sorted = true;
+        for (int r = 0; r < order.Length; r++)
+        {
+            order[r] = r;
+            sorted &= r == 0 || times[r - 1] <= times[r];
+        }
+
+        if (!sorted)
+        {
+            long[] keys = times.ToArray();
+            Array.Sort(keys, order);
+            // Array.Sort is not stable: put rows with equal timestamps back in file order.
+            int start = 0;
+            while (start < order.Length)
+            {
+                int end = start + 1;
+                while (end < order.Length && keys[end] == keys[start])
+                {
+                    end++;
+                }
+
+                Array.Sort(order, start, end - start);
+                start = end;
+            }
+        }
+
+        return order;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Personalize.Core.Tracking;
+
+/// <summary>What an <see cref="EventTracker"/> has received so far: every event is either accepted or counted as rejected, with the reason.</summary>
+/// <remarks>A snapshot: immutable and thread-safe. <see cref="Received"/> = <see cref="Accepted"/> + <see cref="UnknownItems"/> +
+/// <see cref="UnknownEventTypes"/> always holds.</remarks>
+public sealed class TrackingReport
+{
+    internal TrackingReport(long accepted, long unknownItems, long unknownEventTypes, IReadOnlyDictionary<string, long> unknownItemIds,
+        IReadOnlyDictionary<string, long> unknownEventTypeNames, bool listsEveryUnknownItem, int users)
+    {
+        ListsEveryUnknownItem = listsEveryUnknownItem;
+        Accepted = accepted;
+        UnknownItems = unknownItems;
+        UnknownEventTypes = unknownEventTypes;
+        UnknownItemIds = unknownItemIds;
+        UnknownEventTypeNames = unknownEventTypeNames;
+        Users = users;
+    }
+
+    /// <summary>Gets how many events were received (tracked one by one or replayed from a log).</summary>
+    public long Received => Accepted + UnknownItems + UnknownEventTypes;
+
+    /// <summary>Gets how many events were accepted.</summary>
+    public long Accepted { get; }
+
+    /// <summary>Gets how many events named an item the tracker does not know (not in its item map).</summary>
+    public long UnknownItems { get; }
+
+    /// <summary>Gets how many events had an event type the tracker does not know.</summary>
+    public long UnknownEventTypes { get; }
+
+    /// <summary>Gets the unknown item ids and how many events named each, for the first <see cref="EventTrackerOptions.UnknownItemIdCapacity"/>
+    /// distinct ids; events for later ids are in <see cref="UnknownItems"/> only.</summary>
+    public IReadOnlyDictionary<string, long> UnknownItemIds { get; }
+
+    /// <summary>Gets the unknown event type names and how many events had each (up to 100 distinct names).</summary>
+    public IReadOnlyDictionary<string, long> UnknownEventTypeNames { get; }
+
+    /// <summary>Gets how many distinct users the tracker holds state for.</summary>
+    public int Users { get; }
+
+    /// <summary>Gets whether <see cref="UnknownItemIds"/> lists every unknown item id (no id was left out for lack of room).</summary>
+    public bool ListsEveryUnknownItem { get; }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Personalize.Cli.Tests;
+
+/// <summary><c>trending</c>, <c>recently-viewed</c> and <c>buy-again</c> on small planted logs in real files.</summary>
+public sealed class LiveSurfaceCommandTests
+{
+    private static readonly DateTime End = new(2026, 10, 31, 0, 0, 0, DateTimeKind.Utc);
+
+    private static string Time(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Ten items viewed steadily (2 an hour each) for 3 days; i7 surges in the last 3 hours (10 an hour). Coffee c1 is re-bought every
+    /// 10 days by 8 users, a television tv1 bought once by 8 users; u1 bought both, then viewed i1, i2, i3 (i2 is out of stock).
+    /// </summary>
+    private static (string Events, string Items) Shop(CliRunner cli)
+    {
+        var lines = new List<string> { "user_id,item_id,event_type,timestamp" };
+        for (int h = 72; h > 0; h--)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                lines.Add($"v{h % 7},i{i},view,{Time(End.AddHours(-h).AddMinutes(i))}");
+                lines.Add($"v{h % 5},i{i},view,{Time(End.AddHours(-h).AddMinutes(30 + i))}");
+            }
+        }
+
+        for (int e = 0; e < 30; e++)
+        {
+            lines.Add($"s{e},i7,view,{Time(End.AddMinutes(-6 * e - 1))}");
+        }
+
+        for (int b = 0; b < 8; b++)
+        {
+            for (int o = 0; o < 3; o++)
+            {
+                lines.Add($"b{b},c1,purchase,{Time(End.AddDays(-40 + (10 * o)).AddHours(b))}");
+            }
+
+            lines.Add($"b{b},tv1,purchase,{Time(End.AddDays(-50).AddHours(b))}");
+        }
+
+        lines.Add($"u1,tv1,purchase,{Time(End.AddDays(-20))}");
+        lines.Add($"u1,c1,purchase,{Time(End.AddDays(-10))}");
+        lines.Add($"u1,i1,view,{Time(End.AddMinutes(-30))}");
+        lines.Add($"u1,i2,view,{Time(End.AddMinutes(-20))}");
+        lines.Add($"u1,i3,view,{Time(End.AddMinutes(-10))}");
+        string events = cli.Write("events.csv", string.Join('\n', lines) + "\n");
+        string items = cli.Write("items.csv", "item_id,title,category,in_stock\n"
+            + string.Join('\n', Enumerable.Range(0, 10).Select(i => $"i{i},Thing {i},{(i < 5 ? "Kitchen/Knives" : "Outdoor/Camping")},{(i == 2 ? "false" : "true")}"))
+            + "\nc1,House Blend,Grocery/Coffee,true\ntv1,Big Screen,Electronics/TV,true\n");
+        return (events, items);
+    }
+
+    private static string[][] CsvRows(string output) =>
+        [.. output.Trim().Split('\n').Skip(1).Select(l => l.Split(','))];
+
+    [Fact]
+    public void Trending_lists_the_surging_item_first_and_as_of_before_the_surge_it_is_not()
+    {
+        using var cli = new CliRunner();
+        var (events, _) = Shop(cli);
+
+        var (code, output, error) = cli.Run("trending", "--input", events, "--top", "3", "--format", "csv");
+        var (codeBefore, before, _) = cli.Run("trending", "--input", events, "--top", "3", "--format", "csv", "--as-of", Time(End.AddHours(-4)));
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("item_id,rank,score,recent_events,expected_events\n", output);
+        string[][] rows = CsvRows(output);
+        Assert.Equal(("i7", "1"), (rows[0][0], rows[0][1]));
+        Assert.True(double.Parse(rows[0][2], CultureInfo.InvariantCulture) > 2 * double.Parse(rows[1][2], CultureInfo.InvariantCulture), output);
+        Assert.Equal(0, codeBefore);
+        Assert.NotEqual("i7", CsvRows(before)[0][0]);
+    }
+
+    [Fact]
+    public void Trending_per_category_keeps_to_the_category_and_prints_a_table_with_titles()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, csv, error) = cli.Run("trending", "--input", events, "--items", items, "--category", "Kitchen", "--top", "20", "--format", "csv");
+        var (tableCode, table, _) = cli.Run("trending", "--input", events, "--items", items, "--half-life", "2h", "--baseline-half-life", "2d");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["i0", "i1", "i2", "i3", "i4"], CsvRows(csv).Select(r => r[0]).Order());
+        Assert.Equal(0, tableCode);
+        Assert.Contains("Replayed 1,507 events up to 2026-10-30T23:59:00Z: 1,507 accepted.", table);
+        Assert.Contains("Thing 7 (i7)", table);
+        Assert.Contains("(half-life 2h, baseline 2d)", table);
+    }
+
+    [Fact]
+    public void Recently_viewed_lists_the_users_views_newest_first_and_a_filter_leaves_out_what_is_out_of_stock()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, csv, error) = cli.Run("recently-viewed", "--input", events, "--user", "u1", "--format", "csv");
+        var (filteredCode, json, _) = cli.Run("recently-viewed", "--input", events, "--user", "u1", "--items", items, "--filter", "in_stock",
+            "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal("user_id,item_id,rank,viewed_at\nu1,i3,1,2026-10-30T23:50:00Z\nu1,i2,2,2026-10-30T23:40:00Z\nu1,i1,3,2026-10-30T23:30:00Z\n", csv);
+        Assert.Equal(0, filteredCode);
+        using JsonDocument document = JsonDocument.Parse(json);
+        var listed = document.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("item_id").GetString(), i.GetProperty("title").GetString())).ToList();
+        Assert.Equal([("i3", "Thing 3"), ("i1", "Thing 1")], listed);
+    }
+
+    [Fact]
+    public void Buy_again_lists_the_consumable_and_not_the_one_off_purchase()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, csv, error) = cli.Run("buy-again", "--input", events, "--user", "u1", "--items", items, "--format", "csv");
+        var (emptyCode, table, _) = cli.Run("buy-again", "--input", events, "--user", "nobody");
+
+        Assert.True(code == 0, error);
+        string[][] rows = CsvRows(csv);
+        Assert.Equal("user_id,item_id,rank,score,times_bought,last_bought,typical_interval_days,due_at", csv.Split('\n')[0]);
+        Assert.Equal(["u1", "c1", "1"], rows.Single()[..3]);
+        Assert.Equal(("1", "2026-10-21T00:00:00Z", "10", "2026-10-31T00:00:00Z"), (rows[0][4], rows[0][5], rows[0][6], rows[0][7]));
+        Assert.Equal(0, emptyCode);
+        Assert.Contains("nobody bought nothing up to", table);
+    }
+
+    [Theory]
+    [InlineData(new[] { "recently-viewed" }, "error: --user is required")]
+    [InlineData(new[] { "buy-again", "--user", "u1", "--top", "0" }, "error: --top 0 must be at least 1.")]
+    [InlineData(new[] { "trending", "--as-of", "soon" }, "error: --as-of 'soon' is not a time")]
+    [InlineData(new[] { "trending", "--half-life", "fast" }, "error: --half-life 'fast' is not a positive duration")]
+    [InlineData(new[] { "trending", "--half-life", "2d", "--baseline-half-life", "1d" }, "error: EventTrackerOptions is invalid (1 error): BaselineHalfLife")]
+    [InlineData(new[] { "trending", "--category", "Kitchen" }, "error: --category needs --items")]
+    [InlineData(new[] { "trending", "--filter", "in_stock" }, "error: --filter needs --items")]
+    [InlineData(new[] { "trending", "--format", "xml" }, "error: --format 'xml' is not a format")]
+    public void Bad_usage_exits_with_code_2_and_one_line(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        var (events, _) = Shop(cli);
+
+        var (code, _, error) = cli.Run([.. args, "--input", events]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void An_unknown_category_exits_with_code_2_listing_the_categories()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, _, error) = cli.Run("trending", "--input", events, "--items", items, "--category", "Garden");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --category: The category 'Garden' is not in the catalogue; it has: Electronics, Electronics/TV, Grocery,", error);
+    }
+
+    [Fact]
+    public void A_log_without_event_types_or_without_the_input_option_is_bad_input()
+    {
+        using var cli = new CliRunner();
+        string untyped = cli.Write("plain.csv", "user_id,item_id,timestamp\nu1,i1,2026-10-01T00:00:00Z\n");
+
+        var (code, _, error) = cli.Run("trending", "--input", untyped);
+        var (missingCode, _, missing) = cli.Run("trending");
+
+        Assert.Equal(2, code);
+        Assert.Contains("has no event types", error);
+        Assert.Equal(2, missingCode);
+        Assert.StartsWith("error: --input is required", missing);
+    }
+}

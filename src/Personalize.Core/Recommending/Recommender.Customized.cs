@@ -32,7 +32,7 @@ public sealed partial class Recommender
     /// <summary>Gets where users' saved preferences are read from, or <see langword="null"/>.</summary>
     public IPreferenceStore? PreferenceStore { get; }
 
-    private ItemSpace Space => _space ?? _lazySpace.Value;
+    internal ItemSpace Space => _space ?? _lazySpace.Value;
 
     /// <summary>Compiles a filter for this recommender's model and catalogue, once: compiled filters are cached by value.</summary>
     /// <param name="filter">The filter.</param>

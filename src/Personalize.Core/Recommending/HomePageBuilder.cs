@@ -36,6 +36,10 @@ public sealed class HomePageBuilder
 
         Recommender = recommender;
         Tracker = tracker;
+        if (tracker is not null && tracker.FoldIn is null && tracker.NumberOfFactors == recommender.Model.NumberOfFactors)
+        {
+            tracker.FoldIn = EventTracker.FoldInWith(recommender);   // a tracker made over the model alone: fold in with this recommender
+        }
     }
 
     /// <summary>Gets the recommender.</summary>

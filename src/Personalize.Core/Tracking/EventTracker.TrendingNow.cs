@@ -57,10 +57,8 @@ public sealed partial class EventTracker
         }
 
         double now = DecayedCounter.Seconds(_time.GetUtcNow().UtcTicks);
-        var (shortEpoch, shortFactor) = DecayedCounter.ReadFactor(now / _shortSeconds);
-        var (baseEpoch, baseFactor) = DecayedCounter.ReadFactor(now / _baselineSeconds);
-        double toShort = _shortSeconds / _baselineSeconds;
-        double m = Options.TrendingSmoothing;
+        var scan = new TrendingScan(new DecayedCounter.Reader(now / _shortSeconds), new DecayedCounter.Reader(now / _baselineSeconds),
+            _shortSeconds / _baselineSeconds, Options.TrendingSmoothing);
         float[]? rentedScores = null;
         int[]? rentedItems = null;
         Span<float> scores = k <= StackLimit ? stackalloc float[StackLimit] : (rentedScores = ArrayPool<float>.Shared.Rent(k));
@@ -71,24 +69,34 @@ public sealed partial class EventTracker
         {
             long[] trend = _trend;
             int kept = 0;
-            int n = candidates?.Length ?? Items.Count;
-            for (int c = 0; c < n; c++)
+            if (candidates is not null)
             {
-                int item = candidates is null ? c : candidates[c];
-                long baseline = Volatile.Read(ref trend[(2 * item) + 1]);
-                if (baseline == 0 || (filter is not null && !filter.IsEligible(item)))
+                foreach (int item in candidates)
                 {
-                    continue;
+                    if (filter is null || filter.IsEligible(item))
+                    {
+                        scan.Offer(trend, item, scores, items, ref kept);
+                    }
                 }
-
-                double expected = DecayedCounter.Read(baseline, baseEpoch, baseFactor) * toShort;
-                if (expected <= 0)
+            }
+            else if (filter is not null)
+            {
+                // Walk the filter's set bits: a selective filter costs only its eligible items.
+                ReadOnlySpan<ulong> bits = filter.Bits;
+                for (int word = 0; word < bits.Length; word++)
                 {
-                    continue;   // nothing left within the baseline's memory
+                    for (ulong set = bits[word]; set != 0; set &= set - 1)
+                    {
+                        scan.Offer(trend, (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(set), scores, items, ref kept);
+                    }
                 }
-
-                double recent = DecayedCounter.Read(Volatile.Read(ref trend[2 * item]), shortEpoch, shortFactor);
-                MinHeap.Offer(scores, items, ref kept, (float)((recent + m) / (expected + m)), item);
+            }
+            else
+            {
+                for (int item = 0; item < Items.Count; item++)
+                {
+                    scan.Offer(trend, item, scores, items, ref kept);
+                }
             }
 
             MinHeap.SortDescending(scores, items, kept);
@@ -96,8 +104,7 @@ public sealed partial class EventTracker
             for (int r = 0; r < kept; r++)
             {
                 int item = items[r];
-                double recent = DecayedCounter.Read(Volatile.Read(ref trend[2 * item]), shortEpoch, shortFactor);
-                double expected = DecayedCounter.Read(Volatile.Read(ref trend[(2 * item) + 1]), baseEpoch, baseFactor) * toShort;
+                var (recent, expected) = scan.Counts(trend, item);
                 destination[r] = new TrendingItem(ids[item], item, scores[r], (float)recent, (float)expected);
             }
 
@@ -117,6 +124,34 @@ public sealed partial class EventTracker
         }
     }
 
+    /// <summary>One trending query: reads both counters of an item at the query time and offers its score to the top-k heap.</summary>
+    private readonly struct TrendingScan(DecayedCounter.Reader recent, DecayedCounter.Reader baseline, double toShort, double smoothing)
+    {
+        public (double Recent, double Expected) Counts(long[] trend, int item) =>
+            (recent.Read(Volatile.Read(ref trend[2 * item])), baseline.Read(Volatile.Read(ref trend[(2 * item) + 1])) * toShort);
+
+        public void Offer(long[] trend, int item, Span<float> scores, Span<int> items, ref int kept)
+        {
+            long baselineCounter = Volatile.Read(ref trend[(2 * item) + 1]);
+            if (baselineCounter == 0)
+            {
+                return;   // no event yet
+            }
+
+            double expected = baseline.Read(baselineCounter) * toShort;
+            if (expected <= 0)
+            {
+                return;   // nothing left within the baseline's memory
+            }
+
+            float score = (float)((recent.Read(Volatile.Read(ref trend[2 * item])) + smoothing) / (expected + smoothing));
+            if (kept < scores.Length || score > scores[0])
+            {
+                MinHeap.Offer(scores, items, ref kept, score, item);
+            }
+        }
+    }
+
     /// <summary>Gets the categories trending per category can be asked for: every category path of the catalogue and every parent of one.</summary>
     /// <returns>The category paths, in ordinal order; empty without a catalogue.</returns>
     public IReadOnlyList<string> GetCategories() =>
@@ -129,7 +164,7 @@ public sealed partial class EventTracker
             ThrowHelper.NoCatalog();
         }
 
-        if (!_categoryItems.TryGetValue(NormalizeCategory(category), out int[]? items))
+        if (!_categoryItems.TryGetValue(category, out int[]? items) && !_categoryItems.TryGetValue(NormalizeCategory(category), out items))
         {
             ThrowHelper.UnknownCategory(category, _categoryItems.Keys);
         }

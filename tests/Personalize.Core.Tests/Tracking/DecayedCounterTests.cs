@@ -44,6 +44,9 @@ public sealed class DecayedCounterTests
             {
                 double now = time + (random.NextDouble() * 2 * halfLife);
                 AssertClose(Reference(events, now, halfLife), ReadAt(counter, now, halfLife), $"seed {seed}, after event {e}");
+                AssertClose(ReadAt(counter, now, halfLife), new DecayedCounter.Reader(now / halfLife).Read(counter), $"fast reader, seed {seed}");
+                double later = now + (random.Next(1, 80) * halfLife);   // one or more epochs later: the previous-epoch and the general path
+                AssertClose(ReadAt(counter, later, halfLife), new DecayedCounter.Reader(later / halfLife).Read(counter), $"fast reader later, seed {seed}");
             }
         }
     }

@@ -100,7 +100,14 @@ public sealed class HomePageBuilder
         ulong[] eligible = (ulong[])allowed.Clone();
         if (userFilter is not null)
         {
-            And(eligible, space.Compile(userFilter).Bits);
+            CompiledFilter compiledUser = space.Compile(userFilter);
+            if (compiledUser.ExcludesSeen || compiledUser.ExcludesBought)
+            {
+                throw new InvalidOperationException($"The page filter '{FilterText.Format(userFilter)}' has 'not seen' or 'not bought'; each shelf decides what "
+                    + "the user has seen or bought (for you leaves seen items out, buy again is what they bought), so leave the rule out of a page filter.");
+            }
+
+            And(eligible, compiledUser.Bits);
         }
 
         // Pins are reserved before any shelf is filled.

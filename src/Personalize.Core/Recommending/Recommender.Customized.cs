@@ -67,7 +67,15 @@ public sealed partial class Recommender
             space.Resolve(request.UserId, request.Filter, request.Sort, request.ApplyPreferences, preferences);
         bool personal = request.Personalize && preferences?.PersonalizationOptOut != true;
         bool known = Model.Users.TryGetIndex(request.UserId, out int user);
-        bool explicitNotSeen = filter is not null && space.Compile(filter).ExcludesSeen;
+        CompiledFilter? compiled = filter is null ? null : space.Compile(filter);
+        bool explicitNotSeen = compiled?.ExcludesSeen == true;
+        if (compiled?.ExcludesBought == true)
+        {
+            IReadOnlyList<string> purchased = request.PurchasedItems ?? throw new InvalidOperationException(
+                $"The filter '{FilterText.Format(filter!)}' has 'not bought', which needs the user's purchases; set RecommendationRequest.PurchasedItems.");
+            blockedItems = [.. blockedItems, .. purchased];
+        }
+
         RecommendationSource source = !personal ? RecommendationSource.NonPersonal
             : known ? RecommendationSource.Personalized
             : Options.ColdStart == ColdStartPolicy.Empty ? RecommendationSource.Empty : RecommendationSource.PopularFallback;

@@ -103,6 +103,11 @@ public sealed partial class Recommender
                 RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, Model.Items.Count);
             }
 
+            if (filter?.ExcludesBought == true)
+            {
+                throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+            }
+
             written = ColdStart(buffer, out source, filter);
         }
         else
@@ -151,6 +156,15 @@ public sealed partial class Recommender
         if (filter is not null && filter.ItemCount != itemCount)
         {
             RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, itemCount);
+        }
+
+
+        if (filter?.ExcludesBought == true)
+
+        {
+
+            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+
         }
 
         int k = Math.Min(destination.Length, itemCount);

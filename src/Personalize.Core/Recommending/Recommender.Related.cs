@@ -93,6 +93,15 @@ public sealed partial class Recommender
             RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, itemCount);
         }
 
+
+        if (filter?.ExcludesBought == true)
+
+        {
+
+            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+
+        }
+
         int k = Math.Min(destination.Length, itemCount);
         if (k == 0 || itemIndices.IsEmpty)
         {

@@ -39,6 +39,8 @@ internal static class CliApp
                 .WithExample("tune", "--input", "samples/data/events.csv", "--space", "factors=16,32,64;regularization=0.01..1;alpha=10,40", "--out", "best.json");
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
                 .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+            config.AddCommand<RelatedCommand>("related").WithDescription("Items related to an item or a basket: item factors blended with co-occurrence; each says which.")
+                .WithExample("related", "--model", "model.pzm", "--item", "I0042", "--top", "10");
             config.AddCommand<BrowseCommand>("browse").WithDescription("Browse the catalogue: filter, sort, page and count facets.")
                 .WithExample("browse", "--items", "samples/data/items.csv", "--filter", "price <= 50 and in_stock", "--sort", "price-asc", "--facets", "brand,category");
             config.AddCommand<PreferencesCommand>("preferences").WithDescription("Show or change a user's saved preferences (default filter, blocks, sort, opt-out) in a SQLite store.")
@@ -53,6 +55,8 @@ internal static class CliApp
                 .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")
                 .WithExample("predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv");
+            config.AddCommand<ImportSparkCommand>("import-spark").WithDescription("Import a Spark MLlib ALS model (the folder model.save(path) wrote) into a model file.")
+                .WithExample("import-spark", "--model-dir", "als-model", "--out", "model.pzm", "--ids", "ids.csv", "--interactions", "events.csv");
             config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
             config.AddCommand<SampleCommand>("sample").WithDescription("Write the synthetic sample shop (items, events, ratings) to a folder.");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");

@@ -69,6 +69,64 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void Explain_adds_the_users_history_items_that_contributed_most_and_none_for_a_fallback()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string log = File.ReadAllText(cli.PathOf("events.csv"));
+        var seen = log.Split('\n').Where(l => l.StartsWith("u4,")).Select(l => l.Split(',')[1]).ToHashSet();
+        string users = cli.Write("users.txt", "u4\nnobody\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "3", "--explain", "2", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string[] lines = output.Trim().Split('\n');
+        Assert.Equal("user_id,item_id,rank,score,because", lines[0]);
+        foreach (string line in lines.Skip(1).Where(l => l.StartsWith("u4,")))
+        {
+            string[] because = line.Split(',')[4].Split(';');
+            Assert.Equal(2, because.Length);
+            Assert.All(because, b => Assert.Contains(b.Split(':')[0], seen));
+            Assert.True(double.Parse(because[0].Split(':')[1]) >= double.Parse(because[1].Split(':')[1]), line);
+        }
+
+        Assert.All(lines.Where(l => l.StartsWith("nobody,")), l => Assert.EndsWith(",", l));
+        Assert.Equal(6, lines.Length - 1);
+    }
+
+    [Fact]
+    public void A_session_alone_is_folded_in_as_an_anonymous_visitor_who_gets_items_of_the_same_group()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--session", "i21:view,i23:purchase,i25,gone:cart", "--top", "4",
+            "--format", "csv");
+
+        Assert.Equal(0, code);
+        Assert.Equal("warning: --session item 'gone' is not in the model; it was skipped.", error.Trim());
+        string[] items = [.. output.Trim().Split('\n').Skip(1).Select(l => l.Split(',')[1])];
+        Assert.Equal(4, items.Length);
+        Assert.DoesNotContain(items, i => i is "i21" or "i23" or "i25");
+        Assert.All(items, i => Assert.InRange(int.Parse(i[1..]), 20, 29));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--session", "i1:click" }, "--session: 'i1:click' is not item:event")]
+    [InlineData(new[] { "--session", " , " }, "--session is empty")]
+    [InlineData(new[] { "--session", "i1", "--all-users" }, "--session goes alone (an anonymous visitor) or with --user ID")]
+    public void A_bad_session_exits_with_code_2(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var (code, _, error) = cli.Run(["recommend", "--model", model, .. args]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
     public void A_corrupted_model_is_rejected_with_exit_code_2_naming_the_section()
     {
         using var cli = new CliRunner();
@@ -89,6 +147,7 @@ public sealed class RecommendCommandTests
     [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--format", "xml" }, "--format 'xml' is not a format")]
     [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--top", "0" }, "--top 0 must be at least 1")]
     [InlineData(new[] { "recommend", "--user", "u1" }, "--model is required")]
+    [InlineData(new[] { "recommend", "--model", "model.pzm", "--user", "u1", "--explain", "-1" }, "--explain -1 must be 0 or more")]
     public void Bad_usage_exits_with_code_2(string[] args, string expected)
     {
         using var cli = new CliRunner();

@@ -30,4 +30,30 @@ public sealed class ReadmeExampleTests
         Assert.Equal(10, lines.Distinct().Count());
         Assert.DoesNotContain(recommender.ForUser("U0042", 10), r => model.GetSeenItems(model.Users.GetIndex("U0042")).Contains(r.ItemIndex));
     }
+
+    [Fact]
+    public void The_readme_related_items_fold_in_and_explanation_example_runs()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(InteractionLog.ReadCsv(SampleData.Events));
+        FactorModel model = new ImplicitAlsTrainer(new() { NumberOfFactors = 32, NumberOfIterations = 8 }).Fit(feedback);
+        model = model.WithCooccurrence(CooccurrenceIndex.Build(feedback, items: model.Items));   // what personalize train saves
+        using var recommender = new Recommender(model);
+        var lines = new List<string>();
+
+        foreach (RelatedItem r in recommender.RelatedTo("I0291", count: 10))
+        {
+            lines.Add($"{r.ItemId} {r.Score:F3} {r.Source}");
+        }
+
+        FoldedUser visitor = recommender.FoldIn([new Interaction("", "I0291", "view"), new Interaction("", "I0184", "cart")]);
+        RecommendationList forYou = recommender.ForUser(visitor, 10);
+        ScoreExplanation why = recommender.Explain(visitor, forYou[0].ItemId, count: 3);
+
+        Assert.Equal(10, lines.Count);
+        Assert.DoesNotContain(lines, l => l.StartsWith("I0291 ", StringComparison.Ordinal));
+        Assert.Equal(10, forYou.Count);
+        Assert.DoesNotContain(forYou, r => r.ItemId is "I0291" or "I0184");
+        Assert.Equal(2, why.Contributions.Count);
+        Assert.Equal(why.Score, why.Contributions.Sum(c => c.Value), 3);
+    }
 }

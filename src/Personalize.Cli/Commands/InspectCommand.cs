@@ -30,6 +30,10 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         table.AddRow("users", model.Users.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("items", model.Items.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("factors", model.NumberOfFactors.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("seen weights", model.HasSeenWeights ? "yes" : "no (fold-in of known users and explanations assume the mean weight)");
+        table.AddRow("co-occurrence", model.Cooccurrence is { } index
+            ? string.Create(CultureInfo.InvariantCulture, $"{index.NumberOfEntries:N0} neighbour entries, up to {index.Options.NumberOfNeighbors} per item, pairs seen by {index.Options.MinimumCount}+ users")
+            : "none (related items use the factors alone)");
         foreach (var (key, value) in model.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             table.AddRow(Markup.Escape(key), Markup.Escape(value));

@@ -53,6 +53,14 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Only items that pass this filter, such as 'brand in (\"Acme\", \"Zen\") and price <= 50 and in_stock'. Needs --items.")]
         public string? Filter { get; init; }
 
+        [CommandOption("--session <EVENTS>")]
+        [Description("Events since training, as item:event pairs (I0042:view,I0007:purchase; the event defaults to view). Alone: an anonymous visitor folded in from them; with --user: added to that user's history.")]
+        public string? Session { get; init; }
+
+        [CommandOption("--explain <N>")]
+        [Description("Explain each recommendation by the user's N history items that contributed most (\"because you bought X\"). Adds a because column.")]
+        public int Explain { get; init; }
+
         [CommandOption("--sort <ORDER>")]
         [Description("Order the list: relevance, price-asc, price-desc, rating, newest or popularity (needs --items for attributes). Pages one user's list.")]
         public string? Sort { get; init; }
@@ -86,14 +94,21 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         int chosen = (settings.User is null ? 0 : 1) + (settings.UsersFrom is null ? 0 : 1) + (settings.AllUsers ? 1 : 0);
-        if (chosen != 1)
+        if (settings.Session is not null ? settings.UsersFrom is not null || settings.AllUsers : chosen != 1)
         {
-            throw new UsageException("Give exactly one of --user ID, --users-from FILE or --all-users.");
+            throw new UsageException(settings.Session is null
+                ? "Give exactly one of --user ID, --users-from FILE or --all-users."
+                : "--session goes alone (an anonymous visitor) or with --user ID, not with --users-from or --all-users.");
         }
 
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
+        }
+
+        if (settings.Explain < 0)
+        {
+            throw new UsageException($"--explain {settings.Explain} must be 0 or more.");
         }
 
         string format = settings.Format.ToLowerInvariant();
@@ -104,6 +119,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         if (settings.Sort is not null || settings.PageSize is not null || settings.Cursor is not null || settings.Facets is not null || settings.Preferences is not null)
         {
+            if (settings.Session is not null || settings.Explain > 0)
+            {
+                throw new UsageException("--session and --explain do not combine with --sort, --page-size, --cursor, --facets or --preferences yet.");
+            }
+
             return Page(settings, format, cancellationToken);
         }
 
@@ -140,14 +160,16 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
-        IReadOnlyList<RecommendationList> lists = filter is null
-            ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
+        FoldedUser? session = settings.Session is null ? null : FoldInSession(recommender, settings.Session, settings.User);
+        IReadOnlyList<RecommendationList> lists = session is not null ? [recommender.ForUser(session, settings.Top, filter)]
+            : filter is null ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
             : [.. users.Select(u => recommender.ForUser(u, settings.Top, filter))];
 
+        ScoreExplanation?[][]? explanations = settings.Explain > 0 ? Explanations(recommender, lists, settings.Explain, session) : null;
         string? text = format switch
         {
-            "csv" => Csv(lists),
-            "json" => Json(lists, titles),
+            "csv" => Csv(lists, explanations),
+            "json" => Json(lists, titles, explanations),
             _ => null,
         };
 
@@ -158,7 +180,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
             }
 
-            WriteTables(lists, titles);
+            WriteTables(lists, titles, explanations);
         }
         else if (settings.Out is not null)
         {
@@ -171,6 +193,46 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         return CliApp.Success;
+    }
+
+    /// <summary>Folds in <c>--session</c>: comma-separated <c>item[:event]</c> pairs, weighed with the default event weights.</summary>
+    private static FoldedUser FoldInSession(Recommender recommender, string text, string? userId)
+    {
+        var events = new List<Interaction>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int colon = part.LastIndexOf(':');
+            string item = colon < 0 ? part : part[..colon];
+            string type = colon < 0 ? "view" : part[(colon + 1)..];
+            if (item.Length == 0 || EventWeights.Default.IndexOf(type) < 0)
+            {
+                throw new UsageException($"--session: '{part}' is not item:event with an event of {EventWeights.Default} (such as I0042:view).");
+            }
+
+            events.Add(new Interaction(userId ?? "", item, type));
+        }
+
+        if (events.Count == 0)
+        {
+            throw new UsageException("--session is empty; give item:event pairs such as I0042:view,I0007:purchase.");
+        }
+
+        FoldedUser user;
+        try
+        {
+            user = userId is null ? recommender.FoldIn(events) : recommender.FoldIn(userId, events);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException("--session: " + exception.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        foreach (string unknown in user.UnknownItemIds)
+        {
+            CliConsole.Error.WriteLine($"warning: --session item '{unknown}' is not in the model; it was skipped.");
+        }
+
+        return user;
     }
 
     /// <summary>One page of one user's customized list: sort, cursor, facets and saved preferences.</summary>
@@ -224,16 +286,50 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return users;
     }
 
-    internal static string Csv(IReadOnlyList<RecommendationList> lists)
+    /// <summary>Explains every personalized recommendation (one fold-in per user, then one solve per item); fallbacks get none.</summary>
+    private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count, FoldedUser? session)
     {
-        var builder = new StringBuilder("user_id,item_id,rank,score\n");
-        foreach (RecommendationList list in lists)
+        var result = new ScoreExplanation?[lists.Count][];
+        for (int l = 0; l < lists.Count; l++)
         {
+            RecommendationList list = lists[l];
+            result[l] = new ScoreExplanation?[list.Count];
+            if (list.Source != RecommendationSource.Personalized)
+            {
+                continue;
+            }
+
+            FoldedUser user = session ?? recommender.FoldIn(list.UserId, []);
+            for (int r = 0; r < list.Count; r++)
+            {
+                result[l][r] = recommender.Explain(user, list[r].ItemId, count);
+            }
+        }
+
+        return result;
+    }
+
+    internal static string Csv(IReadOnlyList<RecommendationList> lists, ScoreExplanation?[][]? explanations = null)
+    {
+        var builder = new StringBuilder(explanations is null ? "user_id,item_id,rank,score\n" : "user_id,item_id,rank,score,because\n");
+        for (int l = 0; l < lists.Count; l++)
+        {
+            RecommendationList list = lists[l];
             for (int r = 0; r < list.Count; r++)
             {
                 builder.Append(CsvField(list.UserId)).Append(',').Append(CsvField(list[r].ItemId)).Append(',')
                     .Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture));
+                if (explanations is not null)
+                {
+                    // item:share pairs, largest first, such as I0042:0.38;I0007:0.21
+                    string because = explanations[l][r] is { } why
+                        ? string.Join(';', why.Contributions.Select(c => c.ItemId + ":" + c.Share.ToString("F2", CultureInfo.InvariantCulture)))
+                        : "";
+                    builder.Append(',').Append(CsvField(because));
+                }
+
+                builder.Append('\n');
             }
         }
 
@@ -243,14 +339,15 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    private static string Json(IReadOnlyList<RecommendationList> lists, ItemTitles titles, ScoreExplanation?[][]? explanations)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartArray();
-            foreach (RecommendationList list in lists)
+            for (int l = 0; l < lists.Count; l++)
             {
+                RecommendationList list = lists[l];
                 writer.WriteStartObject();
                 writer.WriteString("user_id", list.UserId);
                 writer.WriteString("source", Source(list.Source));
@@ -264,6 +361,21 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                     if (titles.Get(list[r].ItemId) is { } title)
                     {
                         writer.WriteString("title", title);
+                    }
+
+                    if (explanations?[l][r] is { } why)
+                    {
+                        writer.WriteStartArray("because");
+                        foreach (ScoreContribution c in why.Contributions)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteString("item_id", c.ItemId);
+                            writer.WriteNumber("contribution", c.Value);
+                            writer.WriteNumber("share", c.Share);
+                            writer.WriteEndObject();
+                        }
+
+                        writer.WriteEndArray();
                     }
 
                     writer.WriteEndObject();
@@ -287,16 +399,33 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         _ => "empty",
     };
 
-    private static void WriteTables(IReadOnlyList<RecommendationList> lists, ItemTitles titles)
+    private static void WriteTables(IReadOnlyList<RecommendationList> lists, ItemTitles titles, ScoreExplanation?[][]? explanations)
     {
-        foreach (RecommendationList list in lists)
+        for (int l = 0; l < lists.Count; l++)
         {
+            RecommendationList list = lists[l];
             var table = new Table().Title($"[bold]{Markup.Escape(list.UserId)}[/] ({Source(list.Source)})").AddColumns("rank", "item", "score");
+            if (explanations is not null)
+            {
+                table.AddColumn("because");
+            }
+
             table.Border(TableBorder.Rounded);
             for (int r = 0; r < list.Count; r++)
             {
-                table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(list[r].ItemId)),
-                    list[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+                var cells = new List<string>
+                {
+                    (r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(list[r].ItemId)),
+                    list[r].Score.ToString("F4", CultureInfo.InvariantCulture),
+                };
+                if (explanations is not null)
+                {
+                    cells.Add(explanations[l][r] is { } why
+                        ? Markup.Escape(string.Join(", ", why.Contributions.Select(c => $"{titles.Describe(c.ItemId)} {c.Share.ToString("P0", CultureInfo.InvariantCulture)}")))
+                        : "");
+                }
+
+                table.AddRow([.. cells]);
             }
 
             CliConsole.Out.Write(table);

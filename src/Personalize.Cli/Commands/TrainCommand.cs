@@ -62,6 +62,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Seed of the initial factors. Default: 42.")]
         public int? Seed { get; init; }
 
+        [CommandOption("--no-cooccurrence")]
+        [Description("Implicit trainer: do not count item co-occurrence into the model (related items then use the factors alone).")]
+        public bool NoCooccurrence { get; init; }
+
         [CommandOption("--threads <N>")]
         [Description("Training threads; the model does not depend on it. Default: all cores.")]
         public int? Threads { get; init; }
@@ -97,7 +101,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         TrainResult result = trainerName == "explicit"
             ? TrainExplicit(settings.Input, ExplicitReaderOptions(settings), settings.DuplicatePolicy(), ExplicitTrainer(settings), token)
             : Train(settings.Input, settings.ReaderOptions(ReportRejected),
-                settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife), ImplicitTrainer(settings), token);
+                settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife), ImplicitTrainer(settings), token,
+                cooccurrence: !settings.NoCooccurrence);
         ModelFile.Save(result.Model, settings.Out);
         PrintSummary(result, settings.Out);
         return CliApp.Success;
@@ -149,8 +154,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
 
+    /// <summary>Counts item co-occurrence from the same feedback the model was trained on, and attaches it to the model.</summary>
+    internal static FactorModel WithCooccurrence(FeedbackMatrix feedback, FactorModel model, CancellationToken token) =>
+        model.WithCooccurrence(CooccurrenceIndex.Build(feedback, items: model.Items, cancellationToken: token));
+
     internal static TrainResult Train(string input, CsvInteractionReaderOptions readerOptions, TimeSpan? halfLife, ImplicitAlsTrainer trainer,
-        CancellationToken token)
+        CancellationToken token, bool cooccurrence = false)
     {
         InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, new FeedbackOptions { HalfLife = halfLife });
@@ -161,6 +170,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         var (model, elapsed, loss) = RunWithProgress("Training (implicit ALS)", "loss", trainer.TrainerOptions.NumberOfIterations,
             progress => trainer.Fit(feedback, progress, token));
+        if (cooccurrence)
+        {
+            model = WithCooccurrence(feedback, model, token);
+        }
+
         return new TrainResult(log, log.Report.Rejected, feedback.NumberOfEntries, model, elapsed, "final loss", loss);
     }
 
@@ -234,6 +248,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         table.AddRow("read time", $"{report.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
         table.AddRow("train time", $"{result.TrainTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
         table.AddRow(result.LossName, result.FinalLoss.ToString("G6", CultureInfo.InvariantCulture));
+        if (result.Model.Cooccurrence is { } index)
+        {
+            table.AddRow("co-occurrence", $"{index.NumberOfEntries.ToString("N0", CultureInfo.InvariantCulture)} neighbour entries");
+        }
+
         table.AddRow("model", Markup.Escape(modelPath));
         CliConsole.Out.Write(table);
     }

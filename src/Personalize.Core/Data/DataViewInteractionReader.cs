@@ -8,8 +8,9 @@ namespace Personalize.Core.Data;
 
 /// <summary>Reads an ML.NET <see cref="IDataView"/> into an <see cref="InteractionLog"/>, accounting for every row as the CSV reader does.</summary>
 /// <remarks>
-/// Ids may be text, keys (the key's value is used as the id, so map keys back with <c>MapKeyToValue</c> first if you want the original
-/// text) or integers. A missing id (empty text, key 0) or a bad weight rejects the row; rows are numbered from 1 in reports.
+/// Ids may be text, keys or integers. A key column made by <c>MapValueToKey</c> is read as its original values (its <c>KeyValues</c>
+/// annotation), so the model's ids are the caller's; a key without key values is read as its number. A missing id (empty text, key 0),
+/// a bad weight or a missing rating rejects the row; rows are numbered from 1 in reports.
 /// A reader is immutable and thread-safe.
 /// </remarks>
 public sealed class DataViewInteractionReader
@@ -44,9 +45,10 @@ public sealed class DataViewInteractionReader
         DataViewSchema.Column? time = Options.TimestampColumnName is null ? null
             : Column(schema, Options.TimestampColumnName, t => t is DateTimeDataViewType or DateTimeOffsetDataViewType || IsNumber(t), "DateTime, DateTimeOffset or Unix seconds");
         DataViewSchema.Column? weight = Options.WeightColumnName is null ? null : Column(schema, Options.WeightColumnName, IsNumber, "a number");
+        DataViewSchema.Column? rating = Options.RatingColumnName is null ? null : Column(schema, Options.RatingColumnName, IsNumber, "a number");
 
         var columns = new List<DataViewSchema.Column> { user, item };
-        foreach (DataViewSchema.Column? c in new[] { eventColumn, time, weight })
+        foreach (DataViewSchema.Column? c in new[] { eventColumn, time, weight, rating })
         {
             if (c is { } column)
             {
@@ -60,6 +62,7 @@ public sealed class DataViewInteractionReader
         GrowableArray<byte> events = new(1024);
         GrowableArray<long> times = new(1024);
         GrowableArray<float> values = new(1024);
+        GrowableArray<float> ratings = new(rating is null ? 0 : 1024);
         var rejectedRows = new List<RejectedRow>();
         long accepted = 0, rejected = 0, rowNumber = 0;
 
@@ -68,6 +71,7 @@ public sealed class DataViewInteractionReader
         ValueGetter<ReadOnlyMemory<char>>? eventGetter = eventColumn is { } ec ? cursor.GetGetter<ReadOnlyMemory<char>>(ec) : null;
         Func<long?>? timeGetter = time is { } tc ? TimeGetter(cursor, tc) : null;
         Func<double>? weightGetter = weight is { } wc ? NumberGetter(cursor, wc) : null;
+        Func<double>? ratingGetter = rating is { } rc ? NumberGetter(cursor, rc) : null;
         ReadOnlyMemory<char> eventText = default;
 
         while (cursor.MoveNext())
@@ -127,6 +131,18 @@ public sealed class DataViewInteractionReader
                 value = (float)w;
             }
 
+            float ratingValue = 0;
+            if (reason is null && ratingGetter is not null)
+            {
+                double r = ratingGetter();
+                if (!double.IsFinite(r))
+                {
+                    (column, reason) = (rating!.Value.Name, $"{r.ToString(CultureInfo.InvariantCulture)} is not a rating (expected a finite number).");
+                }
+
+                ratingValue = (float)r;
+            }
+
             if (reason is not null)
             {
                 int columnNumber = column is null ? 0 : schema[column].Index + 1;
@@ -149,15 +165,21 @@ public sealed class DataViewInteractionReader
             events.Add(eventIndex);
             times.Add(timestamp);
             values.Add(value);
+            if (ratingGetter is not null)
+            {
+                ratings.Add(ratingValue);
+            }
+
             accepted++;
         }
 
         var report = new LoadReport(Source, accepted, rejected, rejectedRows, Stopwatch.GetElapsedTime(started));
         return new InteractionLog(users.Build(), items.Build(), eventGetter is null ? null : Options.EventWeights, [.. userIndices.AsSpan()],
-            [.. itemIndices.AsSpan()], [.. events.AsSpan()], [.. times.AsSpan()], timeGetter is not null, [.. values.AsSpan()], report);
+            [.. itemIndices.AsSpan()], [.. events.AsSpan()], [.. times.AsSpan()], timeGetter is not null, [.. values.AsSpan()], report,
+            ratings: ratingGetter is null ? null : [.. ratings.AsSpan()]);
     }
 
-    private static bool IsId(DataViewType type) => type is TextDataViewType or KeyDataViewType || type == NumberDataViewType.Int32
+    private static bool IsId(DataViewType type) => type is TextDataViewType || (type is KeyDataViewType key && key.RawType == typeof(uint)) || type == NumberDataViewType.Int32
         || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
     private static bool IsNumber(DataViewType type) => type == NumberDataViewType.Single || type == NumberDataViewType.Double
@@ -193,11 +215,22 @@ public sealed class DataViewInteractionReader
             case KeyDataViewType key when key.RawType == typeof(uint):
             {
                 ValueGetter<uint> getter = cursor.GetGetter<uint>(column);
+                string[]? keyValues = KeyValueIds.Read(column);
                 uint value = 0;
                 return () =>
                 {
                     getter(ref value);
-                    return value == 0 ? null : value.ToString(CultureInfo.InvariantCulture);
+                    if (value == 0)
+                    {
+                        return null;
+                    }
+
+                    if (keyValues is null)
+                    {
+                        return value.ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    return value <= keyValues.Length ? keyValues[value - 1] : null;
                 };
             }
 

@@ -27,6 +27,11 @@ public sealed record DataViewInteractionReaderOptions
     /// <value>The default is <see langword="null"/>.</value>
     public string? WeightColumnName { get; init; }
 
+    /// <summary>Gets a numeric column of explicit ratings (for <see cref="RatingMatrix.FromLog"/>), or <see langword="null"/>.</summary>
+    /// <remarks>A row whose rating is not a finite number is rejected.</remarks>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? RatingColumnName { get; init; }
+
     /// <summary>Gets the event types and their weights.</summary>
     /// <value>The default is <see cref="EventWeights.Default"/>.</value>
     [Required]

@@ -9,8 +9,9 @@ public sealed class CompiledFilter
 {
     private readonly ulong[] _eligible;
 
-    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen, int[] toCatalog)
+    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen, int[] toCatalog, bool excludesBought = false)
     {
+        ExcludesBought = excludesBought;
         ToCatalog = toCatalog;
         Filter = filter;
         _eligible = eligible;
@@ -37,6 +38,11 @@ public sealed class CompiledFilter
     /// <summary>Gets whether the filter has the per-user rule <c>not seen</c>: the user's seen items are left out whatever the
     /// recommender's own setting.</summary>
     public bool ExcludesSeen { get; }
+
+    /// <summary>Gets whether the filter has the per-user rule <c>not bought</c>: the user's purchases are left out. Only
+    /// <see cref="Recommending.Recommender.Recommend"/> applies it, with <see cref="Recommending.RecommendationRequest.PurchasedItems"/>;
+    /// other queries refuse such a filter rather than ignore the rule.</summary>
+    public bool ExcludesBought { get; }
 
     /// <summary>Gets whether an item (by index in the target item map) passes the filter's attribute conditions.</summary>
     /// <param name="itemIndex">The item's index.</param>

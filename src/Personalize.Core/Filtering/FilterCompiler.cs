@@ -11,8 +11,8 @@ namespace Personalize.Core.Filtering;
 /// attribute; <c>not</c> of such a condition matches it. Text and category values compare exactly (ordinal); numbers as decimals;
 /// date-times as instants.</para>
 /// <para><c>not seen</c> is kept as a per-query rule (<see cref="CompiledFilter.ExcludesSeen"/>); it is allowed only at the top level
-/// or as an operand of the top-level <c>and</c>. <c>not bought</c> needs a purchase history, which a model does not hold, and is refused
-/// with a clear message. Compiling costs one pass over the items per condition. Thread-safe.</para>
+/// or as an operand of the top-level <c>and</c>; <c>not bought</c> likewise (<see cref="CompiledFilter.ExcludesBought"/>), and the query
+/// then needs the user's purchases (<see cref="Recommending.RecommendationRequest.PurchasedItems"/>). Compiling costs one pass over the items per condition. Thread-safe.</para>
 /// </remarks>
 public static class FilterCompiler
 {
@@ -30,22 +30,14 @@ public static class FilterCompiler
         ArgumentNullException.ThrowIfNull(items);
         int[] toCatalog = catalog.MapFrom(items);
 
-        bool excludesSeen = false;
-        Filter attributes = filter;
-        if (filter.Kind == FilterKind.NotSeen)
-        {
-            return new CompiledFilter(filter, All(items.Count), items.Count, excludesSeen: true, toCatalog);
-        }
-
-        if (filter.Kind == FilterKind.And && filter.Operands.Any(o => o.Kind == FilterKind.NotSeen))
-        {
-            excludesSeen = true;
-            Filter[] rest = [.. filter.Operands.Where(o => o.Kind != FilterKind.NotSeen)];
-            attributes = rest.Length == 1 ? rest[0] : Filter.AllOf(rest);
-        }
-
-        ulong[] bits = Evaluate(attributes, catalog, toCatalog);
-        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog);
+        // The per-user rules (not seen, not bought) are kept as flags for the query; they may stand alone or join the rest with 'and'.
+        static bool PerUser(Filter f) => f.Kind is FilterKind.NotSeen or FilterKind.NotBought;
+        Filter[] top = filter.Kind == FilterKind.And ? [.. filter.Operands] : [filter];
+        bool excludesSeen = top.Any(o => o.Kind == FilterKind.NotSeen);
+        bool excludesBought = top.Any(o => o.Kind == FilterKind.NotBought);
+        Filter[] rest = [.. top.Where(o => !PerUser(o))];
+        ulong[] bits = rest.Length == 0 ? All(items.Count) : Evaluate(rest.Length == 1 ? rest[0] : Filter.AllOf(rest), catalog, toCatalog);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought);
     }
 
     private static ulong[] Evaluate(Filter node, ItemCatalog catalog, int[] toCatalog)
@@ -98,7 +90,7 @@ public static class FilterCompiler
             case FilterKind.NotSeen:
                 throw new ArgumentException("'not seen' can only be applied to the whole filter (at the top level, or joined to it with 'and').", nameof(node));
             case FilterKind.NotBought:
-                throw new ArgumentException("'not bought' needs the user's purchase history, which a model does not hold; use 'not seen' to leave out every item the user interacted with.", nameof(node));
+                throw new ArgumentException("'not bought' can only be applied to the whole filter (at the top level, or joined to it with 'and').", nameof(node));
         }
 
         string attribute = node.Attribute!;

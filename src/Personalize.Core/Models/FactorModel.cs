@@ -19,12 +19,14 @@ public sealed class FactorModel
     private readonly float[] _itemPopularity;
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
+    private readonly float[]? _seenWeights;
     private readonly float _minRating;
     private readonly float _maxRating;
 
     internal FactorModel(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors, float[] userFactors, float[] itemFactors,
         int[] seenOffsets, int[] seenItems, float[] itemPopularity, IReadOnlyDictionary<string, string> properties,
-        float globalBias = 0, float[]? userBiases = null, float[]? itemBiases = null)
+        float globalBias = 0, float[]? userBiases = null, float[]? itemBiases = null, float[]? seenWeights = null,
+        CooccurrenceIndex? cooccurrence = null)
     {
         if (numberOfFactors < 1 || userFactors.Length != (long)users.Count * numberOfFactors || itemFactors.Length != (long)items.Count * numberOfFactors)
         {
@@ -35,6 +37,16 @@ public sealed class FactorModel
             || (userBiases is not null && userBiases.Length != users.Count) || (itemBiases is not null && itemBiases.Length != items.Count))
         {
             throw new ArgumentException("The seen-item offsets, popularity or bias arrays do not match the number of users and items.");
+        }
+
+        if (seenWeights is not null && seenWeights.Length != seenItems.Length)
+        {
+            throw new ArgumentException($"The seen-item weights hold {seenWeights.Length} values, but there are {seenItems.Length} seen items.");
+        }
+
+        if (cooccurrence is not null && cooccurrence.ItemCount != items.Count)
+        {
+            throw new ArgumentException($"The co-occurrence index covers {cooccurrence.ItemCount} items, but the model has {items.Count}; build it with the model's Items.");
         }
 
         Kind = kind;
@@ -50,6 +62,8 @@ public sealed class FactorModel
         GlobalBias = globalBias;
         _userBiases = userBiases;
         _itemBiases = itemBiases;
+        _seenWeights = seenWeights;
+        Cooccurrence = cooccurrence;
         _minRating = Read(properties, MinRatingProperty, float.NegativeInfinity);
         _maxRating = Read(properties, MaxRatingProperty, float.PositiveInfinity);
         if (_minRating > _maxRating)
@@ -85,6 +99,14 @@ public sealed class FactorModel
     /// <summary>Gets whether the model has per-user and per-item biases (explicit models).</summary>
     public bool HasBiases => _userBiases is not null;
 
+    /// <summary>Gets whether the model keeps the weight of each seen item (models trained by this version do; older files do not).</summary>
+    /// <remarks>Folding in a known user's new events and explaining a score need each training interaction's weight.</remarks>
+    public bool HasSeenWeights => _seenWeights is not null;
+
+    /// <summary>Gets the co-occurrence index saved with the model, or <see langword="null"/> when it has none.</summary>
+    /// <remarks>Related-item queries blend it with the item factors; without it they use the factors alone.</remarks>
+    public CooccurrenceIndex? Cooccurrence { get; }
+
     /// <summary>Gets all user factors, user-major: user <c>u</c> occupies <c>[u * NumberOfFactors, (u + 1) * NumberOfFactors)</c>.</summary>
     public ReadOnlySpan<float> UserFactors => _userFactors;
 
@@ -108,6 +130,21 @@ public sealed class FactorModel
     /// <param name="userIndex">The user's index.</param>
     /// <returns>The item indices.</returns>
     public ReadOnlySpan<int> GetSeenItems(int userIndex) => _seenItems.AsSpan(_seenOffsets[userIndex], _seenOffsets[userIndex + 1] - _seenOffsets[userIndex]);
+
+    /// <summary>Gets the weight of each item a user interacted with in training, aligned with <see cref="GetSeenItems"/>: the summed
+    /// event weights for implicit models, the rating for explicit ones.</summary>
+    /// <param name="userIndex">The user's index.</param>
+    /// <returns>The weights, or an empty span when the model does not keep them (<see cref="HasSeenWeights"/>).</returns>
+    public ReadOnlySpan<float> GetSeenWeights(int userIndex) =>
+        _seenWeights is null ? default : _seenWeights.AsSpan(_seenOffsets[userIndex], _seenOffsets[userIndex + 1] - _seenOffsets[userIndex]);
+
+    /// <summary>Returns this model with a co-occurrence index attached (or removed), sharing everything else.</summary>
+    /// <param name="cooccurrence">The index, built for this model's <see cref="Items"/>; <see langword="null"/> to remove it.</param>
+    /// <returns>The new model.</returns>
+    /// <exception cref="ArgumentException">The index covers a different number of items.</exception>
+    public FactorModel WithCooccurrence(CooccurrenceIndex? cooccurrence) =>
+        new(Kind, Users, Items, NumberOfFactors, _userFactors, _itemFactors, _seenOffsets, _seenItems, _itemPopularity, Properties, GlobalBias,
+            _userBiases, _itemBiases, _seenWeights, cooccurrence);
 
     /// <summary>Gets a user's bias, or 0 when the model has none.</summary>
     /// <param name="userIndex">The user's index.</param>
@@ -138,12 +175,19 @@ public sealed class FactorModel
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(itemId);
-        bool knownUser = Users.TryGetIndex(userId, out int user);
-        bool knownItem = Items.TryGetIndex(itemId, out int item);
-        float score = GlobalBias + (knownUser ? GetUserBias(user) : 0) + (knownItem ? GetItemBias(item) : 0);
+        Users.TryGetIndex(userId, out int user);
+        Items.TryGetIndex(itemId, out int item);
+        return PredictRatingOrFallback(user, item);
+    }
+
+    /// <summary>Predicts like <see cref="PredictRating(string, string)"/> by index, where -1 stands for an unknown user or item.</summary>
+    internal float PredictRatingOrFallback(int userIndex, int itemIndex)
+    {
+        bool knownUser = userIndex >= 0, knownItem = itemIndex >= 0;
+        float score = GlobalBias + (knownUser ? GetUserBias(userIndex) : 0) + (knownItem ? GetItemBias(itemIndex) : 0);
         if (knownUser && knownItem)
         {
-            score += System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(user), GetItemFactors(item));
+            score += System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(userIndex), GetItemFactors(itemIndex));
         }
 
         return Clamp(score);
@@ -183,4 +227,6 @@ public sealed class FactorModel
     internal float[]? RawUserBiases => _userBiases;
 
     internal float[]? RawItemBiases => _itemBiases;
+
+    internal float[]? RawSeenWeights => _seenWeights;
 }

@@ -9,12 +9,13 @@ namespace Personalize.Core.Models;
 /// <summary>Saves and loads <see cref="FactorModel"/>s in the Personalize.Core binary model format.</summary>
 /// <remarks>
 /// <code>
-/// *** Binary format, version 1 (all numbers little-endian) ***
+/// *** Binary format, version 2 (all numbers little-endian) ***
 /// magic            8 bytes   0x89 'P' 'Z' 'M' '\r' '\n' 0x1A '\n'   (catches text-mode and line-ending damage)
-/// format version   uint16    1: the version this file was written in
-/// readable by      uint16    1: the oldest reader version that can read it
+/// format version   uint16    2: the version this file was written in
+/// readable by      uint16    the oldest reader version that can read it: 1 when the file has no optional sections (its layout is
+///                            then exactly version 1's), 2 when it has some
 /// sections, each:
-///   tag            4 bytes   ASCII, in this order: HEAD USER ITEM UFAC IFAC SEEN POPU [UBIA IBIA] END!
+///   tag            4 bytes   ASCII, in this order: HEAD USER ITEM UFAC IFAC SEEN POPU [UBIA IBIA] [optional sections] END!
 ///   length         uint64    payload bytes
 ///   payload        length bytes
 ///   checksum       uint64    XxHash64 of the payload
@@ -24,6 +25,12 @@ namespace Personalize.Core.Models;
 /// UFAC, IFAC: users × factors, items × factors float32, row-major
 /// SEEN: users + 1 offsets int32, then seen entries item indices int32
 /// POPU: items float32;  UBIA, IBIA: users, items float32 (only when HEAD says it has biases)
+/// optional sections (version 2; any order, each at most once; a reader skips a tag of four characters A-Z or 0-9 that it does not
+/// know, after checking its checksum):
+///   SWGT: seen entries float32, aligned with SEEN's item indices: the weight of each training interaction (summed event weights for
+///         implicit models, the rating for explicit ones)
+///   COOC: the co-occurrence index: items, neighbours per item, minimum count, max items per user, entries (int32 each); then items
+///         int32 user counts, items + 1 int32 offsets, entries int32 neighbour indices, entries int32 pair counts
 /// END!: the byte offset at which END! starts, uint64 (a file cut at a section boundary is still detected)
 /// </code>
 /// Every field is checked on read, and a file that fails a check raises <see cref="ModelFormatException"/> naming the section.
@@ -33,7 +40,7 @@ namespace Personalize.Core.Models;
 public static class ModelFile
 {
     /// <summary>The format version this library writes.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => [0x89, (byte)'P', (byte)'Z', (byte)'M', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
@@ -83,7 +90,8 @@ public static class ModelFile
         Raw(Magic);
         Span<byte> versions = stackalloc byte[4];
         BinaryPrimitives.WriteUInt16LittleEndian(versions, FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(versions[2..], 1);
+        bool hasOptional = model.HasSeenWeights || model.Cooccurrence is not null;
+        BinaryPrimitives.WriteUInt16LittleEndian(versions[2..], (ushort)(hasOptional ? 2 : 1));
         Raw(versions);
 
         var head = new MemoryStream();
@@ -118,6 +126,16 @@ public static class ModelFile
         {
             Section(stream, "UBIA", MemoryMarshal.AsBytes(model.RawUserBiases.AsSpan()), ref written);
             Section(stream, "IBIA", MemoryMarshal.AsBytes(model.RawItemBiases.AsSpan()), ref written);
+        }
+
+        if (model.RawSeenWeights is { } seenWeights)
+        {
+            Section(stream, "SWGT", MemoryMarshal.AsBytes(seenWeights.AsSpan()), ref written);
+        }
+
+        if (model.Cooccurrence is { } cooccurrence)
+        {
+            Section(stream, "COOC", cooccurrence.ToBytes(), ref written);
         }
 
         Span<byte> end = stackalloc byte[8];
@@ -192,11 +210,46 @@ public static class ModelFile
             itemBiases = reader.FloatSection("IBIA", h.Items);
         }
 
-        long endStart = reader.Position;
-        byte[] end = reader.Section("END!", 8);
-        if (end.Length != 8 || BinaryPrimitives.ReadUInt64LittleEndian(end) != (ulong)endStart)
+        float[]? seenWeights = null;
+        CooccurrenceIndex? cooccurrence = null;
+        var optional = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
-            throw new ModelFormatException(sourceName, "END!", "the end marker does not match the file's length.");
+            long sectionStart = reader.Position;
+            (string tag, long length) = reader.BeginAny("END!");
+            if (tag == "END!")
+            {
+                byte[] end = reader.Payload(tag, length, 8);
+                if (end.Length != 8 || BinaryPrimitives.ReadUInt64LittleEndian(end) != (ulong)sectionStart)
+                {
+                    throw new ModelFormatException(sourceName, "END!", "the end marker does not match the file's length.");
+                }
+
+                break;
+            }
+
+            if (readableBy < 2 || !IsOptionalTag(tag))
+            {
+                throw new ModelFormatException(sourceName, "END!", $"expected section 'END!' but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
+            }
+
+            if (!optional.Add(tag))
+            {
+                throw new ModelFormatException(sourceName, tag, "the section appears twice; the file is corrupted.");
+            }
+
+            switch (tag)
+            {
+                case "SWGT":
+                    seenWeights = reader.FloatPayload(tag, length, h.Seen);
+                    break;
+                case "COOC":
+                    cooccurrence = CooccurrenceIndex.FromBytes(reader.Payload(tag, length, long.MaxValue), h.Items, sourceName);
+                    break;
+                default:
+                    reader.Payload(tag, length, long.MaxValue);   // a later version's optional section: checked, then skipped
+                    break;
+            }
         }
 
         if (reader.ReadAtMost(stackalloc byte[1]) != 0)
@@ -218,7 +271,7 @@ public static class ModelFile
         try
         {
             return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
-                h.GlobalBias, userBiases, itemBiases);
+                h.GlobalBias, userBiases, itemBiases, seenWeights, cooccurrence);
         }
         catch (ArgumentException exception)
         {
@@ -343,6 +396,19 @@ public static class ModelFile
         }
     }
 
+    private static bool IsOptionalTag(string tag)
+    {
+        foreach (char c in tag)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+            {
+                return false;
+            }
+        }
+
+        return tag.Length == 4;
+    }
+
     private static void TryDelete(string path)
     {
         try
@@ -389,6 +455,68 @@ public static class ModelFile
             {
                 throw new ModelFormatException(sourceName, tag, $"the file is truncated inside the {what}.");
             }
+        }
+
+        /// <summary>Reads the next section's header, whatever its tag; <paramref name="expected"/> names the section in errors.</summary>
+        public (string Tag, long Length) BeginAny(string expected)
+        {
+            Span<byte> header = stackalloc byte[12];
+            int got = ReadAtMost(header);
+            if (got == 0)
+            {
+                throw new ModelFormatException(sourceName, expected, "the file is truncated: the section is missing.");
+            }
+
+            if (got < header.Length)
+            {
+                throw new ModelFormatException(sourceName, expected, "the file is truncated inside the section header.");
+            }
+
+            string tag = Encoding.ASCII.GetString(header[..4]);
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
+            if (length > (ulong)long.MaxValue || (stream.CanSeek && length > (ulong)Math.Max(0, stream.Length - stream.Position)))
+            {
+                throw new ModelFormatException(sourceName, tag == expected ? tag : expected,
+                    $"the section claims {length} bytes, more than the file holds; the file is truncated or corrupted.");
+            }
+
+            return (tag, (long)length);
+        }
+
+        /// <summary>Reads a section's payload and checksum after <see cref="BeginAny"/>.</summary>
+        public byte[] Payload(string tag, long length, long maxLength)
+        {
+            if (length > maxLength)
+            {
+                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than the header allows; the file is corrupted.");
+            }
+
+            byte[] payload = ReadPayload(tag, length);
+            Finish(tag, payload);
+            return payload;
+        }
+
+        /// <summary>Reads a section of <paramref name="count"/> finite float32 values after <see cref="BeginAny"/>.</summary>
+        public float[] FloatPayload(string tag, long length, long count)
+        {
+            if (length != count * sizeof(float))
+            {
+                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
+            }
+
+            var values = new float[count];
+            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            ReadExactly(bytes, tag, "section data");
+            Finish(tag, bytes);
+            foreach (float v in values)
+            {
+                if (!float.IsFinite(v))
+                {
+                    throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
+                }
+            }
+
+            return values;
         }
 
         private long Begin(string tag, long maxLength)
@@ -511,7 +639,7 @@ public static class ModelFile
             return values;
         }
 
-        private static string Printable(string text)
+        public static string Printable(string text)
         {
             var builder = new StringBuilder();
             foreach (char c in text)

@@ -61,6 +61,11 @@ public sealed record RecommendationRequest : IValidatableObject
     [Range(1, 1_000_000)]
     public int CandidatePoolSize { get; init; } = 200;
 
+    /// <summary>Gets the ids of the items the user bought, for the filter rule <c>not bought</c> (from your order history, or
+    /// <see cref="Tracking.EventTracker"/>); <see langword="null"/> when not known, and then a filter with <c>not bought</c> is refused.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public IReadOnlyList<string>? PurchasedItems { get; init; }
+
     /// <summary>Gets the attributes whose value counts over the eligible items come back with the page.</summary>
     /// <value>The default is empty: no facets.</value>
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];

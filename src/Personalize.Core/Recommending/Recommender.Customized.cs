@@ -32,7 +32,7 @@ public sealed partial class Recommender
     /// <summary>Gets where users' saved preferences are read from, or <see langword="null"/>.</summary>
     public IPreferenceStore? PreferenceStore { get; }
 
-    private ItemSpace Space => _space ?? _lazySpace.Value;
+    internal ItemSpace Space => _space ?? _lazySpace.Value;
 
     /// <summary>Compiles a filter for this recommender's model and catalogue, once: compiled filters are cached by value.</summary>
     /// <param name="filter">The filter.</param>
@@ -67,7 +67,15 @@ public sealed partial class Recommender
             space.Resolve(request.UserId, request.Filter, request.Sort, request.ApplyPreferences, preferences);
         bool personal = request.Personalize && preferences?.PersonalizationOptOut != true;
         bool known = Model.Users.TryGetIndex(request.UserId, out int user);
-        bool explicitNotSeen = filter is not null && space.Compile(filter).ExcludesSeen;
+        CompiledFilter? compiled = filter is null ? null : space.Compile(filter);
+        bool explicitNotSeen = compiled?.ExcludesSeen == true;
+        if (compiled?.ExcludesBought == true)
+        {
+            IReadOnlyList<string> purchased = request.PurchasedItems ?? throw new InvalidOperationException(
+                $"The filter '{FilterText.Format(filter!)}' has 'not bought', which needs the user's purchases; set RecommendationRequest.PurchasedItems.");
+            blockedItems = [.. blockedItems, .. purchased];
+        }
+
         RecommendationSource source = !personal ? RecommendationSource.NonPersonal
             : known ? RecommendationSource.Personalized
             : Options.ColdStart == ColdStartPolicy.Empty ? RecommendationSource.Empty : RecommendationSource.PopularFallback;

@@ -19,6 +19,9 @@ namespace Personalize.Core.Recommending;
 public sealed partial class Recommender : IDisposable
 {
     private const int StackLimit = 128;
+
+    private const string NotBoughtNeedsPurchases = "The filter has 'not bought', which needs the user's purchases; use Recommend with "
+        + "RecommendationRequest.PurchasedItems, or leave the rule out.";
     private readonly int[] _popularOrder;
     private readonly ScanWorkers? _workers;
     private readonly Lazy<ItemSpace> _lazySpace;
@@ -108,6 +111,11 @@ public sealed partial class Recommender : IDisposable
         if (filter.ItemCount != Model.Items.Count)
         {
             throw new ArgumentException($"The filter was compiled for {filter.ItemCount} items, but the model has {Model.Items.Count}; compile it with the model's Items.", nameof(filter));
+        }
+
+        if (filter.ExcludesBought)
+        {
+            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
         }
 
         if (!Model.Users.TryGetIndex(userId, out int user))

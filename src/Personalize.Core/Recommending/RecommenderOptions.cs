@@ -21,6 +21,19 @@ public sealed record RecommenderOptions : IValidatableObject
     [Range(1, 64)]
     public int NumberOfThreads { get; init; } = 1;
 
+    /// <summary>Gets how related items compare item factors.</summary>
+    /// <value>The default is <see cref="ItemSimilarity.Cosine"/>.</value>
+    public ItemSimilarity RelatedItemsSimilarity { get; init; } = ItemSimilarity.Cosine;
+
+    /// <summary>Gets w, the weight of co-occurrence in related-item scores: <c>(1 − w) · factor similarity + w · co-occurrence
+    /// similarity</c>. 0 ranks by the factors alone, 1 by co-occurrence alone.</summary>
+    /// <remarks>Co-occurrence is direct evidence ("customers who viewed this also viewed") but exists only for pairs seen together
+    /// often enough; the factors generalize to every pair, including new and rarely seen items. It is used only when the model has a
+    /// co-occurrence index (<see cref="Models.FactorModel.Cooccurrence"/>).</remarks>
+    /// <value>The default is 0.5.</value>
+    [Range(0.0, 1.0)]
+    public float CooccurrenceWeight { get; init; } = 0.5f;
+
     /// <summary>Gets which catalogue attributes are the brand and category (for saved blocks) and the price, rating and date added (for
     /// sort orders).</summary>
     /// <value>The default is <c>brand</c>, <c>category</c>, <c>price</c>, <c>rating</c>, <c>added_at</c>.</value>
@@ -32,6 +45,11 @@ public sealed record RecommenderOptions : IValidatableObject
         if (!Enum.IsDefined(ColdStart))
         {
             yield return OptionsValidation.Error(nameof(ColdStart), (int)ColdStart, "must be Popular or Empty.");
+        }
+
+        if (!Enum.IsDefined(RelatedItemsSimilarity))
+        {
+            yield return OptionsValidation.Error(nameof(RelatedItemsSimilarity), (int)RelatedItemsSimilarity, "must be Cosine or Dot.");
         }
 
         if (Attributes is null)

@@ -117,7 +117,7 @@ public sealed partial class EventTracker
             ThrowHelper.FilterForOtherItems(filter.ItemCount, Items.Count);
         }
 
-        if (filter.ExcludesSeen)
+        if (filter.ExcludesSeen || filter.ExcludesBought)
         {
             ThrowHelper.FilterExcludesSeen(surface);
         }

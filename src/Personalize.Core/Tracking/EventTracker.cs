@@ -4,6 +4,8 @@ using Personalize.Core.Filtering;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
 
+using Personalize.Core.Recommending;
+
 namespace Personalize.Core.Tracking;
 
 /// <summary>
@@ -62,10 +64,30 @@ public sealed partial class EventTracker
         _model = model;
         NumberOfFactors = model.NumberOfFactors;
 
-        // Fold-in (issue 6, part A): this is the one place to wire the solver of new users' vectors, for example
-        // FoldIn = (items, weights, vector) => <part A's least-squares step against model's fixed item factors>(items, weights, vector);
-        // TryGetFoldedUserVector then refreshes a user's vector lazily, only when they have new events.
     }
+
+    /// <summary>Creates a tracker over a recommender's model that also keeps each active user's vector folded in from their events
+    /// (<see cref="Recommender.FoldIn(string, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>: the training history of a user the
+    /// model knows, plus the tracked events), refreshed lazily when the user has new events; <see cref="Recommending.HomePageBuilder"/>
+    /// serves "for you" from it.</summary>
+    /// <param name="recommender">The recommender whose model the tracker follows and whose fold-in it uses.</param>
+    /// <param name="options">How to track; <see langword="null"/> for the defaults.</param>
+    /// <param name="catalog">The catalogue, for trending per category; <see langword="null"/> when not needed.</param>
+    /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
+    /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    public EventTracker(Recommender recommender, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
+        : this((recommender ?? throw new ArgumentNullException(nameof(recommender))).Model, options, catalog, timeProvider)
+    {
+        FoldIn = FoldInWith(recommender);
+    }
+
+    /// <summary>The fold-in solver backed by a recommender: the one place where tracked events become a user vector.</summary>
+    internal static FoldInSolver FoldInWith(Recommender recommender) => (userId, items, weights, vector) =>
+    {
+        recommender.FoldIn(userId, items, weights, vector);
+        return true;
+    };
 
     /// <summary>Creates a tracker over any set of items (for example an interaction log's <see cref="InteractionLog.Items"/>).</summary>
     /// <param name="items">The items the tracker knows, in index order; events for other ids are counted as unknown.</param>
@@ -124,8 +146,7 @@ public sealed partial class EventTracker
 
     /// <summary>
     /// The fold-in solver: from a user's tracked (item index, summed event weight) pairs, the user's vector against the model's fixed item
-    /// factors.
-    /// Part A of issue 6 provides it; null until wired (see the model constructor).
+    /// factors. Set by the recommender constructor (<see cref="FoldInWith"/>); null otherwise.
     /// </summary>
     internal FoldInSolver? FoldIn { get; set; }
 
@@ -383,7 +404,7 @@ public sealed partial class EventTracker
                 {
                     int n = CopyRecentInteractions(user, items.AsSpan(0, capacity), weights.AsSpan(0, capacity));
                     float[] vector = user.FoldedVector ?? new float[NumberOfFactors];
-                    if (n <= 0 || !solver(items.AsSpan(0, n), weights.AsSpan(0, n), vector))
+                    if (n <= 0 || !solver(userId, items.AsSpan(0, n), weights.AsSpan(0, n), vector))
                     {
                         return false;
                     }

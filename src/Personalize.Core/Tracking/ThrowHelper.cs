@@ -16,7 +16,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void FilterExcludesSeen(string surface) =>
-        throw new ArgumentException($"The filter has 'not seen', which {surface} cannot apply; leave it out of this filter.", "filter");
+        throw new ArgumentException($"The filter has 'not seen' or 'not bought', which {surface} cannot apply; leave it out of this filter.", "filter");
 
     [DoesNotReturn]
     public static void NoCatalog() =>

@@ -160,7 +160,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             [FactorModel.MaxRatingProperty] = data.MaxRating.ToString("R", CultureInfo.InvariantCulture),
         };
         return new FactorModel(FactorModelKind.Explicit, data.Users, data.Items, rank, userFactors, itemFactors, offsets,
-            data.ItemIndexArray.ToArray(), popularity, properties, mean, userBias, itemBias);
+            data.ItemIndexArray.ToArray(), popularity, properties, mean, userBias, itemBias, seenWeights: data.RatingArray.ToArray());
     }
 
     private static float[] InverseCounts(ReadOnlySpan<int> indices, int count)

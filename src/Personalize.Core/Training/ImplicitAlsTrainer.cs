@@ -120,7 +120,7 @@ public sealed class ImplicitAlsTrainer
         }
 
         return new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, o.NumberOfFactors, userFactors, itemFactors,
-            (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, Describe(o));
+            (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, Describe(o), seenWeights: (float[])data.UserWeights.Clone());
     }
 
     private static void SolveSide(float[] gram, float[] other, float[] factors, int count, int[] offsets, int[] partners, float[] confidence,

@@ -33,7 +33,8 @@ public sealed class PublicApiTests
             File.WriteAllText(path, actual);
         }
 
-        string expected = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
+        Assert.True(File.Exists(path), $"The checked-in list {path} is missing.");
+        string expected = File.ReadAllText(path).ReplaceLineEndings("\n");
         var missing = expected.Split('\n').Except(actual.Split('\n')).Where(l => l.Length > 0).ToList();
         var added = actual.Split('\n').Except(expected.Split('\n')).Where(l => l.Length > 0).ToList();
         Assert.True(missing.Count == 0 && added.Count == 0,
@@ -115,5 +116,18 @@ public sealed class PublicApiTests
         return type.FullName ?? type.Name;
     }
 
-    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    /// <summary>This test's source folder, found from the test binaries upwards (CI builds map source paths, so the compiler's file
+    /// path cannot be used).</summary>
+    private static string SourceFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Personalize.Core.sln")))
+            {
+                return Path.Combine(folder.FullName, "tests", "Personalize.Core.Tests", "Api");
+            }
+        }
+
+        throw new InvalidOperationException($"No Personalize.Core.sln above {AppContext.BaseDirectory}.");
+    }
 }

@@ -127,15 +127,15 @@ public sealed class FilteredRecommendationTests : IClassFixture<FilteredRecommen
     }
 
     [Fact]
-    public void Compiling_refuses_unknown_attributes_wrong_types_and_not_bought_with_clear_messages()
+    public void Compiling_refuses_unknown_attributes_wrong_types_and_a_nested_not_bought_with_clear_messages()
     {
         var unknown = Assert.Throws<ArgumentException>(() => FilterCompiler.Compile(Filter.Where("colour").EqualTo("red"), _shop.Catalog, _shop.Model.Items));
         var wrongType = Assert.Throws<ArgumentException>(() => FilterCompiler.Compile(Filter.Where("brand").AtLeast(3m), _shop.Catalog, _shop.Model.Items));
-        var bought = Assert.Throws<ArgumentException>(() => FilterCompiler.Compile(Filter.NotBought, _shop.Catalog, _shop.Model.Items));
+        var bought = Assert.Throws<ArgumentException>(() => FilterCompiler.Compile(Filter.NotBought.Or(Filter.Where("in_stock").IsTrue()), _shop.Catalog, _shop.Model.Items));
 
         Assert.StartsWith("The filter names the attribute 'colour', which the catalogue does not have; it has: title, brand, category", unknown.Message);
         Assert.StartsWith("The condition 'brand >= 3' does not apply to 'brand', which is Text in the catalogue.", wrongType.Message);
-        Assert.Contains("purchase history", bought.Message);
+        Assert.Contains("'not bought' can only be applied to the whole filter", bought.Message);
     }
 
     [Fact]

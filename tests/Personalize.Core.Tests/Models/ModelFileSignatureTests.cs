@@ -70,8 +70,8 @@ public sealed class ModelFileSignatureTests
     }
 
     [Theory]
-    [InlineData(2, 2)]
-    [InlineData(5, 2)]
+    [InlineData(3, 3)]
+    [InlineData(5, 3)]
     [InlineData(65535, 65535)]
     public void Load_says_to_upgrade_when_the_file_needs_a_newer_reader(int version, int readableBy)
     {
@@ -108,7 +108,7 @@ public sealed class ModelFileSignatureTests
     }
 
     [Fact]
-    public void A_saved_file_starts_with_the_signature_and_version_1_readable_by_1()
+    public void A_saved_file_without_optional_sections_starts_with_the_signature_and_is_readable_by_version_1()
     {
         using var folder = new TempDirectory();
         string path = folder.File("model.pzm");

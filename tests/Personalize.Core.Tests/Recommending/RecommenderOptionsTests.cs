@@ -14,6 +14,18 @@ public sealed class RecommenderOptionsTests
         Assert.True(options.ExcludeSeen);
         Assert.Equal(ColdStartPolicy.Popular, options.ColdStart);
         Assert.Equal(1, options.NumberOfThreads);
+        Assert.Equal(ItemSimilarity.Cosine, options.RelatedItemsSimilarity);
+        Assert.Equal(0.5f, options.CooccurrenceWeight);
+    }
+
+    [Fact]
+    public void A_recommender_reports_every_invalid_related_items_option_at_once()
+    {
+        var options = new RecommenderOptions { CooccurrenceWeight = 1.5f, RelatedItemsSimilarity = (ItemSimilarity)9 };
+
+        var error = Assert.Throws<ValidationException>(() => new Recommender(TestModels.Create(seed: 234), options));
+
+        Assert.Equal("RecommenderOptions is invalid (2 errors): CooccurrenceWeight = 1.5: must be between 0 and 1. RelatedItemsSimilarity = 9: must be Cosine or Dot.", error.Message);
     }
 
     [Fact]

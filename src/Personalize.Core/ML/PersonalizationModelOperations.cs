@@ -1,0 +1,292 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Personalize.Core.Models;
+
+namespace Personalize.Core.ML;
+
+/// <summary>
+/// Saves and loads ML.NET pipelines that contain <see cref="FactorModelTransformer"/>s: <c>mlContext.Personalization().Model</c>.
+/// </summary>
+/// <remarks>
+/// <para><b>Why not <c>mlContext.Model.Save</c>.</b> ML.NET 5.0.1 saves a transformer by calling <see cref="ICanSaveModel.Save"/>
+/// with a <see cref="ModelSaveContext"/> whose writer, version stamp and sub-model methods are all internal, so a transformer
+/// outside ML.NET has no public way to write its state; and it loads one by looking up an assembly-level
+/// <c>LoadableClassAttribute</c> with a <c>ModelLoadContext</c> constructor, both internal as well. The public route for custom code
+/// in saved pipelines, <c>CustomMapping</c> with a <c>[CustomMappingFactoryAttribute]</c> factory registered through
+/// <c>mlContext.ComponentCatalog.RegisterAssembly</c>, saves only the factory's contract name and recreates the factory with its
+/// parameterless constructor on load, so the learned factors cannot travel inside the saved file. <c>mlContext.Model.Save</c> on
+/// a pipeline with this transformer therefore throws <see cref="NotSupportedException"/> with the way out.</para>
+/// <para><b>What these methods do instead.</b> The pipeline is flattened and cut at each <see cref="FactorModelTransformer"/>; every
+/// run of ML.NET transformers is saved with <c>mlContext.Model.Save</c> (the first run, possibly empty, also keeps the input
+/// schema), and every model with <see cref="ModelFile"/>, all in one zip file with a JSON manifest (<c>pipeline.json</c>). Loading
+/// rebuilds the same chain. Transformer scopes of nested chains are not kept (every transformer runs at scoring). Without these
+/// methods: save <see cref="FactorModelTransformer.Model"/> with <see cref="ModelFile.Save"/> and the rest with
+/// <c>mlContext.Model.Save</c>, then rejoin them with <c>loaded.Append(new FactorModelTransformer(ModelFile.Load(path), user, item))</c>.</para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+public sealed class PersonalizationModelOperations
+{
+    private const string ManifestEntry = "pipeline.json";
+    private const string FormatName = "personalize-ml-pipeline";
+    private const int FormatVersion = 1;
+    private readonly MLContext _mlContext;
+
+    internal PersonalizationModelOperations(MLContext mlContext) => _mlContext = mlContext;
+
+    /// <summary>Saves a fitted pipeline to a file, atomically (a temporary file is renamed over the target).</summary>
+    /// <param name="model">The pipeline: any transformer or chain, with or without <see cref="FactorModelTransformer"/>s.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
+    /// <param name="filePath">The target file; it is replaced if it exists.</param>
+    /// <exception cref="InvalidOperationException">An ML.NET transformer of the pipeline cannot be saved by ML.NET.</exception>
+    /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
+    public void Save(ITransformer model, DataViewSchema inputSchema, string filePath)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        string fullPath = Path.GetFullPath(filePath);
+        string directory = Path.GetDirectoryName(fullPath) ?? ".";
+        Directory.CreateDirectory(directory);
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Save(model, inputSchema, stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Saves a fitted pipeline to a stream.</summary>
+    /// <param name="model">The pipeline.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
+    /// <param name="stream">A writable stream; it is not closed.</param>
+    /// <exception cref="InvalidOperationException">An ML.NET transformer of the pipeline cannot be saved by ML.NET.</exception>
+    public void Save(ITransformer model, DataViewSchema inputSchema, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentNullException.ThrowIfNull(stream);
+        var transformers = new List<ITransformer>();
+        Flatten(model, transformers);
+
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var parts = new JsonArray();
+        var run = new List<ITransformer>();
+        DataViewSchema schema = inputSchema, runSchema = inputSchema;
+        void SaveRun()
+        {
+            string entry = $"parts/{parts.Count}.mlnet";
+            using (Stream output = zip.CreateEntry(entry, CompressionLevel.NoCompression).Open())
+            {
+                using var buffer = new MemoryStream();
+                _mlContext.Model.Save(new TransformerChain<ITransformer>([.. run]), runSchema, buffer);
+                buffer.Position = 0;
+                buffer.CopyTo(output);
+            }
+
+            parts.Add(new JsonObject { ["kind"] = "ml.net", ["entry"] = entry, ["transformers"] = run.Count });
+            run.Clear();
+        }
+
+        foreach (ITransformer transformer in transformers)
+        {
+            if (transformer is FactorModelTransformer factors)
+            {
+                if (run.Count > 0 || parts.Count == 0)
+                {
+                    SaveRun();
+                }
+
+                string entry = $"parts/{parts.Count}.pzm";
+                using (Stream output = zip.CreateEntry(entry, CompressionLevel.Fastest).Open())
+                {
+                    ModelFile.Write(factors.Model, output);
+                }
+
+                parts.Add(new JsonObject
+                {
+                    ["kind"] = "factor-model", ["entry"] = entry,
+                    ["userIdColumnName"] = factors.UserIdColumnName, ["itemIdColumnName"] = factors.ItemIdColumnName,
+                });
+            }
+            else
+            {
+                if (run.Count == 0)
+                {
+                    runSchema = schema;
+                }
+
+                run.Add(transformer);
+            }
+
+            schema = transformer.GetOutputSchema(schema);
+        }
+
+        if (run.Count > 0 || parts.Count == 0)
+        {
+            SaveRun();
+        }
+
+        using Stream manifest = zip.CreateEntry(ManifestEntry, CompressionLevel.Fastest).Open();
+        JsonSerializer.Serialize(manifest, new JsonObject { ["format"] = FormatName, ["version"] = FormatVersion, ["parts"] = parts });
+    }
+
+    /// <summary>Loads a pipeline saved by <see cref="Save(ITransformer, DataViewSchema, string)"/>.</summary>
+    /// <param name="filePath">The file.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline reads, as saved.</param>
+    /// <returns>The pipeline, as a <see cref="TransformerChain{TLastTransformer}"/>.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelFormatException">The file is not such a pipeline, or a part of it is damaged; the message names the part.</exception>
+    public ITransformer Load(string filePath, out DataViewSchema inputSchema)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        if (!File.Exists(filePath))
+        {
+            throw new FileNotFoundException($"The pipeline file '{filePath}' does not exist.", filePath);
+        }
+
+        using var stream = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Load(stream, filePath, out inputSchema);
+    }
+
+    /// <summary>Loads a pipeline saved by <see cref="Save(ITransformer, DataViewSchema, Stream)"/>.</summary>
+    /// <param name="stream">A readable, seekable stream; it is not closed.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline reads, as saved.</param>
+    /// <returns>The pipeline, as a <see cref="TransformerChain{TLastTransformer}"/>.</returns>
+    /// <exception cref="ModelFormatException">The data is not such a pipeline, or a part of it is damaged; the message names the part.</exception>
+    public ITransformer Load(Stream stream, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Load(stream, "(stream)", out inputSchema);
+    }
+
+    private ITransformer Load(Stream stream, string source, out DataViewSchema inputSchema)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new ModelFormatException(source, null, $"not a saved pipeline (expected a zip file with {ManifestEntry}): {exception.Message}");
+        }
+
+        using (zip)
+        {
+            JsonArray parts = ReadManifest(zip, source);
+            var transformers = new List<ITransformer>();
+            DataViewSchema? schema = null;
+            foreach (JsonNode? node in parts)
+            {
+                string kind = Text(node, "kind", source);
+                string entryName = Text(node, "entry", source);
+                ZipArchiveEntry entry = zip.GetEntry(entryName)
+                    ?? throw new ModelFormatException(source, entryName, $"the manifest lists '{entryName}' but the file has no such entry.");
+                using var buffer = new MemoryStream();
+                using (Stream input = entry.Open())
+                {
+                    input.CopyTo(buffer);
+                }
+
+                buffer.Position = 0;
+                if (kind == "ml.net")
+                {
+                    ITransformer loaded;
+                    DataViewSchema partSchema;
+                    try
+                    {
+                        loaded = _mlContext.Model.Load(buffer, out partSchema);
+                    }
+                    catch (Exception exception) when (exception is InvalidOperationException or FormatException or InvalidDataException or IOException)
+                    {
+                        throw new ModelFormatException(source, entryName, $"ML.NET could not load this part: {exception.Message}");
+                    }
+
+                    schema ??= partSchema;
+                    Flatten(loaded, transformers);
+                }
+                else if (kind == "factor-model")
+                {
+                    FactorModel model = ModelFile.Read(buffer, $"{source}!{entryName}");
+                    transformers.Add(new FactorModelTransformer(model, Text(node, "userIdColumnName", source), Text(node, "itemIdColumnName", source)));
+                }
+                else
+                {
+                    throw new ModelFormatException(source, entryName, $"unknown part kind '{kind}'; expected 'ml.net' or 'factor-model'.");
+                }
+            }
+
+            inputSchema = schema ?? throw new ModelFormatException(source, ManifestEntry, "the manifest lists no ML.NET part, so the input schema is missing.");
+            return new TransformerChain<ITransformer>([.. transformers]);
+        }
+    }
+
+    private static JsonArray ReadManifest(ZipArchive zip, string source)
+    {
+        ZipArchiveEntry entry = zip.GetEntry(ManifestEntry)
+            ?? throw new ModelFormatException(source, null, $"not a saved pipeline: the zip has no {ManifestEntry}. Files saved by mlContext.Model.Save load with mlContext.Model.Load.");
+        JsonNode? manifest;
+        try
+        {
+            using Stream input = entry.Open();
+            manifest = JsonNode.Parse(input);
+        }
+        catch (JsonException exception)
+        {
+            throw new ModelFormatException(source, ManifestEntry, $"the manifest is not valid JSON: {exception.Message}");
+        }
+
+        if (manifest?["format"]?.GetValueKind() != JsonValueKind.String || manifest["format"]!.GetValue<string>() != FormatName)
+        {
+            throw new ModelFormatException(source, ManifestEntry, $"expected format '{FormatName}'.");
+        }
+
+        int version = manifest["version"]?.GetValueKind() == JsonValueKind.Number ? manifest["version"]!.GetValue<int>() : 0;
+        if (version != FormatVersion)
+        {
+            throw new ModelFormatException(source, ManifestEntry, $"format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        return manifest["parts"] as JsonArray ?? throw new ModelFormatException(source, ManifestEntry, "the manifest has no 'parts' list.");
+    }
+
+    private static string Text(JsonNode? node, string property, string source) =>
+        node?[property] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } text
+            ? text
+            : throw new ModelFormatException(source, ManifestEntry, $"a part has no '{property}'.");
+
+    private static void Flatten(ITransformer transformer, List<ITransformer> into)
+    {
+        if (transformer is IEnumerable<ITransformer> chain)
+        {
+            foreach (ITransformer inner in chain)
+            {
+                Flatten(inner, into);
+            }
+        }
+        else
+        {
+            into.Add(transformer);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using Personalize.Core.Internal;
+using Personalize.Core.Models;
+using Personalize.Core.Training;
+
+namespace Personalize.Core.Recommending;
+
+/// <summary>
+/// The least-squares step of the trainer for one user against the model's fixed item factors, with the trainer's own conventions read
+/// back from the model; built once per model (it holds YᵀY for implicit models) and then allocation-free per solve.
+/// </summary>
+/// <remarks>
+/// <para>Implicit ALS (Hu, Koren and Volinsky 2008): <c>(YᵀY + Σ_j c'_j y_j y_jᵀ + λ_u I) x = Σ_j (1 + c'_j) y_j</c>, where
+/// <c>c'_j = α · w_j / mean(w)</c> and <c>λ_u = λ · (items + Σ_j c'_j)^ν</c>, exactly as <see cref="ImplicitAlsTrainer"/> solves each user.
+/// The mean training weight comes from the model's seen weights (1 when the model does not keep them).</para>
+/// <para>Explicit (biased MF): ridge regression of <c>r_j − μ − b_j</c> on <c>[y_j; 1]</c>, giving the user factors and the user bias
+/// together, with <see cref="BiasedMatrixFactorizationTrainer.Options.FactorRegularization"/> and
+/// <see cref="BiasedMatrixFactorizationTrainer.Options.BiasRegularization"/> per user, which is where the trainer's per-user SGD
+/// regularization converges.</para>
+/// </remarks>
+internal sealed class FoldInSolver
+{
+    private readonly FactorModel _model;
+    private readonly float[]? _gram;
+
+    private FoldInSolver(FactorModel model)
+    {
+        _model = model;
+        int rank = model.NumberOfFactors;
+        IReadOnlyDictionary<string, string> p = model.Properties;
+        IsExplicit = model.Kind == FactorModelKind.Explicit;
+        Dimension = IsExplicit ? rank + 1 : rank;
+        if (IsExplicit)
+        {
+            FactorRegularization = Read(p, "factor_regularization", BiasedMatrixFactorizationDefaults.FactorRegularization);
+            BiasRegularization = Read(p, "bias_regularization", BiasedMatrixFactorizationDefaults.BiasRegularization);
+            return;
+        }
+
+        Regularization = Read(p, "regularization", ImplicitAlsDefaults.Regularization);
+        RegularizationExponent = Read(p, "regularization_exponent", ImplicitAlsDefaults.RegularizationExponent);
+        float alpha = Read(p, "alpha", ImplicitAlsDefaults.ConfidenceScale);
+        MeanWeight = 1;
+        if (model.RawSeenWeights is { Length: > 0 } weights)
+        {
+            double sum = 0;
+            foreach (float w in weights)
+            {
+                sum += w;
+            }
+
+            double mean = sum / weights.Length;
+            MeanWeight = mean > 0 ? (float)mean : 1;
+        }
+
+        ConfidenceScale = alpha / MeanWeight;
+        _gram = new float[rank * rank];
+        AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
+    }
+
+    /// <summary>Gets whether the model is explicit (ratings, with biases).</summary>
+    public bool IsExplicit { get; }
+
+    /// <summary>Gets the size of the system: the number of factors, plus one for the user bias of explicit models.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Gets the mean training weight (implicit): what a training item weighs when the model does not keep seen weights.</summary>
+    public float MeanWeight { get; }
+
+    public float ConfidenceScale { get; }
+
+    public float Regularization { get; }
+
+    public float RegularizationExponent { get; }
+
+    public float FactorRegularization { get; }
+
+    public float BiasRegularization { get; }
+
+    public static FoldInSolver Create(FactorModel model) => new(model);
+
+    /// <summary>
+    /// The coefficient of a history item in the solution <c>x = A⁻¹ Σ_j coefficient_j · f_j</c>: <c>1 + c'_j</c> for implicit models,
+    /// <c>r_j − μ − b_j</c> for explicit ones.
+    /// </summary>
+    public float Coefficient(int item, float weight) =>
+        IsExplicit ? weight - _model.GlobalBias - _model.GetItemBias(item) : 1f + ConfidenceScale * weight;
+
+    /// <summary>Writes an item's feature vector <c>f_j</c> (its factors; for explicit models followed by 1) into <paramref name="destination"/>.</summary>
+    public void Features(int item, Span<float> destination)
+    {
+        _model.GetItemFactors(item).CopyTo(destination);
+        if (IsExplicit)
+        {
+            destination[^1] = 1f;
+        }
+    }
+
+    /// <summary>
+    /// Builds the system for a history (ascending distinct <paramref name="items"/> with aggregated <paramref name="weights"/>), factors
+    /// it into <paramref name="factor"/> (Dimension² floats, lower triangle = L) and writes the solution into <paramref name="solution"/>
+    /// (Dimension floats: the user factors, then for explicit models the user bias).
+    /// </summary>
+    public void Solve(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, Span<float> factor, Span<float> solution)
+    {
+        int rank = _model.NumberOfFactors;
+        int n = Dimension;
+        ReadOnlySpan<float> itemFactors = _model.ItemFactors;
+        solution = solution[..n];
+        factor = factor[..(n * n)];
+        solution.Clear();
+        float diagonal;
+        if (IsExplicit)
+        {
+            factor.Clear();
+            diagonal = FactorRegularization;
+            factor[n * n - 1] = BiasRegularization - FactorRegularization;   // the bias's own regularization, after the loop below
+        }
+        else
+        {
+            _gram.CopyTo(factor);
+            double totalConfidence = _model.Items.Count;
+            foreach (float w in weights)
+            {
+                totalConfidence += ConfidenceScale * w;
+            }
+
+            diagonal = (float)(Regularization * Math.Pow(totalConfidence, RegularizationExponent));
+        }
+
+        for (int d = 0; d < n; d++)
+        {
+            factor[d * n + d] += diagonal;
+        }
+
+        for (int j = 0; j < items.Length; j++)
+        {
+            int item = items[j];
+            ReadOnlySpan<float> y = itemFactors.Slice(item * rank, rank);
+            float coefficient = Coefficient(item, weights[j]);
+
+            // Implicit: A += c'·y yᵀ; explicit: A += f fᵀ with f = [y; 1]. Lower triangle only.
+            float outer = IsExplicit ? 1f : ConfidenceScale * weights[j];
+            if (outer != 0)
+            {
+                for (int row = 0; row < rank; row++)
+                {
+                    Span<float> aRow = factor.Slice(row * n, row + 1);
+                    TensorPrimitives.MultiplyAdd(y[..(row + 1)], outer * y[row], aRow, aRow);
+                }
+            }
+
+            TensorPrimitives.MultiplyAdd(y, coefficient, solution[..rank], solution[..rank]);
+            if (IsExplicit)
+            {
+                Span<float> last = factor.Slice(rank * n, n);
+                TensorPrimitives.Add(last[..rank], y, last[..rank]);
+                last[rank] += 1f;
+                solution[rank] += coefficient;
+            }
+        }
+
+        Cholesky.Factor(factor, n);
+        Cholesky.Solve(factor, solution, n);
+    }
+
+    private static float Read(IReadOnlyDictionary<string, string> properties, string key, float fallback) =>
+        properties.TryGetValue(key, out string? text)
+        && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsFinite(value) && value >= 0
+            ? value : fallback;
+}

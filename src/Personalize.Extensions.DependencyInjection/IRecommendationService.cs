@@ -1,0 +1,53 @@
+using Personalize.Core.Filtering;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Extensions.DependencyInjection;
+
+/// <summary>
+/// Answers recommendation queries from the served model and swaps in new models while serving; registered as a singleton by
+/// <see cref="PersonalizeServiceCollectionExtensions.AddPersonalize"/>.
+/// </summary>
+/// <remarks>
+/// Every query runs on one whole model: a swap that happens meanwhile affects only later queries. Queries are counted and timed on the
+/// <see cref="PersonalizeDiagnostics.MeterName"/> meter, and swaps are logged. All members are thread-safe.
+/// </remarks>
+public interface IRecommendationService
+{
+    /// <summary>Gets the version of the served model: 1 for the model loaded at start-up, one more for every accepted swap.</summary>
+    long ModelVersion { get; }
+
+    /// <summary>Gets where the served model came from (its file path, or the description it was swapped in with).</summary>
+    string ModelSource { get; }
+
+    /// <summary>Gets the served model. It may be replaced right after this returns.</summary>
+    FactorModel Model { get; }
+
+    /// <summary>Recommends up to <paramref name="count"/> items for a user, best first.</summary>
+    /// <param name="userId">The user's id; a user the model does not know gets the cold-start answer, and the list's
+    /// <see cref="RecommendationList.Source"/> says so.</param>
+    /// <param name="count">How many items at most, from 0 to <see cref="PersonalizeOptions.MaxCount"/>.</param>
+    /// <param name="filter">Filter text such as <c>brand in ("Acme", "Zen") and price &lt;= 50</c> (see <see cref="FilterText"/>), read
+    /// against <see cref="PersonalizeOptions.CatalogPath"/>; <see langword="null"/> or blank for no filter.</param>
+    /// <returns>The list; shorter than <paramref name="count"/> only when fewer items are eligible.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
+    /// <exception cref="FilterSyntaxException">The filter text is invalid; the exception says where and why.</exception>
+    /// <exception cref="InvalidOperationException">A filter was given but no <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
+    RecommendationList ForUser(string userId, int count, string? filter = null);
+
+    /// <summary>Reads <see cref="PersonalizeOptions.ModelPath"/> again and swaps the model in if it is valid and fits.</summary>
+    /// <returns>Whether it was accepted, and if not, why; a rejected file is logged and the old model keeps serving.</returns>
+    ModelSwapResult Reload();
+
+    /// <summary>Loads another model file and swaps it in if it is valid and fits.</summary>
+    /// <param name="path">The model file.</param>
+    /// <returns>Whether it was accepted, and if not, why; a rejected file is logged and the old model keeps serving.</returns>
+    ModelSwapResult TryLoad(string path);
+
+    /// <summary>Swaps in a model built in memory, such as one just retrained, if it fits.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="source">A description for logs, such as "retrained at 02:00".</param>
+    /// <returns>Whether it was accepted, and if not, why.</returns>
+    ModelSwapResult TrySwap(FactorModel model, string source);
+}

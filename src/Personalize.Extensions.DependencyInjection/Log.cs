@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Personalize.Core.Models;
+
+namespace Personalize.Extensions.DependencyInjection;
+
+/// <summary>The service's log messages, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Loaded model {Source}: {Kind}, {Users} users, {Items} items, {Factors} factors (version {Version}).")]
+    public static partial void ModelLoaded(ILogger logger, string source, FactorModelKind kind, int users, int items, int factors, long version);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Model swap accepted: {Source} is now version {Version} ({Kind}, {Users} users, {Items} items, {Factors} factors).")]
+    public static partial void SwapAccepted(ILogger logger, string source, long version, FactorModelKind kind, int users, int items, int factors);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "Model swap rejected: {Reason} (offered: {Source}). Still serving version {Version} from {CurrentSource}.")]
+    public static partial void SwapRejected(ILogger logger, string reason, string source, long version, string currentSource);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "The model file {Path} changed; reloading it after {Delay}.")]
+    public static partial void ModelFileChanged(ILogger logger, string path, TimeSpan delay);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Watching the model file {Path} failed; reloading it to be safe.")]
+    public static partial void WatcherFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Reloading the model file {Path} failed unexpectedly; the old model keeps serving.")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Watching {Path} for a new model (reload delay {Delay}).")]
+    public static partial void Watching(ILogger logger, string path, TimeSpan delay);
+}

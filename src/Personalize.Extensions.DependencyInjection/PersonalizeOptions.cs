@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Extensions.DependencyInjection;
+
+/// <summary>What <see cref="PersonalizeServiceCollectionExtensions.AddPersonalize"/> serves and how.</summary>
+/// <remarks>
+/// Unlike the immutable options records of Personalize.Core, this class has setters, because the options pattern configures it in
+/// place (<c>services.AddPersonalize(o =&gt; o.ModelPath = "shop.pzm")</c>, or bound from configuration). It is validated once, at
+/// start-up (<c>ValidateDataAnnotations</c> and <c>ValidateOnStart</c>): every rule is an attribute, so all errors are reported together; the service copies the
+/// values it needs then, so later changes to the instance have no effect. Not thread-safe while being configured.
+/// </remarks>
+public sealed class PersonalizeOptions
+{
+    /// <summary>Gets or sets the model file to serve (written by <see cref="ModelFile.Save"/> or <c>personalize train</c>).</summary>
+    /// <remarks>It is also the file that <see cref="IRecommendationService.Reload"/> and <see cref="WatchForChanges"/> read again.</remarks>
+    /// <value>Required; there is no default.</value>
+    [Required(ErrorMessage = "ModelPath is required: set it to the model file to serve (a .pzm file written by ModelFile.Save or personalize train).")]
+    [ExistingFile("a model file written by ModelFile.Save or personalize train")]
+    public string? ModelPath { get; set; }
+
+    /// <summary>Gets or sets the item catalogue CSV whose attributes filter texts read (see <c>ItemCatalog.ReadCsv</c>).</summary>
+    /// <remarks>Needed only for filtered queries; it is read once, at start-up.</remarks>
+    /// <value>The default is <see langword="null"/>: queries with a filter are refused.</value>
+    [ExistingFile("an item catalogue CSV, or leave it unset")]
+    public string? CatalogPath { get; set; }
+
+    /// <summary>Gets or sets the kind of model served; a model file of another kind offered for a swap is rejected.</summary>
+    /// <value>The default is <see langword="null"/>: the kind of the model loaded at start-up.</value>
+    [DefinedEnum("Implicit, Explicit or null")]
+    public FactorModelKind? ExpectedKind { get; set; }
+
+    /// <summary>Gets or sets how each served model's <see cref="Recommender"/> answers (seen items, cold start, threads per query).</summary>
+    /// <value>The default is <see cref="RecommenderOptions"/> with its defaults.</value>
+    [Required(ErrorMessage = "Recommender is required: leave it at its default or set a RecommenderOptions.")]
+    [ValidNested]
+    public RecommenderOptions Recommender { get; set; } = new();
+
+    /// <summary>Gets or sets the largest number of recommendations one query may ask for.</summary>
+    /// <remarks>Guards a server against requests that would copy most of the catalogue per query.</remarks>
+    /// <value>The default is 1000.</value>
+    [Range(1, 100_000)]
+    public int MaxCount { get; set; } = 1000;
+
+    /// <summary>Gets or sets whether the model file is watched and reloaded when it changes.</summary>
+    /// <remarks>Replace the file atomically (<see cref="ModelFile.Save"/> does) so no half-written file is read; a file that fails its checks
+    /// is rejected and logged, and the old model keeps serving.</remarks>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool WatchForChanges { get; set; }
+
+    /// <summary>Gets or sets how long the model file must stay unchanged after a change before it is reloaded (debounce).</summary>
+    /// <remarks>Copying a large file raises many change events; only the last one reloads.</remarks>
+    /// <value>The default is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Personalize.Extensions.DependencyInjection;
+
+/// <summary>Registers Personalize.Core's recommendation service in an <see cref="IServiceCollection"/>.</summary>
+public static class PersonalizeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IRecommendationService"/> as a singleton serving the model file of <see cref="PersonalizeOptions.ModelPath"/>,
+    /// with the options validated when the host starts, a hosted service that loads the model at start-up, logging through
+    /// <see cref="ILogger"/>, metrics on the <see cref="PersonalizeDiagnostics.MeterName"/> meter and, if asked, reloading when the
+    /// file changes.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options, such as <c>o =&gt; o.ModelPath = "shop.pzm"</c>.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    /// <remarks>
+    /// <para>With a host, invalid options (such as a missing or nonexistent <see cref="PersonalizeOptions.ModelPath"/>) stop start-up with
+    /// an <see cref="OptionsValidationException"/> listing every error, and a corrupted model file stops it with a
+    /// <see cref="Core.Models.ModelFormatException"/>. Without a host, the same happens on the first resolution of the service.</para>
+    /// <para>Uses the registered <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> when there
+    /// are any (no logging, a meter of its own, and <see cref="TimeProvider.System"/> otherwise). Calling it twice configures the same
+    /// single service.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>
+    public static IServiceCollection AddPersonalize(this IServiceCollection services, Action<PersonalizeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<PersonalizeOptions>()
+            .Configure(configure)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<RecommendationService>(provider => new RecommendationService(
+            provider.GetRequiredService<IOptions<PersonalizeOptions>>().Value,
+            provider.GetService<ILoggerFactory>()?.CreateLogger(typeof(IRecommendationService).FullName!) ?? NullLogger.Instance,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton<IRecommendationService>(provider => provider.GetRequiredService<RecommendationService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PersonalizeStartup>());
+        return services;
+    }
+}

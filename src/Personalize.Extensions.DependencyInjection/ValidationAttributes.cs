@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace Personalize.Extensions.DependencyInjection;
+
+/// <summary>A path that, when set, must name an existing file. Null is left to <see cref="RequiredAttribute"/>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class ExistingFileAttribute(string expected) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not string path || string.IsNullOrWhiteSpace(path) || File.Exists(path))
+        {
+            return ValidationResult.Success;
+        }
+
+        string member = validationContext.MemberName ?? validationContext.DisplayName;
+        return new ValidationResult($"{member} = '{path}': the file does not exist (full path {Path.GetFullPath(path)}); expected {expected}.", [member]);
+    }
+}
+
+/// <summary>An enum value (or null) that is one of the enum's named values.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class DefinedEnumAttribute(string valid) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is null || Enum.IsDefined(value.GetType(), value))
+        {
+            return ValidationResult.Success;
+        }
+
+        string member = validationContext.MemberName ?? validationContext.DisplayName;
+        return new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"{member} = {Convert.ToInt64(value, CultureInfo.InvariantCulture)}: must be {valid}."), [member]);
+    }
+}
+
+/// <summary>A nested options object whose own attributes and <see cref="IValidatableObject"/> rules must hold; its errors are listed in one result.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class ValidNestedAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is null)
+        {
+            return ValidationResult.Success;
+        }
+
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        {
+            return ValidationResult.Success;
+        }
+
+        string member = validationContext.MemberName ?? validationContext.DisplayName;
+        return new ValidationResult($"{member}: {string.Join(" ", results.Select(r => r.ErrorMessage))}", [member]);
+    }
+}

@@ -1,0 +1,124 @@
+using Parquet;
+using Parquet.Schema;
+using Personalize.Core.Models;
+
+namespace Personalize.Cli.Tests;
+
+public sealed class ImportSparkCommandTests
+{
+    /// <summary>Writes ALSModel.save's layout: metadata/part-00000 and one Parquet file per part in userFactors/ and itemFactors/.</summary>
+    private static string SparkModel(CliRunner cli, int rank, (int Id, float[] Features)[][] userParts, (int Id, float[] Features)[][] itemParts)
+    {
+        string root = cli.PathOf("als-model");
+        Directory.CreateDirectory(Path.Combine(root, "metadata"));
+        File.WriteAllText(Path.Combine(root, "metadata", "part-00000"),
+            "{\"class\":\"org.apache.spark.ml.recommendation.ALSModel\",\"sparkVersion\":\"3.5.1\",\"uid\":\"ALS_1\",\"paramMap\":{\"userCol\":\"user\",\"itemCol\":\"item\"},\"rank\":" + rank + "}\n");
+        foreach (var (name, parts) in new[] { ("userFactors", userParts), ("itemFactors", itemParts) })
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            File.WriteAllText(Path.Combine(root, name, "_SUCCESS"), "");
+            for (int p = 0; p < parts.Length; p++)
+            {
+                WritePart(Path.Combine(root, name, $"part-{p:D5}-0c1d-c000.snappy.parquet"), parts[p]).GetAwaiter().GetResult();
+            }
+        }
+
+        return root;
+    }
+
+    private static async Task WritePart(string file, (int Id, float[] Features)[] rows)
+    {
+        var id = new DataField<int>("id", false);
+        var schema = new ParquetSchema(id, new ListField("features", new DataField<float>("element", false)));
+        DataField features = schema.DataFields[1];
+        int[] repetitions = [.. rows.SelectMany(r => r.Features.Select((_, i) => i == 0 ? 0 : 1))];
+        await using FileStream stream = File.Create(file);
+        await using ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream);
+        using ParquetRowGroupWriter group = writer.CreateRowGroup();
+        await group.WriteAsync<int>(id, rows.Select(r => r.Id).ToArray());
+        await group.WriteAllPartsAsync<float>(features, rows.SelectMany(r => r.Features).ToArray(),
+            Enumerable.Repeat(features.MaxDefinitionLevel, repetitions.Length).ToArray(), repetitions, default);
+    }
+
+    private static string Model(CliRunner cli) => SparkModel(cli, 2,
+        [[(0, [1f, 0f]), (1, [0f, 1f])], [(2, [1f, 1f])]],
+        [[(0, [2f, 0f]), (1, [0f, 2f]), (2, [1f, 1f])]]);
+
+    [Fact]
+    public void Import_spark_writes_a_model_that_recommend_serves_with_the_callers_ids_and_seen_items()
+    {
+        using var cli = new CliRunner();
+        string dir = Model(cli);
+        string ids = cli.Write("ids.csv", "kind,index,id\nuser,0,alice\nuser,1,bob\nuser,2,carol\nitem,0,apple\nitem,1,banana\nitem,2,cherry\n");
+        string events = cli.Write("events.csv", "user_id,item_id\nalice,apple\nbob,banana\nbob,apple\ndave,apple\n");
+        string model = cli.PathOf("spark.pzm");
+
+        var import = cli.Run("import-spark", "--model-dir", dir, "--out", model, "--ids", ids, "--interactions", events, "--kind", "implicit");
+        var recommend = cli.Run("recommend", "--model", model, "--user", "alice", "--top", "2", "--format", "csv", "--out", cli.PathOf("recs.csv"));
+
+        Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Contains("Read 3 users from 2 file(s) and 3 items from 1 file(s) (Spark 3.5.1), rank 2.", import.Output);
+        Assert.Contains("Kind: implicit (from the --kind option).", import.Output);
+        Assert.Contains("Interactions: 4 rows read, 4 accepted, 0 rejected; 1 name a user or item the Spark model does not have", import.Output);
+        Assert.True(recommend.ExitCode == 0, recommend.Error);
+        string[] lines = File.ReadAllLines(cli.PathOf("recs.csv"));
+        Assert.Equal(["alice,cherry,1,1", "alice,banana,2,0"], lines.Skip(1));
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal(("spark-als", FactorModelKind.Implicit), (loaded.Properties["trainer"], loaded.Kind));
+    }
+
+    [Fact]
+    public void Without_kind_or_interactions_the_import_says_what_it_assumed()
+    {
+        using var cli = new CliRunner();
+        string dir = Model(cli);
+
+        var (code, output, error) = cli.Run("import-spark", "--model-dir", dir, "--out", cli.PathOf("m.pzm"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Kind: explicit (from the Spark default).", output);
+        Assert.Contains("note: Spark's ALSModel.save does not record implicitPrefs", error);
+        Assert.Contains("note: without --interactions the model has no seen items", error);
+        Assert.Equal(["0", "1", "2"], ModelFile.Load(cli.PathOf("m.pzm")).Users.Ids);
+    }
+
+    [Fact]
+    public void A_factor_row_that_does_not_match_the_rank_exits_2_with_one_line_naming_the_file()
+    {
+        using var cli = new CliRunner();
+        string dir = SparkModel(cli, 3, [[(3, [1f, 2f])]], [[(1, [1f, 2f, 3f])]]);
+
+        var (code, _, error) = cli.Run("import-spark", "--model-dir", dir, "--out", cli.PathOf("m.pzm"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: part-00000-0c1d-c000.snappy.parquet: section 'userFactors': row 1 (id 3): features has 2 values; the metadata says rank 3.",
+            error.Trim());
+        Assert.False(File.Exists(cli.PathOf("m.pzm")));
+    }
+
+    [Theory]
+    [InlineData("--out", "x.pzm", "--model-dir and --out are required")]
+    [InlineData("--model-dir", "als-model", "--model-dir and --out are required")]
+    [InlineData("--kind", "both", "--kind 'both' is not a kind (expected implicit or explicit).")]
+    public void Bad_usage_exits_2_and_says_what_is_expected(string option, string value, string message)
+    {
+        using var cli = new CliRunner();
+        string[] args = option == "--kind" ? ["import-spark", "--model-dir", Model(cli), "--out", cli.PathOf("m.pzm"), option, value] : ["import-spark", option, value];
+
+        var (code, _, error) = cli.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void A_missing_folder_exits_2_naming_it()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("import-spark", "--model-dir", cli.PathOf("nowhere"), "--out", cli.PathOf("m.pzm"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("nowhere' does not exist", error);
+    }
+}

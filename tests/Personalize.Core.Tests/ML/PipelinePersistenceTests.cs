@@ -1,0 +1,110 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Personalize.Core.ML;
+using Personalize.Core.Models;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.ML;
+
+public sealed class PipelinePersistenceTests
+{
+    private static (MLContext Ml, IDataView Data, TransformerChain<ColumnCopyingTransformer> Model) Fitted()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(MLTestData.Ratings());
+        var model = MLTestData.KeyIds(ml)
+            .Append(ml.Personalization().Trainers.BiasedMatrixFactorization("Label", "user_key", "item_key", numberOfIterations: 10))
+            .Append(ml.Transforms.CopyColumns("ScoreCopy", "Score"))
+            .Fit(data);
+        return (ml, data, model);
+    }
+
+    [Fact]
+    public void MLNETs_own_Save_throws_and_says_why_and_what_to_use_instead()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+
+        Exception error = Assert.ThrowsAny<Exception>(() => ml.Model.Save(model, data.Schema, directory.File("model.zip")));
+
+        Exception inner = error is NotSupportedException ? error : error.InnerException ?? error;
+        Assert.IsType<NotSupportedException>(inner);
+        Assert.Contains("ML.NET 5 keeps the API a custom transformer needs", inner.Message);
+        Assert.Contains("mlContext.Personalization().Model.Save", inner.Message);
+    }
+
+    [Fact]
+    public void Save_and_Load_round_trip_a_pipeline_with_MLNET_transforms_before_and_after_ours()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        string path = directory.File("pipeline.zip");
+
+        ml.Personalization().Model.Save(model, data.Schema, path);
+        ITransformer loaded = new MLContext(seed: 2).Personalization().Model.Load(path, out DataViewSchema schema);
+
+        Assert.Equal(data.Schema.Select(c => c.Name), schema.Select(c => c.Name));
+        var chain = Assert.IsType<TransformerChain<ITransformer>>(loaded);
+        Assert.Equal(4, chain.Count());
+        Assert.IsType<FactorModelTransformer>(chain.ElementAt(2));
+        IDataView before = model.Transform(data), after = loaded.Transform(data);
+        Assert.Equal(EstimatorWorkout.Scores(before), EstimatorWorkout.Scores(after));
+        Assert.Equal(EstimatorWorkout.Scores(before, "ScoreCopy"), EstimatorWorkout.Scores(after, "ScoreCopy"));
+    }
+
+    [Fact]
+    public void A_pipeline_that_starts_with_our_transformer_keeps_its_input_schema()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(MLTestData.Events());
+        FactorModelTransformer transformer = ml.Personalization().Trainers.ImplicitAls("UserId", "ItemId", numberOfFactors: 4, numberOfIterations: 2).Fit(data);
+        using var stream = new MemoryStream();
+
+        ml.Personalization().Model.Save(transformer, data.Schema, stream);
+        stream.Position = 0;
+        ITransformer loaded = ml.Personalization().Model.Load(stream, out DataViewSchema schema);
+
+        Assert.Equal(data.Schema.Select(c => c.Name), schema.Select(c => c.Name));
+        Assert.Equal(EstimatorWorkout.Scores(transformer.Transform(data)), EstimatorWorkout.Scores(loaded.Transform(data)));
+    }
+
+    [Fact]
+    public void The_documented_alternative_ModelFile_plus_MLNET_Save_and_Append_rebuilds_the_same_pipeline()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        var prefix = new TransformerChain<ITransformer>([.. model.TakeWhile(t => t is not FactorModelTransformer)]);
+        FactorModelTransformer ours = model.OfType<FactorModelTransformer>().Single();
+
+        ml.Model.Save(prefix, data.Schema, directory.File("keys.zip"));
+        ModelFile.Save(ours.Model, directory.File("ratings.pzm"));
+        ITransformer keys = ml.Model.Load(directory.File("keys.zip"), out _);
+        var rebuilt = keys.Append(new FactorModelTransformer(ModelFile.Load(directory.File("ratings.pzm")), "user_key", "item_key"));
+
+        Assert.Equal(EstimatorWorkout.Scores(model.Transform(data)), EstimatorWorkout.Scores(rebuilt.Transform(data)));
+    }
+
+    [Fact]
+    public void Load_rejects_files_that_are_not_saved_pipelines_naming_the_problem()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        ml.Model.Save(new TransformerChain<ITransformer>([.. model.TakeWhile(t => t is not FactorModelTransformer)]), data.Schema, directory.File("mlnet.zip"));
+        string text = directory.Write("notes.txt", "not a zip");
+        ml.Personalization().Model.Save(model, data.Schema, directory.File("ok.zip"));
+        using (var zip = System.IO.Compression.ZipFile.Open(directory.File("ok.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            zip.GetEntry("parts/1.pzm")!.Delete();
+        }
+
+        var mlnet = Assert.Throws<ModelFormatException>(() => ml.Personalization().Model.Load(directory.File("mlnet.zip"), out _));
+        var notZip = Assert.Throws<ModelFormatException>(() => ml.Personalization().Model.Load(text, out _));
+        var missingPart = Assert.Throws<ModelFormatException>(() => ml.Personalization().Model.Load(directory.File("ok.zip"), out _));
+
+        Assert.Contains("the zip has no pipeline.json", mlnet.Message);
+        Assert.Contains("Files saved by mlContext.Model.Save load with mlContext.Model.Load", mlnet.Message);
+        Assert.Contains("not a saved pipeline", notZip.Message);
+        Assert.Equal("parts/1.pzm", missingPart.Section);
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Personalize.Core.Models;
+using Personalize.Extensions.DependencyInjection.Tests.TestSupport;
+
+namespace Personalize.Extensions.DependencyInjection.Tests;
+
+/// <summary>
+/// Reload on change: the debounce is driven by a fake clock and explicit change notifications; one end-to-end test lets the real
+/// file-system watcher see an atomic save.
+/// </summary>
+public sealed class ModelFileWatcherTests : IDisposable
+{
+    private static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
+    private readonly TempDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_burst_of_changes_reloads_once_after_the_file_has_been_quiet_for_the_delay()
+    {
+        var clock = new FakeTimeProvider();
+        int reloads = 0;
+        using var watcher = new ModelFileWatcher(_folder.File("shop.pzm"), Delay, clock, () => reloads++, NullLogger.Instance, watchFileSystem: false);
+
+        watcher.OnChanged();
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        watcher.OnChanged();   // restarts the delay
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(0, reloads);
+
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.Equal(1, reloads);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, reloads);   // no change, no reload
+        watcher.OnChanged();
+        clock.Advance(Delay);
+        Assert.Equal(2, reloads);
+    }
+
+    [Fact]
+    public void No_reload_happens_after_the_watcher_is_disposed()
+    {
+        var clock = new FakeTimeProvider();
+        int reloads = 0;
+        var watcher = new ModelFileWatcher(_folder.File("shop.pzm"), Delay, clock, () => reloads++, NullLogger.Instance, watchFileSystem: false);
+        watcher.OnChanged();
+
+        watcher.Dispose();
+        clock.Advance(Delay * 2);
+        watcher.OnChanged();
+        clock.Advance(Delay * 2);
+
+        Assert.Equal(0, reloads);
+    }
+
+    [Fact]
+    public void A_reload_that_throws_is_logged_and_the_watcher_keeps_working()
+    {
+        var clock = new FakeTimeProvider();
+        var logs = new TestLoggerProvider();
+        int calls = 0;
+        using var watcher = new ModelFileWatcher(_folder.File("shop.pzm"), Delay, clock,
+            () => { if (++calls == 1) { throw new InvalidOperationException("boom"); } }, logs.CreateLogger("test"), watchFileSystem: false);
+
+        watcher.OnChanged();
+        clock.Advance(Delay);
+        watcher.OnChanged();
+        clock.Advance(Delay);
+
+        Assert.Equal(2, calls);
+        LogEntry failure = Assert.Single(logs.WithEventId(6));
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Equal("boom", failure.Exception?.Message);
+    }
+
+    [Fact]
+    public void With_WatchForChanges_the_service_debounces_on_its_clock_and_reloads_the_model_path()
+    {
+        FactorModel first = TinyModels.Implicit(seed: 1), second = TinyModels.Implicit(seed: 2);
+        string path = TinyModels.Save(_folder, "shop.pzm", first);
+        var clock = new FakeTimeProvider();
+        using var harness = new ServingHarness(o =>
+        {
+            o.ModelPath = path;
+            o.WatchForChanges = true;
+            o.ReloadDelay = Delay;
+        }, clock);
+        var service = (RecommendationService)harness.Service;
+        Assert.NotNull(service.Watcher);
+
+        string offered = TinyModels.Save(_folder, "next.pzm", second);
+        File.Move(offered, path, overwrite: true);   // what ModelFile.Save does: a finished file renamed over the served one
+        service.Watcher.OnChanged();                  // the test drives the change instead of waiting for the OS
+        clock.Advance(Delay - TimeSpan.FromMilliseconds(1));
+        long before = service.ModelVersion;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(1, before);
+        Assert.Equal(2, service.ModelVersion);
+        Assert.Equal(TinyModels.Answer(second, "U004"), TinyModels.Key(service.ForUser("U004", 10)));
+    }
+
+    [Fact]
+    public void The_real_file_system_watcher_sees_an_atomic_save_and_the_new_model_serves()
+    {
+        FactorModel first = TinyModels.Implicit(seed: 1), second = TinyModels.Implicit(seed: 2);
+        string path = TinyModels.Save(_folder, "shop.pzm", first);
+        using var harness = new ServingHarness(o =>
+        {
+            o.ModelPath = path;
+            o.WatchForChanges = true;
+            o.ReloadDelay = TimeSpan.FromMilliseconds(50);
+        });
+        IRecommendationService service = harness.Service;
+
+        ModelFile.Save(second, path);
+        // Bounded wait for the OS notification; not a timing assertion: the bound only stops a broken watcher from hanging the run.
+        bool swapped = SpinWait.SpinUntil(() => service.ModelVersion >= 2, TimeSpan.FromSeconds(30));
+
+        Assert.True(swapped, "the watcher did not reload the replaced model file within 30 s");
+        Assert.Equal(TinyModels.Answer(second, "U004"), TinyModels.Key(service.ForUser("U004", 10)));
+        Assert.NotEmpty(harness.Logs.WithEventId(2));
+    }
+}

@@ -161,6 +161,20 @@ public sealed class LiveSurfaceCommandTests
         Assert.StartsWith("error: --category: The category 'Garden' is not in the catalogue; it has: Electronics, Electronics/TV, Grocery,", error);
     }
 
+    [Theory]
+    [InlineData("in_stock and not seen", "error: --filter: 'not seen' does not apply to this list; leave it out.")]
+    [InlineData("not bought", "error: --filter: 'not bought' does not apply to this list; leave it out.")]
+    public void A_per_user_filter_rule_is_refused_with_code_2(string filter, string expected)
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, _, error) = cli.Run("buy-again", "--input", events, "--user", "u1", "--items", items, "--filter", filter);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, error.TrimEnd());
+    }
+
     [Fact]
     public void A_log_without_event_types_or_without_the_input_option_is_bad_input()
     {

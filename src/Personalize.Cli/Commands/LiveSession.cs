@@ -99,9 +99,9 @@ internal sealed class LiveSession
                 throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
             }
 
-            if (filter.ExcludesSeen)
+            if (filter.ExcludesSeen || filter.ExcludesBought)
             {
-                throw new UsageException("--filter: 'not seen' does not apply to this list; leave it out.");
+                throw new UsageException($"--filter: '{(filter.ExcludesSeen ? "not seen" : "not bought")}' does not apply to this list; leave it out.");
             }
         }
 

@@ -119,7 +119,7 @@ public sealed partial class EventTracker
 
         if (filter.ExcludesSeen || filter.ExcludesBought)
         {
-            ThrowHelper.FilterExcludesSeen(surface);
+            ThrowHelper.FilterHasUserRule(surface, filter.ExcludesSeen ? "not seen" : "not bought");
         }
     }
 }

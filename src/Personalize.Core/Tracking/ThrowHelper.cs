@@ -15,8 +15,8 @@ internal static class ThrowHelper
             $"The filter was compiled for {filterItems} items, but the tracker has {trackerItems}; compile it with the tracker's Items.", "filter");
 
     [DoesNotReturn]
-    public static void FilterExcludesSeen(string surface) =>
-        throw new ArgumentException($"The filter has 'not seen' or 'not bought', which {surface} cannot apply; leave it out of this filter.", "filter");
+    public static void FilterHasUserRule(string surface, string rule) =>
+        throw new ArgumentException($"The filter has '{rule}', which {surface} cannot apply; leave it out of this filter.", "filter");
 
     [DoesNotReturn]
     public static void NoCatalog() =>

@@ -79,7 +79,11 @@ public sealed class RecentlyViewedTests
         CompiledFilter notSeen = FilterCompiler.Compile(Filter.NotSeen, catalog, f.Items);
 
         Assert.Contains("compiled for 5 items", Assert.Throws<ArgumentException>(() => f.Tracker.RecentlyViewed("u", 3, other.Only(1))).Message);
-        Assert.Contains("'not seen'", Assert.Throws<ArgumentException>(() => f.Tracker.RecentlyViewed("u", 3, notSeen)).Message);
+        Assert.StartsWith("The filter has 'not seen', which recently viewed cannot apply",
+            Assert.Throws<ArgumentException>(() => f.Tracker.RecentlyViewed("u", 3, notSeen)).Message);
+        CompiledFilter notBought = FilterCompiler.Compile(Filter.NotBought, catalog, f.Items);
+        Assert.StartsWith("The filter has 'not bought', which trending now cannot apply",
+            Assert.Throws<ArgumentException>(() => f.Tracker.TrendingNow(3, notBought)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => f.Tracker.RecentlyViewed("u", -1));
     }
 }

@@ -22,14 +22,12 @@ public static class FacetCounter
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var all = new ulong[(catalog.Count + 63) / 64];
-        var identity = new int[catalog.Count];
-        for (int i = 0; i < identity.Length; i++)
+        for (int i = 0; i < catalog.Count; i++)
         {
-            identity[i] = i;
             all[i >> 6] |= 1UL << (i & 63);
         }
 
-        return Count(catalog, all, identity, requests);
+        return Count(catalog, all, catalog.MapFrom(catalog.Items), requests);
     }
 
     /// <summary>Counts values over the items a compiled filter leaves eligible.</summary>

@@ -57,7 +57,7 @@ public sealed class CatalogBrowser
         ArgumentNullException.ThrowIfNull(request);
         Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
         string user = request.UserId ?? "";
-        (Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
         return _space.Page(user, filter, sort, blockedItems, default, null, RecommendationSource.NonPersonal, request.PageSize, request.Cursor, 0,
             request.Facets, $"catalogue:{Catalog.Count}");
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
 using Personalize.Core.Tracking;
@@ -75,14 +76,12 @@ public sealed class HomePageBuilder
         var model = Recommender.Model;
         int n = model.Items.Count;
         ItemSpace space = Recommender.Space;
-        (Filter? userFilter, _, IReadOnlyList<string> userBlocked) = space.Resolve(request.UserId, request.Filter, null, request.ApplyPreferences, preferences);
+        (Filter? userFilter, Filter? blocksOnly, _, IReadOnlyList<string> userBlocked) =
+            space.Resolve(request.UserId, request.Filter, null, request.ApplyPreferences, preferences);
         bool personal = preferences?.PersonalizationOptOut != true;
 
         // The page's bitset: business rules and the user's blocks (what pins must pass) ...
         ulong[] allowed = Bits(request.BusinessFilter is null ? null : space.Compile(request.BusinessFilter), n);
-        Filter? blocksOnly = request.ApplyPreferences && preferences is not null
-            ? space.Resolve(request.UserId, null, null, true, preferences with { DefaultFilter = null }).Filter
-            : null;
         if (blocksOnly is not null)
         {
             And(allowed, space.Compile(blocksOnly).Bits);
@@ -220,12 +219,20 @@ public sealed class HomePageBuilder
                 }
             }
 
-            int[] seen = new int[Math.Max(16, model.Items.Count)];
-            int live = Tracker.CopySeenAdditions(userId, seen);
+            int[] seen = ArrayPool<int>.Shared.Rent(64);
+            int live;
+            while ((live = Tracker.CopySeenAdditions(userId, seen)) < 0)
+            {
+                ArrayPool<int>.Shared.Return(seen);
+                seen = ArrayPool<int>.Shared.Rent(-live);   // the user's items did not fit: as many as they now have
+            }
+
             for (int i = 0; i < live; i++)
             {
                 Clear(bits, seen[i]);
             }
+
+            ArrayPool<int>.Shared.Return(seen);
 
             var folded = new CompiledFilter(filter.Filter, bits, filter.ItemCount, false, filter.ToCatalog);
             written = Recommender.ForUser(vector, 0, default, buffer, folded);
@@ -237,20 +244,7 @@ public sealed class HomePageBuilder
         }
         else
         {
-            written = 0;
-            foreach (Recommendation r in Recommender.Recommend(new RecommendationRequest(userId) { Personalize = false, PageSize = model.Items.Count, ApplyPreferences = false }))
-            {
-                if (written == buffer.Length)
-                {
-                    break;
-                }
-
-                if (filter.IsEligible(r.ItemIndex))
-                {
-                    buffer[written++] = r;
-                }
-            }
-
+            written = Recommender.Popular(buffer, filter);
             source = RecommendationSource.NonPersonal;
         }
 

@@ -23,11 +23,7 @@ internal sealed class ItemSpace
         Catalog = catalog;
         Popularity = popularity;
         _attributes = attributes;
-        ToCatalog = new int[items.Count];
-        for (int i = 0; i < ToCatalog.Length; i++)
-        {
-            ToCatalog[i] = catalog?.GetIndex(items.GetId(i)) ?? -1;
-        }
+        ToCatalog = catalog?.MapFrom(items) ?? Enumerable.Repeat(-1, items.Count).ToArray();
     }
 
     public IdMap Items { get; }
@@ -60,10 +56,12 @@ internal sealed class ItemSpace
 
     /// <summary>Resolves what applies to one request: the filter (request's or saved default, plus saved blocks), the sort, and the
     /// blocked item ids.</summary>
-    public (Filter? Filter, SortOrder Sort, IReadOnlyList<string> BlockedItems) Resolve(string userId, Filter? requestFilter, SortOrder? requestSort,
-        bool applyPreferences, UserPreferences? preferences)
+    /// <remarks><c>Blocks</c> is the part of the filter that comes from the saved blocked brands and categories alone (null when none).</remarks>
+    public (Filter? Filter, Filter? Blocks, SortOrder Sort, IReadOnlyList<string> BlockedItems) Resolve(string userId, Filter? requestFilter,
+        SortOrder? requestSort, bool applyPreferences, UserPreferences? preferences)
     {
         var parts = new List<Filter>();
+        var blocks = new List<Filter>();
         SortOrder sort = requestSort ?? SortOrder.Relevance;
         IReadOnlyList<string> blockedItems = [];
         if (requestFilter is not null)
@@ -86,13 +84,13 @@ internal sealed class ItemSpace
 
             if (preferences.BlockedBrands.Count > 0)
             {
-                parts.Add(Filter.Not(Filter.Where(_attributes.Brand).In(preferences.BlockedBrands)));
+                blocks.Add(Filter.Not(Filter.Where(_attributes.Brand).In(preferences.BlockedBrands)));
             }
 
             if (preferences.BlockedCategories.Count > 0)
             {
                 Filter[] under = [.. preferences.BlockedCategories.Select(c => Filter.Where(_attributes.Category).Under(c))];
-                parts.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
+                blocks.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
             }
 
             if (requestSort is null && preferences.PreferredSort is { } preferred)
@@ -104,14 +102,16 @@ internal sealed class ItemSpace
             blockedItems = preferences.BlockedItems;
         }
 
-        Filter? filter = parts.Count switch
-        {
-            0 => null,
-            1 => parts[0],
-            _ => Filter.AllOf(parts),
-        };
-        return (filter, sort, blockedItems);
+        parts.AddRange(blocks);
+        return (AllOf(parts), AllOf(blocks), sort, blockedItems);
     }
+
+    private static Filter? AllOf(List<Filter> filters) => filters.Count switch
+    {
+        0 => null,
+        1 => filters[0],
+        _ => Filter.AllOf(filters),
+    };
 
     /// <summary>The signed sort column for a non-relevance order, by item index (NaN = no value).</summary>
     public double[] SortColumn(SortOrder sort) => _sortColumns.GetOrAdd(sort, static (s, space) => space.BuildSortColumn(s), this);

@@ -63,7 +63,7 @@ public sealed partial class Recommender
         ArgumentNullException.ThrowIfNull(request);
         Internal.OptionsValidation.ThrowIfInvalid(request, nameof(RecommendationRequest));
         ItemSpace space = Space;
-        (Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems) =
+        (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) =
             space.Resolve(request.UserId, request.Filter, request.Sort, request.ApplyPreferences, preferences);
         bool personal = request.Personalize && preferences?.PersonalizationOptOut != true;
         bool known = Model.Users.TryGetIndex(request.UserId, out int user);

@@ -252,6 +252,12 @@ public sealed partial class Recommender : IDisposable
         }
 
         source = RecommendationSource.PopularFallback;
+        return Popular(destination, filter);
+    }
+
+    /// <summary>The most popular items that pass the filter, most popular first (ties by item index).</summary>
+    internal int Popular(Span<Recommendation> destination, Filtering.CompiledFilter? filter)
+    {
         string[] ids = Model.Items.RawIds;
         ReadOnlySpan<float> popularity = Model.ItemPopularity;
         int written = 0;

@@ -107,4 +107,68 @@ public sealed class TrainCommandTests
         Assert.Equal(["1", "2"], model.Users.Ids);
         Assert.Equal(["10", "11", "12"], model.Items.Ids);
     }
+
+    [Fact]
+    public void Train_without_options_chooses_them_on_held_out_rows_prints_each_trial_and_records_the_choice()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("tuned.pzm");
+
+        var (code, output, error) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--threads", "1");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("Choosing options on a held-out part of the log", output);
+        Assert.Matches(@"trial\s+1\s+grid", output);
+        Assert.Matches(@"trial\s+12\s+grid", output);
+        Assert.Contains("Chose factors", output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal("auto-tune", loaded.Properties["options_chosen_by"]);
+        Assert.StartsWith("Chose factors " + loaded.NumberOfFactors.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",",
+            loaded.Properties["tuning"]);
+        Assert.Equal(loaded.Properties["factors"], loaded.NumberOfFactors.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("--no-tune")]
+    [InlineData("--factors", "8")]
+    [InlineData("--regularization", "0.05")]
+    public void No_tune_or_any_given_option_trains_exactly_as_told(params string[] extra)
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("given.pzm");
+
+        var (code, output, _) = cli.Run(["train", "--input", cli.SmallLog(), "--out", model, "--epochs", "2", .. extra]);
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("trial", output);
+        Assert.Contains("epoch 2/2", output);
+        Assert.Equal("given", ModelFile.Load(model).Properties["options_chosen_by"]);
+    }
+
+    [Fact]
+    public void Explicit_training_without_options_chooses_them_too()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("ratings.pzm");
+        var random = new Random(2);
+        var lines = new List<string> { "user_id,item_id,rating" };
+        for (int u = 0; u < 40; u++)
+        {
+            foreach (int i in Enumerable.Range(0, 20).OrderBy(_ => random.Next()).Take(10))
+            {
+                lines.Add($"u{u},i{i},{1 + (u + i) % 5}");
+            }
+        }
+
+        string input = cli.Write("ratings.csv", string.Join('\n', lines) + "\n");
+
+        var (code, output, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", model, "--threads", "1");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("Choosing options on a held-out part of the ratings", output);
+        Assert.Contains("biases:", output);
+        Assert.Equal("auto-tune", ModelFile.Load(model).Properties["options_chosen_by"]);
+    }
 }

@@ -37,12 +37,16 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string? Split { get; init; }
 
         [CommandOption("--test-fraction <F>")]
-        [Description("random / per-user: the share of rows held out. Default: 0.2.")]
-        public double TestFraction { get; init; } = 0.2;
+        [Description("random / per-user: the share of rows held out. Default: 0.2. time: hold out the latest share of rows instead of --last-days.")]
+        public double? TestFractionGiven { get; init; }
+
+        public double TestFraction => TestFractionGiven ?? 0.2;
 
         [CommandOption("--last-days <N>")]
         [Description("time: hold out the last N days of the log. Default: 10.")]
-        public double LastDays { get; init; } = 10;
+        public double? LastDaysGiven { get; init; }
+
+        public double LastDays => LastDaysGiven ?? 10;
 
         [CommandOption("--last-n <N>")]
         [Description("last: hold out each user's N latest rows. Default: 1.")]
@@ -129,8 +133,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             {
                 "random" => [TrainTestSplit.Random(log, settings.TestFraction, settings.SplitSeed)],
                 "per-user" => [TrainTestSplit.PerUser(log, settings.TestFraction, settings.SplitSeed)],
-                "time" => [TrainTestSplit.ByTime(log, (log.GetLatestTimestamp()
-                    ?? throw new UsageException("--split time needs timestamps; the file has no time column.")).AddDays(-settings.LastDays))],
+                "time" => [TimeSplit(settings, log)],
                 "last" => [TrainTestSplit.LeaveLastPerUser(log, settings.LastN)],
                 "kfold" => TrainTestSplit.KFold(log, settings.Folds, settings.SplitSeed),
                 _ => throw new UsageException($"--split '{settings.Split}' is not a split (expected random, per-user, time, last or kfold)."),
@@ -146,11 +149,41 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
     }
 
+    /// <summary>A time split: the latest --test-fraction of the rows when that is given, else the last --last-days days.</summary>
+    private static LogSplit TimeSplit(Settings settings, InteractionLog log)
+    {
+        if (!log.HasTimestamps)
+        {
+            throw new UsageException("--split time needs timestamps; the file has no time column.");
+        }
+
+        if (settings.TestFractionGiven is { } fraction)
+        {
+            if (settings.LastDaysGiven is not null)
+            {
+                throw new UsageException("--split time takes --test-fraction (the latest share of rows) or --last-days, not both.");
+            }
+
+            if (!(fraction > 0 && fraction < 1))
+            {
+                throw new UsageException($"--test-fraction {fraction.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1.");
+            }
+
+            long[] times = log.Timestamps.ToArray();
+            Array.Sort(times);
+            int first = Math.Clamp((int)Math.Round(times.Length * (1 - fraction)), 1, times.Length - 1);
+            return TrainTestSplit.ByTime(log, DateTimeOffset.FromUnixTimeSeconds(times[first]));
+        }
+
+        return TrainTestSplit.ByTime(log, log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays));
+    }
+
     private static Fold Implicit(Settings settings, LogSplit split)
     {
-        ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainer(settings);
         TimeSpan? halfLife = settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife);
-        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, new FeedbackOptions { HalfLife = halfLife });
+        var feedbackOptions = new FeedbackOptions { HalfLife = halfLife };
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, feedbackOptions);
+        ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainerFor(settings, split.Train, feedbackOptions, CliCancellation.Token).Trainer;
         var perEpoch = new List<double>();
         FactorModel model = trainer.Fit(feedback, null, (epoch, snapshot) =>
         {
@@ -167,7 +200,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     private static Fold Explicit(Settings settings, LogSplit split)
     {
-        BiasedMatrixFactorizationTrainer trainer = TrainCommand.ExplicitTrainer(settings);
+        BiasedMatrixFactorizationTrainer trainer = TrainCommand.ExplicitTrainerFor(settings, split.Train, CliCancellation.Token).Trainer;
         RatingMatrix ratings = RatingMatrix.FromLog(split.Train, settings.DuplicatePolicy());
         var (pairs, skipped) = KnownPairs(ratings, split.Test);
         var perEpoch = new List<double>();

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Personalize.Core.Data;
+using Personalize.Core.Evaluation;
 using Personalize.Core.Models;
 using Personalize.Core.Training;
 using Spectre.Console;
@@ -51,7 +52,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("--regularization <L>")]
-        [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.075); explicit, of the factors per user and item (default 7).")]
+        [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.03); explicit, of the factors per user and item (default 7).")]
         public float? Regularization { get; init; }
 
         [CommandOption("--alpha <A>")]
@@ -61,6 +62,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--seed <N>")]
         [Description("Seed of the initial factors. Default: 42.")]
         public int? Seed { get; init; }
+
+        [CommandOption("--no-tune")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --alpha, --learning-rate, --bias-regularization, --options) also turn the choice off.")]
+        public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]
         [Description("Implicit trainer: do not count item co-occurrence into the model (related items then use the factors alone).")]
@@ -99,10 +104,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
         TrainResult result = trainerName == "explicit"
-            ? TrainExplicit(settings.Input, ExplicitReaderOptions(settings), settings.DuplicatePolicy(), ExplicitTrainer(settings), token)
+            ? TrainExplicit(settings.Input, ExplicitReaderOptions(settings), settings.DuplicatePolicy(), log => ExplicitTrainerFor(settings, log, token), token)
             : Train(settings.Input, settings.ReaderOptions(ReportRejected),
-                settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife), ImplicitTrainer(settings), token,
-                cooccurrence: !settings.NoCooccurrence);
+                settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife),
+                (log, feedback) => ImplicitTrainerFor(settings, log, feedback, token), token, cooccurrence: !settings.NoCooccurrence);
         ModelFile.Save(result.Model, settings.Out);
         PrintSummary(result, settings.Out);
         return CliApp.Success;
@@ -147,6 +152,68 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         });
     }
 
+    /// <summary>Whether the options are chosen from the data: unless --no-tune, and unless any option was given.</summary>
+    internal static bool Tunes(Settings settings) =>
+        !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
+        && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null;
+
+    /// <summary>A trainer and the properties that record how its options were chosen.</summary>
+    internal sealed record Chosen<TTrainer>(TTrainer Trainer, IReadOnlyDictionary<string, string> Properties);
+
+    /// <summary>The implicit trainer for a log: chosen by <see cref="AutoTuner"/> (printing each trial) unless options were given.</summary>
+    internal static Chosen<ImplicitAlsTrainer> ImplicitTrainerFor(Settings settings, InteractionLog log, FeedbackOptions feedback, CancellationToken token)
+    {
+        ImplicitAlsTrainer given = ImplicitTrainer(settings);
+        if (!Tunes(settings))
+        {
+            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "given" });
+        }
+
+        CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune or any option turns this off):");
+        AutoTuneResult<ImplicitAlsTrainer.Options> tuned = AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null,
+            new SyncTrialProgress<ImplicitAlsTrainer.Options>(t => CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"))),
+            token);
+        ImplicitAlsTrainer.Options o = tuned.Options with { NumberOfThreads = given.TrainerOptions.NumberOfThreads };
+        string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
+            $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}"));
+        CliConsole.Out.WriteLine(why);
+        return new(new ImplicitAlsTrainer(o), Recorded(tuned, why));
+    }
+
+    /// <summary>The explicit trainer for a log: chosen by <see cref="AutoTuner"/> (printing each trial) unless options were given.</summary>
+    internal static Chosen<BiasedMatrixFactorizationTrainer> ExplicitTrainerFor(Settings settings, InteractionLog log, CancellationToken token)
+    {
+        BiasedMatrixFactorizationTrainer given = ExplicitTrainer(settings);
+        if (!Tunes(settings))
+        {
+            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "given" });
+        }
+
+        CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> tuned = AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null,
+            new SyncTrialProgress<BiasedMatrixFactorizationTrainer.Options>(t => CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"))),
+            token);
+        BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
+        string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
+            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3}, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
+        CliConsole.Out.WriteLine(why);
+        return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
+    }
+
+    private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)
+        where TOptions : class =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Chose {chosen}: the best {tuned.MetricName} of {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}), in {tuned.Elapsed.TotalSeconds:F1} s.");
+
+    private static Dictionary<string, string> Recorded<TOptions>(AutoTuneResult<TOptions> tuned, string why)
+        where TOptions : class => new()
+    {
+        ["options_chosen_by"] = "auto-tune",
+        ["tuning"] = why,
+    };
+
     internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
         settings.ReaderOptions(ReportRejected) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
@@ -159,17 +226,27 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         model.WithCooccurrence(CooccurrenceIndex.Build(feedback, items: model.Items, cancellationToken: token));
 
     internal static TrainResult Train(string input, CsvInteractionReaderOptions readerOptions, TimeSpan? halfLife, ImplicitAlsTrainer trainer,
-        CancellationToken token, bool cooccurrence = false)
+        CancellationToken token, bool cooccurrence = false) =>
+        Train(input, readerOptions, halfLife, (_, _) => new Chosen<ImplicitAlsTrainer>(trainer, new Dictionary<string, string>()), token, cooccurrence);
+
+    internal static TrainResult Train(string input, CsvInteractionReaderOptions readerOptions, TimeSpan? halfLife,
+        Func<InteractionLog, FeedbackOptions, Chosen<ImplicitAlsTrainer>> choose, CancellationToken token, bool cooccurrence = false)
     {
         InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
-        FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, new FeedbackOptions { HalfLife = halfLife });
+        var feedbackOptions = new FeedbackOptions { HalfLife = halfLife };
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, feedbackOptions);
         if (feedback.NumberOfEntries == 0)
         {
             throw new InteractionDataException(input, 0, 0, null, "no rows were accepted, so there is nothing to train on.");
         }
 
-        var (model, elapsed, loss) = RunWithProgress("Training (implicit ALS)", "loss", trainer.TrainerOptions.NumberOfIterations,
+        var watch = Stopwatch.StartNew();
+        Chosen<ImplicitAlsTrainer> chosen = choose(log, feedbackOptions);
+        ImplicitAlsTrainer trainer = chosen.Trainer;
+        var (model, _, loss) = RunWithProgress("Training (implicit ALS)", "loss", trainer.TrainerOptions.NumberOfIterations,
             progress => trainer.Fit(feedback, progress, token));
+        model = model.WithProperties(chosen.Properties);
+        TimeSpan elapsed = watch.Elapsed;
         if (cooccurrence)
         {
             model = WithCooccurrence(feedback, model, token);
@@ -179,7 +256,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 
     internal static TrainResult TrainExplicit(string input, CsvInteractionReaderOptions readerOptions, RatingMatrixOptions matrixOptions,
-        BiasedMatrixFactorizationTrainer trainer, CancellationToken token)
+        BiasedMatrixFactorizationTrainer trainer, CancellationToken token) =>
+        TrainExplicit(input, readerOptions, matrixOptions, _ => new Chosen<BiasedMatrixFactorizationTrainer>(trainer, new Dictionary<string, string>()), token);
+
+    internal static TrainResult TrainExplicit(string input, CsvInteractionReaderOptions readerOptions, RatingMatrixOptions matrixOptions,
+        Func<InteractionLog, Chosen<BiasedMatrixFactorizationTrainer>> choose, CancellationToken token)
     {
         InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
         RatingMatrix ratings = RatingMatrix.FromLog(log, matrixOptions);
@@ -193,8 +274,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new InteractionDataException(input, 0, 0, null, "no ratings were accepted, so there is nothing to train on.");
         }
 
-        var (model, elapsed, rmse) = RunWithProgress("Training (explicit MF)", "train RMSE", trainer.TrainerOptions.NumberOfIterations,
+        var watch = Stopwatch.StartNew();
+        Chosen<BiasedMatrixFactorizationTrainer> chosen = choose(log);
+        BiasedMatrixFactorizationTrainer trainer = chosen.Trainer;
+        var (model, _, rmse) = RunWithProgress("Training (explicit MF)", "train RMSE", trainer.TrainerOptions.NumberOfIterations,
             progress => trainer.Fit(ratings, progress, token));
+        model = model.WithProperties(chosen.Properties);
+        TimeSpan elapsed = watch.Elapsed;
         return new TrainResult(log, log.Report.Rejected + ratings.Report.Rejected, ratings.Count, model, elapsed, "final train RMSE", rmse);
     }
 
@@ -256,6 +342,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         table.AddRow("model", Markup.Escape(modelPath));
         CliConsole.Out.Write(table);
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> of tuning trials that reports on the calling thread.</summary>
+internal sealed class SyncTrialProgress<TOptions>(Action<AutoTuneTrial<TOptions>> report) : IProgress<AutoTuneTrial<TOptions>>
+    where TOptions : class
+{
+    public void Report(AutoTuneTrial<TOptions> value) => report(value);
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (the trainer reports between epochs).</summary>

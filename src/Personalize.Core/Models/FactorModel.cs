@@ -146,6 +146,24 @@ public sealed class FactorModel
         new(Kind, Users, Items, NumberOfFactors, _userFactors, _itemFactors, _seenOffsets, _seenItems, _itemPopularity, Properties, GlobalBias,
             _userBiases, _itemBiases, _seenWeights, cooccurrence);
 
+    /// <summary>Returns this model with properties added or replaced (saved with the model, shown by <c>personalize inspect</c>), sharing
+    /// everything else.</summary>
+    /// <param name="properties">The properties to set; a key already present gets the new value.</param>
+    /// <returns>The new model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="properties"/> is null.</exception>
+    public FactorModel WithProperties(IEnumerable<KeyValuePair<string, string>> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var merged = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
+        foreach ((string key, string value) in properties)
+        {
+            merged[key] = value;
+        }
+
+        return new(Kind, Users, Items, NumberOfFactors, _userFactors, _itemFactors, _seenOffsets, _seenItems, _itemPopularity, merged, GlobalBias,
+            _userBiases, _itemBiases, _seenWeights, Cooccurrence);
+    }
+
     /// <summary>Gets a user's bias, or 0 when the model has none.</summary>
     /// <param name="userIndex">The user's index.</param>
     /// <returns>The bias.</returns>

@@ -41,23 +41,33 @@ internal sealed class FoldInSolver
         Regularization = Read(p, "regularization", ImplicitAlsDefaults.Regularization);
         RegularizationExponent = Read(p, "regularization_exponent", ImplicitAlsDefaults.RegularizationExponent);
         float alpha = Read(p, "alpha", ImplicitAlsDefaults.ConfidenceScale);
-        MeanWeight = 1;
+        Weighting = p.TryGetValue(ImplicitAlsTrainer.WeightingProperty, out string? weighting) && weighting == "log"
+            ? ConfidenceWeighting.Logarithmic : ConfidenceWeighting.Linear;
+        float meanWeighted = ImplicitAlsTrainer.Weighted(1f, Weighting);
         if (model.RawSeenWeights is { Length: > 0 } weights)
         {
             double sum = 0;
             foreach (float w in weights)
             {
-                sum += w;
+                sum += ImplicitAlsTrainer.Weighted(w, Weighting);
             }
 
             double mean = sum / weights.Length;
-            MeanWeight = mean > 0 ? (float)mean : 1;
+            meanWeighted = mean > 0 ? (float)mean : meanWeighted;
         }
 
-        ConfidenceScale = alpha / MeanWeight;
+        // The raw weight that counts as the mean: what a history item weighs when the model keeps no weights.
+        MeanWeight = Weighting == ConfidenceWeighting.Logarithmic ? MathF.Exp(meanWeighted) - 1 : meanWeighted;
+        ConfidenceScale = alpha / meanWeighted;
         _gram = new float[rank * rank];
         AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
     }
+
+    /// <summary>Gets how the model's trainer turned weights into confidence.</summary>
+    public ConfidenceWeighting Weighting { get; }
+
+    /// <summary>The confidence above 1 of a history item with this raw weight, <c>c' = α · weighted(w) / mean weighted</c>.</summary>
+    public float Confidence(float weight) => ConfidenceScale * ImplicitAlsTrainer.Weighted(weight, Weighting);
 
     /// <summary>Gets whether the model is explicit (ratings, with biases).</summary>
     public bool IsExplicit { get; }
@@ -85,7 +95,7 @@ internal sealed class FoldInSolver
     /// <c>r_j − μ − b_j</c> for explicit ones.
     /// </summary>
     public float Coefficient(int item, float weight) =>
-        IsExplicit ? weight - _model.GlobalBias - _model.GetItemBias(item) : 1f + ConfidenceScale * weight;
+        IsExplicit ? weight - _model.GlobalBias - _model.GetItemBias(item) : 1f + Confidence(weight);
 
     /// <summary>Writes an item's feature vector <c>f_j</c> (its factors; for explicit models followed by 1) into <paramref name="destination"/>.</summary>
     public void Features(int item, Span<float> destination)
@@ -123,7 +133,7 @@ internal sealed class FoldInSolver
             double totalConfidence = _model.Items.Count;
             foreach (float w in weights)
             {
-                totalConfidence += ConfidenceScale * w;
+                totalConfidence += Confidence(w);
             }
 
             diagonal = (float)(Regularization * Math.Pow(totalConfidence, RegularizationExponent));
@@ -141,7 +151,7 @@ internal sealed class FoldInSolver
             float coefficient = Coefficient(item, weights[j]);
 
             // Implicit: A += c'·y yᵀ; explicit: A += f fᵀ with f = [y; 1]. Lower triangle only.
-            float outer = IsExplicit ? 1f : ConfidenceScale * weights[j];
+            float outer = IsExplicit ? 1f : Confidence(weights[j]);
             if (outer != 0)
             {
                 for (int row = 0; row < rank; row++)

@@ -67,7 +67,10 @@ public sealed class BiasedMatrixFactorizationTrainer
         var random = new Random(o.Seed);
         int[] userGroup = Groups(random, users, blocks);
         int[] itemGroup = Groups(random, items, blocks);
-        Entry[][] cells = Cells(data, userGroup, itemGroup, blocks, random);
+        // Train on ratings divided by their standard deviation, so the learning rate and the initial scale mean the same on a 1-5 scale
+        // and on a -10..+10 one; the model is scaled back to rating units below (the regularization constants keep their meaning).
+        float unit = RatingUnit(data);
+        Entry[][] cells = Cells(data, userGroup, itemGroup, blocks, random, 1 / unit);
 
         float[] userFactors = Initial(random, users * rank, o.InitialScale / MathF.Sqrt(rank));
         float[] itemFactors = Initial(random, items * rank, o.InitialScale / MathF.Sqrt(rank));
@@ -75,7 +78,9 @@ public sealed class BiasedMatrixFactorizationTrainer
         FactorModel baseline = BiasBaseline.Fit(data);
         float[] userBias = baseline.RawUserBiases!;
         float[] itemBias = baseline.RawItemBiases!;
-        float mean = (float)data.Mean;
+        TensorPrimitives.Divide(userBias, unit, userBias);
+        TensorPrimitives.Divide(itemBias, unit, itemBias);
+        float mean = (float)(data.Mean / unit);
         float[] userInverseCount = InverseCounts(data.UserIndices, users);
         float[] itemInverseCount = InverseCounts(data.ItemIndices, items);
         var cellError = new double[blocks * blocks];
@@ -83,8 +88,16 @@ public sealed class BiasedMatrixFactorizationTrainer
         var state = new State(rank, mean, userFactors, itemFactors, userBias, itemBias, userInverseCount, itemInverseCount,
             o.FactorRegularization, o.BiasRegularization);
 
-        FactorModel Snapshot(bool copy) => BuildModel(data, o, rank, copy ? (float[])userFactors.Clone() : userFactors,
-            copy ? (float[])itemFactors.Clone() : itemFactors, mean, copy ? (float[])userBias.Clone() : userBias, copy ? (float[])itemBias.Clone() : itemBias);
+        FactorModel Snapshot(bool copy)
+        {
+            float[] x = copy ? (float[])userFactors.Clone() : userFactors;
+            float[] ub = copy ? (float[])userBias.Clone() : userBias;
+            float[] ib = copy ? (float[])itemBias.Clone() : itemBias;
+            TensorPrimitives.Multiply(x, unit, x);
+            TensorPrimitives.Multiply(ub, unit, ub);
+            TensorPrimitives.Multiply(ib, unit, ib);
+            return BuildModel(data, o, rank, x, copy ? (float[])itemFactors.Clone() : itemFactors, mean * unit, ub, ib);
+        }
 
         for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
         {
@@ -114,7 +127,7 @@ public sealed class BiasedMatrixFactorizationTrainer
                 squared += e;
             }
 
-            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count)));
+            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
             if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(copy: true)))
             {
                 break;
@@ -198,7 +211,21 @@ public sealed class BiasedMatrixFactorizationTrainer
         return group;
     }
 
-    private static Entry[][] Cells(RatingMatrix data, int[] userGroup, int[] itemGroup, int blocks, Random random)
+    /// <summary>The standard deviation of the ratings (1 when they are all equal): the unit the trainer works in.</summary>
+    private static float RatingUnit(RatingMatrix data)
+    {
+        ReadOnlySpan<float> ratings = data.Ratings;
+        double mean = data.Mean, sum = 0;
+        foreach (float r in ratings)
+        {
+            sum += (r - mean) * (r - mean);
+        }
+
+        double sd = Math.Sqrt(sum / ratings.Length);
+        return sd > 1e-6 && double.IsFinite(sd) ? (float)sd : 1f;
+    }
+
+    private static Entry[][] Cells(RatingMatrix data, int[] userGroup, int[] itemGroup, int blocks, Random random, float scale)
     {
         var counts = new int[blocks * blocks];
         ReadOnlySpan<int> users = data.UserIndices, items = data.ItemIndices;
@@ -218,7 +245,7 @@ public sealed class BiasedMatrixFactorizationTrainer
         for (int e = 0; e < users.Length; e++)
         {
             int c = userGroup[users[e]] * blocks + itemGroup[items[e]];
-            cells[c][counts[c]++] = new Entry(users[e], items[e], ratings[e]);
+            cells[c][counts[c]++] = new Entry(users[e], items[e], ratings[e] * scale);
         }
 
         foreach (Entry[] cell in cells)

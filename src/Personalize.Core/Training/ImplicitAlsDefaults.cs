@@ -5,8 +5,8 @@ internal static class ImplicitAlsDefaults
 {
     public const int NumberOfFactors = 64;
     public const int NumberOfIterations = 15;
-    public const float Regularization = 0.075f;
-    public const float ConfidenceScale = 40f;
+    public const float Regularization = 0.03f;
+    public const float ConfidenceScale = 50f;
     public const float RegularizationExponent = 1f;
     public const int ConjugateGradientSteps = 3;
     public const float InitialScale = 0.1f;

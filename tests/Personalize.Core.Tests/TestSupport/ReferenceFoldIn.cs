@@ -9,18 +9,21 @@ namespace Personalize.Core.Tests.TestSupport;
 /// </summary>
 internal static class ReferenceFoldIn
 {
-    /// <summary>Implicit ALS: A = YᵀY + Σ c'_j y_j y_jᵀ + λ(items + Σ c')^ν I, b = Σ (1 + c'_j) y_j; c' = α w / mean training weight.</summary>
+    /// <summary>Implicit ALS: A = YᵀY + Σ c'_j y_j y_jᵀ + λ(items + Σ c')^ν I, b = Σ (1 + c'_j) y_j; c' = α g(w) / mean g(training weight), with
+    /// g(w) = ln(1 + w) for models trained with logarithmic weighting (property <c>weighting=log</c>) and g(w) = w otherwise.</summary>
     public static (double[,] A, double[] B, double[] Coefficients) Implicit(FactorModel model, int[] items, double[] weights)
     {
         int rank = model.NumberOfFactors, n = model.Items.Count;
         double alpha = Property(model, "alpha", 40), lambda = Property(model, "regularization", 0.075), nu = Property(model, "regularization_exponent", 1);
+        bool log = model.Properties.TryGetValue("weighting", out string? weighting) && weighting == "log";
+        double G(double w) => log ? Math.Log(1 + Math.Max(0, w)) : w;
         double mean = 0;
         int entries = 0;
         for (int u = 0; u < model.Users.Count; u++)
         {
             foreach (float w in model.GetSeenWeights(u))
             {
-                mean += w;
+                mean += G(w);
                 entries++;
             }
         }
@@ -37,7 +40,7 @@ internal static class ReferenceFoldIn
         double total = n;
         for (int k = 0; k < items.Length; k++)
         {
-            double c = alpha * weights[k] / mean;
+            double c = alpha * G(weights[k]) / mean;
             total += c;
             AddOuter(a, model.GetItemFactors(items[k]), c);
             coefficients[k] = 1 + c;

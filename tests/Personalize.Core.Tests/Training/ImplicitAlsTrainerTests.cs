@@ -35,9 +35,10 @@ public sealed class ImplicitAlsTrainerTests
         var options = new ImplicitAlsTrainer.Options();
         Assert.Equal(64, options.NumberOfFactors);
         Assert.Equal(15, options.NumberOfIterations);
-        Assert.Equal(0.075f, options.Regularization);
+        Assert.Equal(0.03f, options.Regularization);
         Assert.Equal(1f, options.RegularizationExponent);
-        Assert.Equal(40f, options.ConfidenceScale);
+        Assert.Equal(50f, options.ConfidenceScale);
+        Assert.Equal(ConfidenceWeighting.Automatic, options.Weighting);
         Assert.Equal(ImplicitAlsSolver.ConjugateGradient, options.Solver);
         Assert.Equal(3, options.ConjugateGradientSteps);
         Assert.Equal(0.1f, options.InitialScale);

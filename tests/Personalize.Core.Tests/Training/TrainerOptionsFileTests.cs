@@ -67,9 +67,10 @@ public sealed class TrainerOptionsFileTests
               "options": {
                 "NumberOfFactors": 32,
                 "NumberOfIterations": 15,
-                "Regularization": 0.075,
+                "Regularization": 0.03,
                 "RegularizationExponent": 1,
-                "ConfidenceScale": 40,
+                "ConfidenceScale": 50,
+                "Weighting": "Automatic",
                 "Solver": "ConjugateGradient",
                 "ConjugateGradientSteps": 3,
                 "InitialScale": 0.1,
@@ -109,7 +110,7 @@ public sealed class TrainerOptionsFileTests
         {
             "{\"trainer\": \"implicit\", \"options\": {\"Factors\": 32}}",
             "bad.json: options.Factors is not an option of the implicit trainer (ImplicitAlsTrainer.Options); valid names: NumberOfFactors, NumberOfIterations, "
-            + "Regularization, RegularizationExponent, ConfidenceScale, Solver, ConjugateGradientSteps, InitialScale, Seed, NumberOfThreads."
+            + "Regularization, RegularizationExponent, ConfidenceScale, Weighting, Solver, ConjugateGradientSteps, InitialScale, Seed, NumberOfThreads."
         },
         {
             "{\"trainer\": \"implicit\", \"options\": {\"NumberOfFactors\": \"32\", \"Regularization\": true, \"Solver\": \"Magic\", \"NumberOfThreads\": 1.5, \"Seed\": null, \"numberOfFactors\": 2}}",

@@ -1,0 +1,377 @@
+using System.Diagnostics;
+using System.Globalization;
+using Personalize.Core.Data;
+using Personalize.Core.Internal;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Personalize.Core.Training;
+
+namespace Personalize.Core.Evaluation;
+
+/// <summary>
+/// Chooses a trainer's options from the data itself: holds out part of each user's rows of the training log, trains a small, fixed,
+/// seeded sequence of trials with early stopping, scores each on the held-out rows, and returns the best options to train on all the data.
+/// </summary>
+/// <remarks>
+/// <para>This is what <c>personalize train</c> does unless it is told the options. The caller's own test data is never seen: the
+/// validation rows come out of the log given here.</para>
+/// <para>Implicit ALS: a grid over regularization λ ∈ {0.003, 0.01, 0.03, 0.1} and confidence scale α ∈ {5, 15, 50} (12 trials at
+/// 64 factors), then the four neighbours of the best point at about half a grid step, then 32 and 128 factors; each trial runs up to
+/// 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
+/// regularization too strong for the data costs little and is never chosen over a better one.</para>
+/// <para>Explicit matrix factorization: a grid over factor regularization {3, 10, 30, 100} and learning rate {0.005, 0.02} at 32 factors,
+/// then half and double the best regularization, then 16 and 64 factors; each trial runs up to 60 epochs scored by held-out RMSE.</para>
+/// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic (the
+/// explicit trainer for a fixed thread count, which the chosen options record), so the same data and settings choose the same options.
+/// The methods are thread-safe.</para>
+/// </remarks>
+public static class AutoTuner
+{
+    private static readonly float[] ImplicitRegularization = [0.003f, 0.01f, 0.03f, 0.1f];
+    private static readonly float[] ImplicitConfidence = [5f, 15f, 50f];
+    private static readonly float[] ExplicitRegularization = [3f, 10f, 30f, 100f];
+    private static readonly float[] ExplicitLearningRate = [0.005f, 0.02f];
+    private const int ImplicitMaxEpochs = 20;
+    private const int ImplicitMinEpochs = 4;
+    private const int ExplicitMaxEpochs = 60;
+    private const int ExplicitMinEpochs = 8;
+
+    /// <summary>Chooses implicit ALS options for a log.</summary>
+    /// <param name="log">The training log (never the caller's test data).</param>
+    /// <param name="feedbackOptions">How the log becomes feedback (time decay), as it will for the final fit; <see langword="null"/> for none.</param>
+    /// <param name="baseOptions">The options the search does not vary (solver, seed, threads, weighting); <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The search's own settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives each trial when it ends, if given.</param>
+    /// <param name="cancellationToken">Cancels the search; checked every epoch.</param>
+    /// <returns>The chosen options and the trials.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="log"/> is null.</exception>
+    /// <exception cref="ArgumentException">The log is too small to hold rows out: no user has two or more rows.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="OperationCanceledException">The search was cancelled.</exception>
+    public static AutoTuneResult<ImplicitAlsTrainer.Options> TuneImplicit(InteractionLog log, FeedbackOptions? feedbackOptions = null,
+        ImplicitAlsTrainer.Options? baseOptions = null, AutoTuneOptions? options = null,
+        IProgress<AutoTuneTrial<ImplicitAlsTrainer.Options>>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        options ??= new AutoTuneOptions();
+        OptionsValidation.ThrowIfInvalid(options, nameof(AutoTuneOptions));
+        ImplicitAlsTrainer.Options root = baseOptions ?? new ImplicitAlsTrainer.Options();
+        OptionsValidation.ThrowIfInvalid(root, "ImplicitAlsTrainer.Options");
+        long started = Stopwatch.GetTimestamp();
+        // Scoring a validation user scans every item once per epoch: cap users × items so that large catalogues stay affordable.
+        int validationUsers = (int)Math.Clamp(ScoringBudget / Math.Max(1, log.Items.Count), Math.Min(300, options.MaxValidationUsers), options.MaxValidationUsers);
+        Prepared data = Prepare(log, options, validationUsers);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train, feedbackOptions);
+        int k = options.K;
+
+        FactorModel popularity = new ImplicitAlsTrainer(new ImplicitAlsTrainer.Options { NumberOfFactors = 1, NumberOfIterations = 1 }).Fit(feedback);
+        RankingReport baseline = RankingEvaluation.EvaluatePopularity(popularity, data.Validation, k, cancellationToken);
+        if (baseline.UsersEvaluated == 0)
+        {
+            throw new ArgumentException(
+                "No user can be scored on held-out rows: every held-out item is unknown to the rest of the log or already seen. Train with given options instead (personalize train --no-tune).",
+                nameof(log));
+        }
+
+        int[] scoredUsers = ModelIndices(data.Validation, feedback.Users);
+        var lists = new int[feedback.NumberOfUsers][];
+        double Score(FactorModel model)
+        {
+            // The lists in parallel, then the standard evaluation over them.
+            using var recommender = new Recommender(model);
+            Parallel.ForEach(Partitioner(scoredUsers.Length), new ParallelOptions { CancellationToken = cancellationToken }, () => new Recommendation[k],
+                (range, _, buffer) =>
+                {
+                    for (int i = range.Item1; i < range.Item2; i++)
+                    {
+                        int user = scoredUsers[i];
+                        int written = recommender.ForUserIndex(user, buffer);
+                        int[] list = lists[user] ??= new int[k];
+                        for (int r = 0; r < k; r++)
+                        {
+                            list[r] = r < written ? buffer[r].ItemIndex : -1;
+                        }
+                    }
+
+                    return buffer;
+                }, static _ => { });
+            return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
+        }
+
+        var search = new Search<ImplicitAlsTrainer.Options>(higherIsBetter: true, options.Patience, progress, cancellationToken,
+            (o, afterEpoch) => new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken), Score,
+            (o, epochs) => o with { NumberOfIterations = epochs });
+        ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
+        foreach (float lambda in ImplicitRegularization)
+        {
+            foreach (float alpha in ImplicitConfidence)
+            {
+                search.Try("grid", grid with { Regularization = lambda, ConfidenceScale = alpha }, ImplicitMinEpochs);
+            }
+        }
+
+        ImplicitAlsTrainer.Options center = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
+        search.Try("refine", center with { Regularization = Round(center.Regularization * 0.55f) }, ImplicitMinEpochs);
+        search.Try("refine", center with { Regularization = Round(center.Regularization * 1.8f) }, ImplicitMinEpochs);
+        search.Try("refine", center with { ConfidenceScale = Round(center.ConfidenceScale * 0.55f) }, ImplicitMinEpochs);
+        search.Try("refine", center with { ConfidenceScale = Round(center.ConfidenceScale * 1.8f) }, ImplicitMinEpochs);
+        center = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
+        search.Try("factors", center with { NumberOfFactors = 32 }, ImplicitMinEpochs);
+        search.Try("factors", center with { NumberOfFactors = 128 }, ImplicitMinEpochs);
+
+        return search.Result(string.Create(CultureInfo.InvariantCulture, $"NDCG@{k}"), "most popular", baseline.Ndcg, data,
+            Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Chooses biased matrix-factorization options for a log of ratings.</summary>
+    /// <param name="log">The training log with ratings (never the caller's test data).</param>
+    /// <param name="ratingOptions">How duplicate ratings are combined, as for the final fit; <see langword="null"/> for the defaults.</param>
+    /// <param name="baseOptions">The options the search does not vary (seed, threads, bias regularization); <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The search's own settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives each trial when it ends, if given.</param>
+    /// <param name="cancellationToken">Cancels the search; checked every epoch.</param>
+    /// <returns>The chosen options (with NumberOfThreads fixed to the count used, since the model depends on it) and the trials.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="log"/> is null.</exception>
+    /// <exception cref="ArgumentException">The log has no ratings, or no user has two or more rows to hold one out.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="OperationCanceledException">The search was cancelled.</exception>
+    public static AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> TuneExplicit(InteractionLog log, RatingMatrixOptions? ratingOptions = null,
+        BiasedMatrixFactorizationTrainer.Options? baseOptions = null, AutoTuneOptions? options = null,
+        IProgress<AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (!log.HasRatings)
+        {
+            throw new ArgumentException("The log has no ratings; explicit options are chosen by the RMSE of predicted ratings.", nameof(log));
+        }
+
+        options ??= new AutoTuneOptions();
+        OptionsValidation.ThrowIfInvalid(options, nameof(AutoTuneOptions));
+        BiasedMatrixFactorizationTrainer.Options root = baseOptions ?? new BiasedMatrixFactorizationTrainer.Options();
+        OptionsValidation.ThrowIfInvalid(root, "BiasedMatrixFactorizationTrainer.Options");
+        root = root with { NumberOfThreads = root.NumberOfThreads ?? Math.Min(Environment.ProcessorCount, 256) };
+        long started = Stopwatch.GetTimestamp();
+        Prepared data = Prepare(log, options, int.MaxValue);
+        RatingMatrix ratings = RatingMatrix.FromLog(data.Train, ratingOptions);
+
+        int rows = data.Validation.Count;
+        var users = new string[rows];
+        var items = new string[rows];
+        float[] actual = data.Validation.Ratings.ToArray();
+        for (int row = 0; row < rows; row++)
+        {
+            users[row] = data.Validation.Users.GetId(data.Validation.UserIndices[row]);
+            items[row] = data.Validation.Items.GetId(data.Validation.ItemIndices[row]);
+        }
+
+        var predicted = new float[rows];
+        double Score(FactorModel model)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                predicted[row] = model.PredictRating(users[row], items[row]);
+            }
+
+            return RatingMetrics.RootMeanSquaredError(predicted, actual);
+        }
+
+        double baseline = Score(BiasBaseline.Fit(ratings));
+        var search = new Search<BiasedMatrixFactorizationTrainer.Options>(higherIsBetter: false, options.Patience + 1, progress, cancellationToken,
+            (o, afterEpoch) => new BiasedMatrixFactorizationTrainer(o).Fit(ratings, null, afterEpoch, cancellationToken), Score,
+            (o, epochs) => o with { NumberOfIterations = epochs });
+        BiasedMatrixFactorizationTrainer.Options grid = root with { NumberOfIterations = ExplicitMaxEpochs, NumberOfFactors = 32 };
+        foreach (float lambda in ExplicitRegularization)
+        {
+            foreach (float rate in ExplicitLearningRate)
+            {
+                search.Try("grid", grid with { FactorRegularization = lambda, LearningRate = rate }, ExplicitMinEpochs);
+            }
+        }
+
+        BiasedMatrixFactorizationTrainer.Options center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
+        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization * 0.5f) }, ExplicitMinEpochs);
+        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization * 2f) }, ExplicitMinEpochs);
+        center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
+        search.Try("factors", center with { NumberOfFactors = 16 }, ExplicitMinEpochs);
+        search.Try("factors", center with { NumberOfFactors = 64 }, ExplicitMinEpochs);
+
+        return search.Result("RMSE", "biases", baseline, data, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Validation users × catalogue items scored per implicit epoch, at most (the user count stays between 300 and the option's cap).</summary>
+    private const long ScoringBudget = 10_000_000;
+
+    private static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Partitioner(int count) =>
+        System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, count), Math.Max(16, count / (4 * Environment.ProcessorCount)));
+
+    /// <summary>A list without its unfilled tail (-1).</summary>
+    private static int[] Listed(int[]? list)
+    {
+        if (list is null)
+        {
+            return [];
+        }
+
+        int n = Array.IndexOf(list, -1);
+        return n < 0 ? list : list[..n];
+    }
+
+    /// <summary>The distinct model indices of the log's users that the model knows.</summary>
+    private static int[] ModelIndices(InteractionLog log, IdMap users)
+    {
+        var result = new SortedSet<int>();
+        foreach (int user in log.UserIndices)
+        {
+            if (users.TryGetIndex(log.Users.GetId(user), out int index))
+            {
+                result.Add(index);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>Rounds to 3 significant digits, so chosen values read cleanly.</summary>
+    private static float Round(float value) => float.Parse(value.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    private sealed record Prepared(InteractionLog Train, InteractionLog Validation, int Users);
+
+    /// <summary>Samples whole users (seeded) up to the row budget, then holds out a share of each sampled user's rows.</summary>
+    private static Prepared Prepare(InteractionLog log, AutoTuneOptions options, int maxValidationUsers)
+    {
+        int userCount = log.Users.Count;
+        var rowsOf = new int[userCount];
+        foreach (int user in log.UserIndices)
+        {
+            rowsOf[user]++;
+        }
+
+        int[] order = [.. Enumerable.Range(0, userCount)];
+        new Random(options.Seed).Shuffle(order);
+        var chosen = new bool[userCount];
+        var validating = new bool[userCount];
+        long rows = 0;
+        int users = 0, validationUsers = 0;
+        foreach (int user in order)
+        {
+            if (rowsOf[user] == 0)
+            {
+                continue;
+            }
+
+            if (rows + rowsOf[user] > options.MaxTuningRows && rows > 0)
+            {
+                continue;
+            }
+
+            chosen[user] = true;
+            rows += rowsOf[user];
+            users++;
+            if (rowsOf[user] >= 2 && validationUsers < maxValidationUsers)
+            {
+                validating[user] = true;
+                validationUsers++;
+            }
+        }
+
+        if (validationUsers == 0)
+        {
+            throw new ArgumentException("No user has two or more rows, so none can be held out to choose options; train with given options instead.",
+                nameof(log));
+        }
+
+        // Hold out a share of each validating user's rows (at least one row stays in training), drawn with the seed.
+        var random = new Random(options.Seed + 1);
+        var byUser = new List<int>[userCount];
+        ReadOnlySpan<int> rowUsers = log.UserIndices;
+        for (int row = 0; row < log.Count; row++)
+        {
+            int user = rowUsers[row];
+            if (chosen[user])
+            {
+                (byUser[user] ??= []).Add(row);
+            }
+        }
+
+        var train = new List<int>((int)rows);
+        var validation = new List<int>();
+        for (int user = 0; user < userCount; user++)
+        {
+            if (byUser[user] is not { } userRows)
+            {
+                continue;
+            }
+
+            int held = validating[user]
+                ? Math.Min(userRows.Count - 1, Math.Max(1, (int)Math.Round(options.ValidationFraction * userRows.Count, MidpointRounding.AwayFromZero)))
+                : 0;
+            int[] shuffled = [.. userRows];
+            random.Shuffle(shuffled);
+            for (int r = 0; r < shuffled.Length; r++)
+            {
+                (r < held ? validation : train).Add(shuffled[r]);
+            }
+        }
+
+        train.Sort();
+        validation.Sort();
+        return new Prepared(log.Subset(train), log.Subset(validation), users);
+    }
+
+    /// <summary>The trials run so far and the best of them.</summary>
+    private sealed class Search<TOptions>(bool higherIsBetter, int patience, IProgress<AutoTuneTrial<TOptions>>? progress,
+        CancellationToken cancellationToken, Action<TOptions, Func<int, FactorModel, bool>> fit, Func<FactorModel, double> score,
+        Func<TOptions, int, TOptions> withEpochs)
+        where TOptions : class
+    {
+        private readonly List<AutoTuneTrial<TOptions>> _trials = [];
+        private readonly HashSet<TOptions> _tried = [];
+
+        public AutoTuneTrial<TOptions> Best { get; private set; } = null!;
+
+        public void Try(string stage, TOptions options, int minimumEpochs)
+        {
+            if (!_tried.Add(options))
+            {
+                return;
+            }
+
+            long started = Stopwatch.GetTimestamp();
+            double best = double.NaN;
+            int bestEpoch = 0, sinceBest = 0, epochs = 0;
+            fit(options, (epoch, model) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                double metric = score(model);
+                epochs = epoch;
+                if (!double.IsNaN(metric) && (double.IsNaN(best) || (higherIsBetter ? metric > best : metric < best)))
+                {
+                    (best, bestEpoch, sinceBest) = (metric, epoch, 0);
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                return !(sinceBest >= patience && epoch >= minimumEpochs);
+            });
+
+            var trial = new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, withEpochs(options, Math.Max(1, bestEpoch)), best, Math.Max(1, bestEpoch),
+                epochs, Stopwatch.GetElapsedTime(started));
+            _trials.Add(trial);
+            if (Best is null || Better(trial.Score, Best.Score))
+            {
+                Best = trial;
+            }
+
+            progress?.Report(trial);
+        }
+
+        private bool Better(double candidate, double current) =>
+            !double.IsNaN(candidate) && (double.IsNaN(current) || (higherIsBetter ? candidate > current : candidate < current));
+
+        public AutoTuneResult<TOptions> Result(string metricName, string baselineName, double baselineScore, Prepared data, TimeSpan elapsed) =>
+            new(Best.Options, Best, [.. _trials], metricName, higherIsBetter, baselineName, baselineScore, data.Users, data.Train.Count,
+                data.Validation.Count, elapsed);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Numerics.Tensors;
+using Personalize.Core.Data;
+using Personalize.Core.Evaluation;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Personalize.Core.Training;
+
+namespace Personalize.Core.Tests.Evaluation;
+
+/// <summary><see cref="AutoTuner"/>: options chosen on a held-out part of the training log beat the baselines on a separate test split,
+/// deterministically, within the row budget.</summary>
+public sealed class AutoTunerTests
+{
+    /// <summary>300 users in 5 taste groups over 100 items (20 per group), 25 rows each, 85 % inside the group; items within a group are
+    /// Zipf-popular, so popularity alone is a real baseline.</summary>
+    private static InteractionLog PlantedLog(int seed = 11, int users = 300)
+    {
+        var random = new Random(seed);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < users; u++)
+        {
+            int group = u % 5;
+            for (int e = 0; e < 25; e++)
+            {
+                int inGroup = (int)(20 * Math.Pow(random.NextDouble(), 2));
+                int item = random.NextDouble() < 0.85 ? group * 20 + inGroup : random.Next(100);
+                rows.Add(new Interaction($"u{u}", $"i{item}"));
+            }
+        }
+
+        return InteractionLog.Create(rows);
+    }
+
+    private static double Ndcg(FactorModel model, InteractionLog test)
+    {
+        using var recommender = new Recommender(model);
+        return RankingEvaluation.Evaluate(recommender, test, 10).Ndcg;
+    }
+
+    [Fact]
+    public void Implicit_options_chosen_on_the_training_log_beat_popularity_and_a_collapsed_setting_on_the_test_split()
+    {
+        LogSplit split = TrainTestSplit.PerUser(PlantedLog(), 0.25, seed: 5);
+        var baseOptions = new ImplicitAlsTrainer.Options { NumberOfThreads = 1 };
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(split.Train, baseOptions: baseOptions);
+
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train);
+        double tuned = Ndcg(new ImplicitAlsTrainer(result.Options).Fit(feedback), split.Test);
+        double collapsed = Ndcg(new ImplicitAlsTrainer(baseOptions with { Regularization = 3 }).Fit(feedback), split.Test);
+        FactorModel any = new ImplicitAlsTrainer(baseOptions with { NumberOfIterations = 1 }).Fit(feedback);
+        double popular = RankingEvaluation.EvaluatePopularity(any, split.Test, 10).Ndcg;
+        Assert.True(tuned > 1.2 * popular, $"tuned NDCG@10 {tuned:F4} vs most popular {popular:F4}");
+        Assert.True(tuned > collapsed + 0.05, $"tuned NDCG@10 {tuned:F4} vs λ = 3 {collapsed:F4}");
+        Assert.True(result.BeatsBaseline, $"best trial {result.Best.Score:F4} vs {result.BaselineName} {result.BaselineScore:F4}");
+        Assert.Equal("NDCG@10", result.MetricName);
+        Assert.Equal("most popular", result.BaselineName);
+    }
+
+    [Fact]
+    public void The_best_trial_is_the_highest_scoring_and_its_options_carry_its_best_epoch()
+    {
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(PlantedLog(), baseOptions: new() { NumberOfThreads = 1 });
+
+        Assert.Equal(result.Trials.Max(t => t.Score), result.Best.Score);
+        Assert.Same(result.Best.Options, result.Options);
+        Assert.Equal(result.Best.BestEpoch, result.Options.NumberOfIterations);
+        Assert.All(result.Trials, t => Assert.InRange(t.BestEpoch, 1, t.EpochsRun));
+        Assert.Equal(Enumerable.Range(1, result.Trials.Count), result.Trials.Select(t => t.Number));
+        Assert.Equal(12, result.Trials.Count(t => t.Stage == "grid"));
+        Assert.InRange(result.Trials.Count, 13, 18);
+        Assert.Equal(result.Trials.Count, result.Trials.Select(t => t.Options with { NumberOfIterations = 0 }).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_same_log_and_seed_choose_the_same_options()
+    {
+        InteractionLog log = PlantedLog(seed: 12);
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> first = AutoTuner.TuneImplicit(log);
+        AutoTuneResult<ImplicitAlsTrainer.Options> second = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 1 });
+
+        Assert.Equal(first.Options with { NumberOfThreads = null }, second.Options with { NumberOfThreads = null });
+        Assert.Equal(first.Trials.Select(t => t.Score), second.Trials.Select(t => t.Score));
+    }
+
+    [Fact]
+    public void A_log_over_the_row_budget_is_tuned_on_a_sample_of_whole_users()
+    {
+        InteractionLog log = PlantedLog(users: 400);   // 10,000 rows
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, options: new AutoTuneOptions { MaxTuningRows = 2_500 });
+
+        Assert.InRange(result.TuningRows + result.ValidationRows, 2_000, 2_500);
+        Assert.Equal(100, result.TuningUsers);   // 25 rows each: whole users only
+        Assert.True(result.BeatsBaseline);
+    }
+
+    [Fact]
+    public void A_log_where_no_user_has_two_rows_is_refused_with_a_message()
+    {
+        InteractionLog log = InteractionLog.Create([new Interaction("a", "x"), new Interaction("b", "y")]);
+
+        var error = Assert.Throws<ArgumentException>(() => AutoTuner.TuneImplicit(log));
+
+        Assert.Contains("two or more rows", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_settings_are_refused_before_any_work()
+    {
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
+            () => AutoTuner.TuneImplicit(PlantedLog(), options: new AutoTuneOptions { ValidationFraction = 0, MaxTuningRows = 5 }));
+
+        Assert.Contains("ValidationFraction", error.Message);
+        Assert.Contains("MaxTuningRows", error.Message);
+    }
+
+    /// <summary>Ratings on Jester's -10..+10 scale: 200 users × 40 items, 70 % rated, a rank-2 taste plus noise.</summary>
+    private static InteractionLog WideRatings(int seed = 21)
+    {
+        var random = new Random(seed);
+        double[][] users = [.. Enumerable.Range(0, 200).Select(_ => new[] { random.NextDouble() * 2 - 1, random.NextDouble() * 2 - 1 })];
+        double[][] items = [.. Enumerable.Range(0, 40).Select(_ => new[] { random.NextDouble() * 2 - 1, random.NextDouble() * 2 - 1 })];
+        var rows = new List<Interaction>();
+        for (int u = 0; u < users.Length; u++)
+        {
+            for (int i = 0; i < items.Length; i++)
+            {
+                if (random.NextDouble() < 0.7)
+                {
+                    double rating = 8 * (users[u][0] * items[i][0] + users[u][1] * items[i][1]) + 1 + 2 * (random.NextDouble() - 0.5);
+                    rows.Add(new Interaction($"u{u}", $"i{i}", Rating: (float)Math.Clamp(rating, -10, 10)));
+                }
+            }
+        }
+
+        return InteractionLog.Create(rows);
+    }
+
+    private static double Rmse(FactorModel model, InteractionLog test)
+    {
+        var predicted = new float[test.Count];
+        for (int row = 0; row < test.Count; row++)
+        {
+            predicted[row] = model.PredictRating(test.Users.GetId(test.UserIndices[row]), test.Items.GetId(test.ItemIndices[row]));
+        }
+
+        return RatingMetrics.RootMeanSquaredError(predicted, test.Ratings);
+    }
+
+    [Fact]
+    public void Explicit_options_chosen_on_the_training_log_beat_the_biases_on_a_wide_rating_scale()
+    {
+        LogSplit split = TrainTestSplit.Random(WideRatings(), 0.2, seed: 4);
+        var baseOptions = new BiasedMatrixFactorizationTrainer.Options { NumberOfThreads = 1 };
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(split.Train, baseOptions: baseOptions);
+
+        RatingMatrix ratings = RatingMatrix.FromLog(split.Train);
+        double tuned = Rmse(new BiasedMatrixFactorizationTrainer(result.Options).Fit(ratings), split.Test);
+        double biases = Rmse(BiasBaseline.Fit(ratings), split.Test);
+        Assert.True(tuned < 0.8 * biases, $"tuned RMSE {tuned:F3} vs biases {biases:F3}");
+        Assert.Equal(1, result.Options.NumberOfThreads);
+        Assert.Equal("RMSE", result.MetricName);
+        Assert.False(result.HigherIsBetter);
+        Assert.Equal(result.Trials.Min(t => t.Score), result.Best.Score);
+    }
+
+    [Fact]
+    public void Explicit_tuning_needs_ratings()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AutoTuner.TuneExplicit(PlantedLog()));
+
+        Assert.Contains("no ratings", error.Message);
+    }
+}
+
+/// <summary>The explicit trainer works in units of the ratings' standard deviation, so its defaults mean the same on any scale.</summary>
+public sealed class ExplicitRatingScaleTests
+{
+    [Fact]
+    public void Ratings_scaled_by_ten_give_predictions_scaled_by_ten()
+    {
+        var random = new Random(8);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < 50; u++)
+        {
+            foreach (int i in Enumerable.Range(0, 30).OrderBy(_ => random.Next()).Take(15))
+            {
+                rows.Add(new Interaction($"u{u}", $"i{i}", Rating: 1 + random.Next(9) / 2f));
+            }
+        }
+
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 4, NumberOfIterations = 10, NumberOfThreads = 1 };
+        FactorModel small = new BiasedMatrixFactorizationTrainer(options).Fit(RatingMatrix.FromLog(InteractionLog.Create(rows)));
+        FactorModel wide = new BiasedMatrixFactorizationTrainer(options).Fit(RatingMatrix.FromLog(InteractionLog.Create(
+            [.. rows.Select(r => r with { Rating = r.Rating * 10 })])));
+
+        for (int u = 0; u < 50; u += 7)
+        {
+            for (int i = 0; i < 30; i += 3)
+            {
+                float expected = 10 * small.PredictRating($"u{u}", $"i{i}");
+                Assert.Equal(expected, wide.PredictRating($"u{u}", $"i{i}"), Math.Abs(expected) * 1e-3 + 1e-3);
+            }
+        }
+    }
+}

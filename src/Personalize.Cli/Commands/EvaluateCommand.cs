@@ -261,9 +261,23 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     private static Fold Ranking(Settings settings, LogSplit split, FactorModel model, Dictionary<string, double> metrics, List<double> perEpoch,
         string epochMetric, int skipped)
     {
+        model = TrainCommand.WithFallback(settings, split.Train, model, CliCancellation.Token);
         using var recommender = new Recommender(model);
         RankingReport ours = RankingEvaluation.Evaluate(recommender, split.Test, settings.K, CliCancellation.Token);
         RankingReport popular = RankingEvaluation.EvaluatePopularity(model, split.Test, settings.K, CliCancellation.Token);
+        RankingReport newcomers = RankingEvaluation.EvaluateNewUsers(recommender, split.Test, settings.K, CliCancellation.Token);
+        if (newcomers.UsersEvaluated > 0)
+        {
+            // People who first appear in the test part get the cold-start list; "all users" weighs both groups by their users.
+            int known = ours.UsersEvaluated, fresh = newcomers.UsersEvaluated;
+            double All(double a, double b) => (a * known + b * fresh) / (known + fresh);
+            metrics["new users"] = fresh;
+            metrics["new users (fallback) recall@K"] = newcomers.Recall;
+            metrics["new users (fallback) NDCG@K"] = newcomers.Ndcg;
+            metrics["all users recall@K"] = All(ours.Recall, newcomers.Recall);
+            metrics["all users NDCG@K"] = All(ours.Ndcg, newcomers.Ndcg);
+        }
+
         foreach (var (name, r) in new[] { ("model", ours), ("most popular", popular) })
         {
             metrics[$"{name} precision@K"] = r.Precision;

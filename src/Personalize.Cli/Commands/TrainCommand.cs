@@ -59,6 +59,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Confidence of an average interaction over a missing one (weights are divided by their mean).")]
         public float? Alpha { get; init; }
 
+        [CommandOption("--weighting <KIND>")]
+        [Description("Implicit trainer: how summed weights become confidence: auto (default: log for heavy-tailed counts such as play counts or quantities, linear otherwise), linear or log.")]
+        public string? Weighting { get; init; }
+
         [CommandOption("--seed <N>")]
         [Description("Seed of the initial factors. Default: 42.")]
         public int? Seed { get; init; }
@@ -108,6 +112,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : Train(settings.Input, settings.ReaderOptions(ReportRejected),
                 settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife),
                 (log, feedback) => ImplicitTrainerFor(settings, log, feedback, token), token, cooccurrence: !settings.NoCooccurrence);
+        result = result with { Model = WithFallback(settings, result.Log, result.Model, token) };
         ModelFile.Save(result.Model, settings.Out);
         PrintSummary(result, settings.Out);
         return CliApp.Success;
@@ -127,6 +132,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             NumberOfIterations = settings.Epochs ?? defaults.NumberOfIterations,
             Regularization = settings.Regularization ?? defaults.Regularization,
             ConfidenceScale = settings.Alpha ?? defaults.ConfidenceScale,
+            Weighting = settings.Weighting is null ? defaults.Weighting : settings.Weighting.ToLowerInvariant() switch
+            {
+                "auto" => ConfidenceWeighting.Automatic,
+                "linear" => ConfidenceWeighting.Linear,
+                "log" => ConfidenceWeighting.Logarithmic,
+                _ => throw new UsageException($"--weighting '{settings.Weighting}' is not a weighting (expected auto, linear or log)."),
+            },
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
@@ -134,9 +146,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     internal static BiasedMatrixFactorizationTrainer ExplicitTrainer(Settings settings)
     {
-        if (settings.Alpha is not null || settings.HalfLife is not null)
+        if (settings.Alpha is not null || settings.HalfLife is not null || settings.Weighting is not null)
         {
-            throw new UsageException("--alpha and --half-life belong to --trainer implicit.");
+            throw new UsageException("--alpha, --weighting and --half-life belong to --trainer implicit.");
         }
 
         BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
@@ -200,6 +212,29 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3}, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
         CliConsole.Out.WriteLine(why);
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
+    }
+
+    /// <summary>Unless options were given: the cold-start list chosen for the log's newcomers (<see cref="AutoTuner.ChooseFallback"/>),
+    /// applied to the model and recorded in it.</summary>
+    internal static FactorModel WithFallback(Settings settings, InteractionLog log, FactorModel model, CancellationToken token, bool quiet = false)
+    {
+        if (!Tunes(settings))
+        {
+            return model;
+        }
+
+        FallbackChoice choice = AutoTuner.ChooseFallback(log, cancellationToken: token);
+        if (!quiet)
+        {
+            CliConsole.Out.WriteLine($"Fallback for new users: {choice.Reason}.");
+        }
+
+        if (choice.HalfLife is { } halfLife)
+        {
+            model = model.WithItemPopularity(PopularityCounter.Count(log, model.Items, halfLife));
+        }
+
+        return model.WithProperties([new("fallback", choice.Reason)]);
     }
 
     private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)

@@ -198,20 +198,11 @@ public static class RankingEvaluation
             }
         }
 
-        // idealDcg[n]: the DCG of n hits at ranks 1..n.
-        var idealDcg = new double[k + 1];
-        for (int r = 0; r < k; r++)
-        {
-            idealDcg[r + 1] = idealDcg[r] + Gain(r);
-        }
-
         int[] users = [.. relevant.Keys];
         Array.Sort(users);
         var list = new int[k];
-        var recommended = new bool[model.Items.Count];
-        int distinctRecommended = 0, evaluated = 0, skipped = unknownUsers.Count, hitUsers = 0;
-        long seenRecommended = 0;
-        double precision = 0, recall = 0, ndcg = 0, averagePrecision = 0, reciprocalRank = 0;
+        var sums = new Sums(k, model.Items.Count);
+        int skipped = unknownUsers.Count;
         for (int u = 0; u < users.Length; u++)
         {
             if (u % CancellationCheckInterval == 0)
@@ -228,21 +219,127 @@ public static class RankingEvaluation
             }
 
             int n = listFor(user, list);
-            ReadOnlySpan<int> seen = model.GetSeenItems(user);
-            int hits = 0;
-            double dcg = 0, precisionSum = 0, reciprocal = 0;
+            sums.Add(list.AsSpan(0, n), model.GetSeenItems(user), set);
+        }
+
+        return sums.Report(skipped, unknownItems.Count);
+    }
+
+    /// <summary>Evaluates the list a recommender gives users it does not know (cold start), on the held-out rows of exactly those users.</summary>
+    /// <remarks>The complement of <see cref="Evaluate"/>, which skips these users: a held-out user unknown to the model gets
+    /// <c>ForUser(userId, k)</c>, the recommender's cold-start list (its <see cref="ColdStartPolicy"/>: popular items, or none), and is
+    /// scored on their held-out items that the model knows; a user with none is skipped. Known users are skipped and counted in
+    /// <see cref="RankingReport.UsersSkipped"/>. On a time split this measures what a person who first arrives in the test period
+    /// sees.</remarks>
+    /// <param name="recommender">The recommender; its model is the training side.</param>
+    /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
+    /// <param name="k">The list length, 1 or more.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The averages and counts over new users.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="recommender"/> or <paramref name="heldOut"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="OperationCanceledException">The evaluation was cancelled.</exception>
+    public static RankingReport EvaluateNewUsers(Recommender recommender, InteractionLog heldOut, int k, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        Validate(heldOut, k);
+        FactorModel model = recommender.Model;
+        int[] userInModel = ToModelIndices(heldOut.Users, model.Users);
+        int[] itemInModel = ToModelIndices(heldOut.Items, model.Items);
+        var relevant = new SortedDictionary<int, HashSet<int>>();
+        var knownUsers = new HashSet<int>();
+        var unknownItems = new HashSet<long>();
+        ReadOnlySpan<int> rowUsers = heldOut.UserIndices, rowItems = heldOut.ItemIndices;
+        for (int row = 0; row < heldOut.Count; row++)
+        {
+            int user = rowUsers[row];
+            if (userInModel[user] >= 0)
+            {
+                knownUsers.Add(user);
+                continue;
+            }
+
+            if (!relevant.TryGetValue(user, out HashSet<int>? set))
+            {
+                relevant[user] = set = [];
+            }
+
+            int item = itemInModel[rowItems[row]];
+            if (item < 0)
+            {
+                unknownItems.Add(((long)user << 32) | (uint)rowItems[row]);
+                continue;
+            }
+
+            set.Add(item);
+        }
+
+        var sums = new Sums(k, model.Items.Count);
+        var list = new int[k];
+        int skipped = knownUsers.Count, done = 0;
+        foreach ((int user, HashSet<int> set) in relevant)
+        {
+            if (done++ % CancellationCheckInterval == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (set.Count == 0)
+            {
+                skipped++;
+                continue;
+            }
+
+            RecommendationList answer = recommender.ForUser(heldOut.Users.GetId(user), k);
+            int n = Math.Min(k, answer.Count);
             for (int r = 0; r < n; r++)
             {
+                list[r] = answer[r].ItemIndex;
+            }
+
+            sums.Add(list.AsSpan(0, n), default, set);
+        }
+
+        return sums.Report(skipped, unknownItems.Count);
+    }
+
+    /// <summary>Running sums of the per-user metrics (the standard definitions on <see cref="RankingReport"/>).</summary>
+    private sealed class Sums
+    {
+        private readonly int _k;
+        private readonly double[] _idealDcg;
+        private readonly bool[] _recommended;
+        private int _distinctRecommended, _evaluated, _hitUsers;
+        private long _seenRecommended;
+        private double _precision, _recall, _ndcg, _averagePrecision, _reciprocalRank;
+
+        public Sums(int k, int items)
+        {
+            _k = k;
+            _recommended = new bool[items];
+            _idealDcg = new double[k + 1];   // _idealDcg[n]: the DCG of n hits at ranks 1..n
+            for (int r = 0; r < k; r++)
+            {
+                _idealDcg[r + 1] = _idealDcg[r] + Gain(r);
+            }
+        }
+
+        public void Add(ReadOnlySpan<int> list, ReadOnlySpan<int> seen, HashSet<int> set)
+        {
+            int hits = 0;
+            double dcg = 0, precisionSum = 0, reciprocal = 0;
+            for (int r = 0; r < list.Length; r++)
+            {
                 int item = list[r];
-                if (!recommended[item])
+                if (!_recommended[item])
                 {
-                    recommended[item] = true;
-                    distinctRecommended++;
+                    _recommended[item] = true;
+                    _distinctRecommended++;
                 }
 
                 if (seen.BinarySearch(item) >= 0)
                 {
-                    seenRecommended++;
+                    _seenRecommended++;
                     continue;
                 }
 
@@ -258,21 +355,25 @@ public static class RankingEvaluation
                 }
             }
 
-            int idealHits = Math.Min(k, set.Count);
-            precision += (double)hits / k;
-            recall += (double)hits / set.Count;
-            ndcg += dcg / idealDcg[idealHits];
-            averagePrecision += precisionSum / idealHits;
-            reciprocalRank += reciprocal;
-            hitUsers += hits > 0 ? 1 : 0;
-            evaluated++;
+            int idealHits = Math.Min(_k, set.Count);
+            _precision += (double)hits / _k;
+            _recall += (double)hits / set.Count;
+            _ndcg += dcg / _idealDcg[idealHits];
+            _averagePrecision += precisionSum / idealHits;
+            _reciprocalRank += reciprocal;
+            _hitUsers += hits > 0 ? 1 : 0;
+            _evaluated++;
         }
 
-        double coverage = model.Items.Count == 0 ? 0 : (double)distinctRecommended / model.Items.Count;
-        return evaluated == 0
-            ? new RankingReport(k, 0, skipped, 0, 0, 0, 0, 0, 0, coverage, seenRecommended, unknownItems.Count)
-            : new RankingReport(k, evaluated, skipped, precision / evaluated, recall / evaluated, ndcg / evaluated, (double)hitUsers / evaluated,
-                averagePrecision / evaluated, reciprocalRank / evaluated, coverage, seenRecommended, unknownItems.Count);
+        public RankingReport Report(int skipped, int unknownItems)
+        {
+            double coverage = _recommended.Length == 0 ? 0 : (double)_distinctRecommended / _recommended.Length;
+            int n = _evaluated;
+            return n == 0
+                ? new RankingReport(_k, 0, skipped, 0, 0, 0, 0, 0, 0, coverage, _seenRecommended, unknownItems)
+                : new RankingReport(_k, n, skipped, _precision / n, _recall / n, _ndcg / n, (double)_hitUsers / n, _averagePrecision / n,
+                    _reciprocalRank / n, coverage, _seenRecommended, unknownItems);
+        }
     }
 
     /// <summary>The discounted gain of a hit at 0-based rank <paramref name="rank"/>: 1 / log2(rank + 2).</summary>

@@ -164,6 +164,30 @@ public sealed class FactorModel
             _userBiases, _itemBiases, _seenWeights, Cooccurrence);
     }
 
+    /// <summary>Returns this model with other item popularity (what cold-start lists, popularity sorts and the most-popular baseline
+    /// rank by), sharing everything else; for example recency-weighted counts from <see cref="Data.PopularityCounter"/>.</summary>
+    /// <param name="popularity">One finite, non-negative value per item, in <see cref="Items"/> order.</param>
+    /// <returns>The new model.</returns>
+    /// <exception cref="ArgumentException">The length differs from the number of items, or a value is negative or not finite.</exception>
+    public FactorModel WithItemPopularity(ReadOnlySpan<float> popularity)
+    {
+        if (popularity.Length != Items.Count)
+        {
+            throw new ArgumentException($"The popularity holds {popularity.Length} values, but the model has {Items.Count} items.", nameof(popularity));
+        }
+
+        foreach (float value in popularity)
+        {
+            if (!(value >= 0) || !float.IsFinite(value))
+            {
+                throw new ArgumentException($"The popularity holds {value}; every value must be finite and not negative.", nameof(popularity));
+            }
+        }
+
+        return new(Kind, Users, Items, NumberOfFactors, _userFactors, _itemFactors, _seenOffsets, _seenItems, popularity.ToArray(), Properties,
+            GlobalBias, _userBiases, _itemBiases, _seenWeights, Cooccurrence);
+    }
+
     /// <summary>Gets a user's bias, or 0 when the model has none.</summary>
     /// <param name="userIndex">The user's index.</param>
     /// <returns>The bias.</returns>

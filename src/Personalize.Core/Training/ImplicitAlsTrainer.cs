@@ -92,6 +92,7 @@ public sealed class ImplicitAlsTrainer
             long started = Stopwatch.GetTimestamp();
             AlsKernels.Gram(itemFactors, items, rank, gram, parallel);
             SolveSide(gram, itemFactors, userFactors, users, data.UserOffsets, data.UserItems, userConfidence, userRegularization, o, parallel, null);
+            KeepOffZero(userFactors, o.InitialScale / MathF.Sqrt(rank));
             AlsKernels.Gram(userFactors, users, rank, gram, parallel);
             SolveSide(gram, userFactors, itemFactors, items, data.ItemOffsets, data.ItemUsers, itemConfidence, itemRegularization, o, parallel, entityLoss);
 
@@ -100,6 +101,8 @@ public sealed class ImplicitAlsTrainer
             {
                 loss += entityLoss[i];
             }
+
+            KeepOffZero(itemFactors, o.InitialScale / MathF.Sqrt(rank));
 
             for (int u = 0; u < users; u++)
             {
@@ -198,6 +201,24 @@ public sealed class ImplicitAlsTrainer
 
             return scratch;
         }, static _ => { });
+    }
+
+    /// <summary>
+    /// Keeps a collapsing model on its way to popularity instead of noise. When λ is too strong for the data, the only fixed point is
+    /// all-zero factors: each epoch shrinks them by a constant factor (the half-steps are then a power iteration), until they underflow
+    /// and every score is 0 or noise. Rescaling each side back to its initial size whenever it falls below a thousandth of it (checked
+    /// after every half-step) leaves every user's ranking unchanged (scores scale together) but lets the iteration converge to its leading direction, which
+    /// ranks items by their confidence-weighted popularity. A fit that does not collapse never reaches the floor and is not touched.
+    /// </summary>
+    private static void KeepOffZero(float[] factors, float initialScale)
+    {
+        double squares = System.Numerics.Tensors.TensorPrimitives.Dot(factors, factors);
+        double rms = Math.Sqrt(squares / Math.Max(1, factors.Length));
+        float floor = initialScale * 0.577f * 1e-3f;   // the RMS of uniform(±scale) is scale/√3
+        if (rms < floor && rms > 0 && double.IsFinite(rms))
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(factors, (float)(initialScale * 0.577 / rms), factors);
+        }
     }
 
     private static double Mean(float[] values)

@@ -14,9 +14,12 @@ namespace Personalize.Core.Evaluation;
 /// </summary>
 /// <remarks>
 /// <para>This is what <c>personalize train</c> does unless it is told the options. The caller's own test data is never seen: the
-/// validation rows come out of the log given here.</para>
+/// validation rows come out of the log given here, a share (<see cref="AutoTuneOptions.ValidationFraction"/>) of each sampled user's
+/// rows; when the log has timestamps, half of that share is each user's latest rows and half a random draw, so the options chosen
+/// predict what a person does next as well as what is missing from their history.</para>
 /// <para>Implicit ALS: a grid over regularization λ ∈ {0.003, 0.01, 0.03, 0.1} and confidence scale α ∈ {5, 15, 50} (12 trials at
-/// 64 factors), then the four neighbours of the best point at about half a grid step, then 32 and 128 factors; each trial runs up to
+/// 64 factors), then the neighbours of the best point at about half a grid step in each dimension (a neighbour that wins keeps walking
+/// that way, at most four steps), then 32 and 128 factors (and 256 when 128 wins); each trial runs up to
 /// 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
 /// <para>Explicit matrix factorization: a grid over factor regularization {3, 10, 30, 100} and learning rate {0.005, 0.02} at 32 factors,
@@ -110,14 +113,38 @@ public static class AutoTuner
             }
         }
 
+        // Refine: half a grid step each way in each dimension; a step that wins keeps walking that way (at most 4 steps), so a best
+        // value beyond the grid's edge is still found.
+        void Walk(Func<ImplicitAlsTrainer.Options, float, ImplicitAlsTrainer.Options> step, float factor)
+        {
+            for (int s = 0; s < 4; s++)
+            {
+                AutoTuneTrial<ImplicitAlsTrainer.Options> before = search.Best;
+                search.Try("refine", step(before.Options with { NumberOfIterations = ImplicitMaxEpochs }, factor), ImplicitMinEpochs);
+                if (ReferenceEquals(search.Best, before))
+                {
+                    break;
+                }
+            }
+        }
+
+        foreach (float factor in new[] { 0.55f, 1.8f })
+        {
+            Walk((o, f) => o with { Regularization = Round(o.Regularization * f) }, factor);
+        }
+
+        foreach (float factor in new[] { 0.55f, 1.8f })
+        {
+            Walk((o, f) => o with { ConfidenceScale = Round(MathF.Min(o.ConfidenceScale * f, 1e5f)) }, factor);
+        }
+
         ImplicitAlsTrainer.Options center = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
-        search.Try("refine", center with { Regularization = Round(center.Regularization * 0.55f) }, ImplicitMinEpochs);
-        search.Try("refine", center with { Regularization = Round(center.Regularization * 1.8f) }, ImplicitMinEpochs);
-        search.Try("refine", center with { ConfidenceScale = Round(center.ConfidenceScale * 0.55f) }, ImplicitMinEpochs);
-        search.Try("refine", center with { ConfidenceScale = Round(center.ConfidenceScale * 1.8f) }, ImplicitMinEpochs);
-        center = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
         search.Try("factors", center with { NumberOfFactors = 32 }, ImplicitMinEpochs);
         search.Try("factors", center with { NumberOfFactors = 128 }, ImplicitMinEpochs);
+        if (search.Best.Options.NumberOfFactors == 128)
+        {
+            search.Try("factors", center with { NumberOfFactors = 256 }, ImplicitMinEpochs);
+        }
 
         return search.Result(string.Create(CultureInfo.InvariantCulture, $"NDCG@{k}"), "most popular", baseline.Ndcg, data,
             Stopwatch.GetElapsedTime(started));
@@ -346,7 +373,8 @@ public static class AutoTuner
 
     private sealed record Prepared(InteractionLog Train, InteractionLog Validation, int Users);
 
-    /// <summary>Samples whole users (seeded) up to the row budget, then holds out a share of each sampled user's rows.</summary>
+    /// <summary>Samples whole users (seeded) up to the row budget, then holds out a share of each sampled user's rows: with timestamps, half
+    /// of it their latest rows and half drawn at random; without, all drawn at random.</summary>
     private static Prepared Prepare(InteractionLog log, AutoTuneOptions options, int maxValidationUsers)
     {
         int userCount = log.Users.Count;
@@ -403,6 +431,8 @@ public static class AutoTuner
             }
         }
 
+        bool latest = log.HasTimestamps;
+        ReadOnlySpan<long> times = log.HasTimestamps ? log.Timestamps : default;
         var train = new List<int>((int)rows);
         var validation = new List<int>();
         for (int user = 0; user < userCount; user++)
@@ -417,6 +447,20 @@ public static class AutoTuner
                 : 0;
             int[] shuffled = [.. userRows];
             random.Shuffle(shuffled);
+            if (latest && held >= 1)
+            {
+                // With timestamps, half the held-out rows (rounded up) are the user's latest and the rest a random draw of the others:
+                // options that predict what comes next as well as what is missing (chosen on time and per-user splits of four logs).
+                var keys = new long[shuffled.Length];
+                for (int r = 0; r < keys.Length; r++)
+                {
+                    keys[r] = -times[shuffled[r]];
+                }
+
+                Array.Sort(keys, shuffled);
+                random.Shuffle(shuffled.AsSpan((held + 1) / 2));
+            }
+
             for (int r = 0; r < shuffled.Length; r++)
             {
                 (r < held ? validation : train).Add(shuffled[r]);

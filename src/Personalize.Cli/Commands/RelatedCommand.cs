@@ -51,6 +51,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), csv (item_id,rank,score,source,cooccurrence_count,factor_similarity) or json.")]
         public string Format { get; init; } = "table";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write the list to this file instead of the console; needs --format csv or json.")]
+        public string? Out { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -88,6 +92,11 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException($"--cooccurrence-weight {weight.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1.");
         }
 
+        if (settings.Out is not null && format == "table")
+        {
+            throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
+        }
+
         if (settings.Filter is not null && settings.Items is null)
         {
             throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
@@ -122,17 +131,24 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             CliConsole.Error.WriteLine($"warning: --item '{unknown}' is not in the model; it was skipped.");
         }
 
-        switch (format)
+        string? text = format switch
         {
-            case "csv":
-                CliConsole.Out.Profile.Out.Writer.Write(Csv(list));
-                break;
-            case "json":
-                CliConsole.Out.Profile.Out.Writer.Write(Json(list, titles));
-                break;
-            default:
-                WriteTable(list, titles);
-                break;
+            "csv" => Csv(list),
+            "json" => Json(list, titles),
+            _ => null,
+        };
+        if (text is null)
+        {
+            WriteTable(list, titles);
+        }
+        else if (settings.Out is not null)
+        {
+            File.WriteAllText(settings.Out, text, new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote {list.Count:N0} related items to {settings.Out}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(text);
         }
 
         return CliApp.Success;

@@ -223,6 +223,10 @@ public sealed class ItemCatalog
             {
                 (problem, problemColumn, problemName) = ("the item id is empty.", idColumn + 1, headers[idColumn]);
             }
+            else if (System.Text.Encoding.UTF8.GetByteCount(id) is var bytes && bytes > options.MaxIdLength)
+            {
+                (problem, problemColumn, problemName) = (string.Create(CultureInfo.InvariantCulture, $"the item id is {bytes:N0} bytes long; expected at most {options.MaxIdLength:N0} UTF-8 bytes (MaxIdLength)."), idColumn + 1, headers[idColumn]);
+            }
             else if (seen.TryGetValue(id, out long firstLine))
             {
                 (problem, problemColumn, problemName) = ($"the item id '{id}' appears again (first on line {firstLine}); ids must be distinct.", idColumn + 1, headers[idColumn]);

@@ -145,7 +145,8 @@ public sealed class ItemCatalog
     /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
     /// <returns>The catalogue.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InteractionDataException">The file has no id column or is empty, or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
+    /// <exception cref="InteractionDataException">The file is empty, has no id column, or has a header column with an empty or repeated
+    /// name (under either policy); or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
     public static ItemCatalog ReadCsv(string path, ItemCatalogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -185,6 +186,7 @@ public sealed class ItemCatalog
             throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
         }
 
+        CheckHeader(path, headers);
         int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)
         {
@@ -269,6 +271,27 @@ public sealed class ItemCatalog
         var schema = new CatalogSchema(attributes.Select(a => new KeyValuePair<string, AttributeType>(a.Name, a.Type)));
         var report = new LoadReport(path, ids.Count, rejected, rejectedRows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report);
+    }
+
+    /// <summary>Every column needs a name of its own: an empty or repeated name would make an attribute that filters cannot tell apart.</summary>
+    private static void CheckHeader(string path, string[] headers)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < headers.Length; c++)
+        {
+            string name = headers[c];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new InteractionDataException(path, 1, c + 1, name,
+                    string.Create(CultureInfo.InvariantCulture, $"column {c + 1} of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one)."));
+            }
+
+            if (!first.TryAdd(name, c + 1))
+            {
+                throw new InteractionDataException(path, 1, c + 1, name,
+                    string.Create(CultureInfo.InvariantCulture, $"the column name '{name}' appears twice (columns {first[name]} and {c + 1}); expected distinct column names."));
+            }
+        }
     }
 
     /// <summary>Gets an attribute's values for all items, in catalogue order (no copy: never write to it).</summary>

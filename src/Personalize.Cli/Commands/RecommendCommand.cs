@@ -46,6 +46,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("A catalogue CSV with item_id and title columns, to show titles (table and json).")]
         public string? Items { get; init; }
 
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), csv (user_id,item_id,rank,score) or json.")]
         public string Format { get; init; } = "table";
@@ -106,6 +110,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 : "--session goes alone (an anonymous visitor) or with --user ID, not with --users-from or --all-users.");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items);
         if (settings.UserColumn is not null && settings.UsersFrom is null)
         {
             throw new UsageException("--user-col needs --users-from: it names the column of that file that holds the user ids.");
@@ -151,7 +156,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
             }
 
-            ItemCatalog catalog = ItemCatalog.ReadCsv(settings.Items);
+            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
             FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
             if (!parsed.TryGetValue(out Filter? value))
             {
@@ -256,7 +261,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         int pageSize = settings.PageSize ?? settings.Top;
         BrowseCommand.CheckPaging(pageSize, format);
         FactorModel model = ModelFile.Load(settings.Model!);
-        ItemCatalog? catalog = settings.Items is null ? null : ItemCatalog.ReadCsv(settings.Items);
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema);
         var request = new RecommendationRequest(settings.User)
         {
             Filter = PageOutput.ParseFilter(settings.Filter, catalog),

@@ -36,6 +36,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         [Description("A catalogue CSV with item_id (and title) columns, for titles and --filter.")]
         public string? Items { get; init; }
 
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
+
         [CommandOption("--filter <TEXT>")]
         [Description("Only items that pass this filter, such as 'in_stock and price <= 50'. Needs --items.")]
         public string? Filter { get; init; }
@@ -92,6 +96,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException($"--cooccurrence-weight {weight.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1.");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items);
         if (settings.Out is not null && format == "table")
         {
             throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
@@ -113,7 +118,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
 
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
-        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, model);
+        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, model);
         using var recommender = new Recommender(model, new RecommenderOptions
         {
             RelatedItemsSimilarity = similarity,
@@ -167,9 +172,9 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         return index;
     }
 
-    private static CompiledFilter CompileFilter(string text, string itemsPath, FactorModel model)
+    private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, FactorModel model)
     {
-        ItemCatalog catalog = ItemCatalog.ReadCsv(itemsPath);
+        ItemCatalog catalog = CatalogReading.Read(itemsPath, schema);
         FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
         if (!parsed.TryGetValue(out Filter? value))
         {

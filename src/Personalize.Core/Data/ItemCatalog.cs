@@ -95,13 +95,12 @@ public sealed class ItemCatalog
         return new CatalogMatch(both, Count - both, onlyInModel, missing);
     }
 
-    /// <summary>Infers an attribute's type from its column name and values: <c>tags</c> or values with the tag separator → tags;
-    /// <c>category</c> or values with '/' → category; all numbers → number; all true/false/yes/no → boolean; all ISO dates → date-time;
-    /// otherwise text.</summary>
-    /// <param name="name">The column name.</param>
-    /// <param name="values">The column's non-empty values.</param>
-    /// <param name="tagSeparator">The tag separator.</param>
-    /// <returns>The inferred type.</returns>
+    /// <summary>Infers an attribute's type from its column name and values: <c>tags</c>, <c>tag</c> or <c>*_tags</c> → tags;
+    /// <c>category</c>, <c>categories</c> or <c>*_path</c> → category; all numbers → number; all true/false/yes/no → boolean; all ISO
+    /// dates → date-time; values that consistently hold the tag separator (more than one of them, and more than half of the values) →
+    /// tags; otherwise text.</summary>
+    /// <remarks>A column named <c>title</c> or <c>name</c> (or <c>*_title</c>, <c>*_name</c>) is never inferred as tags, whatever its
+    /// values: a title such as "Salt | Pepper" is one value. To type a column yourself, name it in <see cref="ItemCatalogOptions.Schema"/>.</remarks>
     public static AttributeType InferType(string name, IReadOnlyList<string> values, char tagSeparator = '|')
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -137,7 +136,14 @@ public sealed class ItemCatalog
             return AttributeType.DateTime;
         }
 
-        return values.Any(v => v.Contains(tagSeparator, StringComparison.Ordinal)) ? AttributeType.Tags : AttributeType.Text;
+        if (lower is "title" or "name" || lower.EndsWith("_title", StringComparison.Ordinal) || lower.EndsWith("_name", StringComparison.Ordinal))
+        {
+            return AttributeType.Text;
+        }
+
+        // One odd value is no evidence: more than one value, and a majority, must hold the separator.
+        int separated = values.Count(v => v.Contains(tagSeparator, StringComparison.Ordinal));
+        return separated > 1 && separated * 2 > values.Count ? AttributeType.Tags : AttributeType.Text;
     }
 
     /// <summary>Reads a catalogue from CSV.</summary>

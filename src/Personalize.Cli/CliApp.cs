@@ -28,6 +28,7 @@ internal static class CliApp
         {
             config.SetApplicationName("personalize");
             config.PropagateExceptions();
+            config.UseStrictParsing();
             if (output is not null)
             {
                 config.ConfigureConsole(output);
@@ -62,9 +63,15 @@ internal static class CliApp
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");
         });
 
+        string[] arguments = NormalizeArguments(args);
         try
         {
-            return app.Run(NormalizeArguments(args));
+            return app.Run(arguments);
+        }
+        catch (CommandParseException) when (UnknownOption(arguments) is { } message)
+        {
+            CliConsole.Error.WriteLine($"error: {message}");
+            return BadInput;
         }
         catch (Exception exception) when (Classify(exception) is { } code)
         {
@@ -73,9 +80,135 @@ internal static class CliApp
         }
     }
 
+    /// <summary>The commands of the tool by name, with the command classes that run them.</summary>
+    internal static IReadOnlyDictionary<string, Type> Commands { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        ["train"] = typeof(TrainCommand),
+        ["tune"] = typeof(TuneCommand),
+        ["recommend"] = typeof(RecommendCommand),
+        ["related"] = typeof(RelatedCommand),
+        ["browse"] = typeof(BrowseCommand),
+        ["preferences"] = typeof(PreferencesCommand),
+        ["trending"] = typeof(TrendingCommand),
+        ["recently-viewed"] = typeof(RecentlyViewedCommand),
+        ["buy-again"] = typeof(BuyAgainCommand),
+        ["evaluate"] = typeof(EvaluateCommand),
+        ["predict"] = typeof(PredictCommand),
+        ["import-spark"] = typeof(ImportSparkCommand),
+        ["demo"] = typeof(DemoCommand),
+        ["sample"] = typeof(SampleCommand),
+        ["inspect"] = typeof(InspectCommand),
+    };
+
     /// <summary>Accepts <c>--k</c> (the documented spelling) for <c>-k</c>: the parser takes one-letter options only in short form.</summary>
     internal static string[] NormalizeArguments(string[] args) =>
         [.. args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + a[4..] : a)];
+
+    /// <summary>
+    /// When the arguments hold an option the command does not have, says so and suggests the nearest known option (by edit distance);
+    /// otherwise null, and the parser's own message stands.
+    /// </summary>
+    internal static string? UnknownOption(string[] arguments)
+    {
+        if (arguments.Length == 0 || !Commands.TryGetValue(arguments[0], out Type? commandType))
+        {
+            return null;
+        }
+
+        string command = arguments[0];
+        HashSet<string> known = KnownOptions(commandType);
+        foreach (string argument in arguments.Skip(1))
+        {
+            if (!argument.StartsWith('-') || argument == "-" || argument == "--" || double.TryParse(argument, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            string name = argument.Split('=', 2)[0];
+            if (known.Contains(name))
+            {
+                continue;
+            }
+
+            string? nearest = Nearest(name, known);
+            string hint = nearest is null ? $"see 'personalize {command} --help' for its options" : $"did you mean {nearest}?";
+            return $"unknown option '{name}' for '{command}': {hint}";
+        }
+
+        return null;
+    }
+
+    /// <summary>The long (<c>--name</c>) and short (<c>-n</c>) options of a command, <c>--help</c> included.</summary>
+    internal static HashSet<string> KnownOptions(Type commandType)
+    {
+        Type settings = commandType.BaseType!.GetGenericArguments()[0];
+        var known = new HashSet<string>(StringComparer.Ordinal) { "-h", "--help" };
+        foreach (var property in settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).FirstOrDefault() is CommandOptionAttribute option)
+            {
+                known.UnionWith(option.LongNames.Select(n => "--" + n));
+                known.UnionWith(option.ShortNames.Select(n => "-" + n));
+            }
+        }
+
+        return known;
+    }
+
+    private static string? Nearest(string name, IEnumerable<string> known)
+    {
+        string bare = name.TrimStart('-');
+        string? best = null;
+        int bestDistance = int.MaxValue;
+
+        // Nearest first; on a tie, a name of the same length (a mistyped letter), then the alphabetically first.
+        foreach (string candidate in known.Where(k => k.StartsWith("--", StringComparison.Ordinal))
+                     .OrderBy(k => k.Length - 2 == bare.Length ? 0 : 1).ThenBy(k => k, StringComparer.Ordinal))
+        {
+            int distance = EditDistance(bare, candidate[2..]);
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        // A suggestion must be near: at most a third of the name's letters (at least one, at most three) differ.
+        return bestDistance <= Math.Clamp(bare.Length / 3, 1, 3) ? best : null;
+    }
+
+    /// <summary>
+    /// The edit distance between two names (optimal string alignment, ignoring case): the fewest single-letter insertions, deletions,
+    /// substitutions and swaps of neighbours that turn one into the other.
+    /// </summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (int j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(d[i - 1, j - 1] + cost, Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1));
+                if (i > 1 && j > 1 && char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 2])
+                    && char.ToLowerInvariant(a[i - 2]) == char.ToLowerInvariant(b[j - 1]))
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
 
     private static int? Classify(Exception exception) => exception switch
     {

@@ -16,6 +16,10 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         [Description("The catalogue (CSV with item_id and attribute columns).")]
         public string? Items { get; init; }
 
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
+
         [CommandOption("--filter <TEXT>")]
         [Description("Narrow the list, e.g. \"brand in (\\\"Acme\\\") and price <= 50\".")]
         public string? Filter { get; init; }
@@ -65,7 +69,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         }
 
         string format = CheckPaging(settings.PageSize, settings.Format);
-        ItemCatalog catalog = ItemCatalog.ReadCsv(settings.Items);
+        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
         var request = new BrowseRequest
         {
             UserId = settings.User,

@@ -46,6 +46,7 @@ internal sealed class LiveSession
             throw new UsageException("--input is required: the event log to replay.");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items);
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
@@ -76,7 +77,7 @@ internal sealed class LiveSession
         }
 
         DateTimeOffset now = asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch;
-        ItemCatalog? catalog = settings.Items is null ? null : ItemCatalog.ReadCsv(settings.Items);
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema);
         options = options with
         {
             EventWeights = reader.EventWeights,

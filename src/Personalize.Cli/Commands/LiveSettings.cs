@@ -23,6 +23,10 @@ internal class LiveSettings : InputSettings
     [Description("The catalogue CSV: titles in the table and json, and the attributes --filter reads.")]
     public string? Items { get; init; }
 
+    [CommandOption("--schema <TYPES>")]
+    [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+    public string? Schema { get; init; }
+
     [CommandOption("--filter <TEXT>")]
     [Description("Only items that pass this filter, such as 'in_stock'. Needs --items.")]
     public string? Filter { get; init; }

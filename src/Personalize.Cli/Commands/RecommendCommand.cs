@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CsvHelper;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
@@ -26,8 +27,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public string? User { get; init; }
 
         [CommandOption("--users-from <FILE>")]
-        [Description("A file of user ids, one per line (a first line 'user_id' is taken as a header).")]
+        [Description("A file of user ids: a CSV whose header has a user_id column (or the --user-col one), or one id per line. Repeated ids count once, in order of first appearance.")]
         public string? UsersFrom { get; init; }
+
+        [CommandOption("--user-col <NAME>")]
+        [Description("The column of --users-from that holds the user ids. Default: user_id.")]
+        public string? UserColumn { get; init; }
 
         [CommandOption("--all-users")]
         [Description("Every user in the model.")]
@@ -40,6 +45,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [CommandOption("--items <FILE>")]
         [Description("A catalogue CSV with item_id and title columns, to show titles (table and json).")]
         public string? Items { get; init; }
+
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), csv (user_id,item_id,rank,score) or json.")]
@@ -101,6 +110,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 : "--session goes alone (an anonymous visitor) or with --user ID, not with --users-from or --all-users.");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items);
+        if (settings.UserColumn is not null && settings.UsersFrom is null)
+        {
+            throw new UsageException("--user-col needs --users-from: it names the column of that file that holds the user ids.");
+        }
+
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
@@ -130,7 +145,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         FactorModel model = ModelFile.Load(settings.Model);
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
-            : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom)
+            : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom, settings.UserColumn)
             : model.Users.Ids;
 
         CompiledFilter? filter = null;
@@ -141,7 +156,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
             }
 
-            ItemCatalog catalog = ItemCatalog.ReadCsv(settings.Items);
+            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
             FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
             if (!parsed.TryGetValue(out Filter? value))
             {
@@ -246,7 +261,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         int pageSize = settings.PageSize ?? settings.Top;
         BrowseCommand.CheckPaging(pageSize, format);
         FactorModel model = ModelFile.Load(settings.Model!);
-        ItemCatalog? catalog = settings.Items is null ? null : ItemCatalog.ReadCsv(settings.Items);
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema);
         var request = new RecommendationRequest(settings.User)
         {
             Filter = PageOutput.ParseFilter(settings.Filter, catalog),
@@ -262,14 +277,34 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return CliApp.Success;
     }
 
-    private static List<string> ReadUsers(string path)
+    /// <summary>
+    /// Reads <c>--users-from</c>: when the first line is a header with the user column (split at a comma, semicolon, tab or bar), the
+    /// file is a CSV and that column is read; otherwise each non-empty line is one id (a first line <c>user_id</c> is skipped). Repeated
+    /// ids are kept once, in order of first appearance.
+    /// </summary>
+    internal static List<string> ReadUsers(string path, string? userColumn)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The users file '{path}' does not exist.", path);
         }
 
+        string column = userColumn ?? "user_id";
+        string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
+        char? separator = first is null ? null : HeaderSeparator(first, column);
+        if (separator is { } found)
+        {
+            return ReadUserColumn(path, column, found);
+        }
+
+        if (userColumn is not null)
+        {
+            throw new InteractionDataException(path, 1, 0, userColumn,
+                $"the header has no column '{userColumn}' (it reads '{first}'); expected a CSV header naming the --user-col column.");
+        }
+
         var users = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int line = 0;
         foreach (string raw in File.ReadLines(path))
         {
@@ -280,7 +315,72 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 continue;
             }
 
-            users.Add(id);
+            if (seen.Add(id))
+            {
+                users.Add(id);
+            }
+        }
+
+        return users;
+    }
+
+    /// <summary>The separator at which the header line has a field named <paramref name="column"/>, or null when it has none.</summary>
+    private static char? HeaderSeparator(string header, string column)
+    {
+        foreach (char separator in (ReadOnlySpan<char>)[',', ';', '\t', '|'])
+        {
+            string[] fields = header.Split(separator);
+            if (fields.Length > 1 && fields.Any(f => f.Trim().Trim('"').Equals(column, StringComparison.OrdinalIgnoreCase)))
+            {
+                return separator;
+            }
+        }
+
+        return header.Trim().Trim('"').Equals(column, StringComparison.OrdinalIgnoreCase) ? ',' : null;
+    }
+
+    private static List<string> ReadUserColumn(string path, string column, char separator)
+    {
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = separator,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        };
+        var users = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using CsvReader reader = CsvReader.FromFile(path, options);
+            int index = -1;
+            for (int i = 0; i < reader.Headers.Count; i++)
+            {
+                if (reader.Headers[i].Trim().Equals(column, StringComparison.OrdinalIgnoreCase))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            while (reader.Read())
+            {
+                string? id = reader.FieldCount > index ? reader.GetStringOrNull(index)?.Trim() : null;
+                if (string.IsNullOrEmpty(id))
+                {
+                    throw new InteractionDataException(path, reader.LineNumber, index + 1, column,
+                        $"the {column} field is empty or missing; expected a user id.");
+                }
+
+                if (seen.Add(id))
+                {
+                    users.Add(id);
+                }
+            }
+        }
+        catch (CsvFormatException exception)
+        {
+            throw new InteractionDataException(path, exception.LineNumber, exception.FieldIndex + 1, null, $"the CSV is malformed: {exception.Message}");
         }
 
         return users;

@@ -36,6 +36,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         [Description("A catalogue CSV with item_id (and title) columns, for titles and --filter.")]
         public string? Items { get; init; }
 
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
+
         [CommandOption("--filter <TEXT>")]
         [Description("Only items that pass this filter, such as 'in_stock and price <= 50'. Needs --items.")]
         public string? Filter { get; init; }
@@ -51,6 +55,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), csv (item_id,rank,score,source,cooccurrence_count,factor_similarity) or json.")]
         public string Format { get; init; } = "table";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write the list to this file instead of the console; needs --format csv or json.")]
+        public string? Out { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -88,6 +96,12 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException($"--cooccurrence-weight {weight.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1.");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items);
+        if (settings.Out is not null && format == "table")
+        {
+            throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
+        }
+
         if (settings.Filter is not null && settings.Items is null)
         {
             throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
@@ -104,7 +118,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
 
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
-        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, model);
+        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, model);
         using var recommender = new Recommender(model, new RecommenderOptions
         {
             RelatedItemsSimilarity = similarity,
@@ -122,17 +136,24 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             CliConsole.Error.WriteLine($"warning: --item '{unknown}' is not in the model; it was skipped.");
         }
 
-        switch (format)
+        string? text = format switch
         {
-            case "csv":
-                CliConsole.Out.Profile.Out.Writer.Write(Csv(list));
-                break;
-            case "json":
-                CliConsole.Out.Profile.Out.Writer.Write(Json(list, titles));
-                break;
-            default:
-                WriteTable(list, titles);
-                break;
+            "csv" => Csv(list),
+            "json" => Json(list, titles),
+            _ => null,
+        };
+        if (text is null)
+        {
+            WriteTable(list, titles);
+        }
+        else if (settings.Out is not null)
+        {
+            File.WriteAllText(settings.Out, text, new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote {list.Count:N0} related items to {settings.Out}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(text);
         }
 
         return CliApp.Success;
@@ -151,9 +172,9 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         return index;
     }
 
-    private static CompiledFilter CompileFilter(string text, string itemsPath, FactorModel model)
+    private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, FactorModel model)
     {
-        ItemCatalog catalog = ItemCatalog.ReadCsv(itemsPath);
+        ItemCatalog catalog = CatalogReading.Read(itemsPath, schema);
         FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
         if (!parsed.TryGetValue(out Filter? value))
         {

@@ -418,6 +418,14 @@ public sealed class CsvInteractionReader
                 return false;
             }
 
+            // Raw bytes bound the trimmed id's bytes, so only long fields are counted.
+            if (reader.GetSpan(column).Length > options.MaxIdLength && Encoding.UTF8.GetByteCount(id) is var bytes && bytes > options.MaxIdLength)
+            {
+                Reject(line, column + 1, Columns.Name(column),
+                    string.Create(CultureInfo.InvariantCulture, $"the id is {bytes:N0} bytes long; expected at most {options.MaxIdLength:N0} UTF-8 bytes (MaxIdLength)."), reader);
+                return false;
+            }
+
             map.TryGetIndex(id, out index);
             return true;
         }

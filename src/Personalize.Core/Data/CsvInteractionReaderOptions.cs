@@ -65,6 +65,12 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     [Required]
     public EventWeights EventWeights { get; init; } = EventWeights.Default;
 
+    /// <summary>Gets the longest accepted user or item id, in UTF-8 bytes after trimming. A row with a longer id is a bad row (see
+    /// <see cref="BadRows"/>): such an id is almost always a misread column or a damaged file, and every id is kept in memory.</summary>
+    /// <value>The default is 1,024 bytes.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxIdLength { get; init; } = CsvInteractionReaderDefaults.MaxIdLength;
+
     /// <summary>Gets what happens to a row that cannot be accepted.</summary>
     /// <value>The default is <see cref="BadRowPolicy.Fail"/>: the first bad row throws <see cref="InteractionDataException"/>.</value>
     public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
@@ -115,4 +121,5 @@ internal static class CsvInteractionReaderDefaults
     public const string QuantityColumn = "quantity";
     public const string RatingColumn = "rating";
     public const int MaxReportedRejections = 1000;
+    public const int MaxIdLength = 1024;
 }

@@ -95,13 +95,12 @@ public sealed class ItemCatalog
         return new CatalogMatch(both, Count - both, onlyInModel, missing);
     }
 
-    /// <summary>Infers an attribute's type from its column name and values: <c>tags</c> or values with the tag separator → tags;
-    /// <c>category</c> or values with '/' → category; all numbers → number; all true/false/yes/no → boolean; all ISO dates → date-time;
-    /// otherwise text.</summary>
-    /// <param name="name">The column name.</param>
-    /// <param name="values">The column's non-empty values.</param>
-    /// <param name="tagSeparator">The tag separator.</param>
-    /// <returns>The inferred type.</returns>
+    /// <summary>Infers an attribute's type from its column name and values: <c>tags</c>, <c>tag</c> or <c>*_tags</c> → tags;
+    /// <c>category</c>, <c>categories</c> or <c>*_path</c> → category; all numbers → number; all true/false/yes/no → boolean; all ISO
+    /// dates → date-time; values that consistently hold the tag separator (more than one of them, and more than half of the values) →
+    /// tags; otherwise text.</summary>
+    /// <remarks>A column named <c>title</c> or <c>name</c> (or <c>*_title</c>, <c>*_name</c>) is never inferred as tags, whatever its
+    /// values: a title such as "Salt | Pepper" is one value. To type a column yourself, name it in <see cref="ItemCatalogOptions.Schema"/>.</remarks>
     public static AttributeType InferType(string name, IReadOnlyList<string> values, char tagSeparator = '|')
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -137,7 +136,14 @@ public sealed class ItemCatalog
             return AttributeType.DateTime;
         }
 
-        return values.Any(v => v.Contains(tagSeparator, StringComparison.Ordinal)) ? AttributeType.Tags : AttributeType.Text;
+        if (lower is "title" or "name" || lower.EndsWith("_title", StringComparison.Ordinal) || lower.EndsWith("_name", StringComparison.Ordinal))
+        {
+            return AttributeType.Text;
+        }
+
+        // One odd value is no evidence: more than one value, and a majority, must hold the separator.
+        int separated = values.Count(v => v.Contains(tagSeparator, StringComparison.Ordinal));
+        return separated > 1 && separated * 2 > values.Count ? AttributeType.Tags : AttributeType.Text;
     }
 
     /// <summary>Reads a catalogue from CSV.</summary>
@@ -145,7 +151,8 @@ public sealed class ItemCatalog
     /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
     /// <returns>The catalogue.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InteractionDataException">The file has no id column or is empty, or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
+    /// <exception cref="InteractionDataException">The file is empty, has no id column, or has a header column with an empty or repeated
+    /// name (under either policy); or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
     public static ItemCatalog ReadCsv(string path, ItemCatalogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -185,6 +192,7 @@ public sealed class ItemCatalog
             throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
         }
 
+        CheckHeader(path, headers);
         int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)
         {
@@ -222,6 +230,10 @@ public sealed class ItemCatalog
             if (id.Length == 0)
             {
                 (problem, problemColumn, problemName) = ("the item id is empty.", idColumn + 1, headers[idColumn]);
+            }
+            else if (System.Text.Encoding.UTF8.GetByteCount(id) is var bytes && bytes > options.MaxIdLength)
+            {
+                (problem, problemColumn, problemName) = (string.Create(CultureInfo.InvariantCulture, $"the item id is {bytes:N0} bytes long; expected at most {options.MaxIdLength:N0} UTF-8 bytes (MaxIdLength)."), idColumn + 1, headers[idColumn]);
             }
             else if (seen.TryGetValue(id, out long firstLine))
             {
@@ -265,6 +277,27 @@ public sealed class ItemCatalog
         var schema = new CatalogSchema(attributes.Select(a => new KeyValuePair<string, AttributeType>(a.Name, a.Type)));
         var report = new LoadReport(path, ids.Count, rejected, rejectedRows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report);
+    }
+
+    /// <summary>Every column needs a name of its own: an empty or repeated name would make an attribute that filters cannot tell apart.</summary>
+    private static void CheckHeader(string path, string[] headers)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < headers.Length; c++)
+        {
+            string name = headers[c];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new InteractionDataException(path, 1, c + 1, name,
+                    string.Create(CultureInfo.InvariantCulture, $"column {c + 1} of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one)."));
+            }
+
+            if (!first.TryAdd(name, c + 1))
+            {
+                throw new InteractionDataException(path, 1, c + 1, name,
+                    string.Create(CultureInfo.InvariantCulture, $"the column name '{name}' appears twice (columns {first[name]} and {c + 1}); expected distinct column names."));
+            }
+        }
     }
 
     /// <summary>Gets an attribute's values for all items, in catalogue order (no copy: never write to it).</summary>

@@ -22,6 +22,12 @@ public sealed record ItemCatalogOptions
     /// <value>The default is <see langword="null"/>.</value>
     public string? Delimiter { get; init; }
 
+    /// <summary>Gets the longest accepted item id, in UTF-8 bytes after trimming; a row with a longer id is a bad row (see
+    /// <see cref="BadRows"/>).</summary>
+    /// <value>The default is 1,024 bytes, as for <see cref="CsvInteractionReaderOptions.MaxIdLength"/>.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxIdLength { get; init; } = CsvInteractionReaderDefaults.MaxIdLength;
+
     /// <summary>Gets what happens to a row that cannot be accepted (a missing or repeated id, a value of the wrong type).</summary>
     /// <value>The default is <see cref="BadRowPolicy.Fail"/>.</value>
     public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;

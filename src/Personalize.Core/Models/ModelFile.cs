@@ -9,13 +9,13 @@ namespace Personalize.Core.Models;
 /// <summary>Saves and loads <see cref="FactorModel"/>s in the Personalize.Core binary model format.</summary>
 /// <remarks>
 /// <code>
-/// *** Binary format, version 2 (all numbers little-endian) ***
+/// *** Binary format, version 3 (all numbers little-endian) ***
 /// magic            8 bytes   0x89 'P' 'Z' 'M' '\r' '\n' 0x1A '\n'   (catches text-mode and line-ending damage)
-/// format version   uint16    2: the version this file was written in
-/// readable by      uint16    the oldest reader version that can read it: 1 when the file has no optional sections (its layout is
-///                            then exactly version 1's), 2 when it has some
+/// format version   uint16    3: the version this file was written in (at least 1)
+/// readable by      uint16    the oldest reader version that can read it, from 1 to the format version: 1 when the file has no
+///                            optional sections (its layout is then exactly version 1's), 2 when it has some
 /// sections, each:
-///   tag            4 bytes   ASCII, in this order: HEAD USER ITEM UFAC IFAC SEEN POPU [UBIA IBIA] [optional sections] END!
+///   tag            4 bytes   ASCII, in this order: HEAD USER ITEM UFAC IFAC SEEN POPU [UBIA IBIA] [TAGS optional sections] END!
 ///   length         uint64    payload bytes
 ///   payload        length bytes
 ///   checksum       uint64    XxHash64 of the payload
@@ -25,8 +25,12 @@ namespace Personalize.Core.Models;
 /// UFAC, IFAC: users × factors, items × factors float32, row-major
 /// SEEN: users + 1 offsets int32, then seen entries item indices int32
 /// POPU: items float32;  UBIA, IBIA: users, items float32 (only when HEAD says it has biases)
-/// optional sections (version 2; any order, each at most once; a reader skips a tag of four characters A-Z or 0-9 that it does not
-/// know, after checking its checksum):
+/// TAGS (version 3; written exactly when there are optional sections, before them): the format version uint16 and readable-by uint16
+///       again, the number of optional sections int32, then each one's 4-byte tag. Its checksum covers the version fields and the
+///       tags: an optional tag the table does not list, a listed one that is missing, or versions that differ from the file's
+///       are damage. A reader skips a listed tag it does not know (a later version's section).
+/// optional sections (version 2; any order, each at most once; in a file of version 1 or 2, which has no TAGS, a reader skips a tag
+/// of four characters A-Z or 0-9 that it does not know, after checking its checksum):
 ///   SWGT: seen entries float32, aligned with SEEN's item indices: the weight of each training interaction (summed event weights for
 ///         implicit models, the rating for explicit ones)
 ///   COOC: the co-occurrence index: items, neighbours per item, minimum count, max items per user, entries (int32 each); then items
@@ -40,7 +44,12 @@ namespace Personalize.Core.Models;
 public static class ModelFile
 {
     /// <summary>The format version this library writes.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+
+    /// <summary>The first format version whose files list their optional sections in a TAGS section.</summary>
+    private const int TableVersion = 3;
+
+    private const string TableTag = "TAGS";
 
     private static ReadOnlySpan<byte> Magic => [0x89, (byte)'P', (byte)'Z', (byte)'M', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
@@ -128,6 +137,22 @@ public static class ModelFile
             Section(stream, "IBIA", MemoryMarshal.AsBytes(model.RawItemBiases.AsSpan()), ref written);
         }
 
+        var optionalTags = new List<string>();
+        if (model.RawSeenWeights is not null)
+        {
+            optionalTags.Add("SWGT");
+        }
+
+        if (model.Cooccurrence is not null)
+        {
+            optionalTags.Add("COOC");
+        }
+
+        if (optionalTags.Count > 0)
+        {
+            Section(stream, TableTag, Table(FormatVersion, hasOptional ? 2 : 1, optionalTags), ref written);
+        }
+
         if (model.RawSeenWeights is { } seenWeights)
         {
             Section(stream, "SWGT", MemoryMarshal.AsBytes(seenWeights.AsSpan()), ref written);
@@ -186,6 +211,12 @@ public static class ModelFile
 
         int version = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
         int readableBy = BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..]);
+        if (version < 1 || readableBy < 1 || readableBy > version)
+        {
+            throw new ModelFormatException(sourceName, null,
+                $"the header says format version {version}, readable by version {readableBy}; expected both at least 1 and the second no more than the first. The file is corrupted.");
+        }
+
         if (readableBy > FormatVersion)
         {
             throw new ModelFormatException(sourceName, null,
@@ -213,12 +244,40 @@ public static class ModelFile
         float[]? seenWeights = null;
         CooccurrenceIndex? cooccurrence = null;
         var optional = new HashSet<string>(StringComparer.Ordinal);
+
+        // From version 3 on, the optional sections are listed first (TAGS), under a checksum: a damaged tag is then told from a later
+        // version's section. Files of versions 1 and 2 have no list and keep their rules.
+        HashSet<string>? listed = null;
+        bool tableRequired = version >= TableVersion && readableBy >= 2;
         while (true)
         {
             long sectionStart = reader.Position;
             (string tag, long length) = reader.BeginAny("END!");
+            if (tag != "END!" && (readableBy < 2 || !IsOptionalTag(tag)))
+            {
+                throw new ModelFormatException(sourceName, "END!", $"expected section 'END!' but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
+            }
+
+            if (tag == TableTag && optional.Count == 0 && listed is null && version >= TableVersion)
+            {
+                listed = ParseTable(reader.Payload(tag, length, 4 + 4 + 4L * 256), version, readableBy, sourceName);
+                continue;
+            }
+
+            if (tableRequired && listed is null)
+            {
+                throw new ModelFormatException(sourceName, TableTag, tag == "END!"
+                    ? "the file says it has optional sections (readable by version 2 or later) but has no section table; the file is corrupted."
+                    : $"expected the section table 'TAGS' before the optional sections but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
+            }
+
             if (tag == "END!")
             {
+                if (listed is not null && listed.FirstOrDefault(t => !optional.Contains(t)) is { } missing)
+                {
+                    throw new ModelFormatException(sourceName, missing, "the section table lists this section but the file does not have it; the file is corrupted.");
+                }
+
                 byte[] end = reader.Payload(tag, length, 8);
                 if (end.Length != 8 || BinaryPrimitives.ReadUInt64LittleEndian(end) != (ulong)sectionStart)
                 {
@@ -228,14 +287,20 @@ public static class ModelFile
                 break;
             }
 
-            if (readableBy < 2 || !IsOptionalTag(tag))
-            {
-                throw new ModelFormatException(sourceName, "END!", $"expected section 'END!' but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
-            }
-
             if (!optional.Add(tag))
             {
                 throw new ModelFormatException(sourceName, tag, "the section appears twice; the file is corrupted.");
+            }
+
+            if (listed is not null && !listed.Contains(tag))
+            {
+                throw new ModelFormatException(sourceName, tag,
+                    $"the section '{tag}' is not in the file's section table ({string.Join(", ", listed)}); its tag is damaged or the file is corrupted.");
+            }
+
+            if (tag == TableTag)
+            {
+                throw new ModelFormatException(sourceName, tag, $"a section table in a file of format version {version}, which has none, or a second one; the file is corrupted.");
             }
 
             switch (tag)
@@ -277,6 +342,54 @@ public static class ModelFile
         {
             throw new ModelFormatException(sourceName, "HEAD", exception.Message);
         }
+    }
+
+    private static byte[] Table(int version, int readableBy, List<string> tags)
+    {
+        var table = new byte[8 + (4 * tags.Count)];
+        BinaryPrimitives.WriteUInt16LittleEndian(table, (ushort)version);
+        BinaryPrimitives.WriteUInt16LittleEndian(table.AsSpan(2), (ushort)readableBy);
+        BinaryPrimitives.WriteInt32LittleEndian(table.AsSpan(4), tags.Count);
+        for (int i = 0; i < tags.Count; i++)
+        {
+            Encoding.ASCII.GetBytes(tags[i], table.AsSpan(8 + (4 * i), 4));
+        }
+
+        return table;
+    }
+
+    private static HashSet<string> ParseTable(byte[] table, int version, int readableBy, string sourceName)
+    {
+        if (table.Length < 8)
+        {
+            throw new ModelFormatException(sourceName, TableTag, $"the section table has {table.Length} bytes; expected at least 8.");
+        }
+
+        int tableVersion = BinaryPrimitives.ReadUInt16LittleEndian(table);
+        int tableReadableBy = BinaryPrimitives.ReadUInt16LittleEndian(table.AsSpan(2));
+        if (tableVersion != version || tableReadableBy != readableBy)
+        {
+            throw new ModelFormatException(sourceName, TableTag,
+                $"the file's header says format version {version}, readable by {readableBy}, but its section table says {tableVersion}, readable by {tableReadableBy}; the header is damaged.");
+        }
+
+        int count = BinaryPrimitives.ReadInt32LittleEndian(table.AsSpan(4));
+        if (count < 1 || table.Length != 8 + (4L * count))
+        {
+            throw new ModelFormatException(sourceName, TableTag, $"the section table lists {count} sections in {table.Length} bytes; expected 8 bytes and 4 per section, and at least one.");
+        }
+
+        var tags = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string tag = Encoding.ASCII.GetString(table, 8 + (4 * i), 4);
+            if (!IsOptionalTag(tag) || tag is TableTag or "END!" || !tags.Add(tag))
+            {
+                throw new ModelFormatException(sourceName, TableTag, $"the section table lists '{SectionReader.Printable(tag)}', which is not a valid optional section or is listed twice.");
+            }
+        }
+
+        return tags;
     }
 
     private static void Section(Stream stream, string tag, ReadOnlySpan<byte> payload, ref long written)

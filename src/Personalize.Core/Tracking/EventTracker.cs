@@ -155,15 +155,19 @@ public sealed partial class EventTracker
     /// <param name="itemId">The caller's item id; an id outside <see cref="Items"/> is counted in <see cref="GetReport"/>, never thrown.</param>
     /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case), such as
     /// <c>view</c>; another is counted in <see cref="GetReport"/>, never thrown.</param>
-    /// <param name="timestamp">When it happened. Events may arrive a little out of order.</param>
+    /// <param name="timestamp">When it happened. Events may arrive a little out of order. It must be later than
+    /// <see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never".</param>
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/> (as a
+    /// <c>default</c> value is).</exception>
     public TrackOutcome Track(string userId, string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentNullException.ThrowIfNull(eventType);
+        CheckTimestamp(timestamp);
         int type = EventTypeIndex(eventType);
         if (type < 0)
         {
@@ -186,13 +190,15 @@ public sealed partial class EventTracker
     /// <param name="itemId">The caller's item id; an id outside <see cref="Items"/> is counted in <see cref="GetReport"/>, never thrown.</param>
     /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case); another is counted in
     /// <see cref="GetReport"/>, never thrown.</param>
-    /// <param name="timestamp">When it happened.</param>
+    /// <param name="timestamp">When it happened; later than <see cref="DateTimeOffset.MinValue"/>, as for <see cref="Track"/>.</param>
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
     public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentNullException.ThrowIfNull(eventType);
+        CheckTimestamp(timestamp);
         if (EventTypeIndex(eventType) < 0)
         {
             _unknownEventTypes.Add(eventType);
@@ -215,7 +221,8 @@ public sealed partial class EventTracker
     /// <param name="until">Only rows at or before this instant are replayed; <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">Cancels the replay (checked every 65,536 rows); rows already replayed stay.</param>
     /// <returns>How many rows were replayed (accepted or counted as unknown).</returns>
-    /// <exception cref="ArgumentException">The log has no timestamps or no event types.</exception>
+    /// <exception cref="ArgumentException">The log has no timestamps or no event types, or has a row at 0001-01-01T00:00:00Z
+    /// (<see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never"); nothing is replayed then.</exception>
     /// <exception cref="OperationCanceledException">The replay was cancelled.</exception>
     public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
@@ -246,6 +253,13 @@ public sealed partial class EventTracker
 
         ReadOnlySpan<long> times = log.Timestamps;
         int[] order = TimeOrder(times);
+        if (order.Length > 0 && times[order[0]] <= NeverSeconds)
+        {
+            throw new ArgumentException(
+                $"Row {order[0] + 1} of the log is at 0001-01-01T00:00:00Z, the earliest instant, which the tracker keeps to mean \"never\"; nothing was replayed.",
+                nameof(log));
+        }
+
         var users = new UserActivity?[log.Users.Count];
         // Timestamps are whole Unix seconds: a row is at or before `until` when its second is at or before floor(until).
         long limit = until is { } end ? FloorSeconds(end.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) : long.MaxValue;
@@ -450,6 +464,18 @@ public sealed partial class EventTracker
         double seconds = DecayedCounter.Seconds(ticks);
         DecayedCounter.Add(ref _trend[2 * item], seconds / _shortSeconds, 1f);
         DecayedCounter.Add(ref _trend[(2 * item) + 1], seconds / _baselineSeconds, 1f);
+    }
+
+    /// <summary>The Unix seconds of <see cref="DateTimeOffset.MinValue"/>: time 0 in ticks, the tracker's "never".</summary>
+    private static readonly long NeverSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+
+    private static void CheckTimestamp(DateTimeOffset timestamp)
+    {
+        if (timestamp.UtcTicks == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp,
+                "The timestamp is DateTimeOffset.MinValue (perhaps a default value), which the tracker keeps to mean \"never\"; give the time the event happened.");
+        }
     }
 
     private void Accept(UserActivity user, int item, int type, long ticks)

@@ -22,6 +22,7 @@ public sealed class CsvInteractionReaderOptionsTests
         Assert.Equal(BadRowPolicy.Fail, options.BadRows);
         Assert.Null(options.OnRejectedRow);
         Assert.Equal(1000, options.MaxReportedRejections);
+        Assert.Equal(1024, options.MaxIdLength);
     }
 
     [Fact]

@@ -6,10 +6,11 @@ using Personalize.Core.Training;
 
 namespace Personalize.Core.Tests.Models;
 
-/// <summary>Format version 2: the optional SWGT (seen weights) and COOC (co-occurrence) sections, and compatibility with version 1.</summary>
+/// <summary>Format versions 2 and 3: the optional SWGT (seen weights) and COOC (co-occurrence) sections, listed in TAGS from version 3, and
+/// compatibility with versions 1 and 2.</summary>
 public sealed class ModelFileOptionalSectionsTests
 {
-    private static FactorModel TrainedWithCooccurrence()
+    internal static FactorModel TrainedWithCooccurrence()
     {
         FeedbackMatrix data = CooccurrenceIndexTests.Feedback(seed: 21);
         FactorModel model = new ImplicitAlsTrainer(new() { NumberOfFactors = 4, NumberOfIterations = 2, NumberOfThreads = 1 }).Fit(data);
@@ -46,7 +47,7 @@ public sealed class ModelFileOptionalSectionsTests
     }
 
     [Fact]
-    public void A_file_with_optional_sections_lists_them_before_the_end_and_needs_a_version_2_reader()
+    public void A_file_with_optional_sections_lists_them_in_a_table_before_them_and_needs_a_version_2_reader()
     {
         using var folder = new TempDirectory();
         string path = folder.File("model.pzm");
@@ -54,8 +55,12 @@ public sealed class ModelFileOptionalSectionsTests
         ModelFile.Save(TrainedWithCooccurrence(), path);
 
         byte[] file = File.ReadAllBytes(path);
-        Assert.Equal(["HEAD", "USER", "ITEM", "UFAC", "IFAC", "SEEN", "POPU", "SWGT", "COOC", "END!"], ModelFileLayout.Parse(file).Select(s => s.Tag));
+        Assert.Equal(["HEAD", "USER", "ITEM", "UFAC", "IFAC", "SEEN", "POPU", "TAGS", "SWGT", "COOC", "END!"], ModelFileLayout.Parse(file).Select(s => s.Tag));
         Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(ModelFileLayout.ReadableByOffset)));
+        byte[] table = ModelFileLayout.Payload(file, "TAGS");
+        Assert.Equal(file[8..12], table[..4]);   // the two version fields again, under the table's checksum
+        Assert.Equal(2, BinaryPrimitives.ReadInt32LittleEndian(table.AsSpan(4)));
+        Assert.Equal("SWGTCOOC", System.Text.Encoding.ASCII.GetString(table, 8, 8));
     }
 
     [Fact]
@@ -85,8 +90,14 @@ public sealed class ModelFileOptionalSectionsTests
         string path = folder.File("model.pzm");
         ModelFile.Save(model, path);
         byte[] file = File.ReadAllBytes(path);
+
+        // What a version 4 writer would produce: its own section, listed in the table.
         byte[] renamed = ModelFileLayout.WithPayload(Rename(file, "COOC", "XTRA"), "XTRA", [1, 2, 3, 4, 5]);
-        File.WriteAllBytes(path, renamed);
+        BinaryPrimitives.WriteUInt16LittleEndian(renamed.AsSpan(8), 4);
+        byte[] table = ModelFileLayout.Payload(renamed, "TAGS");
+        BinaryPrimitives.WriteUInt16LittleEndian(table, 4);
+        System.Text.Encoding.ASCII.GetBytes("XTRA", table.AsSpan(12));
+        File.WriteAllBytes(path, ModelFileLayout.WithPayload(renamed, "TAGS", table));
 
         FactorModel loaded = ModelFile.Load(path);
 
@@ -106,7 +117,7 @@ public sealed class ModelFileOptionalSectionsTests
         ModelFormatException error = ModelFileCorruptionTests.LoadDamaged(folder, file);
 
         Assert.Equal("END!", error.Section);
-        Assert.Contains("expected section 'END!' but found 'SWGT'", error.Message);
+        Assert.Contains("expected section 'END!' but found 'TAGS'", error.Message);
     }
 
     [Fact]
@@ -183,7 +194,7 @@ public sealed class ModelFileOptionalSectionsTests
         }
     }
 
-    private static byte[] Rename(byte[] file, string from, string to)
+    internal static byte[] Rename(byte[] file, string from, string to)
     {
         byte[] copy = (byte[])file.Clone();
         System.Text.Encoding.ASCII.GetBytes(to, copy.AsSpan(ModelFileLayout.Find(file, from).TagOffset, 4));

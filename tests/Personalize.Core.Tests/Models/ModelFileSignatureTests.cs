@@ -70,8 +70,8 @@ public sealed class ModelFileSignatureTests
     }
 
     [Theory]
-    [InlineData(3, 3)]
-    [InlineData(5, 3)]
+    [InlineData(4, 4)]
+    [InlineData(5, 4)]
     [InlineData(65535, 65535)]
     public void Load_says_to_upgrade_when_the_file_needs_a_newer_reader(int version, int readableBy)
     {

@@ -55,14 +55,27 @@ internal static class ModelFileLayout
     /// Rebuilds a file with one section's payload replaced, writing a correct checksum for it and a correct END! offset, so that only
     /// the content check of that section can catch the change.
     /// </summary>
-    public static byte[] WithPayload(byte[] file, string tag, byte[] payload)
+    public static byte[] WithPayload(byte[] file, string tag, byte[] payload) =>
+        Rebuild(file, section => section.Tag == tag ? (tag, payload) : (section.Tag, file.AsSpan(section.PayloadOffset, section.PayloadLength).ToArray()));
+
+    /// <summary>Rebuilds a file without one section, with a correct END! offset.</summary>
+    public static byte[] Without(byte[] file, string tag) =>
+        Rebuild(file, section => section.Tag == tag ? null : (section.Tag, file.AsSpan(section.PayloadOffset, section.PayloadLength).ToArray()));
+
+    /// <summary>Rebuilds a file section by section: each becomes the tag and payload <paramref name="map"/> gives (null: left out), with
+    /// correct checksums and END! offset.</summary>
+    public static byte[] Rebuild(byte[] file, Func<SectionLayout, (string Tag, byte[] Payload)?> map)
     {
         IReadOnlyList<SectionLayout> sections = Parse(file);
         var output = new MemoryStream();
         output.Write(file, 0, PrefixLength);
         foreach (SectionLayout section in sections)
         {
-            byte[] body = section.Tag == tag ? payload : file.AsSpan(section.PayloadOffset, section.PayloadLength).ToArray();
+            if (map(section) is not var (newTag, body))
+            {
+                continue;
+            }
+
             if (section.Tag == "END!")
             {
                 body = new byte[8];
@@ -70,7 +83,7 @@ internal static class ModelFileLayout
             }
 
             var header = new byte[12];
-            Encoding.ASCII.GetBytes(section.Tag, header);
+            Encoding.ASCII.GetBytes(newTag, header);
             BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(4), (ulong)body.Length);
             output.Write(header);
             output.Write(body);

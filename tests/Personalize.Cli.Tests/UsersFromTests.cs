@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace Personalize.Cli.Tests;
+
+/// <summary><c>recommend --users-from</c>: a CSV with a user column, or one id per line.</summary>
+public sealed class UsersFromTests
+{
+    private static string TrainedModel(CliRunner cli)
+    {
+        string model = cli.PathOf("model.pzm");
+        var (code, _, error) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "3");
+        Assert.True(code == 0, error);
+        return model;
+    }
+
+    private static string[] UsersOf(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.GetProperty("user_id").GetString()!)];
+    }
+
+    [Fact]
+    public void A_csv_with_a_user_id_column_is_read_by_that_column_deduplicated_in_order_of_first_appearance()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.csv", "item_id,user_id,event_type\ni1,u7,view\ni2,u3,view\ni9,u7,cart\n\ni4,\"u12\",purchase\ni5,u3,view\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u7", "u3", "u12"], UsersOf(output));
+    }
+
+    [Fact]
+    public void User_col_names_the_column_and_other_separators_are_recognised()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.tsv", "customer\tnote\nu5\tfirst\nu1\tsecond\nu5\tagain\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer", "--top", "2", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u5", "u1"], UsersOf(output));
+    }
+
+    [Fact]
+    public void A_plain_file_of_one_id_per_line_keeps_working()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.txt", "u2\n\nu9\nu2\nnobody\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u2", "u9", "nobody"], UsersOf(output));
+    }
+
+    [Fact]
+    public void A_csv_row_without_a_user_id_is_an_error_naming_the_line_and_column()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.csv", "item_id,user_id\ni1,u1\ni2,\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--format", "json");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: users.csv:3:2: the user_id field is empty or missing; expected a user id.", error.Trim());
+    }
+
+    [Fact]
+    public void User_col_that_the_header_does_not_have_is_an_error()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.csv", "item_id,user_id\ni1,u1\n");
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: users.csv:1:0: the header has no column 'customer'", error.Trim());
+    }
+
+    [Fact]
+    public void User_col_without_users_from_is_refused()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("recommend", "--model", cli.PathOf("m.pzm"), "--user", "u1", "--user-col", "customer");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--user-col needs --users-from", error);
+    }
+}

@@ -1,0 +1,46 @@
+using Personalize.Core.Data;
+using Personalize.Core.Tests.TestSupport;
+
+namespace Personalize.Core.Tests.Data;
+
+/// <summary>A catalogue header with an empty or repeated column name is a data error naming the column, under both bad-row policies.</summary>
+public sealed class ItemCatalogHeaderTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    public static TheoryData<string, BadRowPolicy, int, string, string> BadHeaders
+    {
+        get
+        {
+            var data = new TheoryData<string, BadRowPolicy, int, string, string>();
+            foreach (BadRowPolicy policy in Enum.GetValues<BadRowPolicy>())
+            {
+                data.Add("item_id,\ni1,x\n", policy, 2, "",
+                    "column 2 of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one).");
+                data.Add("item_id, ,title\ni1,x,T\n", policy, 2, " ",
+                    "column 2 of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one).");
+                data.Add("item_id,category,category\ni1,a,b\n", policy, 3, "category",
+                    "the column name 'category' appears twice (columns 2 and 3); expected distinct column names.");
+                data.Add("item_id,title,item_id\ni1,T,i1\n", policy, 3, "item_id",
+                    "the column name 'item_id' appears twice (columns 1 and 3); expected distinct column names.");
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BadHeaders))]
+    public void A_bad_header_throws_the_data_exception_with_line_1_and_the_column(string content, BadRowPolicy policy, int column, string name, string reason)
+    {
+        string path = _directory.Write("items.csv", content);
+
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path, new ItemCatalogOptions { BadRows = policy }));
+
+        Assert.Equal((path, 1L, column, name), (exception.FilePath, exception.LineNumber, exception.ColumnNumber, exception.ColumnName));
+        Assert.Equal(reason, exception.Reason);
+        Assert.StartsWith($"items.csv:1:{column}: ", exception.Message);
+    }
+}

@@ -21,9 +21,10 @@ namespace Personalize.Search;
 /// and so on) are only separators. Every word must match in some field, in any form (English stemming: "shoes" finds "shoe"); English
 /// stop words alone need not match. The last word, when the text does not end in a space or punctuation, also matches as a prefix
 /// (search as you type: "kett" finds "kettle"). When exact words find fewer than <see cref="CatalogSearchOptions.FuzzyBelow"/> items, the
-/// query runs again with typo tolerance.</para>
+/// query runs again with typo tolerance for the words that no item has ("kettel" finds "kettle").</para>
 /// <para>The work of one query is bounded by the options, whatever the text: prefixes and fuzzy words expand to at most
-/// <see cref="CatalogSearchOptions.MaxExpansions"/> indexed words per field. <see cref="Match"/> throws only
+/// <see cref="CatalogSearchOptions.MaxExpansions"/> indexed words each. Field boosts weigh exact word matches; prefix and typo matches
+/// count the same in every field. <see cref="Match"/> throws only
 /// <see cref="ArgumentNullException"/> (null text) and <see cref="ObjectDisposedException"/>.</para>
 /// <para>Thread-safe: queries may run concurrently. Dispose the index to release its files or memory.</para>
 /// </remarks>
@@ -32,13 +33,14 @@ public sealed class CatalogSearchIndex : IDisposable
     private const string IdField = "id";
     private const string FormatKey = "personalize.search.format";
     private const string FieldsKey = "personalize.search.fields";
-    private const string Format = "1";
+    private const string Format = "2";
     private readonly Lucene.Net.Store.Directory _directory;
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
     private readonly SearchAnalyzer _analyzer;
     private readonly int[] _docToItem;
     private readonly SearchField[] _fields;
+    private readonly Vocabulary _vocabulary;
     private int _disposed;
 
     private CatalogSearchIndex(Lucene.Net.Store.Directory directory, ItemCatalog catalog, CatalogSearchOptions options, SearchAnalyzer analyzer)
@@ -59,6 +61,7 @@ public sealed class CatalogSearchIndex : IDisposable
 
             _fields = ChooseFields(ParseFields(recorded), options.Fields);
             _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+            _vocabulary = Vocabulary.Read(_reader, SearchAnalyzer.AllField, CatalogSearchDefaults.MaxExpandedTermLength);
             _docToItem = new int[_reader.MaxDoc];
             var only = new HashSet<string> { IdField };
             for (int doc = 0; doc < _docToItem.Length; doc++)
@@ -223,12 +226,21 @@ public sealed class CatalogSearchIndex : IDisposable
             stems[w] = _analyzer.Words(SearchAnalyzer.StemmedPrefix, words[w]);
         }
 
-        List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, prefix, fuzzy: false));
+        List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, prefix, fuzzy: null));
         bool fuzzy = false;
-        if (matches.Count < Options.FuzzyBelow && words.Exists(CanBeFuzzy))
+        if (matches.Count < Options.FuzzyBelow)
         {
-            matches = Run(BuildQuery(words, stems, prefix, fuzzy: true));
-            fuzzy = true;
+            var unknown = new bool[words.Count];
+            for (int w = 0; w < words.Count; w++)
+            {
+                unknown[w] = NeedsFuzzy(words[w], stems[w]);
+                fuzzy |= unknown[w];
+            }
+
+            if (fuzzy)
+            {
+                matches = Run(BuildQuery(words, stems, prefix, unknown));
+            }
         }
 
         var found = new List<(int Item, float Score)>(matches.Count);
@@ -273,44 +285,66 @@ public sealed class CatalogSearchIndex : IDisposable
         return collector.Matches;
     }
 
-    private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, string? prefix, bool fuzzy)
+    /// <summary>Whether a word needs typo tolerance: long enough to be a typo and found in no field as typed.</summary>
+    private bool NeedsFuzzy(string word, List<string> stems)
+    {
+        if (!CanBeFuzzy(word))
+        {
+            return false;
+        }
+
+        foreach (SearchField field in _fields)
+        {
+            foreach (string stem in stems)
+            {
+                if (_reader.DocFreq(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) > 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0;
+    }
+
+    private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy)
     {
         var root = new BooleanQuery(disableCoord: true);
         for (int w = 0; w < words.Count; w++)
         {
             string word = words[w];
             bool asPrefix = word == prefix && word.Length >= Options.MinPrefixLength && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
-            bool asFuzzy = fuzzy && CanBeFuzzy(word);
+            bool asFuzzy = fuzzy?[w] == true;
             var clause = new BooleanQuery(disableCoord: true);
             foreach (SearchField field in _fields)
             {
-                string stemmedField = SearchAnalyzer.StemmedPrefix + field.Attribute, rawField = SearchAnalyzer.RawPrefix + field.Attribute;
                 foreach (string stem in stems[w])
                 {
-                    clause.Add(new TermQuery(new Term(stemmedField, stem)) { Boost = field.Boost }, Occur.SHOULD);
+                    clause.Add(new TermQuery(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) { Boost = field.Boost }, Occur.SHOULD);
                 }
+            }
 
-                if (stems[w].Count == 0)
-                {
-                    clause.Add(new TermQuery(new Term(rawField, word)) { Boost = field.Boost * 0.5f }, Occur.SHOULD);   // a stop word
-                }
+            // Prefixes, typos and stop words match the unstemmed words of all fields together: one expansion per word, not one per field.
+            var all = new Term(SearchAnalyzer.AllField, word);
+            if (stems[w].Count == 0)
+            {
+                clause.Add(new TermQuery(all) { Boost = 0.5f }, Occur.SHOULD);   // a stop word
+            }
 
-                if (asPrefix)
+            if (asPrefix)
+            {
+                clause.Add(new PrefixQuery(all)
                 {
-                    clause.Add(new PrefixQuery(new Term(rawField, word))
-                    {
-                        Boost = field.Boost * 0.8f,
-                        MultiTermRewriteMethod = new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(Options.MaxExpansions),
-                    }, Occur.SHOULD);
-                }
+                    Boost = 1f,
+                    MultiTermRewriteMethod = new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(Options.MaxExpansions),
+                }, Occur.SHOULD);
+            }
 
-                if (asFuzzy)
+            if (asFuzzy)
+            {
+                foreach ((string near, int edits) in _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, Options.MaxExpansions))
                 {
-                    int edits = word.Length >= 8 ? 2 : 1;
-                    clause.Add(new FuzzyQuery(new Term(rawField, word), edits, prefixLength: 1, Options.MaxExpansions, transpositions: true)
-                    {
-                        Boost = field.Boost * 0.5f,
-                    }, Occur.SHOULD);
+                    clause.Add(new TermQuery(new Term(SearchAnalyzer.AllField, near)) { Boost = edits == 1 ? 0.5f : 0.3f }, Occur.SHOULD);
                 }
             }
 
@@ -343,7 +377,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 if (!string.IsNullOrEmpty(text))
                 {
                     document.Add(new TextField(SearchAnalyzer.StemmedPrefix + field.Attribute, text, Field.Store.NO));
-                    document.Add(new TextField(SearchAnalyzer.RawPrefix + field.Attribute, text, Field.Store.NO));
+                    document.Add(new TextField(SearchAnalyzer.AllField, text, Field.Store.NO));
                 }
             }
 

@@ -22,15 +22,15 @@ public sealed record CatalogSearchOptions : IValidatableObject
     [Range(1, 32)]
     public int MaxQueryTerms { get; init; } = CatalogSearchDefaults.MaxQueryTerms;
 
-    /// <summary>Gets the number of matches below which the query is run again with typo tolerance (words of 4–7 letters may be one
-    /// edit away, longer words two, the first letter fixed). 0 turns typo tolerance off.</summary>
+    /// <summary>Gets the number of matches below which the query is run again with typo tolerance for the words that no item has
+    /// (words of 4–7 letters may be one edit away, longer words two, the first letter fixed). 0 turns typo tolerance off.</summary>
     /// <remarks>Exact matches come first when there are enough of them; fuzzy matching finds "runing shoes" but can also match words the
     /// person did not mean, so it is a fallback.</remarks>
     /// <value>The default is 3.</value>
     [Range(0, 1_000_000)]
     public int FuzzyBelow { get; init; } = CatalogSearchDefaults.FuzzyBelow;
 
-    /// <summary>Gets how many indexed words a prefix (the last, unfinished word) or a fuzzy word may expand to, per field.</summary>
+    /// <summary>Gets how many indexed words a prefix (the last, unfinished word) or a misspelt word may expand to.</summary>
     /// <remarks>More expansions find more completions, at the cost of a longer query; the best-scoring expansions are kept.</remarks>
     /// <value>The default is 50.</value>
     [Range(1, 1024)]

@@ -9,16 +9,17 @@ using Lucene.Net.Util;
 namespace Personalize.Search;
 
 /// <summary>
-/// The analysis of indexed text and queries. Every field is indexed twice: <c>s:NAME</c> holds stemmed words (standard tokenizer,
-/// English possessives removed, lower case, accents folded to ASCII, English stop words removed, Porter stemming), for exact matches
-/// whatever the word form; <c>r:NAME</c> holds the words unstemmed (lower case, folded), for prefixes and typo tolerance, which need the
-/// word as typed.
+/// The analysis of indexed text and queries. Every field is indexed as <c>s:NAME</c>, stemmed words (standard tokenizer, English
+/// possessives removed, lower case, accents folded to ASCII, English stop words removed, Porter stemming), for exact matches whatever
+/// the word form; and all fields together as <c>a:</c>, the words unstemmed (lower case, folded), for prefixes and typo tolerance,
+/// which need the word as typed.
 /// </summary>
 internal sealed class SearchAnalyzer : Analyzer
 {
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
     public const string StemmedPrefix = "s:";
     public const string RawPrefix = "r:";
+    public const string AllField = "a:";
 
     /// <summary>Words longer than this are not indexed (no product word is; it bounds the index and the query).</summary>
     public const int MaxWordLength = 64;

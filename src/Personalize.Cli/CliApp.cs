@@ -44,6 +44,8 @@ internal static class CliApp
                 .WithExample("related", "--model", "model.pzm", "--item", "I0042", "--top", "10");
             config.AddCommand<BrowseCommand>("browse").WithDescription("Browse the catalogue: filter, sort, page and count facets.")
                 .WithExample("browse", "--items", "samples/data/items.csv", "--filter", "price <= 50 and in_stock", "--sort", "price-asc", "--facets", "brand,category");
+            config.AddCommand<SearchCommand>("search").WithDescription("Search the catalogue's text (typo- and prefix-tolerant), filtered, sorted, paged and faceted like browse, and re-ranked for --user with --model.")
+                .WithExample("search", "--items", "samples/data/items.csv", "--query", "pour over kettle", "--filter", "price <= 100", "--facets", "brand");
             config.AddCommand<PreferencesCommand>("preferences").WithDescription("Show or change a user's saved preferences (default filter, blocks, sort, opt-out) in a SQLite store.")
                 .WithExample("preferences", "--store", "prefs.db", "--user", "U0001", "--block-brand", "Acme", "--sort", "price-asc");
             config.AddCommand<TrendingCommand>("trending").WithDescription("Replay an event log and list the items trending now (event rate against each item's own baseline), globally or per category.")
@@ -88,6 +90,7 @@ internal static class CliApp
         ["recommend"] = typeof(RecommendCommand),
         ["related"] = typeof(RelatedCommand),
         ["browse"] = typeof(BrowseCommand),
+        ["search"] = typeof(SearchCommand),
         ["preferences"] = typeof(PreferencesCommand),
         ["trending"] = typeof(TrendingCommand),
         ["recently-viewed"] = typeof(RecentlyViewedCommand),

@@ -97,7 +97,7 @@ public sealed class CatalogSchemaOptionTests
             .Select(c => c.Key)
             .ToList();
 
-        Assert.Equal(["browse", "buy-again", "recently-viewed", "recommend", "related", "trending"], readers.Order());
+        Assert.Equal(["browse", "buy-again", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
         Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
     }
 

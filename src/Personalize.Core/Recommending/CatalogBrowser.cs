@@ -62,10 +62,63 @@ public sealed class CatalogBrowser
             request.Facets, $"catalogue:{Catalog.Count}");
     }
 
+    /// <summary>Builds one page of a ranked candidate list (such as search hits ordered by <see cref="Recommender.Rank"/>) like a browse:
+    /// only the listed items, in the list's order for relevance, with the request's filter, sort order, cursor and facets and the
+    /// browsing user's preferences.</summary>
+    /// <param name="request">The request; its filter, sort, facets and preferences apply to the candidates.</param>
+    /// <param name="ranked">The candidates, best first; ids the catalogue lacks are skipped, and a repeated id counts once, at its best
+    /// place.</param>
+    /// <param name="preferences">The browsing user's preferences, or <see langword="null"/>: blocked brands, items and categories
+    /// never appear.</param>
+    /// <returns>The page: <see cref="RecommendationPage.Source"/> is the ranked list's, <see cref="Recommendation.ItemIndex"/> the
+    /// catalogue index and <see cref="Recommendation.Score"/> the ranked score. Relevance order is the list's order; other sorts order
+    /// every eligible candidate, ties in the list's order. Facets count every eligible candidate, not just the page. The cursor belongs
+    /// to this exact list: a cursor from another list (another query) is refused.</returns>
+    /// <remarks>Thread-safe. O(n log page) for n candidates.</remarks>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another list, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    public RecommendationPage Browse(BrowseRequest request, RankedList ranked, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(ranked);
+        Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
+        string user = request.UserId ?? "";
+        (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        int n = Catalog.Count;
+        var members = new ulong[(n + 63) / 64];
+        var order = new float[n];
+        var shown = new float[n];
+        var hash = new System.IO.Hashing.XxHash64();
+        Span<byte> entry = stackalloc byte[8];
+        int placed = 0;
+        for (int r = 0; r < ranked.Count; r++)
+        {
+            RankedItem candidate = ranked[r];
+            int item = Catalog.GetIndex(candidate.ItemId);
+            if (item < 0 || (members[item >> 6] & (1UL << (item & 63))) != 0)
+            {
+                continue;
+            }
+
+            members[item >> 6] |= 1UL << (item & 63);
+            order[item] = ranked.Count - r;   // exact in float for up to 2^24 candidates; higher is earlier
+            shown[item] = candidate.Score;
+            placed++;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(entry, item);
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(entry[4..], candidate.Score);
+            hash.Append(entry);
+        }
+
+        string salt = $"ranked:{Catalog.Count}:{placed}:{hash.GetCurrentHashAsUInt64():x16}";
+        return _space.Page(user, filter, sort, blockedItems, default, (_, relevance) => order.CopyTo(relevance, 0), ranked.Source, request.PageSize,
+            request.Cursor, 0, request.Facets, salt, members, shown);
+    }
+
     /// <summary>Builds one page of the catalogue, reading the browsing user's preferences from <see cref="PreferenceStore"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels reading the preferences.</param>
-    /// <returns>The page (see <see cref="Browse"/>).</returns>
+    /// <returns>The page (see <see cref="Browse(BrowseRequest, UserPreferences?)"/>).</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
     /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>

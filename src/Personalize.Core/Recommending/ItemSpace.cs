@@ -169,9 +169,11 @@ internal sealed class ItemSpace
     /// <param name="poolSize">The candidate pool for non-relevance sorts of personalized lists (0: whole list).</param>
     /// <param name="facets">The facet requests.</param>
     /// <param name="fingerprintSalt">Extra query identity for the cursor (such as the model's shape).</param>
+    /// <param name="candidates">When given, only these items (a bitset over item indices) may appear, such as a ranked list's items.</param>
+    /// <param name="shownScores">When given, the score each item shows by index (the relevance array then only orders).</param>
     public RecommendationPage Page(string userId, Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems, ReadOnlySpan<int> excluded,
         Action<ulong[], float[]>? scorer, RecommendationSource source, int pageSize, string? cursor, int poolSize, IReadOnlyList<FacetRequest> facets,
-        string fingerprintSalt)
+        string fingerprintSalt, ulong[]? candidates = null, float[]? shownScores = null)
     {
         int n = Items.Count;
         int words = (n + 63) / 64;
@@ -206,6 +208,14 @@ internal sealed class ItemSpace
                 bits[item >> 6] &= ~(1UL << (item & 63));
             }
 
+            if (candidates is not null)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    bits[w] &= candidates[w];
+                }
+            }
+
             Span<ulong> eligible = bits.AsSpan(0, words);
             if (scorer is not null)
             {
@@ -226,7 +236,7 @@ internal sealed class ItemSpace
             for (int r = 0; r < items.Length; r++)
             {
                 OrderKey key = selection.Page[r];
-                items[r] = new Recommendation(Items.GetId(key.Index), key.Index, key.Relevance);
+                items[r] = new Recommendation(Items.GetId(key.Index), key.Index, shownScores is null ? key.Relevance : shownScores[key.Index]);
             }
 
             int pageNumber = (position?.Page ?? 0) + 1;

@@ -1,0 +1,222 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
+using Personalize.Search;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Personalize.Cli.Commands;
+
+/// <summary><c>personalize search</c>: the catalogue's text matches for a query (or a file of queries), filtered, sorted, paged and
+/// faceted like <c>browse</c>, and re-ranked for the user when a model is given. Seen items are not left out.</summary>
+internal sealed class SearchCommand : Command<SearchCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--items <FILE>")]
+        [Description("The catalogue (CSV with item_id and attribute columns); its title, brand, category and tags are searched.")]
+        public string? Items { get; init; }
+
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number.")]
+        public string? Schema { get; init; }
+
+        [CommandOption("-q|--query <TEXT>")]
+        [Description("What a person typed: plain text, never query syntax.")]
+        public string? Query { get; init; }
+
+        [CommandOption("--queries-from <FILE>")]
+        [Description("A CSV with columns user_id,query: search each, writing user_id,query,item_id,rank,score (the best --top of each).")]
+        public string? QueriesFrom { get; init; }
+
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("A model that re-ranks results for --user (text relevance blended with taste) and breaks ties by popularity.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-u|--user <ID>")]
+        [Description("The searching user: personal order with --model, saved preferences with --preferences.")]
+        public string? User { get; init; }
+
+        [CommandOption("--preferences <DB>")]
+        [Description("The SQLite preference store (see 'personalize preferences'): blocked brands never appear, an opt-out gets the non-personal order.")]
+        public string? Preferences { get; init; }
+
+        [CommandOption("--filter <TEXT>")]
+        [Description("Narrow the results, e.g. \"price <= 50 and in_stock\".")]
+        public string? Filter { get; init; }
+
+        [CommandOption("--sort <ORDER>")]
+        [Description("relevance (default), price-asc, price-desc, rating, newest or popularity.")]
+        public string? Sort { get; init; }
+
+        [CommandOption("-k|--top <N>")]
+        [Description("How many results: the page size when --page-size is not given, and the results per query of --queries-from. Default 10.")]
+        public int Top { get; init; } = 10;
+
+        [CommandOption("--page-size <N>")]
+        [Description("Results per page (single query). Default: --top.")]
+        public int? PageSize { get; init; }
+
+        [CommandOption("--cursor <CURSOR>")]
+        [Description("Continue after the previous page of the same query (the cursor it printed).")]
+        public string? Cursor { get; init; }
+
+        [CommandOption("--facets <ATTRIBUTES>")]
+        [Description("Count values over every matching, eligible item, e.g. brand,category.")]
+        public string? Facets { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("table, csv or json (a single query); --queries-from writes csv. Default table, or csv with --queries-from.")]
+        public string? Format { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write csv or json to a file.")]
+        public string? Out { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Items))
+        {
+            throw new UsageException("--items is required: the catalogue to search.");
+        }
+
+        if ((settings.Query is null) == (settings.QueriesFrom is null))
+        {
+            throw new UsageException("Give exactly one of --query TEXT or --queries-from FILE.");
+        }
+
+        if (settings.Top < 1 || settings.Top > 10_000)
+        {
+            throw new UsageException($"--top {settings.Top} must be between 1 and 10000.");
+        }
+
+        bool batch = settings.QueriesFrom is not null;
+        if (batch && (settings.Cursor is not null || settings.Facets is not null || settings.PageSize is not null || settings.User is not null))
+        {
+            throw new UsageException("--queries-from takes each query's user from its user_id column and writes the best --top results: "
+                + "--user, --page-size, --cursor and --facets are for a single --query.");
+        }
+
+        if (batch && settings.Format is not null && !settings.Format.Equals("csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--queries-from writes csv (user_id,query,item_id,rank,score); --format {settings.Format} is for a single --query.");
+        }
+
+        int pageSize = settings.PageSize ?? settings.Top;
+        string format = BrowseCommand.CheckPaging(pageSize, settings.Format ?? (batch ? "csv" : "table"));
+        if (settings.Preferences is not null && batch)
+        {
+            throw new UsageException("--preferences applies to one --user; it is not read for --queries-from.");
+        }
+
+        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
+        var filter = PageOutput.ParseFilter(settings.Filter, catalog);
+        var sort = PageOutput.ParseSort(settings.Sort);
+        var facets = PageOutput.ParseFacets(settings.Facets, catalog);
+        List<(string? User, string Query, long Line)>? queries = batch ? ReadQueries(settings.QueriesFrom!) : null;
+        FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
+        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog);
+        using Recommender? recommender = model is null ? null : new Recommender(model);
+        var search = new ProductSearch(index, recommender);
+        if (queries is null)
+        {
+            var request = new SearchRequest(settings.Query!)
+            {
+                UserId = settings.User,
+                Filter = filter,
+                Sort = sort,
+                PageSize = pageSize,
+                Cursor = settings.Cursor,
+                Facets = facets,
+            };
+            RecommendationPage page = PageOutput.Run(() => search.Search(request, preferences).Page);
+            PageOutput.Write(page, pageSize, format, ItemTitles.FromCatalog(catalog), settings.Out);
+            return CliApp.Success;
+        }
+
+        var csv = new StringBuilder("user_id,query,item_id,rank,score\n");
+        foreach ((string? user, string query, _) in queries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var request = new SearchRequest(query) { UserId = user, Filter = filter, Sort = sort, PageSize = settings.Top };
+            RecommendationPage page = PageOutput.Run(() => search.Search(request).Page);
+            for (int r = 0; r < page.Count; r++)
+            {
+                csv.Append(RecommendCommand.CsvField(user ?? "")).Append(',').Append(RecommendCommand.CsvField(query)).Append(',')
+                    .Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        if (settings.Out is not null)
+        {
+            File.WriteAllText(settings.Out, csv.ToString(), new UTF8Encoding(false));
+            CliConsole.Out.WriteLine($"Wrote the results of {queries.Count} queries to {settings.Out}.");
+        }
+        else
+        {
+            CliConsole.Out.Profile.Out.Writer.Write(csv.ToString());
+        }
+
+        return CliApp.Success;
+    }
+
+    /// <summary>Reads the user_id,query rows of a queries file (an empty user id is an anonymous search).</summary>
+    internal static List<(string? User, string Query, long Line)> ReadQueries(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The queries file '{path}' does not exist.", path);
+        }
+
+        var options = CsvReaderOptions.Default with
+        {
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        };
+        var queries = new List<(string?, string, long)>();
+        try
+        {
+            using CsvReader reader = CsvReader.FromFile(path, options);
+            int user = -1, query = -1;
+            for (int i = 0; i < reader.Headers.Count; i++)
+            {
+                string name = reader.Headers[i].Trim();
+                user = name.Equals("user_id", StringComparison.OrdinalIgnoreCase) ? i : user;
+                query = name.Equals("query", StringComparison.OrdinalIgnoreCase) ? i : query;
+            }
+
+            if (user < 0 || query < 0)
+            {
+                throw new InteractionDataException(path, 1, 0, user < 0 ? "user_id" : "query",
+                    $"the header has no column '{(user < 0 ? "user_id" : "query")}' (it reads '{string.Join(',', reader.Headers)}'); expected user_id,query.");
+            }
+
+            while (reader.Read())
+            {
+                string? text = reader.FieldCount > query ? reader.GetStringOrNull(query) : null;
+                if (text is null)
+                {
+                    throw new InteractionDataException(path, reader.LineNumber, query + 1, "query", "the query field is missing; expected user_id,query.");
+                }
+
+                string? id = reader.FieldCount > user ? reader.GetStringOrNull(user)?.Trim() : null;
+                queries.Add((string.IsNullOrEmpty(id) ? null : id, text, reader.LineNumber));
+            }
+        }
+        catch (CsvFormatException exception)
+        {
+            throw new InteractionDataException(path, exception.LineNumber, exception.FieldIndex + 1, null, $"the CSV is malformed: {exception.Message}");
+        }
+
+        return queries;
+    }
+}

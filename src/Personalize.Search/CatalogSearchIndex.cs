@@ -1,0 +1,447 @@
+using System.Globalization;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Personalize.Core.Data;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Search;
+
+/// <summary>
+/// A full-text index over an <see cref="ItemCatalog"/>'s text attributes (title, brand, category path, tags, or the fields you name,
+/// each with a boost), held in memory or built once on disk and opened read-only. <see cref="Match"/> reads untrusted plain text —
+/// never query syntax — and returns every matching item with a BM25 text score.
+/// </summary>
+/// <remarks>
+/// <para>How a query is read: the text is cut to <see cref="CatalogSearchOptions.MaxQueryLength"/> characters, control characters and
+/// unpaired surrogates become spaces, and it is split into words (lower case, accents folded), at most
+/// <see cref="CatalogSearchOptions.MaxQueryTerms"/>. Characters that are operators in Lucene's query syntax (<c>+ - " * ? ~ ( ) :</c>
+/// and so on) are only separators. Every word must match in some field, in any form (English stemming: "shoes" finds "shoe"); English
+/// stop words alone need not match. The last word, when the text does not end in a space or punctuation, also matches as a prefix
+/// (search as you type: "kett" finds "kettle"). When exact words find fewer than <see cref="CatalogSearchOptions.FuzzyBelow"/> items, the
+/// query runs again with typo tolerance for the words that no item has ("kettel" finds "kettle").</para>
+/// <para>The work of one query is bounded by the options, whatever the text: prefixes and fuzzy words expand to at most
+/// <see cref="CatalogSearchOptions.MaxExpansions"/> indexed words each. Field boosts weigh exact word matches; prefix and typo matches
+/// count the same in every field. <see cref="Match"/> throws only
+/// <see cref="ArgumentNullException"/> (null text) and <see cref="ObjectDisposedException"/>.</para>
+/// <para>Thread-safe: queries may run concurrently. Dispose the index to release its files or memory.</para>
+/// </remarks>
+public sealed class CatalogSearchIndex : IDisposable
+{
+    private const string IdField = "id";
+    private const string FormatKey = "personalize.search.format";
+    private const string FieldsKey = "personalize.search.fields";
+    private const string Format = "2";
+    private readonly Lucene.Net.Store.Directory _directory;
+    private readonly DirectoryReader _reader;
+    private readonly IndexSearcher _searcher;
+    private readonly SearchAnalyzer _analyzer;
+    private readonly int[] _docToItem;
+    private readonly SearchField[] _fields;
+    private readonly Vocabulary _vocabulary;
+    private int _disposed;
+
+    private CatalogSearchIndex(Lucene.Net.Store.Directory directory, ItemCatalog catalog, CatalogSearchOptions options, SearchAnalyzer analyzer)
+    {
+        _directory = directory;
+        _analyzer = analyzer;
+        Catalog = catalog;
+        Options = options;
+        _reader = DirectoryReader.Open(directory);
+        try
+        {
+            IDictionary<string, string> data = _reader.IndexCommit.UserData;
+            if (!data.TryGetValue(FormatKey, out string? format) || format != Format || !data.TryGetValue(FieldsKey, out string? recorded))
+            {
+                throw new InvalidDataException($"The index is not a Personalize search index of format {Format} (found format "
+                    + $"'{format ?? "none"}'); build it with CatalogSearchIndex.Build.");
+            }
+
+            _fields = ChooseFields(ParseFields(recorded), options.Fields);
+            _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+            _vocabulary = Vocabulary.Read(_reader, SearchAnalyzer.AllField, CatalogSearchDefaults.MaxExpandedTermLength);
+            _docToItem = new int[_reader.MaxDoc];
+            var only = new HashSet<string> { IdField };
+            for (int doc = 0; doc < _docToItem.Length; doc++)
+            {
+                string? id = _reader.Document(doc, only).Get(IdField);
+                _docToItem[doc] = id is null ? -1 : catalog.GetIndex(id);
+                if (_docToItem[doc] >= 0)
+                {
+                    Count++;
+                }
+            }
+        }
+        catch
+        {
+            _reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the catalogue whose items the matches name.</summary>
+    public ItemCatalog Catalog { get; }
+
+    /// <summary>Gets how queries are read.</summary>
+    public CatalogSearchOptions Options { get; }
+
+    /// <summary>Gets the fields searched and their boosts.</summary>
+    public IReadOnlyList<SearchField> Fields => _fields;
+
+    /// <summary>Gets how many indexed items are in <see cref="Catalog"/> (items the catalogue lacks are never matched).</summary>
+    public int Count { get; }
+
+    /// <summary>Indexes a catalogue in memory.</summary>
+    /// <param name="catalog">The catalogue.</param>
+    /// <param name="options">What to index and how to read queries; <see langword="null"/> for the defaults.</param>
+    /// <returns>The index, ready for queries.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">A named field is not a text, category or tags attribute of the catalogue, or the catalogue has
+    /// none of the default fields.</exception>
+    public static CatalogSearchIndex Build(ItemCatalog catalog, CatalogSearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        options ??= new CatalogSearchOptions();
+        Validation.ThrowIfInvalid(options, nameof(CatalogSearchOptions));
+        var directory = new RAMDirectory();
+        var analyzer = new SearchAnalyzer();
+        try
+        {
+            Write(directory, catalog, ResolveFields(catalog, options.Fields), analyzer);
+            return new CatalogSearchIndex(directory, catalog, options, analyzer);
+        }
+        catch
+        {
+            directory.Dispose();
+            analyzer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Indexes a catalogue into a folder on disk (replacing any index there), then opens it read-only.</summary>
+    /// <param name="catalog">The catalogue.</param>
+    /// <param name="path">The folder; created when missing.</param>
+    /// <param name="options">What to index and how to read queries; <see langword="null"/> for the defaults.</param>
+    /// <returns>The index, ready for queries.</returns>
+    /// <remarks>Build once (at deploy time, or when the catalogue changes) and <see cref="Open"/> it in each process.</remarks>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">A named field is not a text, category or tags attribute of the catalogue, or the catalogue has
+    /// none of the default fields.</exception>
+    /// <exception cref="IOException">The folder cannot be written.</exception>
+    public static CatalogSearchIndex Build(ItemCatalog catalog, string path, CatalogSearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new CatalogSearchOptions();
+        Validation.ThrowIfInvalid(options, nameof(CatalogSearchOptions));
+        SearchField[] fields = ResolveFields(catalog, options.Fields);
+        System.IO.Directory.CreateDirectory(path);
+        using (FSDirectory directory = FSDirectory.Open(new DirectoryInfo(path)))
+        using (var analyzer = new SearchAnalyzer())
+        {
+            Write(directory, catalog, fields, analyzer);
+        }
+
+        return Open(path, catalog, options);
+    }
+
+    /// <summary>Opens an index that <see cref="Build(ItemCatalog, string, CatalogSearchOptions?)"/> wrote, read-only.</summary>
+    /// <param name="path">The index folder.</param>
+    /// <param name="catalog">The catalogue (the one indexed, or a newer one: indexed items it lacks are never matched).</param>
+    /// <param name="options">How to read queries; <see cref="CatalogSearchOptions.Fields"/>, when set, must name indexed fields (their
+    /// boosts apply), and when <see langword="null"/> the fields and boosts the index was built with apply.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="FileNotFoundException">There is no index in the folder.</exception>
+    /// <exception cref="InvalidDataException">The folder holds a Lucene index that is not a Personalize search index.</exception>
+    /// <exception cref="ArgumentException">The options name a field the index does not have.</exception>
+    public static CatalogSearchIndex Open(string path, ItemCatalog catalog, CatalogSearchOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(catalog);
+        options ??= new CatalogSearchOptions();
+        Validation.ThrowIfInvalid(options, nameof(CatalogSearchOptions));
+        if (!System.IO.Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no search index at '{path}': the folder does not exist. Build one with CatalogSearchIndex.Build(catalog, path).", path);
+        }
+
+        FSDirectory directory = FSDirectory.Open(new DirectoryInfo(path));
+        var analyzer = new SearchAnalyzer();
+        try
+        {
+            if (!DirectoryReader.IndexExists(directory))
+            {
+                throw new FileNotFoundException($"There is no search index at '{path}'. Build one with CatalogSearchIndex.Build(catalog, path).", path);
+            }
+
+            return new CatalogSearchIndex(directory, catalog, options, analyzer);
+        }
+        catch
+        {
+            directory.Dispose();
+            analyzer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Finds the items whose text matches a query.</summary>
+    /// <param name="query">What a person typed: any text, never parsed as query syntax.</param>
+    /// <returns>Every matching item with its text score, best first; none for a query without words.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The index was disposed.</exception>
+    public TextMatch Match(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        string clean = QueryText.Clean(query, Options.MaxQueryLength, out bool truncated);
+        List<string> all = _analyzer.Words(SearchAnalyzer.RawPrefix, clean);
+        var words = new List<string>();
+        foreach (string word in all)
+        {
+            if (!words.Contains(word, StringComparer.Ordinal))
+            {
+                if (words.Count == Options.MaxQueryTerms)
+                {
+                    truncated = true;
+                    break;
+                }
+
+                words.Add(word);
+            }
+        }
+
+        if (words.Count == 0)
+        {
+            return new TextMatch(clean, words, truncated, fuzzy: false, []);
+        }
+
+        char end = clean[^1];
+        string? prefix = !truncated && (char.IsLetterOrDigit(end) || char.IsLowSurrogate(end)) ? all[^1] : null;
+        var stems = new List<string>[words.Count];
+        for (int w = 0; w < words.Count; w++)
+        {
+            stems[w] = _analyzer.Words(SearchAnalyzer.StemmedPrefix, words[w]);
+        }
+
+        List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, prefix, fuzzy: null));
+        bool fuzzy = false;
+        if (matches.Count < Options.FuzzyBelow)
+        {
+            var unknown = new bool[words.Count];
+            for (int w = 0; w < words.Count; w++)
+            {
+                unknown[w] = NeedsFuzzy(words[w], stems[w]);
+                fuzzy |= unknown[w];
+            }
+
+            if (fuzzy)
+            {
+                matches = Run(BuildQuery(words, stems, prefix, unknown));
+            }
+        }
+
+        var found = new List<(int Item, float Score)>(matches.Count);
+        foreach ((int doc, float score) in matches)
+        {
+            int item = _docToItem[doc];
+            if (item >= 0)
+            {
+                found.Add((item, float.IsFinite(score) ? score : 0f));
+            }
+        }
+
+        found.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Item.CompareTo(b.Item));
+        var candidates = new RankCandidate[found.Count];
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            candidates[i] = new RankCandidate(Catalog.Items.GetId(found[i].Item), found[i].Score);
+        }
+
+        return new TextMatch(clean, words, truncated, fuzzy, candidates);
+    }
+
+    /// <summary>Closes the index.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _reader.Dispose();
+        _directory.Dispose();
+        _analyzer.Dispose();
+    }
+
+    private static bool CanBeFuzzy(string word) => word.Length >= 4 && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
+
+    private List<(int Doc, float Score)> Run(Query query)
+    {
+        var collector = new MatchCollector();
+        _searcher.Search(query, collector);
+        return collector.Matches;
+    }
+
+    /// <summary>Whether a word needs typo tolerance: long enough to be a typo and found in no field as typed.</summary>
+    private bool NeedsFuzzy(string word, List<string> stems)
+    {
+        if (!CanBeFuzzy(word))
+        {
+            return false;
+        }
+
+        foreach (SearchField field in _fields)
+        {
+            foreach (string stem in stems)
+            {
+                if (_reader.DocFreq(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) > 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0;
+    }
+
+    private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy)
+    {
+        var root = new BooleanQuery(disableCoord: true);
+        for (int w = 0; w < words.Count; w++)
+        {
+            string word = words[w];
+            bool asPrefix = word == prefix && word.Length >= Options.MinPrefixLength && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
+            bool asFuzzy = fuzzy?[w] == true;
+            var clause = new BooleanQuery(disableCoord: true);
+            foreach (SearchField field in _fields)
+            {
+                foreach (string stem in stems[w])
+                {
+                    clause.Add(new TermQuery(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) { Boost = field.Boost }, Occur.SHOULD);
+                }
+            }
+
+            // Prefixes, typos and stop words match the unstemmed words of all fields together: one expansion per word, not one per field.
+            var all = new Term(SearchAnalyzer.AllField, word);
+            if (stems[w].Count == 0)
+            {
+                clause.Add(new TermQuery(all) { Boost = 0.5f }, Occur.SHOULD);   // a stop word
+            }
+
+            if (asPrefix)
+            {
+                clause.Add(new PrefixQuery(all)
+                {
+                    Boost = 1f,
+                    MultiTermRewriteMethod = new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(Options.MaxExpansions),
+                }, Occur.SHOULD);
+            }
+
+            if (asFuzzy)
+            {
+                foreach ((string near, int edits) in _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, Options.MaxExpansions))
+                {
+                    clause.Add(new TermQuery(new Term(SearchAnalyzer.AllField, near)) { Boost = edits == 1 ? 0.5f : 0.3f }, Occur.SHOULD);
+                }
+            }
+
+            // Every word must match, except a stop word that is not being typed ("the", "for").
+            root.Add(clause, stems[w].Count > 0 || asPrefix || asFuzzy ? Occur.MUST : Occur.SHOULD);
+        }
+
+        return root;
+    }
+
+    private static void Write(Lucene.Net.Store.Directory directory, ItemCatalog catalog, SearchField[] fields, SearchAnalyzer analyzer)
+    {
+        var config = new IndexWriterConfig(SearchAnalyzer.Version, analyzer)
+        {
+            OpenMode = OpenMode.CREATE,
+            Similarity = new BM25Similarity(),
+        };
+        using var writer = new IndexWriter(directory, config);
+        for (int item = 0; item < catalog.Count; item++)
+        {
+            var document = new Document { new StringField(IdField, catalog.Items.GetId(item), Field.Store.YES) };
+            foreach (SearchField field in fields)
+            {
+                string? text = catalog.GetValue(item, field.Attribute) switch
+                {
+                    string s => s,
+                    IReadOnlyList<string> tags => string.Join(' ', tags),
+                    _ => null,
+                };
+                if (!string.IsNullOrEmpty(text))
+                {
+                    document.Add(new TextField(SearchAnalyzer.StemmedPrefix + field.Attribute, text, Field.Store.NO));
+                    document.Add(new TextField(SearchAnalyzer.AllField, text, Field.Store.NO));
+                }
+            }
+
+            writer.AddDocument(document);
+        }
+
+        writer.SetCommitData(new Dictionary<string, string>
+        {
+            [FormatKey] = Format,
+            [FieldsKey] = string.Join('\u001f', fields.Select(f => f.Attribute + "\u001e" + f.Boost.ToString("R", CultureInfo.InvariantCulture))),
+        });
+        writer.Commit();
+    }
+
+    private static SearchField[] ResolveFields(ItemCatalog catalog, IReadOnlyList<SearchField>? named)
+    {
+        static bool IsText(AttributeType type) => type is AttributeType.Text or AttributeType.Category or AttributeType.Tags;
+        if (named is null)
+        {
+            SearchField[] present = [.. CatalogSearchDefaults.Fields.Where(f => catalog.Schema.TryGetType(f.Attribute, out AttributeType t) && IsText(t))];
+            return present.Length > 0 ? present : throw new ArgumentException(
+                $"The catalogue has none of the default search fields ({string.Join(", ", CatalogSearchDefaults.Fields.Select(f => f.Attribute))}) as text; "
+                + $"name its text attributes in CatalogSearchOptions.Fields. It has: {string.Join(", ", catalog.Schema.Names)}.", nameof(catalog));
+        }
+
+        foreach (SearchField field in named)
+        {
+            if (!catalog.Schema.TryGetType(field.Attribute, out AttributeType type))
+            {
+                throw new ArgumentException($"The search field '{field.Attribute}' is not an attribute of the catalogue; it has: {string.Join(", ", catalog.Schema.Names)}.", nameof(catalog));
+            }
+
+            if (!IsText(type))
+            {
+                throw new ArgumentException($"The search field '{field.Attribute}' is a {type} attribute; only text, category and tags attributes can be searched.", nameof(catalog));
+            }
+        }
+
+        return [.. named];
+    }
+
+    private static SearchField[] ParseFields(string recorded) =>
+        [.. recorded.Split('\u001f', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+        {
+            string[] parts = pair.Split('\u001e');
+            return new SearchField(parts[0], parts.Length > 1 && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float boost) ? boost : 1f);
+        })];
+
+    private static SearchField[] ChooseFields(SearchField[] indexed, IReadOnlyList<SearchField>? named)
+    {
+        if (named is null)
+        {
+            return indexed;
+        }
+
+        foreach (SearchField field in named)
+        {
+            if (!Array.Exists(indexed, f => f.Attribute == field.Attribute))
+            {
+                throw new ArgumentException($"The search field '{field.Attribute}' is not in the index, which has: "
+                    + $"{string.Join(", ", indexed.Select(f => f.Attribute))}; build the index with it.", nameof(named));
+            }
+        }
+
+        return [.. named];
+    }
+}

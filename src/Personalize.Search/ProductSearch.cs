@@ -1,0 +1,95 @@
+using Personalize.Core.Filtering;
+using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Search;
+
+/// <summary>
+/// Personalized product search: a query's text matches, re-ranked for the user (<see cref="Recommender.Rank"/>), then filtered, sorted,
+/// paged and faceted with the user's saved preferences like every other list (<see cref="CatalogBrowser"/>).
+/// </summary>
+/// <remarks>
+/// <para>Relevance is the text score blended with the user's model score (<see cref="RankOptions.PersonalizationWeight"/>); anonymous,
+/// unknown and opted-out users get text relevance with popularity breaking ties. Items the user has seen or bought are not left out: a
+/// person searching for something they bought wants to find it. Blocked brands, items and categories never appear.</para>
+/// <para>Facet counts and <see cref="RecommendationPage.TotalCount"/> are exact over every matching, eligible item. Thread-safe.</para>
+/// </remarks>
+public sealed class ProductSearch
+{
+    private readonly CatalogBrowser _browser;
+
+    /// <summary>Creates a search over an index.</summary>
+    /// <param name="index">The text index; its catalogue is what filters, sorts and facets read.</param>
+    /// <param name="recommender">The recommender whose model personalizes the order and gives popularity, or <see langword="null"/>
+    /// for text relevance alone.</param>
+    /// <param name="preferences">Where users' saved preferences are read by <see cref="SearchAsync"/>, or <see langword="null"/>.</param>
+    /// <param name="rankOptions">How text and taste are blended; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The rank options are invalid.</exception>
+    public ProductSearch(CatalogSearchIndex index, Recommender? recommender = null, IPreferenceStore? preferences = null, RankOptions? rankOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        Index = index;
+        Recommender = recommender;
+        RankOptions = rankOptions ?? new RankOptions();
+        Validation.ThrowIfInvalid(RankOptions, nameof(Core.Recommending.RankOptions));
+        _browser = new CatalogBrowser(index.Catalog, recommender?.Model, preferences, recommender?.Options.Attributes ?? new CatalogAttributes());
+    }
+
+    /// <summary>Gets the text index.</summary>
+    public CatalogSearchIndex Index { get; }
+
+    /// <summary>Gets the recommender that personalizes the order, or <see langword="null"/>.</summary>
+    public Recommender? Recommender { get; }
+
+    /// <summary>Gets how text and taste are blended.</summary>
+    public RankOptions RankOptions { get; }
+
+    /// <summary>Gets where users' saved preferences are read from, or <see langword="null"/>.</summary>
+    public IPreferenceStore? PreferenceStore => _browser.PreferenceStore;
+
+    /// <summary>Searches, with the preferences given (or none).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="preferences">The searching user's saved preferences, or <see langword="null"/>.</param>
+    /// <returns>One page of results.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    public SearchResult Search(SearchRequest request, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validation.ThrowIfInvalid(request, nameof(SearchRequest));
+        TextMatch match = Index.Match(request.Query);
+        RankedList ranked = Recommender is not null && request.UserId is not null
+            ? Recommender.Rank(request.UserId, match.Candidates, request.Personalize ? RankOptions : RankOptions with { Personalize = false }, preferences)
+            : Recommender is not null
+                ? Recommender.Rank("", match.Candidates, RankOptions with { Personalize = false })
+                : RankedList.ByScore(match.Candidates);
+        var browse = new BrowseRequest
+        {
+            UserId = request.UserId,
+            PageSize = request.PageSize,
+            Filter = request.Filter,
+            Sort = request.Sort,
+            Cursor = request.Cursor,
+            ApplyPreferences = request.ApplyPreferences,
+            Facets = request.Facets,
+        };
+        return new SearchResult(match, _browser.Browse(browse, ranked, preferences));
+    }
+
+    /// <summary>Searches, reading the user's saved preferences from <see cref="PreferenceStore"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels reading the preferences.</param>
+    /// <returns>One page of results (see <see cref="Search"/>).</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        UserPreferences? preferences = PreferenceStore is null || request.UserId is null
+            ? null
+            : await PreferenceStore.GetAsync(request.UserId, cancellationToken).ConfigureAwait(false);
+        return Search(request, preferences);
+    }
+}

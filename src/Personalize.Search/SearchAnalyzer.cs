@@ -1,0 +1,68 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Util;
+
+namespace Personalize.Search;
+
+/// <summary>
+/// The analysis of indexed text and queries. Every field is indexed as <c>s:NAME</c>, stemmed words (standard tokenizer, English
+/// possessives removed, lower case, accents folded to ASCII, English stop words removed, Porter stemming), for exact matches whatever
+/// the word form; and all fields together as <c>a:</c>, the words unstemmed (lower case, folded), for prefixes and typo tolerance,
+/// which need the word as typed.
+/// </summary>
+internal sealed class SearchAnalyzer : Analyzer
+{
+    public const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    public const string StemmedPrefix = "s:";
+    public const string RawPrefix = "r:";
+    public const string AllField = "a:";
+
+    /// <summary>Words longer than this are not indexed (no product word is; it bounds the index and the query).</summary>
+    public const int MaxWordLength = 64;
+
+    public SearchAnalyzer()
+        : base(PER_FIELD_REUSE_STRATEGY)
+    {
+    }
+
+    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+    {
+        var source = new StandardTokenizer(Version, reader) { MaxTokenLength = MaxWordLength };
+        TokenStream stream = source;
+        bool stemmed = fieldName.StartsWith(StemmedPrefix, StringComparison.Ordinal);
+        if (stemmed)
+        {
+            stream = new EnglishPossessiveFilter(Version, stream);
+        }
+
+        stream = new LowerCaseFilter(Version, stream);
+        stream = new ASCIIFoldingFilter(stream);
+        if (stemmed)
+        {
+            stream = new StopFilter(Version, stream, EnglishAnalyzer.DefaultStopSet);
+            stream = new PorterStemFilter(stream);
+        }
+
+        return new TokenStreamComponents(source, stream);
+    }
+
+    /// <summary>The words of a text as a field would index them.</summary>
+    public List<string> Words(string field, string text)
+    {
+        var words = new List<string>();
+        using TokenStream stream = GetTokenStream(field, text);
+        ICharTermAttribute term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            words.Add(term.ToString());
+        }
+
+        stream.End();
+        return words;
+    }
+}

@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Data;
+
+namespace Personalize.Search.Tests;
+
+public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
+{
+    private readonly SampleShop _shop;
+
+    public CatalogSearchIndexTests(SampleShop shop) => _shop = shop;
+
+    private static ItemCatalog Catalog(TempDirectory temp, string csv) => ItemCatalog.ReadCsv(temp.Write("items.csv", csv));
+
+    [Fact]
+    public void Every_word_must_match_and_every_item_with_both_words_is_found()
+    {
+        TextMatch match = _shop.Index.Match("pour-over kettle ");
+
+        List<int> expected = [.. Enumerable.Range(0, _shop.Catalog.Count).Where(i => _shop.Text(i).Contains("pour-over", StringComparison.Ordinal)
+            && _shop.Text(i).Contains("kettle", StringComparison.Ordinal))];
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Order(), match.Candidates.Select(c => _shop.Catalog.GetIndex(c.ItemId)).Order());
+        Assert.False(match.Fuzzy);
+    }
+
+    [Theory]
+    [InlineData("kettles")]          // plural → stem
+    [InlineData("KETTLE")]           // case
+    [InlineData("kéttlé")]           // accents
+    [InlineData("kett")]             // prefix of the word being typed
+    [InlineData("kettel ")]          // a typo, when exact words find too little
+    public void Word_forms_case_accents_prefixes_and_typos_find_the_kettles(string query)
+    {
+        TextMatch match = _shop.Index.Match(query);
+
+        Assert.NotEmpty(match.Candidates);
+        Assert.All(match.Candidates.Take(10), c => Assert.Contains("kettle", _shop.Title(c.ItemId), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void A_prefix_applies_only_to_the_word_being_typed()
+    {
+        TextMatch typing = _shop.Index.Match("kett");
+        TextMatch finished = _shop.Index.Match("kett ");
+
+        Assert.NotEmpty(typing.Candidates);
+        Assert.All(typing.Candidates, c => Assert.Contains(" kett", " " + _shop.Text(_shop.Catalog.GetIndex(c.ItemId)), StringComparison.Ordinal));
+        Assert.DoesNotContain(finished.Candidates, c => typing.Candidates.Take(5).Contains(c) && !finished.Fuzzy);
+    }
+
+    [Fact]
+    public void Query_syntax_characters_are_plain_separators()
+    {
+        TextMatch plain = _shop.Index.Match("lumo kettle ");
+        TextMatch syntax = _shop.Index.Match("+lumo -\"kettle\"* (~^) [] {} ! \\ || && ");
+
+        Assert.NotEmpty(plain.Candidates);
+        Assert.Equal(["lumo", "kettle"], syntax.Words);
+        Assert.Equal(plain.Candidates, syntax.Candidates);
+    }
+
+    [Fact]
+    public void Boosts_rank_a_title_match_above_a_tag_match()
+    {
+        using var temp = new TempDirectory();
+        ItemCatalog catalog = Catalog(temp, "item_id,title,brand,tags\nA,Plain mug,Acme,kettle|steel\nB,Steel kettle,Acme,mug\n");
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog, new CatalogSearchOptions { Fields = [new("title", 5), new("tags", 1)] });
+        using CatalogSearchIndex reversed = CatalogSearchIndex.Build(catalog, new CatalogSearchOptions { Fields = [new("title", 1), new("tags", 5)] });
+
+        Assert.Equal(["B", "A"], index.Match("kettle").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["A", "B"], reversed.Match("kettle").Candidates.Select(c => c.ItemId));
+    }
+
+    [Fact]
+    public void An_index_built_on_disk_opens_read_only_and_answers_like_the_in_memory_one()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("index");
+        using (CatalogSearchIndex built = CatalogSearchIndex.Build(_shop.Catalog, path))
+        {
+            Assert.Equal(_shop.Catalog.Count, built.Count);
+        }
+
+        using CatalogSearchIndex opened = CatalogSearchIndex.Open(path, _shop.Catalog);
+
+        foreach (string query in new[] { "smart ring", "dune", "cold brew blend", "earbuds wren" })
+        {
+            Assert.Equal(_shop.Index.Match(query).Candidates, opened.Match(query).Candidates);
+        }
+
+        Assert.Equal(_shop.Index.Fields, opened.Fields);
+    }
+
+    [Fact]
+    public void Opening_a_folder_without_an_index_or_naming_a_field_it_lacks_says_what_to_do()
+    {
+        using var temp = new TempDirectory();
+        System.IO.Directory.CreateDirectory(temp.File("empty"));
+        string path = temp.File("index");
+        CatalogSearchIndex.Build(_shop.Catalog, path, new CatalogSearchOptions { Fields = [new("title")] }).Dispose();
+
+        var missing = Assert.Throws<FileNotFoundException>(() => CatalogSearchIndex.Open(temp.File("nowhere"), _shop.Catalog));
+        var empty = Assert.Throws<FileNotFoundException>(() => CatalogSearchIndex.Open(temp.File("empty"), _shop.Catalog));
+        var field = Assert.Throws<ArgumentException>(() => CatalogSearchIndex.Open(path, _shop.Catalog, new CatalogSearchOptions { Fields = [new("brand")] }));
+
+        Assert.Contains("CatalogSearchIndex.Build", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("CatalogSearchIndex.Build", empty.Message, StringComparison.Ordinal);
+        Assert.Contains("'brand' is not in the index, which has: title", field.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fields_must_be_text_attributes_of_the_catalogue()
+    {
+        var number = Assert.Throws<ArgumentException>(() => CatalogSearchIndex.Build(_shop.Catalog, new CatalogSearchOptions { Fields = [new("price")] }));
+        var absent = Assert.Throws<ArgumentException>(() => CatalogSearchIndex.Build(_shop.Catalog, new CatalogSearchOptions { Fields = [new("colour")] }));
+
+        Assert.Contains("'price' is a Number attribute", number.Message, StringComparison.Ordinal);
+        Assert.Contains("'colour' is not an attribute of the catalogue", absent.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_have_the_documented_defaults_and_report_every_error_together()
+    {
+        var defaults = new CatalogSearchOptions();
+        var error = Assert.Throws<ValidationException>(() => CatalogSearchIndex.Build(_shop.Catalog,
+            new CatalogSearchOptions { MaxQueryTerms = 0, MaxQueryLength = 5000, Fields = [new("title", -1), new("title")] }));
+
+        Assert.Equal((256, 10, 3, 50, 2), (defaults.MaxQueryLength, defaults.MaxQueryTerms, defaults.FuzzyBelow, defaults.MaxExpansions, defaults.MinPrefixLength));
+        Assert.Null(defaults.Fields);
+        Assert.Equal("CatalogSearchOptions is invalid (4 errors): MaxQueryLength = 5000: must be between 1 and 4096. MaxQueryTerms = 0: must be between 1 and 32. "
+            + "Fields gives 'title' boost -1: must be positive and finite. Fields names 'title' twice.", error.Message);
+        Assert.Equal(["title", "brand", "category", "tags"], _shop.Index.Fields.Select(f => f.Attribute));
+    }
+
+    [Fact]
+    public void Long_queries_and_too_many_words_are_cut_and_say_so()
+    {
+        var options = new CatalogSearchOptions { MaxQueryLength = 40, MaxQueryTerms = 3 };
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(_shop.Catalog, options);
+
+        TextMatch manyWords = index.Match("dune smart ring black large");
+        TextMatch longText = index.Match("dune " + new string('x', 100));
+        TextMatch fine = index.Match("dune smart ring");
+
+        Assert.Equal(["dune", "smart", "ring"], manyWords.Words);
+        Assert.True(manyWords.Truncated);
+        Assert.Equal((40, true), (longText.Query.Length, longText.Truncated));
+        Assert.False(fine.Truncated);
+    }
+
+    [Fact]
+    public void A_query_without_words_matches_nothing()
+    {
+        Assert.Empty(_shop.Index.Match("").Candidates);
+        Assert.Empty(_shop.Index.Match("  ?!* -- ").Candidates);
+    }
+}

@@ -1,0 +1,118 @@
+using Personalize.Core.Filtering;
+using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Search.Tests;
+
+public sealed class ProductSearchTests : IClassFixture<SampleShop>
+{
+    private readonly SampleShop _shop;
+
+    public ProductSearchTests(SampleShop shop) => _shop = shop;
+
+    private Filter Parse(string text) => FilterText.Parse(text, _shop.Catalog.Schema).Value;
+
+    /// <summary>A user the model knows well: the one with the most seen items.</summary>
+    private string HeavyUser => _shop.Model.Users.GetId(Enumerable.Range(0, _shop.Model.Users.Count).MaxBy(u => _shop.Model.GetSeenItems(u).Length));
+
+    private static List<RecommendationPage> AllPages(Func<string?, RecommendationPage> page)
+    {
+        var pages = new List<RecommendationPage>();
+        string? cursor = null;
+        do
+        {
+            pages.Add(page(cursor));
+            cursor = pages[^1].NextCursor;
+            Assert.True(pages.Count < 1000, "the cursor never ends");
+        }
+        while (cursor is not null);
+        return pages;
+    }
+
+    [Fact]
+    public void Results_honour_the_filter_the_sort_and_the_cursor_and_facets_count_every_matching_eligible_item()
+    {
+        var search = new ProductSearch(_shop.Index, _shop.Recommender);
+        var request = new SearchRequest("dune") { UserId = HeavyUser, Filter = Parse("price <= 60"), Sort = SortOrder.PriceAscending, PageSize = 7,
+            Facets = FacetRequest.ParseList("brand") };
+
+        List<RecommendationPage> pages = AllPages(c => search.Search(request with { Cursor = c }).Page);
+
+        var catalog = _shop.Catalog;
+        List<int> matching = [.. _shop.Index.Match("dune").Candidates.Select(c => catalog.GetIndex(c.ItemId))];
+        List<int> eligible = [.. matching.Where(i => catalog.GetValue(i, "price") is decimal p && p <= 60)];
+        List<int> shown = [.. pages.SelectMany(p => p.Select(r => r.ItemIndex))];
+        Assert.True(eligible.Count > request.PageSize, "the query should need several pages");
+        Assert.Equal(eligible.Order(), shown.Order());
+        Assert.Equal(shown.Select(i => (decimal)catalog.GetValue(i, "price")!), shown.Select(i => (decimal)catalog.GetValue(i, "price")!).Order());
+        Facet brands = pages[0].Facets[0];
+        Assert.Equal(eligible.Count, brands.Values.Sum(v => v.Count) + brands.Missing);
+        foreach (FacetValue value in brands.Values)
+        {
+            Assert.Equal(eligible.Count(i => catalog.GetText(i, "brand") == value.Label), value.Count);
+        }
+    }
+
+    [Fact]
+    public void Blocked_brands_never_appear_and_an_opted_out_user_gets_the_anonymous_order()
+    {
+        var search = new ProductSearch(_shop.Index, _shop.Recommender);
+        string user = HeavyUser;
+        var request = new SearchRequest("smart") { UserId = user, PageSize = 500 };
+
+        SearchResult personal = search.Search(request);
+        SearchResult optedOut = search.Search(request, new UserPreferences { PersonalizationOptOut = true });
+        SearchResult anonymous = search.Search(request with { UserId = null });
+        SearchResult blocked = search.Search(request, new UserPreferences { BlockedBrands = ["Dune"] });
+
+        Assert.Equal(RecommendationSource.Personalized, personal.Page.Source);
+        Assert.Equal(RecommendationSource.NonPersonal, optedOut.Page.Source);
+        Assert.Equal(anonymous.Page.Select(r => r.ItemId), optedOut.Page.Select(r => r.ItemId));
+        Assert.NotEqual(anonymous.Page.Select(r => r.ItemId), personal.Page.Select(r => r.ItemId));
+        Assert.Contains(personal.Page, r => _shop.Catalog.GetText(r.ItemIndex, "brand") == "Dune");
+        Assert.DoesNotContain(blocked.Page, r => _shop.Catalog.GetText(r.ItemIndex, "brand") == "Dune");
+        Assert.Equal(personal.Page.Count(r => _shop.Catalog.GetText(r.ItemIndex, "brand") != "Dune"), blocked.Page.Count);
+    }
+
+    [Fact]
+    public void Personal_relevance_is_the_documented_blend_and_seen_items_are_kept()
+    {
+        var search = new ProductSearch(_shop.Index, _shop.Recommender, rankOptions: new RankOptions { PersonalizationWeight = 1f });
+        string user = HeavyUser;
+        int u = _shop.Model.Users.GetIndex(user);
+
+        SearchResult result = search.Search(new SearchRequest("dune") { UserId = user, PageSize = 1000 });
+
+        // With weight 1 the order is the model's alone: scores descend in the model's score.
+        List<float> modelScores = [.. result.Page.Where(r => _shop.Model.Items.TryGetIndex(r.ItemId, out _))
+            .Select(r => _shop.Model.Score(u, _shop.Model.Items.GetIndex(r.ItemId)))];
+        Assert.Equal(modelScores.OrderDescending(), modelScores);
+        HashSet<string> seen = [.. _shop.Model.GetSeenItems(u).ToArray().Select(_shop.Model.Items.GetId)];
+        HashSet<string> matching = [.. result.Match.Candidates.Select(c => c.ItemId)];
+        Assert.Equal(matching.Intersect(seen).Order(), result.Page.Select(r => r.ItemId).Intersect(seen).Order());
+    }
+
+    [Fact]
+    public void A_cursor_from_another_query_is_refused_and_a_search_without_a_model_orders_by_text()
+    {
+        var search = new ProductSearch(_shop.Index);
+        SearchResult first = search.Search(new SearchRequest("dune") { PageSize = 3 });
+
+        Assert.NotNull(first.Page.NextCursor);
+        Assert.Throws<ArgumentException>(() => search.Search(new SearchRequest("cobalt") { PageSize = 3, Cursor = first.Page.NextCursor }));
+        SearchResult all = search.Search(new SearchRequest("dune") { PageSize = 1000 });
+        Assert.Equal(RecommendationSource.NonPersonal, all.Page.Source);
+        Assert.Equal(all.Match.Candidates.Select(c => c.ItemId), all.Page.Select(r => r.ItemId));
+    }
+
+    [Fact]
+    public void An_invalid_request_reports_every_error()
+    {
+        var search = new ProductSearch(_shop.Index);
+
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
+            () => search.Search(new SearchRequest("x") { PageSize = 0, Sort = (SortOrder)99 }));
+
+        Assert.Equal("SearchRequest is invalid (2 errors): PageSize = 0: must be between 1 and 10000. Sort = 99: not a defined sort order.", error.Message);
+    }
+}

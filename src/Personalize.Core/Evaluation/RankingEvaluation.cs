@@ -164,45 +164,11 @@ public static class RankingEvaluation
 
     private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor listFor, CancellationToken cancellationToken)
     {
-        // Held-out index -> model index (-1 when the model does not know the id).
-        int[] userInModel = ToModelIndices(heldOut.Users, model.Users);
-        int[] itemInModel = ToModelIndices(heldOut.Items, model.Items);
-        var relevant = new Dictionary<int, HashSet<int>>();
-        var unknownUsers = new HashSet<int>();
-        var unknownItems = new HashSet<long>();
-        ReadOnlySpan<int> rowUsers = heldOut.UserIndices, rowItems = heldOut.ItemIndices;
-        for (int row = 0; row < heldOut.Count; row++)
-        {
-            int user = userInModel[rowUsers[row]];
-            if (user < 0)
-            {
-                unknownUsers.Add(rowUsers[row]);
-                continue;
-            }
-
-            if (!relevant.TryGetValue(user, out HashSet<int>? set))
-            {
-                relevant[user] = set = [];
-            }
-
-            int item = itemInModel[rowItems[row]];
-            if (item < 0)
-            {
-                unknownItems.Add(((long)user << 32) | (uint)rowItems[row]);
-                continue;
-            }
-
-            if (model.GetSeenItems(user).BinarySearch(item) < 0)
-            {
-                set.Add(item);
-            }
-        }
-
+        (SortedDictionary<int, HashSet<int>> relevant, int otherUsers, int unknownItemCount) = Relevant(model, heldOut, newUsers: false);
         int[] users = [.. relevant.Keys];
-        Array.Sort(users);
         var list = new int[k];
         var sums = new Sums(k, model.Items.Count);
-        int skipped = unknownUsers.Count;
+        int skipped = otherUsers;
         for (int u = 0; u < users.Length; u++)
         {
             if (u % CancellationCheckInterval == 0)
@@ -222,7 +188,7 @@ public static class RankingEvaluation
             sums.Add(list.AsSpan(0, n), model.GetSeenItems(user), set);
         }
 
-        return sums.Report(skipped, unknownItems.Count);
+        return sums.Report(skipped, unknownItemCount);
     }
 
     /// <summary>Evaluates the list a recommender gives users it does not know (cold start), on the held-out rows of exactly those users.</summary>
@@ -244,39 +210,10 @@ public static class RankingEvaluation
         ArgumentNullException.ThrowIfNull(recommender);
         Validate(heldOut, k);
         FactorModel model = recommender.Model;
-        int[] userInModel = ToModelIndices(heldOut.Users, model.Users);
-        int[] itemInModel = ToModelIndices(heldOut.Items, model.Items);
-        var relevant = new SortedDictionary<int, HashSet<int>>();
-        var knownUsers = new HashSet<int>();
-        var unknownItems = new HashSet<long>();
-        ReadOnlySpan<int> rowUsers = heldOut.UserIndices, rowItems = heldOut.ItemIndices;
-        for (int row = 0; row < heldOut.Count; row++)
-        {
-            int user = rowUsers[row];
-            if (userInModel[user] >= 0)
-            {
-                knownUsers.Add(user);
-                continue;
-            }
-
-            if (!relevant.TryGetValue(user, out HashSet<int>? set))
-            {
-                relevant[user] = set = [];
-            }
-
-            int item = itemInModel[rowItems[row]];
-            if (item < 0)
-            {
-                unknownItems.Add(((long)user << 32) | (uint)rowItems[row]);
-                continue;
-            }
-
-            set.Add(item);
-        }
-
+        (SortedDictionary<int, HashSet<int>> relevant, int knownUsers, int unknownItems) = Relevant(model, heldOut, newUsers: true);
         var sums = new Sums(k, model.Items.Count);
         var list = new int[k];
-        int skipped = knownUsers.Count, done = 0;
+        int skipped = knownUsers, done = 0;
         foreach ((int user, HashSet<int> set) in relevant)
         {
             if (done++ % CancellationCheckInterval == 0)
@@ -300,7 +237,52 @@ public static class RankingEvaluation
             sums.Add(list.AsSpan(0, n), default, set);
         }
 
-        return sums.Report(skipped, unknownItems.Count);
+        return sums.Report(skipped, unknownItems);
+    }
+
+    /// <summary>
+    /// Each held-out user's relevant items (held-out items the model knows; for known users, not already seen), keyed by model index for
+    /// known users or by held-out index for new ones (<paramref name="newUsers"/>), with the count of users of the other group and of
+    /// (user, unknown item) pairs.
+    /// </summary>
+    private static (SortedDictionary<int, HashSet<int>> Relevant, int OtherUsers, int UnknownItems) Relevant(FactorModel model, InteractionLog heldOut,
+        bool newUsers)
+    {
+        int[] userInModel = ToModelIndices(heldOut.Users, model.Users);
+        int[] itemInModel = ToModelIndices(heldOut.Items, model.Items);
+        var relevant = new SortedDictionary<int, HashSet<int>>();
+        var otherUsers = new HashSet<int>();
+        var unknownItems = new HashSet<long>();
+        ReadOnlySpan<int> rowUsers = heldOut.UserIndices, rowItems = heldOut.ItemIndices;
+        for (int row = 0; row < heldOut.Count; row++)
+        {
+            int modelUser = userInModel[rowUsers[row]];
+            if ((modelUser >= 0) == newUsers)
+            {
+                otherUsers.Add(rowUsers[row]);
+                continue;
+            }
+
+            int user = newUsers ? rowUsers[row] : modelUser;
+            if (!relevant.TryGetValue(user, out HashSet<int>? set))
+            {
+                relevant[user] = set = [];
+            }
+
+            int item = itemInModel[rowItems[row]];
+            if (item < 0)
+            {
+                unknownItems.Add(((long)user << 32) | (uint)rowItems[row]);
+                continue;
+            }
+
+            if (newUsers || model.GetSeenItems(user).BinarySearch(item) < 0)
+            {
+                set.Add(item);
+            }
+        }
+
+        return (relevant, otherUsers.Count, unknownItems.Count);
     }
 
     /// <summary>Running sums of the per-user metrics (the standard definitions on <see cref="RankingReport"/>).</summary>

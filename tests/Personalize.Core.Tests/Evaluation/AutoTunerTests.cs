@@ -138,17 +138,6 @@ public sealed class AutoTunerTests
         return InteractionLog.Create(rows);
     }
 
-    private static double Rmse(FactorModel model, InteractionLog test)
-    {
-        var predicted = new float[test.Count];
-        for (int row = 0; row < test.Count; row++)
-        {
-            predicted[row] = model.PredictRating(test.Users.GetId(test.UserIndices[row]), test.Items.GetId(test.ItemIndices[row]));
-        }
-
-        return RatingMetrics.RootMeanSquaredError(predicted, test.Ratings);
-    }
-
     [Fact]
     public void Explicit_options_chosen_on_the_training_log_beat_the_biases_on_a_wide_rating_scale()
     {
@@ -158,8 +147,8 @@ public sealed class AutoTunerTests
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(split.Train, baseOptions: baseOptions);
 
         RatingMatrix ratings = RatingMatrix.FromLog(split.Train);
-        double tuned = Rmse(new BiasedMatrixFactorizationTrainer(result.Options).Fit(ratings), split.Test);
-        double biases = Rmse(BiasBaseline.Fit(ratings), split.Test);
+        double tuned = HyperparameterSearchTests.Rmse(new BiasedMatrixFactorizationTrainer(result.Options).Fit(ratings), split.Test);
+        double biases = HyperparameterSearchTests.Rmse(BiasBaseline.Fit(ratings), split.Test);
         Assert.True(tuned < 0.8 * biases, $"tuned RMSE {tuned:F3} vs biases {biases:F3}");
         Assert.Equal(1, result.Options.NumberOfThreads);
         Assert.Equal("RMSE", result.MetricName);

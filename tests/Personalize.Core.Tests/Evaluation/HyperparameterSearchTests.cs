@@ -22,7 +22,7 @@ public sealed class HyperparameterSearchTests
         return RankingEvaluation.Evaluate(recommender, validation, k).Ndcg;
     }
 
-    private static double Rmse(FactorModel model, InteractionLog validation)
+    internal static double Rmse(FactorModel model, InteractionLog validation)
     {
         var predicted = new float[validation.Count];
         for (int row = 0; row < validation.Count; row++)

@@ -24,6 +24,9 @@ public sealed class DataViewInteractionReader
         OptionsValidation.ThrowIfInvalid(Options, nameof(DataViewInteractionReaderOptions));
     }
 
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <summary>Gets the options.</summary>
     public DataViewInteractionReaderOptions Options { get; }
 
@@ -56,15 +59,9 @@ public sealed class DataViewInteractionReader
             }
         }
 
-        var users = new IdMap.Builder();
-        var items = new IdMap.Builder();
-        GrowableArray<int> userIndices = new(1024), itemIndices = new(1024);
-        GrowableArray<byte> events = new(1024);
-        GrowableArray<long> times = new(1024);
-        GrowableArray<float> values = new(1024);
-        GrowableArray<float> ratings = new(rating is null ? 0 : 1024);
+        var accepted = new List<Interaction>(1024);
         var rejectedRows = new List<RejectedRow>();
-        long accepted = 0, rejected = 0, rowNumber = 0;
+        long rejected = 0, rowNumber = 0;
 
         using DataViewRowCursor cursor = data.GetRowCursor(columns);
         Func<string?> userGetter = IdGetter(cursor, user), itemGetter = IdGetter(cursor, item);
@@ -84,7 +81,7 @@ public sealed class DataViewInteractionReader
 
             string? reason = null, column = null;
             string? userId = userGetter(), itemId = itemGetter();
-            byte eventIndex = InteractionLog.NoEventType;
+            string? eventType = null;
             long timestamp = 0;
             float value = 1f;
             if (string.IsNullOrWhiteSpace(userId))
@@ -105,7 +102,7 @@ public sealed class DataViewInteractionReader
                     (column, reason) = (eventColumn!.Value.Name, $"'{eventText}' is not a known event type; expected one of {string.Join(", ", Options.EventWeights.Names)}.");
                 }
 
-                eventIndex = (byte)Math.Max(found, 0);
+                eventType = found < 0 ? null : Options.EventWeights.Names[found];
             }
 
             if (reason is null && timeGetter is not null)
@@ -113,6 +110,11 @@ public sealed class DataViewInteractionReader
                 if (timeGetter() is { } t)
                 {
                     timestamp = t;
+                    if (t < MinUnixSeconds || t > MaxUnixSeconds)
+                    {
+                        (column, reason) = (time!.Value.Name,
+                            $"{t.ToString(CultureInfo.InvariantCulture)} is not a Unix time in seconds (expected {MinUnixSeconds} to {MaxUnixSeconds}).");
+                    }
                 }
                 else
                 {
@@ -160,23 +162,12 @@ public sealed class DataViewInteractionReader
                 continue;
             }
 
-            userIndices.Add(users.GetOrAdd(userId));
-            itemIndices.Add(items.GetOrAdd(itemId));
-            events.Add(eventIndex);
-            times.Add(timestamp);
-            values.Add(value);
-            if (ratingGetter is not null)
-            {
-                ratings.Add(ratingValue);
-            }
-
-            accepted++;
+            accepted.Add(new Interaction(userId!, itemId!, eventType, timeGetter is null ? null : DateTimeOffset.FromUnixTimeSeconds(timestamp), value,
+                Rating: ratingGetter is null ? null : ratingValue));
         }
 
-        var report = new LoadReport(Source, accepted, rejected, rejectedRows, Stopwatch.GetElapsedTime(started));
-        return new InteractionLog(users.Build(), items.Build(), eventGetter is null ? null : Options.EventWeights, [.. userIndices.AsSpan()],
-            [.. itemIndices.AsSpan()], [.. events.AsSpan()], [.. times.AsSpan()], timeGetter is not null, [.. values.AsSpan()], report,
-            ratings: ratingGetter is null ? null : [.. ratings.AsSpan()]);
+        var report = new LoadReport(Source, accepted.Count, rejected, rejectedRows, Stopwatch.GetElapsedTime(started));
+        return InteractionLog.Create(accepted, eventGetter is null ? null : Options.EventWeights, report);
     }
 
     private static bool IsId(DataViewType type) => type is TextDataViewType || (type is KeyDataViewType key && key.RawType == typeof(uint)) || type == NumberDataViewType.Int32

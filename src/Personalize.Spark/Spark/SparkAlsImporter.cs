@@ -104,7 +104,7 @@ public static class SparkAlsImporter
             }
         }
 
-        var model = new FactorModel(kind, userMap, itemMap, metadata.Rank, users.Values, items.Values, seenOffsets, seenItems, popularity, properties);
+        var model = FactorModel.FromFactors(kind, userMap, itemMap, metadata.Rank, users.Values, items.Values, seenOffsets, seenItems, popularity, properties);
         return new SparkAlsImportResult(model, kindSource, metadata.SparkVersion, users.Files, items.Files, interactionReport, notInModel);
     }
 

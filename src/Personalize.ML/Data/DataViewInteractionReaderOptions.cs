@@ -8,12 +8,12 @@ public sealed record DataViewInteractionReaderOptions
     /// <summary>Gets the user id column: text, or a key (as made by <c>MapValueToKey</c>), or an integer.</summary>
     /// <value>The default is <c>user_id</c>.</value>
     [Required(AllowEmptyStrings = false)]
-    public string UserColumnName { get; init; } = CsvInteractionReaderDefaults.UserColumn;
+    public string UserColumnName { get; init; } = "user_id";
 
     /// <summary>Gets the item id column: text, a key, or an integer.</summary>
     /// <value>The default is <c>item_id</c>.</value>
     [Required(AllowEmptyStrings = false)]
-    public string ItemColumnName { get; init; } = CsvInteractionReaderDefaults.ItemColumn;
+    public string ItemColumnName { get; init; } = "item_id";
 
     /// <summary>Gets the text column of the event type, or <see langword="null"/> for none (every row weighs 1).</summary>
     /// <value>The default is <see langword="null"/>.</value>
@@ -44,5 +44,5 @@ public sealed record DataViewInteractionReaderOptions
     /// <summary>Gets how many rejected rows the report keeps; all are counted.</summary>
     /// <value>The default is 1000.</value>
     [Range(0, int.MaxValue)]
-    public int MaxReportedRejections { get; init; } = CsvInteractionReaderDefaults.MaxReportedRejections;
+    public int MaxReportedRejections { get; init; } = 1000;
 }

@@ -35,8 +35,8 @@ public sealed class PersonalizationTrainers
     /// <returns>The estimator.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range; the message lists every error.</exception>
     public ImplicitAlsEstimator ImplicitAls(string userIdColumnName = DefaultUserIdColumnName, string itemIdColumnName = DefaultItemIdColumnName,
-        string? weightColumnName = null, int numberOfFactors = ImplicitAlsDefaults.NumberOfFactors,
-        int numberOfIterations = ImplicitAlsDefaults.NumberOfIterations, float regularization = ImplicitAlsDefaults.Regularization) =>
+        string? weightColumnName = null, int numberOfFactors = CatalogDefaults.ImplicitAlsNumberOfFactors,
+        int numberOfIterations = CatalogDefaults.ImplicitAlsNumberOfIterations, float regularization = CatalogDefaults.ImplicitAlsRegularization) =>
         new(new ImplicitAlsTrainer.Options { NumberOfFactors = numberOfFactors, NumberOfIterations = numberOfIterations, Regularization = regularization },
             Columns(userIdColumnName, itemIdColumnName) with { WeightColumnName = weightColumnName }, null);
 
@@ -61,8 +61,8 @@ public sealed class PersonalizationTrainers
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">A setting is out of range; the message lists every error.</exception>
     public BiasedMatrixFactorizationEstimator BiasedMatrixFactorization(string labelColumnName = DefaultLabelColumnName,
         string userIdColumnName = DefaultUserIdColumnName, string itemIdColumnName = DefaultItemIdColumnName,
-        int numberOfFactors = BiasedMatrixFactorizationDefaults.NumberOfFactors, int numberOfIterations = BiasedMatrixFactorizationDefaults.NumberOfIterations,
-        float learningRate = BiasedMatrixFactorizationDefaults.LearningRate) =>
+        int numberOfFactors = CatalogDefaults.BiasedNumberOfFactors, int numberOfIterations = CatalogDefaults.BiasedNumberOfIterations,
+        float learningRate = CatalogDefaults.BiasedLearningRate) =>
         new(new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = numberOfFactors, NumberOfIterations = numberOfIterations, LearningRate = learningRate },
             Columns(userIdColumnName, itemIdColumnName) with { RatingColumnName = labelColumnName }, null);
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
-using Personalize.Core.Training;
 
 namespace Personalize.Core.Recommending;
 
@@ -12,11 +11,11 @@ namespace Personalize.Core.Recommending;
 /// </summary>
 /// <remarks>
 /// <para>Implicit ALS (Hu, Koren and Volinsky 2008): <c>(YᵀY + Σ_j c'_j y_j y_jᵀ + λ_u I) x = Σ_j (1 + c'_j) y_j</c>, where
-/// <c>c'_j = α · w_j / mean(w)</c> and <c>λ_u = λ · (items + Σ_j c'_j)^ν</c>, exactly as <see cref="ImplicitAlsTrainer"/> solves each user.
+/// <c>c'_j = α · w_j / mean(w)</c> and <c>λ_u = λ · (items + Σ_j c'_j)^ν</c>, exactly as <see cref="Training.ImplicitAlsTrainer"/> solves each user.
 /// The mean training weight comes from the model's seen weights (1 when the model does not keep them).</para>
 /// <para>Explicit (biased MF): ridge regression of <c>r_j − μ − b_j</c> on <c>[y_j; 1]</c>, giving the user factors and the user bias
-/// together, with <see cref="BiasedMatrixFactorizationTrainer.Options.FactorRegularization"/> and
-/// <see cref="BiasedMatrixFactorizationTrainer.Options.BiasRegularization"/> per user, which is where the trainer's per-user SGD
+/// together, with <see cref="Training.BiasedMatrixFactorizationTrainer.Options.FactorRegularization"/> and
+/// <see cref="Training.BiasedMatrixFactorizationTrainer.Options.BiasRegularization"/> per user, which is where the trainer's per-user SGD
 /// regularization converges.</para>
 /// </remarks>
 internal sealed class FoldInSolver
@@ -33,14 +32,14 @@ internal sealed class FoldInSolver
         Dimension = IsExplicit ? rank + 1 : rank;
         if (IsExplicit)
         {
-            FactorRegularization = Read(p, "factor_regularization", BiasedMatrixFactorizationDefaults.FactorRegularization);
-            BiasRegularization = Read(p, "bias_regularization", BiasedMatrixFactorizationDefaults.BiasRegularization);
+            FactorRegularization = Read(p, "factor_regularization", FoldInDefaults.ExplicitFactorRegularization);
+            BiasRegularization = Read(p, "bias_regularization", FoldInDefaults.ExplicitBiasRegularization);
             return;
         }
 
-        Regularization = Read(p, "regularization", ImplicitAlsDefaults.Regularization);
-        RegularizationExponent = Read(p, "regularization_exponent", ImplicitAlsDefaults.RegularizationExponent);
-        float alpha = Read(p, "alpha", ImplicitAlsDefaults.ConfidenceScale);
+        Regularization = Read(p, "regularization", FoldInDefaults.ImplicitRegularization);
+        RegularizationExponent = Read(p, "regularization_exponent", FoldInDefaults.ImplicitRegularizationExponent);
+        float alpha = Read(p, "alpha", FoldInDefaults.ImplicitConfidenceScale);
         MeanWeight = 1;
         if (model.RawSeenWeights is { Length: > 0 } weights)
         {

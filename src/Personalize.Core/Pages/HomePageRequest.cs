@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Filtering;
+using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>
 /// A home page for one user: several named shelves, in page order, with the provider's business rules (pinned items, blocked items, a

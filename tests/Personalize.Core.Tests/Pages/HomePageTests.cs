@@ -2,13 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Models;
+using Personalize.Core.Pages;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tests.TestSupport;
 using Personalize.Core.Tracking;
 using Personalize.Core.Training;
 
-namespace Personalize.Core.Tests.Recommending;
+namespace Personalize.Core.Tests.Pages;
 
 /// <summary>A home page of five shelves over the sample shop: a model trained on the sample, and a tracker that has replayed it.</summary>
 public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>

@@ -1,4 +1,4 @@
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>A built home page: its shelves in page order, no item twice.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>

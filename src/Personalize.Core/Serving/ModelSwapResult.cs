@@ -1,4 +1,6 @@
-namespace Personalize.Core.Models;
+using Personalize.Core.Models;
+
+namespace Personalize.Core.Serving;
 
 /// <summary>What became of a model offered to <see cref="ModelStore.TryLoad"/> or <see cref="ModelStore.TrySwap"/>.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>

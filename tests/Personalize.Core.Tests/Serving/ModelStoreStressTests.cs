@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Serving;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.Models;
+namespace Personalize.Core.Tests.Serving;
 
 /// <summary>
 /// Eight readers query through leases while one thread swaps among three models (from files and from memory) and offers corrupted

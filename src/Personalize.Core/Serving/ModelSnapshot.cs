@@ -1,6 +1,7 @@
+using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Models;
+namespace Personalize.Core.Serving;
 
 /// <summary>
 /// The store's unit of swapping: an immutable (model, recommender, version, source), reference-counted. The store holds one reference

@@ -1,6 +1,7 @@
+using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Models;
+namespace Personalize.Core.Serving;
 
 /// <summary>
 /// One consistent (model, recommender) pair taken from a <see cref="ModelStore"/>, kept alive until the lease is disposed even if the

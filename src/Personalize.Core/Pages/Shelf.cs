@@ -1,4 +1,6 @@
-namespace Personalize.Core.Recommending;
+using Personalize.Core.Recommending;
+
+namespace Personalize.Core.Pages;
 
 /// <summary>One shelf of a <see cref="HomePage"/>.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Personalize.Core.Training;
+namespace Personalize.Core.Internal;
 
 /// <summary>
 /// The numerical kernels of alternating least squares. Every kernel works on one entity (user or item) at a time and reads the other

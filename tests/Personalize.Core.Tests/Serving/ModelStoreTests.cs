@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Serving;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.Models;
+namespace Personalize.Core.Tests.Serving;
 
 /// <summary>Hot swap: a valid file replaces the served model, a bad one is rejected with a reason, and leases keep their model.</summary>
 public sealed class ModelStoreTests

@@ -1,4 +1,4 @@
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>One item on a shelf.</summary>
 /// <param name="ItemId">The item's id.</param>

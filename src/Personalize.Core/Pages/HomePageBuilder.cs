@@ -1,9 +1,10 @@
 using System.Buffers;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
 using Personalize.Core.Tracking;
 
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>
 /// Builds a user's home page: several shelves ("for you", "related to what you viewed", "you viewed recently", "buy it again",

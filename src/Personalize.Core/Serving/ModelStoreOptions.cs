@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Internal;
+using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Models;
+namespace Personalize.Core.Serving;
 
 /// <summary>How a <see cref="ModelStore"/> checks the models offered to it and serves them. Immutable and safe to share between threads.</summary>
 public sealed record ModelStoreOptions : IValidatableObject

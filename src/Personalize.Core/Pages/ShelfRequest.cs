@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Filtering;
+using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>One shelf of a home page: its name, what it shows, how many items, and an optional filter of its own.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>

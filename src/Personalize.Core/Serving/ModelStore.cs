@@ -1,7 +1,8 @@
 using Personalize.Core.Internal;
+using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 
-namespace Personalize.Core.Models;
+namespace Personalize.Core.Serving;
 
 /// <summary>
 /// Serves one model at a time and replaces it atomically (hot swap): new queries see the new model at once, queries in flight finish on

@@ -1,4 +1,4 @@
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>A provider's promotion: an item placed in a given slot of a shelf.</summary>
 /// <param name="Shelf">The shelf's name.</param>

@@ -1,4 +1,4 @@
-namespace Personalize.Core.Recommending;
+namespace Personalize.Core.Pages;
 
 /// <summary>What a shelf of a <see cref="HomePage"/> shows.</summary>
 public enum ShelfKind

@@ -98,6 +98,23 @@ public sealed class LayerTests
         Assert.True(wrong.Count == 0, "Personalize.Core must not pay for ML.NET, SQLite or Parquet, but references: " + string.Join(", ", wrong));
     }
 
+    [Theory]
+    [InlineData(typeof(InteractionLog))]
+    [InlineData(typeof(PersonalizationCatalog))]
+    [InlineData(typeof(SqlitePreferenceStore))]
+    [InlineData(typeof(SparkAlsImporter))]
+    public void Internals_are_visible_to_tests_and_benchmarks_only(System.Type typeInPackage)
+    {
+        var friends = typeInPackage.Assembly.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
+            .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>()
+            .Select(a => a.AssemblyName)
+            .ToList();
+
+        Assert.Contains("Personalize.Core.Tests", friends);
+        Assert.All(friends, friend => Assert.True(friend is "Personalize.Core.Tests" or "Personalize.Benchmarks",
+            $"{typeInPackage.Assembly.GetName().Name} shows its internals to {friend}; the CLI, the DI package and the add-ons use the public API only."));
+    }
+
     [Fact]
     public void The_add_ons_do_not_use_each_other()
     {

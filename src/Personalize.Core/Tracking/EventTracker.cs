@@ -380,7 +380,7 @@ public sealed partial class EventTracker
     {
         if (itemIndices.Length != weights.Length)
         {
-            ThrowHelper.BufferLengthMismatch(itemIndices.Length, weights.Length);
+            ThrowHelper.WeightBufferLengthMismatch(itemIndices.Length, weights.Length);
         }
 
         if (!_users.TryGetValue(userId, out UserActivity? user))

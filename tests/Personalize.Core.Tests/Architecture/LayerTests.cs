@@ -24,7 +24,7 @@ public sealed class LayerTests
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
         ["Internal"] = [],
-        ["Scoring"] = [],
+        ["Scoring"] = ["Internal"],
         ["Preferences"] = [],
         ["Data"] = ["Internal"],
         ["Filtering"] = ["Data", "Internal"],

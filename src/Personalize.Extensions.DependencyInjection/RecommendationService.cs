@@ -5,6 +5,7 @@ using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Serving;
 
 namespace Personalize.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Personalize.Core.Models;
+using Personalize.Core.Serving;
 using Personalize.Extensions.DependencyInjection.Tests.TestSupport;
 
 namespace Personalize.Extensions.DependencyInjection.Tests;

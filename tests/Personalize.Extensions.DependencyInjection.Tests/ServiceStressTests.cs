@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Serving;
 using Personalize.Extensions.DependencyInjection.Tests.TestSupport;
 
 namespace Personalize.Extensions.DependencyInjection.Tests;

@@ -3,6 +3,7 @@ using Personalize.Benchmarks.Tracking;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Models;
+using Personalize.Core.Pages;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tracking;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Serving;
 
 namespace Personalize.Benchmarks.Serving;
 

@@ -4,7 +4,7 @@ namespace Personalize.Core.Data;
 /// An interaction log held column by column: for each accepted row its user index, item index, event type, timestamp and value.
 /// </summary>
 /// <remarks>
-/// Read one from CSV with <see cref="ReadCsv"/> or build one from memory with <see cref="Create"/>. Ids are mapped to dense indices by
+/// Read one from CSV with <see cref="ReadCsv"/> or build one from memory with <see cref="Create(IEnumerable{Interaction}, EventWeights?)"/>. Ids are mapped to dense indices by
 /// <see cref="Users"/> and <see cref="Items"/>. Instances are immutable and thread-safe.
 /// </remarks>
 public sealed class InteractionLog
@@ -106,7 +106,25 @@ public sealed class InteractionLog
     /// <returns>The log.</returns>
     /// <exception cref="ArgumentException">An id is null or empty, an event type is unknown, a value is negative or not finite, or some
     /// interactions have an event type (or a timestamp) and others do not.</exception>
-    public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights = null)
+    public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights = null) =>
+        Build(interactions, eventWeights, null);
+
+    /// <summary>Builds a log from interactions a reader outside this library accepted, keeping that reader's report.</summary>
+    /// <remarks>For readers of other sources, such as <c>Personalize.ML</c>'s <c>DataViewInteractionReader</c>: they count and report the
+    /// rows they reject, and pass the accepted ones here.</remarks>
+    /// <param name="interactions">The accepted interactions, in any order.</param>
+    /// <param name="eventWeights">The event types and weights; required when any interaction has an event type.</param>
+    /// <param name="report">What the reader read; its <see cref="LoadReport.Accepted"/> must equal the number of interactions.</param>
+    /// <returns>The log, with <paramref name="report"/> as its <see cref="Report"/>.</returns>
+    /// <exception cref="ArgumentException">An interaction is invalid (as for <see cref="Create(IEnumerable{Interaction}, EventWeights?)"/>), or
+    /// the report's accepted count differs from the number of interactions.</exception>
+    public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights, LoadReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return Build(interactions, eventWeights, report);
+    }
+
+    private static InteractionLog Build(IEnumerable<Interaction> interactions, EventWeights? eventWeights, LoadReport? givenReport)
     {
         ArgumentNullException.ThrowIfNull(interactions);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -187,7 +205,14 @@ public sealed class InteractionLog
             throw new ArgumentException("Some interactions have a timestamp and some do not; give every interaction one, or none.", nameof(interactions));
         }
 
-        var report = new LoadReport("(memory)", row, 0, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        if (givenReport is not null && givenReport.Accepted != row)
+        {
+            throw new ArgumentException(
+                $"The report accepts {givenReport.Accepted} rows, but there are {row} interactions; it must count exactly the interactions given.",
+                "report");
+        }
+
+        LoadReport report = givenReport ?? new LoadReport("(memory)", row, 0, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new InteractionLog(users.Build(), items.Build(), anyEvent ? eventWeights : null, [.. userIndices], [.. itemIndices], [.. events],
             [.. timestamps], anyTime, [.. values], report, anyQuantity ? [.. quantities] : null, anyRating ? [.. ratings] : null);
     }

@@ -4,12 +4,25 @@ namespace Personalize.Core.Data;
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed class LoadReport
 {
-    internal LoadReport(string source, long accepted, long rejected, IReadOnlyList<RejectedRow> rejectedRows, TimeSpan elapsed)
+    /// <summary>Creates a report, for a reader written outside this library (such as <c>Personalize.ML</c>'s data view reader).</summary>
+    /// <param name="source">The file path or a description of the source, such as <c>(IDataView)</c>.</param>
+    /// <param name="accepted">How many rows were accepted.</param>
+    /// <param name="rejected">How many rows were rejected.</param>
+    /// <param name="rejectedRows">The first rejected rows (at most <paramref name="rejected"/>); copied.</param>
+    /// <param name="elapsed">How long the load took.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="rejectedRows"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or there are more rejected rows than <paramref name="rejected"/>.</exception>
+    public LoadReport(string source, long accepted, long rejected, IReadOnlyList<RejectedRow> rejectedRows, TimeSpan elapsed)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rejectedRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(accepted);
+        ArgumentOutOfRangeException.ThrowIfNegative(rejected);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rejectedRows.Count, rejected, nameof(rejectedRows));
         Source = source;
         Accepted = accepted;
         Rejected = rejected;
-        RejectedRows = rejectedRows;
+        RejectedRows = [.. rejectedRows];
         Elapsed = elapsed;
     }
 

@@ -10,7 +10,7 @@ namespace Personalize.Core.Models;
 /// Save and load it with <see cref="ModelFile"/>. Instances are immutable and thread-safe; serve them with
 /// <see cref="Recommending.Recommender"/>.
 /// </remarks>
-public sealed class FactorModel
+public sealed partial class FactorModel
 {
     private readonly float[] _userFactors;
     private readonly float[] _itemFactors;
@@ -222,8 +222,13 @@ public sealed class FactorModel
         return PredictRatingOrFallback(user, item);
     }
 
-    /// <summary>Predicts like <see cref="PredictRating(string, string)"/> by index, where -1 stands for an unknown user or item.</summary>
-    internal float PredictRatingOrFallback(int userIndex, int itemIndex)
+    /// <summary>Predicts like <see cref="PredictRating(string, string)"/> by index, where a negative index stands for an unknown user or
+    /// item: the known biases, and the factors only when both are known. Never NaN.</summary>
+    /// <remarks>For callers that map ids to indices themselves, such as <c>Personalize.ML</c>'s scoring transformer.</remarks>
+    /// <param name="userIndex">The user's index, or -1 when the user is unknown.</param>
+    /// <param name="itemIndex">The item's index, or -1 when the item is unknown.</param>
+    /// <returns>The prediction, clamped to the training rating range for explicit models.</returns>
+    public float PredictRatingOrFallback(int userIndex, int itemIndex)
     {
         bool knownUser = userIndex >= 0, knownItem = itemIndex >= 0;
         float score = GlobalBias + (knownUser ? GetUserBias(userIndex) : 0) + (knownItem ? GetItemBias(itemIndex) : 0);

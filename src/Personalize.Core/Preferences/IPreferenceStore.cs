@@ -1,8 +1,8 @@
 namespace Personalize.Core.Preferences;
 
 /// <summary>Where user preferences live. Implementations must be safe for concurrent readers and writers.</summary>
-/// <remarks>This is an extension point: implement it to keep preferences in your own database. <see cref="SqlitePreferenceStore"/> is the
-/// default implementation.</remarks>
+/// <remarks>This is an extension point: implement it to keep preferences in your own database. The <c>Personalize.Preferences.Sqlite</c> package has the
+/// default implementation, <c>SqlitePreferenceStore</c>.</remarks>
 public interface IPreferenceStore
 {
     /// <summary>Gets a user's preferences, or <see langword="null"/> when the user has none saved.</summary>

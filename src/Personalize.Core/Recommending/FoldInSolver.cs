@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
-using Personalize.Core.Training;
 
 namespace Personalize.Core.Recommending;
 
@@ -12,11 +11,11 @@ namespace Personalize.Core.Recommending;
 /// </summary>
 /// <remarks>
 /// <para>Implicit ALS (Hu, Koren and Volinsky 2008): <c>(YᵀY + Σ_j c'_j y_j y_jᵀ + λ_u I) x = Σ_j (1 + c'_j) y_j</c>, where
-/// <c>c'_j = α · w_j / mean(w)</c> and <c>λ_u = λ · (items + Σ_j c'_j)^ν</c>, exactly as <see cref="ImplicitAlsTrainer"/> solves each user.
+/// <c>c'_j = α · w_j / mean(w)</c> and <c>λ_u = λ · (items + Σ_j c'_j)^ν</c>, exactly as <see cref="Training.ImplicitAlsTrainer"/> solves each user.
 /// The mean training weight comes from the model's seen weights (1 when the model does not keep them).</para>
 /// <para>Explicit (biased MF): ridge regression of <c>r_j − μ − b_j</c> on <c>[y_j; 1]</c>, giving the user factors and the user bias
-/// together, with <see cref="BiasedMatrixFactorizationTrainer.Options.FactorRegularization"/> and
-/// <see cref="BiasedMatrixFactorizationTrainer.Options.BiasRegularization"/> per user, which is where the trainer's per-user SGD
+/// together, with <see cref="Training.BiasedMatrixFactorizationTrainer.Options.FactorRegularization"/> and
+/// <see cref="Training.BiasedMatrixFactorizationTrainer.Options.BiasRegularization"/> per user, which is where the trainer's per-user SGD
 /// regularization converges.</para>
 /// </remarks>
 internal sealed class FoldInSolver
@@ -33,23 +32,22 @@ internal sealed class FoldInSolver
         Dimension = IsExplicit ? rank + 1 : rank;
         if (IsExplicit)
         {
-            FactorRegularization = Read(p, "factor_regularization", BiasedMatrixFactorizationDefaults.FactorRegularization);
-            BiasRegularization = Read(p, "bias_regularization", BiasedMatrixFactorizationDefaults.BiasRegularization);
+            FactorRegularization = Read(p, "factor_regularization", FoldInDefaults.ExplicitFactorRegularization);
+            BiasRegularization = Read(p, "bias_regularization", FoldInDefaults.ExplicitBiasRegularization);
             return;
         }
 
-        Regularization = Read(p, "regularization", ImplicitAlsDefaults.Regularization);
-        RegularizationExponent = Read(p, "regularization_exponent", ImplicitAlsDefaults.RegularizationExponent);
-        float alpha = Read(p, "alpha", ImplicitAlsDefaults.ConfidenceScale);
-        Weighting = p.TryGetValue(ImplicitAlsTrainer.WeightingProperty, out string? weighting) && weighting == "log"
-            ? ConfidenceWeighting.Logarithmic : ConfidenceWeighting.Linear;
-        float meanWeighted = ImplicitAlsTrainer.Weighted(1f, Weighting);
+        Regularization = Read(p, "regularization", FoldInDefaults.ImplicitRegularization);
+        RegularizationExponent = Read(p, "regularization_exponent", FoldInDefaults.ImplicitRegularizationExponent);
+        float alpha = Read(p, "alpha", FoldInDefaults.ImplicitConfidenceScale);
+        Logarithmic = p.TryGetValue(ConfidenceWeights.Property, out string? weighting) && weighting == ConfidenceWeights.LogarithmicValue;
+        float meanWeighted = Weighted(1f);
         if (model.RawSeenWeights is { Length: > 0 } weights)
         {
             double sum = 0;
             foreach (float w in weights)
             {
-                sum += ImplicitAlsTrainer.Weighted(w, Weighting);
+                sum += Weighted(w);
             }
 
             double mean = sum / weights.Length;
@@ -57,17 +55,19 @@ internal sealed class FoldInSolver
         }
 
         // The raw weight that counts as the mean: what a history item weighs when the model keeps no weights.
-        MeanWeight = Weighting == ConfidenceWeighting.Logarithmic ? MathF.Exp(meanWeighted) - 1 : meanWeighted;
+        MeanWeight = Logarithmic ? MathF.Exp(meanWeighted) - 1 : meanWeighted;
         ConfidenceScale = alpha / meanWeighted;
         _gram = new float[rank * rank];
         AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
     }
 
-    /// <summary>Gets how the model's trainer turned weights into confidence.</summary>
-    public ConfidenceWeighting Weighting { get; }
+    /// <summary>Gets whether the model's trainer counted the logarithm of weights (model property <c>weighting=log</c>).</summary>
+    public bool Logarithmic { get; }
 
     /// <summary>The confidence above 1 of a history item with this raw weight, <c>c' = α · weighted(w) / mean weighted</c>.</summary>
-    public float Confidence(float weight) => ConfidenceScale * ImplicitAlsTrainer.Weighted(weight, Weighting);
+    public float Confidence(float weight) => ConfidenceScale * Weighted(weight);
+
+    private float Weighted(float weight) => Logarithmic ? ConfidenceWeights.Logarithm(weight) : weight;
 
     /// <summary>Gets whether the model is explicit (ratings, with biases).</summary>
     public bool IsExplicit { get; }

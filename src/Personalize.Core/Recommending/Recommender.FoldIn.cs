@@ -1,6 +1,7 @@
 using System.Buffers;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
+using Personalize.Core.Internal;
 using Personalize.Core.Models;
 using Personalize.Core.Scoring;
 
@@ -100,7 +101,7 @@ public sealed partial class Recommender
         {
             if (filter is not null && filter.ItemCount != Model.Items.Count)
             {
-                RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, Model.Items.Count);
+                ThrowHelper.FilterForOtherModelItems(filter.ItemCount, Model.Items.Count);
             }
 
             if (filter?.ExcludesBought == true)
@@ -137,25 +138,25 @@ public sealed partial class Recommender
         int itemCount = Model.Items.Count;
         if (userFactors.Length != Model.NumberOfFactors)
         {
-            RecommendingThrowHelper.LengthMismatch(nameof(userFactors), userFactors.Length, Model.NumberOfFactors, "one per factor");
+            ThrowHelper.LengthMismatch(nameof(userFactors), userFactors.Length, Model.NumberOfFactors, "one per factor");
         }
 
         for (int i = 0; i < excludedItems.Length; i++)
         {
             if ((uint)excludedItems[i] >= (uint)itemCount)
             {
-                RecommendingThrowHelper.ItemIndexOutside(nameof(excludedItems), excludedItems[i], itemCount);
+                ThrowHelper.ItemIndexOutside(nameof(excludedItems), excludedItems[i], itemCount);
             }
 
             if (i > 0 && excludedItems[i] <= excludedItems[i - 1])
             {
-                RecommendingThrowHelper.NotAscending(nameof(excludedItems), i);
+                ThrowHelper.NotAscending(nameof(excludedItems), i);
             }
         }
 
         if (filter is not null && filter.ItemCount != itemCount)
         {
-            RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, itemCount);
+            ThrowHelper.FilterForOtherModelItems(filter.ItemCount, itemCount);
         }
 
 
@@ -232,7 +233,7 @@ public sealed partial class Recommender
         int rank = Model.NumberOfFactors;
         if (destination.Length != rank)
         {
-            RecommendingThrowHelper.LengthMismatch(nameof(destination), destination.Length, rank, "one per factor");
+            ThrowHelper.LengthMismatch(nameof(destination), destination.Length, rank, "one per factor");
         }
 
         FoldInSolver solver = Solver();
@@ -350,20 +351,20 @@ public sealed partial class Recommender
         int itemCount = Model.Items.Count;
         if (weights.Length != itemIndices.Length)
         {
-            RecommendingThrowHelper.LengthMismatch(nameof(weights), weights.Length, itemIndices.Length, "one weight per item index");
+            ThrowHelper.LengthMismatch(nameof(weights), weights.Length, itemIndices.Length, "one weight per item index");
         }
 
         for (int p = 0; p < itemIndices.Length; p++)
         {
             if ((uint)itemIndices[p] >= (uint)itemCount)
             {
-                RecommendingThrowHelper.ItemIndexOutside(nameof(itemIndices), itemIndices[p], itemCount);
+                ThrowHelper.ItemIndexOutside(nameof(itemIndices), itemIndices[p], itemCount);
             }
 
             float w = weights[p];
             if (!float.IsFinite(w) || (!solver.IsExplicit && w < 0))
             {
-                RecommendingThrowHelper.NegativeWeight(nameof(weights), p, w);
+                ThrowHelper.NegativeWeight(nameof(weights), p, w);
             }
         }
 

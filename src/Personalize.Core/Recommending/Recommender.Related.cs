@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using Personalize.Core.Filtering;
+using Personalize.Core.Internal;
 using Personalize.Core.Models;
 using Personalize.Core.Scoring;
 
@@ -84,13 +85,13 @@ public sealed partial class Recommender
         {
             if ((uint)index >= (uint)itemCount)
             {
-                RecommendingThrowHelper.ItemIndexOutside(nameof(itemIndices), index, itemCount);
+                ThrowHelper.ItemIndexOutside(nameof(itemIndices), index, itemCount);
             }
         }
 
         if (filter is not null && filter.ItemCount != itemCount)
         {
-            RecommendingThrowHelper.FilterForOtherItems(filter.ItemCount, itemCount);
+            ThrowHelper.FilterForOtherModelItems(filter.ItemCount, itemCount);
         }
 
 

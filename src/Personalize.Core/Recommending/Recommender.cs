@@ -175,7 +175,19 @@ public sealed partial class Recommender : IDisposable
         return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
     }
 
-    internal int ForUserIndex(int user, Span<Recommendation> destination) => Score(user, destination, parallel: true);
+    /// <summary>Writes the top items for a known user given by index, best first, without allocating: the personalized list of
+    /// <see cref="ForUser(string, Span{Recommendation}, out RecommendationSource)"/> without the id lookup.</summary>
+    /// <remarks>For callers that iterate the model's users by index, such as evaluation over every user of a test set.</remarks>
+    /// <param name="userIndex">The user's index in <see cref="FactorModel.Users"/>.</param>
+    /// <param name="destination">Receives up to its length recommendations.</param>
+    /// <returns>How many were written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="userIndex"/> is not a user of the model.</exception>
+    public int ForUserIndex(int userIndex, Span<Recommendation> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(userIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(userIndex, Model.Users.Count);
+        return Score(userIndex, destination, parallel: true);
+    }
 
     private int Score(int user, Span<Recommendation> destination, bool parallel, Filtering.CompiledFilter? filter = null)
     {

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Personalize.Core.Internal;
 using System.Runtime.Intrinsics.X86;
 
 namespace Personalize.Core.Scoring;
@@ -166,7 +167,7 @@ internal static class TopKScorer
 
         if (bestItems.Length != bestScores.Length)
         {
-            ThrowHelper.BufferLengthMismatch(bestItems.Length, bestScores.Length);
+            ThrowHelper.ScoreBufferLengthMismatch(bestItems.Length, bestScores.Length);
         }
 
         return itemCount;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Personalize.Core.Filtering;
+using Personalize.Core.Internal;
 
 namespace Personalize.Core.Tracking;
 
@@ -114,7 +115,7 @@ public sealed partial class EventTracker
 
         if (filter.ItemCount != Items.Count)
         {
-            ThrowHelper.FilterForOtherItems(filter.ItemCount, Items.Count);
+            ThrowHelper.FilterForOtherTrackerItems(filter.ItemCount, Items.Count);
         }
 
         if (filter.ExcludesSeen || filter.ExcludesBought)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
+using Personalize.Core.Internal;
 using Personalize.Core.Scoring;
 
 namespace Personalize.Core.Tracking;

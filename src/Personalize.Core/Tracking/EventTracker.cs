@@ -68,7 +68,7 @@ public sealed partial class EventTracker
 
     /// <summary>Creates a tracker over a recommender's model that also keeps each active user's vector folded in from their events
     /// (<see cref="Recommender.FoldIn(string, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>: the training history of a user the
-    /// model knows, plus the tracked events), refreshed lazily when the user has new events; <see cref="Recommending.HomePageBuilder"/>
+    /// model knows, plus the tracked events), refreshed lazily when the user has new events; <see cref="Pages.HomePageBuilder"/>
     /// serves "for you" from it.</summary>
     /// <param name="recommender">The recommender whose model the tracker follows and whose fold-in it uses.</param>
     /// <param name="options">How to track; <see langword="null"/> for the defaults.</param>
@@ -380,7 +380,7 @@ public sealed partial class EventTracker
     {
         if (itemIndices.Length != weights.Length)
         {
-            ThrowHelper.BufferLengthMismatch(itemIndices.Length, weights.Length);
+            ThrowHelper.WeightBufferLengthMismatch(itemIndices.Length, weights.Length);
         }
 
         if (!_users.TryGetValue(userId, out UserActivity? user))

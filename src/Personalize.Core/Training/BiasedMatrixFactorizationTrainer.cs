@@ -52,7 +52,18 @@ public sealed class BiasedMatrixFactorizationTrainer
         Fit(data, progress, null, cancellationToken);
 
     /// <summary>Trains, calling <paramref name="afterEpoch"/> with the model so far after each epoch; it returns false to stop early.</summary>
-    internal FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+    /// <remarks>For per-epoch reports and early stopping (the CLI's <c>evaluate --report</c> and <c>tune</c>): the callback gets the
+    /// epoch number (from 1) and a model that stays valid after training goes on. It runs on the training thread, between epochs, so
+    /// its cost adds to the training time.</remarks>
+    /// <param name="data">The data to learn from, as for the overload without a callback.</param>
+    /// <param name="progress">Receives one report per epoch, if given.</param>
+    /// <param name="afterEpoch">Called after each epoch with the epoch number and the model so far; return false to stop training
+    /// there. <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels training.</param>
+    /// <returns>The model after the last epoch run.</returns>
+    /// <exception cref="ArgumentException">The data is empty.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -23,7 +23,7 @@ namespace Personalize.Core.Training;
 public sealed class ImplicitAlsTrainer
 {
     /// <summary>The model property that records <see cref="Options.Weighting"/> (<c>log</c> or <c>linear</c>; models without it are linear).</summary>
-    internal const string WeightingProperty = "weighting";
+    internal const string WeightingProperty = ConfidenceWeights.Property;
 
     /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
     public const string TrainerName = "implicit-als";
@@ -51,7 +51,18 @@ public sealed class ImplicitAlsTrainer
         Fit(data, progress, null, cancellationToken);
 
     /// <summary>Trains, calling <paramref name="afterEpoch"/> with a copy of the model so far after each epoch; it returns false to stop early.</summary>
-    internal FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+    /// <remarks>For per-epoch reports and early stopping (the CLI's <c>evaluate --report</c> and <c>tune</c>): the callback gets the
+    /// epoch number (from 1) and a model that stays valid after training goes on. It runs on the training thread, between epochs, so
+    /// its cost adds to the training time.</remarks>
+    /// <param name="data">The data to learn from, as for the overload without a callback.</param>
+    /// <param name="progress">Receives one report per epoch, if given.</param>
+    /// <param name="afterEpoch">Called after each epoch with the epoch number and the model so far; return false to stop training
+    /// there. <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels training.</param>
+    /// <returns>The model after the last epoch run.</returns>
+    /// <exception cref="ArgumentException">The data is empty.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -251,7 +262,7 @@ public sealed class ImplicitAlsTrainer
 
     /// <summary>One weight as <paramref name="weighting"/> counts it; negative weights count as 0 under the logarithm.</summary>
     internal static float Weighted(float weight, ConfidenceWeighting weighting) =>
-        weighting == ConfidenceWeighting.Logarithmic ? MathF.Log(1 + MathF.Max(0, weight)) : weight;
+        weighting == ConfidenceWeighting.Logarithmic ? ConfidenceWeights.Logarithm(weight) : weight;
 
     private static float[] Scaled(float[] weights, float scale)
     {
@@ -298,7 +309,7 @@ public sealed class ImplicitAlsTrainer
         ["regularization"] = o.Regularization.ToString(CultureInfo.InvariantCulture),
         ["regularization_exponent"] = o.RegularizationExponent.ToString(CultureInfo.InvariantCulture),
         ["alpha"] = o.ConfidenceScale.ToString(CultureInfo.InvariantCulture),
-        [WeightingProperty] = weighting == ConfidenceWeighting.Logarithmic ? "log" : "linear",
+        [WeightingProperty] = weighting == ConfidenceWeighting.Logarithmic ? ConfidenceWeights.LogarithmicValue : "linear",
         ["solver"] = o.Solver.ToString(),
         ["cg_steps"] = o.ConjugateGradientSteps.ToString(CultureInfo.InvariantCulture),
         ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),

@@ -1,3 +1,5 @@
+using Personalize.Core.Pages;
+using Personalize.Core.Tests.Pages;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tracking;
 

@@ -22,11 +22,11 @@ internal static class PublicSurface
     }
 
     /// <summary>Asserts that the assembly's public members match the test project's checked-in list (rewriting it first when
-    /// <c>PERSONALIZE_UPDATE_API=1</c>).</summary>
-    public static void AssertMatchesCheckedInList(Assembly assembly, string testProject)
+    /// <c>PERSONALIZE_UPDATE_API=1</c>). A test project that covers several packages keeps one list per package (<paramref name="listName"/>).</summary>
+    public static void AssertMatchesCheckedInList(Assembly assembly, string testProject, string listName = "PublicApi.txt")
     {
         string actual = Describe(assembly);
-        string path = Path.Combine(SourceFolder(testProject), "PublicApi.txt");
+        string path = Path.Combine(SourceFolder(testProject), listName);
         if (Environment.GetEnvironmentVariable("PERSONALIZE_UPDATE_API") == "1")
         {
             File.WriteAllText(path, actual);
@@ -38,7 +38,7 @@ internal static class PublicSurface
         var added = actual.Split('\n').Except(expected.Split('\n')).Where(l => l.Length > 0).ToList();
         Assert.True(missing.Count == 0 && added.Count == 0,
             $"The public API changed. Removed:\n  {string.Join("\n  ", missing)}\nAdded:\n  {string.Join("\n  ", added)}\n"
-            + $"If intended, run PERSONALIZE_UPDATE_API=1 dotnet test tests/{testProject} and commit tests/{testProject}/Api/PublicApi.txt.");
+            + $"If intended, run PERSONALIZE_UPDATE_API=1 dotnet test tests/{testProject} and commit tests/{testProject}/Api/{listName}.");
     }
 
     private static string Describe(Assembly assembly)

@@ -18,9 +18,9 @@ public sealed record AutoTuneOptions
 
     /// <summary>Gets the most log rows tuning trains on; users are sampled (whole, seeded) until their rows reach it.</summary>
     /// <remarks>The trainers' frequency-scaled regularization keeps the chosen values valid on the whole log.</remarks>
-    /// <value>The default is 150,000.</value>
+    /// <value>The default is 100,000.</value>
     [Range(1_000, int.MaxValue)]
-    public int MaxTuningRows { get; init; } = 150_000;
+    public int MaxTuningRows { get; init; } = 100_000;
 
     /// <summary>Gets the most users whose held-out rows score implicit trials (ranking every item for a user costs one scan).</summary>
     /// <value>The default is 1,500.</value>

@@ -22,7 +22,9 @@ namespace Personalize.Core.Evaluation;
 /// that way, at most four steps), then 32 and 128 factors (and 256 when 128 wins); each trial runs up to
 /// 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
-/// <para>Explicit matrix factorization: a grid over factor regularization {3, 10, 30, 100} and learning rate {0.005, 0.02} at 32 factors,
+/// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
+/// <para>Explicit matrix factorization (validated on a random share of each user's ratings, as rating protocols are random splits): a
+/// grid over factor regularization {3, 10, 30, 100} and learning rate {0.005, 0.02} at 32 factors,
 /// then half and double the best regularization, then 16 and 64 factors; each trial runs up to 60 epochs scored by held-out RMSE.</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic (the
 /// explicit trainer for a fixed thread count, which the chosen options record), so the same data and settings choose the same options.
@@ -63,7 +65,7 @@ public static class AutoTuner
         long started = Stopwatch.GetTimestamp();
         // Scoring a validation user scans every item once per epoch: cap users × items so that large catalogues stay affordable.
         int validationUsers = (int)Math.Clamp(ScoringBudget / Math.Max(1, log.Items.Count), Math.Min(300, options.MaxValidationUsers), options.MaxValidationUsers);
-        Prepared data = Prepare(log, options, validationUsers);
+        Prepared data = Prepare(log, options, validationUsers, latestHalf: true);
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train, feedbackOptions);
         int k = options.K;
 
@@ -105,6 +107,8 @@ public static class AutoTuner
             (o, afterEpoch) => new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken), Score,
             (o, epochs) => o with { NumberOfIterations = epochs });
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
+        search.Try("default", grid with { Regularization = ImplicitAlsDefaults.Regularization, ConfidenceScale = ImplicitAlsDefaults.ConfidenceScale },
+            ImplicitMinEpochs);
         foreach (float lambda in ImplicitRegularization)
         {
             foreach (float alpha in ImplicitConfidence)
@@ -178,7 +182,7 @@ public static class AutoTuner
         OptionsValidation.ThrowIfInvalid(root, "BiasedMatrixFactorizationTrainer.Options");
         root = root with { NumberOfThreads = root.NumberOfThreads ?? Math.Min(Environment.ProcessorCount, 256) };
         long started = Stopwatch.GetTimestamp();
-        Prepared data = Prepare(log, options, int.MaxValue);
+        Prepared data = Prepare(log, options, int.MaxValue, latestHalf: false);
         RatingMatrix ratings = RatingMatrix.FromLog(data.Train, ratingOptions);
 
         int rows = data.Validation.Count;
@@ -207,6 +211,10 @@ public static class AutoTuner
             (o, afterEpoch) => new BiasedMatrixFactorizationTrainer(o).Fit(ratings, null, afterEpoch, cancellationToken), Score,
             (o, epochs) => o with { NumberOfIterations = epochs });
         BiasedMatrixFactorizationTrainer.Options grid = root with { NumberOfIterations = ExplicitMaxEpochs, NumberOfFactors = 32 };
+        search.Try("default", grid with
+        {
+            FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization, LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
+        }, ExplicitMinEpochs);
         foreach (float lambda in ExplicitRegularization)
         {
             foreach (float rate in ExplicitLearningRate)
@@ -375,7 +383,7 @@ public static class AutoTuner
 
     /// <summary>Samples whole users (seeded) up to the row budget, then holds out a share of each sampled user's rows: with timestamps, half
     /// of it their latest rows and half drawn at random; without, all drawn at random.</summary>
-    private static Prepared Prepare(InteractionLog log, AutoTuneOptions options, int maxValidationUsers)
+    private static Prepared Prepare(InteractionLog log, AutoTuneOptions options, int maxValidationUsers, bool latestHalf)
     {
         int userCount = log.Users.Count;
         var rowsOf = new int[userCount];
@@ -431,7 +439,7 @@ public static class AutoTuner
             }
         }
 
-        bool latest = log.HasTimestamps;
+        bool latest = latestHalf && log.HasTimestamps;
         ReadOnlySpan<long> times = log.HasTimestamps ? log.Timestamps : default;
         var train = new List<int>((int)rows);
         var validation = new List<int>();

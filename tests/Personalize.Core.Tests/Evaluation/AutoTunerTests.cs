@@ -67,8 +67,9 @@ public sealed class AutoTunerTests
         Assert.Equal(result.Best.BestEpoch, result.Options.NumberOfIterations);
         Assert.All(result.Trials, t => Assert.InRange(t.BestEpoch, 1, t.EpochsRun));
         Assert.Equal(Enumerable.Range(1, result.Trials.Count), result.Trials.Select(t => t.Number));
-        Assert.Equal(12, result.Trials.Count(t => t.Stage == "grid"));
-        Assert.InRange(result.Trials.Count, 15, 31);   // 12 grid, at least one step of each refine walk (less repeats), 2 or 3 factor counts
+        Assert.Equal(12, result.Trials.Count(t => t.Stage is "grid" or "default"));   // the default (0.03, 50) is also a grid point
+        Assert.Equal("default", result.Trials[0].Stage);
+        Assert.InRange(result.Trials.Count, 15, 32);   // 12 grid, at least one step of each refine walk (less repeats), 2 or 3 factor counts
         Assert.Equal(result.Trials.Count, result.Trials.Select(t => t.Options with { NumberOfIterations = 0 }).Distinct().Count());
     }
 

@@ -182,10 +182,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune or any option turns this off):");
-        AutoTuneResult<ImplicitAlsTrainer.Options> tuned = AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null,
-            new SyncTrialProgress<ImplicitAlsTrainer.Options>(t => CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"))),
-            token);
+        AutoTuneResult<ImplicitAlsTrainer.Options> tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
+            progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null, progress, token),
+            t => string.Create(CultureInfo.InvariantCulture,
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         ImplicitAlsTrainer.Options o = tuned.Options with { NumberOfThreads = given.TrainerOptions.NumberOfThreads };
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
             $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}"));
@@ -203,15 +203,50 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
-        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> tuned = AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null,
-            new SyncTrialProgress<BiasedMatrixFactorizationTrainer.Options>(t => CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"))),
-            token);
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
+            progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
+            t => string.Create(CultureInfo.InvariantCulture,
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
             $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3}, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
         CliConsole.Out.WriteLine(why);
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
+    }
+
+    /// <summary>Runs a search printing one line per trial: on a terminal under a progress bar (the lines follow when it ends), otherwise as
+    /// each trial ends.</summary>
+    private static AutoTuneResult<TOptions> WithTrialProgress<TOptions>(Func<IProgress<AutoTuneTrial<TOptions>>, AutoTuneResult<TOptions>> search,
+        Func<AutoTuneTrial<TOptions>, string> line)
+        where TOptions : class
+    {
+        if (!CliConsole.Interactive)
+        {
+            return search(new SyncTrialProgress<TOptions>(t => CliConsole.Out.WriteLine(line(t))));
+        }
+
+        AutoTuneResult<TOptions>? result = null;
+        var lines = new List<string>();
+        CliConsole.Out.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                // About 20 trials; the bar stretches if the walks take more.
+                ProgressTask task = ctx.AddTask("Choosing options", maxValue: 20);
+                result = search(new SyncTrialProgress<TOptions>(t =>
+                {
+                    lines.Add(line(t));
+                    task.MaxValue = Math.Max(task.MaxValue, t.Number + 1);
+                    task.Value = t.Number;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Choosing options: trial {t.Number} ({t.Stage}) scored {t.Score:F4}"));
+                }));
+                task.Value = task.MaxValue;
+            });
+        foreach (string text in lines)
+        {
+            CliConsole.Out.WriteLine(text);
+        }
+
+        return result!;
     }
 
     /// <summary>Unless options were given: the cold-start list chosen for the log's newcomers (<see cref="AutoTuner.ChooseFallback"/>),

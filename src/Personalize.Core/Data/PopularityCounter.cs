@@ -35,33 +35,60 @@ public static class PopularityCounter
             now = (asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds();
         }
 
-        int[] itemIndex = new int[log.Items.Count];
+        (int[] pairItems, long[] pairTimes) = LatestPairs(log, items);
+        return CountPairs(pairItems, pairTimes, items.Count, decayPerSecond, now);
+    }
+
+    /// <summary>The distinct (user, item) pairs of a log over an item map: each pair's item index and latest timestamp (0 without
+    /// timestamps). Sorted once, so several half-lives can be counted from one pass over the log.</summary>
+    internal static (int[] Items, long[] Times) LatestPairs(InteractionLog log, IdMap items)
+    {
+        var itemIndex = new int[log.Items.Count];
         for (int i = 0; i < itemIndex.Length; i++)
         {
             itemIndex[i] = items.TryGetIndex(log.Items.GetId(i), out int index) ? index : -1;
         }
 
-        // The latest row of each distinct (user, item) pair.
-        var latest = new Dictionary<long, long>();
         ReadOnlySpan<int> users = log.UserIndices, logItems = log.ItemIndices;
         ReadOnlySpan<long> times = log.HasTimestamps ? log.Timestamps : default;
+        var keys = new long[log.Count];
+        var rowTimes = new long[log.Count];
+        int n = 0;
         for (int row = 0; row < log.Count; row++)
         {
             int item = itemIndex[logItems[row]];
-            if (item < 0)
+            if (item >= 0)
             {
+                keys[n] = ((long)users[row] << 32) | (uint)item;
+                rowTimes[n++] = times.IsEmpty ? 0 : times[row];
+            }
+        }
+
+        Array.Sort(keys, rowTimes, 0, n);
+        var pairItems = new List<int>();
+        var pairTimes = new List<long>();
+        for (int r = 0; r < n; r++)
+        {
+            if (r > 0 && keys[r] == keys[r - 1])
+            {
+                pairTimes[^1] = Math.Max(pairTimes[^1], rowTimes[r]);
                 continue;
             }
 
-            long key = ((long)users[row] << 32) | (uint)item;
-            long time = times.IsEmpty ? 0 : times[row];
-            latest[key] = latest.TryGetValue(key, out long seen) ? Math.Max(seen, time) : time;
+            pairItems.Add((int)(keys[r] & 0xFFFF_FFFF));
+            pairTimes.Add(rowTimes[r]);
         }
 
-        var counts = new double[items.Count];
-        foreach ((long key, long time) in latest)
+        return ([.. pairItems], [.. pairTimes]);
+    }
+
+    /// <summary>Counts pairs per item, each weighted by exp(-decay · age) with ages measured to <paramref name="now"/> (Unix seconds).</summary>
+    internal static float[] CountPairs(int[] pairItems, long[] pairTimes, int itemCount, double decayPerSecond, long now)
+    {
+        var counts = new double[itemCount];
+        for (int p = 0; p < pairItems.Length; p++)
         {
-            counts[(int)(key & 0xFFFF_FFFF)] += decayPerSecond == 0 ? 1 : Math.Exp(-decayPerSecond * Math.Max(0, now - time));
+            counts[pairItems[p]] += decayPerSecond == 0 ? 1 : Math.Exp(-decayPerSecond * Math.Max(0, now - pairTimes[p]));
         }
 
         return [.. counts.Select(c => (float)c)];

@@ -243,7 +243,7 @@ public static class AutoTuner
     /// <param name="log">The training log.</param>
     /// <param name="options">The share held out (<see cref="AutoTuneOptions.ValidationFraction"/>) and K; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the choice.</param>
-    /// <returns>The choice; apply it with <see cref="Data.PopularityCounter.Count"/> and <see cref="FactorModel.WithItemPopularity"/>.</returns>
+    /// <returns>The choice; apply it with <see cref="PopularityCounter.Count(InteractionLog, IdMap, TimeSpan?, DateTimeOffset?)"/> and <see cref="FactorModel.WithItemPopularity"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="log"/> is null.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
     public static FallbackChoice ChooseFallback(InteractionLog log, AutoTuneOptions? options = null, CancellationToken cancellationToken = default)
@@ -261,7 +261,8 @@ public static class AutoTuner
         long cut = times[Math.Clamp((int)(times.Length * (1 - options.ValidationFraction)), 1, times.Length - 1)];
         long first = times[0];
         (InteractionLog before, InteractionLog after) = log.SplitByTime(DateTimeOffset.FromUnixTimeSeconds(cut));
-        float[] allTime = PopularityCounter.Count(before, before.Items);
+        (int[] pairItems, long[] pairTimes) = PopularityCounter.LatestPairs(before, before.Items);
+        float[] allTime = PopularityCounter.CountPairs(pairItems, pairTimes, before.Items.Count, 0, 0);
         var known = new HashSet<int>();
         for (int row = 0; row < before.Count; row++)
         {
@@ -325,7 +326,7 @@ public static class AutoTuner
                 break;
             }
 
-            double score = Score(PopularityCounter.Count(before, before.Items, halfLife, DateTimeOffset.FromUnixTimeSeconds(cut)));
+            double score = Score(PopularityCounter.CountPairs(pairItems, pairTimes, before.Items.Count, Math.Log(2) / halfLife.TotalSeconds, cut));
             if (score > best)
             {
                 (best, bestHalfLife) = (score, halfLife);

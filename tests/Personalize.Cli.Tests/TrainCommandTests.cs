@@ -171,4 +171,19 @@ public sealed class TrainCommandTests
         Assert.Contains("biases:", output);
         Assert.Equal("auto-tune", ModelFile.Load(model).Properties["options_chosen_by"]);
     }
+
+    [Fact]
+    public void A_log_too_small_to_choose_options_trains_with_the_fixed_defaults_and_says_so()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("tiny.csv", "user_id,item_id\na,x\nb,y\nc,x\n");
+        string model = cli.PathOf("tiny.pzm");
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", model);
+
+        Assert.Equal(0, code);
+        Assert.Equal("warning: No user has two or more rows, so none can be held out to choose options. Training with the fixed defaults.",
+            error.Trim());
+        Assert.StartsWith("defaults", ModelFile.Load(model).Properties["options_chosen_by"]);
+    }
 }

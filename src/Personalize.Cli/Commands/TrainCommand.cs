@@ -182,10 +182,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune or any option turns this off):");
-        AutoTuneResult<ImplicitAlsTrainer.Options> tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
+        AutoTuneResult<ImplicitAlsTrainer.Options>? tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
             progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
                 $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
+        if (tuned is null)
+        {
+            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "defaults (the log is too small to choose)" });
+        }
+
         ImplicitAlsTrainer.Options o = tuned.Options with { NumberOfThreads = given.TrainerOptions.NumberOfThreads };
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
             $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}"));
@@ -203,10 +208,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
-        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options>? tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
                 $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
+        if (tuned is null)
+        {
+            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "defaults (the ratings are too few to choose)" });
+        }
+
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
             $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3}, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
@@ -216,7 +226,24 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     /// <summary>Runs a search printing one line per trial: on a terminal under a progress bar (the lines follow when it ends), otherwise as
     /// each trial ends.</summary>
-    private static AutoTuneResult<TOptions> WithTrialProgress<TOptions>(Func<IProgress<AutoTuneTrial<TOptions>>, AutoTuneResult<TOptions>> search,
+    /// <remarks>A log too small to hold rows out (the search's <see cref="ArgumentException"/>) gives a warning and <see langword="null"/>:
+    /// the caller trains with the fixed defaults.</remarks>
+    private static AutoTuneResult<TOptions>? WithTrialProgress<TOptions>(Func<IProgress<AutoTuneTrial<TOptions>>, AutoTuneResult<TOptions>> search,
+        Func<AutoTuneTrial<TOptions>, string> line)
+        where TOptions : class
+    {
+        try
+        {
+            return RunTrials(search, line);
+        }
+        catch (ArgumentException exception)
+        {
+            CliConsole.Error.WriteLine($"warning: {exception.Message.Split(" (Parameter", 2)[0]} Training with the fixed defaults.");
+            return null;
+        }
+    }
+
+    private static AutoTuneResult<TOptions> RunTrials<TOptions>(Func<IProgress<AutoTuneTrial<TOptions>>, AutoTuneResult<TOptions>> search,
         Func<AutoTuneTrial<TOptions>, string> line)
         where TOptions : class
     {

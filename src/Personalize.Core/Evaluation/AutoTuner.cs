@@ -74,7 +74,7 @@ public static class AutoTuner
         if (baseline.UsersEvaluated == 0)
         {
             throw new ArgumentException(
-                "No user can be scored on held-out rows: every held-out item is unknown to the rest of the log or already seen. Train with given options instead (personalize train --no-tune).",
+                "No user can be scored on held-out rows: every held-out item is unknown to the rest of the log or already seen, so the log is too small to choose options.",
                 nameof(log));
         }
 
@@ -423,7 +423,7 @@ public static class AutoTuner
 
         if (validationUsers == 0)
         {
-            throw new ArgumentException("No user has two or more rows, so none can be held out to choose options; train with given options instead.",
+            throw new ArgumentException("No user has two or more rows, so none can be held out to choose options.",
                 nameof(log));
         }
 

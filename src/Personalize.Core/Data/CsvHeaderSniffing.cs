@@ -148,6 +148,7 @@ internal sealed class ReservedByteStream(Stream inner) : Stream
     internal const byte Reserved = 0x1F;
 
     private long _newlines;
+    private bool _endedWithCr;
 
     /// <summary>Gets the 1-based lines that held U+001F, in order.</summary>
     public SortedSet<long> Lines { get; } = [];
@@ -173,14 +174,33 @@ internal sealed class ReservedByteStream(Stream inner) : Stream
         while ((found = data[done..].IndexOf(Reserved)) >= 0)
         {
             int at = done + found;
-            _newlines += data[done..at].Count((byte)'\n');
+            _newlines += LineBreaks(data[done..at]);
             Lines.Add(_newlines + 1);
             data[at] = (byte)'?';
+            _endedWithCr = false;
             done = at + 1;
         }
 
-        _newlines += data[done..].Count((byte)'\n');
+        _newlines += LineBreaks(data[done..]);
         return read;
+    }
+
+    /// <summary>Counts line breaks as the CSV reader does: <c>\n</c>, <c>\r\n</c> and a lone <c>\r</c> are one each, across reads.</summary>
+    private long LineBreaks(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return 0;
+        }
+
+        long count = data.Count((byte)'\n') + data.Count((byte)'\r') - data.Count("\r\n"u8);
+        if (_endedWithCr && data[0] == (byte)'\n')
+        {
+            count--;
+        }
+
+        _endedWithCr = data[^1] == (byte)'\r';
+        return count;
     }
 
     public override void Flush()

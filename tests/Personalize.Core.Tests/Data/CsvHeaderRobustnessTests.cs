@@ -98,6 +98,21 @@ public sealed class CsvHeaderRobustnessTests : IDisposable
         Assert.Contains("U+001F", log.Report.RejectedRows[0].Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\r")]
+    [InlineData("\r\n")]
+    public void A_reserved_byte_is_reported_at_its_line_whatever_the_line_ending(string end)
+    {
+        string content = string.Join(end, "user_id::item_id", "u1::i1", "u2::\u001F", "u3::i3", "");
+        string path = WriteBytes("ratings.dat", Encoding.UTF8.GetBytes(content));
+        var options = new CsvInteractionReaderOptions { Delimiter = "::", BadRows = BadRowPolicy.SkipAndReport };
+
+        InteractionLog log = new CsvInteractionReader(options).Read(path);
+
+        Assert.Equal((2L, 1L), (log.Report.Accepted, log.Report.Rejected));
+        Assert.Equal(3, log.Report.RejectedRows[0].LineNumber);
+    }
+
     [Fact]
     public void A_reserved_byte_past_the_first_64_KiB_rejects_its_own_row_at_its_line()
     {

@@ -122,3 +122,29 @@ public sealed class BatchSummaryTests
             error.Trim());
     }
 }
+
+/// <summary><c>recommend --explain</c>: the parts of "because you bought X" add up to the score shown next to them.</summary>
+public sealed class ExplainOutputTests
+{
+    [Fact]
+    public void The_contributions_of_a_known_user_add_up_to_the_listed_score()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("model.pzm");
+        var trained = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "3", "--no-tune");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--user", "u4", "--top", "5", "--explain", "50", "--format", "json");
+
+        Assert.True(code == 0, error);
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        var items = document.RootElement[0].GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(5, items.Count);
+        foreach (var item in items)
+        {
+            double score = item.GetProperty("score").GetDouble();
+            double parts = item.GetProperty("because").EnumerateArray().Sum(c => c.GetProperty("contribution").GetDouble());
+            Assert.True(Math.Abs(score - parts) <= 1e-4 * Math.Abs(score), $"score {score}, parts {parts}");
+        }
+    }
+}

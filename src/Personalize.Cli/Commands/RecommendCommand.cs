@@ -455,7 +455,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return users;
     }
 
-    /// <summary>Explains every personalized recommendation (one fold-in per user, then one solve per item); fallbacks get none.</summary>
+    /// <summary>Explains every personalized recommendation so that its parts add up to the score shown; fallbacks get none.</summary>
     private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count, FoldedUser? session)
     {
         var result = new ScoreExplanation?[lists.Count][];
@@ -468,10 +468,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 continue;
             }
 
-            FoldedUser user = session ?? recommender.FoldIn(list.UserId, []);
+            // A known user's list was scored with the trained vector; explaining by id makes the parts add up to that score.
             for (int r = 0; r < list.Count; r++)
             {
-                result[l][r] = recommender.Explain(user, list[r].ItemId, count);
+                result[l][r] = session is null ? recommender.Explain(list.UserId, list[r].ItemId, count) : recommender.Explain(session, list[r].ItemId, count);
             }
         }
 

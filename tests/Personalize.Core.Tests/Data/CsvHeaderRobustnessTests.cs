@@ -86,6 +86,20 @@ public sealed class CsvHeaderRobustnessTests : IDisposable
     }
 
     [Fact]
+    public void A_malformed_data_row_right_after_a_good_header_is_not_taken_for_a_bad_header()
+    {
+        string items = _directory.Write("items.csv", "item_id,title\ni1,\"bad\"x\ni2,ok\n");
+        string events = _directory.Write("events.csv", "user_id,item_id\nu1,\"i1\"x\nu2,i2\n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(items, new ItemCatalogOptions { BadRows = BadRowPolicy.SkipAndReport });
+        InteractionLog log = new CsvInteractionReader(new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport }).Read(events);
+
+        Assert.Equal(["title"], catalog.Schema.Names);
+        Assert.Equal((2L, 1L, 1L), (log.Report.Read, log.Report.Accepted, log.Report.Rejected));
+        Assert.Equal(2, log.Report.RejectedRows[0].LineNumber);
+    }
+
+    [Fact]
     public void A_reserved_byte_with_the_double_colon_delimiter_rejects_its_own_row_at_its_line()
     {
         string path = WriteBytes("ratings.dat", Encoding.UTF8.GetBytes("user_id::item_id::\n\u001F\nu1::i1::\n"));

@@ -12,7 +12,9 @@ internal static class Program
             cancel.Cancel();
         };
         CliCancellation.Token = cancel.Token;
-        return CliApp.Run(args);
+
+        // To a file or a pipe: plain lines that are never wrapped at 80 columns.
+        return Console.IsOutputRedirected ? CliApp.Run(args, CliConsole.Plain(Console.Out), Console.Error, interactive: false) : CliApp.Run(args);
     }
 }
 

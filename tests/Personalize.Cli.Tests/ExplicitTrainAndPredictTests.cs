@@ -44,7 +44,26 @@ public sealed class ExplicitTrainAndPredictTests
         Assert.All(scores, s => Assert.InRange(s, 1f, 5f));
         Assert.True(scores[0] > scores[1], $"u1 likes odd items (i1 {scores[0]}) more than even ones (i2 {scores[1]})");
         Assert.Contains("2 of 4 pairs have a user or item the model does not know", predict.Error);
+        Assert.Contains("summary: 4 pairs scored, 2 personalized, 2 on the fallback (global mean and known biases), 1 unknown users, 1 unknown items.", predict.Error);
         Assert.Equal(FactorModelKind.Explicit, ModelFile.Load(model).Kind);
+    }
+
+    [Fact]
+    public void Predict_with_fail_on_unknown_is_exit_2_naming_the_first_unknown_pairs_and_writes_nothing()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("r.pzm");
+        var train = cli.Run("train", "--trainer", "explicit", "--input", Ratings(cli), "--out", model, "--epochs", "5");
+        Assert.True(train.ExitCode == 0, train.Error);
+        string pairs = cli.Write("pairs.csv", "user_id,item_id\nu1,i1\nghost,i1\nu2,nothing\n");
+
+        var (code, output, error) = cli.Run("predict", "--model", model, "--input", pairs, "--out", cli.PathOf("preds.csv"), "--fail-on-unknown");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: --fail-on-unknown: 2 of 3 pairs name a user or item the model does not know (line 3: user 'ghost'; line 4: item 'nothing'); "
+            + "without --fail-on-unknown they get a fallback score.", error.Trim());
+        Assert.False(File.Exists(cli.PathOf("preds.csv")));
     }
 
     [Fact]

@@ -45,6 +45,26 @@ public sealed class ImportSparkCommandTests
         [[(0, [2f, 0f]), (1, [0f, 2f]), (2, [1f, 1f])]]);
 
     [Fact]
+    public void Inspect_of_an_imported_model_prints_each_row_once_and_unknown_users_get_no_items()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("spark.pzm");
+        var import = cli.Run("import-spark", "--model-dir", Model(cli), "--out", model, "--kind", "implicit");
+        Assert.True(import.ExitCode == 0, import.Error);
+
+        var (code, output, error) = cli.Run("inspect", "--model", model);
+        var stranger = cli.Run("recommend", "--model", model, "--user", "nobody", "--format", "json");
+
+        Assert.True(code == 0, error);
+        string[] names = [.. output.Split('\n').Where(l => l.StartsWith('│')).Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1])];
+        Assert.Contains("factors", names);
+        Assert.Equal(names.Length, names.Distinct().Count());
+        Assert.Equal(0, stranger.ExitCode);
+        Assert.Contains("\"source\": \"empty\"", stranger.Output, StringComparison.Ordinal);
+        Assert.Contains("\"items\": []", stranger.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Import_spark_writes_a_model_that_recommend_serves_with_the_callers_ids_and_seen_items()
     {
         using var cli = new CliRunner();

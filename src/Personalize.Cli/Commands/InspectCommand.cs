@@ -26,20 +26,45 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         FactorModel model = ModelFile.Load(settings.Model);
         var table = new Table().AddColumns("property", "value");
         table.Border(TableBorder.Rounded);
-        table.AddRow("kind", model.Kind.ToString());
-        table.AddRow("users", model.Users.Count.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("items", model.Items.Count.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("factors", model.NumberOfFactors.ToString(CultureInfo.InvariantCulture));
-        table.AddRow("seen weights", model.HasSeenWeights ? "yes" : "no (fold-in of known users and explanations assume the mean weight)");
-        table.AddRow("co-occurrence", model.Cooccurrence is { } index
-            ? string.Create(CultureInfo.InvariantCulture, $"{index.NumberOfEntries:N0} neighbour entries, up to {index.Options.NumberOfNeighbors} per item, pairs seen by {index.Options.MinimumCount}+ users")
-            : "none (related items use the factors alone)");
-        foreach (var (key, value) in model.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in Rows(model))
         {
-            table.AddRow(Markup.Escape(key), Markup.Escape(value));
+            table.AddRow(Markup.Escape(name), Markup.Escape(value));
         }
 
         CliConsole.Out.Write(table);
         return CliApp.Success;
+    }
+
+    /// <summary>
+    /// The rows of <c>inspect</c>, each once: what the file holds, then the recorded properties in key order. A property that repeats a
+    /// row (trainers and the Spark importer record <c>factors</c>) is left out when it agrees and shown as <c>name (recorded)</c> when not.
+    /// </summary>
+    internal static List<(string Name, string Value)> Rows(FactorModel model)
+    {
+        var rows = new List<(string Name, string Value)>
+        {
+            ("kind", model.Kind.ToString()),
+            ("users", model.Users.Count.ToString("N0", CultureInfo.InvariantCulture)),
+            ("items", model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)),
+            ("factors", model.NumberOfFactors.ToString(CultureInfo.InvariantCulture)),
+            ("seen weights", model.HasSeenWeights ? "yes" : "no (fold-in of known users and explanations assume the mean weight)"),
+            ("co-occurrence", model.Cooccurrence is { } index
+                ? string.Create(CultureInfo.InvariantCulture, $"{index.NumberOfEntries:N0} neighbour entries, up to {index.Options.NumberOfNeighbors} per item, pairs seen by {index.Options.MinimumCount}+ users")
+                : "none (related items use the factors alone)"),
+        };
+        var fixedRows = rows.ToDictionary(r => r.Name, r => r.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in model.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!fixedRows.TryGetValue(key, out string? shown))
+            {
+                rows.Add((key, value));
+            }
+            else if (!string.Equals(shown.Replace(",", "", StringComparison.Ordinal), value.Replace(",", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+            {
+                rows.Add((key + " (recorded)", value));
+            }
+        }
+
+        return rows;
     }
 }

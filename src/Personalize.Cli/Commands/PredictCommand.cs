@@ -27,6 +27,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [CommandOption("-o|--out <FILE>")]
         [Description("Where to write user_id,item_id,score. Default: the console.")]
         public string? Out { get; init; }
+
+        [CommandOption("--fail-on-unknown")]
+        [Description("Pairs whose user or item the model does not know are an error (exit 2, naming the first ones) instead of a fallback score.")]
+        public bool FailOnUnknown { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -40,17 +44,41 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
         var output = new StringBuilder("user_id,item_id,score\n");
         int unknown = 0;
+        var unknownUsers = new HashSet<string>(StringComparer.Ordinal);
+        var unknownItems = new HashSet<string>(StringComparer.Ordinal);
+        var firstUnknown = new List<string>();
         for (int row = 0; row < pairs.Count; row++)
         {
             string user = pairs.Users.GetId(pairs.UserIndices[row]);
             string item = pairs.Items.GetId(pairs.ItemIndices[row]);
-            if (!model.Users.TryGetIndex(user, out _) || !model.Items.TryGetIndex(item, out _))
+            bool knownUser = model.Users.TryGetIndex(user, out _), knownItem = model.Items.TryGetIndex(item, out _);
+            if (!knownUser || !knownItem)
             {
                 unknown++;
+                if (!knownUser)
+                {
+                    unknownUsers.Add(user);
+                }
+
+                if (!knownItem)
+                {
+                    unknownItems.Add(item);
+                }
+
+                if (firstUnknown.Count < 5)
+                {
+                    firstUnknown.Add(string.Create(CultureInfo.InvariantCulture, $"line {pairs.GetLineNumber(row)}: {(knownUser ? "" : $"user '{user}'")}{(knownUser || knownItem ? "" : ", ")}{(knownItem ? "" : $"item '{item}'")}"));
+                }
             }
 
             output.Append(RecommendCommand.CsvField(user)).Append(',').Append(RecommendCommand.CsvField(item)).Append(',')
                 .Append(model.PredictRating(user, item).ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        if (settings.FailOnUnknown && unknown > 0)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--fail-on-unknown: {unknown:N0} of {pairs.Count:N0} pairs name a user or item the model does not know ({(unknown > firstUnknown.Count ? "first: " : "")}{string.Join("; ", firstUnknown)}); without --fail-on-unknown they get a fallback score."));
         }
 
         if (settings.Out is null)
@@ -71,6 +99,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"note: {unknown:N0} of {pairs.Count:N0} pairs have a user or item the model does not know; {rule}."));
         }
+
+        string fallback = model.Kind == FactorModelKind.Explicit ? "global mean and known biases" : "score 0";
+        CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"summary: {pairs.Count:N0} pairs scored, {pairs.Count - unknown:N0} personalized, {unknown:N0} on the fallback ({fallback}), {unknownUsers.Count:N0} unknown users, {unknownItems.Count:N0} unknown items."));
 
         if (pairs.Report.Rejected > 0)
         {

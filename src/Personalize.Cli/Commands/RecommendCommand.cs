@@ -51,7 +51,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public string? Schema { get; init; }
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table (default), csv (user_id,item_id,rank,score) or json.")]
+        [Description("table (default), csv (user_id,item_id,rank,score; --with-source adds source) or json.")]
         public string Format { get; init; } = "table";
 
         [CommandOption("--out <FILE>")]
@@ -89,6 +89,14 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [CommandOption("--preferences <DB>")]
         [Description("The SQLite preference store: the user's saved filter, blocks, sort and opt-out apply (see 'personalize preferences').")]
         public string? Preferences { get; init; }
+
+        [CommandOption("--with-source")]
+        [Description("Add a source column to the CSV (user_id,item_id,rank,score,source): personalized, popular-fallback or non-personal.")]
+        public bool WithSource { get; init; }
+
+        [CommandOption("--fail-on-unknown")]
+        [Description("Users the model does not know are an error (exit 2, naming the first ones) instead of getting the fallback list.")]
+        public bool FailOnUnknown { get; init; }
 
         [CommandOption("--include-seen")]
         [Description("Also recommend items the user interacted with in training.")]
@@ -142,11 +150,20 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             return Page(settings, format, cancellationToken);
         }
 
+        if (settings.WithSource && format != "csv")
+        {
+            throw new UsageException("--with-source adds a column to --format csv; the table and JSON always show the source.");
+        }
+
         FactorModel model = ModelFile.Load(settings.Model);
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
             : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom, settings.UserColumn)
             : model.Users.Ids;
+        if (settings.FailOnUnknown && settings.Session is null)
+        {
+            ThrowIfUnknown(model, users);
+        }
 
         CompiledFilter? filter = null;
         if (settings.Filter is not null)
@@ -183,7 +200,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         ScoreExplanation?[][]? explanations = settings.Explain > 0 ? Explanations(recommender, lists, settings.Explain, session) : null;
         string? text = format switch
         {
-            "csv" => Csv(lists, explanations),
+            "csv" => Csv(lists, explanations, settings.WithSource),
             "json" => Json(lists, titles, explanations),
             _ => null,
         };
@@ -207,7 +224,59 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             CliConsole.Out.Profile.Out.Writer.Write(text);
         }
 
+        if (settings.UsersFrom is not null || settings.AllUsers)
+        {
+            CliConsole.Error.WriteLine(Summary(model, lists));
+        }
+
         return CliApp.Success;
+    }
+
+    /// <summary><c>--fail-on-unknown</c>: an error naming the first users the model does not know, if any.</summary>
+    private static void ThrowIfUnknown(FactorModel model, IReadOnlyList<string> users)
+    {
+        const int Shown = 5;
+        List<string> unknown = [.. users.Where(u => !model.Users.TryGetIndex(u, out _))];
+        if (unknown.Count > 0)
+        {
+            string first = string.Join(", ", unknown.Take(Shown).Select(u => "'" + u + "'"));
+            throw new UsageException($"--fail-on-unknown: {unknown.Count:N0} of {users.Count:N0} users are not in the model ({(unknown.Count > Shown ? "first: " : "")}{first}); "
+                + "without --fail-on-unknown they get the fallback list.");
+        }
+    }
+
+    /// <summary>
+    /// The batch summary for stderr: how many users were served, personalized, given the fallback (and which one) or nothing, and how
+    /// many the model does not know, so a file of fallbacks never passes for recommendations.
+    /// </summary>
+    internal static string Summary(FactorModel model, IReadOnlyList<RecommendationList> lists)
+    {
+        int personalized = lists.Count(l => l.Source == RecommendationSource.Personalized);
+        int fallback = lists.Count(l => l.Source == RecommendationSource.PopularFallback);
+        int empty = lists.Count(l => l.Source == RecommendationSource.Empty);
+        int unknown = lists.Count(l => !model.Users.TryGetIndex(l.UserId, out _));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"summary: {lists.Count:N0} users served, {personalized:N0} personalized, {fallback:N0} on the fallback ({FallbackName(model)}), {empty:N0} with no items, {unknown:N0} unknown to the model.");
+    }
+
+    /// <summary>What unknown users get: popular items by the popularity the model records (<c>fallback</c> property), or nothing.</summary>
+    internal static string FallbackName(FactorModel model)
+    {
+        bool hasPopularity = false;
+        foreach (float value in model.ItemPopularity)
+        {
+            hasPopularity |= value > 0;
+        }
+
+        if (!hasPopularity)
+        {
+            return "none: the model has no popularity, unknown users get no items";
+        }
+
+        string popularity = model.Properties.TryGetValue("fallback", out string? reason) && reason.Length > 0
+            ? reason.Split([':', '('], 2)[0].Trim()
+            : "all-time popularity";
+        return "popular items by " + popularity;
     }
 
     /// <summary>Folds in <c>--session</c>: comma-separated <c>item[:event]</c> pairs, weighed with the default event weights.</summary>
@@ -386,7 +455,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return users;
     }
 
-    /// <summary>Explains every personalized recommendation (one fold-in per user, then one solve per item); fallbacks get none.</summary>
+    /// <summary>Explains every personalized recommendation so that its parts add up to the score shown; fallbacks get none.</summary>
     private static ScoreExplanation?[][] Explanations(Recommender recommender, IReadOnlyList<RecommendationList> lists, int count, FoldedUser? session)
     {
         var result = new ScoreExplanation?[lists.Count][];
@@ -399,19 +468,20 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 continue;
             }
 
-            FoldedUser user = session ?? recommender.FoldIn(list.UserId, []);
+            // A known user's list was scored with the trained vector; explaining by id makes the parts add up to that score.
             for (int r = 0; r < list.Count; r++)
             {
-                result[l][r] = recommender.Explain(user, list[r].ItemId, count);
+                result[l][r] = session is null ? recommender.Explain(list.UserId, list[r].ItemId, count) : recommender.Explain(session, list[r].ItemId, count);
             }
         }
 
         return result;
     }
 
-    internal static string Csv(IReadOnlyList<RecommendationList> lists, ScoreExplanation?[][]? explanations = null)
+    internal static string Csv(IReadOnlyList<RecommendationList> lists, ScoreExplanation?[][]? explanations = null, bool withSource = false)
     {
-        var builder = new StringBuilder(explanations is null ? "user_id,item_id,rank,score\n" : "user_id,item_id,rank,score,because\n");
+        var builder = new StringBuilder("user_id,item_id,rank,score");
+        builder.Append(withSource ? ",source" : "").Append(explanations is null ? "\n" : ",because\n");
         for (int l = 0; l < lists.Count; l++)
         {
             RecommendationList list = lists[l];
@@ -420,6 +490,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 builder.Append(CsvField(list.UserId)).Append(',').Append(CsvField(list[r].ItemId)).Append(',')
                     .Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
                     .Append(list[r].Score.ToString("G7", CultureInfo.InvariantCulture));
+                if (withSource)
+                {
+                    builder.Append(',').Append(Source(list.Source));
+                }
+
                 if (explanations is not null)
                 {
                     // item:share pairs, largest first, such as I0042:0.38;I0007:0.21

@@ -70,6 +70,12 @@ internal sealed class TrendingCommand : Command<TrendingCommand.Settings>
                 break;
             default:
                 CliConsole.Out.WriteLine(session.Summary());
+                if (items.Count == 0)
+                {
+                    CliConsole.Out.WriteLine($"Nothing is trending as of {LiveSession.Time(session.AsOf)}: no item is busier than usual.");
+                    break;
+                }
+
                 WriteTable(items, session, settings.Category);
                 break;
         }

@@ -88,13 +88,26 @@ public sealed class CsvInteractionReader
         }
         else if (Options.Delimiter is { Length: > 1 } multi)
         {
-            input = new CsvSeparatorStream(stream, multi, CsvSeparatorStream.DefaultReplacement, leaveOpen: true);
+            // The separator stream stands U+001F for the delimiter; a U+001F in the input rejects its own row, not the file.
+            var reserved = new ReservedByteStream(stream);
+            state.ReservedLines = reserved.Lines;
+            input = new CsvSeparatorStream(reserved, multi, CsvSeparatorStream.DefaultReplacement, leaveOpen: false);
+        }
+        else if (Options.HasHeader)
+        {
+            // The header line alone decides the delimiter: no data row can change how the header is split.
+            byte[] head = CsvHeaderSniffing.Peek(stream);
+            input = new ReplayStream(head, stream);
+            if (CsvHeaderSniffing.Detect(head) is { } detected)
+            {
+                csvOptions = csvOptions with { Separator = detected };
+            }
         }
 
         try
         {
             using CsvReader reader = CsvReader.Create(input, csvOptions, leaveOpen: true);
-            Columns columns = ResolveColumns(reader, sourceName);
+            Columns columns = ResolveColumns(reader, sourceName, state);
             state.Columns = columns;
             char[] buffer = ArrayPool<char>.Shared.Rent(1024);
             try
@@ -124,7 +137,7 @@ public sealed class CsvInteractionReader
         {
             throw new InteractionDataException(sourceName, 0, 0, null, exception.Message);
         }
-        catch (NotSupportedException) when (!ReferenceEquals(input, stream))
+        catch (NotSupportedException) when (input is CsvSeparatorStream)
         {
             // The separator stream reads UTF-8 only; a one-character delimiter reads UTF-16 and UTF-32 as well.
             throw new InteractionDataException(sourceName, 0, 0, null,
@@ -151,7 +164,7 @@ public sealed class CsvInteractionReader
             [.. state.Lines.AsSpan()]);
     }
 
-    private Columns ResolveColumns(CsvReader reader, string sourceName)
+    private Columns ResolveColumns(CsvReader reader, string sourceName, ReadState state)
     {
         IReadOnlyList<string> headers;
         try
@@ -161,6 +174,18 @@ public sealed class CsvInteractionReader
         catch (CsvFormatException exception)
         {
             throw new InteractionDataException(sourceName, 1, 0, null, $"the header is malformed: {exception.Message}");
+        }
+
+        // A malformed line before the header was skipped by the reader, which then took the next line as the header: the header is bad.
+        if (Options.HasHeader && state.PendingMalformed is { } malformed)
+        {
+            throw new InteractionDataException(sourceName, malformed.LineNumber, 0, null,
+                "the header is malformed: " + MalformedReason(malformed.Reason).Replace("the row", "the header line", StringComparison.Ordinal), malformed.RawRecord);
+        }
+
+        if (Options.HasHeader && state.ReservedLines is { Count: > 0 } reserved && reserved.Min == 1)
+        {
+            throw new InteractionDataException(sourceName, 1, 0, null, "the header is malformed: " + ReservedByteReason.Replace("the row", "the header line", StringComparison.Ordinal));
         }
 
         if (Options.HasHeader && headers.Count == 0)
@@ -255,7 +280,10 @@ public sealed class CsvInteractionReader
         return string.Join(", ", parts) + (headers.Count > parts.Length ? ", ..." : "");
     }
 
-    private static string MalformedReason(CsvMalformedReason reason) => reason switch
+    private const string ReservedByteReason = "the row holds the control character U+001F (shown as '?'), which a delimiter of several "
+        + "characters such as '::' reserves; remove it from the file.";
+
+    internal static string MalformedReason(CsvMalformedReason reason) => reason switch
     {
         CsvMalformedReason.StrayQuote => "the row has a stray quote inside an unquoted field (expected quotes only around a whole field, doubled inside it).",
         CsvMalformedReason.TextAfterClosingQuote => "the row has text after the closing quote of a field (expected a delimiter or the end of the line).",
@@ -298,6 +326,7 @@ public sealed class CsvInteractionReader
         public long Accepted;
         public long Rejected;
         public CsvMalformedRecord? PendingMalformed;
+        public SortedSet<long>? ReservedLines;
 
         public void OnMalformed(CsvMalformedRecord record)
         {
@@ -319,6 +348,12 @@ public sealed class CsvInteractionReader
             }
 
             long line = reader.LineNumber;
+            if (ReservedLines is { Count: > 0 } && ReservedLines.Remove(line))
+            {
+                Reject(line, 0, null, ReservedByteReason, reader);
+                return;
+            }
+
             if (reader.FieldCount < Columns.MinFieldCount)
             {
                 Reject(line, 0, null, $"the row has {reader.FieldCount} field(s); expected at least {Columns.MinFieldCount}.", reader);

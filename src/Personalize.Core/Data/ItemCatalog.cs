@@ -164,10 +164,23 @@ public sealed class ItemCatalog
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var csvOptions = CsvReaderOptions.Default with { TrackLineNumbers = true, AllowLineBreaksInQuotes = false };
+        // A malformed header line is an error on its line; the reader would otherwise recover it or take the next line as the header.
+        CsvMalformedRecord? headerProblem = null;
+        bool readingHeader = true;
+        var csvOptions = CsvReaderOptions.Default with
+        {
+            TrackLineNumbers = true,
+            AllowLineBreaksInQuotes = false,
+            OnMalformedRecord = record => headerProblem ??= readingHeader ? record : null,
+        };
         if (options.Delimiter is { Length: 1 } d)
         {
             csvOptions = csvOptions with { Separator = d[0] };
+        }
+        else if (CsvHeaderSniffing.DetectInFile(path) is { } detected)
+        {
+            // The header line alone decides the delimiter: no data row can change how the header is split.
+            csvOptions = csvOptions with { Separator = detected };
         }
 
         var rows = new List<(long Line, string[] Fields, string Raw)>();
@@ -175,6 +188,12 @@ public sealed class ItemCatalog
         using (CsvReader reader = CsvReader.FromFile(path, csvOptions))
         {
             headers = [.. reader.Headers];
+            readingHeader = false;
+            if (headerProblem is { } malformed)
+            {
+                throw new InteractionDataException(path, malformed.LineNumber, 0, null, "the header is malformed: "
+                    + CsvInteractionReader.MalformedReason(malformed.Reason).Replace("the row", "the header line", StringComparison.Ordinal), malformed.RawRecord);
+            }
             while (reader.Read())
             {
                 var fields = new string[reader.FieldCount];

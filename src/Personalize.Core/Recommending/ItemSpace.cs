@@ -245,6 +245,16 @@ internal sealed class ItemSpace
             if (facets.Count > 0)
             {
                 ItemCatalog catalog = Catalog ?? throw new InvalidOperationException("Facet counts need the items' attributes, but no catalogue was given.");
+                // One list, one count: a personalized list sorted by an attribute is its candidate pool, so the facets count the pool.
+                if (selection.Pool is { } pool)
+                {
+                    eligible.Clear();
+                    foreach (int item in pool)
+                    {
+                        eligible[item >> 6] |= 1UL << (item & 63);
+                    }
+                }
+
                 counted = FacetCounter.Count(catalog, eligible, ToCatalog, facets);
             }
 

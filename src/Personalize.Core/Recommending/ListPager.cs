@@ -99,9 +99,10 @@ internal static class ListPager
             keys[i] = key;
         }
 
-        return new Selection(keys, total, afterCursor - keys.Length);
+        return new Selection(keys, total, afterCursor - keys.Length, pool);
     }
 
-    /// <summary>A page: its keys in order, how many items the whole list holds, and how many come after the page.</summary>
-    internal readonly record struct Selection(OrderKey[] Page, int Total, int Remaining);
+    /// <summary>A page: its keys in order, how many items the whole list holds, how many come after the page, and the candidate pool
+    /// when the list is one (null when the list is every eligible item).</summary>
+    internal readonly record struct Selection(OrderKey[] Page, int Total, int Remaining, int[]? Pool);
 }

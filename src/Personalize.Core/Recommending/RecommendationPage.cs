@@ -45,7 +45,9 @@ public sealed class RecommendationPage : IReadOnlyList<Recommendation>
     /// <summary>Gets the cursor for the next page, or <see langword="null"/> when this is the last page.</summary>
     public string? NextCursor { get; }
 
-    /// <summary>Gets the requested facet counts over the list's eligible items.</summary>
+    /// <summary>Gets the requested facet counts over the items of the whole list (all pages): the same items
+    /// <see cref="TotalCount"/> counts, so a personalized list sorted by an attribute counts its candidate pool
+    /// (<see cref="RecommendationRequest.CandidatePoolSize"/>).</summary>
     public IReadOnlyList<Facet> Facets { get; }
 
     /// <summary>Gets how many items this page holds.</summary>

@@ -66,7 +66,8 @@ public sealed record RecommendationRequest : IValidatableObject
     /// <value>The default is <see langword="null"/>.</value>
     public IReadOnlyList<string>? PurchasedItems { get; init; }
 
-    /// <summary>Gets the attributes whose value counts over the eligible items come back with the page.</summary>
+    /// <summary>Gets the attributes whose value counts over the items of the whole list come back with the page (the candidate pool
+    /// when a personalized list is sorted by an attribute, as <see cref="RecommendationPage.TotalCount"/> counts).</summary>
     /// <value>The default is empty: no facets.</value>
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];
 

@@ -9,7 +9,8 @@ public enum RecommendationSource
     /// <summary>The user is unknown to the model, so the most popular items were returned (<see cref="ColdStartPolicy.Popular"/>).</summary>
     PopularFallback = 1,
 
-    /// <summary>The user is unknown to the model and <see cref="ColdStartPolicy.Empty"/> is set: nothing was returned.</summary>
+    /// <summary>The user is unknown to the model and <see cref="ColdStartPolicy.Empty"/> is set, or the model has no item popularity to
+    /// fall back on (an imported factor model without interactions): nothing was returned.</summary>
     Empty = 2,
 
     /// <summary>Not personalized: the user opted out of personalization (<see cref="Preferences.UserPreferences.PersonalizationOptOut"/>)

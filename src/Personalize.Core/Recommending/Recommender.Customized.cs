@@ -78,7 +78,7 @@ public sealed partial class Recommender
 
         RecommendationSource source = !personal ? RecommendationSource.NonPersonal
             : known ? RecommendationSource.Personalized
-            : Options.ColdStart == ColdStartPolicy.Empty ? RecommendationSource.Empty : RecommendationSource.PopularFallback;
+            : Options.ColdStart == ColdStartPolicy.Empty || !HasPopularity ? RecommendationSource.Empty : RecommendationSource.PopularFallback;
         if (source == RecommendationSource.Empty)
         {
             return new RecommendationPage(request.UserId, source, sort, filter, [], 1, 0, null, []);

@@ -9,13 +9,21 @@ public sealed partial class Recommender
     /// <param name="userId">The user; one the model does not know has no history, so the explanation is empty with score 0.</param>
     /// <param name="itemId">The item, usually one recommended to the user.</param>
     /// <param name="count">How many contributions to list at most.</param>
-    /// <returns>The explanation. Its score is that of the user's history solved exactly (see <see cref="ScoreExplanation.Score"/>).</returns>
+    /// <returns>The explanation. For a user the model knows, its <see cref="ScoreExplanation.Score"/> is the score
+    /// <see cref="ForUser(string, int)"/> shows (the trained vector's), and <see cref="ScoreExplanation.BaseScore"/> plus every
+    /// contribution adds up to it.</returns>
+    /// <remarks>The parts come from the user's training history solved exactly, whose vector differs slightly from the trained one (the
+    /// trainer's last item update comes after the last user update). That small difference, <see cref="ScoreExplanation.Reconciled"/>,
+    /// is spread over the history items in proportion to the size of their parts, so the parts add up to the score the user was
+    /// shown.</remarks>
     /// <exception cref="ArgumentException">The model does not know the item.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public ScoreExplanation Explain(string userId, string itemId, int count)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return Explain(FoldIn(userId, []), itemId, count);
+        ArgumentNullException.ThrowIfNull(itemId);
+        FoldedUser folded = FoldIn(userId, []);
+        return Model.Users.TryGetIndex(userId, out int user) ? Explain(folded, itemId, count, user) : Explain(folded, itemId, count);
     }
 
     /// <summary>Explains a folded-in user's score for an item by the history items (training and new events) that contributed most.</summary>
@@ -27,7 +35,11 @@ public sealed partial class Recommender
     /// <remarks>Costs one triangular solve with the factorization kept from the fold-in, plus one dot product per history item.</remarks>
     /// <exception cref="ArgumentException">The model does not know the item, or the user was folded in for another model.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    public ScoreExplanation Explain(FoldedUser user, string itemId, int count)
+    public ScoreExplanation Explain(FoldedUser user, string itemId, int count) => Explain(user, itemId, count, trainedUser: -1);
+
+    /// <summary>Explains a folded-in user's score; with <paramref name="trainedUser"/> at least 0, the score of that user's trained vector,
+    /// the difference spread over the history items in proportion to their parts.</summary>
+    private ScoreExplanation Explain(FoldedUser user, string itemId, int count, int trainedUser)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(itemId);
@@ -62,6 +74,30 @@ public sealed partial class Recommender
             personalized += values[h];
         }
 
+        float reconciled = 0;
+        if (trainedUser >= 0 && history.Length > 0)
+        {
+            // The score ForUser shows: the trained vector, summed as the scan sums it (item part, then the user's offset).
+            float shown = TensorPrimitives.Dot(Model.GetUserFactors(trainedUser), y) + Model.GetItemBias(item) + (Model.GlobalBias + Model.GetUserBias(trainedUser));
+            double magnitude = 0;
+            foreach (float value in values)
+            {
+                magnitude += Math.Abs(value);
+            }
+
+            double residual = (double)(shown - baseScore) - personalized;
+            if (magnitude > 0)
+            {
+                for (int h = 0; h < values.Length; h++)
+                {
+                    values[h] = (float)(values[h] + residual * Math.Abs(values[h]) / magnitude);
+                }
+
+                reconciled = (float)residual;
+                score = shown;
+            }
+        }
+
         Array.Sort(order, (a, b) => values[a] != values[b] ? values[b].CompareTo(values[a]) : a.CompareTo(b));   // history is ascending, so h order is item order
         int listed = Math.Min(count, history.Length);
         var contributions = new ScoreContribution[listed];
@@ -79,6 +115,6 @@ public sealed partial class Recommender
             others += values[order[r]];
         }
 
-        return new ScoreExplanation(ids[item], item, score, baseScore, contributions, (float)others, history.Length);
+        return new ScoreExplanation(ids[item], item, score, baseScore, contributions, (float)others, history.Length, reconciled);
     }
 }

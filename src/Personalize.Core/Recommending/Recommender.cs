@@ -37,6 +37,7 @@ public sealed partial class Recommender : IDisposable
         Options = options ?? new RecommenderOptions();
         OptionsValidation.ThrowIfInvalid(Options, nameof(RecommenderOptions));
         _popularOrder = PopularOrder(model.ItemPopularity);
+        HasPopularity = _popularOrder.Length > 0 && model.ItemPopularity[_popularOrder[0]] > 0;
         if (Options.NumberOfThreads > 1)
         {
             _workers = new ScanWorkers(Options.NumberOfThreads - 1, maxK: 1024);
@@ -50,6 +51,10 @@ public sealed partial class Recommender : IDisposable
 
     /// <summary>Gets how this recommender answers.</summary>
     public RecommenderOptions Options { get; }
+
+    /// <summary>Whether some item has a popularity above 0; without it unknown users get an empty list
+    /// (<see cref="RecommendationSource.Empty"/>), never arbitrary items.</summary>
+    private bool HasPopularity { get; }
 
     /// <summary>Recommends up to <paramref name="count"/> items for a user, best first.</summary>
     /// <param name="userId">The user's id; an unknown id gets the cold-start answer.</param>
@@ -257,7 +262,7 @@ public sealed partial class Recommender : IDisposable
 
     private int ColdStart(Span<Recommendation> destination, out RecommendationSource source, Filtering.CompiledFilter? filter = null)
     {
-        if (Options.ColdStart == ColdStartPolicy.Empty)
+        if (Options.ColdStart == ColdStartPolicy.Empty || !HasPopularity)
         {
             source = RecommendationSource.Empty;
             return 0;
@@ -267,7 +272,8 @@ public sealed partial class Recommender : IDisposable
         return Popular(destination, filter);
     }
 
-    /// <summary>The most popular items that pass the filter, most popular first (ties by item index).</summary>
+    /// <summary>The most popular items that pass the filter, most popular first (ties by item index); items of popularity 0 are never
+    /// listed, so a model without popularity (an imported factor model without interactions) gives none.</summary>
     internal int Popular(Span<Recommendation> destination, Filtering.CompiledFilter? filter)
     {
         string[] ids = Model.Items.RawIds;
@@ -276,6 +282,11 @@ public sealed partial class Recommender : IDisposable
         for (int r = 0; r < _popularOrder.Length && written < destination.Length; r++)
         {
             int item = _popularOrder[r];
+            if (!(popularity[item] > 0))
+            {
+                break;
+            }
+
             if (filter is null || filter.IsEligible(item))
             {
                 destination[written++] = new Recommendation(ids[item], item, popularity[item]);

@@ -14,8 +14,9 @@ namespace Personalize.Core.Recommending;
 public sealed class ScoreExplanation
 {
     internal ScoreExplanation(string itemId, int itemIndex, float score, float baseScore, IReadOnlyList<ScoreContribution> contributions,
-        float otherContributions, int historyCount)
+        float otherContributions, int historyCount, float reconciled = 0)
     {
+        Reconciled = reconciled;
         ItemId = itemId;
         ItemIndex = itemIndex;
         Score = score;
@@ -25,13 +26,20 @@ public sealed class ScoreExplanation
         HistoryCount = historyCount;
     }
 
+    /// <summary>Gets how much the contributions were moved, in all, so that they add up to the trained vector's score: the trained
+    /// score minus the score of the history solved exactly. 0 for folded-in users, whose score is the solved one.</summary>
+    /// <remarks>It is spread over the history items in proportion to the size of their parts; it is usually a small fraction of
+    /// <see cref="Score"/>.</remarks>
+    public float Reconciled { get; }
+
     /// <summary>Gets the explained item's id.</summary>
     public string ItemId { get; }
 
     /// <summary>Gets the explained item's index in the model.</summary>
     public int ItemIndex { get; }
 
-    /// <summary>Gets the score of the item for the (folded-in) user vector that is explained.</summary>
+    /// <summary>Gets the score that is explained: for a user the model knows, explained by id, the score
+    /// <see cref="Recommender.ForUser(string, int)"/> shows (the trained vector's); for a folded-in user, that user's score.</summary>
     /// <remarks>For a trained user explained by id this is the score of their history solved exactly, which matches the trained vector
     /// up to the trainer's solver tolerance (conjugate gradient stops after a few steps).</remarks>
     public float Score { get; }

@@ -13,7 +13,8 @@ public sealed partial class EventTracker
     /// <param name="filter">Only items that pass it, compiled for <see cref="Items"/>; <see langword="null"/> for all.</param>
     /// <param name="category">Only items in this category or under it (<c>Kitchen</c> holds <c>Kitchen/Coffee</c>); needs a catalogue.
     /// <see langword="null"/> for all categories.</param>
-    /// <returns>Up to min(<paramref name="count"/>, eligible) items that have had events within the baseline's memory, best first.</returns>
+    /// <returns>Up to min(<paramref name="count"/>, eligible) items that are busier than usual (score above 1), best first; empty when
+    /// nothing is trending, for example long after the last event.</returns>
     /// <remarks>
     /// <para>Every event counts once in two exponentially decayed counts per item, one with <see cref="EventTrackerOptions.ShortHalfLife"/>
     /// H_s and one with <see cref="EventTrackerOptions.BaselineHalfLife"/> H_b: at a steady rate λ they settle at λ·H/ln 2, so</para>
@@ -22,7 +23,8 @@ public sealed partial class EventTracker
     /// <item><description>expected = the baseline count now × H_s / H_b: what recent would be at the item's usual rate;</description></item>
     /// <item><description>score = (recent + m) / (expected + m), m = <see cref="EventTrackerOptions.TrendingSmoothing"/>.</description></item>
     /// </list>
-    /// <para>A score above 1 means busier than usual. The m pseudo-events keep one event on a cold item (score 1.2 with m = 5) below a real
+    /// <para>A score above 1 means busier than usual, and only such items are listed: an item as busy as usual or quieter (1 or less,
+    /// as every item is once its events have faded from both counts) is not trending. The m pseudo-events keep one event on a cold item (score 1.2 with m = 5) below a real
     /// surge, and an item's own baseline keeps always-popular items at about 1. Counters decay lazily (see the tracker's remarks), so a
     /// query costs one pass over the items' counters (or the category's) with no exponentials, and the span overload allocates nothing.
     /// Ties go to the lower item index.</para>
@@ -31,11 +33,39 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException">The filter was compiled for other items or has <c>not seen</c>, or the category is not in the
     /// catalogue (the message lists those it has).</exception>
     /// <exception cref="InvalidOperationException">A category was given but the tracker has no catalogue.</exception>
-    public IReadOnlyList<TrendingItem> TrendingNow(int count, CompiledFilter? filter = null, string? category = null)
+    public IReadOnlyList<TrendingItem> TrendingNow(int count, CompiledFilter? filter = null, string? category = null) =>
+        Trending(count, _time.GetUtcNow(), filter, category);
+
+    /// <summary>Gets the items trending as of a given time instead of the tracker's <see cref="TimeProvider"/> (what
+    /// <c>personalize trending --as-of</c> does); see <see cref="TrendingNow(int, CompiledFilter?, string?)"/>.</summary>
+    /// <param name="count">How many items at most.</param>
+    /// <param name="asOf">The time the counts are read at, usually that of the last event replayed or later. Events tracked with a later
+    /// timestamp count as if they had already happened.</param>
+    /// <param name="filter">Only items that pass it, compiled for <see cref="Items"/>; <see langword="null"/> for all.</param>
+    /// <param name="category">Only items in this category or under it; needs a catalogue. <see langword="null"/> for all.</param>
+    /// <returns>Up to min(<paramref name="count"/>, eligible) items busier than usual at <paramref name="asOf"/>, best first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The filter was compiled for other items or has <c>not seen</c>, or the category is unknown.</exception>
+    /// <exception cref="InvalidOperationException">A category was given but the tracker has no catalogue.</exception>
+    public IReadOnlyList<TrendingItem> TrendingNow(int count, DateTimeOffset asOf, CompiledFilter? filter = null, string? category = null) =>
+        Trending(count, asOf, filter, category);
+
+    /// <summary>Writes the items trending as of a given time into a caller-owned buffer, best first, without allocating.</summary>
+    /// <param name="destination">Receives the items; its length is how many are wanted.</param>
+    /// <param name="asOf">The time the counts are read at (see <see cref="TrendingNow(int, DateTimeOffset, CompiledFilter?, string?)"/>).</param>
+    /// <param name="filter">Only items that pass it, compiled for <see cref="Items"/>; <see langword="null"/> for all.</param>
+    /// <param name="category">Only items in this category or under it; needs a catalogue. <see langword="null"/> for all.</param>
+    /// <returns>How many items were written.</returns>
+    /// <exception cref="ArgumentException">The filter was compiled for other items or has <c>not seen</c>, or the category is unknown.</exception>
+    /// <exception cref="InvalidOperationException">A category was given but the tracker has no catalogue.</exception>
+    public int TrendingNow(Span<TrendingItem> destination, DateTimeOffset asOf, CompiledFilter? filter = null, string? category = null) =>
+        Trending(destination, asOf.UtcTicks, filter, category);
+
+    private TrendingItem[] Trending(int count, DateTimeOffset asOf, CompiledFilter? filter, string? category)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var buffer = new TrendingItem[Math.Min(count, Items.Count)];
-        int written = TrendingNow(buffer, filter, category);
+        int written = Trending(buffer, asOf.UtcTicks, filter, category);
         return written == buffer.Length ? buffer : buffer[..written];
     }
 
@@ -47,7 +77,10 @@ public sealed partial class EventTracker
     /// <remarks>The score is described at <see cref="TrendingNow(int, CompiledFilter?, string?)"/>.</remarks>
     /// <exception cref="ArgumentException">The filter was compiled for other items or has <c>not seen</c>, or the category is unknown.</exception>
     /// <exception cref="InvalidOperationException">A category was given but the tracker has no catalogue.</exception>
-    public int TrendingNow(Span<TrendingItem> destination, CompiledFilter? filter = null, string? category = null)
+    public int TrendingNow(Span<TrendingItem> destination, CompiledFilter? filter = null, string? category = null) =>
+        Trending(destination, _time.GetUtcNow().UtcTicks, filter, category);
+
+    private int Trending(Span<TrendingItem> destination, long utcTicks, CompiledFilter? filter, string? category)
     {
         CheckFilter(filter, "trending now");
         int[]? candidates = category is null ? null : CategoryItems(category);
@@ -57,7 +90,7 @@ public sealed partial class EventTracker
             return 0;
         }
 
-        double now = DecayedCounter.Seconds(_time.GetUtcNow().UtcTicks);
+        double now = DecayedCounter.Seconds(utcTicks);
         var scan = new TrendingScan(new DecayedCounter.Reader(now / _shortSeconds), new DecayedCounter.Reader(now / _baselineSeconds),
             _shortSeconds / _baselineSeconds, Options.TrendingSmoothing);
         float[]? rentedScores = null;
@@ -146,6 +179,11 @@ public sealed partial class EventTracker
             }
 
             float score = (float)((recent.Read(Volatile.Read(ref trend[2 * item])) + smoothing) / (expected + smoothing));
+            if (!(score > 1f))
+            {
+                return;   // as busy as usual or quieter: not trending
+            }
+
             if (kept < scores.Length || score > scores[0])
             {
                 MinHeap.Offer(scores, items, ref kept, score, item);

@@ -111,7 +111,9 @@ public sealed class FactorModelTransformer : ITransformer
         "FactorModelTransformer cannot be saved with mlContext.Model.Save: ML.NET 5 keeps the API a custom transformer needs to write its "
         + "state (ModelSaveContext's writer) and to be found on load (LoadableClassAttribute, ModelLoadContext) internal. Save the pipeline "
         + "with mlContext.Personalization().Model.Save(model, inputSchema, path) and load it with mlContext.Personalization().Model.Load, "
-        + "or save transformer.Model with ModelFile.Save and wrap it again with new FactorModelTransformer(model, userColumn, itemColumn).";
+        + "or save transformer.Model with ModelFile.Save and wrap it again with new FactorModelTransformer(model, userColumn, itemColumn). "
+        + "If a file path was given, ML.NET had already replaced that file (File.Create) before asking this transformer to save: what is "
+        + "there now is an incomplete zip that cannot be loaded; delete it.";
 
     /// <summary>The binding of a schema, made once per schema object: mapping the key values costs O(keys), not O(rows).</summary>
     private ScoreBinding Bind(DataViewSchema schema) =>

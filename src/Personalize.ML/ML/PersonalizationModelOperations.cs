@@ -19,6 +19,17 @@ namespace Personalize.Core.ML;
 /// <c>mlContext.ComponentCatalog.RegisterAssembly</c>, saves only the factory's contract name and recreates the factory with its
 /// parameterless constructor on load, so the learned factors cannot travel inside the saved file. <c>mlContext.Model.Save</c> on
 /// a pipeline with this transformer therefore throws <see cref="NotSupportedException"/> with the way out.</para>
+/// <para><b>What <c>mlContext.Model.Save</c> leaves behind, and why this library cannot prevent it.</b> ML.NET's
+/// <c>ModelOperationsCatalog.Save(model, inputSchema, filePath)</c> is <c>using (var stream = File.Create(filePath)) Save(model,
+/// inputSchema, stream);</c>: the target is truncated before any transformer code runs, and the transformers are asked to save only
+/// afterwards, each in turn. When ours throws, ML.NET's repository writer is disposed and closes the zip, so an existing file is
+/// already lost and an incomplete zip (the ML.NET parts saved before ours, no model) stays at the path. No public hook runs before
+/// <c>File.Create</c>; the save hook receives a <see cref="ModelSaveContext"/> whose repository and stream are internal, so it cannot
+/// learn the path to delete the file, and on Windows the file is open without delete sharing while the hook runs. The guard is
+/// <see cref="Save(ITransformer, DataViewSchema, string)"/> below, which accepts any pipeline (with or without our transformers),
+/// writes a temporary file next to the target and renames it over the target only when everything was written: a failure leaves
+/// nothing behind and an existing file as it was. The tests <c>MLNETs_own_Save_replaces_an_existing_file_before_our_transformer_is_asked</c>
+/// and <c>Our_Save_that_fails_leaves_nothing_behind_and_an_existing_file_intact</c> keep both statements checked.</para>
 /// <para><b>What these methods do instead.</b> The pipeline is flattened and cut at each <see cref="FactorModelTransformer"/>; every
 /// run of ML.NET transformers is saved with <c>mlContext.Model.Save</c> (the first run, possibly empty, also keeps the input
 /// schema), and every model with <see cref="ModelFile"/>, all in one zip file with a JSON manifest (<c>pipeline.json</c>). Loading
@@ -36,7 +47,9 @@ public sealed class PersonalizationModelOperations
 
     internal PersonalizationModelOperations(MLContext mlContext) => _mlContext = mlContext;
 
-    /// <summary>Saves a fitted pipeline to a file, atomically (a temporary file is renamed over the target).</summary>
+    /// <summary>Saves a fitted pipeline to a file, atomically (a temporary file is renamed over the target): when saving fails, nothing
+    /// is left behind and an existing file at <paramref name="filePath"/> is as it was. Prefer it to <c>mlContext.Model.Save</c> for
+    /// every pipeline (see the remarks of this class).</summary>
     /// <param name="model">The pipeline: any transformer or chain, with or without <see cref="FactorModelTransformer"/>s.</param>
     /// <param name="inputSchema">The schema of the data the pipeline reads.</param>
     /// <param name="filePath">The target file; it is replaced if it exists.</param>

@@ -107,4 +107,53 @@ public sealed class PipelinePersistenceTests
         Assert.Contains("not a saved pipeline", notZip.Message);
         Assert.Equal("parts/1.pzm", missingPart.Section);
     }
+
+    [Fact]
+    public void MLNETs_own_Save_replaces_an_existing_file_before_our_transformer_is_asked()
+    {
+        // Evidence for the documented limit: ModelOperationsCatalog.Save(model, schema, path) runs File.Create(path) (truncating it) and
+        // only then asks each transformer to save; by the time FactorModelTransformer's hook throws, the old file is already gone.
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        string path = directory.File("model.zip");
+        byte[] previous = [.. Enumerable.Range(0, 4096).Select(i => (byte)i)];
+        File.WriteAllBytes(path, previous);
+
+        Assert.ThrowsAny<Exception>(() => ml.Model.Save(model, data.Schema, path));
+
+        Assert.True(File.Exists(path));
+        Assert.NotEqual(previous, File.ReadAllBytes(path));
+        Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
+    }
+
+    [Fact]
+    public void Our_Save_that_fails_leaves_nothing_behind_and_an_existing_file_intact()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        string path = directory.File("pipeline.zip");
+        byte[] previous = [1, 2, 3, 4];
+        File.WriteAllBytes(path, previous);
+        var broken = new TransformerChain<ITransformer>([.. model, new UnsavableTransformer()]);
+
+        Assert.Throws<InvalidOperationException>(() => ml.Personalization().Model.Save(broken, data.Schema, path));
+        Assert.Throws<InvalidOperationException>(() => ml.Personalization().Model.Save(broken, data.Schema, directory.File("new.zip")));
+
+        Assert.Equal(previous, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(directory.Path));
+    }
+
+    /// <summary>An ML.NET-side transformer whose save fails, as one without a registered loader would.</summary>
+    private sealed class UnsavableTransformer : ITransformer
+    {
+        public bool IsRowToRowMapper => true;
+
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => inputSchema;
+
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => throw new NotSupportedException();
+
+        public IDataView Transform(IDataView input) => input;
+
+        public void Save(ModelSaveContext ctx) => throw new InvalidOperationException("this transformer cannot be saved");
+    }
 }

@@ -44,6 +44,35 @@ public sealed class FacetCountTests : IClassFixture<CustomShop>
         }
     }
 
+    [Theory]
+    [InlineData(SortOrder.PriceAscending)]
+    [InlineData(SortOrder.Newest)]
+    public void A_personalized_list_sorted_by_an_attribute_counts_its_facets_over_the_same_items_as_its_total(SortOrder sort)
+    {
+        const int Pool = 40;
+        var request = new RecommendationRequest("user-6") { Sort = sort, CandidatePoolSize = Pool, PageSize = 7, Facets = [new("brand"), new("price")] };
+
+        RecommendationPage page = _shop.Recommender.Recommend(request);
+        List<int> listed = [.. CustomShop.AllPages(cursor => _shop.Recommender.Recommend(request with { Cursor = cursor })).SelectMany(p => p.Select(r => r.ItemIndex))];
+
+        Assert.Equal(Pool, page.TotalCount);
+        Assert.Equal(page.TotalCount, listed.Count);
+        Assert.True(_shop.Model.Items.Count - _shop.Model.GetSeenItems(6).Length > Pool, "the test needs more eligible items than the pool");
+        foreach (Facet facet in page.Facets)
+        {
+            if (facet.Type == AttributeType.Text)
+            {
+                Assert.Equal(page.TotalCount, facet.Values.Sum(v => v.Count) + facet.Missing);
+            }
+
+            foreach (FacetValue value in facet.Values)
+            {
+                CompiledFilter narrowed = _shop.Recommender.Compile(value.Filter);
+                Assert.Equal(listed.Count(narrowed.IsEligible), value.Count);
+            }
+        }
+    }
+
     [Fact]
     public void Text_values_come_most_frequent_first_and_sum_to_the_items_that_have_one()
     {

@@ -92,7 +92,7 @@ public sealed class RecommenderTests
     }
 
     [Fact]
-    public void ForUser_of_an_unknown_user_breaks_popularity_ties_by_the_lower_item_index()
+    public void ForUser_of_an_unknown_user_breaks_popularity_ties_by_the_lower_item_index_and_never_lists_items_of_popularity_0()
     {
         float[] popularity = [1, 3, 0, 3, 1, 3, 0, 2];
         var model = new FactorModel(FactorModelKind.Implicit, IdMap.FromIds(["u"]), IdMap.FromIds(popularity.Select((_, i) => $"p{i}")), 1, [1],
@@ -101,8 +101,26 @@ public sealed class RecommenderTests
 
         RecommendationList list = recommender.ForUser("someone new", 8);
 
-        Assert.Equal([1, 3, 5, 7, 0, 4, 2, 6], list.Select(r => r.ItemIndex));
-        Assert.Equal([3f, 3f, 3f, 2f, 1f, 1f, 0f, 0f], list.Select(r => r.Score));
+        Assert.Equal([1, 3, 5, 7, 0, 4], list.Select(r => r.ItemIndex));
+        Assert.Equal([3f, 3f, 3f, 2f, 1f, 1f], list.Select(r => r.Score));
+        Assert.Equal(RecommendationSource.PopularFallback, list.Source);
+    }
+
+    [Fact]
+    public void A_model_without_popularity_gives_an_unknown_user_an_empty_list_not_arbitrary_items()
+    {
+        var model = new FactorModel(FactorModelKind.Explicit, IdMap.FromIds(["u"]), IdMap.FromIds(["a", "b", "c"]), 1, [1],
+            [0.3f, 0.2f, 0.1f], [0, 0], [], new float[3], new Dictionary<string, string>());
+        using var recommender = new Recommender(model);
+
+        RecommendationList list = recommender.ForUser("someone new", 3);
+        RecommendationPage page = recommender.Recommend(new RecommendationRequest("someone new"));
+
+        Assert.Empty(list);
+        Assert.Equal(RecommendationSource.Empty, list.Source);
+        Assert.Empty(page);
+        Assert.Equal(RecommendationSource.Empty, page.Source);
+        Assert.Equal(3, recommender.ForUser("u", 3).Count);
     }
 
     [Theory]

@@ -26,6 +26,7 @@ internal static class ReferenceRecommendations
     /// <summary>The most popular items, lower index first on a tie, scored by their popularity.</summary>
     public static Recommendation[] Popular(FactorModel model, int count) =>
         Enumerable.Range(0, model.Items.Count)
+            .Where(i => model.ItemPopularity[i] > 0)
             .OrderByDescending(i => model.ItemPopularity[i]).ThenBy(i => i)
             .Take(count)
             .Select(i => new Recommendation(model.Items.GetId(i), i, model.ItemPopularity[i]))

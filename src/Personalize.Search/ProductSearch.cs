@@ -16,7 +16,7 @@ namespace Personalize.Search;
 /// person searching for something they bought wants to find it. Blocked brands, items and categories never appear.</para>
 /// <para>Facet counts and <see cref="RecommendationPage.TotalCount"/> are exact over every matching, eligible item. Thread-safe.</para>
 /// </remarks>
-public sealed class ProductSearch
+public sealed partial class ProductSearch
 {
     private readonly CatalogBrowser _browser;
 

@@ -119,7 +119,8 @@ public sealed class TrainCommandTests
         Assert.Equal(0, code);
         Assert.Equal("", error);
         Assert.Contains("Choosing options on a held-out part of the log", output);
-        Assert.Matches(@"trial\s+1\s+grid", output);
+        Assert.Matches(@"trial\s+1\s+default", output);   // the fixed defaults are tried first
+        Assert.Matches(@"trial\s+2\s+grid", output);
         Assert.Matches(@"trial\s+12\s+grid", output);
         Assert.Contains("Chose factors", output);
         FactorModel loaded = ModelFile.Load(model);

@@ -104,6 +104,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             "search" => true,
             _ => throw new UsageException($"--protocol '{settings.Protocol}' is not a protocol (expected ranking or search)."),
         };
+        if (settings.Schema is not null && settings.Items is null)
+        {
+            throw new UsageException("--schema needs --items: it types the columns of that catalogue.");
+        }
+
         if (!search && (settings.Items is not null || settings.BlendWeights is not null))
         {
             throw new UsageException("--items and --blend-weights are for --protocol search.");

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
@@ -14,7 +16,7 @@ namespace Personalize.Search;
 /// person searching for something they bought wants to find it. Blocked brands, items and categories never appear.</para>
 /// <para>Facet counts and <see cref="RecommendationPage.TotalCount"/> are exact over every matching, eligible item. Thread-safe.</para>
 /// </remarks>
-public sealed class ProductSearch
+public sealed partial class ProductSearch
 {
     private readonly CatalogBrowser _browser;
 
@@ -74,7 +76,66 @@ public sealed class ProductSearch
             ApplyPreferences = request.ApplyPreferences,
             Facets = request.Facets,
         };
-        return new SearchResult(match, _browser.Browse(browse, ranked, preferences));
+        RecommendationPage page = _browser.Browse(browse, ranked, preferences);
+        IReadOnlyList<RelatedItem> related = request.Related > 0 && Recommender is not null
+            ? RelatedToResults(Recommender, request.Related, browse, match, page, preferences)
+            : [];
+        return new SearchResult(match, page, related);
+    }
+
+    /// <summary>The items most related to the page (as one basket) that the query did not match, with the page's filter and blocks.</summary>
+    private RelatedItem[] RelatedToResults(Recommender recommender, int count, BrowseRequest browse, TextMatch match, RecommendationPage page,
+        UserPreferences? preferences)
+    {
+        IdMap items = recommender.Model.Items;
+        var basket = new List<int>(page.Count);
+        foreach (Recommendation result in page)
+        {
+            if (items.TryGetIndex(result.ItemId, out int index))
+            {
+                basket.Add(index);
+            }
+        }
+
+        if (basket.Count == 0)
+        {
+            return [];
+        }
+
+        var excluded = new HashSet<int>();
+        foreach (RankCandidate candidate in match.Candidates)
+        {
+            if (items.TryGetIndex(candidate.ItemId, out int index))
+            {
+                excluded.Add(index);
+            }
+        }
+
+        if (browse.ApplyPreferences && preferences is not null)
+        {
+            foreach (string blocked in preferences.BlockedItems)
+            {
+                if (items.TryGetIndex(blocked, out int index))
+                {
+                    excluded.Add(index);
+                }
+            }
+        }
+
+        // Ask for enough that the best `count` remain after the excluded ones are dropped: the scan leaves out only the basket.
+        CompiledFilter? filter = _browser.CompileFilter(browse, items, preferences);
+        var buffer = new RelatedItem[Math.Min(items.Count, count + excluded.Count)];
+        int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), buffer, filter);
+        var related = new List<RelatedItem>(count);
+        for (int r = 0; r < written && related.Count < count; r++)
+        {
+            if (!excluded.Contains(buffer[r].ItemIndex))
+            {
+                related.Add(buffer[r]);
+            }
+        }
+
+        return [.. related];
     }
 
     /// <summary>Searches, reading the user's saved preferences from <see cref="PreferenceStore"/>.</summary>

@@ -55,6 +55,14 @@ public sealed record SearchRequest : IValidatableObject
     /// <value>The default is empty: no facets.</value>
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];
 
+    /// <summary>Gets how many items "related to your search" come back with the page: the items most related to the page's results
+    /// (<see cref="Core.Recommending.Recommender.RelatedTo(ReadOnlySpan{int}, Span{Core.Recommending.RelatedItem}, Core.Filtering.CompiledFilter?)"/>
+    /// with the page as the basket), leaving out every item the query matched and honouring the same filter and saved blocks. It needs a
+    /// recommender; without one the list is empty.</summary>
+    /// <value>The default is 0: none.</value>
+    [Range(0, 1_000)]
+    public int Related { get; init; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -79,6 +79,7 @@ public sealed class CatalogSchemaOptionTests
     [InlineData("recommend", "--model", "m.pzm", "--user", "u1")]
     [InlineData("related", "--model", "m.pzm", "--item", "i1")]
     [InlineData("trending", "--input", "events.csv")]
+    [InlineData("evaluate", "--protocol", "search", "--input", "events.csv", "--split", "time")]
     public void Schema_without_items_is_refused(params string[] args)
     {
         using var cli = new CliRunner();
@@ -97,7 +98,7 @@ public sealed class CatalogSchemaOptionTests
             .Select(c => c.Key)
             .ToList();
 
-        Assert.Equal(["browse", "buy-again", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
+        Assert.Equal(["browse", "buy-again", "evaluate", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
         Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
     }
 

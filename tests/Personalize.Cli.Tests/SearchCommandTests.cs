@@ -37,6 +37,28 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public void Related_shows_a_second_table_of_items_the_query_did_not_match_with_the_same_filter()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        Assert.Equal(0, cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "2").ExitCode);
+
+        var (code, output, error) = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--user", "u0",
+            "--filter", "price <= 30", "--top", "3", "--related", "4");
+        var noModel = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--related", "4");
+        var csv = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--related", "4", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string related = output[output.IndexOf("Related to your search", StringComparison.Ordinal)..];
+        List<int> items = [.. System.Text.RegularExpressions.Regex.Matches(related, @"\(i(\d+)\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(4, items.Count);
+        Assert.All(items, i => Assert.True(i % 3 != 0 && 10 + i <= 30, $"i{i} is a kettle or over the price filter"));
+        Assert.Equal(2, noModel.ExitCode);
+        Assert.Contains("--related needs --model", noModel.Error, StringComparison.Ordinal);
+        Assert.Equal(2, csv.ExitCode);
+    }
+
+    [Fact]
     public void Batch_queries_write_exactly_user_query_item_rank_score()
     {
         using var cli = new CliRunner();

@@ -30,6 +30,37 @@ public sealed class ProductSearchTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void Related_to_your_search_is_the_basket_blend_of_the_page_without_any_match_and_with_the_same_filter_and_blocks()
+    {
+        var search = new ProductSearch(_shop.Index, _shop.Recommender);
+        var catalog = _shop.Catalog;
+        Filter filter = Parse("price <= 80");
+        var request = new SearchRequest("dune") { UserId = HeavyUser, Filter = filter, PageSize = 5, Related = 8 };
+
+        SearchResult result = search.Search(request);
+
+        // The expected list: Core's basket blend of the page's items, filtered, without any item the query matched.
+        var matched = _shop.Index.Match("dune").Candidates.Select(c => c.ItemId).ToHashSet();
+        CompiledFilter compiled = FilterCompiler.Compile(filter, catalog, _shop.Model.Items);
+        List<string> expected = [.. _shop.Recommender.RelatedTo([.. result.Page.Select(r => r.ItemId)], _shop.Model.Items.Count, compiled)
+            .Where(r => !matched.Contains(r.ItemId)).Take(8).Select(r => r.ItemId)];
+        Assert.Equal(8, result.Related.Count);
+        Assert.Equal(expected, result.Related.Select(r => r.ItemId));
+        Assert.All(result.Related, r => Assert.True(catalog.GetValue(catalog.GetIndex(r.ItemId), "price") is decimal p && p <= 80));
+
+        // Saved blocks apply too: a blocked item and a blocked brand leave the list, the rest moves up.
+        string blockedItem = result.Related[0].ItemId;
+        string blockedBrand = catalog.GetText(catalog.GetIndex(result.Related[1].ItemId), "brand")!;
+        SearchResult blocked = search.Search(request, new UserPreferences { BlockedItems = [blockedItem], BlockedBrands = [blockedBrand] });
+        Assert.Equal(8, blocked.Related.Count);
+        Assert.DoesNotContain(blocked.Related, r => r.ItemId == blockedItem || catalog.GetText(catalog.GetIndex(r.ItemId), "brand") == blockedBrand);
+
+        // Not asked for, or no model: none.
+        Assert.Empty(search.Search(request with { Related = 0 }).Related);
+        Assert.Empty(new ProductSearch(_shop.Index).Search(request).Related);
+    }
+
+    [Fact]
     public void Results_honour_the_filter_the_sort_and_the_cursor_and_facets_count_every_matching_eligible_item()
     {
         var search = new ProductSearch(_shop.Index, _shop.Recommender);

@@ -64,6 +64,22 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("The list length of ranking metrics (also written --k). Default: 10.")]
         public int K { get; init; } = 10;
 
+        [CommandOption("--protocol <KIND>")]
+        [Description("ranking (default: the model's top-K against held-out rows) or search (each held-out purchase's one-word title query: MRR@50 of the purchased item, personalized search against text-only and popularity baselines; needs --items).")]
+        public string? Protocol { get; init; }
+
+        [CommandOption("--items <FILE>")]
+        [Description("search protocol: the catalogue (CSV with item_id and title; brand words are never queries).")]
+        public string? Items { get; init; }
+
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number.")]
+        public string? Schema { get; init; }
+
+        [CommandOption("--blend-weights <LIST>")]
+        [Description("search protocol: also measure the personalized order with these personalization weights, e.g. 0,0.1,0.5,1.")]
+        public string? BlendWeights { get; init; }
+
         [CommandOption("--report <FILE>")]
         [Description("Also write a Markdown report with PNG charts (metric per epoch, metrics@K for K = 1..20) beside it.")]
         public string? Report { get; init; }
@@ -82,8 +98,39 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException($"--k {settings.K} must be at least 1.");
         }
 
+        bool search = (settings.Protocol ?? "ranking").ToLowerInvariant() switch
+        {
+            "ranking" => false,
+            "search" => true,
+            _ => throw new UsageException($"--protocol '{settings.Protocol}' is not a protocol (expected ranking or search)."),
+        };
+        if (settings.Schema is not null && settings.Items is null)
+        {
+            throw new UsageException("--schema needs --items: it types the columns of that catalogue.");
+        }
+
+        if (!search && (settings.Items is not null || settings.BlendWeights is not null))
+        {
+            throw new UsageException("--items and --blend-weights are for --protocol search.");
+        }
+
+        if (search && (explicitRatings || settings.Report is not null))
+        {
+            throw new UsageException("--protocol search measures the implicit trainer and writes JSON only: --trainer explicit and --report are for the ranking protocol.");
+        }
+
         CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(TrainCommand.ReportRejected);
         IReadOnlyList<LogSplit> splits = Splits(settings, reader);
+        if (search)
+        {
+            if (splits.Count != 1)
+            {
+                throw new UsageException("--protocol search takes one split (not kfold).");
+            }
+
+            return SearchProtocol.Run(settings, splits[0]);
+        }
+
         string outPath = settings.Out ?? "evaluation.json";
         var folds = new List<Fold>();
         foreach (LogSplit split in splits)

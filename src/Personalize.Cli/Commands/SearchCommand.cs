@@ -70,6 +70,10 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         [Description("Count values over every matching, eligible item, e.g. brand,category.")]
         public string? Facets { get; init; }
 
+        [CommandOption("--related <N>")]
+        [Description("Also show N items related to your search: the items most related to the page's results (needs --model), none the query matched, with the same filter. Single --query, table format.")]
+        public int? Related { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("table, csv or json (a single query); --queries-from writes csv. Default table, or csv with --queries-from.")]
         public string? Format { get; init; }
@@ -97,6 +101,20 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         bool batch = settings.QueriesFrom is not null;
+        if (settings.Related is { } related)
+        {
+            if (related < 1 || related > 1_000)
+            {
+                throw new UsageException($"--related {related} must be between 1 and 1000.");
+            }
+
+            if (settings.Model is null || batch || (settings.Format is not null && !settings.Format.Equals("table", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new UsageException("--related needs --model (related items come from the model) and shows a table for a single --query; "
+                    + "'personalize related' writes csv or json.");
+            }
+        }
+
         if (batch && (settings.Cursor is not null || settings.Facets is not null || settings.PageSize is not null || settings.User is not null))
         {
             throw new UsageException("--queries-from takes each query's user from its user_id column and writes the best --top results: "
@@ -135,9 +153,17 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
                 PageSize = pageSize,
                 Cursor = settings.Cursor,
                 Facets = facets,
+                Related = settings.Related ?? 0,
             };
-            RecommendationPage page = PageOutput.Run(() => search.Search(request, preferences).Page);
-            PageOutput.Write(page, pageSize, format, ItemTitles.FromCatalog(catalog), settings.Out);
+            SearchResult result = null!;
+            RecommendationPage page = PageOutput.Run(() => (result = search.Search(request, preferences)).Page);
+            var titles = ItemTitles.FromCatalog(catalog);
+            PageOutput.Write(page, pageSize, format, titles, settings.Out);
+            if (settings.Related is not null)
+            {
+                WriteRelated(result.Related, titles);
+            }
+
             return CliApp.Success;
         }
 
@@ -166,6 +192,26 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         return CliApp.Success;
+    }
+
+    /// <summary>Writes "related to your search" as a table.</summary>
+    private static void WriteRelated(IReadOnlyList<RelatedItem> related, ItemTitles titles)
+    {
+        var table = new Table().Title("Related to your search").AddColumns("rank", "item", "score", "source");
+        table.Border(TableBorder.Rounded);
+        for (int r = 0; r < related.Count; r++)
+        {
+            table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(related[r].ItemId)),
+                related[r].Score.ToString("F4", CultureInfo.InvariantCulture), RelatedCommand.SourceName(related[r].Source));
+        }
+
+        if (related.Count == 0)
+        {
+            CliConsole.Out.WriteLine("Related to your search: none (the page is empty, or every related item was matched or filtered out).");
+            return;
+        }
+
+        CliConsole.Out.Write(table);
     }
 
     /// <summary>Reads the user_id,query rows of a queries file (an empty user id is an anonymous search).</summary>

@@ -115,6 +115,26 @@ public sealed class CatalogBrowser
             request.Cursor, 0, request.Facets, salt, members, shown);
     }
 
+    /// <summary>Compiles, for another set of items (such as a model's), the filter a browse with this request applies: the request's
+    /// filter or the user's saved default filter, and the saved blocked brands and categories; so that a list shown beside the page (such
+    /// as the items related to search results) honours the same rules. Saved blocked items are not part of it: leave out
+    /// <see cref="UserPreferences.BlockedItems"/> as well.</summary>
+    /// <param name="request">The request; its filter and <see cref="BrowseRequest.ApplyPreferences"/> count, its sort and paging do not.</param>
+    /// <param name="items">The items the compiled filter covers, in index order (a model's <see cref="FactorModel.Items"/>).</param>
+    /// <param name="preferences">The browsing user's preferences, or <see langword="null"/>.</param>
+    /// <returns>The compiled filter, or <see langword="null"/> when no filter applies.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A saved preference is invalid.</exception>
+    public CompiledFilter? CompileFilter(BrowseRequest request, IdMap items, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(items);
+        Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
+        (Filter? filter, _, _, _) = _space.Resolve(request.UserId ?? "", request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        return filter is null ? null : FilterCompiler.Compile(filter, Catalog, items);
+    }
+
     /// <summary>Builds one page of the catalogue, reading the browsing user's preferences from <see cref="PreferenceStore"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels reading the preferences.</param>

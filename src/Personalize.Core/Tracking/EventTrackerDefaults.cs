@@ -10,6 +10,10 @@ internal static class EventTrackerDefaults
     public const string PurchaseEventType = "purchase";
     public const string CategoryAttribute = "category";
     public const int UnknownItemIdCapacity = 100;
+    public const int RecentSearchCapacity = 20;
+
+    /// <summary>Recent searches: a query is kept up to this many characters (longer text is cut), so memory per user stays bounded.</summary>
+    public const int MaxQueryLength = 200;
 
     public const double BuyAgainMinimumRepeatRate = 0.1;
 

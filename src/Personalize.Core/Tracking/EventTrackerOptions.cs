@@ -64,6 +64,12 @@ public sealed record EventTrackerOptions : IValidatableObject
     [Range(0, 100_000)]
     public int UnknownItemIdCapacity { get; init; } = EventTrackerDefaults.UnknownItemIdCapacity;
 
+    /// <summary>Gets how many distinct recent searches the tracker keeps per user (<see cref="EventTracker.TrackSearch"/>); the oldest is
+    /// forgotten when a new one arrives. Memory is about this many times (query length × 2 + 40) bytes per user who searched.</summary>
+    /// <value>The default is 20 searches.</value>
+    [Range(1, 1_000)]
+    public int RecentSearchCapacity { get; init; } = EventTrackerDefaults.RecentSearchCapacity;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,6 +1,6 @@
 namespace Personalize.Core.Tracking;
 
-/// <summary>What <see cref="EventTracker.Track"/> did with an event.</summary>
+/// <summary>What <see cref="EventTracker.Track"/> (or <see cref="EventTracker.TrackSearch"/>) did with an event.</summary>
 public enum TrackOutcome
 {
     /// <summary>The event updated the user's state and the item's counters.</summary>
@@ -12,4 +12,7 @@ public enum TrackOutcome
     /// <summary>The event type is not one of <see cref="EventTrackerOptions.EventWeights"/>; the event was counted in
     /// <see cref="EventTracker.GetReport"/>.</summary>
     UnknownEventType = 2,
+
+    /// <summary>The search query was empty or white space (<see cref="EventTracker.TrackSearch"/>); nothing was recorded.</summary>
+    EmptyQuery = 3,
 }

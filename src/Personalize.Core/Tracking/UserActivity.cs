@@ -39,6 +39,9 @@ internal sealed class UserActivity
 
     public Dictionary<int, PurchaseHistory>? Purchases => _purchases;
 
+    /// <summary>The user's distinct recent searches, oldest first (null until the first search).</summary>
+    public List<RecentSearch>? Searches { get; set; }
+
     /// <summary>Records an event: the item joins the seen set, its weight grows, and a view moves its latest view time forward.</summary>
     public void Record(int item, float weight, long viewTicks)
     {

@@ -36,6 +36,34 @@ public sealed class CatalogBrowserRankedTests : IClassFixture<CustomShop>
     }
 
     [Fact]
+    public void CompileFilter_gives_another_item_set_the_request_filter_or_the_saved_default_and_the_saved_blocks()
+    {
+        var browser = new CatalogBrowser(_shop.Catalog, _shop.Model);
+        var catalog = _shop.Catalog;
+        var items = _shop.Model.Items;
+        string brand = catalog.GetText(0, "brand")!;
+        var preferences = new UserPreferences { DefaultFilter = "in_stock", BlockedBrands = [brand], BlockedItems = ["item-1"] };
+        int At(int m) => catalog.GetIndex(items.GetId(m));   // model items the catalogue lacks (-1) have no attributes
+        bool InStock(int m) => At(m) >= 0 && catalog.GetValue(At(m), "in_stock") is true;
+        bool OfBrand(int m) => At(m) >= 0 && catalog.GetText(At(m), "brand") == brand;
+        bool Cheap(int m) => At(m) >= 0 && catalog.GetValue(At(m), "price") is decimal p && p <= 20;
+
+        CompiledFilter? none = browser.CompileFilter(new BrowseRequest(), items);
+        CompiledFilter saved = browser.CompileFilter(new BrowseRequest { UserId = "u" }, items, preferences)!;
+        CompiledFilter requested = browser.CompileFilter(new BrowseRequest { UserId = "u", Filter = _shop.Parse("price <= 20") }, items, preferences)!;
+        CompiledFilter ignored = browser.CompileFilter(new BrowseRequest { UserId = "u", Filter = _shop.Parse("price <= 20"), ApplyPreferences = false }, items, preferences)!;
+
+        Assert.Null(none);
+        Assert.Equal(items.Count, saved.ItemCount);
+        Assert.All(Enumerable.Range(0, items.Count), m =>
+        {
+            Assert.Equal(InStock(m) && !OfBrand(m), saved.IsEligible(m));
+            Assert.Equal(Cheap(m) && !OfBrand(m), requested.IsEligible(m));
+            Assert.Equal(Cheap(m), ignored.IsEligible(m));
+        });
+    }
+
+    [Fact]
     public void Filter_sort_and_facets_apply_to_the_candidates_only()
     {
         var browser = new CatalogBrowser(_shop.Catalog, _shop.Model);

@@ -103,7 +103,7 @@ public sealed class RecommenderRankTests : IClassFixture<CustomShop>
         var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
             () => _shop.Recommender.Rank("user-1", [], new RankOptions { PersonalizationWeight = 1.5f }));
 
-        Assert.Equal((0.3f, true), (defaults.PersonalizationWeight, defaults.Personalize));
+        Assert.Equal((0.7f, true), (defaults.PersonalizationWeight, defaults.Personalize));
         Assert.Equal("RankOptions is invalid (1 error): PersonalizationWeight = 1.5: must be between 0 and 1.", error.Message);
     }
 

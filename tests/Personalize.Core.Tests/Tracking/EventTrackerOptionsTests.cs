@@ -18,6 +18,7 @@ public sealed class EventTrackerOptionsTests
         Assert.Equal(("view", "purchase", "category"), (options.ViewEventType, options.PurchaseEventType, options.CategoryAttribute));
         Assert.Equal(100, options.UnknownItemIdCapacity);
         Assert.Equal(0.1, options.BuyAgainMinimumRepeatRate);
+        Assert.Equal(20, options.RecentSearchCapacity);
     }
 
     [Fact]

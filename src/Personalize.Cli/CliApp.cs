@@ -225,6 +225,22 @@ internal static class CliApp
     private static string Message(Exception exception)
     {
         string message = exception.Message.ReplaceLineEndings(" ");
-        return exception is InteractionDataException or ModelFormatException or TrainerOptionsFileException ? message : message.Trim();
+        string? path = exception switch
+        {
+            InteractionDataException e => e.FilePath,
+            ModelFormatException e => e.FilePath,
+            TrainerOptionsFileException e => e.FilePath,
+            _ => null,
+        };
+        if (path is null)
+        {
+            return message.Trim();
+        }
+
+        // The library's messages start with the file's name; the person gave a path (such as /dev/null), so name that.
+        string name = Path.GetFileName(path);
+        return name.Length > 0 && message.StartsWith(name, StringComparison.Ordinal) && !message.StartsWith(path, StringComparison.Ordinal)
+            ? path + message[name.Length..]
+            : message;
     }
 }

@@ -138,7 +138,7 @@ public sealed class RecommendCommandTests
         var (code, _, error) = cli.Run("recommend", "--model", model, "--user", "u1");
 
         Assert.Equal(2, code);
-        Assert.Matches("error: model.pzm: section '[A-Z!]{4}': ", error);
+        Assert.Matches("error: " + System.Text.RegularExpressions.Regex.Escape(model) + ": section '[A-Z!]{4}': ", error);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class TrainCommandTests
         var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"));
 
         Assert.Equal(2, code);
-        Assert.Equal("error: bad.csv:3:4: column 'timestamp': '2026-13-01' is not a timestamp", error.Split(" (expected")[0]);
+        Assert.Equal($"error: {input}:3:4: column 'timestamp': '2026-13-01' is not a timestamp", error.Split(" (expected")[0]);
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.False(File.Exists(cli.PathOf("m.pzm")));
     }

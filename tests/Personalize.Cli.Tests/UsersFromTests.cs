@@ -69,7 +69,7 @@ public sealed class UsersFromTests
 
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal("error: users.csv:3:2: the user_id field is empty or missing; expected a user id.", error.Trim());
+        Assert.Equal($"error: {users}:3:2: the user_id field is empty or missing; expected a user id.", error.Trim());
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class UsersFromTests
         var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer");
 
         Assert.Equal(2, code);
-        Assert.StartsWith("error: users.csv:1:0: the header has no column 'customer'", error.Trim());
+        Assert.StartsWith($"error: {users}:1:0: the header has no column 'customer'", error.Trim());
     }
 
     [Fact]

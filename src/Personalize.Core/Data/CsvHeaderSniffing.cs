@@ -98,21 +98,9 @@ internal static class CsvHeaderSniffing
 }
 
 /// <summary>A read-only stream of some bytes already read, then the rest of another stream (which it does not close).</summary>
-internal sealed class ReplayStream(byte[] prefix, Stream rest) : Stream
+internal sealed class ReplayStream(byte[] prefix, Stream rest) : ForwardReadStream
 {
     private int _offset;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -127,15 +115,6 @@ internal sealed class ReplayStream(byte[] prefix, Stream rest) : Stream
         return rest.Read(buffer);
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
@@ -143,7 +122,7 @@ internal sealed class ReplayStream(byte[] prefix, Stream rest) : Stream
 /// characters and fails the whole file when the input holds that byte: it replaces each U+001F with <c>?</c> and records its line, so
 /// the reader rejects that row (or the header) with its real line number instead. It does not close <paramref name="inner"/>.
 /// </summary>
-internal sealed class ReservedByteStream(Stream inner) : Stream
+internal sealed class ReservedByteStream(Stream inner) : ForwardReadStream
 {
     internal const byte Reserved = 0x1F;
 
@@ -152,18 +131,6 @@ internal sealed class ReservedByteStream(Stream inner) : Stream
 
     /// <summary>Gets the 1-based lines that held U+001F, in order.</summary>
     public SortedSet<long> Lines { get; } = [];
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -202,6 +169,25 @@ internal sealed class ReservedByteStream(Stream inner) : Stream
         _endedWithCr = data[^1] == (byte)'\r';
         return count;
     }
+
+}
+
+/// <summary>The members of a read-only, forward-only stream that only refuse: subclasses implement <see cref="Stream.Read(Span{byte})"/>.</summary>
+internal abstract class ForwardReadStream : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public abstract override int Read(Span<byte> buffer);
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override void Flush()
     {

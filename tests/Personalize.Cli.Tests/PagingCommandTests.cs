@@ -145,4 +145,29 @@ public sealed class PagingCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: --filter, column", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_list_sorted_by_an_attribute_shows_that_attribute_and_a_relevance_list_does_not()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        string[] byPrice = cli.Run("browse", "--items", items, "--sort", "price-asc", "--page-size", "10", "--format", "csv").Output.TrimEnd().Split('\n');
+        string[] byRating = cli.Run("browse", "--items", items, "--sort", "rating", "--page-size", "10", "--format", "csv").Output.TrimEnd().Split('\n');
+        string[] plain = cli.Run("browse", "--items", items, "--page-size", "10", "--format", "csv").Output.TrimEnd().Split('\n');
+
+        Assert.Equal("item_id,rank,score,price", byPrice[0]);
+        double[] prices = [.. byPrice.Skip(1).Select(line => double.Parse(line.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(prices.Order(), prices);
+        foreach (string line in byPrice.Skip(1))
+        {
+            int i = int.Parse(line.Split(',')[0][1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(5 + (i % 7), double.Parse(line.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture));   // the item's own price
+        }
+
+        Assert.Equal("item_id,rank,score,rating", byRating[0]);
+        Assert.Equal("item_id,rank,score", plain[0]);
+        JsonElement json = Json(cli.Run("browse", "--items", items, "--sort", "price-desc", "--page-size", "3", "--format", "json").Output);
+        Assert.All(json.GetProperty("items").EnumerateArray(), item => Assert.Equal("11", item.GetProperty("price").GetString()));
+    }
 }

@@ -83,7 +83,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
-        PageOutput.Write(page, settings.PageSize, format, ItemTitles.FromCatalog(catalog), settings.Out);
+        PageOutput.Write(page, settings.PageSize, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
         return CliApp.Success;
     }
 

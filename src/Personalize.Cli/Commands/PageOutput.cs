@@ -95,13 +95,14 @@ internal static class PageOutput
         }
     }
 
-    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath)
+    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null)
     {
         int first = ((page.PageNumber - 1) * pageSize) + 1;
+        SortedColumn? sorted = SortedColumn.For(page.Sort, catalog);
         string? text = format switch
         {
-            "csv" => Csv(page, first),
-            "json" => Json(page, first, titles),
+            "csv" => Csv(page, first, sorted),
+            "json" => Json(page, first, titles, sorted),
             _ => null,
         };
 
@@ -112,7 +113,7 @@ internal static class PageOutput
                 throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
             }
 
-            WriteTable(page, first, titles);
+            WriteTable(page, first, titles, sorted);
             return;
         }
 
@@ -140,19 +141,26 @@ internal static class PageOutput
         _ => "empty",
     };
 
-    private static string Csv(RecommendationPage page, int first)
+    private static string Csv(RecommendationPage page, int first, SortedColumn? sorted)
     {
-        var builder = new StringBuilder("item_id,rank,score\n");
+        var builder = new StringBuilder("item_id,rank,score");
+        builder.Append(sorted is null ? "\n" : "," + RecommendCommand.CsvField(sorted.Attribute) + "\n");
         for (int r = 0; r < page.Count; r++)
         {
             builder.Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((first + r).ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+                .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture));
+            if (sorted is not null)
+            {
+                builder.Append(',').Append(RecommendCommand.CsvField(sorted.Text(page[r].ItemId) ?? ""));
+            }
+
+            builder.Append('\n');
         }
 
         return builder.ToString();
     }
 
-    private static string Json(RecommendationPage page, int first, ItemTitles titles)
+    private static string Json(RecommendationPage page, int first, ItemTitles titles, SortedColumn? sorted)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -188,6 +196,18 @@ internal static class PageOutput
                 writer.WriteString("item_id", page[r].ItemId);
                 writer.WriteNumber("rank", first + r);
                 writer.WriteNumber("score", page[r].Score);
+                if (sorted is not null)
+                {
+                    if (sorted.Text(page[r].ItemId) is { } value)
+                    {
+                        writer.WriteString(sorted.Attribute, value);
+                    }
+                    else
+                    {
+                        writer.WriteNull(sorted.Attribute);
+                    }
+                }
+
                 if (titles.Get(page[r].ItemId) is { } title)
                 {
                     writer.WriteString("title", title);
@@ -224,16 +244,22 @@ internal static class PageOutput
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteTable(RecommendationPage page, int first, ItemTitles titles)
+    private static void WriteTable(RecommendationPage page, int first, ItemTitles titles, SortedColumn? sorted)
     {
         string who = page.UserId.Length > 0 ? $"[bold]{Markup.Escape(page.UserId)}[/] " : "";
         var table = new Table().Title($"{who}({Source(page.Source)}, sort {SortOrderText.Format(page.Sort)}, page {page.PageNumber})")
             .AddColumns("rank", "item", "score");
+        if (sorted is not null)
+        {
+            table.AddColumn(Markup.Escape(sorted.Attribute));
+        }
+
         table.Border(TableBorder.Rounded);
         for (int r = 0; r < page.Count; r++)
         {
-            table.AddRow((first + r).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(page[r].ItemId)),
-                page[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+            string[] cells = [(first + r).ToString(CultureInfo.InvariantCulture), Markup.Escape(titles.Describe(page[r].ItemId)),
+                page[r].Score.ToString("F4", CultureInfo.InvariantCulture)];
+            table.AddRow(sorted is null ? cells : [.. cells, Markup.Escape(sorted.Text(page[r].ItemId) ?? "")]);
         }
 
         CliConsole.Out.Write(table);
@@ -252,5 +278,39 @@ internal static class PageOutput
             string missing = facet.Missing > 0 ? $"; no value: {facet.Missing}" : "";
             CliConsole.Out.WriteLine($"{facet.Attribute}: {values}{missing}");
         }
+    }
+}
+
+/// <summary>The catalogue attribute a list is sorted by (price, rating or date added), shown beside each item: a list sorted by price
+/// shows prices, not only scores.</summary>
+internal sealed class SortedColumn(ItemCatalog catalog, string attribute)
+{
+    public string Attribute { get; } = attribute;
+
+    /// <summary>The column for a sort order, or null when the order is by relevance or popularity, or the catalogue lacks the attribute.</summary>
+    public static SortedColumn? For(SortOrder sort, ItemCatalog? catalog)
+    {
+        var names = new CatalogAttributes();
+        string? attribute = sort switch
+        {
+            SortOrder.PriceAscending or SortOrder.PriceDescending => names.Price,
+            SortOrder.Rating => names.Rating,
+            SortOrder.Newest => names.Added,
+            _ => null,
+        };
+        return catalog is not null && attribute is not null && catalog.Schema.TryGetType(attribute, out _) ? new SortedColumn(catalog, attribute) : null;
+    }
+
+    /// <summary>The item's value as text (dates in ISO 8601), or null when it has none.</summary>
+    public string? Text(string itemId)
+    {
+        int index = catalog.GetIndex(itemId);
+        return index < 0 ? null : catalog.GetValue(index, Attribute) switch
+        {
+            null => null,
+            DateTimeOffset time => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            IFormattable value => value.ToString(null, CultureInfo.InvariantCulture),
+            object value => value.ToString(),
+        };
     }
 }

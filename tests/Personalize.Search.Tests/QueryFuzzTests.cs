@@ -1,26 +1,25 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Personalize.Search.Tests;
 
-/// <summary>Untrusted text never throws and never runs long: random and mutated strings from a fixed seed.</summary>
+/// <summary>Untrusted text never throws and never hangs: random and mutated strings from a fixed seed. How fast a query runs is
+/// measured by the benchmarks, not here.</summary>
 public sealed class QueryFuzzTests : IClassFixture<SampleShop>
 {
     private const int Seed = 13_2026;
     private const int Count = 100_000;
-    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);   // a hang guard, not a speed claim (speed is in the benchmarks)
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);   // one query without an answer this long is a hang, not slowness
     private const string Special = "+-&|!(){}[]^\"~*?:\\/ \t.,;'`@#$%=<>_";
     private readonly SampleShop _shop;
 
     public QueryFuzzTests(SampleShop shop) => _shop = shop;
 
     [Fact]
-    public void Match_never_throws_and_keeps_its_limits_on_random_and_mutated_text()
+    public async Task Match_never_throws_and_keeps_its_limits_on_random_and_mutated_text()
     {
         var random = new Random(Seed);
         string[] titles = [.. Enumerable.Range(0, _shop.Catalog.Count).Select(i => _shop.Catalog.GetText(i, "title") ?? "")];
         var options = _shop.Index.Options;
-        var clock = Stopwatch.StartNew();
         int withResults = 0;
         for (int n = 0; n < Count; n++)
         {
@@ -28,7 +27,12 @@ public sealed class QueryFuzzTests : IClassFixture<SampleShop>
             TextMatch match;
             try
             {
-                match = _shop.Index.Match(query);
+                match = await Task.Run(() => _shop.Index.Match(query)).WaitAsync(HangGuard);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"seed {Seed}, string {n} ({Describe(query)}): no answer within {HangGuard.TotalSeconds} s.");
+                return;
             }
             catch (Exception e)
             {
@@ -46,7 +50,6 @@ public sealed class QueryFuzzTests : IClassFixture<SampleShop>
 
             Assert.All(match.Candidates, c => Assert.True(float.IsFinite(c.Score)));
             withResults += match.Candidates.Count > 0 ? 1 : 0;
-            Assert.True(clock.Elapsed < Budget, $"seed {Seed}: only {n} of {Count} strings within {Budget}; the last was {Describe(query)}");
         }
 
         // The mutated titles must really reach the index, or the fuzzing only tested the empty path.

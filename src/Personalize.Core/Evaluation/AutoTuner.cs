@@ -292,20 +292,13 @@ public static class AutoTuner
         {
             cancellationToken.ThrowIfCancellationRequested();
             int[] top = [.. Enumerable.Range(0, popularity.Length).OrderByDescending(i => popularity[i]).ThenBy(i => i).Take(k)];
-            double total = 0;
+            var sums = new RankingEvaluation.Sums(top.Length, popularity.Length);
             foreach (HashSet<int> set in relevant.Values)
             {
-                double dcg = 0, ideal = 0;
-                for (int r = 0; r < top.Length; r++)
-                {
-                    dcg += set.Contains(top[r]) ? 1 / Math.Log2(r + 2) : 0;
-                    ideal += r < set.Count ? 1 / Math.Log2(r + 2) : 0;
-                }
-
-                total += dcg / ideal;
+                sums.Add(top, default, set);
             }
 
-            return relevant.Count == 0 ? double.NaN : total / relevant.Count;
+            return relevant.Count == 0 ? double.NaN : sums.Report(0, 0).Ndcg;
         }
 
         double allTimeScore = Score(allTime);

@@ -286,7 +286,7 @@ public static class RankingEvaluation
     }
 
     /// <summary>Running sums of the per-user metrics (the standard definitions on <see cref="RankingReport"/>).</summary>
-    private sealed class Sums
+    internal sealed class Sums
     {
         private readonly int _k;
         private readonly double[] _idealDcg;

@@ -22,9 +22,6 @@ namespace Personalize.Core.Training;
 /// </remarks>
 public sealed class ImplicitAlsTrainer
 {
-    /// <summary>The model property that records <see cref="Options.Weighting"/> (<c>log</c> or <c>linear</c>; models without it are linear).</summary>
-    internal const string WeightingProperty = ConfidenceWeights.Property;
-
     /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
     public const string TrainerName = "implicit-als";
 
@@ -309,7 +306,7 @@ public sealed class ImplicitAlsTrainer
         ["regularization"] = o.Regularization.ToString(CultureInfo.InvariantCulture),
         ["regularization_exponent"] = o.RegularizationExponent.ToString(CultureInfo.InvariantCulture),
         ["alpha"] = o.ConfidenceScale.ToString(CultureInfo.InvariantCulture),
-        [WeightingProperty] = weighting == ConfidenceWeighting.Logarithmic ? ConfidenceWeights.LogarithmicValue : "linear",
+        [ConfidenceWeights.Property] = weighting == ConfidenceWeighting.Logarithmic ? ConfidenceWeights.LogarithmicValue : "linear",
         ["solver"] = o.Solver.ToString(),
         ["cg_steps"] = o.ConjugateGradientSteps.ToString(CultureInfo.InvariantCulture),
         ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),

@@ -35,6 +35,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Explicit trainer: SGD step size of the first epoch. Default: 0.02.")]
         public float? LearningRate { get; init; }
 
+        [CommandOption("--rating-regularization <L>")]
+        [Description("Explicit trainer: regularization of the factors per rating, so heavy users and popular items are held back more. Default: 0.03.")]
+        public float? RatingRegularization { get; init; }
+
         [CommandOption("--bias-regularization <L>")]
         [Description("Explicit trainer: regularization of user and item biases. Default: 7.")]
         public float? BiasRegularization { get; init; }
@@ -52,7 +56,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("--regularization <L>")]
-        [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.03); explicit, of the factors per user and item (default 7).")]
+        [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.03); explicit, of the factors once per user and item (default 3).")]
         public float? Regularization { get; init; }
 
         [CommandOption("--alpha <A>")]
@@ -68,7 +72,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--no-tune")]
-        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --alpha, --learning-rate, --bias-regularization, --options) also turn the choice off.")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --alpha, --learning-rate, --rating-regularization, --bias-regularization, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]
@@ -120,9 +124,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     internal static ImplicitAlsTrainer ImplicitTrainer(Settings settings)
     {
-        if (settings.LearningRate is not null || settings.BiasRegularization is not null)
+        if (settings.LearningRate is not null || settings.BiasRegularization is not null || settings.RatingRegularization is not null)
         {
-            throw new UsageException("--learning-rate and --bias-regularization belong to --trainer explicit.");
+            throw new UsageException("--learning-rate, --rating-regularization and --bias-regularization belong to --trainer explicit.");
         }
 
         ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
@@ -157,6 +161,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
             NumberOfIterations = settings.Epochs ?? defaults.NumberOfIterations,
             FactorRegularization = settings.Regularization ?? defaults.FactorRegularization,
+            RatingRegularization = settings.RatingRegularization ?? defaults.RatingRegularization,
             BiasRegularization = settings.BiasRegularization ?? defaults.BiasRegularization,
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
             Seed = settings.Seed ?? defaults.Seed,
@@ -167,7 +172,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <summary>Whether the options are chosen from the data: unless --no-tune, and unless any option was given.</summary>
     internal static bool Tunes(Settings settings) =>
         !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
-        && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null;
+        && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null
+        && settings.RatingRegularization is null;
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>
     internal sealed record Chosen<TTrainer>(TTrainer Trainer, IReadOnlyDictionary<string, string> Properties);
@@ -211,7 +217,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options>? tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
         {
             return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "defaults (the ratings are too few to choose)" });
@@ -219,7 +225,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
-            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3}, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
+            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
         CliConsole.Out.WriteLine(why);
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
     }

@@ -377,6 +377,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         "InitialScale" => "initial-scale",
         "LearningRate" => "learning-rate",
         "LearningRateDecay" => "learning-rate-decay",
+        "RatingRegularization" => "rating-regularization",
         "BiasRegularization" => "bias-regularization",
         _ => property,
     };

@@ -24,8 +24,9 @@ namespace Personalize.Core.Evaluation;
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
 /// <para>Explicit matrix factorization (validated on a random share of each user's ratings, as rating protocols are random splits): a
-/// grid over factor regularization {3, 10, 30, 100} and learning rate {0.005, 0.02} at 32 factors,
-/// then half and double the best regularization, then 16 and 64 factors; each trial runs up to 60 epochs scored by held-out RMSE.</para>
+/// grid over the per-rating factor regularization {0.01, 0.03, 0.1} and learning rate {0.01, 0.02, 0.04} at 32 factors, then the
+/// per-rating regularization × 0.55 and × 1.8 and the per-entity one at a third and three times the default, then 16 and 64 factors;
+/// each trial runs up to 60 epochs scored by held-out RMSE.</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic (the
 /// explicit trainer for a fixed thread count, which the chosen options record), so the same data and settings choose the same options.
 /// The methods are thread-safe.</para>
@@ -34,8 +35,8 @@ public static class AutoTuner
 {
     private static readonly float[] ImplicitRegularization = [0.003f, 0.01f, 0.03f, 0.1f];
     private static readonly float[] ImplicitConfidence = [5f, 15f, 50f];
-    private static readonly float[] ExplicitRegularization = [3f, 10f, 30f, 100f];
-    private static readonly float[] ExplicitLearningRate = [0.005f, 0.02f];
+    private static readonly float[] ExplicitRatingRegularization = [0.01f, 0.03f, 0.1f];
+    private static readonly float[] ExplicitLearningRate = [0.01f, 0.02f, 0.04f];
     private const int ImplicitMaxEpochs = 20;
     private const int ImplicitMinEpochs = 4;
     private const int ExplicitMaxEpochs = 60;
@@ -213,19 +214,24 @@ public static class AutoTuner
         BiasedMatrixFactorizationTrainer.Options grid = root with { NumberOfIterations = ExplicitMaxEpochs, NumberOfFactors = 32 };
         search.Try("default", grid with
         {
-            FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization, LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
+            FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization,
+            RatingRegularization = BiasedMatrixFactorizationDefaults.RatingRegularization,
+            LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
         }, ExplicitMinEpochs);
-        foreach (float lambda in ExplicitRegularization)
+        foreach (float lambda in ExplicitRatingRegularization)
         {
             foreach (float rate in ExplicitLearningRate)
             {
-                search.Try("grid", grid with { FactorRegularization = lambda, LearningRate = rate }, ExplicitMinEpochs);
+                search.Try("grid", grid with { RatingRegularization = lambda, LearningRate = rate }, ExplicitMinEpochs);
             }
         }
 
         BiasedMatrixFactorizationTrainer.Options center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
-        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization * 0.5f) }, ExplicitMinEpochs);
-        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization * 2f) }, ExplicitMinEpochs);
+        search.Try("refine", center with { RatingRegularization = Round(center.RatingRegularization * 0.55f) }, ExplicitMinEpochs);
+        search.Try("refine", center with { RatingRegularization = Round(center.RatingRegularization * 1.8f) }, ExplicitMinEpochs);
+        center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
+        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization / 3f) }, ExplicitMinEpochs);
+        search.Try("refine", center with { FactorRegularization = Round(center.FactorRegularization * 3f) }, ExplicitMinEpochs);
         center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
         search.Try("factors", center with { NumberOfFactors = 16 }, ExplicitMinEpochs);
         search.Try("factors", center with { NumberOfFactors = 64 }, ExplicitMinEpochs);

@@ -18,7 +18,7 @@ namespace Personalize.Core.Evaluation;
 /// Regularization (regularization), RegularizationExponent (regularization-exponent), ConfidenceScale (alpha),
 /// ConjugateGradientSteps (cg-steps), InitialScale (initial-scale); for <see cref="BiasedMatrixFactorizationTrainer"/>: NumberOfFactors
 /// (factors), NumberOfIterations (epochs), LearningRate (learning-rate), LearningRateDecay (learning-rate-decay), FactorRegularization
-/// (regularization), BiasRegularization (bias-regularization), InitialScale (initial-scale). NumberOfIterations is the most epochs a
+/// (regularization), RatingRegularization (rating-regularization), BiasRegularization (bias-regularization), InitialScale (initial-scale). NumberOfIterations is the most epochs a
 /// candidate may run; early stopping picks the best epoch below it.</para>
 /// <para>An empty space is valid: the search then trains the base options alone and only finds their best number of epochs.
 /// Immutable and thread-safe.</para>

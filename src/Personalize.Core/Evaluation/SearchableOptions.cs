@@ -36,6 +36,7 @@ internal static class SearchableOptions
         Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.LearningRate), "learning-rate", SearchScale.Logarithmic),
         Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.LearningRateDecay), "learning-rate-decay", SearchScale.Linear),
         Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.FactorRegularization), "regularization", SearchScale.Logarithmic),
+        Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.RatingRegularization), "rating-regularization", SearchScale.Logarithmic),
         Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.BiasRegularization), "bias-regularization", SearchScale.Logarithmic),
         Describe<BiasedMatrixFactorizationTrainer.Options>(nameof(BiasedMatrixFactorizationTrainer.Options.InitialScale), "initial-scale", SearchScale.Logarithmic),
     ];
@@ -61,6 +62,7 @@ internal static class SearchableOptions
         nameof(BiasedMatrixFactorizationTrainer.Options.LearningRate) => options with { LearningRate = (float)value },
         nameof(BiasedMatrixFactorizationTrainer.Options.LearningRateDecay) => options with { LearningRateDecay = (float)value },
         nameof(BiasedMatrixFactorizationTrainer.Options.FactorRegularization) => options with { FactorRegularization = (float)value },
+        nameof(BiasedMatrixFactorizationTrainer.Options.RatingRegularization) => options with { RatingRegularization = (float)value },
         nameof(BiasedMatrixFactorizationTrainer.Options.BiasRegularization) => options with { BiasRegularization = (float)value },
         nameof(BiasedMatrixFactorizationTrainer.Options.InitialScale) => options with { InitialScale = (float)value },
         _ => throw new InvalidOperationException($"'{name}' is not a searchable option of BiasedMatrixFactorizationTrainer.Options."),

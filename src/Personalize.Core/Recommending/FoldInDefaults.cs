@@ -11,6 +11,7 @@ internal static class FoldInDefaults
     public const float ImplicitRegularization = 0.03f;
     public const float ImplicitRegularizationExponent = 1f;
     public const float ImplicitConfidenceScale = 50f;
-    public const float ExplicitFactorRegularization = 7f;
+    public const float ExplicitFactorRegularization = 3f;
+    public const float ExplicitRatingRegularization = 0.03f;
     public const float ExplicitBiasRegularization = 7f;
 }

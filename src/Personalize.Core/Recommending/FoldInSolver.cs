@@ -34,6 +34,9 @@ internal sealed class FoldInSolver
         {
             FactorRegularization = Read(p, "factor_regularization", FoldInDefaults.ExplicitFactorRegularization);
             BiasRegularization = Read(p, "bias_regularization", FoldInDefaults.ExplicitBiasRegularization);
+            // Models that record their factor regularization but not this one were trained before the option existed, without it.
+            RatingRegularization = Read(p, "rating_regularization",
+                p.ContainsKey("factor_regularization") ? 0f : FoldInDefaults.ExplicitRatingRegularization);
             return;
         }
 
@@ -86,6 +89,8 @@ internal sealed class FoldInSolver
 
     public float FactorRegularization { get; }
 
+    public float RatingRegularization { get; }
+
     public float BiasRegularization { get; }
 
     public static FoldInSolver Create(FactorModel model) => new(model);
@@ -124,8 +129,9 @@ internal sealed class FoldInSolver
         if (IsExplicit)
         {
             factor.Clear();
-            diagonal = FactorRegularization;
-            factor[n * n - 1] = BiasRegularization - FactorRegularization;   // the bias's own regularization, after the loop below
+            // The trainer's objective: λ once per user plus λ_r once per rating of the user (see the trainer's options).
+            diagonal = FactorRegularization + RatingRegularization * items.Length;
+            factor[n * n - 1] = BiasRegularization - diagonal;   // the bias's own regularization, after the loop below
         }
         else
         {

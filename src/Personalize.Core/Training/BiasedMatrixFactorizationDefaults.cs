@@ -7,7 +7,8 @@ internal static class BiasedMatrixFactorizationDefaults
     public const int NumberOfIterations = 50;
     public const float LearningRate = 0.02f;
     public const float LearningRateDecay = 0.95f;
-    public const float FactorRegularization = 7f;
+    public const float FactorRegularization = 3f;
+    public const float RatingRegularization = 0.03f;
     public const float BiasRegularization = 7f;
     public const float InitialScale = 0.5f;
     public const int Seed = 42;

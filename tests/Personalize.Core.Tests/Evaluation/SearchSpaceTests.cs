@@ -93,7 +93,8 @@ public sealed class SearchSpaceTests
             + "NumberOfFactors = 16.5: must be a whole number. NumberOfFactors is given twice; give each option once. "
             + "LearningRate = 2: must be between 1E-06 and 1. 'alpha' is not an option a search can vary in BiasedMatrixFactorizationTrainer.Options. "
             + "Valid names: NumberOfFactors (factors), NumberOfIterations (epochs), LearningRate (learning-rate), LearningRateDecay (learning-rate-decay), "
-            + "FactorRegularization (regularization), BiasRegularization (bias-regularization), InitialScale (initial-scale).",
+            + "FactorRegularization (regularization), RatingRegularization (rating-regularization), BiasRegularization (bias-regularization), "
+            + "InitialScale (initial-scale).",
             exception.Message);
     }
 

@@ -18,7 +18,7 @@ public sealed class FoldInDefaultsTests
     public void Explicit_fold_in_defaults_equal_the_biased_trainer_defaults()
     {
         var options = new BiasedMatrixFactorizationTrainer.Options();
-        Assert.Equal((options.FactorRegularization, options.BiasRegularization),
-            (FoldInDefaults.ExplicitFactorRegularization, FoldInDefaults.ExplicitBiasRegularization));
+        Assert.Equal((options.FactorRegularization, options.RatingRegularization, options.BiasRegularization),
+            (FoldInDefaults.ExplicitFactorRegularization, FoldInDefaults.ExplicitRatingRegularization, FoldInDefaults.ExplicitBiasRegularization));
     }
 }

@@ -59,11 +59,13 @@ internal static class ReferenceFoldIn
         return (a, b, coefficients);
     }
 
-    /// <summary>Explicit: ridge regression of r − μ − b_i on [y_i; 1], with λ_f on the factors and λ_b on the bias.</summary>
+    /// <summary>Explicit: ridge regression of r − μ − b_i on [y_i; 1], with λ_f + n λ_r on the factors (n rated items) and λ_b on the
+    /// bias.</summary>
     public static (double[,] A, double[] B, double[] Coefficients) Explicit(FactorModel model, int[] items, double[] ratings)
     {
         int rank = model.NumberOfFactors, n = rank + 1;
-        double lambdaF = Property(model, "factor_regularization", 7), lambdaB = Property(model, "bias_regularization", 7);
+        double lambdaF = Property(model, "factor_regularization", 3) + Property(model, "rating_regularization", 0) * items.Distinct().Count();
+        double lambdaB = Property(model, "bias_regularization", 7);
         var a = new double[n, n];
         var b = new double[n];
         var coefficients = new double[items.Length];

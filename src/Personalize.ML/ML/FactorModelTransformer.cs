@@ -45,8 +45,10 @@ public sealed class FactorModelTransformer : ITransformer
     {
     }
 
-    internal FactorModelTransformer(FactorModel model, string userIdColumnName, string itemIdColumnName, LoadReport? trainingReport)
+    internal FactorModelTransformer(FactorModel model, string userIdColumnName, string itemIdColumnName, LoadReport? trainingReport,
+        bool unknownIdsScoreNaN = false)
     {
+        UnknownIdsScoreNaN = unknownIdsScoreNaN;
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(userIdColumnName);
         ArgumentException.ThrowIfNullOrEmpty(itemIdColumnName);
@@ -68,6 +70,10 @@ public sealed class FactorModelTransformer : ITransformer
     /// <summary>Gets how the training rows were accounted for (read = accepted + rejected), or <see langword="null"/> when the transformer
     /// was made around an existing model.</summary>
     public LoadReport? TrainingReport { get; }
+
+    /// <summary>Gets whether a user or item the model does not know scores NaN (ML.NET's recommender's behaviour, asked for through
+    /// <see cref="Recommendation.MatrixFactorizationTrainer.Options.UnknownIdsScoreNaN"/>) instead of the fallback score (the default).</summary>
+    public bool UnknownIdsScoreNaN { get; }
 
     /// <summary>Gets <see langword="true"/>: rows are scored one at a time, so prediction engines can use the transformer.</summary>
     public bool IsRowToRowMapper => true;
@@ -117,5 +123,8 @@ public sealed class FactorModelTransformer : ITransformer
 
     /// <summary>The binding of a schema, made once per schema object: mapping the key values costs O(keys), not O(rows).</summary>
     private ScoreBinding Bind(DataViewSchema schema) =>
-        _bindings.GetValue(schema, s => new ScoreBinding(Model, s, UserIdColumnName, ItemIdColumnName));
+        _bindings.GetValue(schema, s => new ScoreBinding(Model, s, UserIdColumnName, ItemIdColumnName, UnknownIdsScoreNaN));
+
+    /// <summary>This transformer, scoring unknown ids as NaN.</summary>
+    internal FactorModelTransformer WithUnknownIdsScoredAsNaN() => new(Model, UserIdColumnName, ItemIdColumnName, TrainingReport, unknownIdsScoreNaN: true);
 }

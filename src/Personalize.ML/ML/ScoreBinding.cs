@@ -21,9 +21,12 @@ internal sealed class ScoreBinding
     private readonly int[]? _userKeys;
     private readonly int[]? _itemKeys;
 
-    public ScoreBinding(FactorModel model, DataViewSchema input, string userIdColumnName, string itemIdColumnName)
+    private readonly bool _nanForUnknown;
+
+    public ScoreBinding(FactorModel model, DataViewSchema input, string userIdColumnName, string itemIdColumnName, bool nanForUnknown)
     {
         _model = model;
+        _nanForUnknown = nanForUnknown;
         InputSchema = input;
         UserColumn = PersonalizationColumns.RequireId(input, userIdColumnName, "user id");
         ItemColumn = PersonalizationColumns.RequireId(input, itemIdColumnName, "item id");
@@ -81,6 +84,15 @@ internal sealed class ScoreBinding
         Func<int> user = IndexGetter(row, UserColumn, _userKeys, _model.Users);
         Func<int> item = IndexGetter(row, ItemColumn, _itemKeys, _model.Items);
         FactorModel model = _model;
+        if (_nanForUnknown)
+        {
+            return (ref float value) =>
+            {
+                int u = user(), i = item();
+                value = u < 0 || i < 0 ? float.NaN : model.PredictRating(u, i);
+            };
+        }
+
         return (ref float value) => value = model.PredictRatingOrFallback(user(), item());
     }
 

@@ -60,6 +60,23 @@ public sealed class PagingCommandTests
         Assert.Contains("brand: Acme (20), Zen (20)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Browse_takes_top_as_every_list_command_does_and_refuses_a_disagreeing_page_size()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, output, error) = cli.Run("browse", "--items", items, "--top", "3", "--format", "csv");
+        var (badCode, _, badError) = cli.Run("browse", "--items", items, "--top", "3", "--page-size", "5");
+
+        Assert.True(code == 0, error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("item_id,rank,score", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal(2, badCode);
+        Assert.Contains("error: --top 3 and --page-size 5 disagree", badError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--filter", "price <=" }, "error: --filter, column")]
     [InlineData(new[] { "--sort", "cheapest" }, "error: --sort 'cheapest' is not a sort order")]

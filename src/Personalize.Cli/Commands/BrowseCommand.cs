@@ -30,7 +30,11 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
 
         [CommandOption("--page-size <N>")]
         [Description("Items per page. Default 20.")]
-        public int PageSize { get; init; } = 20;
+        public int? PageSize { get; init; }
+
+        [CommandOption("--top <N>")]
+        [Description("The same as --page-size, as every list command takes it.")]
+        public int? Top { get; init; }
 
         [CommandOption("--cursor <CURSOR>")]
         [Description("Continue after the previous page (the cursor it printed).")]
@@ -68,14 +72,20 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             throw new UsageException("--items is required: the catalogue to browse.");
         }
 
-        string format = CheckPaging(settings.PageSize, settings.Format);
+        if (settings.Top is not null && settings.PageSize is not null && settings.Top != settings.PageSize)
+        {
+            throw new UsageException($"--top {settings.Top} and --page-size {settings.PageSize} disagree: give one (they are the same).");
+        }
+
+        int pageSize = settings.PageSize ?? settings.Top ?? 20;
+        string format = CheckPaging(pageSize, settings.Format);
         ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
         var request = new BrowseRequest
         {
             UserId = settings.User,
             Filter = PageOutput.ParseFilter(settings.Filter, catalog),
             Sort = PageOutput.ParseSort(settings.Sort),
-            PageSize = settings.PageSize,
+            PageSize = pageSize,
             Cursor = settings.Cursor,
             Facets = PageOutput.ParseFacets(settings.Facets, catalog),
         };
@@ -83,7 +93,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
-        PageOutput.Write(page, settings.PageSize, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
+        PageOutput.Write(page, pageSize, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
         return CliApp.Success;
     }
 

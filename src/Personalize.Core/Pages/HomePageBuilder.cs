@@ -12,10 +12,12 @@ namespace Personalize.Core.Pages;
 /// filter and saved preferences applied to every shelf.
 /// </summary>
 /// <remarks>
-/// <para>Shelves are filled in page order from one eligibility bitset: the page's business filter and blocked items, the user's filter
-/// (the request's, else their saved default) and saved blocks, then each shelf's own filter; each item placed removes itself from the
-/// bitset, so later shelves never repeat it and still fill up while enough items are eligible. Pinned items are reserved first and
-/// placed at their slots.</para>
+/// <para>Shelves are filled from one eligibility bitset: the page's business filter and blocked items, the user's filter (the request's,
+/// else their saved default) and saved blocks, then each shelf's own filter; each item placed removes itself from the bitset, so no
+/// other shelf repeats it and the others still fill up while enough items are eligible. Shelves claim items in order of how specific
+/// they are to the person, whatever their place on the page: buy again, recently viewed, for you, related to what they viewed,
+/// trending (shelves of one kind in page order). An item due for re-order was also viewed; it goes to "buy again", where it says most,
+/// and "recently viewed" shows the other views. Pinned items are reserved first and placed at their slots.</para>
 /// <para>Without an <see cref="EventTracker"/> the live shelves (related to viewed, recently viewed, buy again, trending) are empty. A user
 /// who opted out of personalization gets popular items for "for you", trending as usual, and no history-based shelves. Thread-safe.</para>
 /// </remarks>
@@ -122,9 +124,11 @@ public sealed class HomePageBuilder
             }
         }
 
-        var shelves = new List<Shelf>(request.Shelves.Count);
-        foreach (ShelfRequest shelfRequest in request.Shelves)
+        // Shelves claim items in order of how much an item means on them (see FillPriority), and the page shows them in the order asked.
+        var shelves = new Shelf[request.Shelves.Count];
+        foreach (int position in Enumerable.Range(0, request.Shelves.Count).OrderBy(i => FillPriority(request.Shelves[i].Kind)).ThenBy(i => i))
         {
+            ShelfRequest shelfRequest = request.Shelves[position];
             List<(int Slot, int Item)> shelfPins = pins.TryGetValue(shelfRequest.Name, out var p) ? p : [];
             int organic = Math.Max(0, shelfRequest.Count - shelfPins.Count);
             ulong[] shelfBits = (ulong[])eligible.Clone();
@@ -145,11 +149,25 @@ public sealed class HomePageBuilder
                 Clear(eligible, placed.ItemIndex);
             }
 
-            shelves.Add(new Shelf(shelfRequest.Name, shelfRequest.Kind, source, items));
+            shelves[position] = new Shelf(shelfRequest.Name, shelfRequest.Kind, source, items);
         }
 
         return new HomePage(request.UserId, shelves);
     }
+
+    /// <summary>
+    /// The order in which shelves claim items, most specific to the person first: an item due for re-order is also one they viewed, and
+    /// shown under "buy again" it says more than under "recently viewed"; what they viewed says more there than in "for you", which
+    /// in turn is more personal than "related" and "trending". Shelves of one kind claim in page order.
+    /// </summary>
+    internal static int FillPriority(ShelfKind kind) => kind switch
+    {
+        ShelfKind.BuyAgain => 0,
+        ShelfKind.RecentlyViewed => 1,
+        ShelfKind.ForYou => 2,
+        ShelfKind.RelatedToRecentlyViewed => 3,
+        _ => 4,
+    };
 
     private (RecommendationSource Source, List<ShelfItem> Items) Fill(ShelfKind kind, string userId, int count, CompiledFilter filter, bool personal)
     {

@@ -26,7 +26,8 @@ public sealed record HomePageRequest : IValidatableObject
     /// <summary>Gets the user.</summary>
     public string UserId { get; }
 
-    /// <summary>Gets the shelves, in page order: an item goes to the first shelf that wants it and is left out of the later ones.</summary>
+    /// <summary>Gets the shelves, in page order. An item goes to one shelf only: the most specific one that wants it (buy again, then
+    /// recently viewed, for you, related, trending; among shelves of one kind, the first), whatever the page order.</summary>
     public IReadOnlyList<ShelfRequest> Shelves { get; }
 
     /// <summary>Gets the user's filter for this page, or <see langword="null"/> for their saved default filter (if any).</summary>

@@ -94,6 +94,26 @@ public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>
     }
 
     [Fact]
+    public void Buy_again_keeps_its_items_when_recently_viewed_comes_first_on_the_page()
+    {
+        // The README's page puts "viewed" above "again"; filled in page order, the views took most re-order items first.
+        string[] buyers = [.. _shop.Model.Users.Ids.Where(u => _shop.Tracker.BuyAgain(u, 10).Count > 0)];
+        Assert.True(buyers.Length >= 10, $"only {buyers.Length} users have something to buy again");
+        int emptied = 0;
+        foreach (string user in buyers)
+        {
+            HomePage page = _shop.Builder.Build(new HomePageRequest(user, FiveShelves(10)));
+            HomePage alone = _shop.Builder.Build(new HomePageRequest(user, [new("again", ShelfKind.BuyAgain, 10)]));
+            Assert.Equal(alone["again"].Items.Select(i => i.ItemId), page["again"].Items.Select(i => i.ItemId));
+            Assert.Empty(page["viewed"].Items.Select(i => i.ItemId).Intersect(page["again"].Items.Select(i => i.ItemId)));
+            Assert.Equal(["for-you", "related", "viewed", "again", "trending"], page.Shelves.Select(s => s.Name));
+            emptied += page["again"].Items.Count == 0 ? 1 : 0;
+        }
+
+        Assert.Equal(0, emptied);
+    }
+
+    [Fact]
     public void Business_rules_apply_to_every_shelf()
     {
         HomePage plain = _shop.Builder.Build(new HomePageRequest(_shop.User, FiveShelves()));

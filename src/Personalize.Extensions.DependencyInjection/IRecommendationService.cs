@@ -37,6 +37,36 @@ public interface IRecommendationService
     /// <exception cref="InvalidOperationException">A filter was given but no <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
     RecommendationList ForUser(string userId, int count, string? filter = null);
 
+    /// <summary>Recommends up to <paramref name="count"/> items for a user and says which model version answered: for an API that
+    /// returns the version with the list, or a cache keyed by it.</summary>
+    /// <remarks>The filter is text because that is what arrives with a request (a query string, a saved preference) and because a
+    /// compiled filter belongs to one model's item numbering: the service compiles the text against the model it serves at that moment
+    /// (cached per model), so a swap never meets a stale filter. The overload with a <see cref="Filter"/> takes a filter built in code and
+    /// compiles it the same way.</remarks>
+    /// <param name="userId">The user's id, as for <see cref="ForUser"/>.</param>
+    /// <param name="count">How many items at most, from 0 to <see cref="PersonalizeOptions.MaxCount"/>.</param>
+    /// <param name="filter">Filter text as for <see cref="ForUser"/>; <see langword="null"/> or blank for none.</param>
+    /// <returns>The list, the model version and its source.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
+    /// <exception cref="FilterSyntaxException">The filter text is invalid; the exception says where and why.</exception>
+    /// <exception cref="InvalidOperationException">A filter was given but no <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
+    ServedRecommendations Recommend(string userId, int count, string? filter = null);
+
+    /// <summary>Recommends up to <paramref name="count"/> items for a user with a filter built in code, and says which model version
+    /// answered.</summary>
+    /// <param name="userId">The user's id, as for <see cref="ForUser"/>.</param>
+    /// <param name="count">How many items at most, from 0 to <see cref="PersonalizeOptions.MaxCount"/>.</param>
+    /// <param name="filter">The filter, such as <c>Filter.Where("brand").In("Acme")</c>, read against
+    /// <see cref="PersonalizeOptions.CatalogPath"/>.</param>
+    /// <returns>The list, the model version and its source.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="filter"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
+    /// <exception cref="ArgumentException">The filter names an attribute the catalogue does not have (the message lists those it has)
+    /// or compares an attribute with a value of another type.</exception>
+    /// <exception cref="InvalidOperationException">No <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
+    ServedRecommendations Recommend(string userId, int count, Filter filter);
+
     /// <summary>Reads <see cref="PersonalizeOptions.ModelPath"/> again and swaps the model in if it is valid and fits.</summary>
     /// <returns>Whether it was accepted, and if not, why; a rejected file is logged and the old model keeps serving.</returns>
     ModelSwapResult Reload();

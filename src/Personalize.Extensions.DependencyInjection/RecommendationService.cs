@@ -60,25 +60,41 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     internal ModelFileWatcher? Watcher { get; }
 
     /// <inheritdoc />
-    public RecommendationList ForUser(string userId, int count, string? filter = null)
+    public RecommendationList ForUser(string userId, int count, string? filter = null) => Recommend(userId, count, filter).List;
+
+    /// <inheritdoc />
+    public ServedRecommendations Recommend(string userId, int count, string? filter = null) =>
+        Serve(userId, count, string.IsNullOrWhiteSpace(filter) ? null : filter, null);
+
+    /// <inheritdoc />
+    public ServedRecommendations Recommend(string userId, int count, Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Serve(userId, count, FilterText.Format(filter), filter);
+    }
+
+    /// <summary>One query on one leased model: the filter (text, and the built filter when there is one) compiled for that model.</summary>
+    private ServedRecommendations Serve(string userId, int count, string? filterText, Filter? built)
     {
         ArgumentNullException.ThrowIfNull(userId);
         if ((uint)count > (uint)_maxCount)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The count must be between 0 and PersonalizeOptions.MaxCount ({_maxCount}).");
         }
+
         long started = _timeProvider.GetTimestamp();
-        bool filtered = !string.IsNullOrWhiteSpace(filter);
-        RecommendationList list;
+        bool filtered = filterText is not null;
+        ServedRecommendations served;
         using (ModelLease lease = _store.Acquire())
         {
-            list = filtered
-                ? lease.Recommender.ForUser(userId, count, Compile(filter!, lease.Model))
+            RecommendationList list = filtered
+                ? lease.Recommender.ForUser(userId, count, Compile(filterText!, built, lease.Model))
                 : lease.Recommender.ForUser(userId, count);
+            served = new ServedRecommendations(list, lease.Version, lease.Source);
         }
 
-        _metrics.Query(list.Source, filtered, _timeProvider.GetElapsedTime(started));
-        return list;
+        _metrics.Query(served.List.Source, filtered, _timeProvider.GetElapsedTime(started));
+        return served;
     }
 
     /// <inheritdoc />
@@ -121,8 +137,8 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         return result;
     }
 
-    /// <summary>Parses and compiles a filter for a model's items, cached per model and filter text.</summary>
-    private CompiledFilter Compile(string text, FactorModel model)
+    /// <summary>Parses (unless built) and compiles a filter for a model's items, cached per model and filter text.</summary>
+    private CompiledFilter Compile(string text, Filter? built, FactorModel model)
     {
         if (_catalog is null)
         {
@@ -142,8 +158,8 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
             return compiled;
         }
 
-        FilterParseResult parsed = FilterText.Parse(text, _catalog.Schema);
-        compiled = FilterCompiler.Compile(parsed.Value, _catalog, model.Items);   // Value throws the FilterSyntaxException
+        Filter filter = built ?? FilterText.Parse(text, _catalog.Schema).Value;   // Value throws the FilterSyntaxException
+        compiled = FilterCompiler.Compile(filter, _catalog, model.Items);
         if (cache.Compiled.Count < FilterCacheSize)
         {
             cache.Compiled.TryAdd(text, compiled);

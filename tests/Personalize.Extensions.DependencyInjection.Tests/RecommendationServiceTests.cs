@@ -75,6 +75,29 @@ public sealed class RecommendationServiceTests : IDisposable
     }
 
     [Fact]
+    public void Recommend_names_the_model_version_that_answered_and_a_built_filter_answers_as_its_text()
+    {
+        string catalog = TinyModels.Catalog(_folder);
+        using var harness = new ServingHarness(o =>
+        {
+            o.ModelPath = _modelPath;
+            o.CatalogPath = catalog;
+        });
+
+        ServedRecommendations first = harness.Service.Recommend("U003", 8, "brand = \"Acme\"");
+        ServedRecommendations built = harness.Service.Recommend("U003", 8, Filter.Where("brand").EqualTo("Acme"));
+        Assert.True(harness.Service.TrySwap(TinyModels.Implicit(seed: 2), "retrained").Accepted);
+        ServedRecommendations after = harness.Service.Recommend("U003", 8);
+
+        Assert.Equal((1L, _modelPath), (first.ModelVersion, first.ModelSource));
+        Assert.Equal(TinyModels.Key(first.List), TinyModels.Key(built.List));
+        Assert.Equal((2L, "retrained"), (after.ModelVersion, after.ModelSource));
+        Assert.Equal(8, after.List.Count);
+        var unknown = Assert.Throws<ArgumentException>(() => harness.Service.Recommend("U003", 8, Filter.Where("colour").EqualTo("red")));
+        Assert.StartsWith("The filter names the attribute 'colour', which the catalogue does not have", unknown.Message);
+    }
+
+    [Fact]
     public void A_blank_filter_means_no_filter()
     {
         using var harness = new ServingHarness(o => o.ModelPath = _modelPath);

@@ -147,9 +147,13 @@ public static class SparkAlsImporter
         string? className = Text(root, "class");
         if (className != AlsModelClass)
         {
-            string hint = className == "org.apache.spark.ml.PipelineModel"
-                ? " This is a PipelineModel: point at its ALS stage, the folder stages/NN_ALS_... inside it."
-                : "";
+            string hint = className switch
+            {
+                "org.apache.spark.ml.PipelineModel" => " This is a PipelineModel: point at its ALS stage, the folder stages/NN_ALS_... inside it.",
+                "org.apache.spark.ml.tuning.CrossValidatorModel" or "org.apache.spark.ml.tuning.TrainValidationSplitModel" =>
+                    $" This is a {className[(className.LastIndexOf('.') + 1)..]}: point at its bestModel/ folder (the ALS model it chose).",
+                _ => "",
+            };
             throw new ModelFormatException(file, "metadata", $"the class is '{className ?? "(none)"}'; expected '{AlsModelClass}'.{hint}");
         }
 

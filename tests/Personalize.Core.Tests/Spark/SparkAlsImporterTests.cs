@@ -153,6 +153,7 @@ public sealed class SparkAlsImporterTests
         { "duplicate", "userFactors", "id 17 appears twice (also in part-00000-" },
         { "not-parquet", "itemFactors", "not a readable Parquet file" },
         { "pipeline", "metadata", "This is a PipelineModel: point at its ALS stage" },
+        { "cross-validator", "metadata", "This is a CrossValidatorModel: point at its bestModel/ folder" },
         { "no-rank", "metadata", "no valid 'rank'" },
     };
 
@@ -165,7 +166,12 @@ public sealed class SparkAlsImporterTests
         var random = new Random(3);
         var users = SparkModelFolder.Random(random, [5, 17], Rank, 1);
         var items = SparkModelFolder.Random(random, [4, 12], Rank, 1);
-        folder.WriteMetadata(Rank, className: breakage == "pipeline" ? "org.apache.spark.ml.PipelineModel" : "org.apache.spark.ml.recommendation.ALSModel");
+        folder.WriteMetadata(Rank, className: breakage switch
+        {
+            "pipeline" => "org.apache.spark.ml.PipelineModel",
+            "cross-validator" => "org.apache.spark.ml.tuning.CrossValidatorModel",
+            _ => "org.apache.spark.ml.recommendation.ALSModel",
+        });
         switch (breakage)
         {
             case "rank": users = [[new Row(17, [1, 2, 3, 4]), users[0][0]]]; break;

@@ -182,7 +182,7 @@ public sealed class TuneCommandTests
         Assert.Equal((2, $"error: --options '{explicitOptions}' holds options for the explicit trainer, but --trainer is implicit; leave out --trainer to use the file's, or tune the implicit trainer.\n"),
             (mismatch.ExitCode, mismatch.Error.ReplaceLineEndings("\n")));
         Assert.Equal((2, $"error: {broken}: 'trainer' is missing; it must be \"implicit\" or \"explicit\".\n"), (malformed.ExitCode, malformed.Error.ReplaceLineEndings("\n")));
-        Assert.Equal((2, "error: range.json: ImplicitAlsTrainer.Options is invalid (1 error): NumberOfFactors = 0: must be between 1 and 1024.\n"),
+        Assert.Equal((2, $"error: {outOfRange}: ImplicitAlsTrainer.Options is invalid (1 error): NumberOfFactors = 0: must be between 1 and 1024.\n"),
             (invalid.ExitCode, invalid.Error.ReplaceLineEndings("\n")));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("none.json' does not exist", missing.Error);

@@ -132,7 +132,7 @@ public static class TrainerOptionsFile
         }
         catch (ValidationException exception)
         {
-            throw new ValidationException($"{Path.GetFileName(path)}: {exception.Message}");
+            throw new ValidationException($"{path}: {exception.Message}");   // the path as the caller gave it
         }
 
         return options;

@@ -143,7 +143,7 @@ public sealed class TrainerOptionsFileTests
         var exception = Assert.Throws<ValidationException>(() => TrainerOptionsFile.LoadExplicit(path));
 
         Assert.Equal(
-            "range.json: BiasedMatrixFactorizationTrainer.Options is invalid (2 errors): NumberOfFactors = 0: must be between 1 and 1024. LearningRate = 5: must be between 1E-06 and 1.",
+            $"{path}: BiasedMatrixFactorizationTrainer.Options is invalid (2 errors): NumberOfFactors = 0: must be between 1 and 1024. LearningRate = 5: must be between 1E-06 and 1.",
             exception.Message);
     }
 

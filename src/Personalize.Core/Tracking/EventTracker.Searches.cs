@@ -28,9 +28,24 @@ public sealed partial class EventTracker
             return TrackOutcome.EmptyQuery;
         }
 
-        UserActivity user = GetOrAddUser(userId);
-        var at = new DateTimeOffset(timestamp.UtcTicks, TimeSpan.Zero);
-        lock (user)
+        if (_journal is not null)
+        {
+            TrackDurably(JournalRecordKind.Search, userId, -1, -1, timestamp.UtcTicks, text);
+        }
+        else
+        {
+            ApplySearch(userId, text, timestamp.UtcTicks);
+        }
+
+        return TrackOutcome.Accepted;
+    }
+
+    /// <summary>Records a normalized query in the user's recent searches (<see cref="TrackSearch"/> after its checks; a journal replay).</summary>
+    private void ApplySearch(string userId, string text, long ticks)
+    {
+        var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+        UserActivity user = LockUser(userId);
+        try
         {
             List<RecentSearch> searches = user.Searches ??= [];
             int existing = searches.FindIndex(s => string.Equals(s.Query, text, StringComparison.OrdinalIgnoreCase));
@@ -42,7 +57,7 @@ public sealed partial class EventTracker
                 if (old.SearchedAt > at)
                 {
                     searches[existing] = old with { Count = count };
-                    return TrackOutcome.Accepted;
+                    return;
                 }
 
                 searches.RemoveAt(existing);
@@ -61,8 +76,10 @@ public sealed partial class EventTracker
 
             searches.Insert(place, new RecentSearch(text, at, count));
         }
-
-        return TrackOutcome.Accepted;
+        finally
+        {
+            Monitor.Exit(user);
+        }
     }
 
     /// <summary>Gets a user's recent searches, newest first, each distinct query (ignoring case) once.</summary>

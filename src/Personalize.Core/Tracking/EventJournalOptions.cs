@@ -10,7 +10,7 @@ namespace Personalize.Core.Tracking;
 /// Personalize.Core README. Use one directory per tracker: two trackers in one directory corrupt each other's journal.</para>
 /// <para>Validated with the tracker's options, when the tracker is created; every error is reported together.</para>
 /// </remarks>
-public sealed record EventJournalOptions
+public sealed record EventJournalOptions : IValidatableObject
 {
     /// <summary>Creates journal options for a directory, with the default flush policy and snapshot interval.</summary>
     /// <param name="directory">The directory of the journal; created if it does not exist.</param>
@@ -18,7 +18,6 @@ public sealed record EventJournalOptions
 
     /// <summary>Gets the directory that holds the journal segments and the snapshot; created if it does not exist.</summary>
     /// <value>Required; there is no default.</value>
-    [Required]
     public string Directory { get; init; }
 
     /// <summary>Gets when a record is flushed to disk, and so what a returned tracking call promises.</summary>
@@ -44,4 +43,13 @@ public sealed record EventJournalOptions
     /// <value>The default is 1,000,000 records.</value>
     [Range(1L, long.MaxValue)]
     public long SnapshotAfterRecords { get; init; } = EventJournalDefaults.SnapshotAfterRecords;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Directory))
+        {
+            yield return Internal.OptionsValidation.Error(nameof(Directory), Directory, "must name a directory (it is created if it does not exist).");
+        }
+    }
 }

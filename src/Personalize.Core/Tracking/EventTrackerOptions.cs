@@ -74,7 +74,8 @@ public sealed record EventTrackerOptions : IValidatableObject
     /// <remarks>
     /// <para>When a new user's first event would make one user too many, the least recently active users are evicted: those whose latest
     /// event (view, cart, purchase or search) was received longest ago, in the order events were received, not by their timestamps. A
-    /// batch of max(1, <see cref="MaxUsers"/> / 16) users goes at once, so the cost per new user stays amortized O(log n). An evicted
+    /// batch of max(1, <see cref="MaxUsers"/> / 16) users goes at once (so a bounded tracker holds between that many fewer users and
+    /// <see cref="MaxUsers"/>), and the cost per new user stays amortized O(log n). An evicted
     /// user's recently viewed items, buy-again history, recent searches and folded-in taste are forgotten (their events stay in trending
     /// and in the items' repeat-purchase statistics); a later event starts them afresh. Evictions are counted in
     /// <see cref="TrackingReport.EvictedUsers"/>.</para>
@@ -86,8 +87,9 @@ public sealed record EventTrackerOptions : IValidatableObject
     public int? MaxUsers { get; init; }
 
     /// <summary>Gets the most distinct items the tracker keeps per user; <see langword="null"/> for no bound.</summary>
-    /// <remarks>When a user touches one item too many, the items the user touched least recently are forgotten for that user: max(1,
-    /// <see cref="MaxItemsPerUser"/> / 8) of them at once (their summed weight, latest view and purchase history). Counted in
+    /// <remarks>When a user touches one item too many, the items the user touched least recently are forgotten for that user (their summed
+    /// weight, latest view and purchase history) until <see cref="MaxItemsPerUser"/> − max(1, <see cref="MaxItemsPerUser"/> / 8) remain:
+    /// batches keep the cost amortized. Counted in
     /// <see cref="TrackingReport.EvictedUserItems"/>. A forgotten item bought again counts as a first order in the item's repeat
     /// statistics.</remarks>
     /// <value>The default is <see langword="null"/>: every item a user touched is kept.</value>
@@ -107,12 +109,6 @@ public sealed record EventTrackerOptions : IValidatableObject
         foreach (ValidationResult error in OptionsValidation.Nested(nameof(Journal), Journal))
         {
             yield return error;
-        }
-
-        if (Journal is { Directory: { } directory } && string.IsNullOrWhiteSpace(directory))
-        {
-            yield return OptionsValidation.Error($"{nameof(Journal)}.{nameof(EventJournalOptions.Directory)}", directory,
-                "must name a directory (it is created if it does not exist).");
         }
 
         if (ShortHalfLife >= BaselineHalfLife)

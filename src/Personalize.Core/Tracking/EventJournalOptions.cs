@@ -41,8 +41,8 @@ public sealed record EventJournalOptions : IValidatableObject
     /// about as large as the tracker's memory; tracking waits while its state is copied). <see cref="EventTracker.SaveSnapshot"/> takes one
     /// at any time, for example before a planned shutdown.</remarks>
     /// <value>The default is 1,000,000 records.</value>
-    [Range(1L, long.MaxValue)]
-    public long SnapshotAfterRecords { get; init; } = EventJournalDefaults.SnapshotAfterRecords;
+    [Range(1, int.MaxValue)]
+    public int SnapshotAfterRecords { get; init; } = EventJournalDefaults.SnapshotAfterRecords;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -30,7 +30,7 @@ public sealed class EventTrackerOptionsTests
         Assert.Equal("events", journal.Directory);
         Assert.Equal(JournalFlushPolicy.EveryRecord, journal.FlushPolicy);
         Assert.Equal(TimeSpan.FromMilliseconds(100), journal.FlushInterval);
-        Assert.Equal(1_000_000L, journal.SnapshotAfterRecords);
+        Assert.Equal(1_000_000, journal.SnapshotAfterRecords);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class EventTrackerOptionsTests
             + "MaxItemsPerUser = -1: must be between 1 and 10000000. "
             + "Journal.FlushPolicy = 7: must be one of EveryRecord, GroupCommit. "
             + "Journal.FlushInterval = 00:00:00: must be between 00:00:00.0010000 and 00:01:00. "
-            + "Journal.SnapshotAfterRecords = 0: must be between 1 and 9223372036854775807. "
+            + "Journal.SnapshotAfterRecords = 0: must be between 1 and 2147483647. "
             + "Journal.Directory = ' ': must name a directory (it is created if it does not exist).",
             error.Message);
     }

@@ -15,6 +15,9 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>Thread-safe: a short lock on the user's state. Each user keeps at most
     /// <see cref="EventTrackerOptions.RecentSearchCapacity"/> distinct queries; the least recent is forgotten.</remarks>
     public TrackOutcome TrackSearch(string userId, string query, DateTimeOffset timestamp)

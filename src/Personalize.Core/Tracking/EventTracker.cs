@@ -185,6 +185,12 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/> (as a
     /// <c>default</c> value is).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
+    /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, an accepted event is journaled before this returns, as durably as
+    /// <see cref="EventJournalOptions.FlushPolicy"/> says, and ids longer than 4,096 characters are refused with
+    /// <see cref="ArgumentException"/>.</remarks>
     public TrackOutcome Track(string userId, string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
@@ -225,6 +231,9 @@ public sealed partial class EventTracker
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentNullException.ThrowIfNull(itemId);
@@ -262,6 +271,11 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException">The log has no timestamps or no event types, or has a row at 0001-01-01T00:00:00Z
     /// (<see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never"); nothing is replayed then.</exception>
     /// <exception cref="OperationCanceledException">The replay was cancelled.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
+    /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, every accepted row is journaled (flushed once, at the end, with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/>): seed a journaled tracker from history once, not at every start.</remarks>
     public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);

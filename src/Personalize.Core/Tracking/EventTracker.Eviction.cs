@@ -48,7 +48,12 @@ public sealed partial class EventTracker
             Monitor.Enter(user);
             if (!user.Evicted)
             {
-                user.LastActive = Interlocked.Increment(ref _activityClock);
+                if (Options.MaxUsers is not null)
+                {
+                    // Only a bounded tracker needs the order: unbounded, writers do not share this counter's cache line.
+                    user.LastActive = Interlocked.Increment(ref _activityClock);
+                }
+
                 return user;
             }
 
@@ -68,8 +73,7 @@ public sealed partial class EventTracker
             return;
         }
 
-        var activity = new long[count];
-        var users = new UserActivity[count];
+        var users = new (long Activity, UserActivity User)[count];
         int n = 0;
         foreach (KeyValuePair<string, UserActivity> pair in _users)
         {
@@ -78,15 +82,16 @@ public sealed partial class EventTracker
                 break;
             }
 
-            activity[n] = Volatile.Read(ref pair.Value.LastActive);
-            users[n++] = pair.Value;
+            users[n++] = (Volatile.Read(ref pair.Value.LastActive), pair.Value);
         }
 
-        Array.Sort(activity, users, 0, n);   // distinct keys (one clock tick per event): the same order on every run
+        // One clock tick per event makes the keys distinct; the user id breaks ties (users restored from a snapshot of an unbounded
+        // tracker all have 0), so the order never depends on the dictionary's: every run evicts the same users.
+        Array.Sort(users, 0, n, LeastRecentFirst.Instance);
         evict = Math.Min(evict, n);
         for (int i = 0; i < evict; i++)
         {
-            UserActivity user = users[i];
+            UserActivity user = users[i].User;
             lock (user)
             {
                 user.Evicted = true;
@@ -106,6 +111,17 @@ public sealed partial class EventTracker
         {
             int keep = Math.Max(1, max - Math.Max(1, max / 8));
             Interlocked.Add(ref _evictedUserItems, user.ForgetLeastRecentItems(keep));
+        }
+    }
+
+    private sealed class LeastRecentFirst : IComparer<(long Activity, UserActivity User)>
+    {
+        public static readonly LeastRecentFirst Instance = new();
+
+        public int Compare((long Activity, UserActivity User) x, (long Activity, UserActivity User) y)
+        {
+            int byActivity = x.Activity.CompareTo(y.Activity);
+            return byActivity != 0 ? byActivity : string.CompareOrdinal(x.User.UserId, y.User.UserId);
         }
     }
 }

@@ -152,6 +152,40 @@ public sealed class EventJournalReplayTests
     }
 
     [Fact]
+    public void Concurrent_writers_and_snapshots_replay_to_the_live_state()
+    {
+        using var folder = new TempDirectory();
+        var scenario = new JournalScenario(seed: 20, count: 4_000, users: 30);
+        var bounded = new EventTrackerOptions { MaxUsers = 20, MaxItemsPerUser = 10 };
+        string live;
+        using (EventTracker tracker = Open(folder.File("journal"), scenario, null, bounded, JournalFlushPolicy.GroupCommit))
+        {
+            // Four writers interleave in whatever order the scheduler picks, while snapshots are taken: the journal records the order the
+            // state saw, so the replay must reach the same state.
+            Parallel.For(0, 5, part =>
+            {
+                if (part == 4)
+                {
+                    for (int s = 0; s < 5; s++)
+                    {
+                        tracker.SaveSnapshot();
+                    }
+                }
+                else
+                {
+                    scenario.Play(tracker, part * 1_000, (part + 1) * 1_000);
+                }
+            });
+            live = scenario.Surfaces(tracker);
+        }
+
+        using EventTracker reopened = Open(folder.File("journal"), scenario, null, bounded);
+
+        Assert.Equal(live, scenario.Surfaces(reopened));
+        Assert.Equal(4_000, reopened.GetReport().Journal!.LastSequence);
+    }
+
+    [Fact]
     public void A_log_replayed_into_a_journaled_tracker_is_journaled()
     {
         using var folder = new TempDirectory();

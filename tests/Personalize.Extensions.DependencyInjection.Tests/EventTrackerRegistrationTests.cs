@@ -97,5 +97,6 @@ public sealed class EventTrackerRegistrationTests
         Assert.Equal(("events", JournalFlushPolicy.GroupCommit), (journal.Directory, journal.FlushPolicy));
         Assert.Null(new PersonalizeOptions().EffectiveTracking().Journal);
         Assert.Null(new PersonalizeOptions().JournalDirectory);
+        Assert.Equal(new EventTrackerOptions(), new PersonalizeOptions().Tracking);
     }
 }

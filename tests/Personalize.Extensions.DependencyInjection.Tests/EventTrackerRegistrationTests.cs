@@ -46,6 +46,32 @@ public sealed class EventTrackerRegistrationTests
     }
 
     [Fact]
+    public async Task A_damaged_tracker_snapshot_stops_start_up_naming_the_file()
+    {
+        using var folder = new TempDirectory();
+        string model = TinyModels.Save(folder, "shop.pzm", TinyModels.Implicit(seed: 1));
+        string journal = folder.File("events");
+        using (IHost host = BuildHost(o => { o.ModelPath = model; o.JournalDirectory = journal; }))
+        {
+            await host.StartAsync();
+            var tracker = host.Services.GetRequiredService<EventTracker>();
+            tracker.Track("U001", "I0003", "view", At);
+            tracker.SaveSnapshot();
+            await host.StopAsync();
+        }
+
+        string snapshot = Path.Combine(journal, "tracker.snapshot");
+        byte[] bytes = File.ReadAllBytes(snapshot);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(snapshot, bytes);
+        using IHost restarted = BuildHost(o => { o.ModelPath = model; o.JournalDirectory = journal; });
+
+        var error = await Assert.ThrowsAsync<EventJournalException>(() => restarted.StartAsync());
+
+        Assert.Equal(Path.GetFullPath(snapshot), error.FilePath);
+    }
+
+    [Fact]
     public void Without_a_journal_the_tracker_keeps_events_in_memory_and_follows_the_bounds()
     {
         using var folder = new TempDirectory();

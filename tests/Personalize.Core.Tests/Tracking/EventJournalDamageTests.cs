@@ -78,9 +78,14 @@ public sealed class EventJournalDamageTests
             file.SetLength(ends[^1] - 3);   // the last record is torn
         }
 
+        long recordLength = ends[^1] - ends[^2];
         using (EventTracker reopened = Open(Path.GetDirectoryName(segment)!, scenario))
         {
-            Assert.Equal((Events - 1, 1L), (reopened.GetReport().Journal!.RecordsReplayed, reopened.GetReport().Journal!.RecordsDropped));
+            JournalReport dropped = reopened.GetReport().Journal!;
+            Assert.Equal((Events - 1, 1L, recordLength - 3), (dropped.RecordsReplayed, dropped.RecordsDropped, dropped.BytesDropped));
+            Assert.Equal($"{Path.GetFileName(segment)}: offset {ends[^2]}: record {Events}: cut short: a record of {recordLength - 8} payload bytes "
+                + $"needs {recordLength} bytes, {recordLength - 3} are left; the tail from there ({recordLength - 3} bytes, 1 record) was dropped.",
+                dropped.DroppedReason);
             scenario.Play(reopened, Events - 1, Events);   // the lost event, tracked again
         }
 
@@ -89,6 +94,40 @@ public sealed class EventJournalDamageTests
         JournalReport journal = again.GetReport().Journal!;
         Assert.Equal((Events, 0L, Events), (journal.RecordsReplayed, journal.RecordsDropped, journal.LastSequence));
         Assert.Equal(ExpectedSurfaces(scenario)[Events], scenario.Surfaces(again));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(13)]
+    public void A_segment_torn_while_its_header_was_written_is_dropped_and_nothing_is_lost(int headerBytes)
+    {
+        using var folder = new TempDirectory();
+        var scenario = new JournalScenario(seed: 10, 30);
+        string directory = folder.File("journal");
+        using (EventTracker tracker = Open(directory, scenario))
+        {
+            scenario.Play(tracker, 0, 20);
+            tracker.SaveSnapshot();   // starts events-…21.journal
+            scenario.Play(tracker, 20, 30);
+            tracker.SaveSnapshot();   // starts events-…31.journal, which the "crash" tears below
+        }
+
+        string torn = Path.Combine(directory, "events-00000000000000000031.journal");
+        byte[] header = File.ReadAllBytes(torn);
+        File.WriteAllBytes(torn, header[..headerBytes]);
+
+        using (EventTracker reopened = Open(directory, scenario))
+        {
+            JournalReport journal = reopened.GetReport().Journal!;
+            Assert.Equal((30L, 0L, 0L, (long)headerBytes), (journal.SnapshotSequence, journal.RecordsReplayed, journal.RecordsDropped, journal.BytesDropped));
+            Assert.Equal($"events-00000000000000000031.journal: offset 0: the segment header is cut short ({headerBytes} of 24 bytes); the tail "
+                + $"from there ({headerBytes} bytes, 0 records) was dropped.", journal.DroppedReason);
+            Assert.Equal(ExpectedSurfaces(scenario)[30], scenario.Surfaces(reopened));
+            reopened.Track("u1", "i1", "view", scenario.End);
+        }
+
+        using EventTracker again = Open(directory, scenario);
+        Assert.Equal((1L, 31L, 0L), (again.GetReport().Journal!.RecordsReplayed, again.GetReport().Journal!.LastSequence, again.GetReport().Journal!.RecordsDropped));
     }
 
     [Fact]

@@ -29,4 +29,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Watching {Path} for a new model (reload delay {Delay}).")]
     public static partial void Watching(ILogger logger, string path, TimeSpan delay);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+        Message = "Event journal {Directory} replayed: a snapshot up to record {SnapshotSequence} and {Records} records after it; {Users} users tracked.")]
+    public static partial void JournalReplayed(ILogger logger, string directory, long snapshotSequence, long records, int users);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "Event journal {Directory}: a damaged or torn tail was dropped ({Records} records, {Bytes} bytes): {Reason}")]
+    public static partial void JournalTailDropped(ILogger logger, string directory, long records, long bytes, string reason);
 }

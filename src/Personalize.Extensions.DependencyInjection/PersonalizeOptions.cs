@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Tracking;
 
 namespace Personalize.Extensions.DependencyInjection;
 
@@ -54,4 +55,25 @@ public sealed class PersonalizeOptions
     /// <value>The default is 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how the live event tracker (the <see cref="EventTracker"/> singleton that
+    /// <see cref="PersonalizeServiceCollectionExtensions.AddPersonalize"/> registers) keeps state: trending, bounds such as
+    /// <see cref="EventTrackerOptions.MaxUsers"/>, and its journal.</summary>
+    /// <value>The default is <see cref="EventTrackerOptions"/> with its defaults: in memory only, unbounded.</value>
+    [Required(ErrorMessage = "Tracking is required: leave it at its default or set an EventTrackerOptions.")]
+    [ValidNested]
+    public EventTrackerOptions Tracking { get; set; } = new();
+
+    /// <summary>Gets or sets the directory of the event tracker's journal, so live events survive a restart: every accepted event is
+    /// appended there, snapshots are written, and the tracker replays them when the host starts.</summary>
+    /// <remarks>Sets the <see cref="EventJournalOptions.Directory"/> of <see cref="EventTrackerOptions.Journal"/> in <see cref="Tracking"/>
+    /// (a journal with the default flush policy when <see cref="Tracking"/> has none). Use one directory per process. The tracker is
+    /// disposed (the journal flushed and closed) with the service provider.</remarks>
+    /// <value>The default is <see langword="null"/>: unless <see cref="Tracking"/> has a journal, live events are lost on restart.</value>
+    public string? JournalDirectory { get; set; }
+
+    /// <summary>The tracker options with <see cref="JournalDirectory"/> applied.</summary>
+    internal EventTrackerOptions EffectiveTracking() => JournalDirectory is not { Length: > 0 } directory
+        ? Tracking
+        : Tracking with { Journal = (Tracking.Journal ?? new EventJournalOptions(directory)) with { Directory = directory } };
 }

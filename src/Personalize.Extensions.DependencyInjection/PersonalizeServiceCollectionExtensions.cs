@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Personalize.Core.Tracking;
 
 namespace Personalize.Extensions.DependencyInjection;
 
@@ -12,7 +13,9 @@ public static class PersonalizeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IRecommendationService"/> as a singleton serving the model file of <see cref="PersonalizeOptions.ModelPath"/>,
-    /// with the options validated when the host starts, a hosted service that loads the model at start-up, logging through
+    /// and an <see cref="EventTracker"/> singleton over the served model's items for live events (see <see cref="PersonalizeOptions.Tracking"/>
+    /// and <see cref="PersonalizeOptions.JournalDirectory"/>), with the options validated when the host starts, a hosted service that loads
+    /// the model (and, with a journal, replays the tracker's journal) at start-up, logging through
     /// <see cref="ILogger"/>, metrics on the <see cref="PersonalizeDiagnostics.MeterName"/> meter and, if asked, reloading when the
     /// file changes.
     /// </summary>
@@ -22,7 +25,8 @@ public static class PersonalizeServiceCollectionExtensions
     /// <remarks>
     /// <para>With a host, invalid options (such as a missing or nonexistent <see cref="PersonalizeOptions.ModelPath"/>) stop start-up with
     /// an <see cref="OptionsValidationException"/> listing every error, and a corrupted model file stops it with a
-    /// <see cref="Core.Models.ModelFormatException"/>. Without a host, the same happens on the first resolution of the service.</para>
+    /// <see cref="Core.Models.ModelFormatException"/>, and a damaged tracker snapshot with an <see cref="EventJournalException"/> (a torn journal
+    /// tail is dropped and logged as a warning instead). Without a host, the same happens on the first resolution of the service.</para>
     /// <para>Uses the registered <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> when there
     /// are any (no logging, a meter of its own, and <see cref="TimeProvider.System"/> otherwise). Calling it twice configures the same
     /// single service.</para>
@@ -42,6 +46,7 @@ public static class PersonalizeServiceCollectionExtensions
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<IMeterFactory>()));
         services.TryAddSingleton<IRecommendationService>(provider => provider.GetRequiredService<RecommendationService>());
+        services.TryAddSingleton<EventTracker>(provider => provider.GetRequiredService<RecommendationService>().CreateTracker());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PersonalizeStartup>());
         return services;
     }

@@ -6,6 +6,7 @@ using Personalize.Core.Filtering;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 using Personalize.Core.Serving;
+using Personalize.Core.Tracking;
 
 namespace Personalize.Extensions.DependencyInjection;
 
@@ -23,6 +24,7 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly PersonalizeMetrics _metrics;
+    private readonly EventTrackerOptions _tracking;
     private FilterCache? _filters;
 
     /// <summary>Loads the model (and catalogue) of validated options.</summary>
@@ -34,6 +36,7 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     {
         _modelPath = options.ModelPath ?? throw new ArgumentException("PersonalizeOptions.ModelPath is required.", nameof(options));
         _maxCount = options.MaxCount;
+        _tracking = options.EffectiveTracking();
         _logger = logger;
         _timeProvider = timeProvider;
         _catalog = options.CatalogPath is null ? null : ItemCatalog.ReadCsv(options.CatalogPath);
@@ -55,6 +58,26 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
 
     /// <inheritdoc />
     public FactorModel Model => _store.Model;
+
+    /// <summary>Creates the event tracker over the items of the model served now (the catalogue gives it categories when it has
+    /// <see cref="EventTrackerOptions.CategoryAttribute"/>); with a journal, this replays it. Events for items a later model adds are
+    /// counted as unknown until the tracker is created again (at the next start), since the tracker keeps its item map.</summary>
+    internal EventTracker CreateTracker()
+    {
+        ItemCatalog? catalog = _catalog is not null && _catalog.Schema.TryGetType(_tracking.CategoryAttribute, out _) ? _catalog : null;
+        var tracker = new EventTracker(_store.Model, _tracking, catalog, _timeProvider);
+        if (tracker.GetReport().Journal is { } journal)
+        {
+            if (journal.RecordsDropped > 0)
+            {
+                Log.JournalTailDropped(_logger, journal.Directory, journal.RecordsDropped, journal.BytesDropped, journal.DroppedReason ?? "");
+            }
+
+            Log.JournalReplayed(_logger, journal.Directory, journal.SnapshotSequence, journal.RecordsReplayed, tracker.GetReport().Users);
+        }
+
+        return tracker;
+    }
 
     /// <summary>Gets the file watcher, when <see cref="PersonalizeOptions.WatchForChanges"/> is set.</summary>
     internal ModelFileWatcher? Watcher { get; }

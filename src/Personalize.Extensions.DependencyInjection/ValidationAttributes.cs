@@ -46,8 +46,23 @@ internal sealed class ValidNestedAttribute : ValidationAttribute
             return ValidationResult.Success;
         }
 
+        // Every property's attributes, then the cross-field rules even when a property failed (Validator.TryValidateObject would skip
+        // them), so all errors are reported together.
         var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        foreach (System.Reflection.PropertyInfo property in value.GetType().GetProperties())
+        {
+            if (property.GetIndexParameters().Length == 0 && property.CanRead)
+            {
+                Validator.TryValidateProperty(property.GetValue(value), new ValidationContext(value) { MemberName = property.Name }, results);
+            }
+        }
+
+        if (value is IValidatableObject validatable)
+        {
+            results.AddRange(validatable.Validate(new ValidationContext(value)));
+        }
+
+        if (results.Count == 0)
         {
             return ValidationResult.Success;
         }

@@ -12,6 +12,33 @@ internal static class OptionsValidation
 {
     public static void ThrowIfInvalid(object options, string typeName)
     {
+        List<string> errors = Collect(options, prefix: "");
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        string noun = errors.Count == 1 ? "error" : "errors";
+        throw new ValidationException($"{typeName} is invalid ({errors.Count} {noun}): {string.Join(" ", errors)}");
+    }
+
+    /// <summary>The errors of a nested options object, each named <c>Prefix.Name = value: rule.</c>, for the
+    /// <see cref="IValidatableObject.Validate"/> of the object that holds it.</summary>
+    public static IEnumerable<ValidationResult> Nested(string member, object? options)
+    {
+        if (options is null)
+        {
+            yield break;
+        }
+
+        foreach (string error in Collect(options, member + "."))
+        {
+            yield return new ValidationResult(error, [member]);
+        }
+    }
+
+    private static List<string> Collect(object options, string prefix)
+    {
         var errors = new List<string>();
         foreach (PropertyInfo property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -25,7 +52,7 @@ internal static class OptionsValidation
             {
                 if (!attribute.IsValid(value))
                 {
-                    errors.Add(Error(property.Name, value, Rule(attribute, property.Name)).ErrorMessage!);
+                    errors.Add(Error(prefix + property.Name, value, Rule(attribute, property.Name)).ErrorMessage!);
                 }
             }
         }
@@ -34,17 +61,11 @@ internal static class OptionsValidation
         {
             foreach (ValidationResult result in validatable.Validate(new ValidationContext(options)))
             {
-                errors.Add(result.ErrorMessage ?? "invalid.");
+                errors.Add(prefix + (result.ErrorMessage ?? "invalid."));
             }
         }
 
-        if (errors.Count == 0)
-        {
-            return;
-        }
-
-        string noun = errors.Count == 1 ? "error" : "errors";
-        throw new ValidationException($"{typeName} is invalid ({errors.Count} {noun}): {string.Join(" ", errors)}");
+        return errors;
     }
 
     /// <summary>Formats an error in the style "Name = value: rule".</summary>
@@ -55,6 +76,7 @@ internal static class OptionsValidation
     {
         RangeAttribute range => string.Create(CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}."),
         RequiredAttribute => "is required.",
+        EnumDataTypeAttribute enumType => $"must be one of {string.Join(", ", Enum.GetNames(enumType.EnumType))}.",
         _ => attribute.FormatErrorMessage(name),
     };
 

@@ -15,6 +15,9 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>Thread-safe: a short lock on the user's state. Each user keeps at most
     /// <see cref="EventTrackerOptions.RecentSearchCapacity"/> distinct queries; the least recent is forgotten.</remarks>
     public TrackOutcome TrackSearch(string userId, string query, DateTimeOffset timestamp)
@@ -28,9 +31,24 @@ public sealed partial class EventTracker
             return TrackOutcome.EmptyQuery;
         }
 
-        UserActivity user = GetOrAddUser(userId);
-        var at = new DateTimeOffset(timestamp.UtcTicks, TimeSpan.Zero);
-        lock (user)
+        if (_journal is not null)
+        {
+            TrackDurably(JournalRecordKind.Search, userId, -1, -1, timestamp.UtcTicks, text);
+        }
+        else
+        {
+            ApplySearch(userId, text, timestamp.UtcTicks);
+        }
+
+        return TrackOutcome.Accepted;
+    }
+
+    /// <summary>Records a normalized query in the user's recent searches (<see cref="TrackSearch"/> after its checks; a journal replay).</summary>
+    private void ApplySearch(string userId, string text, long ticks)
+    {
+        var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+        UserActivity user = LockUser(userId);
+        try
         {
             List<RecentSearch> searches = user.Searches ??= [];
             int existing = searches.FindIndex(s => string.Equals(s.Query, text, StringComparison.OrdinalIgnoreCase));
@@ -42,7 +60,7 @@ public sealed partial class EventTracker
                 if (old.SearchedAt > at)
                 {
                     searches[existing] = old with { Count = count };
-                    return TrackOutcome.Accepted;
+                    return;
                 }
 
                 searches.RemoveAt(existing);
@@ -61,8 +79,10 @@ public sealed partial class EventTracker
 
             searches.Insert(place, new RecentSearch(text, at, count));
         }
-
-        return TrackOutcome.Accepted;
+        finally
+        {
+            Monitor.Exit(user);
+        }
     }
 
     /// <summary>Gets a user's recent searches, newest first, each distinct query (ignoring case) once.</summary>

@@ -217,7 +217,7 @@ public sealed partial class EventTracker
     /// <summary>Maps every category path, and every parent path of one, to the tracker's items under it, in index order.</summary>
     /// <remarks>Also gives each item's own (leaf) category as an index, for the repeat statistics of buy again.</remarks>
     private static Dictionary<string, int[]> CategoryIndex(IdMap items, ItemCatalog catalog, string attribute, out int[] itemCategory,
-        out int categoryCount)
+        out string[] categoryNames)
     {
         if (!catalog.Schema.TryGetType(attribute, out _))
         {
@@ -262,7 +262,12 @@ public sealed partial class EventTracker
             }
         }
 
-        categoryCount = leaves.Count;
+        categoryNames = new string[leaves.Count];
+        foreach (var (name, leaf) in leaves)
+        {
+            categoryNames[leaf] = name;
+        }
+
         var index = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (path, list) in lists)
         {

@@ -25,7 +25,15 @@ namespace Personalize.Core.Tracking;
 /// (see <see cref="TrendingNow(int, CompiledFilter?, string?)"/>) and a short lock on the user's own state (one table of the items the
 /// user touched: one probe per event), so writers contend only on the same user or item; <see cref="TrackAnonymous"/> updates the
 /// counters only. The span overloads of the surfaces allocate nothing. Memory grows with the users and the distinct items each touched
-/// (about 32 bytes per (user, item) pair, plus about 200 bytes per user); nothing is evicted.</para>
+/// (about 32 bytes per (user, item) pair, plus about 200 bytes per user), unless bounded: <see cref="EventTrackerOptions.MaxUsers"/> evicts
+/// the least recently active users and <see cref="EventTrackerOptions.MaxItemsPerUser"/> a user's least recently touched items, both
+/// counted in <see cref="GetReport"/>.</para>
+/// <para>By default the state lives in memory only. With <see cref="EventTrackerOptions.Journal"/> every accepted event is appended to an
+/// event journal before the tracking call returns (durable as <see cref="EventJournalOptions.FlushPolicy"/> says), snapshots are written
+/// every <see cref="EventJournalOptions.SnapshotAfterRecords"/> records, and the constructor replays the last snapshot and the journal
+/// after it, dropping (and reporting, in <see cref="TrackingReport.Journal"/>) a torn or damaged tail. Tracking calls are then serialized
+/// (one appends and applies at a time) and the tracker must be disposed to close the journal. Events refused as unknown are counted but
+/// not journaled.</para>
 /// </remarks>
 public sealed partial class EventTracker
 {
@@ -49,6 +57,7 @@ public sealed partial class EventTracker
     private readonly Dictionary<string, int[]>? _categoryItems;
     private readonly int[]? _itemCategory;                   // per item: its category's index in _categoryStats, or -1
     private readonly ItemPurchaseStats[] _categoryStats = [];
+    private readonly string[] _categoryNames = [];            // per leaf category index: its path
     private readonly Lock _categoryLock = new();
 
     /// <summary>Creates a tracker over a model's items; the model's training interactions count as seen (<see cref="HasSeen"/>).</summary>
@@ -58,6 +67,9 @@ public sealed partial class EventTracker
     /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
     /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    /// <exception cref="EventJournalException">With a journal: its snapshot is damaged or was written with other half-lives, or a file in
+    /// its directory is not a journal segment.</exception>
+    /// <exception cref="IOException">With a journal: its directory cannot be read or written, or another tracker has it open.</exception>
     public EventTracker(FactorModel model, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
         : this((model ?? throw new ArgumentNullException(nameof(model))).Items, options, catalog, timeProvider)
     {
@@ -76,6 +88,9 @@ public sealed partial class EventTracker
     /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
     /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    /// <exception cref="EventJournalException">With a journal: its snapshot is damaged or was written with other half-lives, or a file in
+    /// its directory is not a journal segment.</exception>
+    /// <exception cref="IOException">With a journal: its directory cannot be read or written, or another tracker has it open.</exception>
     public EventTracker(Recommender recommender, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
         : this((recommender ?? throw new ArgumentNullException(nameof(recommender))).Model, options, catalog, timeProvider)
     {
@@ -96,6 +111,9 @@ public sealed partial class EventTracker
     /// <param name="timeProvider">What "now" is for the surfaces; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid (every error is listed).</exception>
     /// <exception cref="ArgumentException">The catalogue has no <see cref="EventTrackerOptions.CategoryAttribute"/>.</exception>
+    /// <exception cref="EventJournalException">With a journal: its snapshot is damaged or was written with other half-lives, or a file in
+    /// its directory is not a journal segment.</exception>
+    /// <exception cref="IOException">With a journal: its directory cannot be read or written, or another tracker has it open.</exception>
     public EventTracker(IdMap items, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -127,8 +145,13 @@ public sealed partial class EventTracker
         _unknownEventTypes = new UnknownCounts(100);
         if (catalog is not null)
         {
-            _categoryItems = CategoryIndex(items, catalog, Options.CategoryAttribute, out _itemCategory, out int categories);
-            _categoryStats = new ItemPurchaseStats[categories];
+            _categoryItems = CategoryIndex(items, catalog, Options.CategoryAttribute, out _itemCategory, out _categoryNames);
+            _categoryStats = new ItemPurchaseStats[_categoryNames.Length];
+        }
+
+        if (Options.Journal is { } journal)
+        {
+            OpenJournal(journal);
         }
     }
 
@@ -162,6 +185,12 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/> (as a
     /// <c>default</c> value is).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
+    /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, an accepted event is journaled before this returns, as durably as
+    /// <see cref="EventJournalOptions.FlushPolicy"/> says, and ids longer than 4,096 characters are refused with
+    /// <see cref="ArgumentException"/>.</remarks>
     public TrackOutcome Track(string userId, string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
@@ -181,7 +210,15 @@ public sealed partial class EventTracker
             return TrackOutcome.UnknownItem;
         }
 
-        Accept(GetOrAddUser(userId), item, type, timestamp.UtcTicks);
+        if (_journal is not null)
+        {
+            TrackDurably(JournalRecordKind.Event, userId, item, type, timestamp.UtcTicks);
+        }
+        else
+        {
+            Accept(userId, item, type, timestamp.UtcTicks);
+        }
+
         return TrackOutcome.Accepted;
     }
 
@@ -194,12 +231,16 @@ public sealed partial class EventTracker
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
     {
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentNullException.ThrowIfNull(eventType);
         CheckTimestamp(timestamp);
-        if (EventTypeIndex(eventType) < 0)
+        int type = EventTypeIndex(eventType);
+        if (type < 0)
         {
             _unknownEventTypes.Add(eventType);
             return TrackOutcome.UnknownEventType;
@@ -209,6 +250,12 @@ public sealed partial class EventTracker
         {
             _unknownItems.Add(itemId);
             return TrackOutcome.UnknownItem;
+        }
+
+        if (_journal is not null)
+        {
+            TrackDurably(JournalRecordKind.Anonymous, null, item, type, timestamp.UtcTicks);
+            return TrackOutcome.Accepted;
         }
 
         CountForTrending(item, timestamp.UtcTicks);
@@ -224,6 +271,11 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException">The log has no timestamps or no event types, or has a row at 0001-01-01T00:00:00Z
     /// (<see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never"); nothing is replayed then.</exception>
     /// <exception cref="OperationCanceledException">The replay was cancelled.</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
+    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
+    /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, every accepted row is journaled (flushed once, at the end, with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/>): seed a journaled tracker from history once, not at every start.</remarks>
     public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
@@ -260,7 +312,6 @@ public sealed partial class EventTracker
                 nameof(log));
         }
 
-        var users = new UserActivity?[log.Users.Count];
         // Timestamps are whole Unix seconds: a row is at or before `until` when its second is at or before floor(until).
         long limit = until is { } end ? FloorSeconds(end.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) : long.MaxValue;
 
@@ -268,6 +319,7 @@ public sealed partial class EventTracker
         ReadOnlySpan<int> itemIndices = log.ItemIndices;
         ReadOnlySpan<byte> eventIndices = log.EventTypeIndices;
         long replayed = 0;
+        long journaled = 0;
         foreach (int row in order)
         {
             if (times[row] > limit)
@@ -295,9 +347,21 @@ public sealed partial class EventTracker
                 continue;
             }
 
-            int user = userIndices[row];
-            UserActivity activity = users[user] ??= GetOrAddUser(log.Users.GetId(user));
-            Accept(activity, item, type, DateTimeOffset.UnixEpoch.UtcTicks + times[row] * TimeSpan.TicksPerSecond);
+            string userId = log.Users.GetId(userIndices[row]);
+            long ticks = DateTimeOffset.UnixEpoch.UtcTicks + times[row] * TimeSpan.TicksPerSecond;
+            if (_journal is not null)
+            {
+                journaled = AppendAndApply(JournalRecordKind.Event, userId, item, type, ticks, null);
+            }
+            else
+            {
+                Accept(userId, item, type, ticks);
+            }
+        }
+
+        if (journaled > 0)
+        {
+            AfterAppend(journaled);
         }
 
         return replayed;
@@ -309,7 +373,8 @@ public sealed partial class EventTracker
     {
         var (itemIds, everyItem) = _unknownItems.Snapshot();
         var (typeNames, _) = _unknownEventTypes.Snapshot();
-        return new TrackingReport(_accepted.Read(), _unknownItems.Total, _unknownEventTypes.Total, itemIds, typeNames, everyItem, _users.Count);
+        return new TrackingReport(_accepted.Read(), _unknownItems.Total, _unknownEventTypes.Total, itemIds, typeNames, everyItem, _users.Count,
+            Interlocked.Read(ref _evictedUsers), Interlocked.Read(ref _evictedUserItems), JournalReport());
     }
 
     /// <summary>Gets whether the user has interacted with the item: in the model's training data (when the tracker was built over a model) or
@@ -478,16 +543,23 @@ public sealed partial class EventTracker
         }
     }
 
-    private void Accept(UserActivity user, int item, int type, long ticks)
+    private void Accept(string userId, int item, int type, long ticks)
     {
         CountForTrending(item, ticks);
-        lock (user)
+        UserActivity user = LockUser(userId);
+        try
         {
             user.Record(item, _eventWeights[type], type == _viewType ? ticks : 0);
             if (type == _purchaseType)
             {
                 RecordPurchase(user, item, ticks);
             }
+
+            BoundItems(user);
+        }
+        finally
+        {
+            Monitor.Exit(user);
         }
 
         _accepted.Increment();
@@ -516,9 +588,6 @@ public sealed partial class EventTracker
             }
         }
     }
-
-    private UserActivity GetOrAddUser(string userId) =>
-        _users.TryGetValue(userId, out UserActivity? user) ? user : _users.GetOrAdd(userId, static id => new UserActivity(id));
 
     private int EventTypeIndex(string eventType)
     {

@@ -70,9 +70,47 @@ public sealed record EventTrackerOptions : IValidatableObject
     [Range(1, 1_000)]
     public int RecentSearchCapacity { get; init; } = EventTrackerDefaults.RecentSearchCapacity;
 
+    /// <summary>Gets the most users the tracker keeps state for; <see langword="null"/> for no bound.</summary>
+    /// <remarks>
+    /// <para>When a new user's first event would make one user too many, the least recently active users are evicted: those whose latest
+    /// event (view, cart, purchase or search) was received longest ago, in the order events were received, not by their timestamps. A
+    /// batch of max(1, <see cref="MaxUsers"/> / 16) users goes at once (so a bounded tracker holds between that many fewer users and
+    /// <see cref="MaxUsers"/>), and the cost per new user stays amortized O(log n). An evicted
+    /// user's recently viewed items, buy-again history, recent searches and folded-in taste are forgotten (their events stay in trending
+    /// and in the items' repeat-purchase statistics); a later event starts them afresh. Evictions are counted in
+    /// <see cref="TrackingReport.EvictedUsers"/>.</para>
+    /// <para>The policy depends only on the order of the events, so replaying a journal evicts the same users as the live tracker did.
+    /// Memory per user is about 200 bytes plus 32 per item touched (see <see cref="MaxItemsPerUser"/>).</para>
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: no user is evicted, and memory grows with the users.</value>
+    [Range(1, int.MaxValue)]
+    public int? MaxUsers { get; init; }
+
+    /// <summary>Gets the most distinct items the tracker keeps per user; <see langword="null"/> for no bound.</summary>
+    /// <remarks>When a user touches one item too many, the items the user touched least recently are forgotten for that user (their summed
+    /// weight, latest view and purchase history) until <see cref="MaxItemsPerUser"/> − max(1, <see cref="MaxItemsPerUser"/> / 8) remain:
+    /// batches keep the cost amortized. Counted in
+    /// <see cref="TrackingReport.EvictedUserItems"/>. A forgotten item bought again counts as a first order in the item's repeat
+    /// statistics.</remarks>
+    /// <value>The default is <see langword="null"/>: every item a user touched is kept.</value>
+    [Range(1, 10_000_000)]
+    public int? MaxItemsPerUser { get; init; }
+
+    /// <summary>Gets the durable form of the tracker: an append-only journal of the accepted events and periodic snapshots, replayed when
+    /// the tracker is created; <see langword="null"/> to keep state in memory only.</summary>
+    /// <remarks>See <see cref="EventJournalOptions"/> for the durability contract. With a journal, every tracking call is serialized (one
+    /// writer at a time appends and applies), and the tracker must be disposed to close the journal.</remarks>
+    /// <value>The default is <see langword="null"/>: a restart loses every tracked event.</value>
+    public EventJournalOptions? Journal { get; init; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (ValidationResult error in OptionsValidation.Nested(nameof(Journal), Journal))
+        {
+            yield return error;
+        }
+
         if (ShortHalfLife >= BaselineHalfLife)
         {
             yield return OptionsValidation.Error(nameof(BaselineHalfLife), BaselineHalfLife,

@@ -6,8 +6,12 @@ namespace Personalize.Core.Tracking;
 public sealed class TrackingReport
 {
     internal TrackingReport(long accepted, long unknownItems, long unknownEventTypes, IReadOnlyDictionary<string, long> unknownItemIds,
-        IReadOnlyDictionary<string, long> unknownEventTypeNames, bool listsEveryUnknownItem, int users)
+        IReadOnlyDictionary<string, long> unknownEventTypeNames, bool listsEveryUnknownItem, int users, long evictedUsers, long evictedUserItems,
+        JournalReport? journal)
     {
+        EvictedUsers = evictedUsers;
+        EvictedUserItems = evictedUserItems;
+        Journal = journal;
         ListsEveryUnknownItem = listsEveryUnknownItem;
         Accepted = accepted;
         UnknownItems = unknownItems;
@@ -38,6 +42,17 @@ public sealed class TrackingReport
 
     /// <summary>Gets how many distinct users the tracker holds state for.</summary>
     public int Users { get; }
+
+    /// <summary>Gets how many users were evicted to keep the tracker within <see cref="EventTrackerOptions.MaxUsers"/> (a user evicted twice
+    /// counts twice). Replayed from a journal's snapshot, so it counts since the journal began.</summary>
+    public long EvictedUsers { get; }
+
+    /// <summary>Gets how many (user, item) entries were forgotten to keep users within <see cref="EventTrackerOptions.MaxItemsPerUser"/>.</summary>
+    public long EvictedUserItems { get; }
+
+    /// <summary>Gets what the journal recovered at start-up and has written since; <see langword="null"/> without
+    /// <see cref="EventTrackerOptions.Journal"/>.</summary>
+    public JournalReport? Journal { get; }
 
     /// <summary>Gets whether <see cref="UnknownItemIds"/> lists every unknown item id (no id was left out for lack of room).</summary>
     public bool ListsEveryUnknownItem { get; }

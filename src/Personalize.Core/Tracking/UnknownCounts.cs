@@ -50,6 +50,24 @@ internal sealed class UnknownCounts(int capacity)
         return (new ReadOnlyDictionary<string, long>(copy), Volatile.Read(ref _overflowed) == 0);
     }
 
+    /// <summary>Restores counts saved from <see cref="Snapshot"/> (into a fresh instance, before any event).</summary>
+    public void Restore(long total, bool complete, IEnumerable<KeyValuePair<string, long>> byKey)
+    {
+        _total = total;
+        _overflowed = complete ? 0 : 1;
+        foreach (var (key, count) in byKey)
+        {
+            if (_keys >= capacity)
+            {
+                _overflowed = 1;
+                break;
+            }
+
+            _byKey[key] = new StrongBox { Value = count };
+            _keys++;
+        }
+    }
+
     private sealed class StrongBox
     {
         public long Value;

@@ -19,9 +19,16 @@ internal sealed class UserActivity
     private int _count;
     private Dictionary<int, PurchaseHistory>? _purchases;
 
+    /// <summary>The tracker's activity clock at the user's latest event: the key of least-recently-active eviction
+    /// (<see cref="EventTrackerOptions.MaxUsers"/>). Written under the user's lock, read with <see cref="Volatile"/> by eviction.</summary>
+    public long LastActive;
+
     public UserActivity(string userId) => UserId = userId;
 
     public string UserId { get; }
+
+    /// <summary>Set (under the lock) when the user was evicted: a writer that fetched this object before must fetch the user again.</summary>
+    public bool Evicted { get; set; }
 
     /// <summary>Grows by one with every accepted event: the key of the folded-in vector's cache.</summary>
     public int Version { get; private set; }
@@ -64,7 +71,82 @@ internal sealed class UserActivity
         }
 
         Version++;
+        entry.Touched = Version;
     }
+
+    /// <summary>Forgets all but the <paramref name="keep"/> items the user touched most recently (their weight, latest view and purchase
+    /// history); returns how many were forgotten.</summary>
+    public int ForgetLeastRecentItems(int keep)
+    {
+        int forget = _count - keep;
+        if (forget <= 0)
+        {
+            return 0;
+        }
+
+        var touched = new int[_count];
+        var kept = new Entry[_count];
+        int n = 0;
+        foreach (Entry entry in _entries)
+        {
+            if (entry.Key != 0)
+            {
+                touched[n] = entry.Touched;
+                kept[n++] = entry;
+            }
+        }
+
+        Array.Sort(touched, kept);   // Touched values are distinct (each is the Version of one event): the order is deterministic
+        int capacity = FirstCapacity;
+        while (keep * 4 >= capacity * 3)
+        {
+            capacity *= 2;
+        }
+
+        var table = new Entry[capacity];
+        for (int i = forget; i < n; i++)
+        {
+            Find(table, kept[i].Key) = kept[i];
+        }
+
+        if (_purchases is not null)
+        {
+            for (int i = 0; i < forget; i++)
+            {
+                _purchases.Remove(kept[i].Key - 1);
+            }
+        }
+
+        _entries = table;
+        _count = keep;
+        FoldedVersion = -1;
+        return forget;
+    }
+
+    /// <summary>Restores one item from a snapshot (no other change: the version and purchase history are restored separately).</summary>
+    public void Restore(int item, float weight, long lastViewTicks, int touched)
+    {
+        if (_count * 4 >= _entries.Length * 3)
+        {
+            Grow();
+        }
+
+        ref Entry entry = ref Find(_entries, item + 1);
+        if (entry.Key == 0)
+        {
+            entry.Key = item + 1;
+            _count++;
+        }
+
+        entry.Weight = weight;
+        entry.LastViewTicks = lastViewTicks;
+        entry.Touched = touched;
+    }
+
+    /// <summary>Restores the version (the number of events recorded) and a purchase history from a snapshot.</summary>
+    public void RestoreVersion(int version) => Version = version;
+
+    public void RestorePurchase(int item, PurchaseHistory history) => (_purchases ??= [])[item] = history;
 
     public bool HasSeen(int item)
     {
@@ -149,6 +231,9 @@ internal sealed class UserActivity
 
         /// <summary>The latest view (UTC ticks), or 0 when never viewed.</summary>
         public long LastViewTicks;
+
+        /// <summary>The user's <see cref="Version"/> when the item was last touched: the order of <see cref="ForgetLeastRecentItems"/>.</summary>
+        public int Touched;
     }
 }
 

@@ -19,6 +19,40 @@ public sealed class EventTrackerOptionsTests
         Assert.Equal(100, options.UnknownItemIdCapacity);
         Assert.Equal(0.1, options.BuyAgainMinimumRepeatRate);
         Assert.Equal(20, options.RecentSearchCapacity);
+        Assert.Equal((null, null, null), (options.MaxUsers, options.MaxItemsPerUser, options.Journal));
+    }
+
+    [Fact]
+    public void Journal_defaults_are_the_documented_ones()
+    {
+        var journal = new EventJournalOptions("events");
+
+        Assert.Equal("events", journal.Directory);
+        Assert.Equal(JournalFlushPolicy.EveryRecord, journal.FlushPolicy);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), journal.FlushInterval);
+        Assert.Equal(1_000_000, journal.SnapshotAfterRecords);
+    }
+
+    [Fact]
+    public void Invalid_bounds_and_journal_options_are_reported_together()
+    {
+        var options = new EventTrackerOptions
+        {
+            MaxUsers = 0,
+            MaxItemsPerUser = -1,
+            Journal = new EventJournalOptions(" ") { FlushPolicy = (JournalFlushPolicy)7, FlushInterval = TimeSpan.Zero, SnapshotAfterRecords = 0 },
+        };
+
+        var error = Assert.Throws<ValidationException>(() => new EventTracker(IdMap.FromIds(["a"]), options));
+
+        Assert.Equal(
+            "EventTrackerOptions is invalid (6 errors): MaxUsers = 0: must be between 1 and 2147483647. "
+            + "MaxItemsPerUser = -1: must be between 1 and 10000000. "
+            + "Journal.FlushPolicy = 7: must be one of EveryRecord, GroupCommit. "
+            + "Journal.FlushInterval = 00:00:00: must be between 00:00:00.0010000 and 00:01:00. "
+            + "Journal.SnapshotAfterRecords = 0: must be between 1 and 2147483647. "
+            + "Journal.Directory = ' ': must name a directory (it is created if it does not exist).",
+            error.Message);
     }
 
     [Fact]

@@ -60,6 +60,9 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     internal ModelFileWatcher? Watcher { get; }
 
     /// <inheritdoc />
+    public ModelLease Acquire() => _store.Acquire();
+
+    /// <inheritdoc />
     public RecommendationList ForUser(string userId, int count, string? filter = null)
     {
         ArgumentNullException.ThrowIfNull(userId);

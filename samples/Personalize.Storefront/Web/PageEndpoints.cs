@@ -17,10 +17,11 @@ internal static class PageEndpoints
 
     private static readonly (string Name, ShelfKind Kind, string Title)[] Shelves =
     [
+        // Page order is fill order: each item is shown once, so "buy it again" comes before the shelves that could take its items.
         ("for-you", ShelfKind.ForYou, "Recommended for you"),
-        ("related", ShelfKind.RelatedToRecentlyViewed, "Related to what you viewed"),
-        ("viewed", ShelfKind.RecentlyViewed, "Recently viewed"),
         ("again", ShelfKind.BuyAgain, "Buy it again"),
+        ("viewed", ShelfKind.RecentlyViewed, "Recently viewed"),
+        ("related", ShelfKind.RelatedToRecentlyViewed, "Related to what you viewed"),
         ("trending", ShelfKind.TrendingNow, "Trending now"),
     ];
 
@@ -140,7 +141,7 @@ internal static class PageEndpoints
         foreach (Facet facet in page.Facets)
         {
             html.Append("<h3>").Append(Html.E(facet.Attribute)).Append("</h3><ul data-facet=\"").Append(Html.E(facet.Attribute)).Append("\">");
-            foreach (FacetValue value in facet.Values)
+            foreach (FacetValue value in facet.Values.Where(v => v.Count > 0))
             {
                 string narrowed = FilterText.Format(filter is null ? value.Filter : filter.And(value.Filter));
                 html.Append("<li><a href=\"").Append(SearchUrl(q, narrowed, sort, null)).Append("\" data-value=\"").Append(Html.E(value.Label)).Append("\">")
@@ -420,12 +421,13 @@ internal static class PageEndpoints
         return Html.E(url.ToString());
     }
 
-    private static string Why(Shelf shelf) => shelf.Source switch
+    private static string Why(Shelf shelf) => shelf.Kind switch
     {
-        RecommendationSource.Personalized => "picked for you",
-        RecommendationSource.PopularFallback => "popular with shoppers",
-        RecommendationSource.NonPersonal => "popular with shoppers",
-        _ => "",
+        ShelfKind.ForYou => shelf.Source == RecommendationSource.Personalized ? "picked for you" : "popular with shoppers",
+        ShelfKind.BuyAgain => "due for a re-order",
+        ShelfKind.RecentlyViewed => "pick up where you left off",
+        ShelfKind.RelatedToRecentlyViewed => "shoppers who viewed these also viewed",
+        _ => "selling faster than usual",
     };
 
     private static string EmptyText(ShelfKind kind, string user) => kind switch

@@ -146,9 +146,15 @@ try
             continue;
         }
 
-        string next = versionModel[versionModel.Keys.Max()] == "first" ? "second" : "first";
+        long current = versionModel.Keys.Max();
+        string next = versionModel[current] == "first" ? "second" : "first";
+        versionModel[current + 1] = next;   // before the swap: a worker may see the new version before the reload call returns
         long newVersion = await Reload(http, served, next == "first" ? first : second, expectAccepted: true);
-        versionModel[newVersion] = next;
+        if (newVersion != current + 1)
+        {
+            throw new InvalidOperationException($"the reload made version {newVersion}, expected {current + 1}");
+        }
+
         accepted++;
     }
 
@@ -156,10 +162,10 @@ try
     TimeSpan elapsed = stopwatch.Elapsed;
     double[] all = [.. latencies.SelectMany(l => l.Milliseconds).Order()];
     Console.WriteLine();
-    Console.WriteLine($"| Requests | Duration | Requests/s | p50 ms | p99 ms | p99.9 ms | Errors | Torn answers | Swaps accepted | Corrupted refused | Versions answered |");
-    Console.WriteLine($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| Requests | Duration | Requests/s | p50 ms | p99 ms | p99.9 ms | Errors | Torn answers | Unknown versions | Swaps accepted | Corrupted refused | Versions answered |");
+    Console.WriteLine($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {all.Length:N0} | {elapsed.TotalSeconds:F1} s | {all.Length / elapsed.TotalSeconds:N0} | {P(all, 0.50):F2} | {P(all, 0.99):F2} | {P(all, 0.999):F2} | {errors} | {torn + unmapped} | {accepted} | {refused} of 1 | {versionsSeen.Count} |"));
+        $"| {all.Length:N0} | {elapsed.TotalSeconds:F1} s | {all.Length / elapsed.TotalSeconds:N0} | {P(all, 0.50):F2} | {P(all, 0.99):F2} | {P(all, 0.999):F2} | {errors} | {torn} | {unmapped} | {accepted} | {refused} of 1 | {versionsSeen.Count} |"));
     Console.WriteLine();
     Console.WriteLine("| Endpoint | Requests | p50 ms | p99 ms | p99.9 ms |");
     Console.WriteLine("|---|---:|---:|---:|---:|");

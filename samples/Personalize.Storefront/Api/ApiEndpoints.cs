@@ -42,7 +42,8 @@ internal static class ApiEndpoints
             return badCount;
         }
 
-        if (Filters(filter, shop) is { Error: { } badFilter })
+        (Filter? parsed, IResult? badFilter) = Filters(filter, shop);
+        if (badFilter is not null)
         {
             return badFilter;
         }
@@ -57,7 +58,7 @@ internal static class ApiEndpoints
         var request = new RecommendationRequest(userId)
         {
             PageSize = size,
-            Filter = ShopQuery.ParseFilter(filter, shop.Catalog).Filter,
+            Filter = parsed,
             Sort = order,
             Cursor = cursor,
             Personalize = userId.Length > 0,
@@ -93,7 +94,8 @@ internal static class ApiEndpoints
             return badSize;
         }
 
-        if (Filters(filter, shop) is { Error: { } badFilter })
+        (Filter? parsed, IResult? badFilter) = Filters(filter, shop);
+        if (badFilter is not null)
         {
             return badFilter;
         }
@@ -108,7 +110,7 @@ internal static class ApiEndpoints
         {
             UserId = string.IsNullOrEmpty(user) ? null : user,
             PageSize = size,
-            Filter = ShopQuery.ParseFilter(filter, shop.Catalog).Filter,
+            Filter = parsed,
             Sort = order,
             Cursor = cursor,
             Facets = StorefrontFacets.All,

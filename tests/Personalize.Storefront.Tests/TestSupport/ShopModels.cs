@@ -28,7 +28,17 @@ internal static class ShopModels
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(log);
         string folder = Path.Combine(Path.GetTempPath(), "storefront-tests-" + Environment.ProcessId);
         Directory.CreateDirectory(folder);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: the folder is under the temp folder.
+            }
+        };
         string first = Path.Combine(folder, "first.pzm");
         string second = Path.Combine(folder, "second.pzm");
         ModelFile.Save(Fit(feedback, factors: 16, seed: 42), first);

@@ -99,6 +99,29 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
     }
 
     [Fact]
+    public async Task A_saved_default_filter_and_sort_apply_to_search_and_the_api_and_an_opt_out_makes_lists_non_personal()
+    {
+        using HttpClient client = Client("U0321");
+
+        HttpResponseMessage saved = await client.PostAsync("/profile", new FormUrlEncodedContent(
+            [new("filter", "price <= 20"), new("sort", "price-asc"), new("optout", "on")]));
+        System.Text.Json.JsonElement search = await StorefrontFactory.GetJson(client, "/api/search?q=tea&user=U0321&pageSize=30");
+        System.Text.Json.JsonElement recommendations = await StorefrontFactory.GetJson(client, "/api/recommendations?user=U0321&count=30");
+        string home = await client.GetStringAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        decimal[] prices = [.. search.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("price").GetDecimal())];
+        Assert.NotEmpty(prices);
+        Assert.All(prices, p => Assert.True(p <= 20m, $"price {p}"));
+        Assert.Equal(prices.Order(), prices);
+        Assert.Equal("price-asc", search.GetProperty("sort").GetString());
+        Assert.Equal("non-personal", recommendations.GetProperty("source").GetString());
+        Assert.All(recommendations.GetProperty("items").EnumerateArray(), i => Assert.True(i.GetProperty("price").GetDecimal() <= 20m));
+        Assert.Contains("popular with shoppers", Pages.Shelf(home, "for-you"));
+        Assert.Empty(Pages.ItemIds(Pages.Shelf(home, "viewed")));
+    }
+
+    [Fact]
     public async Task A_bad_default_filter_is_refused_with_the_parse_error_and_nothing_is_saved()
     {
         using HttpClient client = Client("U0123");

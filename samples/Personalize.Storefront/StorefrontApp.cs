@@ -31,6 +31,7 @@ public static class StorefrontApp
     {
         services.Configure<StorefrontOptions>(configuration.GetSection("Storefront"));
         StorefrontOptions options = configuration.GetSection("Storefront").Get<StorefrontOptions>() ?? new StorefrontOptions();
+        options.Validate();   // before anything is read or trained: every bad setting at once
         ShopData data = ShopData.Load(options);
         services.AddSingleton(data);
 

@@ -15,7 +15,7 @@ public static class StorefrontApp
     /// <param name="args">Arguments such as <c>--urls http://127.0.0.1:5080</c> or <c>--Storefront:Model=shop.pzm</c>.</param>
     /// <param name="configure">Changes the builder before the app is built (tests use it to set configuration); may be null.</param>
     /// <returns>The app, ready to <c>RunAsync</c> or <c>StartAsync</c>.</returns>
-    /// <remarks>Without <c>Storefront:Model</c>, a model is trained at start-up with fixed options (a few seconds on the sample shop).</remarks>
+    /// <remarks>Without <c>Storefront:Model</c>, a model is trained at start-up with fixed options (seconds on the sample shop, no tuning).</remarks>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);

@@ -24,6 +24,16 @@ public interface IRecommendationService
     /// <summary>Gets the served model. It may be replaced right after this returns.</summary>
     FactorModel Model { get; }
 
+    /// <summary>Leases the served model, its version and its recommender together, for work that must see one consistent model.</summary>
+    /// <returns>The lease; dispose it when the answer is built. A swap meanwhile does not change what the lease holds.</returns>
+    /// <remarks>
+    /// Reading <see cref="Model"/> and then <see cref="ModelVersion"/> may straddle a swap; a lease cannot. Use it to build per-model state
+    /// (a recommender with a catalogue and preference store, an event tracker, a search) and to label answers with the version that made
+    /// them. The lease's recommender uses <see cref="PersonalizeOptions.Recommender"/>; queries on it are not counted in the metrics.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The service was disposed.</exception>
+    ModelLease Acquire();
+
     /// <summary>Recommends up to <paramref name="count"/> items for a user, best first.</summary>
     /// <param name="userId">The user's id; a user the model does not know gets the cold-start answer, and the list's
     /// <see cref="RecommendationList.Source"/> says so.</param>

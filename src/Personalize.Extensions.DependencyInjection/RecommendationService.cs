@@ -83,6 +83,9 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     internal ModelFileWatcher? Watcher { get; }
 
     /// <inheritdoc />
+    public ModelLease Acquire() => _store.Acquire();
+
+    /// <inheritdoc />
     public RecommendationList ForUser(string userId, int count, string? filter = null) => Recommend(userId, count, filter).List;
 
     /// <inheritdoc />

@@ -52,6 +52,22 @@ public sealed class HotSwapTests : IDisposable
         Assert.Same(_second, harness.Service.Model);
     }
 
+    [Fact]
+    public void A_lease_keeps_its_model_and_version_together_across_a_swap()
+    {
+        using var harness = new ServingHarness(o => o.ModelPath = _modelPath);
+
+        using ModelLease before = harness.Service.Acquire();
+        ModelSwapResult result = harness.Service.TrySwap(_second, "retrained");
+        using ModelLease after = harness.Service.Acquire();
+
+        Assert.True(result.Accepted, result.ToString());
+        Assert.Equal((1L, _modelPath), (before.Version, before.Source));
+        Assert.Equal(TinyModels.Answer(_first, "U005"), TinyModels.Key(before.Recommender.ForUser("U005", 10)));
+        Assert.Equal((2L, "retrained"), (after.Version, after.Source));
+        Assert.Same(_second, after.Model);
+    }
+
     public static TheoryData<string, string> BadFiles => new()
     {
         { "flipped", "checksum" },

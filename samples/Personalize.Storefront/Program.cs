@@ -1,0 +1,6 @@
+using Personalize.Storefront;
+
+await StorefrontApp.Build(args).RunAsync();
+
+/// <summary>The storefront's entry point (also the anchor type for <c>WebApplicationFactory&lt;Program&gt;</c> in tests).</summary>
+public partial class Program;

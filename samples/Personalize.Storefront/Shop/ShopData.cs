@@ -1,0 +1,108 @@
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+using Personalize.Core.Training;
+
+namespace Personalize.Storefront.Shop;
+
+/// <summary>The sample shop read once at start-up: the catalogue, the event history, and the model file to serve.</summary>
+internal sealed class ShopData
+{
+    private ShopData(string directory, ItemCatalog catalog, InteractionLog history, string modelPath, bool trained)
+    {
+        Directory = directory;
+        Catalog = catalog;
+        History = history;
+        ModelPath = modelPath;
+        Trained = trained;
+        Start = history.GetLatestTimestamp() ?? DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The data folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The catalogue (items.csv).</summary>
+    public ItemCatalog Catalog { get; }
+
+    /// <summary>The event history (events.csv), replayed into every model's tracker.</summary>
+    public InteractionLog History { get; }
+
+    /// <summary>The model file served (given, or trained at start-up).</summary>
+    public string ModelPath { get; }
+
+    /// <summary>Whether the model was trained at this start-up.</summary>
+    public bool Trained { get; }
+
+    /// <summary>The last event of the history: the shop clock starts here.</summary>
+    public DateTimeOffset Start { get; }
+
+    /// <summary>The catalogue file.</summary>
+    public string ItemsPath => Path.Combine(Directory, "items.csv");
+
+    /// <summary>Reads the shop and trains a model when none is given.</summary>
+    public static ShopData Load(StorefrontOptions options)
+    {
+        string directory = options.Data ?? FindSampleData()
+            ?? throw new InvalidOperationException("The sample shop was not found: set Storefront:Data to a folder with items.csv and events.csv (samples/data).");
+        string items = Path.Combine(directory, "items.csv");
+        string events = Path.Combine(directory, "events.csv");
+        foreach (string file in new[] { items, events })
+        {
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"Storefront:Data is '{directory}', which has no {Path.GetFileName(file)}.", file);
+            }
+        }
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(items);
+        InteractionLog history = InteractionLog.ReadCsv(events);
+        string? model = options.Model;
+        bool trained = false;
+        if (model is null)
+        {
+            string state = StateDirectory(options);
+            System.IO.Directory.CreateDirectory(state);
+            model = Path.Combine(state, "shop.pzm");
+            ModelFile.Save(Train(history, options.Factors, options.Epochs, options.Seed), model);
+            trained = true;
+        }
+
+        return new ShopData(directory, catalog, history, Path.GetFullPath(model), trained);
+    }
+
+    /// <summary>Trains implicit ALS with fixed options (no tuning) and attaches co-occurrence counts for related items.</summary>
+    public static FactorModel Train(InteractionLog history, int factors, int epochs, int seed)
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(history);
+        var trainer = new ImplicitAlsTrainer(new ImplicitAlsTrainer.Options
+        {
+            NumberOfFactors = factors,
+            NumberOfIterations = epochs,
+            Seed = seed,
+            NumberOfThreads = Math.Max(1, Environment.ProcessorCount),
+        });
+        FactorModel model = trainer.Fit(feedback);
+        return model.WithCooccurrence(CooccurrenceIndex.Build(feedback, items: model.Items));
+    }
+
+    /// <summary>The folder for the trained model and the preference database.</summary>
+    public static string StateDirectory(StorefrontOptions options) =>
+        options.StateDirectory ?? Path.Combine(Path.GetTempPath(), "personalize-storefront");
+
+    /// <summary>Walks up from the working folder and from the app's folder to the first samples/data with items.csv.</summary>
+    private static string? FindSampleData()
+    {
+        foreach (string start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
+            {
+                string candidate = Path.Combine(folder.FullName, "samples", "data");
+                if (File.Exists(Path.Combine(candidate, "items.csv")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+using Personalize.Core.Models;
+using Personalize.Core.Pages;
+using Personalize.Core.Recommending;
+using Personalize.Search;
+using Personalize.Core.Tracking;
+
+namespace Personalize.Storefront.Shop;
+
+/// <summary>
+/// Everything one served model answers with: its recommender (with the catalogue and the preference store), the live tracker seeded
+/// from history and the live journal, the home-page builder and the product search. A request takes one snapshot and answers from it
+/// alone, so every answer comes from one model and carries that model's version.
+/// </summary>
+internal sealed class ShopSnapshot(long version, string source, FactorModel model, Recommender recommender, EventTracker tracker,
+    HomePageBuilder home, ProductSearch search)
+{
+    /// <summary>The DI service's version of the model (1 at start-up, one more per accepted swap).</summary>
+    public long Version { get; } = version;
+
+    /// <summary>Where the model came from.</summary>
+    public string Source { get; } = source;
+
+    /// <summary>The model.</summary>
+    public FactorModel Model { get; } = model;
+
+    /// <summary>The recommender with the catalogue and the preference store.</summary>
+    public Recommender Recommender { get; } = recommender;
+
+    /// <summary>The live tracker over the model's items.</summary>
+    public EventTracker Tracker { get; } = tracker;
+
+    /// <summary>The home-page builder.</summary>
+    public HomePageBuilder Home { get; } = home;
+
+    /// <summary>The product search, personalized by <see cref="Recommender"/>.</summary>
+    public ProductSearch Search { get; } = search;
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Personalize.Storefront.Shop;
+
+/// <summary>The storefront's settings, bound from the <c>Storefront</c> configuration section (<c>--Storefront:Model=shop.pzm</c>).</summary>
+internal sealed class StorefrontOptions
+{
+    /// <summary>The folder with items.csv and events.csv; found by walking up from the working folder to samples/data when unset.</summary>
+    public string? Data { get; set; }
+
+    /// <summary>The model file to serve; when unset, a model is trained at start-up into <see cref="StateDirectory"/>.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Where the trained model and the preference database live. Default: a folder under the system temp folder.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>The SQLite preference database. Default: prefs.db in <see cref="StateDirectory"/>.</summary>
+    public string? Preferences { get; set; }
+
+    /// <summary>Whether a replaced model file is reloaded by itself (the DI package's file watcher).</summary>
+    public bool WatchModel { get; set; } = true;
+
+    /// <summary>How long the model file must stay unchanged before it is reloaded.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Requests per client address per <see cref="RateLimitWindow"/> on the JSON API (ASP.NET Core's fixed-window limiter).</summary>
+    [Range(1, int.MaxValue)]
+    public int RateLimit { get; set; } = 600;
+
+    /// <summary>The rate limiter's window.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest request body the API reads, in bytes.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The largest page of items one request may ask for.</summary>
+    [Range(1, 1000)]
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>The most live events kept for replay when a new model is swapped in; older ones are dropped first.</summary>
+    [Range(0, 100_000_000)]
+    public int MaxJournalEvents { get; set; } = 200_000;
+
+    /// <summary>Latent factors of the model trained at start-up (fixed, not tuned, so start-up stays quick).</summary>
+    [Range(1, 1024)]
+    public int Factors { get; set; } = 32;
+
+    /// <summary>Training epochs of the model trained at start-up.</summary>
+    [Range(1, 1000)]
+    public int Epochs { get; set; } = 8;
+
+    /// <summary>Seed of the model trained at start-up.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Checks every setting and throws one exception listing all that are out of range.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), errors, validateAllProperties: true))
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("Storefront", typeof(StorefrontOptions),
+                [.. errors.Select(e => $"Storefront:{string.Join(",", e.MemberNames)}: {e.ErrorMessage}")]);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Personalize.Extensions.DependencyInjection;
+using Personalize.Storefront.Api;
+using Personalize.Storefront.Shop;
+using Personalize.Storefront.Web;
+
+namespace Personalize.Storefront;
+
+/// <summary>Builds the storefront: the sample shop served with <c>AddPersonalize</c>, pages, the JSON API, the rate limiter and hot swap.</summary>
+public static class StorefrontApp
+{
+    /// <summary>Builds the app from command-line arguments and configuration (section <c>Storefront</c>; see README "Run the storefront").</summary>
+    /// <param name="args">Arguments such as <c>--urls http://127.0.0.1:5080</c> or <c>--Storefront:Model=shop.pzm</c>.</param>
+    /// <param name="configure">Changes the builder before the app is built (tests use it to set configuration); may be null.</param>
+    /// <returns>The app, ready to <c>RunAsync</c> or <c>StartAsync</c>.</returns>
+    /// <remarks>Without <c>Storefront:Model</c>, a model is trained at start-up with fixed options (seconds on the sample shop, no tuning).</remarks>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        Configure(builder.Services, builder.Configuration);
+        WebApplication app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>Registers the storefront's services (used by <see cref="Build"/> and by <c>WebApplicationFactory</c> through Program).</summary>
+    private static void Configure(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorefrontOptions>(configuration.GetSection("Storefront"));
+        StorefrontOptions options = configuration.GetSection("Storefront").Get<StorefrontOptions>() ?? new StorefrontOptions();
+        options.Validate();   // before anything is read or trained: every bad setting at once
+        ShopData data = ShopData.Load(options);
+        services.AddSingleton(data);
+
+        // Exactly as a user's app registers the library: the model file, the catalogue for filter text, and hot swap on file change.
+        services.AddPersonalize(o =>
+        {
+            o.ModelPath = data.ModelPath;
+            o.CatalogPath = data.ItemsPath;
+            o.MaxCount = options.MaxPageSize;
+            o.WatchForChanges = options.WatchModel;
+            o.ReloadDelay = options.ReloadDelay;
+        });
+        services.AddSingleton<Shop.Shop>();
+        services.AddHostedService<ShopWarmup>();
+        services.AddProblemDetails();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ApiEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RateLimit, Window = options.RateLimitWindow, QueueLimit = 0 }));
+            limiter.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await Results.Problem(title: "Too many requests.",
+                    detail: $"The API takes {options.RateLimit} requests per {options.RateLimitWindow.TotalSeconds:0.###} s from one address; wait and try again.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+        });
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        PageEndpoints.Map(app);
+        ApiEndpoints.Map(app);
+    }
+
+    /// <summary>Builds the first model snapshot (tracker replay, search) before the first request, after AddPersonalize loaded the model.</summary>
+    private sealed class ShopWarmup(Shop.Shop shop, IOptions<StorefrontOptions> options, ILogger<ShopWarmup> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            ShopSnapshot snapshot = shop.Current;
+            logger.LogInformation("Storefront ready: model version {Version} ({Source}), {Items} items, data from {Data}; rate limit {Limit} per {Window}.",
+                snapshot.Version, snapshot.Source, shop.Catalog.Count, shop.Data.Directory, options.Value.RateLimit, options.Value.RateLimitWindow);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

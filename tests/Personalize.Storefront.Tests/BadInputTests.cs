@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Personalize.Storefront.Tests.TestSupport;
+
+namespace Personalize.Storefront.Tests;
+
+/// <summary>Bad input answers RFC 7807 problem details naming what was wrong (never a 500); pages and bodies are bounded.</summary>
+public sealed class BadInputTests : IClassFixture<StorefrontFactory>
+{
+    private readonly StorefrontFactory _factory;
+
+    public BadInputTests(StorefrontFactory factory) => _factory = factory;
+
+    public static TheoryData<string, int> BadFilters => new()
+    {
+        { "brand in (\"Acme\" \"Zen\")", 17 },
+        { "price <=", 9 },
+        { "colour = \"red\"", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFilters))]
+    public async Task A_bad_filter_answers_400_with_the_column_and_the_message(string filter, int column)
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        foreach (string url in new[] { "/api/recommendations?user=U0042&filter=", "/api/search?q=kettle&filter=" })
+        {
+            JsonElement problem = await StorefrontFactory.Problem(await client.GetAsync(url + Uri.EscapeDataString(filter)), 400);
+
+            Assert.Equal(column, problem.GetProperty("column").GetInt32());
+            Assert.Equal("filter", problem.GetProperty("parameter").GetString());
+            Assert.Contains($"column {column}", problem.GetProperty("detail").GetString());
+            Assert.Equal("The filter is invalid.", problem.GetProperty("title").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/recommendations?user=U0042&count=0", "count")]
+    [InlineData("/api/recommendations?user=U0042&count=101", "count")]
+    [InlineData("/api/search?q=tea&pageSize=1000", "pageSize")]
+    [InlineData("/api/related?item=I0291&count=-1", "count")]
+    [InlineData("/api/trending?count=100000", "count")]
+    public async Task A_page_larger_than_the_limit_answers_400_naming_the_limit(string url, string parameter)
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        JsonElement problem = await StorefrontFactory.Problem(await client.GetAsync(url), 400);
+
+        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        Assert.Equal(100, problem.GetProperty("maximum").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/api/search", "q")]
+    [InlineData("/api/search?q=tea&sort=cheapest", "sort")]
+    [InlineData("/api/recommendations?user=U0042&sort=cheapest", "sort")]
+    [InlineData("/api/related", "item")]
+    [InlineData("/api/trending?category=Garden", "category")]
+    public async Task A_missing_or_unknown_parameter_answers_400_naming_it(string url, string parameter)
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        JsonElement problem = await StorefrontFactory.Problem(await client.GetAsync(url), 400);
+
+        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_item_answers_404()
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        JsonElement problem = await StorefrontFactory.Problem(await client.GetAsync("/api/related?item=I9999"), 404);
+
+        Assert.Contains("'I9999'", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_cursor_from_another_query_or_a_broken_one_answers_400()
+    {
+        using HttpClient client = _factory.CreateClient();
+        JsonElement tea = await StorefrontFactory.GetJson(client, "/api/search?q=tea&pageSize=5");
+        string cursor = Uri.EscapeDataString(tea.GetProperty("nextCursor").GetString()!);
+
+        HttpResponseMessage other = await client.GetAsync($"/api/search?q=kettle&pageSize=5&cursor={cursor}");
+        HttpResponseMessage broken = await client.GetAsync("/api/recommendations?user=U0042&cursor=not-a-cursor");
+
+        Assert.Contains("cursor", (await StorefrontFactory.Problem(other, 400)).GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("cursor", (await StorefrontFactory.Problem(broken, 400)).GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static TheoryData<string, string> BadEvents => new()
+    {
+        { "{\"user\":\"U0042\",\"item\":\"I9999\",\"type\":\"view\"}", "Unknown item." },
+        { "{\"user\":\"U0042\",\"item\":\"I0291\",\"type\":\"like\"}", "Unknown event type." },
+        { "{\"user\":\"U0042\",\"item\":\"I0291\"", "The body is not valid JSON." },
+        { "[1, 2]", "The body is not an event or a list of events." },
+        { "{\"user\":42,\"item\":\"I0291\",\"type\":\"view\"}", "The body is not an event or a list of events." },
+        { "[]", "Wrong number of events." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadEvents))]
+    public async Task A_bad_event_answers_400_and_tracks_nothing(string body, string title)
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        HttpResponseMessage response = await client.PostAsync("/api/events", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(title, (await StorefrontFactory.Problem(response, 400)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task More_than_100_events_in_one_body_answer_400()
+    {
+        using HttpClient client = _factory.CreateClient();
+        var events = Enumerable.Range(0, 101).Select(_ => new { user = "U0042", item = "I0291", type = "view" }).ToArray();
+
+        JsonElement problem = await StorefrontFactory.Problem(await StorefrontFactory.PostEvents(client, events), 400);
+
+        Assert.Equal(101, problem.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_answers_413()
+    {
+        using HttpClient client = _factory.CreateClient();
+        string huge = "[" + string.Join(",", Enumerable.Repeat("{\"user\":\"U0042\",\"item\":\"I0291\",\"type\":\"view\"}", 400)) + "]";
+
+        HttpResponseMessage response = await client.PostAsync("/api/events", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(16 * 1024, (await StorefrontFactory.Problem(response, 413)).GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bad_filter_in_the_search_page_is_shown_with_its_caret_not_a_500()
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        HttpResponseMessage response = await client.GetAsync("/search?q=tea&f=" + Uri.EscapeDataString("price between 5"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        string html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"error\"", html);
+        Assert.Contains("^", html);
+    }
+
+    [Fact]
+    public async Task Product_pages_of_unknown_items_answer_404()
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        HttpResponseMessage response = await client.GetAsync("/product/I9999");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Personalize.Storefront.Tests.TestSupport;
+
+namespace Personalize.Storefront.Tests;
+
+/// <summary>Bad storefront settings stop start-up with one message listing every one of them.</summary>
+public sealed class SettingsTests
+{
+    [Fact]
+    public void Settings_out_of_range_stop_start_up_and_are_all_named()
+    {
+        using var factory = new StorefrontFactory(new() { ["Storefront:RateLimit"] = "0", ["Storefront:MaxPageSize"] = "5000" });
+
+        OptionsValidationException exception = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Equal(2, exception.Failures.Count());
+        Assert.Contains(exception.Failures, f => f.StartsWith("Storefront:RateLimit: ", StringComparison.Ordinal) && f.Contains("between 1 and", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.StartsWith("Storefront:MaxPageSize: ", StringComparison.Ordinal) && f.Contains("between 1 and 1000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_data_folder_without_the_shop_stops_start_up_naming_the_missing_file()
+    {
+        using var empty = new TempDirectory();
+        using var factory = new StorefrontFactory(new() { ["Storefront:Data"] = empty.Path });
+
+        FileNotFoundException exception = Assert.Throws<FileNotFoundException>(() => factory.CreateClient());
+
+        Assert.Contains("has no items.csv", exception.Message);
+    }
+}

@@ -187,7 +187,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             }
             catch (ArgumentException exception)
             {
-                throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+                throw UsageException.For("--filter", exception);
             }
         }
 
@@ -308,7 +308,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
         catch (ArgumentException exception)
         {
-            throw new UsageException("--session: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--session", exception);
         }
 
         foreach (string unknown in user.UnknownItemIds)

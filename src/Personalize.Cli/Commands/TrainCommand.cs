@@ -244,7 +244,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         catch (ArgumentException exception)
         {
-            CliConsole.Error.WriteLine($"warning: {exception.Message.Split(" (Parameter", 2)[0]} Training with the fixed defaults.");
+            CliConsole.Error.WriteLine($"warning: {UsageException.Reason(exception)} Training with the fixed defaults.");
             return null;
         }
     }

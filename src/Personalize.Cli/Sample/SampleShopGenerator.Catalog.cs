@@ -11,7 +11,7 @@ internal static partial class SampleShopGenerator
     /// <param name="start">Start of the event window (Unix seconds).</param>
     /// <param name="end">End of the event window (Unix seconds).</param>
     /// <returns>The catalog.</returns>
-    private static ShopCatalog BuildCatalog(SampleShopOptions options, long start, long end)
+    internal static ShopCatalog BuildCatalog(SampleShopOptions options, long start, long end)
     {
         Random rng = RandomStream(options.Seed, 1, 0);
         int brandCount = Brands.Length;

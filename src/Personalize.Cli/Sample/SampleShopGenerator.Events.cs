@@ -42,7 +42,7 @@ internal static partial class SampleShopGenerator
         int maxSessions = Math.Max(1, options.Days * 2);
 
         var events = new List<ShopEvent>(options.TargetEvents + (options.TargetEvents / 8));
-        var chooser = new Chooser(catalog);
+        var chooser = new Chooser(catalog, exactTable: (long)options.Users * options.Items <= ExactChoiceTableBudget);
         var times = new List<long>();
         var sim = new SessionContext(catalog, chooser, events, start, end, hourCdf);
         for (int u = 0; u < users.Length; u++)

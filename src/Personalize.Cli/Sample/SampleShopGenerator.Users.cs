@@ -9,7 +9,7 @@ internal static partial class SampleShopGenerator
     /// <param name="options">Generator parameters.</param>
     /// <param name="catalog">The catalog.</param>
     /// <returns>One taste per user.</returns>
-    private static UserTaste[] BuildUsers(SampleShopOptions options, ShopCatalog catalog)
+    internal static UserTaste[] BuildUsers(SampleShopOptions options, ShopCatalog catalog)
     {
         int leafCount = Categories.Length;
         int brandCount = Brands.Length;

@@ -13,10 +13,21 @@ internal struct GrowableArray<T>(int capacity)
     {
         if (_count == _items.Length)
         {
-            Array.Resize(ref _items, _items.Length * 2);
+            EnsureCapacity(_items.Length * 2);
         }
 
         _items[_count++] = value;
+    }
+
+    /// <summary>Makes room for <paramref name="capacity"/> values in total, with one copy.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length)
+        {
+            T[] items = GC.AllocateUninitializedArray<T>(capacity);
+            _items.AsSpan(0, _count).CopyTo(items);
+            _items = items;
+        }
     }
 
     public readonly Span<T> AsSpan() => _items.AsSpan(0, _count);

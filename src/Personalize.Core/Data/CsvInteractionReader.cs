@@ -562,6 +562,11 @@ public sealed class CsvInteractionReader
             }
 
             ReadOnlySpan<byte> raw = reader.GetSpan(column);
+            if (TrySmallInteger(raw, out value))
+            {
+                return true;
+            }
+
             if (float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value) && (!nonNegative || value >= 0))
             {
                 return true;
@@ -569,6 +574,31 @@ public sealed class CsvInteractionReader
 
             Reject(line, column + 1, Columns.Name(column), $"'{Encoding.UTF8.GetString(raw)}' is not a {noun} (expected {expected}).", reader);
             return false;
+        }
+
+        /// <summary>Reads 1 to 7 ASCII digits (quantities, counts) without the general parser; the value is exact, as float.TryParse gives it.</summary>
+        private static bool TrySmallInteger(ReadOnlySpan<byte> raw, out float value)
+        {
+            value = 0;
+            if (raw.Length is 0 or > 7)
+            {
+                return false;
+            }
+
+            int number = 0;
+            foreach (byte b in raw)
+            {
+                uint digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = number * 10 + (int)digit;
+            }
+
+            value = number;
+            return true;
         }
 
         /// <summary>Checks the id of a column and gives its trimmed UTF-8 bytes; a bad id rejects the row and returns false.</summary>

@@ -55,7 +55,7 @@ internal sealed class Utf8IdTable
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[(int)hash & _mask]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(hash)]));
         }
     }
 
@@ -66,7 +66,7 @@ internal sealed class Utf8IdTable
     {
         if (Sse.IsSupported)
         {
-            ref Slot slot = ref _slots[(int)hash & _mask];
+            ref Slot slot = ref _slots[Home(hash)];
             if (slot.IndexPlusOne != 0 && (uint)slot.Offset < (uint)_bytes.Length)
             {
                 Sse.Prefetch0(Unsafe.AsPointer(ref _bytes[slot.Offset]));
@@ -123,11 +123,15 @@ internal sealed class Utf8IdTable
     /// <returns>The map.</returns>
     public IdMap Build() => IdMap.FromDistinctIds(_ids.AsSpan(0, _count).ToArray());
 
+    /// <summary>The slot where a hash starts probing: the low bits of its upper half, which the slot keeps as its tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(ulong hash) => (int)(uint)(hash >> 32) & _mask;
+
     private int Find(ReadOnlySpan<byte> id, uint tag, ulong hash, out int position)
     {
         Slot[] slots = _slots;
         int mask = _mask;
-        int i = (int)hash & mask;
+        int i = (int)tag & mask;
         while (true)
         {
             ref Slot slot = ref slots[i];
@@ -158,7 +162,8 @@ internal sealed class Utf8IdTable
                 continue;
             }
 
-            int i = (int)Hash(_bytes.AsSpan(slot.Offset, slot.Length)) & mask;
+            // The tag holds the bits that place a slot, so growing reads no id bytes.
+            int i = (int)slot.Tag & mask;
             while (slots[i].IndexPlusOne != 0)
             {
                 i = (i + 1) & mask;

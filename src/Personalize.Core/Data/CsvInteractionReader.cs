@@ -370,8 +370,16 @@ public sealed class CsvInteractionReader
             Events.EnsureCapacity(capacity);
             Times.EnsureCapacity(capacity);
             Values.EnsureCapacity(capacity);
-            Quantities.EnsureCapacity(capacity);
-            Ratings.EnsureCapacity(capacity);
+            if (Columns.Quantity >= 0)
+            {
+                Quantities.EnsureCapacity(capacity);
+            }
+
+            if (Columns.Rating >= 0)
+            {
+                Ratings.EnsureCapacity(capacity);
+            }
+
             Lines.EnsureCapacity(capacity);
         }
 
@@ -523,8 +531,16 @@ public sealed class CsvInteractionReader
                 return;
             }
 
-            Quantities.Add(quantity);
-            Ratings.Add(rating);
+            if (Columns.Quantity >= 0)
+            {
+                Quantities.Add(quantity);
+            }
+
+            if (Columns.Rating >= 0)
+            {
+                Ratings.Add(rating);
+            }
+
             Lines.Add(line);
             UserIndices.Add(-1);
             ItemIndices.Add(-1);

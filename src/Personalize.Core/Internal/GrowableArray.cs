@@ -30,5 +30,8 @@ internal struct GrowableArray<T>(int capacity)
         }
     }
 
+    /// <summary>The values as an array of exactly <see cref="Count"/>: the backing array itself when it is full, else a copy.</summary>
+    public readonly T[] ToArray() => _count == _items.Length ? _items : _items.AsSpan(0, _count).ToArray();
+
     public readonly Span<T> AsSpan() => _items.AsSpan(0, _count);
 }

@@ -81,6 +81,82 @@ public sealed class CsvInteractionReaderIdPropertyTests : IDisposable
         Assert.Equal(rejectedLines, log.Report.RejectedRows.Select(row => row.LineNumber));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Read_gives_the_same_log_from_a_file_a_stream_read_from_its_middle_and_a_stream_that_cannot_seek(bool finalLineBreak)
+    {
+        var text = new StringBuilder("user_id,item_id,event_type\n");
+        var random = new Random(5);
+        for (int r = 0; r < 3_000; r++)
+        {
+            text.Append('u').Append(random.Next(400)).Append(",i").Append(random.Next(300)).Append(r % 50 == 0 ? ",bogus\n" : ",view\n");
+            if (r % 97 == 0)
+            {
+                text.Append('\n');
+            }
+        }
+
+        string content = finalLineBreak ? text.ToString() : text.ToString().TrimEnd('\n');
+        byte[] bytes = Encoding.UTF8.GetBytes(content);
+        var reader = new CsvInteractionReader(new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport });
+        InteractionLog fromFile = reader.Read(_directory.Write("whole.csv", content));
+
+        byte[] prefixed = [.. "junk before the log\n"u8, .. bytes];
+        using var middle = new MemoryStream(prefixed);
+        middle.Position = prefixed.Length - bytes.Length;
+        InteractionLog fromMiddle = reader.Read(middle, "whole.csv");
+        using var forwardOnly = new ForwardOnlyStream(new MemoryStream(bytes));
+        InteractionLog fromForwardOnly = reader.Read(forwardOnly, "whole.csv");
+
+        foreach (InteractionLog log in new[] { fromMiddle, fromForwardOnly })
+        {
+            Assert.Equal(fromFile.Count, log.Count);
+            Assert.Equal(fromFile.Users.Ids, log.Users.Ids);
+            Assert.Equal(fromFile.Items.Ids, log.Items.Ids);
+            Assert.True(fromFile.UserIndices.SequenceEqual(log.UserIndices) && fromFile.ItemIndices.SequenceEqual(log.ItemIndices));
+            Assert.Equal(fromFile.Report.Rejected, log.Report.Rejected);
+        }
+
+        Assert.Equal(60, fromFile.Report.Rejected);
+        Assert.Equal(2_940, fromFile.Count);
+    }
+
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>A field and the id it must give: the same id is written in several spellings that all trim to it.</summary>
     private static (string Field, string Id) Id(Random random, char prefix, int distinct)
     {

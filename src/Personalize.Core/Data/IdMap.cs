@@ -113,6 +113,20 @@ public sealed class IdMap
         return _ids[index];
     }
 
+    /// <summary>Creates a map from ids known to be distinct and non-null (the reader's interned ids), without checking them.</summary>
+    /// <param name="ids">The ids in index order; the map keeps this array.</param>
+    /// <returns>The map.</returns>
+    internal static IdMap FromDistinctIds(string[] ids)
+    {
+        var indices = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            indices.Add(ids[i], i);
+        }
+
+        return new IdMap(ids, indices);
+    }
+
     /// <summary>Builds an <see cref="IdMap"/> while ids are read. Not thread-safe.</summary>
     internal sealed class Builder
     {

@@ -1,5 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Personalize.Core.Internal;
 
@@ -8,6 +9,13 @@ namespace Personalize.Core.Internal;
 /// epoch in unoptimized code, 4× slower). Every kernel works on one entity (user or item) at a time and reads the other
 /// side's factors only, so the result for an entity does not depend on how entities are spread over threads.
 /// </summary>
+/// <remarks>
+/// The vector helpers at the end (<see cref="Dot"/>, <see cref="MultiplyAdd"/>, ...) stand in for <c>TensorPrimitives</c> here on
+/// purpose. <c>System.Numerics.Tensors</c> ships as IL, so its generic SIMD bodies are first compiled at tier 0, where every
+/// <c>Vector512</c> operation is a call: <c>AggressiveOptimization</c> on a kernel does not reach into them. The first epoch of a
+/// 350k-pair fit then cost 3-4× a later one (10-13× in issue 16), and with tiered compilation off it cost the same as a later one.
+/// These helpers are inlined into the fully optimized kernels instead, so the first epoch runs optimized code throughout.
+/// </remarks>
 internal static class AlsKernels
 {
     /// <summary>Entities per block of the Gram sum; fixed so that the summation order never depends on the thread count.</summary>
@@ -21,7 +29,7 @@ internal static class AlsKernels
         int groups = Math.Min(blocks, 64);
         int blocksPerGroup = groups == 0 ? 0 : (blocks + groups - 1) / groups;
         var partial = new float[Math.Max(groups, 1) * rank * rank];
-        Parallel.For(0, groups, parallel, group =>
+        Parallel.For(0, groups, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int group) =>
         {
             Span<float> g = partial.AsSpan(group * rank * rank, rank * rank);
             int start = group * blocksPerGroup * GramBlockSize;
@@ -35,7 +43,7 @@ internal static class AlsKernels
                     if (fa != 0)
                     {
                         Span<float> row = g.Slice(a * rank, rank);
-                        TensorPrimitives.MultiplyAdd(f, fa, row, row);
+                        MultiplyAdd(f, fa, row, row);
                     }
                 }
             }
@@ -44,7 +52,7 @@ internal static class AlsKernels
         Array.Clear(gram);
         for (int group = 0; group < groups; group++)
         {
-            TensorPrimitives.Add(gram, partial.AsSpan(group * rank * rank, rank * rank), gram);
+            Add(gram, partial.AsSpan(group * rank * rank, rank * rank), gram);
         }
     }
 
@@ -55,7 +63,7 @@ internal static class AlsKernels
         int rank = v.Length;
         for (int a = 0; a < rank; a++)
         {
-            destination[a] = TensorPrimitives.Dot(gram.Slice(a * rank, rank), v);
+            destination[a] = Dot(gram.Slice(a * rank, rank), v);
         }
     }
 
@@ -82,18 +90,18 @@ internal static class AlsKernels
 
         // r = b - A x
         MultiplyGram(gram, x, r);
-        TensorPrimitives.MultiplyAdd(x, regularization, r, r);
-        TensorPrimitives.Negate(r, r);
+        MultiplyAdd(x, regularization, r, r);
+        Negate(r, r);
         for (int j = 0; j < indices.Length; j++)
         {
             ReadOnlySpan<float> y = other.Slice(indices[j] * rank, rank);
             float c = confidence[j];
-            float s = TensorPrimitives.Dot(y, x);
-            TensorPrimitives.MultiplyAdd(y, 1f + c - c * s, r, r);
+            float s = Dot(y, x);
+            MultiplyAdd(y, 1f + c - c * s, r, r);
         }
 
         r.CopyTo(p);
-        float rsOld = TensorPrimitives.Dot(r, r);
+        float rsOld = Dot(r, r);
         for (int step = 0; step < steps; step++)
         {
             if (rsOld < 1e-20f)
@@ -103,25 +111,25 @@ internal static class AlsKernels
 
             // ap = A p
             MultiplyGram(gram, p, ap);
-            TensorPrimitives.MultiplyAdd(p, regularization, ap, ap);
+            MultiplyAdd(p, regularization, ap, ap);
             for (int j = 0; j < indices.Length; j++)
             {
                 ReadOnlySpan<float> y = other.Slice(indices[j] * rank, rank);
                 float c = confidence[j];
-                TensorPrimitives.MultiplyAdd(y, c * TensorPrimitives.Dot(y, p), ap, ap);
+                MultiplyAdd(y, c * Dot(y, p), ap, ap);
             }
 
-            float pAp = TensorPrimitives.Dot(p, ap);
+            float pAp = Dot(p, ap);
             if (!(pAp > 0))
             {
                 break;
             }
 
             float alpha = rsOld / pAp;
-            TensorPrimitives.MultiplyAdd(p, alpha, x, x);
-            TensorPrimitives.MultiplyAdd(ap, -alpha, r, r);
-            float rsNew = TensorPrimitives.Dot(r, r);
-            TensorPrimitives.MultiplyAdd(p, rsNew / rsOld, r, p);
+            MultiplyAdd(p, alpha, x, x);
+            MultiplyAdd(ap, -alpha, r, r);
+            float rsNew = Dot(r, r);
+            MultiplyAdd(p, rsNew / rsOld, r, p);
             rsOld = rsNew;
         }
     }
@@ -146,14 +154,14 @@ internal static class AlsKernels
         {
             ReadOnlySpan<float> y = other.Slice(indices[j] * rank, rank);
             float c = confidence[j];
-            TensorPrimitives.MultiplyAdd(y, 1f + c, b, b);
+            MultiplyAdd(y, 1f + c, b, b);
             for (int row = 0; row < rank; row++)
             {
                 float cy = c * y[row];
                 if (cy != 0)
                 {
                     Span<float> aRow = a.Slice(row * rank, rank);
-                    TensorPrimitives.MultiplyAdd(y, cy, aRow, aRow);
+                    MultiplyAdd(y, cy, aRow, aRow);
                 }
             }
         }
@@ -169,13 +177,13 @@ internal static class AlsKernels
         for (int j = 0; j < rank; j++)
         {
             Span<float> rowJ = a.Slice(j * rank, rank);
-            float diagonal = rowJ[j] - TensorPrimitives.Dot(rowJ[..j], rowJ[..j]);
+            float diagonal = rowJ[j] - Dot(rowJ[..j], rowJ[..j]);
             float pivot = MathF.Sqrt(MathF.Max(diagonal, 1e-12f));
             rowJ[j] = pivot;
             for (int i = j + 1; i < rank; i++)
             {
                 Span<float> rowI = a.Slice(i * rank, rank);
-                rowI[j] = (rowI[j] - TensorPrimitives.Dot(rowI[..j], rowJ[..j])) / pivot;
+                rowI[j] = (rowI[j] - Dot(rowI[..j], rowJ[..j])) / pivot;
             }
         }
 
@@ -183,7 +191,7 @@ internal static class AlsKernels
         for (int i = 0; i < rank; i++)
         {
             ReadOnlySpan<float> rowI = a.Slice(i * rank, rank);
-            b[i] = (b[i] - TensorPrimitives.Dot(rowI[..i], b[..i])) / rowI[i];
+            b[i] = (b[i] - Dot(rowI[..i], b[..i])) / rowI[i];
         }
 
         // Backward: Lᵀ x = z.
@@ -210,13 +218,142 @@ internal static class AlsKernels
         int rank = x.Length;
         Span<float> gx = scratch[..rank];
         MultiplyGram(gram, x, gx);
-        double loss = TensorPrimitives.Dot(x, gx) + regularization * (double)TensorPrimitives.Dot(x, x);
+        double loss = Dot(x, gx) + regularization * (double)Dot(x, x);
         for (int j = 0; j < indices.Length; j++)
         {
-            double s = TensorPrimitives.Dot(other.Slice(indices[j] * rank, rank), x);
+            double s = Dot(other.Slice(indices[j] * rank, rank), x);
             loss += (1 + confidence[j]) * (1 - s) * (1 - s) - s * s;
         }
 
         return loss;
     }
+
+    /// <summary>Returns <c>Σ x[i]·y[i]</c>; the spans have the same length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (x.Length != y.Length)
+        {
+            ThrowLengthMismatch();
+        }
+
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int n = x.Length;
+        int i = 0;
+        float sum = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            Vector512<float> acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref py, (nuint)i), acc);
+            }
+
+            sum = Vector512.Sum(acc);
+        }
+
+        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i), acc);
+            }
+
+            sum += Vector256.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            sum += Unsafe.Add(ref px, i) * Unsafe.Add(ref py, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Computes <c>destination[i] = x[i]·scale + addend[i]</c>; the spans have the same length and may be the same span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MultiplyAdd(ReadOnlySpan<float> x, float scale, ReadOnlySpan<float> addend, Span<float> destination)
+    {
+        if (x.Length != addend.Length || x.Length != destination.Length)
+        {
+            ThrowLengthMismatch();
+        }
+
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pa = ref MemoryMarshal.GetReference(addend);
+        ref float pd = ref MemoryMarshal.GetReference(destination);
+        int n = x.Length;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> s = Vector512.Create(scale);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref px, (nuint)i), s, Vector512.LoadUnsafe(ref pa, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> s = Vector256.Create(scale);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref px, (nuint)i), s, Vector256.LoadUnsafe(ref pa, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref pd, i) = MathF.FusedMultiplyAdd(Unsafe.Add(ref px, i), scale, Unsafe.Add(ref pa, i));
+        }
+    }
+
+    /// <summary>Computes <c>destination[i] = x[i] + y[i]</c>; the spans have the same length and may be the same span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => MultiplyAdd(y, 1f, x, destination);
+
+    /// <summary>Computes <c>destination[i] = -x[i]</c>; the spans have the same length and may be the same span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Negate(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        if (x.Length != destination.Length)
+        {
+            ThrowLengthMismatch();
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            destination[i] = -x[i];
+        }
+    }
+
+    /// <summary>Multiplies every value by <paramref name="scale"/> in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Scale(Span<float> values, float scale)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] *= scale;
+        }
+    }
+
+    /// <summary>Returns <c>Σ x[i]²</c> over a whole array, in double, fully optimized from the first call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        double total = 0;
+        const int Chunk = 4096;
+        for (int start = 0; start < values.Length; start += Chunk)
+        {
+            ReadOnlySpan<float> chunk = values.Slice(start, Math.Min(Chunk, values.Length - start));
+            total += Dot(chunk, chunk);
+        }
+
+        return total;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowLengthMismatch() => throw new ArgumentException("The spans must have the same length.");
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Personalize.Core.Data;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
@@ -112,11 +113,7 @@ public sealed class ImplicitAlsTrainer
 
             KeepOffZero(itemFactors, o.InitialScale / MathF.Sqrt(rank));
 
-            for (int u = 0; u < users; u++)
-            {
-                loss += userRegularization[u] * (double)System.Numerics.Tensors.TensorPrimitives.Dot(
-                    userFactors.AsSpan(u * rank, rank), userFactors.AsSpan(u * rank, rank));
-            }
+            loss += RegularizationLoss(userFactors, userRegularization, rank);
 
             progress?.Report(new TrainingProgress(epoch, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), loss / ((double)users * items)));
             if (afterEpoch is not null && !afterEpoch(epoch, Build(data, o, weighting, (float[])userFactors.Clone(), (float[])itemFactors.Clone())))
@@ -184,7 +181,8 @@ public sealed class ImplicitAlsTrainer
         const int BlockSize = 32;
         int blocks = (count + BlockSize - 1) / BlockSize;
         int scratchLength = o.Solver == ImplicitAlsSolver.Cholesky ? rank * rank + rank : 3 * rank;
-        Parallel.For(0, blocks, parallel, () => new float[scratchLength], (block, _, scratch) =>
+        // The body is compiled fully optimized at first use, like the kernels it calls: at tier 0 the first epoch would be slow.
+        Parallel.For(0, blocks, parallel, () => new float[scratchLength], [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int block, ParallelLoopState _, float[] scratch) =>
         {
             int end = Math.Min(count, (block + 1) * BlockSize);
             for (int e = block * BlockSize; e < end; e++)
@@ -220,13 +218,27 @@ public sealed class ImplicitAlsTrainer
     /// </summary>
     private static void KeepOffZero(float[] factors, float initialScale)
     {
-        double squares = System.Numerics.Tensors.TensorPrimitives.Dot(factors, factors);
+        double squares = AlsKernels.SumOfSquares(factors);
         double rms = Math.Sqrt(squares / Math.Max(1, factors.Length));
         float floor = initialScale * 0.577f * 1e-3f;   // the RMS of uniform(±scale) is scale/√3
         if (rms < floor && rms > 0 && double.IsFinite(rms))
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(factors, (float)(initialScale * 0.577 / rms), factors);
+            AlsKernels.Scale(factors, (float)(initialScale * 0.577 / rms));
         }
+    }
+
+    /// <summary>Σ_u λ_u ‖x_u‖², the users' share of the regularization term of the loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double RegularizationLoss(float[] factors, float[] regularization, int rank)
+    {
+        double loss = 0;
+        for (int u = 0; u < regularization.Length; u++)
+        {
+            ReadOnlySpan<float> x = factors.AsSpan(u * rank, rank);
+            loss += regularization[u] * (double)AlsKernels.Dot(x, x);
+        }
+
+        return loss;
     }
 
     private static double Mean(float[] values)

@@ -10,7 +10,7 @@ namespace Personalize.Core.Scoring;
 /// The scoring hot path: scans a contiguous item-major factor matrix, scores each eligible item with a SIMD dot product and keeps the
 /// best k in a bounded min-heap. Allocates nothing; the caller owns every buffer.
 /// </summary>
-internal static class TopKScorer
+internal static partial class TopKScorer
 {
     /// <summary>How many items ahead the x86 kernel prefetches.</summary>
     private const int PrefetchItems = 64;

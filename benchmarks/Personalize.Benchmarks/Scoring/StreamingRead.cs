@@ -7,7 +7,8 @@ namespace Personalize.Benchmarks.Scoring;
 
 /// <summary>
 /// The roofline for a scan: reads an array once, front to back, as fast as this machine allows (the widest vector loads the CPU has,
-/// 512 bytes per step into eight independent accumulators, so nothing but memory limits it), on 1 thread or split in two halves between
+/// 512 bytes per step into eight independent accumulators, so nothing but memory limits it, and a non-temporal software prefetch 32 KiB
+/// ahead, which beat no prefetch and prefetcht0 at 16, 32 and 64 KiB on the 2-core EPYC), on 1 thread or split in two halves between
 /// the calling thread and one parked worker (the same hand-off as <c>ScanWorkers</c>: a semaphore to start, a countdown to finish).
 /// A scan of the same bytes cannot beat it; the ratio scan / roofline says how far from the memory wall the scan is.
 /// </summary>
@@ -78,8 +79,9 @@ internal sealed class StreamingRead : IDisposable
 
     /// <summary>Sums <paramref name="length"/> bytes read as floats (the tail past a whole 4-byte value is ignored).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static float Sum(ref byte start, int length)
+    public static unsafe float Sum(ref byte start, int length)
     {
+        const int PrefetchBytes = 32 * 1024;
         ref float f = ref Unsafe.As<byte, float>(ref start);
         int count = length / sizeof(float);
         int i = 0;
@@ -90,6 +92,11 @@ internal sealed class StreamingRead : IDisposable
             for (; i + 128 <= count; i += 128)
             {
                 ref float p = ref Unsafe.Add(ref f, i);
+                if ((long)i * sizeof(float) + PrefetchBytes + 512 <= length)
+                {
+                    Prefetch(ref Unsafe.Add(ref p, PrefetchBytes / sizeof(float)));
+                }
+
                 a0 += Vector512.LoadUnsafe(ref p);
                 a1 += Vector512.LoadUnsafe(ref p, 16);
                 a2 += Vector512.LoadUnsafe(ref p, 32);
@@ -108,6 +115,11 @@ internal sealed class StreamingRead : IDisposable
             for (; i + 64 <= count; i += 64)
             {
                 ref float p = ref Unsafe.Add(ref f, i);
+                if (Sse.IsSupported && (long)i * sizeof(float) + PrefetchBytes + 256 <= length)
+                {
+                    Prefetch(ref Unsafe.Add(ref p, PrefetchBytes / sizeof(float)), lines: 4);
+                }
+
                 a0 += Vector256.LoadUnsafe(ref p);
                 a1 += Vector256.LoadUnsafe(ref p, 8);
                 a2 += Vector256.LoadUnsafe(ref p, 16);
@@ -127,6 +139,16 @@ internal sealed class StreamingRead : IDisposable
         }
 
         return total;
+    }
+
+    /// <summary>Non-temporal prefetch of <paramref name="lines"/> cache lines from <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float at, int lines = 8)
+    {
+        for (int line = 0; line < lines; line++)
+        {
+            Sse.PrefetchNonTemporal(Unsafe.AsPointer(ref Unsafe.Add(ref at, line * 16)));
+        }
     }
 
     /// <inheritdoc />

@@ -12,8 +12,9 @@ namespace Personalize.Core.Scoring;
 /// </summary>
 internal static partial class TopKScorer
 {
-    /// <summary>How far ahead (in floats: 32 KiB) the x86 kernels prefetch, the same as the benchmark's roofline: measured on a 2-core
-    /// EPYC, 16 to 64 KiB ahead beat no prefetch by about 1.4× at 1M items × 64 factors, and were within noise of each other.</summary>
+    /// <summary>How far ahead (in floats: 32 KiB) the x86 kernels prefetch, the same distance as the benchmark's roofline. Measured on
+    /// the shared 2-core EPYC at 1M items × 64 factors (noisy): prefetcht0 8 to 32 KiB ahead beat no prefetch by 1.2-1.4× and
+    /// prefetchnta by about 1.2×; 128 KiB was slower again.</summary>
     private const int PrefetchFloats = 8192;
 
     /// <summary>
@@ -248,14 +249,14 @@ internal static partial class TopKScorer
     private static Vector256<float> Fold(Vector512<float> a) => Avx.Add(a.GetLower(), a.GetUpper());
 
     /// <summary>Asks for <paramref name="bytes"/> bytes from <paramref name="start"/> one cache line at a time, so DRAM latency overlaps
-    /// the arithmetic. Non-temporal: each line is read once per query, so it should not push other data out of the outer caches.</summary>
+    /// the arithmetic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch(ref float start, int bytes)
     {
         ref byte ahead = ref Unsafe.As<float, byte>(ref start);
         for (int line = 0; line < bytes; line += 64)
         {
-            Sse.PrefetchNonTemporal(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
         }
     }
 

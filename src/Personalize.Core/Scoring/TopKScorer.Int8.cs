@@ -102,8 +102,8 @@ internal static partial class TopKScorer
         float[] candidateUppers = ArrayPool<float>.Shared.Rent(Int8InitialCandidates);
         float[]? rentedLowScores = null;
         int[]? rentedLowItems = null;
-        Span<float> lowScores = k <= 128 ? stackalloc float[128] : (rentedLowScores = ArrayPool<float>.Shared.Rent(k));
-        Span<int> lowItems = k <= 128 ? stackalloc int[128] : (rentedLowItems = ArrayPool<int>.Shared.Rent(k));
+        Span<float> lowScores = k <= 64 ? stackalloc float[64] : (rentedLowScores = ArrayPool<float>.Shared.Rent(k));
+        Span<int> lowItems = k <= 64 ? stackalloc int[64] : (rentedLowItems = ArrayPool<int>.Shared.Rent(k));
         lowScores = lowScores[..k];
         lowItems = lowItems[..k];
         int lowKept = 0;

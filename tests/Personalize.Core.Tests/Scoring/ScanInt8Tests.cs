@@ -70,8 +70,8 @@ public sealed class ScanInt8Tests
         float[] user = Gaussian(random, rank);
         float[] items = PopularityScaled(random, ItemCount, rank);
         float[] bias = Gaussian(random, ItemCount);
-        var scanFirst = new Func<int, double>[] { _ => 0.3, i => i % 3 == 0 ? 0.9 : 0.1 };
-        foreach (Func<int, double> excludeChance in scanFirst)
+        var exclusionChances = new Func<int, double>[] { _ => 0.3, i => i % 3 == 0 ? 0.9 : 0.1 };
+        foreach (Func<int, double> excludeChance in exclusionChances)
         {
             int[] excluded = Enumerable.Range(0, ItemCount).Where(i => random.NextDouble() < excludeChance(i)).ToArray();
             var eligible = new ulong[(ItemCount + 63) / 64];

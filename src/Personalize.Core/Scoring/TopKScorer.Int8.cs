@@ -12,8 +12,12 @@ internal static partial class TopKScorer
     /// <summary>Ranges shorter than this many items per wanted result go to the fp32 scan: the pre-scan would keep most of them.</summary>
     private const int Int8MinItemsPerResult = 16;
 
-    /// <summary>Candidate slots rented at first; the buffer grows (pooled) when the candidates do not fit.</summary>
-    private const int Int8InitialCandidates = 1024;
+    /// <summary>Candidate slots on the stack (1 KiB with their bounds); the buffer grows into pooled arrays when the candidates that
+    /// can still reach the top k do not fit.</summary>
+    private const int Int8StackCandidates = 128;
+
+    /// <summary>The fewest candidates the pre-scan may collect before it hands the range to the fp32 scan.</summary>
+    private const int Int8MinCandidateLimit = 1024;
 
     /// <summary>
     /// The same top-k as <see cref="Scan"/> over <c>[start, end)</c>, bit for bit, reading about a quarter of the bytes: a pre-scan of
@@ -98,8 +102,10 @@ internal static partial class TopKScorer
         float a = (float)((0.50001 * l1 + 127.0 * (rank + 5) * Math.ScaleB(1.0, -24) * l1 * 1.01) * Up);
         float du = (float)(userError * Up);
 
-        int[] candidateItems = ArrayPool<int>.Shared.Rent(Int8InitialCandidates);
-        float[] candidateUppers = ArrayPool<float>.Shared.Rent(Int8InitialCandidates);
+        Span<int> candidateItems = stackalloc int[Int8StackCandidates];
+        Span<float> candidateUppers = stackalloc float[Int8StackCandidates];
+        int[]? rentedCandidateItems = null;
+        float[]? rentedCandidateUppers = null;
         float[]? rentedLowScores = null;
         int[]? rentedLowItems = null;
         Span<float> lowScores = k <= 64 ? stackalloc float[64] : (rentedLowScores = ArrayPool<float>.Shared.Rent(k));
@@ -109,7 +115,7 @@ internal static partial class TopKScorer
         int lowKept = 0;
         int candidates = 0;
         bool fellBack = false;
-        int candidateLimit = Math.Max(Int8InitialCandidates, (end - start) / 8);
+        int candidateLimit = Math.Max(Int8MinCandidateLimit, (end - start) / 8);
         try
         {
             float bound = kept == k ? bestScores[0] : float.NegativeInfinity;   // L: k items score at least this
@@ -204,10 +210,28 @@ internal static partial class TopKScorer
                         continue;
                     }
 
-                    if (candidates == candidateItems.Length && !MakeRoom(ref candidateItems, ref candidateUppers, ref candidates, bound, candidateLimit))
+                    if (candidates == candidateItems.Length)
                     {
-                        fellBack = true;
-                        break;
+                        // Drop the candidates that can no longer reach the top k; when fewer than half go, double the buffers.
+                        candidates = DropBelow(candidateItems, candidateUppers, candidates, bound);
+                        if (candidates > candidateItems.Length / 2)
+                        {
+                            int size = candidateItems.Length * 2;
+                            if (size > candidateLimit)
+                            {
+                                fellBack = true;
+                                break;
+                            }
+
+                            int[] largerItems = ArrayPool<int>.Shared.Rent(size);
+                            float[] largerUppers = ArrayPool<float>.Shared.Rent(size);
+                            candidateItems[..candidates].CopyTo(largerItems);
+                            candidateUppers[..candidates].CopyTo(largerUppers);
+                            ReturnCandidates(rentedCandidateItems, rentedCandidateUppers);
+                            (rentedCandidateItems, rentedCandidateUppers) = (largerItems, largerUppers);
+                            candidateItems = largerItems;
+                            candidateUppers = largerUppers;
+                        }
                     }
 
                     candidateItems[candidates] = item;
@@ -256,8 +280,7 @@ internal static partial class TopKScorer
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(candidateItems);
-            ArrayPool<float>.Shared.Return(candidateUppers);
+            ReturnCandidates(rentedCandidateItems, rentedCandidateUppers);
             if (rentedLowScores is not null)
             {
                 ArrayPool<float>.Shared.Return(rentedLowScores);
@@ -346,11 +369,8 @@ internal static partial class TopKScorer
         return (Vector256.Create<int>(sums[..8]), Vector256.Create<int>(sums[8..]));
     }
 
-    /// <summary>
-    /// Frees candidate slots by dropping the ones that can no longer reach the top k; when fewer than half are freed, doubles the pooled
-    /// buffers. Returns false when the candidates would pass <paramref name="limit"/> (the pre-scan is then not worth it).
-    /// </summary>
-    private static bool MakeRoom(ref int[] items, ref float[] uppers, ref int count, float bound, int limit)
+    /// <summary>Keeps the candidates whose upper bound still reaches <paramref name="bound"/>, in order; returns how many.</summary>
+    private static int DropBelow(Span<int> items, Span<float> uppers, int count, float bound)
     {
         int write = 0;
         for (int read = 0; read < count; read++)
@@ -363,25 +383,19 @@ internal static partial class TopKScorer
             }
         }
 
-        count = write;
-        if (count <= items.Length / 2)
+        return write;
+    }
+
+    private static void ReturnCandidates(int[]? items, float[]? uppers)
+    {
+        if (items is not null)
         {
-            return true;
+            ArrayPool<int>.Shared.Return(items);
         }
 
-        if (items.Length * 2 > limit)
+        if (uppers is not null)
         {
-            return false;
+            ArrayPool<float>.Shared.Return(uppers);
         }
-
-        int[] largerItems = ArrayPool<int>.Shared.Rent(items.Length * 2);
-        float[] largerUppers = ArrayPool<float>.Shared.Rent(items.Length * 2);
-        items.AsSpan(0, count).CopyTo(largerItems);
-        uppers.AsSpan(0, count).CopyTo(largerUppers);
-        ArrayPool<int>.Shared.Return(items);
-        ArrayPool<float>.Shared.Return(uppers);
-        items = largerItems;
-        uppers = largerUppers;
-        return true;
     }
 }

@@ -187,8 +187,7 @@ public sealed partial class Recommender
             }
             else
             {
-                TopKScorer.Scan(userFactors, Model.ItemFactors, 0, itemCount, excludedItems, filter is null ? default : filter.Bits, Model.RawItemBiases,
-                    bestScores, bestItems, ref kept);
+                ScanAll(userFactors, excludedItems, filter is null ? default : filter.Bits, bestScores, bestItems, ref kept);
             }
 
             MinHeap.SortDescending(bestScores, bestItems, kept);

@@ -24,6 +24,7 @@ public sealed partial class Recommender : IDisposable
         + "RecommendationRequest.PurchasedItems, or leave the rule out.";
     private readonly int[] _popularOrder;
     private readonly ScanWorkers? _workers;
+    private readonly Int8ItemFactors? _compact;
     private readonly Lazy<ItemSpace> _lazySpace;
 
     /// <summary>Creates a recommender over a model.</summary>
@@ -41,6 +42,11 @@ public sealed partial class Recommender : IDisposable
         if (Options.NumberOfThreads > 1)
         {
             _workers = new ScanWorkers(Options.NumberOfThreads - 1, maxK: 1024);
+        }
+
+        if (Options.ItemFactorCompression == ItemFactorCompression.Int8 && Int8ItemFactors.IsAccelerated && model.NumberOfFactors <= Int8ItemFactors.MaxRank)
+        {
+            _compact = Int8ItemFactors.Build(model.ItemFactors, model.NumberOfFactors);
         }
 
         _lazySpace = new Lazy<ItemSpace>(() => new ItemSpace(model.Items, null, model.ItemPopularity.ToArray(), Options.Attributes));
@@ -194,6 +200,20 @@ public sealed partial class Recommender : IDisposable
         return Score(userIndex, destination, parallel: true);
     }
 
+    /// <summary>Scans every item on the calling thread: the int8 pre-scan and exact re-score when the recommender has the compact copy,
+    /// the fp32 scan otherwise (the same results either way).</summary>
+    private void ScanAll(ReadOnlySpan<float> user, ReadOnlySpan<int> excluded, ReadOnlySpan<ulong> eligible, Span<float> scores, Span<int> items, ref int kept)
+    {
+        if (_compact is not null)
+        {
+            TopKScorer.ScanInt8(user, Model.ItemFactors, _compact, 0, Model.Items.Count, excluded, eligible, Model.RawItemBiases, scores, items, ref kept);
+        }
+        else
+        {
+            TopKScorer.Scan(user, Model.ItemFactors, 0, Model.Items.Count, excluded, eligible, Model.RawItemBiases, scores, items, ref kept);
+        }
+    }
+
     private int Score(int user, Span<Recommendation> destination, bool parallel, Filtering.CompiledFilter? filter = null)
     {
         int k = Math.Min(destination.Length, Model.Items.Count);
@@ -225,15 +245,13 @@ public sealed partial class Recommender : IDisposable
                 }
                 else
                 {
-                    TopKScorer.Scan(Model.GetUserFactors(user), Model.ItemFactors, 0, Model.Items.Count, excluded, filter.Bits, Model.RawItemBiases,
-                        scores, items, ref kept);
+                    ScanAll(Model.GetUserFactors(user), excluded, filter.Bits, scores, items, ref kept);
                 }
             }
             else if (!parallel || _workers is null || !_workers.TryScan(Model.RawUserFactors, user * rank, rank, Model.RawItemFactors, Model.RawSeenItems,
-                    excludedOffset, excludedLength, Model.RawItemBiases, scores, items, ref kept))
+                    excludedOffset, excludedLength, Model.RawItemBiases, scores, items, ref kept, _compact))
             {
-                TopKScorer.Scan(Model.GetUserFactors(user), Model.ItemFactors, 0, Model.Items.Count,
-                    Model.RawSeenItems.AsSpan(excludedOffset, excludedLength), default, Model.RawItemBiases, scores, items, ref kept);
+                ScanAll(Model.GetUserFactors(user), Model.RawSeenItems.AsSpan(excludedOffset, excludedLength), default, scores, items, ref kept);
             }
 
             MinHeap.SortDescending(scores, items, kept);

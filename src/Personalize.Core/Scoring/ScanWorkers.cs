@@ -25,6 +25,7 @@ internal sealed class ScanWorkers : IDisposable
     private int _excludedOffset;
     private int _excludedLength;
     private float[]? _itemBias;
+    private Int8ItemFactors? _compact;
     private int _k;
     private int _itemCount;
     private int _parts;
@@ -54,10 +55,11 @@ internal sealed class ScanWorkers : IDisposable
 
     /// <summary>
     /// Scans all items with the workers and the calling thread, merging every part's best into the caller's heap.
-    /// Returns false, doing nothing, when the workers are busy with another query or k is too large.
+    /// Returns false, doing nothing, when the workers are busy with another query or k is too large. With <paramref name="compact"/>,
+    /// each part runs the int8 pre-scan and re-scores its own candidates (<see cref="TopKScorer.ScanInt8"/>); the merge is the same.
     /// </summary>
     public bool TryScan(float[] userFactors, int userOffset, int rank, float[] itemFactors, int[] excluded, int excludedOffset, int excludedLength,
-        float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
+        float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept, Int8ItemFactors? compact = null)
     {
         if (bestScores.Length > MaxK || _disposed || !Monitor.TryEnter(_gate))
         {
@@ -80,6 +82,7 @@ internal sealed class ScanWorkers : IDisposable
             _excludedOffset = excludedOffset;
             _excludedLength = excludedLength;
             _itemBias = itemBias;
+            _compact = compact;
             _k = bestScores.Length;
             _itemCount = itemFactors.Length / rank;
             _parts = _threads.Length + 1;
@@ -91,7 +94,7 @@ internal sealed class ScanWorkers : IDisposable
 
             // The calling thread takes the last part.
             (int start, int end) = Part(_parts - 1);
-            TopKScorer.Scan(userFactors.AsSpan(userOffset, rank), itemFactors, start, end, excluded.AsSpan(excludedOffset, excludedLength), default,
+            ScanPart(userFactors.AsSpan(userOffset, rank), itemFactors, compact, start, end, excluded.AsSpan(excludedOffset, excludedLength),
                 itemBias, bestScores, bestItems, ref kept);
             _done.Wait();
             for (int w = 0; w < _threads.Length; w++)
@@ -107,6 +110,19 @@ internal sealed class ScanWorkers : IDisposable
         finally
         {
             Monitor.Exit(_gate);
+        }
+    }
+
+    private static void ScanPart(ReadOnlySpan<float> user, float[] itemFactors, Int8ItemFactors? compact, int start, int end, ReadOnlySpan<int> excluded,
+        float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
+    {
+        if (compact is null)
+        {
+            TopKScorer.Scan(user, itemFactors, start, end, excluded, default, itemBias, bestScores, bestItems, ref kept);
+        }
+        else
+        {
+            TopKScorer.ScanInt8(user, itemFactors, compact, start, end, excluded, default, itemBias, bestScores, bestItems, ref kept);
         }
     }
 
@@ -134,8 +150,8 @@ internal sealed class ScanWorkers : IDisposable
             try
             {
                 (int start, int end) = Part(worker);
-                TopKScorer.Scan(_userFactors.AsSpan(_userOffset, _rank), _itemFactors, start, end, _excluded.AsSpan(_excludedOffset, _excludedLength),
-                    default, _itemBias, _scores[worker].AsSpan(0, _k), _items[worker].AsSpan(0, _k), ref kept);
+                ScanPart(_userFactors.AsSpan(_userOffset, _rank), _itemFactors, _compact, start, end, _excluded.AsSpan(_excludedOffset, _excludedLength),
+                    _itemBias, _scores[worker].AsSpan(0, _k), _items[worker].AsSpan(0, _k), ref kept);
             }
             finally
             {

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,10 +10,12 @@ namespace Personalize.Core.Scoring;
 /// The scoring hot path: scans a contiguous item-major factor matrix, scores each eligible item with a SIMD dot product and keeps the
 /// best k in a bounded min-heap. Allocates nothing; the caller owns every buffer.
 /// </summary>
-internal static class TopKScorer
+internal static partial class TopKScorer
 {
-    /// <summary>How many items ahead the x86 kernel prefetches.</summary>
-    private const int PrefetchItems = 64;
+    /// <summary>How far ahead (in floats: 32 KiB) the x86 kernels prefetch, the same distance as the benchmark's roofline. Measured on
+    /// the shared 2-core EPYC at 1M items × 64 factors (noisy): prefetcht0 8 to 32 KiB ahead beat no prefetch by 1.2-1.4× and
+    /// prefetchnta by about 1.2×; 128 KiB was slower again.</summary>
+    private const int PrefetchFloats = 8192;
 
     /// <summary>
     /// Scores items <c>[start, end)</c> against <paramref name="user"/> and offers each eligible one to the heap
@@ -31,6 +32,14 @@ internal static class TopKScorer
     /// <param name="bestItems">The heap's items; its length is k.</param>
     /// <param name="kept">How many heap slots are in use; updated.</param>
     public static void Scan(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int start, int end, ReadOnlySpan<int> excludedSorted,
+        ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept) =>
+        ScanWith(DotKernel.LaneWidth(user.Length), user, items, start, end, excludedSorted, eligible, itemBias, bestScores, bestItems, ref kept);
+
+    /// <summary>
+    /// <see cref="Scan"/> with the kernel of <paramref name="width"/> lanes (16, 8, 4 or 1; see <see cref="DotKernel"/>), which the caller
+    /// has checked with <see cref="DotKernel.Supports"/>. Tests use it to run every kernel the machine has.
+    /// </summary>
+    internal static void ScanWith(int width, ReadOnlySpan<float> user, ReadOnlySpan<float> items, int start, int end, ReadOnlySpan<int> excludedSorted,
         ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
     {
         int rank = user.Length;
@@ -49,47 +58,24 @@ internal static class TopKScorer
         float threshold = kept == bestScores.Length ? bestScores[0] : float.NegativeInfinity;
         bool hasBias = !itemBias.IsEmpty;
         int item = start;
-
-        if (Avx.IsSupported && Fma.IsSupported && rank % Vector256<float>.Count == 0)
+        switch (width)
         {
-            item = ScanAvx(user, items, item, end, excludedSorted, ref excludedPosition, eligible, itemBias, bestScores, bestItems, ref kept, ref threshold);
-        }
-        else if (Vector256.IsHardwareAccelerated && rank % Vector256<float>.Count == 0)
-        {
-            ref float u = ref MemoryMarshal.GetReference(user);
-            ref float f = ref MemoryMarshal.GetReference(items);
-            for (; item + 4 <= end; item += 4)
-            {
-                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                nint baseOffset = (nint)item * rank;
-                for (int d = 0; d < rank; d += Vector256<float>.Count)
-                {
-                    Vector256<float> uv = Vector256.LoadUnsafe(ref u, (nuint)d);
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + d)), uv, a0);
-                    a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + rank + d)), uv, a1);
-                    a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + 2 * rank + d)), uv, a2);
-                    a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref f, (nuint)(baseOffset + 3 * rank + d)), uv, a3);
-                }
-
-                Vector128<float> scores = Vector128.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
-                if (hasBias)
-                {
-                    scores += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)item);
-                }
-
-                if (Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(threshold)) || kept < bestScores.Length)
-                {
-                    for (int j = 0; j < 4; j++)
-                    {
-                        Consider(scores.GetElement(j), item + j, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
-                    }
-                }
-            }
+            case 16:
+                item = ScanAvx512(user, items, item, end, excludedSorted, ref excludedPosition, eligible, itemBias, bestScores, bestItems, ref kept, ref threshold);
+                break;
+            case 8:
+                item = ScanAvx2(user, items, item, end, excludedSorted, ref excludedPosition, eligible, itemBias, bestScores, bestItems, ref kept, ref threshold);
+                break;
+            case 4:
+                item = ScanVector128(user, items, item, end, excludedSorted, ref excludedPosition, eligible, itemBias, bestScores, bestItems, ref kept, ref threshold);
+                break;
         }
 
+        // The last items of the range (fewer than a group) with the same arithmetic, one at a time.
+        ref float f = ref MemoryMarshal.GetReference(items);
         for (; item < end; item++)
         {
-            float score = TensorPrimitives.Dot(user, items.Slice(item * rank, rank));
+            float score = DotKernel.Score(user, ref Unsafe.Add(ref f, (nint)item * rank), width);
             if (hasBias)
             {
                 score += itemBias[item];
@@ -120,6 +106,8 @@ internal static class TopKScorer
 
         float threshold = kept == bestScores.Length ? bestScores[0] : float.NegativeInfinity;
         int excludedPosition = 0;
+        int width = DotKernel.LaneWidth(rank);
+        ref float f = ref MemoryMarshal.GetReference(items);
         int words = (itemCount + 63) / 64;
         for (int w = 0; w < words; w++)
         {
@@ -133,7 +121,7 @@ internal static class TopKScorer
                     break;
                 }
 
-                float score = TensorPrimitives.Dot(user, items.Slice(item * rank, rank));
+                float score = DotKernel.Score(user, ref Unsafe.Add(ref f, (nint)item * rank), width);
                 if (!itemBias.IsEmpty)
                 {
                     score += itemBias[item];
@@ -186,50 +174,60 @@ internal static class TopKScorer
     }
 
     /// <summary>
-    /// The x86 kernel: eight items per step, each with its own accumulator, reduced together by a horizontal-add transpose into one
-    /// vector of eight scores, so the reduction costs about one instruction per item. Returns the first item it did not score.
+    /// The AVX-512 kernel: eight items per step, each with its own 16-lane accumulator, folded to 8 lanes and reduced together by a
+    /// horizontal-add transpose into one vector of eight scores, so the reduction costs about one instruction per item. A rank that is not
+    /// a multiple of 16 ends with one overlapping load per item (see <see cref="DotKernel"/>). Returns the first item it did not score.
     /// </summary>
-    private static unsafe int ScanAvx(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int item, int end, ReadOnlySpan<int> excludedSorted,
+    private static unsafe int ScanAvx512(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int item, int end, ReadOnlySpan<int> excludedSorted,
         ref int excludedPosition, ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems,
         ref int kept, ref float threshold)
     {
         int rank = user.Length;
+        int whole = rank & ~15;
+        bool hasTail = whole != rank;
+        Vector512<float> userTail = hasTail ? DotKernel.Tail512(user) : default;
         bool hasBias = !itemBias.IsEmpty;
         ref float u = ref MemoryMarshal.GetReference(user);
         ref float f = ref MemoryMarshal.GetReference(items);
         ref float bias = ref MemoryMarshal.GetReference(itemBias);
+        nint stride = rank;
         for (; item + 8 <= end; item += 8)
         {
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             ref float row = ref Unsafe.Add(ref f, (nint)item * rank);
-            if (item + PrefetchItems + 8 <= end)
+            if (((long)item + 8) * rank + PrefetchFloats <= (long)end * rank)
             {
-                // Ask for the group PrefetchItems ahead, one cache line at a time, so DRAM latency overlaps the arithmetic.
-                ref byte ahead = ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, PrefetchItems * rank));
-                for (int line = 0; line < 8 * rank * sizeof(float); line += 64)
-                {
-                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
-                }
+                Prefetch(ref Unsafe.Add(ref row, PrefetchFloats), 8 * rank);
             }
 
-            for (int d = 0; d < rank; d += 8)
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int d = 0; d < whole; d += 16)
             {
-                Vector256<float> uv = Vector256.LoadUnsafe(ref u, (nuint)d);
+                Vector512<float> uv = Vector512.LoadUnsafe(ref u, (nuint)d);
                 ref float r = ref Unsafe.Add(ref row, d);
-                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r), uv, a0);
-                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)rank), uv, a1);
-                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(2 * rank)), uv, a2);
-                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(3 * rank)), uv, a3);
-                a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(4 * rank)), uv, a4);
-                a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(5 * rank)), uv, a5);
-                a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(6 * rank)), uv, a6);
-                a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)(7 * rank)), uv, a7);
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r), uv, a0);
+                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
+                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
+                a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
+                a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), uv, a4);
+                a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), uv, a5);
+                a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), uv, a6);
+                a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), uv, a7);
             }
 
-            // [a0 01, a0 23, a1 01, a1 23 | a0 45, a0 67, a1 45, a1 67] and so on, then one more level and a cross-lane add.
-            Vector256<float> h0123 = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-            Vector256<float> h4567 = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
-            Vector256<float> scores = Avx.Add(Avx.Permute2x128(h0123, h4567, 0x20), Avx.Permute2x128(h0123, h4567, 0x31));
+            if (hasTail)
+            {
+                ref float r = ref Unsafe.Add(ref row, rank - 16);
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r), userTail, a0);
+                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
+                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
+                a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
+                a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), userTail, a4);
+                a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), userTail, a5);
+                a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), userTail, a6);
+                a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), userTail, a7);
+            }
+
+            Vector256<float> scores = DotKernel.Transpose8(Fold(a0), Fold(a1), Fold(a2), Fold(a3), Fold(a4), Fold(a5), Fold(a6), Fold(a7));
             if (hasBias)
             {
                 scores = Avx.Add(scores, Vector256.LoadUnsafe(ref bias, (nuint)item));
@@ -238,6 +236,150 @@ internal static class TopKScorer
             if (kept < bestScores.Length || Vector256.GreaterThanOrEqualAny(scores, Vector256.Create(threshold)))
             {
                 for (int j = 0; j < 8; j++)
+                {
+                    Consider(scores.GetElement(j), item + j, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
+                }
+            }
+        }
+
+        return item;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector512<float> a) => Avx.Add(a.GetLower(), a.GetUpper());
+
+    /// <summary>Asks for <paramref name="bytes"/> bytes from <paramref name="start"/> one cache line at a time, so DRAM latency overlaps
+    /// the arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float start, int bytes)
+    {
+        ref byte ahead = ref Unsafe.As<float, byte>(ref start);
+        for (int line = 0; line < bytes; line += 64)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
+        }
+    }
+
+    /// <summary>
+    /// The AVX2 + FMA kernel: eight items per step, each with its own accumulator, reduced together by a horizontal-add transpose into one
+    /// vector of eight scores. A rank that is not a multiple of 8 ends with one overlapping load per item. Returns the first item it did
+    /// not score.
+    /// </summary>
+    private static unsafe int ScanAvx2(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int item, int end, ReadOnlySpan<int> excludedSorted,
+        ref int excludedPosition, ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems,
+        ref int kept, ref float threshold)
+    {
+        int rank = user.Length;
+        int whole = rank & ~7;
+        bool hasTail = whole != rank;
+        Vector256<float> userTail = hasTail ? DotKernel.Tail256(user) : default;
+        bool hasBias = !itemBias.IsEmpty;
+        ref float u = ref MemoryMarshal.GetReference(user);
+        ref float f = ref MemoryMarshal.GetReference(items);
+        ref float bias = ref MemoryMarshal.GetReference(itemBias);
+        nint stride = rank;
+        for (; item + 8 <= end; item += 8)
+        {
+            ref float row = ref Unsafe.Add(ref f, (nint)item * rank);
+            if (((long)item + 8) * rank + PrefetchFloats <= (long)end * rank)
+            {
+                Prefetch(ref Unsafe.Add(ref row, PrefetchFloats), 8 * rank);
+            }
+
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int d = 0; d < whole; d += 8)
+            {
+                Vector256<float> uv = Vector256.LoadUnsafe(ref u, (nuint)d);
+                ref float r = ref Unsafe.Add(ref row, d);
+                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r), uv, a0);
+                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
+                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
+                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
+                a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), uv, a4);
+                a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), uv, a5);
+                a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), uv, a6);
+                a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), uv, a7);
+            }
+
+            if (hasTail)
+            {
+                ref float r = ref Unsafe.Add(ref row, rank - 8);
+                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r), userTail, a0);
+                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
+                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
+                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
+                a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), userTail, a4);
+                a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), userTail, a5);
+                a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), userTail, a6);
+                a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), userTail, a7);
+            }
+
+            Vector256<float> scores = DotKernel.Transpose8(a0, a1, a2, a3, a4, a5, a6, a7);
+            if (hasBias)
+            {
+                scores = Avx.Add(scores, Vector256.LoadUnsafe(ref bias, (nuint)item));
+            }
+
+            if (kept < bestScores.Length || Vector256.GreaterThanOrEqualAny(scores, Vector256.Create(threshold)))
+            {
+                for (int j = 0; j < 8; j++)
+                {
+                    Consider(scores.GetElement(j), item + j, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
+                }
+            }
+        }
+
+        return item;
+    }
+
+    /// <summary>
+    /// The portable kernel (128-bit vectors, any CPU that accelerates them): four items per step, each reduced with the 4-lane tree.
+    /// Returns the first item it did not score.
+    /// </summary>
+    private static int ScanVector128(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int item, int end, ReadOnlySpan<int> excludedSorted,
+        ref int excludedPosition, ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems,
+        ref int kept, ref float threshold)
+    {
+        int rank = user.Length;
+        int whole = rank & ~3;
+        bool hasTail = whole != rank;
+        Vector128<float> userTail = hasTail ? DotKernel.Tail128(user) : default;
+        bool hasBias = !itemBias.IsEmpty;
+        ref float u = ref MemoryMarshal.GetReference(user);
+        ref float f = ref MemoryMarshal.GetReference(items);
+        nint stride = rank;
+        for (; item + 4 <= end; item += 4)
+        {
+            ref float row = ref Unsafe.Add(ref f, (nint)item * rank);
+            Vector128<float> a0 = Vector128<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0; d < whole; d += 4)
+            {
+                Vector128<float> uv = Vector128.LoadUnsafe(ref u, (nuint)d);
+                ref float r = ref Unsafe.Add(ref row, d);
+                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref r), uv, a0);
+                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
+                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
+                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
+            }
+
+            if (hasTail)
+            {
+                ref float r = ref Unsafe.Add(ref row, rank - 4);
+                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref r), userTail, a0);
+                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
+                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
+                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
+            }
+
+            Vector128<float> scores = Vector128.Create(DotKernel.Reduce4(a0), DotKernel.Reduce4(a1), DotKernel.Reduce4(a2), DotKernel.Reduce4(a3));
+            if (hasBias)
+            {
+                scores += Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(itemBias), (nuint)item);
+            }
+
+            if (kept < bestScores.Length || Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(threshold)))
+            {
+                for (int j = 0; j < 4; j++)
                 {
                     Consider(scores.GetElement(j), item + j, excludedSorted, ref excludedPosition, eligible, bestScores, bestItems, ref kept, ref threshold);
                 }

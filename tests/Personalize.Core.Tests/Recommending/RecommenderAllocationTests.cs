@@ -38,6 +38,36 @@ public sealed class RecommenderAllocationTests
     }
 
     [Theory]
+    [InlineData(10, 1)]
+    [InlineData(10, 2)]
+    [InlineData(100, 1)]
+    public void ForUser_with_the_int8_copy_allocates_nothing_after_a_warm_up(int count, int threads)
+    {
+        // 20,000 items: enough per wanted result for the pre-scan to run (it hands short ranges to the fp32 scan).
+        FactorModel model = TestModels.Create(seed: 420 + count, userCount: 20, itemCount: 20_000, numberOfFactors: 24, onGrid: false,
+            seenFraction: 0.001);
+        using var recommender = new Recommender(model, new RecommenderOptions { NumberOfThreads = threads, ItemFactorCompression = ItemFactorCompression.Int8 });
+        string[] userIds = [.. model.Users.Ids];
+        var destination = new Recommendation[count];
+        foreach (string userId in userIds)
+        {
+            recommender.ForUser(userId, destination, out _);
+        }
+
+        long written = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int call = 0; call < 100; call++)
+        {
+            written += recommender.ForUser(userIds[call % userIds.Length], destination, out _);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(100L * count, written);
+    }
+
+    [Theory]
     [InlineData(10, ColdStartPolicy.Popular)]
     [InlineData(200, ColdStartPolicy.Popular)]
     [InlineData(10, ColdStartPolicy.Empty)]

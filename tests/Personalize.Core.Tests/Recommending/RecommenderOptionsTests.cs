@@ -16,6 +16,17 @@ public sealed class RecommenderOptionsTests
         Assert.Equal(1, options.NumberOfThreads);
         Assert.Equal(ItemSimilarity.Cosine, options.RelatedItemsSimilarity);
         Assert.Equal(0.5f, options.CooccurrenceWeight);
+        Assert.Equal(ItemFactorCompression.None, options.ItemFactorCompression);
+    }
+
+    [Fact]
+    public void A_recommender_rejects_an_undefined_item_factor_compression()
+    {
+        var options = new RecommenderOptions { ItemFactorCompression = (ItemFactorCompression)7 };
+
+        var error = Assert.Throws<ValidationException>(() => new Recommender(TestModels.Create(seed: 235), options));
+
+        Assert.Equal("RecommenderOptions is invalid (1 error): ItemFactorCompression = 7: must be None or Int8.", error.Message);
     }
 
     [Fact]

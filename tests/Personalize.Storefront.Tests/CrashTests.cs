@@ -19,6 +19,8 @@ public sealed class CrashTests
         using var state = new TempDirectory();
         Dictionary<string, string> settings = Settings(state);
         var acknowledged = new ConcurrentBag<(string User, string Item)>();
+        int cutOff = 0;   // requests in flight when the process died
+        var refused = new ConcurrentBag<string>();
         long acceptedBefore;
         string[] items;
         using (StorefrontProcess app = await StorefrontProcess.StartAsync(settings))
@@ -42,6 +44,7 @@ public sealed class CrashTests
                     }
                     catch (HttpRequestException)
                     {
+                        Interlocked.Increment(ref cutOff);
                         return;   // the process was killed: this batch was never acknowledged
                     }
 
@@ -53,6 +56,10 @@ public sealed class CrashTests
                         {
                             acknowledged.Add((e.user, e.item));
                         }
+                    }
+                    else
+                    {
+                        refused.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                     }
                 }
             }))];
@@ -67,6 +74,8 @@ public sealed class CrashTests
             stop.Cancel();
             await Task.WhenAll(writers);
             Assert.True(acknowledged.Count >= 400, $"only {acknowledged.Count} events were acknowledged before the kill:\n{app.Output}");
+            Assert.Empty(refused);
+            Assert.True(cutOff > 0, "the kill did not interrupt any request, so it was not mid-stream");
         }
 
         using StorefrontProcess restarted = await StorefrontProcess.StartAsync(settings);

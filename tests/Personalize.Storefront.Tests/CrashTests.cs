@@ -95,6 +95,13 @@ public sealed class CrashTests
         }
 
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events were lost: {string.Join(", ", lost.Take(10))}");
+
+        // The shop's clock runs on across the restart: a view after it lands after the journaled ones, at the front.
+        (string someUser, string viewedBefore) = acknowledged.First();
+        string viewedNow = items.First(i => i != viewedBefore);
+        Assert.Equal(202, (int)(await restarted.Client.PostAsJsonAsync("/api/events", new[] { new { user = someUser, item = viewedNow, type = "view" } })).StatusCode);
+        JsonElement front = await StorefrontFactory.GetJson(restarted.Client, $"/api/recently-viewed?user={someUser}&count=5");
+        Assert.Equal([viewedNow, viewedBefore], front.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray());
     }
 
     [Fact]

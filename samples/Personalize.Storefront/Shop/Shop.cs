@@ -43,7 +43,6 @@ internal sealed class Shop : IDisposable
         Data = data;
         _service = service;
         _logger = logger;
-        Clock = new ShopClock(data.Start);
         Catalog = data.Catalog;
         Index = CatalogSearchIndex.Build(Catalog);
         _items = ItemInfo.ReadAll(Catalog);
@@ -51,6 +50,7 @@ internal sealed class Shop : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefs))!);
         Preferences = new SqlitePreferenceStore(prefs);
         JournalDirectory = Path.GetFullPath(o.Journal ?? Path.Combine(ShopData.StateDirectory(o), "events"));
+        Clock = ShopClock.Open(data.Start, JournalDirectory);
         _trackerOptions = new EventTrackerOptions
         {
             ShortHalfLife = TimeSpan.FromHours(6),   // the sample shop has a few events per item per day (README: 6 h / 7 d)

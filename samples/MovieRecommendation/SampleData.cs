@@ -9,7 +9,7 @@ internal static class SampleData
     public static void WriteTutorialFiles(string folder)
     {
         Directory.CreateDirectory(folder);
-        string source = Find(Path.Combine("samples", "data", "ratings.csv"));
+        string source = Personalize.SampleSupport.RepositoryFiles.Find(Path.Combine("samples", "data", "ratings.csv"));
         using var train = new StreamWriter(Path.Combine(folder, "recommendation-ratings-train.csv"));
         using var test = new StreamWriter(Path.Combine(folder, "recommendation-ratings-test.csv"));
         train.WriteLine("userId,movieId,rating,timestamp");
@@ -21,23 +21,5 @@ internal static class SampleData
             string row = $"{user},{item},{f[2]},{f[3]}";
             ((uint)(user * 7919 + item * 104729) % 5 == 0 ? test : train).WriteLine(row);
         }
-    }
-
-    /// <summary>Finds a file of the repository from the current directory or the program's, walking up.</summary>
-    internal static string Find(string relative)
-    {
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, relative);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} was not found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}.");
     }
 }

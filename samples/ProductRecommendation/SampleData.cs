@@ -10,7 +10,7 @@ internal static class SampleData
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bought = new Dictionary<string, SortedSet<int>>();
-        foreach (string line in File.ReadLines(Find(Path.Combine("samples", "data", "events.csv"))).Skip(1))
+        foreach (string line in File.ReadLines(Personalize.SampleSupport.RepositoryFiles.Find(Path.Combine("samples", "data", "events.csv"))).Skip(1))
         {
             string[] f = line.Split(',');
             if (f[2] == "purchase")
@@ -39,22 +39,5 @@ internal static class SampleData
                 }
             }
         }
-    }
-
-    private static string Find(string relative)
-    {
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, relative);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} was not found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}.");
     }
 }

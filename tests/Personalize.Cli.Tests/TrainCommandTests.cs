@@ -187,4 +187,19 @@ public sealed class TrainCommandTests
             error.Trim());
         Assert.StartsWith("defaults", ModelFile.Load(model).Properties["options_chosen_by"]);
     }
+
+    [Fact]
+    public void Confidence_scale_is_the_option_and_alpha_its_old_name()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("events.csv", "user_id,item_id\nu1,a\nu1,b\nu2,b\nu2,c\nu3,a\nu3,c\n");
+
+        var named = cli.Run("train", "--input", input, "--out", cli.PathOf("a.pzm"), "--confidence-scale", "7", "--epochs", "2");
+        var old = cli.Run("train", "--input", input, "--out", cli.PathOf("b.pzm"), "--alpha", "9", "--epochs", "2");
+
+        Assert.True(named.ExitCode == 0, named.Error);
+        Assert.True(old.ExitCode == 0, old.Error);
+        Assert.Equal("7", Personalize.Core.Models.ModelFile.Load(cli.PathOf("a.pzm")).Properties[Personalize.Core.Models.ModelPropertyNames.ConfidenceScale]);
+        Assert.Equal("9", Personalize.Core.Models.ModelFile.Load(cli.PathOf("b.pzm")).Properties[Personalize.Core.Models.ModelPropertyNames.ConfidenceScale]);
+    }
 }

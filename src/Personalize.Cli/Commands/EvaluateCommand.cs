@@ -188,7 +188,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
         catch (ArgumentOutOfRangeException exception)
         {
-            throw new UsageException(exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("", exception);
         }
         catch (InvalidOperationException exception)
         {

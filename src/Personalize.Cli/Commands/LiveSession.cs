@@ -97,7 +97,7 @@ internal sealed class LiveSession
             }
             catch (ArgumentException exception)
             {
-                throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+                throw UsageException.For("--filter", exception);
             }
 
             if (filter.ExcludesSeen || filter.ExcludesBought)

@@ -70,7 +70,7 @@ internal static class PageOutput
         }
         catch (ArgumentException exception)
         {
-            throw new UsageException("--facets: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--facets", exception);
         }
     }
 
@@ -83,11 +83,11 @@ internal static class PageOutput
         }
         catch (ArgumentException exception) when (exception.ParamName is "cursor")
         {
-            throw new UsageException("--cursor: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--cursor", exception);
         }
         catch (ArgumentException exception)
         {
-            throw new UsageException(exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("", exception);
         }
         catch (InvalidOperationException exception)
         {

@@ -187,7 +187,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             }
             catch (ArgumentException exception)
             {
-                throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+                throw UsageException.For("--filter", exception);
             }
         }
 
@@ -273,7 +273,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             return "none: the model has no popularity, unknown users get no items";
         }
 
-        string popularity = model.Properties.TryGetValue("fallback", out string? reason) && reason.Length > 0
+        string popularity = model.Properties.TryGetValue(ModelPropertyNames.Fallback, out string? reason) && reason.Length > 0
             ? reason.Split([':', '('], 2)[0].Trim()
             : "all-time popularity";
         return "popular items by " + popularity;
@@ -308,7 +308,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
         catch (ArgumentException exception)
         {
-            throw new UsageException("--session: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--session", exception);
         }
 
         foreach (string unknown in user.UnknownItemIds)

@@ -188,7 +188,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
         catch (ArgumentException exception)
         {
-            throw new UsageException("--filter: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--filter", exception);
         }
     }
 

@@ -59,8 +59,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Regularization: implicit, scaled by each user's and item's total confidence (default 0.03); explicit, of the factors once per user and item (default 3).")]
         public float? Regularization { get; init; }
 
-        [CommandOption("--alpha <A>")]
-        [Description("Confidence of an average interaction over a missing one (weights are divided by their mean).")]
+        [CommandOption("--confidence-scale|--alpha <A>")]
+        [Description("Implicit trainer: the confidence scale α (ConfidenceScale in the API; --alpha is the same option): confidence of an average interaction over a missing one (weights are divided by their mean). Default: 50.")]
         public float? Alpha { get; init; }
 
         [CommandOption("--weighting <KIND>")]
@@ -72,7 +72,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--no-tune")]
-        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --alpha, --learning-rate, --rating-regularization, --bias-regularization, --options) also turn the choice off.")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]
@@ -152,7 +152,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         if (settings.Alpha is not null || settings.HalfLife is not null || settings.Weighting is not null)
         {
-            throw new UsageException("--alpha, --weighting and --half-life belong to --trainer implicit.");
+            throw new UsageException("--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit.");
         }
 
         BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
@@ -184,7 +184,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ImplicitAlsTrainer given = ImplicitTrainer(settings);
         if (!Tunes(settings))
         {
-            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "given" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "given" });
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune or any option turns this off):");
@@ -194,7 +194,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
         {
-            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "defaults (the log is too small to choose)" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "defaults (the log is too small to choose)" });
         }
 
         ImplicitAlsTrainer.Options o = tuned.Options with { NumberOfThreads = given.TrainerOptions.NumberOfThreads };
@@ -210,7 +210,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         BiasedMatrixFactorizationTrainer given = ExplicitTrainer(settings);
         if (!Tunes(settings))
         {
-            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "given" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "given" });
         }
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
@@ -220,7 +220,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
         {
-            return new(given, new Dictionary<string, string> { ["options_chosen_by"] = "defaults (the ratings are too few to choose)" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "defaults (the ratings are too few to choose)" });
         }
 
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
@@ -244,7 +244,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         catch (ArgumentException exception)
         {
-            CliConsole.Error.WriteLine($"warning: {exception.Message.Split(" (Parameter", 2)[0]} Training with the fixed defaults.");
+            CliConsole.Error.WriteLine($"warning: {UsageException.Reason(exception)} Training with the fixed defaults.");
             return null;
         }
     }
@@ -302,7 +302,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             model = model.WithItemPopularity(PopularityCounter.Count(log, model.Items, halfLife));
         }
 
-        return model.WithProperties([new("fallback", choice.Reason)]);
+        return model.WithProperties([new(ModelPropertyNames.Fallback, choice.Reason)]);
     }
 
     private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)
@@ -313,8 +313,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     private static Dictionary<string, string> Recorded<TOptions>(AutoTuneResult<TOptions> tuned, string why)
         where TOptions : class => new()
     {
-        ["options_chosen_by"] = "auto-tune",
-        ["tuning"] = why,
+        [ModelPropertyNames.OptionsChosenBy] = "auto-tune",
+        [ModelPropertyNames.Tuning] = why,
     };
 
     internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>

@@ -53,7 +53,7 @@ internal sealed class TrendingCommand : Command<TrendingCommand.Settings>
         }
         catch (ArgumentException exception) when (exception.ParamName == "category")
         {
-            throw new UsageException("--category: " + exception.Message.Split(" (Parameter", 2)[0]);
+            throw UsageException.For("--category", exception);
         }
         catch (InvalidOperationException) when (settings.Category is not null)
         {

@@ -217,7 +217,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
         catch (Exception exception) when (exception is FormatException or ArgumentException)
         {
-            throw new UsageException($"--space: {WithoutParameterName(exception)}");
+            throw new UsageException($"--space: {UsageException.Reason(exception)}");
         }
     }
 
@@ -229,12 +229,9 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
         catch (ArgumentException exception) when (exception.ParamName == "space")
         {
-            throw new UsageException($"--space: {WithoutParameterName(exception)}");
+            throw new UsageException($"--space: {UsageException.Reason(exception)}");
         }
     }
-
-    private static string WithoutParameterName(Exception exception) =>
-        exception is ArgumentException { ParamName: { } name } ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
 
     private static LogSplit Split(InteractionLog log, string split, double fraction, int seed, string input)
     {
@@ -309,7 +306,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
         catch (ArgumentException exception) when (exception.ParamName is "validation" or "train")
         {
-            throw new UsageException(WithoutParameterName(exception));
+            throw new UsageException(UsageException.Reason(exception));
         }
     }
 

@@ -108,7 +108,7 @@ public sealed class EventWeights
         }
         catch (ArgumentException exception)
         {
-            throw new FormatException($"Event weights '{text}': {exception.Message.Split(" (Parameter", 2)[0]}", exception);
+            throw new FormatException($"Event weights '{text}': {Internal.ExceptionText.Reason(exception)}", exception);
         }
     }
 

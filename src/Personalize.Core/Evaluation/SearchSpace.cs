@@ -104,7 +104,7 @@ public sealed class SearchSpace
             }
             catch (ArgumentException exception)
             {
-                throw ParseError(part, exception.Message.Split(" (Parameter")[0].TrimEnd('.'));
+                throw ParseError(part, Internal.ExceptionText.Reason(exception).TrimEnd('.'));
             }
         }
 

@@ -5,7 +5,7 @@ namespace Personalize.Core.Internal;
 internal static class ConfidenceWeights
 {
     /// <summary>The model property naming the transform: <see cref="LogarithmicValue"/> or <c>linear</c> (models without it are linear).</summary>
-    public const string Property = "weighting";
+    public const string Property = Models.ModelPropertyNames.Weighting;
 
     /// <summary>The property's value for the logarithmic transform.</summary>
     public const string LogarithmicValue = "log";

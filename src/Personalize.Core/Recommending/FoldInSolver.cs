@@ -32,17 +32,17 @@ internal sealed class FoldInSolver
         Dimension = IsExplicit ? rank + 1 : rank;
         if (IsExplicit)
         {
-            FactorRegularization = Read(p, "factor_regularization", FoldInDefaults.ExplicitFactorRegularization);
-            BiasRegularization = Read(p, "bias_regularization", FoldInDefaults.ExplicitBiasRegularization);
+            FactorRegularization = Read(p, ModelPropertyNames.FactorRegularization, FoldInDefaults.ExplicitFactorRegularization);
+            BiasRegularization = Read(p, ModelPropertyNames.BiasRegularization, FoldInDefaults.ExplicitBiasRegularization);
             // Models that record their factor regularization but not this one were trained before the option existed, without it.
-            RatingRegularization = Read(p, "rating_regularization",
-                p.ContainsKey("factor_regularization") ? 0f : FoldInDefaults.ExplicitRatingRegularization);
+            RatingRegularization = Read(p, ModelPropertyNames.RatingRegularization,
+                p.ContainsKey(ModelPropertyNames.FactorRegularization) ? 0f : FoldInDefaults.ExplicitRatingRegularization);
             return;
         }
 
-        Regularization = Read(p, "regularization", FoldInDefaults.ImplicitRegularization);
-        RegularizationExponent = Read(p, "regularization_exponent", FoldInDefaults.ImplicitRegularizationExponent);
-        float alpha = Read(p, "alpha", FoldInDefaults.ImplicitConfidenceScale);
+        Regularization = Read(p, ModelPropertyNames.Regularization, FoldInDefaults.ImplicitRegularization);
+        RegularizationExponent = Read(p, ModelPropertyNames.RegularizationExponent, FoldInDefaults.ImplicitRegularizationExponent);
+        float alpha = Read(p, ModelPropertyNames.ConfidenceScale, FoldInDefaults.ImplicitConfidenceScale);
         Logarithmic = p.TryGetValue(ConfidenceWeights.Property, out string? weighting) && weighting == ConfidenceWeights.LogarithmicValue;
         float meanWeighted = Weighted(1f);
         if (model.RawSeenWeights is { Length: > 0 } weights)

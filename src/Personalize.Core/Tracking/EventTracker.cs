@@ -98,7 +98,7 @@ public sealed partial class EventTracker
     }
 
     /// <summary>The fold-in solver backed by a recommender: the one place where tracked events become a user vector.</summary>
-    internal static FoldInSolver FoldInWith(Recommender recommender) => (userId, items, weights, vector) =>
+    internal static UserVectorFoldIn FoldInWith(Recommender recommender) => (userId, items, weights, vector) =>
     {
         recommender.FoldIn(userId, items, weights, vector);
         return true;
@@ -171,7 +171,7 @@ public sealed partial class EventTracker
     /// The fold-in solver: from a user's tracked (item index, summed event weight) pairs, the user's vector against the model's fixed item
     /// factors. Set by the recommender constructor (<see cref="FoldInWith"/>); null otherwise.
     /// </summary>
-    internal FoldInSolver? FoldIn { get; set; }
+    internal UserVectorFoldIn? FoldIn { get; set; }
 
     /// <summary>Takes one event: updates the user's state and the item's trending counters. Thread-safe, O(1), no retraining.</summary>
     /// <param name="userId">The caller's user id; a new id creates the user's state.</param>
@@ -466,7 +466,7 @@ public sealed partial class EventTracker
     /// </summary>
     internal bool TryGetFoldedUserVector(string userId, Span<float> destination)
     {
-        FoldInSolver? solver = FoldIn;
+        UserVectorFoldIn? solver = FoldIn;
         if (solver is null || NumberOfFactors == 0 || destination.Length != NumberOfFactors || !_users.TryGetValue(userId, out UserActivity? user))
         {
             return false;

@@ -82,7 +82,7 @@ public static class BiasBaseline
 
         var properties = new Dictionary<string, string>
         {
-            ["trainer"] = TrainerName,
+            [ModelPropertyNames.Trainer] = TrainerName,
             ["item_damping"] = itemDamping.ToString(CultureInfo.InvariantCulture),
             ["user_damping"] = userDamping.ToString(CultureInfo.InvariantCulture),
             [FactorModel.MinRatingProperty] = data.MinRating.ToString("R", CultureInfo.InvariantCulture),

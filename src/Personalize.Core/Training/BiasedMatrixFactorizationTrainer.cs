@@ -168,15 +168,15 @@ public sealed class BiasedMatrixFactorizationTrainer
 
         var properties = new Dictionary<string, string>
         {
-            ["trainer"] = TrainerName,
-            ["factors"] = rank.ToString(CultureInfo.InvariantCulture),
-            ["epochs"] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
-            ["learning_rate"] = o.LearningRate.ToString(CultureInfo.InvariantCulture),
-            ["learning_rate_decay"] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture),
-            ["factor_regularization"] = o.FactorRegularization.ToString(CultureInfo.InvariantCulture),
-            ["rating_regularization"] = o.RatingRegularization.ToString(CultureInfo.InvariantCulture),
-            ["bias_regularization"] = o.BiasRegularization.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.Trainer] = TrainerName,
+            [ModelPropertyNames.Factors] = rank.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.Epochs] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.LearningRate] = o.LearningRate.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.LearningRateDecay] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.FactorRegularization] = o.FactorRegularization.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.RatingRegularization] = o.RatingRegularization.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.BiasRegularization] = o.BiasRegularization.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.Seed] = o.Seed.ToString(CultureInfo.InvariantCulture),
             [FactorModel.MinRatingProperty] = data.MinRating.ToString("R", CultureInfo.InvariantCulture),
             [FactorModel.MaxRatingProperty] = data.MaxRating.ToString("R", CultureInfo.InvariantCulture),
         };

@@ -300,16 +300,16 @@ public sealed class ImplicitAlsTrainer
 
     private static Dictionary<string, string> Describe(Options o, ConfidenceWeighting weighting) => new()
     {
-        ["trainer"] = TrainerName,
-        ["factors"] = o.NumberOfFactors.ToString(CultureInfo.InvariantCulture),
-        ["epochs"] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
-        ["regularization"] = o.Regularization.ToString(CultureInfo.InvariantCulture),
-        ["regularization_exponent"] = o.RegularizationExponent.ToString(CultureInfo.InvariantCulture),
-        ["alpha"] = o.ConfidenceScale.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.Trainer] = TrainerName,
+        [ModelPropertyNames.Factors] = o.NumberOfFactors.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.Epochs] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.Regularization] = o.Regularization.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.RegularizationExponent] = o.RegularizationExponent.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.ConfidenceScale] = o.ConfidenceScale.ToString(CultureInfo.InvariantCulture),
         [ConfidenceWeights.Property] = weighting == ConfidenceWeighting.Logarithmic ? ConfidenceWeights.LogarithmicValue : "linear",
-        ["solver"] = o.Solver.ToString(),
-        ["cg_steps"] = o.ConjugateGradientSteps.ToString(CultureInfo.InvariantCulture),
-        ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.Solver] = o.Solver.ToString(),
+        [ModelPropertyNames.ConjugateGradientSteps] = o.ConjugateGradientSteps.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.Seed] = o.Seed.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Settings for <see cref="ImplicitAlsTrainer"/>. Immutable and safe to share between threads.</summary>

@@ -64,8 +64,8 @@ public static class SparkAlsImporter
 
         var properties = new Dictionary<string, string>
         {
-            ["trainer"] = TrainerName,
-            ["factors"] = metadata.Rank.ToString(CultureInfo.InvariantCulture),
+            [ModelPropertyNames.Trainer] = TrainerName,
+            [ModelPropertyNames.Factors] = metadata.Rank.ToString(CultureInfo.InvariantCulture),
             ["implicit_prefs"] = kind == FactorModelKind.Implicit ? "true" : "false",
             ["kind_source"] = kindSource,
             ["source"] = Path.GetFullPath(modelDirectory),

@@ -6,4 +6,4 @@ namespace Personalize.Core.Tracking;
 /// <param name="weights">The summed event weight of each item.</param>
 /// <param name="userVector">Receives the vector (length: the model's number of factors).</param>
 /// <returns>Whether a vector was written.</returns>
-internal delegate bool FoldInSolver(string userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> userVector);
+internal delegate bool UserVectorFoldIn(string userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> userVector);

@@ -1,0 +1,65 @@
+namespace Personalize.Core.Models;
+
+/// <summary>
+/// The names under which trainers, importers and tools record how a model was made in <see cref="FactorModel.Properties"/> (saved with
+/// the model, shown by <c>personalize inspect</c>). Fold-in reads the training settings back from them, so a model folds users in with
+/// the regularization and confidence it was trained with. The values are invariant-culture text.
+/// </summary>
+/// <remarks>The names are part of the model file format: they never change meaning. <see cref="ConfidenceScale"/> keeps the name
+/// <c>alpha</c> that files have always used for what the API calls <c>ConfidenceScale</c>.</remarks>
+public static class ModelPropertyNames
+{
+    /// <summary>The trainer or importer that made the model, such as <c>implicit-als</c> or <c>explicit-mf</c>.</summary>
+    public const string Trainer = "trainer";
+
+    /// <summary>The number of factors.</summary>
+    public const string Factors = "factors";
+
+    /// <summary>The number of epochs trained.</summary>
+    public const string Epochs = "epochs";
+
+    /// <summary>The training seed.</summary>
+    public const string Seed = "seed";
+
+    /// <summary>Implicit ALS: λ, relative to each user's and item's total confidence.</summary>
+    public const string Regularization = "regularization";
+
+    /// <summary>Implicit ALS: the exponent of the total confidence that scales λ.</summary>
+    public const string RegularizationExponent = "regularization_exponent";
+
+    /// <summary>Implicit ALS: the confidence scale α (the API's <c>ConfidenceScale</c>).</summary>
+    public const string ConfidenceScale = "alpha";
+
+    /// <summary>Implicit ALS: how weights became confidence: <c>linear</c> or <c>log</c>.</summary>
+    public const string Weighting = "weighting";
+
+    /// <summary>Implicit ALS: the solver, <c>ConjugateGradient</c> or <c>Cholesky</c>.</summary>
+    public const string Solver = "solver";
+
+    /// <summary>Implicit ALS: conjugate-gradient steps per solve.</summary>
+    public const string ConjugateGradientSteps = "cg_steps";
+
+    /// <summary>Explicit MF: the first epoch's SGD step size.</summary>
+    public const string LearningRate = "learning_rate";
+
+    /// <summary>Explicit MF: the step size's decay per epoch.</summary>
+    public const string LearningRateDecay = "learning_rate_decay";
+
+    /// <summary>Explicit MF: regularization of the factors once per user and item.</summary>
+    public const string FactorRegularization = "factor_regularization";
+
+    /// <summary>Explicit MF: regularization of the factors per rating.</summary>
+    public const string RatingRegularization = "rating_regularization";
+
+    /// <summary>Explicit MF: regularization of the biases.</summary>
+    public const string BiasRegularization = "bias_regularization";
+
+    /// <summary>How the options were chosen: <c>auto-tune</c>, <c>given</c> or the fixed defaults with the reason.</summary>
+    public const string OptionsChosenBy = "options_chosen_by";
+
+    /// <summary>What the choice of options found (one line).</summary>
+    public const string Tuning = "tuning";
+
+    /// <summary>The list people the model does not know get, and why it was chosen.</summary>
+    public const string Fallback = "fallback";
+}

@@ -179,6 +179,26 @@ public sealed class CrashTests
         Assert.NotEqual(old, Ids(swapped));
     }
 
+    [Fact]
+    public async Task A_model_file_torn_in_place_at_the_kill_stops_the_restart_naming_the_file_and_never_serves_it()
+    {
+        using var state = new TempDirectory();
+        Dictionary<string, string> settings = Settings(state);
+        string model = settings["Storefront:Model"];
+        byte[] next = await File.ReadAllBytesAsync(ShopModels.Second);
+        using (StorefrontProcess app = await StorefrontProcess.StartAsync(settings))
+        {
+            // A copy that writes over the served file in place (not ModelFile.Save's temporary file and rename), cut off by the kill.
+            await File.WriteAllBytesAsync(model, next[..(next.Length / 2)]);
+            app.Kill();
+        }
+
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StorefrontProcess.StartAsync(settings));
+
+        Assert.Contains("ModelFormatException", refused.Message);
+        Assert.Contains("shop.pzm", refused.Message);
+    }
+
     private static Dictionary<string, string> Settings(TempDirectory state)
     {
         string model = state.File("shop.pzm");

@@ -76,14 +76,17 @@ public static class StorefrontApp
         ApiEndpoints.Map(app);
     }
 
-    /// <summary>Builds the first model snapshot (tracker replay, search) before the first request, after AddPersonalize loaded the model.</summary>
+    /// <summary>Builds the first model snapshot (journal replay, search) before the first request, after AddPersonalize loaded the model.</summary>
     private sealed class ShopWarmup(Shop.Shop shop, IOptions<StorefrontOptions> options, ILogger<ShopWarmup> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             ShopSnapshot snapshot = shop.Current;
-            logger.LogInformation("Storefront ready: model version {Version} ({Source}), {Items} items, data from {Data}; rate limit {Limit} per {Window}.",
-                snapshot.Version, snapshot.Source, shop.Catalog.Count, shop.Data.Directory, options.Value.RateLimit, options.Value.RateLimitWindow);
+            Core.Tracking.TrackingReport tracking = snapshot.Tracker.GetReport();
+            logger.LogInformation("Storefront ready: model version {Version} ({Source}), {Items} items, data from {Data}; rate limit {Limit} per {Window}; "
+                + "event journal {Journal}: {Replayed} records replayed after snapshot {Snapshot}, {Users} users held (at most {MaxUsers}).",
+                snapshot.Version, snapshot.Source, shop.Catalog.Count, shop.Data.Directory, options.Value.RateLimit, options.Value.RateLimitWindow,
+                shop.JournalDirectory, tracking.Journal?.RecordsReplayed, tracking.Journal?.SnapshotSequence, tracking.Users, options.Value.MaxUsers);
             return Task.CompletedTask;
         }
 

@@ -32,6 +32,29 @@ public sealed class HotSwapTests
     }
 
     [Fact]
+    public async Task Live_events_carry_over_a_swap_and_events_after_it_reach_the_new_models_journaled_tracker()
+    {
+        using var factory = new StorefrontFactory();
+        using HttpClient client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("Cookie", "shop-user=U0077");
+        await StorefrontFactory.Json(await StorefrontFactory.PostEvents(client, new[] { new { user = "U0077", item = "I1999", type = "view" } }));
+        long acceptedBefore = (await StorefrontFactory.GetJson(client, "/api/tracking")).GetProperty("accepted").GetInt64();
+
+        await Swap(factory, client, ShopModels.Second, expectedVersion: 2);
+        JsonElement carried = await StorefrontFactory.GetJson(client, "/api/recently-viewed?user=U0077");
+        JsonElement posted = await StorefrontFactory.Json(await StorefrontFactory.PostEvents(client, new[] { new { user = "U0077", item = "I0291", type = "view" } }));
+        JsonElement tracking = await StorefrontFactory.GetJson(client, "/api/tracking");
+
+        Assert.Equal(2, carried.GetProperty("modelVersion").GetInt64());
+        Assert.Equal("I1999", carried.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.Equal((1, 2L), (posted.GetProperty("accepted").GetInt32(), posted.GetProperty("modelVersion").GetInt64()));
+        Assert.Equal(2, tracking.GetProperty("modelVersion").GetInt64());
+        Assert.Equal(acceptedBefore + 1, tracking.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, tracking.GetProperty("journal").GetProperty("recordsDropped").GetInt64());
+        Assert.Equal(["I0291", "I1999"], Pages.ItemIds(Pages.Shelf(await client.GetStringAsync("/"), "viewed")).Take(2).ToArray());
+    }
+
+    [Fact]
     public async Task A_corrupted_file_is_refused_with_422_and_the_old_model_keeps_serving()
     {
         using var factory = new StorefrontFactory();

@@ -9,11 +9,12 @@ public sealed class SettingsTests
     [Fact]
     public void Settings_out_of_range_stop_start_up_and_are_all_named()
     {
-        using var factory = new StorefrontFactory(new() { ["Storefront:RateLimit"] = "0", ["Storefront:MaxPageSize"] = "5000" });
+        using var factory = new StorefrontFactory(new() { ["Storefront:RateLimit"] = "0", ["Storefront:MaxPageSize"] = "5000", ["Storefront:MaxUsers"] = "0" });
 
         OptionsValidationException exception = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
-        Assert.Equal(2, exception.Failures.Count());
+        Assert.Equal(3, exception.Failures.Count());
+        Assert.Contains(exception.Failures, f => f.StartsWith("Storefront:MaxUsers: ", StringComparison.Ordinal) && f.Contains("between 1 and", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.StartsWith("Storefront:RateLimit: ", StringComparison.Ordinal) && f.Contains("between 1 and", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.StartsWith("Storefront:MaxPageSize: ", StringComparison.Ordinal) && f.Contains("between 1 and 1000", StringComparison.Ordinal));
     }

@@ -29,6 +29,8 @@ internal static class ApiEndpoints
         api.MapGet("/related", Related);
         api.MapGet("/trending", Trending);
         api.MapPost("/events", Events);
+        api.MapGet("/recently-viewed", RecentlyViewed);
+        api.MapGet("/tracking", Tracking);
         api.MapGet("/model", (Shop.Shop shop) => Results.Ok(new { modelVersion = shop.Current.Version, source = shop.Current.Source }));
         app.MapPost("/admin/model/reload", Reload);
     }
@@ -246,13 +248,77 @@ internal static class ApiEndpoints
             }
         }
 
+        // 202 only once every accepted event is journaled (Shop.Track returns after the journal write).
         int accepted = 0;
-        foreach (EventBody e in events)
+        for (int i = 0; i < events.Count; i++)
         {
-            accepted += shop.Track(e.User ?? "", e.Item!, e.Type!) == TrackOutcome.Accepted ? 1 : 0;
+            EventBody e = events[i];
+            try
+            {
+                accepted += shop.Track(e.User ?? "", e.Item!, e.Type!) == TrackOutcome.Accepted ? 1 : 0;
+            }
+            catch (IOException exception)
+            {
+                return Results.Problem(title: "The event journal could not write.",
+                    detail: $"Events 0 to {i - 1} were recorded; event {i} and later were not ({exception.Message}). Retry those later.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    extensions: new Dictionary<string, object?> { ["recorded"] = i, ["accepted"] = accepted });
+            }
         }
 
         return Results.Json(new { accepted, modelVersion = shop.Current.Version }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult RecentlyViewed(Shop.Shop shop, IOptions<StorefrontOptions> options, string? user, int? count)
+    {
+        ShopSnapshot snapshot = shop.Current;
+        if (Check(count, options.Value.MaxPageSize, "count", 10, out int size) is { } badCount)
+        {
+            return badCount;
+        }
+
+        if (string.IsNullOrEmpty(user))
+        {
+            return Problem("A user is required.", "Recently viewed items are per user: add ?user=ID.", new() { ["parameter"] = "user" });
+        }
+
+        IReadOnlyList<ViewedItem> items = snapshot.Tracker.RecentlyViewed(user, size);
+        return Results.Ok(new
+        {
+            modelVersion = snapshot.Version,
+            user,
+            items = items.Select(v => new { id = v.ItemId, viewedAt = v.ViewedAt }).ToArray(),
+        });
+    }
+
+    /// <summary>The live tracker's report: what it holds, what it evicted, and what the journal replayed at start-up (read-only).</summary>
+    private static IResult Tracking(Shop.Shop shop, IOptions<StorefrontOptions> options)
+    {
+        ShopSnapshot snapshot = shop.Current;
+        TrackingReport report = snapshot.Tracker.GetReport();
+        JournalReport? journal = report.Journal;
+        return Results.Ok(new
+        {
+            modelVersion = snapshot.Version,
+            accepted = report.Accepted,
+            unknownItems = report.UnknownItems,
+            unknownEventTypes = report.UnknownEventTypes,
+            users = report.Users,
+            maxUsers = options.Value.MaxUsers,
+            evictedUsers = report.EvictedUsers,
+            evictedUserItems = report.EvictedUserItems,
+            journal = journal is null ? null : new
+            {
+                snapshotSequence = journal.SnapshotSequence,
+                recordsReplayed = journal.RecordsReplayed,
+                recordsDropped = journal.RecordsDropped,
+                bytesDropped = journal.BytesDropped,
+                droppedReason = journal.DroppedReason,
+                lastSequence = journal.LastSequence,
+                snapshotsWritten = journal.SnapshotsWritten,
+                lastSnapshotError = journal.LastSnapshotError,
+            },
+        });
     }
 
     private static IResult Reload(HttpContext http, IRecommendationService service)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Tracking;
 
 namespace Personalize.Storefront.Shop;
 
@@ -40,9 +41,25 @@ internal sealed class StorefrontOptions
     [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 100;
 
-    /// <summary>The most live events kept for replay when a new model is swapped in; older ones are dropped first.</summary>
-    [Range(0, 100_000_000)]
-    public int MaxJournalEvents { get; set; } = 200_000;
+    /// <summary>The event journal's directory (the live tracker's durable state). Default: events in <see cref="StateDirectory"/>.</summary>
+    /// <remarks>One storefront at a time may use a journal directory (the tracker holds a lock file in it).</remarks>
+    public string? Journal { get; set; }
+
+    /// <summary>When a tracked event counts as written: <c>EveryRecord</c> (default: flushed to disk before the request is acknowledged,
+    /// concurrent requests share a flush) or <c>GroupCommit</c> (handed to the OS: survives a killed process, not a power cut).</summary>
+    public JournalFlushPolicy JournalFlush { get; set; } = JournalFlushPolicy.EveryRecord;
+
+    /// <summary>Journal records between two tracker snapshots (each snapshot lets the journal before it be deleted).</summary>
+    [Range(1, int.MaxValue)]
+    public int SnapshotAfterEvents { get; set; } = 1_000_000;
+
+    /// <summary>The most users the live tracker holds; beyond it the least recently active users are evicted (reported by /api/tracking).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxUsers { get; set; } = 100_000;
+
+    /// <summary>The most items the live tracker holds per user; beyond it the user's least recently touched items are forgotten.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxItemsPerUser { get; set; } = 500;
 
     /// <summary>Latent factors of the model trained at start-up (fixed, not tuned, so start-up stays quick).</summary>
     [Range(1, 1024)]

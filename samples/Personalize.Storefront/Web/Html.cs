@@ -39,8 +39,8 @@ internal static class Html
             .Append("<footer>Serving model <span id=\"model-version\" data-version=\"").Append(snapshot.Version).Append("\">version ")
             .Append(snapshot.Version).Append("</span> · ").Append(E(Path.GetFileName(snapshot.Source))).Append(" · ")
             .Append(snapshot.Model.Users.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" users, ")
-            .Append(snapshot.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" items · live events since start-up: ")
-            .Append(shop.JournalCount.ToString(CultureInfo.InvariantCulture)).Append(" · Personalize.Core reference storefront</footer></body></html>");
+            .Append(snapshot.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" items · events tracked: ")
+            .Append(snapshot.Tracker.GetReport().Accepted.ToString(CultureInfo.InvariantCulture)).Append(" · Personalize.Core reference storefront</footer></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 

@@ -54,12 +54,16 @@ public sealed class BrowserTests
         int facetCount = int.Parse(await page.Locator("ul[data-facet=brand] li").First.Locator(".count").InnerTextAsync(), CultureInfo.InvariantCulture);
         await facet.ClickAsync();
         await page.WaitForSelectorAsync("#active-filter");
+        await page.WaitForLoadStateAsync(LoadState.Load);   // the narrowed page has finished loading before the sort changes it
         Assert.Equal(facetCount.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#total", "data-total"));
         Assert.All(await Attribute(page, "#results .card", "data-brand"), b => Assert.Equal(brand, b));
 
         // Sort by price, low to high.
+        // The select submits its form on change; wait for that navigation from the moment the option is chosen (not after it).
+        Task sorted = page.WaitForURLAsync(url => url.Contains("sort=price-asc", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.SelectOptionAsync("#sort", "price-asc");
-        await page.WaitForURLAsync(url => url.Contains("sort=price-asc", StringComparison.Ordinal));
+        await sorted;
         decimal[] prices = [.. (await page.Locator("#results .card .price").AllInnerTextsAsync()).Select(p => decimal.Parse(p.TrimStart('$'), CultureInfo.InvariantCulture))];
         Assert.NotEmpty(prices);
         Assert.Equal(prices.Order(), prices);

@@ -8,7 +8,9 @@ internal sealed class ScanWorkers : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done;
+    // A semaphore each worker releases once, not a CountdownEvent: CountdownEvent's ManualResetEventSlim allocates its lock object (24 B)
+    // on the waiting thread the first time a wait has to block, which made the hot path's allocation depend on timing.
+    private readonly SemaphoreSlim _done;
     private readonly float[][] _scores;
     private readonly int[][] _items;
     private readonly int[] _kept;
@@ -35,7 +37,7 @@ internal sealed class ScanWorkers : IDisposable
         MaxK = maxK;
         _threads = new Thread[extraThreads];
         _start = new SemaphoreSlim[extraThreads];
-        _done = new CountdownEvent(1);
+        _done = new SemaphoreSlim(0);
         _scores = new float[extraThreads][];
         _items = new int[extraThreads][];
         _kept = new int[extraThreads];
@@ -86,7 +88,6 @@ internal sealed class ScanWorkers : IDisposable
             _k = bestScores.Length;
             _itemCount = itemFactors.Length / rank;
             _parts = _threads.Length + 1;
-            _done.Reset(_threads.Length);
             for (int w = 0; w < _threads.Length; w++)
             {
                 _start[w].Release();
@@ -96,7 +97,11 @@ internal sealed class ScanWorkers : IDisposable
             (int start, int end) = Part(_parts - 1);
             ScanPart(userFactors.AsSpan(userOffset, rank), itemFactors, compact, start, end, excluded.AsSpan(excludedOffset, excludedLength),
                 itemBias, bestScores, bestItems, ref kept);
-            _done.Wait();
+            for (int w = 0; w < _threads.Length; w++)
+            {
+                _done.Wait();
+            }
+
             for (int w = 0; w < _threads.Length; w++)
             {
                 for (int j = 0; j < _kept[w]; j++)
@@ -156,7 +161,7 @@ internal sealed class ScanWorkers : IDisposable
             finally
             {
                 _kept[worker] = kept;
-                _done.Signal();
+                _done.Release();
             }
         }
     }

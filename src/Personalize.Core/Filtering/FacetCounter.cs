@@ -109,7 +109,7 @@ public static class FacetCounter
         var result = new List<FacetValue>();
         for (int v = 0; v < counts.Length; v++)
         {
-            if (counts[v] > 0)
+            if (counts[v] > 0 || request.IncludeEmpty)
             {
                 string label = index.Labels[v];
                 Filter filter = type switch
@@ -191,6 +191,11 @@ public static class FacetCounter
             }
 
             values.Add(new FacetValue($"{Format(edges[^1])} and over", counts[^1], Filter.Where(name).AtLeast(edges[^1])));
+        }
+
+        if (!request.IncludeEmpty)
+        {
+            values.RemoveAll(static v => v.Count == 0);
         }
 
         return new Facet(name, AttributeType.Number, values, missing);

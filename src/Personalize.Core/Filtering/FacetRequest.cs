@@ -35,6 +35,11 @@ public sealed record FacetRequest
     /// <value>The default is 0: all values.</value>
     public int MaxValues { get; init; }
 
+    /// <summary>Gets whether values and ranges that no eligible item has are listed, with a count of 0 (for a rail that shows every
+    /// choice, greyed out); by default they are left out, so a rail never offers a choice that empties the list.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool IncludeEmpty { get; init; }
+
     /// <summary>Creates a request for ranges of a number attribute.</summary>
     /// <param name="attribute">The attribute.</param>
     /// <param name="edges">The range boundaries, in increasing order.</param>

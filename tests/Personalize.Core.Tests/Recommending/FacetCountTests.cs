@@ -121,6 +121,26 @@ public sealed class FacetCountTests : IClassFixture<CustomShop>
     }
 
     [Fact]
+    public void Empty_values_and_ranges_are_left_out_unless_asked_for()
+    {
+        // Ranges far above every price: the top ones are empty. A filter that leaves one brand: the others are empty.
+        decimal top = Enumerable.Range(0, _shop.Catalog.Count).Max(c => (decimal?)_shop.Catalog.GetValue(c, "price") ?? 0);
+        FacetRequest ranges = FacetRequest.Ranges("price", top + 1, top + 2);
+        Facet hidden = FacetCounter.Count(_shop.Catalog, [ranges])[0];
+        Facet shown = FacetCounter.Count(_shop.Catalog, [ranges with { IncludeEmpty = true }])[0];
+        string oneBrand = FacetCounter.Count(_shop.Catalog, [new FacetRequest("brand")])[0].Values[0].Label;
+        CompiledFilter narrowed = _shop.Recommender.Compile(Filter.Where("brand").EqualTo(oneBrand));
+        Facet brandsHidden = FacetCounter.Count(_shop.Catalog, narrowed, [new FacetRequest("brand")])[0];
+        Facet brandsShown = FacetCounter.Count(_shop.Catalog, narrowed, [new FacetRequest("brand") { IncludeEmpty = true }])[0];
+
+        Assert.Equal([$"under {top + 1:0.##}"], hidden.Values.Select(v => v.Label));
+        Assert.Equal([_shop.Catalog.Count - hidden.Missing, 0, 0], shown.Values.Select(v => v.Count));
+        Assert.Equal([oneBrand], brandsHidden.Values.Select(v => v.Label));
+        Assert.Equal(4, brandsShown.Values.Count);
+        Assert.Equal(brandsHidden.Values[0].Count, brandsShown.Values.Sum(v => v.Count));
+    }
+
+    [Fact]
     public void MaxValues_keeps_the_most_frequent()
     {
         Facet tags = FacetCounter.Count(_shop.Catalog, [new FacetRequest("tags") { MaxValues = 2 }])[0];

@@ -11,12 +11,10 @@ namespace Personalize.Storefront.Tests;
 /// </summary>
 public sealed class BrowserTests
 {
-    private const string DefaultChromium = "/usr/bin/chromium";
-
-    [Fact]
+    [BrowserFact]
     public async Task A_shopper_searches_narrows_sorts_buys_and_blocks_a_brand()
     {
-        string chromium = Environment.GetEnvironmentVariable("PERSONALIZE_CHROMIUM") ?? DefaultChromium;
+        string chromium = BrowserFactAttribute.Chromium;
         Assert.True(File.Exists(chromium),
             $"Chromium is not installed at {chromium}: the browser test needs it. Install it with 'apt-get install -y chromium' (.ci/run does), " +
             "or point PERSONALIZE_CHROMIUM at a Chromium binary.");

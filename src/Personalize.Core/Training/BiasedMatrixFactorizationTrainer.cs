@@ -95,9 +95,12 @@ public sealed class BiasedMatrixFactorizationTrainer
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = blocks, CancellationToken = cancellationToken };
         var kernel = new SgdKernel(userTable, itemTable, mean, o.FactorRegularization, o.RatingRegularization, o.BiasRegularization);
 
-        FactorModel Snapshot()
+        // The arrays the tables were filled from are free once the tables hold the values: the final model reuses them, and only a
+        // model handed to afterEpoch (which must stay valid while training goes on) gets new ones.
+        FactorModel Snapshot(bool final)
         {
-            float[] x = new float[users * rank], y = new float[items * rank], ub = new float[users], ib = new float[items];
+            float[] x = final ? userFactors : new float[users * rank], y = final ? itemFactors : new float[items * rank];
+            float[] ub = final ? userBias : new float[users], ib = final ? itemBias : new float[items];
             userTable.CopyTo(x, ub);
             itemTable.CopyTo(y, ib);
             TensorPrimitives.Multiply(x, unit, x);
@@ -135,13 +138,13 @@ public sealed class BiasedMatrixFactorizationTrainer
             }
 
             progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
-            if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot()))
+            if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(final: false)))
             {
                 break;
             }
         }
 
-        return Snapshot();
+        return Snapshot(final: true);
     }
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,

@@ -26,18 +26,16 @@ namespace Personalize.Core.ML.Recommendation;
 public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransformer>
 {
     private readonly IEstimator<FactorModelTransformer> _inner;
+    private readonly Func<IDataView, IProgress<TrainingProgress>?, FactorModelTransformer> _fit;
     private readonly IHost _host;
-    private readonly bool _quiet;
-    private readonly bool _nanForUnknown;
+    private readonly Options _options;
 
     internal MatrixFactorizationTrainer(MLContext mlContext, Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Check(options);
-        TrainerOptions = options.Clone();
+        _options = options.Clone();
         _host = ((IHostEnvironment)mlContext).Register(nameof(MatrixFactorizationTrainer));
-        _quiet = options.Quiet;
-        _nanForUnknown = options.UnknownIdsScoreNaN;
         var columns = new DataViewInteractionReaderOptions
         {
             UserColumnName = options.MatrixColumnIndexColumnName, ItemColumnName = options.MatrixRowIndexColumnName,
@@ -46,7 +44,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
         if (options.LossFunction == LossFunctionType.SquareLossRegression)
         {
             var defaults = new BiasedMatrixFactorizationTrainer.Options();
-            _inner = trainers.BiasedMatrixFactorization(defaults with
+            BiasedMatrixFactorizationEstimator biased = trainers.BiasedMatrixFactorization(defaults with
             {
                 NumberOfFactors = options.ApproximationRank,
                 NumberOfIterations = options.NumberOfIterations,
@@ -54,11 +52,13 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
                 RatingRegularization = (float)(options.Lambda * (defaults.RatingRegularization / Defaults.Lambda)),
                 NumberOfThreads = options.NumberOfThreads,
             }, columns with { RatingColumnName = options.LabelColumnName }, new RatingMatrixOptions { Duplicates = DuplicateRatingPolicy.Average });
+            _inner = biased;
+            _fit = (input, progress) => biased.Fit(input, progress);
         }
         else
         {
             var defaults = new ImplicitAlsTrainer.Options();
-            _inner = trainers.ImplicitAls(defaults with
+            ImplicitAlsEstimator implicitAls = trainers.ImplicitAls(defaults with
             {
                 NumberOfFactors = options.ApproximationRank,
                 NumberOfIterations = options.NumberOfIterations,
@@ -66,11 +66,13 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
                 ConfidenceScale = options.Alpha == Defaults.Alpha ? defaults.ConfidenceScale : (float)(1 / options.Alpha - 1),
                 NumberOfThreads = options.NumberOfThreads,
             }, columns);
+            _inner = implicitAls;
+            _fit = (input, progress) => implicitAls.Fit(input, progress);
         }
     }
 
-    /// <summary>Gets a copy of the settings this trainer was made with.</summary>
-    public Options TrainerOptions { get; }
+    /// <summary>Gets a copy of the settings this trainer was made with (changing it does not change the trainer).</summary>
+    public Options TrainerOptions => _options.Clone();
 
     /// <summary>Trains on the data view; unless <see cref="Options.Quiet"/>, each epoch is logged through <see cref="MLContext.Log"/>.</summary>
     /// <param name="input">The training rows.</param>
@@ -82,14 +84,8 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
     {
         ArgumentNullException.ThrowIfNull(input);
         using IChannel channel = _host.Start("Training");
-        IProgress<TrainingProgress>? progress = _quiet ? null : new ChannelProgress(channel);
-        FactorModelTransformer fitted = _inner switch
-        {
-            BiasedMatrixFactorizationEstimator biased => biased.Fit(input, progress),
-            ImplicitAlsEstimator implicitAls => implicitAls.Fit(input, progress),
-            _ => throw new InvalidOperationException("Unreachable: the inner estimator is one of the two trainers."),
-        };
-        return _nanForUnknown ? fitted.WithUnknownIdsScoredAsNaN() : fitted;
+        FactorModelTransformer fitted = _fit(input, _options.Quiet ? null : new ChannelProgress(channel));
+        return _options.UnknownIdsScoreNaN ? fitted.WithUnknownIdsScoredAsNaN() : fitted;
     }
 
     /// <summary>Gets the output schema: the input's and a Single <c>Score</c>.</summary>

@@ -97,7 +97,8 @@ public sealed class ExplicitTrainAndPredictTests
 
     [Theory]
     [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit")]
-    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization and --bias-regularization belong to --trainer explicit")]
+    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
+    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
     [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
     public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
     {
@@ -108,5 +109,21 @@ public sealed class ExplicitTrainAndPredictTests
 
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Models_averages_that_many_models_and_inspect_shows_it()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+        string model = cli.PathOf("m.pzm");
+
+        var train = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", model, "--factors", "4", "--epochs", "3", "--models", "3");
+        var inspect = cli.Run("inspect", "--model", model);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.Matches(@"models\s*│\s*3", inspect.Output);
+        Assert.Equal(3 * 4, ModelFile.Load(model).NumberOfFactors);
     }
 }

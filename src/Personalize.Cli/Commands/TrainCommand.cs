@@ -39,6 +39,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Explicit trainer: regularization of the factors per rating, so heavy users and popular items are held back more. Default: 0.03.")]
         public float? RatingRegularization { get; init; }
 
+        [CommandOption("--models <N>")]
+        [Description("Explicit trainer: how many models to train from different random starts and average (the model holds N × --factors factors). Default: 1; chosen from the data unless options are given.")]
+        public int? Models { get; init; }
+
         [CommandOption("--bias-regularization <L>")]
         [Description("Explicit trainer: regularization of user and item biases. Default: 7.")]
         public float? BiasRegularization { get; init; }
@@ -72,7 +76,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--no-tune")]
-        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --options) also turn the choice off.")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]
@@ -124,9 +128,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     internal static ImplicitAlsTrainer ImplicitTrainer(Settings settings)
     {
-        if (settings.LearningRate is not null || settings.BiasRegularization is not null || settings.RatingRegularization is not null)
+        if (settings.LearningRate is not null || settings.BiasRegularization is not null || settings.RatingRegularization is not null
+            || settings.Models is not null)
         {
-            throw new UsageException("--learning-rate, --rating-regularization and --bias-regularization belong to --trainer explicit.");
+            throw new UsageException("--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit.");
         }
 
         ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
@@ -164,6 +169,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             RatingRegularization = settings.RatingRegularization ?? defaults.RatingRegularization,
             BiasRegularization = settings.BiasRegularization ?? defaults.BiasRegularization,
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            NumberOfModels = settings.Models ?? defaults.NumberOfModels,
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
@@ -173,7 +179,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static bool Tunes(Settings settings) =>
         !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
         && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null
-        && settings.RatingRegularization is null;
+        && settings.RatingRegularization is null && settings.Models is null;
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>
     internal sealed record Chosen<TTrainer>(TTrainer Trainer, IReadOnlyDictionary<string, string> Properties);
@@ -217,7 +223,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options>? tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} models {t.Options.NumberOfModels} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
         {
             return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "defaults (the ratings are too few to choose)" });
@@ -225,7 +231,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
-            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}"));
+            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}{(o.NumberOfModels > 1 ? $", average of {o.NumberOfModels} models" : "")}"));
         CliConsole.Out.WriteLine(why);
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
     }

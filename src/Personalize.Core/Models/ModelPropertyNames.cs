@@ -21,6 +21,10 @@ public static class ModelPropertyNames
     /// <summary>The training seed.</summary>
     public const string Seed = "seed";
 
+    /// <summary>Explicit MF: how many models, trained from different initial factors, the model averages (absent: one). The model's
+    /// factor count is <see cref="Factors"/> times this.</summary>
+    public const string Models = "models";
+
     /// <summary>Implicit ALS: λ, relative to each user's and item's total confidence.</summary>
     public const string Regularization = "regularization";
 

@@ -12,4 +12,5 @@ internal static class BiasedMatrixFactorizationDefaults
     public const float BiasRegularization = 7f;
     public const float InitialScale = 0.5f;
     public const int Seed = 42;
+    public const int NumberOfModels = 1;
 }

@@ -72,72 +72,115 @@ public sealed class BiasedMatrixFactorizationTrainer
         Options o = TrainerOptions;
         int rank = o.NumberOfFactors, users = data.Users.Count, items = data.Items.Count;
         int blocks = o.NumberOfThreads ?? Environment.ProcessorCount;
-        var random = new Random(o.Seed);
-        var userLayout = new BlockLayout(Groups(random, users, blocks), blocks);
-        var itemLayout = new BlockLayout(Groups(random, items, blocks), blocks);
         // Train on ratings divided by their standard deviation, so the learning rate and the initial scale mean the same on a 1-5 scale
         // and on a -10..+10 one; the model is scaled back to rating units below (the regularization constants keep their meaning).
         float unit = RatingUnit(data);
-        Entry[][] cells = Cells(data, userLayout, itemLayout, blocks, random, 1 / unit);
 
-        float[] userFactors = Initial(random, users * rank, o.InitialScale / MathF.Sqrt(rank));
-        float[] itemFactors = Initial(random, items * rank, o.InitialScale / MathF.Sqrt(rank));
         // Start from the damped baseline, so the factors only have to explain what the biases cannot.
         FactorModel baseline = BiasBaseline.Fit(data);
-        float[] userBias = baseline.RawUserBiases!;
-        float[] itemBias = baseline.RawItemBiases!;
-        TensorPrimitives.Divide(userBias, unit, userBias);
-        TensorPrimitives.Divide(itemBias, unit, itemBias);
+        float[] baselineUserBias = baseline.RawUserBiases!;
+        float[] baselineItemBias = baseline.RawItemBiases!;
+        TensorPrimitives.Divide(baselineUserBias, unit, baselineUserBias);
+        TensorPrimitives.Divide(baselineItemBias, unit, baselineItemBias);
         float mean = (float)(data.Mean / unit);
-        var userTable = new SgdTable(userLayout, rank, userFactors, userBias, InverseCounts(data.UserIndices, users));
-        var itemTable = new SgdTable(itemLayout, rank, itemFactors, itemBias, InverseCounts(data.ItemIndices, items));
+        float[] userInverse = InverseCounts(data.UserIndices, users), itemInverse = InverseCounts(data.ItemIndices, items);
+        int models = o.NumberOfModels;
+        var members = new Member[models];
+        for (int m = 0; m < models; m++)
+        {
+            // Each model draws its groups, its order of updates and its initial factors from its own seed (the first from Seed, as a
+            // single model always has), so the models end apart and their errors partly cancel in the average. Sharing the order and
+            // drawing only new initial factors kept much less of the gain (Jester 3.938 → 3.935 against 3.927).
+            var random = new Random(m == 0 ? o.Seed : unchecked(o.Seed + (m * 7919)));
+            var userLayout = new BlockLayout(Groups(random, users, blocks), blocks);
+            var itemLayout = new BlockLayout(Groups(random, items, blocks), blocks);
+            Entry[][] cells = Cells(data, userLayout, itemLayout, blocks, random, 1 / unit);
+            float[] userFactors = Initial(random, users * rank, o.InitialScale / MathF.Sqrt(rank));
+            float[] itemFactors = Initial(random, items * rank, o.InitialScale / MathF.Sqrt(rank));
+            float[] userBias = m == models - 1 ? baselineUserBias : (float[])baselineUserBias.Clone();
+            float[] itemBias = m == models - 1 ? baselineItemBias : (float[])baselineItemBias.Clone();
+            var userTable = new SgdTable(userLayout, rank, userFactors, userBias, userInverse);
+            var itemTable = new SgdTable(itemLayout, rank, itemFactors, itemBias, itemInverse);
+            members[m] = new Member(cells, userTable, itemTable, new SgdKernel(userTable, itemTable, mean, o.FactorRegularization,
+                o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias);
+        }
+
         var cellError = new double[blocks * blocks];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = blocks, CancellationToken = cancellationToken };
-        var kernel = new SgdKernel(userTable, itemTable, mean, o.FactorRegularization, o.RatingRegularization, o.BiasRegularization);
 
-        // The arrays the tables were filled from are free once the tables hold the values: the final model reuses them, and only a
-        // model handed to afterEpoch (which must stay valid while training goes on) gets new ones.
+        // The arrays the tables were filled from are free once the tables hold the values: the final model of a single-model fit reuses
+        // them, and only a model handed to afterEpoch (which must stay valid while training goes on) gets new ones. Several models are
+        // stored as one: each user's rows side by side, divided by the number of models, against the items' rows side by side, so one
+        // dot product is the average of the models' dot products; the biases are averaged.
         FactorModel Snapshot(bool final)
         {
-            float[] x = final ? userFactors : new float[users * rank], y = final ? itemFactors : new float[items * rank];
-            float[] ub = final ? userBias : new float[users], ib = final ? itemBias : new float[items];
-            userTable.CopyTo(x, ub);
-            itemTable.CopyTo(y, ib);
+            int combined = rank * models;
+            float[] x = final && models == 1 ? members[0].UserFactors : new float[users * combined];
+            float[] y = final && models == 1 ? members[0].ItemFactors : new float[items * combined];
+            float[] ub = final && models == 1 ? members[0].UserBias : new float[users];
+            float[] ib = final && models == 1 ? members[0].ItemBias : new float[items];
+            if (models == 1)
+            {
+                members[0].UserTable.CopyTo(x, ub);
+                members[0].ItemTable.CopyTo(y, ib);
+            }
+            else
+            {
+                float[] memberX = new float[users * rank], memberY = new float[items * rank], memberUb = new float[users], memberIb = new float[items];
+                for (int m = 0; m < models; m++)
+                {
+                    members[m].UserTable.CopyTo(memberX, memberUb);
+                    members[m].ItemTable.CopyTo(memberY, memberIb);
+                    Interleave(memberX, x, users, rank, m, 1f / models);
+                    Interleave(memberY, y, items, rank, m, 1f);
+                    TensorPrimitives.MultiplyAdd(memberUb, 1f / models, ub, ub);
+                    TensorPrimitives.MultiplyAdd(memberIb, 1f / models, ib, ib);
+                }
+            }
+
             TensorPrimitives.Multiply(x, unit, x);
             TensorPrimitives.Multiply(ub, unit, ub);
             TensorPrimitives.Multiply(ib, unit, ib);
-            return BuildModel(data, o, rank, x, y, mean * unit, ub, ib);
+            return BuildModel(data, o, combined, x, y, mean * unit, ub, ib);
         }
 
         for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
             float learningRate = o.LearningRate * MathF.Pow(o.LearningRateDecay, epoch);
-            for (int stratum = 0; stratum < blocks; stratum++)
+            double rmse = 0;
+            foreach (Member member in members)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int s = stratum;
-                if (blocks == 1)
+                SgdKernel kernel = member.Kernel;
+                Entry[][] cells = member.Cells;
+                for (int stratum = 0; stratum < blocks; stratum++)
                 {
-                    cellError[0] = kernel.Run(cells[0], learningRate);
-                }
-                else
-                {
-                    Parallel.For(0, blocks, parallel, b =>
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int s = stratum;
+                    if (blocks == 1)
                     {
-                        int cell = b * blocks + (b + s) % blocks;
-                        cellError[cell] = kernel.Run(cells[cell], learningRate);
-                    });
+                        cellError[0] = kernel.Run(cells[0], learningRate);
+                    }
+                    else
+                    {
+                        Parallel.For(0, blocks, parallel, b =>
+                        {
+                            int cell = b * blocks + (b + s) % blocks;
+                            cellError[cell] = kernel.Run(cells[cell], learningRate);
+                        });
+                    }
                 }
+
+                double squared = 0;
+                foreach (double e in cellError)
+                {
+                    squared += e;
+                }
+
+                rmse += Math.Sqrt(squared / data.Count) * unit / models;
             }
 
-            double squared = 0;
-            foreach (double e in cellError)
-            {
-                squared += e;
-            }
-
-            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
+            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), rmse));
             if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(final: false)))
             {
                 break;
@@ -146,6 +189,22 @@ public sealed class BiasedMatrixFactorizationTrainer
 
         return Snapshot(final: true);
     }
+
+    /// <summary>Copies each row of <paramref name="source"/> (<paramref name="rank"/> values per row) times <paramref name="scale"/> into
+    /// slot <paramref name="slot"/> of the matching row of <paramref name="destination"/>, whose rows hold one such slot per model.</summary>
+    private static void Interleave(float[] source, float[] destination, int rows, int rank, int slot, float scale)
+    {
+        int width = destination.Length / rows;
+        for (int row = 0; row < rows; row++)
+        {
+            TensorPrimitives.Multiply(source.AsSpan(row * rank, rank), scale, destination.AsSpan((row * width) + (slot * rank), rank));
+        }
+    }
+
+    /// <summary>One of the models a fit trains side by side: its ratings in update order, its tables, its kernel and the arrays the
+    /// tables were filled from.</summary>
+    private sealed record Member(Entry[][] Cells, SgdTable UserTable, SgdTable ItemTable, SgdKernel Kernel, float[] UserFactors, float[] ItemFactors,
+        float[] UserBias, float[] ItemBias);
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
         float[] userBias, float[] itemBias)
@@ -183,6 +242,12 @@ public sealed class BiasedMatrixFactorizationTrainer
             [FactorModel.MinRatingProperty] = data.MinRating.ToString("R", CultureInfo.InvariantCulture),
             [FactorModel.MaxRatingProperty] = data.MaxRating.ToString("R", CultureInfo.InvariantCulture),
         };
+        if (o.NumberOfModels > 1)
+        {
+            properties[ModelPropertyNames.Factors] = o.NumberOfFactors.ToString(CultureInfo.InvariantCulture);
+            properties[ModelPropertyNames.Models] = o.NumberOfModels.ToString(CultureInfo.InvariantCulture);
+        }
+
         return new FactorModel(FactorModelKind.Explicit, data.Users, data.Items, rank, userFactors, itemFactors, offsets,
             data.ItemIndexArray.ToArray(), popularity, properties, mean, userBias, itemBias, seenWeights: data.RatingArray.ToArray());
     }
@@ -339,6 +404,19 @@ public sealed class BiasedMatrixFactorizationTrainer
         /// <value>The default is 42.</value>
         public int Seed { get; init; } = BiasedMatrixFactorizationDefaults.Seed;
 
+        /// <summary>Gets how many models training fits side by side, each from its own random initial factors (the groups and the order
+        /// of updates are shared), to average their predictions.</summary>
+        /// <remarks>Stochastic gradient descent ends in a different solution from each start; averaging a few cancels part of their
+        /// errors (held-out RMSE at 64 factors and 20 epochs, 3 models against 1: dense Jester ratings 3.938 → 3.927, a MovieLens-shaped
+        /// set 0.889 → 0.886; sparse Amazon ratings unchanged). The average is stored as one model of
+        /// <see cref="NumberOfFactors"/> × NumberOfModels factors (each user's rows side by side, divided by the number of models; the
+        /// items' rows side by side; the biases averaged), so predicting, recommending, fold-in and the model file work unchanged, at the
+        /// cost of that many times the training time and factor memory. Automatic tuning tries 3 and keeps it only when it validates
+        /// better.</remarks>
+        /// <value>The default is 1.</value>
+        [Range(1, 16)]
+        public int NumberOfModels { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfModels;
+
         /// <summary>Gets how many threads train in parallel. The model is deterministic for a given seed and thread count.</summary>
         /// <value>The default is <see langword="null"/>: one per processor.</value>
         [Range(1, 256)]
@@ -353,6 +431,12 @@ public sealed class BiasedMatrixFactorizationTrainer
                 {
                     yield return OptionsValidation.Error(name, value, "must be a finite number.");
                 }
+            }
+
+            if (NumberOfModels > 1 && (long)NumberOfFactors * NumberOfModels > 1024)
+            {
+                yield return OptionsValidation.Error(nameof(NumberOfModels), NumberOfModels,
+                    $"times NumberOfFactors ({NumberOfFactors}) must be at most 1024, the most factors a model holds.");
             }
         }
     }

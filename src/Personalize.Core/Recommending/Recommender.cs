@@ -14,7 +14,7 @@ namespace Personalize.Core.Recommending;
 /// <para><b>One way in for each job.</b> Lists that a page shows come back as objects; the hot path writes into caller-owned spans.</para>
 /// <list type="table">
 /// <listheader><term>Job</term><description>Entry point (why it exists)</description></listheader>
-/// <item><term>A customized for-you page</term><description><see cref="Recommend"/> / <see cref="RecommendAsync"/>: filter text,
+/// <item><term>A customized for-you page</term><description><see cref="Recommend"/> / <see cref="RecommendAsync"/>: the filter,
 /// sort, paging, facets and saved preferences in a <see cref="RecommendationRequest"/> (the async form reads the preferences from
 /// <see cref="PreferenceStore"/>).</description></item>
 /// <item><term>A top-N list for a user</term><description><see cref="ForUser(string, int, CompiledFilter?)"/>: no catalogue, no paging;

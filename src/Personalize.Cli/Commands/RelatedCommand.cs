@@ -124,7 +124,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             RelatedItemsSimilarity = similarity,
             CooccurrenceWeight = settings.CooccurrenceWeight ?? new RecommenderOptions().CooccurrenceWeight,
         });
-        RelatedItemList list = recommender.RelatedTo([settings.Item], settings.Top, filter);
+        RelatedItemList list = recommender.RelatedTo(settings.Item, settings.Top, filter);
         if (list.InputItemIds.Count == 0)
         {
             string ids = string.Join("', '", list.UnknownItemIds);

@@ -28,14 +28,14 @@ public static class FilterCompiler
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(items);
-        return Compile(filter, catalog, items, catalog.MapFrom(items));
+        return CompileFor(filter, catalog, items, catalog.MapFrom(items));
     }
 
     /// <summary>Compiles a filter for items that have no catalogue: only the per-user rules (<c>not seen</c>, <c>not bought</c>) can
     /// apply, so every item passes the rest. The caller checks first that the filter reads no attribute (<see cref="Attributes"/>).</summary>
     /// <exception cref="InvalidOperationException">The filter reads an attribute.</exception>
     /// <exception cref="ArgumentException">The filter puts <c>not seen</c> / <c>not bought</c> where it cannot be applied.</exception>
-    internal static CompiledFilter CompileWithoutCatalog(Filter filter, IdMap items, int[] toCatalog) => Compile(filter, null, items, toCatalog);
+    internal static CompiledFilter CompileWithoutCatalog(Filter filter, IdMap items, int[] toCatalog) => CompileFor(filter, null, items, toCatalog);
 
     /// <summary>The distinct attributes a filter reads, in the order they first appear.</summary>
     internal static IReadOnlyList<string> Attributes(Filter filter)
@@ -58,7 +58,7 @@ public static class FilterCompiler
         return names;
     }
 
-    private static CompiledFilter Compile(Filter filter, ItemCatalog? catalog, IdMap items, int[] toCatalog)
+    private static CompiledFilter CompileFor(Filter filter, ItemCatalog? catalog, IdMap items, int[] toCatalog)
     {
         // The per-user rules (not seen, not bought) are kept as flags for the query; they may stand alone or join the rest with 'and'.
         static bool PerUser(Filter f) => f.Kind is FilterKind.NotSeen or FilterKind.NotBought;

@@ -248,7 +248,7 @@ public sealed class RecommenderTests
         using var recommender = new Recommender(TestModels.Create(seed: 220));
 
         var negative = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.ForUser("user-0", -1));
-        Assert.Throws<ArgumentNullException>(() => recommender.ForUser(null!, 5));
+        Assert.Throws<ArgumentNullException>(() => recommender.ForUser((string)null!, 5));
         Assert.Throws<ArgumentNullException>(() => recommender.ForUser(null!, null, new Recommendation[5], out _));
 
         Assert.Equal("count", negative.ParamName);

@@ -113,9 +113,7 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         ServedRecommendations served;
         using (ModelLease lease = _store.Acquire())
         {
-            RecommendationList list = filtered
-                ? lease.Recommender.ForUser(userId, count, Compile(filterText!, built, lease.Model))
-                : lease.Recommender.ForUser(userId, count);
+            RecommendationList list = lease.Recommender.ForUser(userId, count, filtered ? Compile(filterText!, built, lease.Model) : null);
             served = new ServedRecommendations(list, lease.Version, lease.Source);
         }
 

@@ -125,7 +125,7 @@ public sealed partial class ProductSearch
         // Ask for enough that the best `count` remain after the excluded ones are dropped: the scan leaves out only the basket.
         CompiledFilter? filter = _browser.CompileFilter(browse, items, preferences);
         var buffer = new RelatedItem[Math.Min(items.Count, count + excluded.Count)];
-        int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), buffer, filter);
+        int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), filter, buffer);
         var related = new List<RelatedItem>(count);
         for (int r = 0; r < written && related.Count < count; r++)
         {

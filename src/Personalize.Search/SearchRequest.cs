@@ -56,7 +56,7 @@ public sealed record SearchRequest : IValidatableObject
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];
 
     /// <summary>Gets how many items "related to your search" come back with the page: the items most related to the page's results
-    /// (<see cref="Core.Recommending.Recommender.RelatedTo(ReadOnlySpan{int}, Span{Core.Recommending.RelatedItem}, Core.Filtering.CompiledFilter?)"/>
+    /// (<see cref="Core.Recommending.Recommender.RelatedTo(ReadOnlySpan{int}, Core.Filtering.CompiledFilter?, Span{Core.Recommending.RelatedItem})"/>
     /// with the page as the basket), leaving out every item the query matched and honouring the same filter and saved blocks. It needs a
     /// recommender; without one the list is empty.</summary>
     /// <value>The default is 0: none.</value>

@@ -40,12 +40,12 @@ public sealed class ReadmeExampleTests
         using var recommender = new Recommender(model);
         var lines = new List<string>();
 
-        foreach (RelatedItem r in recommender.RelatedTo("I0291", count: 10))
+        foreach (RelatedItem r in recommender.RelatedTo(["I0291"], count: 10))
         {
             lines.Add($"{r.ItemId} {r.Score:F3} {r.Source}");
         }
 
-        FoldedUser visitor = recommender.FoldIn([new Interaction("", "I0291", "view"), new Interaction("", "I0184", "cart")]);
+        FoldedUser visitor = recommender.FoldIn(null, [new Interaction("", "I0291", "view"), new Interaction("", "I0184", "cart")]);
         RecommendationList forYou = recommender.ForUser(visitor, 10);
         ScoreExplanation why = recommender.Explain(visitor, forYou[0].ItemId, count: 3);
 

@@ -44,8 +44,8 @@ public class FilteredTopKBenchmarks
     public void Cleanup() => _recommender.Dispose();
 
     [Benchmark(Baseline = true, Description = "unfiltered top-10")]
-    public int Unfiltered() => _recommender.ForUser("u0", _destination, out _);
+    public int Unfiltered() => _recommender.ForUser("u0", null, _destination, out _);
 
     [Benchmark(Description = "filtered top-10")]
-    public int Filtered() => _recommender.ForUser("u0", _destination, out _, _filter);
+    public int Filtered() => _recommender.ForUser("u0", _filter, _destination, out _);
 }

@@ -54,7 +54,7 @@ public class FoldInBenchmarks
             }
         }
 
-        _recommender.FoldIn(_items, _weights, _vector);   // first use computes YᵀY once; not measured
+        _recommender.FoldIn(null, _items, _weights, _vector);   // first use computes YᵀY once; not measured
     }
 
     [GlobalCleanup]
@@ -140,7 +140,7 @@ public class FoldInBenchmarks
     }
 
     [Benchmark(Description = "FoldIn, 20-event session")]
-    public float Session() => _recommender.FoldIn(_items, _weights, _vector);
+    public float Session() => _recommender.FoldIn(null, _items, _weights, _vector);
 
     [Benchmark(Description = "FoldIn, known user (50 in training) + 20 new events")]
     public float KnownUser() => _recommender.FoldIn("u0", _items, _weights, _vector);
@@ -148,7 +148,7 @@ public class FoldInBenchmarks
     [Benchmark(Description = "FoldIn + ForUser top-10 over 100k items")]
     public int SessionToTop10()
     {
-        _recommender.FoldIn(_items, _weights, _vector);
-        return _recommender.ForUser(_vector, 0f, _sessionSorted, _destination);
+        _recommender.FoldIn(null, _items, _weights, _vector);
+        return _recommender.ForUser(_vector, 0f, _sessionSorted, null, _destination);
     }
 }

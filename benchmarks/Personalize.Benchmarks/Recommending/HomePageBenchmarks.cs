@@ -64,7 +64,7 @@ public class HomePageBenchmarks
     public void Cleanup() => _recommender.Dispose();
 
     [Benchmark(Baseline = true, Description = "one top-10 (for you only)")]
-    public int TopTen() => _recommender.ForUser(_user, _top, out _);
+    public int TopTen() => _recommender.ForUser(_user, null, _top, out _);
 
     [Benchmark(Description = "home page: 5 shelves of 10")]
     public int HomePage() => _builder.Build(_request).Shelves.Sum(s => s.Items.Count);

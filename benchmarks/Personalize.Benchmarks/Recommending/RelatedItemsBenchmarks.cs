@@ -44,8 +44,8 @@ public class RelatedItemsBenchmarks
         }
 
         // First use builds the unit-length item factors; that one-time cost is not what is measured.
-        _blended.RelatedTo(_one, _destination);
-        _factorsOnly.RelatedTo(_one, _destination);
+        _blended.RelatedTo(_one, null, _destination);
+        _factorsOnly.RelatedTo(_one, null, _destination);
     }
 
     [GlobalCleanup]
@@ -96,11 +96,11 @@ public class RelatedItemsBenchmarks
     }
 
     [Benchmark(Description = "RelatedTo one item, factors only")]
-    public int OneItemFactorsOnly() => _factorsOnly.RelatedTo(_one, _destination);
+    public int OneItemFactorsOnly() => _factorsOnly.RelatedTo(_one, null, _destination);
 
     [Benchmark(Description = "RelatedTo one item, factors + co-occurrence")]
-    public int OneItemBlended() => _blended.RelatedTo(_one, _destination);
+    public int OneItemBlended() => _blended.RelatedTo(_one, null, _destination);
 
     [Benchmark(Description = "RelatedTo basket of 5, factors + co-occurrence")]
-    public int BasketBlended() => _blended.RelatedTo(_basket, _destination);
+    public int BasketBlended() => _blended.RelatedTo(_basket, null, _destination);
 }

@@ -59,10 +59,10 @@ public class TopKScanBenchmarks
     public float Roofline() => _roofline.Read(_items);
 
     [Benchmark(Description = "Recommender.ForUser top-10")]
-    public int ForUser() => _recommender.ForUser("u0", _destination, out _);
+    public int ForUser() => _recommender.ForUser("u0", null, _destination, out _);
 
     [Benchmark(Description = "ForUser top-10, int8 copy + exact re-score")]
-    public int ForUserInt8() => _compactRecommender.ForUser("u0", _destination, out _);
+    public int ForUserInt8() => _compactRecommender.ForUser("u0", null, _destination, out _);
 
     [Benchmark(Description = "streaming read of the int8 copy's bytes")]
     public float RooflineInt8() => _roofline.Read(_compactBytes, _compactBytes.Length);

@@ -39,13 +39,13 @@ public class ModelStoreBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Recommender.ForUser (span)")]
-    public int Direct() => _recommender.ForUser("u7", _destination, out _);
+    public int Direct() => _recommender.ForUser("u7", null, _destination, out _);
 
     [Benchmark(Description = "lease + ForUser (span)")]
     public int ThroughLease()
     {
         using ModelLease lease = _store.Acquire();
-        return lease.Recommender.ForUser("u7", _destination, out _);
+        return lease.Recommender.ForUser("u7", null, _destination, out _);
     }
 
     [Benchmark(Description = "swap (TrySwap)")]

@@ -13,7 +13,7 @@ internal static class StorefrontLists
         Filter? blocks = ShopQuery.Blocks(preferences);
         CompiledFilter? compiled = blocks is null ? null : snapshot.Recommender.Compile(blocks);
         IReadOnlyList<string> blockedItems = preferences?.BlockedItems ?? [];
-        RelatedItemList related = snapshot.Recommender.RelatedTo(itemId, count + blockedItems.Count, compiled);
+        RelatedItemList related = snapshot.Recommender.RelatedTo([itemId], count + blockedItems.Count, compiled);
         return [.. related.Where(r => !blockedItems.Contains(r.ItemId)).Take(count)];
     }
 }

@@ -304,7 +304,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         FoldedUser user;
         try
         {
-            user = userId is null ? recommender.FoldIn(events) : recommender.FoldIn(userId, events);
+            user = recommender.FoldIn(userId, events);   // no user id: an anonymous session
         }
         catch (ArgumentException exception)
         {

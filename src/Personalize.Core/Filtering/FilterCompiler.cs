@@ -28,8 +28,38 @@ public static class FilterCompiler
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(items);
-        int[] toCatalog = catalog.MapFrom(items);
+        return CompileFor(filter, catalog, items, catalog.MapFrom(items));
+    }
 
+    /// <summary>Compiles a filter for items that have no catalogue: only the per-user rules (<c>not seen</c>, <c>not bought</c>) can
+    /// apply, so every item passes the rest. The caller checks first that the filter reads no attribute (<see cref="Attributes"/>).</summary>
+    /// <exception cref="InvalidOperationException">The filter reads an attribute.</exception>
+    /// <exception cref="ArgumentException">The filter puts <c>not seen</c> / <c>not bought</c> where it cannot be applied.</exception>
+    internal static CompiledFilter CompileWithoutCatalog(Filter filter, IdMap items, int[] toCatalog) => CompileFor(filter, null, items, toCatalog);
+
+    /// <summary>The distinct attributes a filter reads, in the order they first appear.</summary>
+    internal static IReadOnlyList<string> Attributes(Filter filter)
+    {
+        var names = new List<string>();
+        void Walk(Filter node)
+        {
+            if (node.Attribute is { } name && !names.Contains(name))
+            {
+                names.Add(name);
+            }
+
+            foreach (Filter operand in node.Operands)
+            {
+                Walk(operand);
+            }
+        }
+
+        Walk(filter);
+        return names;
+    }
+
+    private static CompiledFilter CompileFor(Filter filter, ItemCatalog? catalog, IdMap items, int[] toCatalog)
+    {
         // The per-user rules (not seen, not bought) are kept as flags for the query; they may stand alone or join the rest with 'and'.
         static bool PerUser(Filter f) => f.Kind is FilterKind.NotSeen or FilterKind.NotBought;
         Filter[] top = filter.Kind == FilterKind.And ? [.. filter.Operands] : [filter];
@@ -40,7 +70,7 @@ public static class FilterCompiler
         return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought);
     }
 
-    private static ulong[] Evaluate(Filter node, ItemCatalog catalog, int[] toCatalog)
+    private static ulong[] Evaluate(Filter node, ItemCatalog? catalog, int[] toCatalog)
     {
         int n = toCatalog.Length;
         switch (node.Kind)
@@ -94,6 +124,11 @@ public static class FilterCompiler
         }
 
         string attribute = node.Attribute!;
+        if (catalog is null)
+        {
+            throw new InvalidOperationException($"The filter reads the attribute '{attribute}', but the items have no catalogue to read it from.");
+        }
+
         if (!catalog.Schema.TryGetType(attribute, out AttributeType type))
         {
             throw new ArgumentException($"The filter names the attribute '{attribute}', which the catalogue does not have; it has: {string.Join(", ", catalog.Schema.Names)}.", nameof(node));

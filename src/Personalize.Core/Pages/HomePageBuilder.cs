@@ -254,12 +254,12 @@ public sealed class HomePageBuilder
             ArrayPool<int>.Shared.Return(seen);
 
             var folded = new CompiledFilter(filter.Filter, bits, filter.ItemCount, false, filter.ToCatalog);
-            written = Recommender.ForUser(vector, 0, default, buffer, folded);
+            written = Recommender.ForUser(vector, 0, default, folded, buffer);
             source = RecommendationSource.Personalized;
         }
         else if (personal)
         {
-            written = Recommender.ForUser(userId, buffer, out source, filter);
+            written = Recommender.ForUser(userId, filter, buffer, out source);
         }
         else
         {

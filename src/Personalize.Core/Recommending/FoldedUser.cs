@@ -5,8 +5,8 @@ namespace Personalize.Core.Recommending;
 /// or a known user with events since training. Recommend for it with <see cref="Recommender.ForUser(FoldedUser, int, Filtering.CompiledFilter?)"/>
 /// and explain its scores with <see cref="Recommender.Explain(FoldedUser, string, int)"/>.
 /// </summary>
-/// <remarks>Create it with <see cref="Recommender.FoldIn(IEnumerable{Data.Interaction}, Data.EventWeights?)"/> or
-/// <see cref="Recommender.FoldIn(string, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>. Immutable and thread-safe; it belongs
+/// <remarks>Create it with <see cref="Recommender.FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/> (a
+/// <see langword="null"/> user id for an anonymous session). Immutable and thread-safe; it belongs
 /// to the recommender (model) that made it.</remarks>
 public sealed class FoldedUser
 {

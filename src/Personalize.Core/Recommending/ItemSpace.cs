@@ -42,9 +42,23 @@ internal sealed class ItemSpace
             return compiled;
         }
 
-        ItemCatalog catalog = Catalog ?? throw new InvalidOperationException(
-            $"The filter '{FilterText.Format(filter)}' needs the items' attributes, but no catalogue was given; create the recommender with an ItemCatalog.");
-        compiled = FilterCompiler.Compile(filter, catalog, Items);
+        if (Catalog is null)
+        {
+            IReadOnlyList<string> attributes = FilterCompiler.Attributes(filter);
+            if (attributes.Count > 0)
+            {
+                throw new InvalidOperationException($"The filter '{FilterText.Format(filter)}' reads the attribute{(attributes.Count == 1 ? "" : "s")} "
+                    + $"{string.Join(", ", attributes.Select(a => $"'{a}'"))}, but the recommender has no catalogue; create it with "
+                    + "new Recommender(model, catalog, preferences), or keep only 'not seen' and 'not bought', which need none.");
+            }
+
+            compiled = FilterCompiler.CompileWithoutCatalog(filter, Items, ToCatalog);
+        }
+        else
+        {
+            compiled = FilterCompiler.Compile(filter, Catalog, Items);
+        }
+
         if (_filters.Count >= MaxCachedFilters)
         {
             _filters.Clear();

@@ -36,9 +36,14 @@ public sealed partial class Recommender
 
     /// <summary>Compiles a filter for this recommender's model and catalogue, once: compiled filters are cached by value.</summary>
     /// <param name="filter">The filter.</param>
-    /// <returns>The compiled filter, for <see cref="ForUser(string, int, CompiledFilter)"/>.</returns>
-    /// <exception cref="InvalidOperationException">The recommender has no catalogue.</exception>
-    /// <exception cref="ArgumentException">The filter does not fit the catalogue (see <see cref="FilterCompiler.Compile"/>).</exception>
+    /// <returns>The compiled filter, for <see cref="ForUser(string, int, CompiledFilter?)"/>, <see cref="RelatedTo(IReadOnlyList{string}, int, CompiledFilter?)"/>
+    /// and the span methods.</returns>
+    /// <remarks>Without a catalogue, a filter made only of the per-user rules <c>not seen</c> and <c>not bought</c> compiles (they read
+    /// the user's history, not the items' attributes); a filter with any attribute condition throws an
+    /// <see cref="InvalidOperationException"/> naming the attributes it reads.</remarks>
+    /// <exception cref="InvalidOperationException">The filter reads attributes and the recommender has no catalogue.</exception>
+    /// <exception cref="ArgumentException">The filter does not fit the catalogue (see <see cref="FilterCompiler.Compile"/>), or puts
+    /// <c>not seen</c> / <c>not bought</c> where it cannot be applied.</exception>
     public CompiledFilter Compile(Filter filter) => Space.Compile(filter);
 
     /// <summary>Builds one page of a user's customized list, with the preferences given (or none).</summary>
@@ -56,8 +61,8 @@ public sealed partial class Recommender
     /// </remarks>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
-    /// <exception cref="InvalidOperationException">The request needs a catalogue (a filter, attribute sort, blocked brand or category, or
-    /// facets) and there is none, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The request needs a catalogue (a filter with attribute conditions, an attribute sort, a
+    /// blocked brand or category, or facets) and there is none, or a saved preference is invalid.</exception>
     public RecommendationPage Recommend(RecommendationRequest request, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -96,7 +101,8 @@ public sealed partial class Recommender
     /// <returns>The page (see <see cref="Recommend"/>).</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
-    /// <exception cref="InvalidOperationException">The request needs a catalogue and there is none, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The request needs a catalogue (see <see cref="Recommend"/>) and there is none, or a saved
+    /// preference is invalid.</exception>
     public async Task<RecommendationPage> RecommendAsync(RecommendationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

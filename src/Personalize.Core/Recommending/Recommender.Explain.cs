@@ -10,7 +10,7 @@ public sealed partial class Recommender
     /// <param name="itemId">The item, usually one recommended to the user.</param>
     /// <param name="count">How many contributions to list at most.</param>
     /// <returns>The explanation. For a user the model knows, its <see cref="ScoreExplanation.Score"/> is the score
-    /// <see cref="ForUser(string, int)"/> shows (the trained vector's), and <see cref="ScoreExplanation.BaseScore"/> plus every
+    /// <see cref="ForUser(string, int, Filtering.CompiledFilter?)"/> shows (the trained vector's), and <see cref="ScoreExplanation.BaseScore"/> plus every
     /// contribution adds up to it.</returns>
     /// <remarks>The parts come from the user's training history solved exactly, whose vector differs slightly from the trained one (the
     /// trainer's last item update comes after the last user update). That small difference, <see cref="ScoreExplanation.Reconciled"/>,

@@ -13,10 +13,13 @@ public sealed partial class Recommender
     private FoldInSolver? _foldInSolver;
 
     /// <summary>
-    /// Folds in a user vector from an anonymous session's events, into a caller-owned buffer, without allocating: the trainer's
-    /// least-squares step for one user against the model's fixed item factors.
+    /// Folds in a user vector into a caller-owned buffer, without allocating: the trainer's least-squares step for one user against the
+    /// model's fixed item factors, from a known user's training history and their events since training, or from an anonymous session's
+    /// events alone.
     /// </summary>
-    /// <param name="itemIndices">The session's items by index, in any order; an item may repeat (its weights add up, as in training;
+    /// <param name="userId">The user, or <see langword="null"/> for an anonymous session; a user the model does not know is folded in
+    /// from the new events alone, as a session is.</param>
+    /// <param name="itemIndices">The new events' items by index, in any order; an item may repeat (its weights add up, as in training;
     /// for explicit models the last rating counts).</param>
     /// <param name="weights">Each event's weight, aligned with <paramref name="itemIndices"/>: the event-type weight (for example
     /// view 1, cart 4, purchase 10, as the model was trained with) for implicit models, the rating for explicit ones.</param>
@@ -29,57 +32,36 @@ public sealed partial class Recommender
     /// rather than by conjugate gradient). YᵀY is computed once per recommender, on first use. For explicit models it is the ridge
     /// regression of <c>r_j − μ − b_j</c> on the item factors and a bias. The cost is one Cholesky factorization of a
     /// factors × factors matrix plus factors² per item.</para>
-    /// <para>Score the vector with <see cref="ForUser(ReadOnlySpan{float}, float, ReadOnlySpan{int}, Span{Recommendation}, CompiledFilter?)"/>.</para>
+    /// <para>For a known user, a new event on an item of the training history adds its weight to that item's (implicit) or replaces its
+    /// rating (explicit). The training history's weights come from the model (<see cref="FactorModel.GetSeenWeights"/>); for a model that
+    /// does not keep them, each training item counts with the mean training weight (implicit) or with the model's own predicted rating
+    /// (explicit). With no new events the result is the user's training vector solved exactly.</para>
+    /// <para>Score the vector with <see cref="ForUser(ReadOnlySpan{float}, float, ReadOnlySpan{int}, CompiledFilter?, Span{Recommendation})"/>.
+    /// The list form, with item ids and event types, is <see cref="FoldIn(string?, IEnumerable{Interaction}, EventWeights?)"/>.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The spans' lengths do not match, or a weight is not finite (or, for implicit models, negative).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the model's items.</exception>
-    public float FoldIn(ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> destination) =>
-        FoldInSpans(-1, itemIndices, weights, destination);
+    public float FoldIn(string? userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> destination) =>
+        FoldInSpans(userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, itemIndices, weights, destination);
 
-    /// <summary>
-    /// Folds in a user vector from a user's training history and their events since training, into a caller-owned buffer, without
-    /// allocating; a user the model does not know is folded in from the new events alone.
-    /// </summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="itemIndices">The new events' items by index, in any order.</param>
-    /// <param name="weights">The new events' weights, aligned with <paramref name="itemIndices"/>.</param>
-    /// <param name="destination">Receives the user factors; its length must be <see cref="FactorModel.NumberOfFactors"/>.</param>
-    /// <returns>The user bias to add to scores (0 for implicit models).</returns>
-    /// <remarks>A new event on an item of the training history adds its weight to that item's (implicit) or replaces its rating
-    /// (explicit). The training history's weights come from the model (<see cref="FactorModel.GetSeenWeights"/>); for a model that does not
-    /// keep them, each training item counts with the mean training weight (implicit) or with the model's own predicted rating (explicit).
-    /// With no new events the result is the user's training vector solved exactly.</remarks>
-    /// <exception cref="ArgumentException">The spans' lengths do not match, or a weight is not valid.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An index is outside the model's items.</exception>
-    public float FoldIn(string userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> destination)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return FoldInSpans(Model.Users.TryGetIndex(userId, out int user) ? user : -1, itemIndices, weights, destination);
-    }
-
-    /// <summary>Folds in an anonymous session (or a user the model does not know) from its events.</summary>
-    /// <param name="events">The events, in any order; their user ids are not used. Events whose item the model does not know are skipped
-    /// and reported (<see cref="FoldedUser.UnknownItemIds"/>), never thrown.</param>
+    /// <summary>Folds in a user from their training history (if the model knows them) and their events since training, or an anonymous
+    /// session from its events.</summary>
+    /// <param name="userId">The user, or <see langword="null"/> for an anonymous session; a user the model does not know is folded in
+    /// from the events alone.</param>
+    /// <param name="events">The events (since training, for a known user), in any order; their user ids are not used. Events whose item
+    /// the model does not know are skipped and reported (<see cref="FoldedUser.UnknownItemIds"/>), never thrown.</param>
     /// <param name="eventWeights">The weights of the event types, as the model was trained with; <see langword="null"/> for
     /// <see cref="EventWeights.Default"/>. An event's weight is its type's weight (1 without a type) times its
     /// <see cref="Interaction.Value"/>. Explicit models use each event's <see cref="Interaction.Rating"/> instead.</param>
-    /// <returns>The folded-in user; with no known item its vector is zero and <see cref="ForUser(FoldedUser, int, CompiledFilter?)"/>
-    /// answers with the cold-start policy.</returns>
+    /// <returns>The folded-in user (<see cref="FoldedUser.IsKnownUser"/> says whether the training history was included); with no known
+    /// item its vector is zero and <see cref="ForUser(FoldedUser, int, CompiledFilter?)"/> answers with the cold-start policy.</returns>
+    /// <remarks>Recommend for the result with <see cref="ForUser(FoldedUser, int, CompiledFilter?)"/> and explain it with
+    /// <see cref="Explain(FoldedUser, string, int)"/>. The allocation-free form, with item indices and weights, is
+    /// <see cref="FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>.</remarks>
     /// <exception cref="ArgumentException">An event has an event type the weights do not know, an invalid value, or (explicit models) no
     /// rating.</exception>
-    public FoldedUser FoldIn(IEnumerable<Interaction> events, EventWeights? eventWeights = null) => FoldInEvents(null, -1, events, eventWeights);
-
-    /// <summary>Folds in a user from their training history (if the model knows them) and their events since training.</summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="newEvents">The events since training, in any order; their user ids are not used; unknown items are skipped and reported.</param>
-    /// <param name="eventWeights">The weights of the event types; <see langword="null"/> for <see cref="EventWeights.Default"/>.</param>
-    /// <returns>The folded-in user (<see cref="FoldedUser.IsKnownUser"/> says whether the training history was included).</returns>
-    /// <exception cref="ArgumentException">An event has an unknown event type, an invalid value, or (explicit models) no rating.</exception>
-    public FoldedUser FoldIn(string userId, IEnumerable<Interaction> newEvents, EventWeights? eventWeights = null)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return FoldInEvents(userId, Model.Users.TryGetIndex(userId, out int user) ? user : -1, newEvents, eventWeights);
-    }
+    public FoldedUser FoldIn(string? userId, IEnumerable<Interaction> events, EventWeights? eventWeights = null) =>
+        FoldInEvents(userId, userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, events, eventWeights);
 
     /// <summary>Recommends for a folded-in user, best first.</summary>
     /// <param name="user">The user, folded in by this recommender.</param>
@@ -99,14 +81,9 @@ public sealed partial class Recommender
         int written;
         if (user.ItemIndices.IsEmpty)
         {
-            if (filter is not null && filter.ItemCount != Model.Items.Count)
+            if (filter is not null)
             {
-                ThrowHelper.FilterForOtherModelItems(filter.ItemCount, Model.Items.Count);
-            }
-
-            if (filter?.ExcludesBought == true)
-            {
-                throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+                CheckFilter(filter);
             }
 
             written = ColdStart(buffer, out source, filter);
@@ -115,25 +92,26 @@ public sealed partial class Recommender
         {
             source = RecommendationSource.Personalized;
             bool exclude = Options.ExcludeSeen || filter?.ExcludesSeen == true;
-            written = ForUser(user.Factors, user.Bias, exclude ? user.ItemIndices : default, buffer, filter);
+            written = ForUser(user.Factors, user.Bias, exclude ? user.ItemIndices : default, filter, buffer);
         }
 
         return new RecommendationList(user.UserId ?? "", source, written == buffer.Length ? buffer : buffer[..written]);
     }
 
-    /// <summary>Recommends for a user vector (such as one from <see cref="FoldIn(ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>)
-    /// into a caller-owned buffer, without allocating.</summary>
+    /// <summary>Recommends for a user vector (such as one from
+    /// <see cref="FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>) into a caller-owned buffer, without
+    /// allocating: the hot path for sessions.</summary>
     /// <param name="userFactors">The user factors; length <see cref="FactorModel.NumberOfFactors"/>.</param>
     /// <param name="userBias">The user bias added to every score (0 for implicit models).</param>
     /// <param name="excludedItems">Items to leave out, ascending and distinct (such as the session's items); empty for none.</param>
-    /// <param name="destination">Receives the recommendations, best first; its length is how many are wanted.</param>
     /// <param name="filter">Only items that pass this filter; <see langword="null"/> for all.</param>
+    /// <param name="destination">Receives the recommendations, best first; its length is how many are wanted.</param>
     /// <returns>How many recommendations were written: min(destination length, eligible items not excluded).</returns>
     /// <exception cref="ArgumentException">The vector has the wrong length, the excluded items are not ascending, or the filter was
-    /// compiled for another item set.</exception>
+    /// compiled for another item set or has <c>not bought</c>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An excluded index is outside the model's items.</exception>
-    public int ForUser(ReadOnlySpan<float> userFactors, float userBias, ReadOnlySpan<int> excludedItems, Span<Recommendation> destination,
-        CompiledFilter? filter = null)
+    public int ForUser(ReadOnlySpan<float> userFactors, float userBias, ReadOnlySpan<int> excludedItems, CompiledFilter? filter,
+        Span<Recommendation> destination)
     {
         int itemCount = Model.Items.Count;
         if (userFactors.Length != Model.NumberOfFactors)
@@ -154,18 +132,9 @@ public sealed partial class Recommender
             }
         }
 
-        if (filter is not null && filter.ItemCount != itemCount)
+        if (filter is not null)
         {
-            ThrowHelper.FilterForOtherModelItems(filter.ItemCount, itemCount);
-        }
-
-
-        if (filter?.ExcludesBought == true)
-
-        {
-
-            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
-
+            CheckFilter(filter);
         }
 
         int k = Math.Min(destination.Length, itemCount);

@@ -12,29 +12,19 @@ public sealed partial class Recommender
 {
     private float[]? _normalizedItemFactors;
 
-    /// <summary>Finds the items most related to one item, best first.</summary>
-    /// <param name="itemId">The item.</param>
+    /// <summary>Finds the items most related to one item, a basket or a search result, best first.</summary>
+    /// <param name="itemIds">The input items (one item: <c>["I0291"]</c>); duplicates count once, and items the model does not know are
+    /// skipped and reported.</param>
     /// <param name="count">How many items at most.</param>
     /// <param name="filter">Only items that pass this filter (compiled for this model's items); <see langword="null"/> for all.</param>
-    /// <returns>The list; it leaves out the input item, and it is empty when the model does not know the item
-    /// (<see cref="RelatedItemList.UnknownItemIds"/> says so).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
-    public RelatedItemList RelatedTo(string itemId, int count, CompiledFilter? filter = null)
-    {
-        ArgumentNullException.ThrowIfNull(itemId);
-        return RelatedTo([itemId], count, filter);
-    }
-
-    /// <summary>Finds the items most related to a basket or a search result of several items, best first.</summary>
-    /// <param name="itemIds">The input items; duplicates count once, and items the model does not know are skipped and reported.</param>
-    /// <param name="count">How many items at most.</param>
-    /// <param name="filter">Only items that pass this filter (compiled for this model's items); <see langword="null"/> for all.</param>
-    /// <returns>The best min(<paramref name="count"/>, eligible) items that are not inputs. Each item's factor similarity and
-    /// co-occurrence are averaged over the known input items.</returns>
+    /// <returns>The best min(<paramref name="count"/>, eligible) items that are not inputs; empty when the model knows no input item
+    /// (<see cref="RelatedItemList.UnknownItemIds"/> says so). Each item's factor similarity and co-occurrence are averaged over the
+    /// known input items.</returns>
+    /// <remarks>The list form, with ids; the allocation-free form, with item indices, is
+    /// <see cref="RelatedTo(ReadOnlySpan{int}, CompiledFilter?, Span{RelatedItem})"/>.</remarks>
     /// <exception cref="ArgumentNullException">An id is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c>.</exception>
     public RelatedItemList RelatedTo(IReadOnlyList<string> itemIds, int count, CompiledFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(itemIds);
@@ -60,14 +50,14 @@ public sealed partial class Recommender
         }
 
         var buffer = new RelatedItem[Math.Min(count, Model.Items.Count)];
-        int written = known.Count == 0 ? 0 : RelatedTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(known), buffer, filter);
+        int written = known.Count == 0 ? 0 : RelatedTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(known), filter, buffer);
         return new RelatedItemList(knownIds, unknownIds, UsesCooccurrence, written == buffer.Length ? buffer : buffer[..written]);
     }
 
     /// <summary>Finds the items most related to one or more items into a caller-owned buffer, without allocating.</summary>
     /// <param name="itemIndices">The input items by index, in any order; duplicates count once.</param>
-    /// <param name="destination">Receives the related items, best first; its length is how many are wanted.</param>
     /// <param name="filter">Only items that pass this filter; <see langword="null"/> for all.</param>
+    /// <param name="destination">Receives the related items, best first; its length is how many are wanted.</param>
     /// <returns>How many items were written: min(destination length, eligible items that are not inputs).</returns>
     /// <remarks>
     /// <para>The factor part scores every item against the mean of the inputs' vectors in one SIMD scan (for
@@ -77,8 +67,8 @@ public sealed partial class Recommender
     /// so the blend is exact without scoring co-occurrence for every item.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the model's items.</exception>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
-    public int RelatedTo(ReadOnlySpan<int> itemIndices, Span<RelatedItem> destination, CompiledFilter? filter = null)
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c>.</exception>
+    public int RelatedTo(ReadOnlySpan<int> itemIndices, CompiledFilter? filter, Span<RelatedItem> destination)
     {
         int itemCount = Model.Items.Count;
         foreach (int index in itemIndices)
@@ -89,18 +79,9 @@ public sealed partial class Recommender
             }
         }
 
-        if (filter is not null && filter.ItemCount != itemCount)
+        if (filter is not null)
         {
-            ThrowHelper.FilterForOtherModelItems(filter.ItemCount, itemCount);
-        }
-
-
-        if (filter?.ExcludesBought == true)
-
-        {
-
-            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
-
+            CheckFilter(filter);
         }
 
         int k = Math.Min(destination.Length, itemCount);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Personalize.Core.Filtering;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
 using Personalize.Core.Scoring;
@@ -6,13 +7,36 @@ using Personalize.Core.Scoring;
 namespace Personalize.Core.Recommending;
 
 /// <summary>
-/// Answers "recommended for you" from a <see cref="FactorModel"/>: the user's best-scoring items, without the ones they already have.
+/// Answers "recommended for you" from a <see cref="FactorModel"/>: the user's best-scoring items, without the ones they already have;
+/// and, from the same model, related items, fold-in for sessions, explanations and re-ranking.
 /// </summary>
 /// <remarks>
+/// <para><b>One way in for each job.</b> Lists that a page shows come back as objects; the hot path writes into caller-owned spans.</para>
+/// <list type="table">
+/// <listheader><term>Job</term><description>Entry point (why it exists)</description></listheader>
+/// <item><term>A customized for-you page</term><description><see cref="Recommend"/> / <see cref="RecommendAsync"/>: the filter,
+/// sort, paging, facets and saved preferences in a <see cref="RecommendationRequest"/> (the async form reads the preferences from
+/// <see cref="PreferenceStore"/>).</description></item>
+/// <item><term>A top-N list for a user</term><description><see cref="ForUser(string, int, CompiledFilter?)"/>: no catalogue, no paging;
+/// <see cref="ForUsers"/> for a batch in parallel; <see cref="ForUser(FoldedUser, int, CompiledFilter?)"/> for a folded-in
+/// session.</description></item>
+/// <item><term>Related items</term><description><see cref="RelatedTo(IReadOnlyList{string}, int, CompiledFilter?)"/>, for one item
+/// (<c>["I0291"]</c>), a basket or search results.</description></item>
+/// <item><term>Re-ranking, explaining, folding in</term><description><see cref="Rank"/>, <see cref="Explain(string, string, int)"/>
+/// (trained user) or <see cref="Explain(FoldedUser, string, int)"/> (folded-in user), and
+/// <see cref="FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>.</description></item>
+/// <item><term>The hot path, 0 bytes per call</term><description><see cref="ForUser(string, CompiledFilter?, Span{Recommendation}, out RecommendationSource)"/>,
+/// <see cref="ForUserIndex"/> (evaluation by user index),
+/// <see cref="ForUser(ReadOnlySpan{float}, float, ReadOnlySpan{int}, CompiledFilter?, Span{Recommendation})"/> (a vector from
+/// <see cref="FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>) and
+/// <see cref="RelatedTo(ReadOnlySpan{int}, CompiledFilter?, Span{RelatedItem})"/>.</description></item>
+/// </list>
+/// <para>Parameters read in one order: who (a user id, a folded-in user, a vector or items), then how many (lists) or the filter
+/// (<see langword="null"/> for none) and the destination (spans), then the <c>out</c> source. Browsing the catalogue is
+/// <see cref="CatalogBrowser"/>, shelves are <c>Pages.HomePageBuilder</c>, both request-shaped like <see cref="Recommend"/>.</para>
 /// <para>A query scores every item with a SIMD dot product over the model's contiguous item factors and keeps the best k in a bounded
-/// heap; the span overload of <see cref="ForUser(string, Span{Recommendation}, out RecommendationSource)"/> allocates nothing.
-/// A user the model does not know never causes an exception: <see cref="RecommenderOptions.ColdStart"/> answers, and the result's
-/// <see cref="RecommendationList.Source"/> says so.</para>
+/// heap. A user the model does not know never causes an exception: <see cref="RecommenderOptions.ColdStart"/> answers, and the
+/// result's <see cref="RecommendationList.Source"/> says so.</para>
 /// <para>All members are thread-safe. Dispose the recommender to stop its scan threads when
 /// <see cref="RecommenderOptions.NumberOfThreads"/> is more than 1.</para>
 /// </remarks>
@@ -62,71 +86,49 @@ public sealed partial class Recommender : IDisposable
     /// (<see cref="RecommendationSource.Empty"/>), never arbitrary items.</summary>
     private bool HasPopularity { get; }
 
-    /// <summary>Recommends up to <paramref name="count"/> items for a user, best first.</summary>
-    /// <param name="userId">The user's id; an unknown id gets the cold-start answer.</param>
+    /// <summary>Recommends up to <paramref name="count"/> items for a user, best first, optionally only items that pass a filter.</summary>
+    /// <param name="userId">The user's id; an unknown id gets the cold-start answer (filtered too).</param>
     /// <param name="count">How many items at most.</param>
-    /// <returns>The list; it is shorter than <paramref name="count"/> only when fewer items are eligible.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    public RecommendationList ForUser(string userId, int count)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return List(userId, count, parallel: true);
-    }
-
-    /// <summary>Recommends items for a user into a caller-owned buffer, without allocating.</summary>
-    /// <param name="userId">The user's id; an unknown id gets the cold-start answer.</param>
-    /// <param name="destination">Receives the recommendations, best first; its length is how many are wanted.</param>
-    /// <param name="source">Whether the answer is personalized or a fallback.</param>
-    /// <returns>How many recommendations were written.</returns>
-    public int ForUser(string userId, Span<Recommendation> destination, out RecommendationSource source)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        if (!Model.Users.TryGetIndex(userId, out int user))
-        {
-            return ColdStart(destination, out source);
-        }
-
-        source = RecommendationSource.Personalized;
-        return ForUserIndex(user, destination);
-    }
-
-    /// <summary>Recommends up to <paramref name="count"/> items that pass a filter, best first.</summary>
-    /// <param name="userId">The user's id; an unknown id gets the cold-start answer, filtered too.</param>
-    /// <param name="count">How many items at most.</param>
-    /// <param name="filter">The filter, compiled for this recommender's model (<see cref="Filtering.FilterCompiler.Compile"/>).</param>
+    /// <param name="filter">Only items that pass this filter, compiled for this recommender's model (<see cref="Compile"/>);
+    /// <see langword="null"/> for all.</param>
     /// <returns>The best min(<paramref name="count"/>, eligible) items: the filter is applied before ranking, never after, so it never
     /// costs the user results while enough items match.</returns>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
-    public RecommendationList ForUser(string userId, int count, Filtering.CompiledFilter filter)
+    /// <remarks>The top-N list without a catalogue, paging or preferences (a page with those is <see cref="Recommend"/>). Without a
+    /// filter the scan may use the recommender's scan threads (<see cref="RecommenderOptions.NumberOfThreads"/>).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c> (only
+    /// <see cref="Recommend"/> knows the user's purchases).</exception>
+    public RecommendationList ForUser(string userId, int count, CompiledFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (filter is null)
+        {
+            return List(userId, count, parallel: true);
+        }
+
         var buffer = new Recommendation[Math.Min(count, Model.Items.Count)];
-        int written = ForUser(userId, buffer, out RecommendationSource source, filter);
+        int written = ForUser(userId, filter, buffer, out RecommendationSource source);
         return new RecommendationList(userId, source, written == buffer.Length ? buffer : buffer[..written]);
     }
 
-    /// <summary>Recommends items that pass a filter into a caller-owned buffer, without allocating.</summary>
-    /// <param name="userId">The user's id.</param>
-    /// <param name="destination">Receives the recommendations, best first.</param>
+    /// <summary>Recommends items for a user into a caller-owned buffer, without allocating: the hot path.</summary>
+    /// <param name="userId">The user's id; an unknown id gets the cold-start answer (filtered too).</param>
+    /// <param name="filter">Only items that pass this filter, compiled for this recommender's model (<see cref="Compile"/>);
+    /// <see langword="null"/> for all.</param>
+    /// <param name="destination">Receives the recommendations, best first; its length is how many are wanted.</param>
     /// <param name="source">Whether the answer is personalized or a fallback.</param>
-    /// <param name="filter">The compiled filter.</param>
-    /// <returns>How many recommendations were written.</returns>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set.</exception>
-    public int ForUser(string userId, Span<Recommendation> destination, out RecommendationSource source, Filtering.CompiledFilter filter)
+    /// <returns>How many recommendations were written: min(destination length, eligible items).</returns>
+    /// <remarks>Allocates nothing per call; scratch up to 128 results is on the stack, above that from <see cref="ArrayPool{T}.Shared"/>.
+    /// Without a filter the scan may use the recommender's scan threads (<see cref="RecommenderOptions.NumberOfThreads"/>).</remarks>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c> (only
+    /// <see cref="Recommend"/> knows the user's purchases).</exception>
+    public int ForUser(string userId, CompiledFilter? filter, Span<Recommendation> destination, out RecommendationSource source)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(filter);
-        if (filter.ItemCount != Model.Items.Count)
+        if (filter is not null)
         {
-            throw new ArgumentException($"The filter was compiled for {filter.ItemCount} items, but the model has {Model.Items.Count}; compile it with the model's Items.", nameof(filter));
-        }
-
-        if (filter.ExcludesBought)
-        {
-            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+            CheckFilter(filter);
         }
 
         if (!Model.Users.TryGetIndex(userId, out int user))
@@ -135,7 +137,7 @@ public sealed partial class Recommender : IDisposable
         }
 
         source = RecommendationSource.Personalized;
-        return Score(user, destination, parallel: false, filter);
+        return Score(user, destination, parallel: true, filter);
     }
 
     /// <summary>Recommends items for many users, in parallel.</summary>
@@ -167,6 +169,20 @@ public sealed partial class Recommender : IDisposable
     /// <summary>Stops the scan threads, if any.</summary>
     public void Dispose() => _workers?.Dispose();
 
+    /// <summary>Checks that a filter fits this model's items and has no rule a span query cannot apply (<c>not bought</c>).</summary>
+    private void CheckFilter(CompiledFilter filter)
+    {
+        if (filter.ItemCount != Model.Items.Count)
+        {
+            ThrowHelper.FilterForOtherModelItems(filter.ItemCount, Model.Items.Count);
+        }
+
+        if (filter.ExcludesBought)
+        {
+            throw new ArgumentException(NotBoughtNeedsPurchases, nameof(filter));
+        }
+    }
+
     /// <summary>Builds one user's list; <paramref name="parallel"/> lets the query use the scan threads (not from a batch).</summary>
     private RecommendationList List(string userId, int count, bool parallel)
     {
@@ -187,7 +203,7 @@ public sealed partial class Recommender : IDisposable
     }
 
     /// <summary>Writes the top items for a known user given by index, best first, without allocating: the personalized list of
-    /// <see cref="ForUser(string, Span{Recommendation}, out RecommendationSource)"/> without the id lookup.</summary>
+    /// <see cref="ForUser(string, CompiledFilter?, Span{Recommendation}, out RecommendationSource)"/> without the id lookup.</summary>
     /// <remarks>For callers that iterate the model's users by index, such as evaluation over every user of a test set.</remarks>
     /// <param name="userIndex">The user's index in <see cref="FactorModel.Users"/>.</param>
     /// <param name="destination">Receives up to its length recommendations.</param>
@@ -214,7 +230,7 @@ public sealed partial class Recommender : IDisposable
         }
     }
 
-    private int Score(int user, Span<Recommendation> destination, bool parallel, Filtering.CompiledFilter? filter = null)
+    private int Score(int user, Span<Recommendation> destination, bool parallel, CompiledFilter? filter = null)
     {
         int k = Math.Min(destination.Length, Model.Items.Count);
         if (k == 0)
@@ -278,7 +294,7 @@ public sealed partial class Recommender : IDisposable
         }
     }
 
-    private int ColdStart(Span<Recommendation> destination, out RecommendationSource source, Filtering.CompiledFilter? filter = null)
+    private int ColdStart(Span<Recommendation> destination, out RecommendationSource source, CompiledFilter? filter = null)
     {
         if (Options.ColdStart == ColdStartPolicy.Empty || !HasPopularity)
         {
@@ -292,7 +308,7 @@ public sealed partial class Recommender : IDisposable
 
     /// <summary>The most popular items that pass the filter, most popular first (ties by item index); items of popularity 0 are never
     /// listed, so a model without popularity (an imported factor model without interactions) gives none.</summary>
-    internal int Popular(Span<Recommendation> destination, Filtering.CompiledFilter? filter)
+    internal int Popular(Span<Recommendation> destination, CompiledFilter? filter)
     {
         string[] ids = Model.Items.RawIds;
         ReadOnlySpan<float> popularity = Model.ItemPopularity;

@@ -39,7 +39,7 @@ public sealed class ScoreExplanation
     public int ItemIndex { get; }
 
     /// <summary>Gets the score that is explained: for a user the model knows, explained by id, the score
-    /// <see cref="Recommender.ForUser(string, int)"/> shows (the trained vector's); for a folded-in user, that user's score.</summary>
+    /// <see cref="Recommender.ForUser(string, int, Filtering.CompiledFilter?)"/> shows (the trained vector's); for a folded-in user, that user's score.</summary>
     /// <remarks>For a trained user explained by id this is the score of their history solved exactly, which matches the trained vector
     /// up to the trainer's solver tolerance (conjugate gradient stops after a few steps).</remarks>
     public float Score { get; }

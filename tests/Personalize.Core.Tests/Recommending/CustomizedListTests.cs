@@ -141,6 +141,45 @@ public sealed class CustomizedListTests : IClassFixture<CustomShop>
     }
 
     [Fact]
+    public void Compile_without_a_catalogue_accepts_the_per_user_rules_and_names_the_attributes_a_filter_reads()
+    {
+        using var bare = new Recommender(_shop.Model, new RecommenderOptions { ExcludeSeen = false });
+
+        CompiledFilter notSeen = bare.Compile(Filter.NotSeen);
+        CompiledFilter notBought = bare.Compile(Filter.NotSeen.And(Filter.NotBought));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            bare.Compile(Filter.NotSeen.And(Filter.Where("brand").EqualTo("Acme")).And(Filter.Where("price").AtMost(20m))));
+        var nested = Assert.Throws<ArgumentException>(() => bare.Compile(Filter.Not(Filter.NotSeen)));
+
+        Assert.Equal((true, false, _shop.Model.Items.Count), (notSeen.ExcludesSeen, notSeen.ExcludesBought, notSeen.EligibleCount));
+        Assert.Equal((true, true), (notBought.ExcludesSeen, notBought.ExcludesBought));
+        Assert.Contains("'brand', 'price'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no catalogue", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'not seen'", nested.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_not_seen_filter_works_without_a_catalogue_in_every_way_in()
+    {
+        using var bare = new Recommender(_shop.Model, new RecommenderOptions { ExcludeSeen = false });
+        int user = _shop.Model.Users.GetIndex("user-1");
+        HashSet<int> seen = [.. _shop.Model.GetSeenItems(user).ToArray()];
+        CompiledFilter notSeen = bare.Compile(Filter.NotSeen);
+        var destination = new Recommendation[10];
+
+        RecommendationPage page = bare.Recommend(new RecommendationRequest("user-1") { Filter = Filter.NotSeen, PageSize = 10 });
+        RecommendationList list = bare.ForUser("user-1", 10, notSeen);
+        int written = bare.ForUser("user-1", notSeen, destination, out RecommendationSource source);
+
+        Assert.Equal(10, page.Count);
+        Assert.DoesNotContain(page, r => seen.Contains(r.ItemIndex));
+        Assert.Equal(list, destination[..written]);
+        Assert.Equal(RecommendationSource.Personalized, source);
+        Assert.DoesNotContain(list, r => seen.Contains(r.ItemIndex));
+        Assert.Contains(bare.ForUser("user-1", 10), r => seen.Contains(r.ItemIndex));   // the filter made the difference
+    }
+
+    [Fact]
     public void Sorting_by_an_attribute_the_catalogue_lacks_names_it()
     {
         using var renamed = new Recommender(_shop.Model, _shop.Catalog, null, new RecommenderOptions { Attributes = new CatalogAttributes { Price = "cost" } });

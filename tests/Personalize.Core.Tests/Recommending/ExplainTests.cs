@@ -18,7 +18,7 @@ public sealed class ExplainTests
     {
         FactorModel model = FoldInTests.ImplicitModel(seed: 91);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn(Session);
+        FoldedUser user = recommender.FoldIn(null, Session);
 
         foreach (Recommendation r in recommender.ForUser(user, 8))
         {
@@ -38,7 +38,7 @@ public sealed class ExplainTests
     {
         FactorModel model = FoldInTests.ImplicitModel(seed: 92);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn(Session);
+        FoldedUser user = recommender.FoldIn(null, Session);
         int[] history = user.ItemIndices.ToArray();
         var (a, _, coefficients) = ReferenceFoldIn.Implicit(model, history, [.. user.ItemWeights.ToArray().Select(w => (double)w)]);
         int item = model.Items.GetIndex("i20");
@@ -59,7 +59,7 @@ public sealed class ExplainTests
     {
         FactorModel model = FoldInTests.ImplicitModel(seed: 93);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn(Session);
+        FoldedUser user = recommender.FoldIn(null, Session);
         ScoreExplanation all = recommender.Explain(user, "i13", count: 5);
 
         ScoreExplanation top = recommender.Explain(user, "i13", count: 2);
@@ -75,7 +75,7 @@ public sealed class ExplainTests
     {
         FactorModel model = FoldInTests.ExplicitModel(seed: 94);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn([new("x", "i1", Rating: 5f), new("x", "i2", Rating: 1f), new("x", "i7", Rating: 4.5f)]);
+        FoldedUser user = recommender.FoldIn(null, [new("x", "i1", Rating: 5f), new("x", "i2", Rating: 1f), new("x", "i7", Rating: 4.5f)]);
         int item = model.Items.GetIndex("i9");
 
         ScoreExplanation why = recommender.Explain(user, "i9", count: 3);

@@ -65,7 +65,7 @@ public sealed class FoldInQualityTests
                 continue;
             }
 
-            FoldedUser folded = recommender.FoldIn(session.Select(r => new Interaction("", log.Items.GetId(log.ItemIndices[r]), EventName(r))));
+            FoldedUser folded = recommender.FoldIn(null, session.Select(r => new Interaction("", log.Items.GetId(log.ItemIndices[r]), EventName(r))));
             double Recall(IEnumerable<string> top10) => top10.Count(later.Contains) / (double)Math.Min(10, later.Count);
             foldInRecall += Recall(recommender.ForUser(folded, 10).Select(r => r.ItemId));
             popularRecall += Recall(popular.Where(i => !sessionItems.Contains(i)).Take(10));

@@ -9,7 +9,7 @@ using Personalize.Core.Training;
 
 namespace Personalize.Core.Tests.Recommending;
 
-/// <summary>Fold-in (<see cref="Recommender.FoldIn(ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/> and friends) against the
+/// <summary>Fold-in (<see cref="Recommender.FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/> and friends) against the
 /// trainers' own least-squares step, written out in double.</summary>
 public sealed class FoldInTests
 {
@@ -40,7 +40,7 @@ public sealed class FoldInTests
         using var recommender = new Recommender(model);
         var vector = new float[model.NumberOfFactors];
 
-        float bias = recommender.FoldIn([3, 7, 3, 12], [1f, 4f, 10f, 1f], vector);
+        float bias = recommender.FoldIn(null, [3, 7, 3, 12], [1f, 4f, 10f, 1f], vector);
 
         var (a, b, _) = ReferenceFoldIn.Implicit(model, [3, 7, 12], [11, 4, 1]);
         ReferenceFoldIn.AssertClose(ReferenceFoldIn.Solve(a, b), vector, 1e-4, "implicit fold-in");
@@ -55,8 +55,8 @@ public sealed class FoldInTests
         var twice = new float[model.NumberOfFactors];
         var once = new float[model.NumberOfFactors];
 
-        recommender.FoldIn([5, 9, 5], [1f, 4f, 3f], twice);
-        recommender.FoldIn([9, 5], [4f, 4f], once);
+        recommender.FoldIn(null, [5, 9, 5], [1f, 4f, 3f], twice);
+        recommender.FoldIn(null, [9, 5], [4f, 4f], once);
 
         Assert.Equal(once, twice);
     }
@@ -93,7 +93,7 @@ public sealed class FoldInTests
         var anonymous = new float[model.NumberOfFactors];
 
         recommender.FoldIn(model.Users.GetId(user), newItems, newWeights, known);
-        recommender.FoldIn([.. history, .. newItems], [.. historyWeights, .. newWeights], anonymous);
+        recommender.FoldIn(null, [.. history, .. newItems], [.. historyWeights, .. newWeights], anonymous);
 
         Assert.Equal(anonymous, known);
         Assert.False(model.GetSeenItems(user).Contains(39) && model.GetSeenItems(user).Contains(38), "the test needs new items");
@@ -108,7 +108,7 @@ public sealed class FoldInTests
         var session = new float[model.NumberOfFactors];
 
         recommender.FoldIn("nobody", [1, 2], [1f, 10f], stranger);
-        recommender.FoldIn([1, 2], [1f, 10f], session);
+        recommender.FoldIn(null, [1, 2], [1f, 10f], session);
 
         Assert.Equal(session, stranger);
     }
@@ -124,9 +124,9 @@ public sealed class FoldInTests
             new("anyone", "gone", "cart"), new("anyone", "also-gone", "view"),
         ];
         var expected = new float[model.NumberOfFactors];
-        recommender.FoldIn([model.Items.GetIndex("i3"), model.Items.GetIndex("i7")], [1f, 20f], expected);
+        recommender.FoldIn(null, [model.Items.GetIndex("i3"), model.Items.GetIndex("i7")], [1f, 20f], expected);
 
-        FoldedUser user = recommender.FoldIn(events);
+        FoldedUser user = recommender.FoldIn(null, events);
 
         Assert.Equal(expected, user.Factors.ToArray());
         Assert.Null(user.UserId);
@@ -158,7 +158,7 @@ public sealed class FoldInTests
         using var recommender = new Recommender(model);
         var vector = new float[model.NumberOfFactors];
 
-        float bias = recommender.FoldIn([2, 9, 2, 20], [1f, 4.5f, 5f, 3f], vector);
+        float bias = recommender.FoldIn(null, [2, 9, 2, 20], [1f, 4.5f, 5f, 3f], vector);
 
         var (a, b, _) = ReferenceFoldIn.Explicit(model, [2, 9, 20], [5, 4.5, 3]);
         double[] expected = ReferenceFoldIn.Solve(a, b);
@@ -172,7 +172,7 @@ public sealed class FoldInTests
         FactorModel model = ExplicitModel(seed: 79);
         using var recommender = new Recommender(model);
 
-        var error = Assert.Throws<ArgumentException>(() => recommender.FoldIn([new Interaction("x", "i1", "view")]));
+        var error = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [new Interaction("x", "i1", "view")]));
 
         Assert.Contains("has no rating; an explicit model folds in ratings", error.Message);
     }
@@ -190,7 +190,7 @@ public sealed class FoldInTests
         using var recommender = new Recommender(model);
         Interaction bad = kind == "click" ? new("x", "i2", "click") : new("x", "i2", "view", Value: -1);
 
-        var error = Assert.Throws<ArgumentException>(() => recommender.FoldIn([new Interaction("x", "i1", "view"), bad]));
+        var error = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [new Interaction("x", "i1", "view"), bad]));
 
         Assert.Contains("The event at position 1 (item 'i2')", error.Message);
         Assert.Contains(expected, error.Message);
@@ -203,10 +203,10 @@ public sealed class FoldInTests
         using var recommender = new Recommender(model);
         var vector = new float[model.NumberOfFactors];
 
-        var lengths = Assert.Throws<ArgumentException>(() => recommender.FoldIn([1, 2], [1f], vector));
-        var destination = Assert.Throws<ArgumentException>(() => recommender.FoldIn([1], [1f], new float[3]));
-        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.FoldIn([1, 40], [1f, 1f], vector));
-        var negative = Assert.Throws<ArgumentException>(() => recommender.FoldIn([1, 2], [1f, -2f], vector));
+        var lengths = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [1, 2], [1f], vector));
+        var destination = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [1], [1f], new float[3]));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.FoldIn(null, [1, 40], [1f, 1f], vector));
+        var negative = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [1, 2], [1f, -2f], vector));
 
         Assert.Contains("1 values; 2 are needed (one weight per item index)", lengths.Message);
         Assert.Contains("3 values; 8 are needed (one per factor)", destination.Message);
@@ -219,7 +219,7 @@ public sealed class FoldInTests
     {
         FactorModel model = ImplicitModel(seed: 82);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn([new Interaction("x", "i4", "purchase"), new Interaction("x", "i5", "view"), new Interaction("x", "i6", "cart")]);
+        FoldedUser user = recommender.FoldIn(null, [new Interaction("x", "i4", "purchase"), new Interaction("x", "i5", "view"), new Interaction("x", "i6", "cart")]);
         int[] history = user.ItemIndices.ToArray();
 
         RecommendationList list = recommender.ForUser(user, 10);
@@ -239,7 +239,7 @@ public sealed class FoldInTests
         ItemCatalog catalog = ItemCatalog.ReadCsv(csv);
         CompiledFilter filter = FilterCompiler.Compile(FilterText.Parse("bucket < 2 and not seen", catalog.Schema).Value!, catalog, model.Items);
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = false });
-        FoldedUser user = recommender.FoldIn([new Interaction("x", "i0", "purchase"), new Interaction("x", "i1", "view")]);
+        FoldedUser user = recommender.FoldIn(null, [new Interaction("x", "i0", "purchase"), new Interaction("x", "i1", "view")]);
 
         RecommendationList list = recommender.ForUser(user, 100, filter);
 
@@ -252,7 +252,7 @@ public sealed class FoldInTests
     {
         FactorModel model = ImplicitModel(seed: 84);
         using var recommender = new Recommender(model);
-        FoldedUser user = recommender.FoldIn([new Interaction("x", "unknown", "view")]);
+        FoldedUser user = recommender.FoldIn(null, [new Interaction("x", "unknown", "view")]);
 
         RecommendationList list = recommender.ForUser(user, 5);
 
@@ -267,7 +267,7 @@ public sealed class FoldInTests
         FactorModel model = ImplicitModel(seed: 85);
         using var one = new Recommender(model);
         using var other = new Recommender(ImplicitModel(seed: 86));
-        FoldedUser user = one.FoldIn([new Interaction("x", "i1", "view")]);
+        FoldedUser user = one.FoldIn(null, [new Interaction("x", "i1", "view")]);
 
         var error = Assert.Throws<ArgumentException>(() => other.ForUser(user, 5));
 
@@ -285,18 +285,18 @@ public sealed class FoldInTests
         var vector = new float[model.NumberOfFactors];
         var destination = new Recommendation[10];
         string known = model.Users.GetId(2);
-        recommender.FoldIn(items, weights, vector);
+        recommender.FoldIn(null, items, weights, vector);
         recommender.FoldIn(known, items, weights, vector);
-        recommender.ForUser(vector, 0f, excluded, destination);
+        recommender.ForUser(vector, 0f, excluded, null, destination);
 
         long written = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int call = 0; call < 100; call++)
         {
             items[0] = call % 40;
-            recommender.FoldIn(items, weights, vector);
+            recommender.FoldIn(null, items, weights, vector);
             recommender.FoldIn(known, items, weights, vector);
-            written += recommender.ForUser(vector, 0f, excluded, destination);
+            written += recommender.ForUser(vector, 0f, excluded, null, destination);
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

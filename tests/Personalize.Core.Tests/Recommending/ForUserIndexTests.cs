@@ -16,7 +16,7 @@ public sealed class ForUserIndexTests
         var byId = new Recommendation[10];
 
         int written = recommender.ForUserIndex(Model.Users.GetIndex("user-3"), byIndex);
-        int expected = recommender.ForUser("user-3", byId, out RecommendationSource source);
+        int expected = recommender.ForUser("user-3", null, byId, out RecommendationSource source);
 
         Assert.Equal(RecommendationSource.Personalized, source);
         Assert.Equal(byId[..expected], byIndex[..written]);

@@ -33,6 +33,6 @@ public sealed class NotBoughtTests : IClassFixture<CustomShop>
         Assert.Contains("PurchasedItems", paged.Message, StringComparison.Ordinal);
         var direct = Assert.Throws<ArgumentException>(() => _shop.Recommender.ForUser("user-4", 10, _shop.Recommender.Compile(filter)));
         Assert.Contains("'not bought'", direct.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => _shop.Recommender.RelatedTo("item-1", 10, _shop.Recommender.Compile(filter)));
+        Assert.Throws<ArgumentException>(() => _shop.Recommender.RelatedTo(["item-1"], 10, _shop.Recommender.Compile(filter)));
     }
 }

@@ -79,12 +79,12 @@ public sealed class RecommenderInt8Tests
             int[] clicked = Enumerable.Range(0, model.Items.Count).OrderBy(_ => random.Next()).Take(1 + random.Next(15)).Order().ToArray();
             float[] weights = clicked.Select(_ => 1f + random.Next(3)).ToArray();
             var factors = new float[model.NumberOfFactors];
-            exact.FoldIn(clicked, weights, factors);
+            exact.FoldIn(null, clicked, weights, factors);
             var expected = new Recommendation[20];
             var actual = new Recommendation[20];
 
-            int expectedCount = exact.ForUser(factors, 0, clicked, expected);
-            int actualCount = compact.ForUser(factors, 0, clicked, actual);
+            int expectedCount = exact.ForUser(factors, 0, clicked, null, expected);
+            int actualCount = compact.ForUser(factors, 0, clicked, null, actual);
 
             AssertSameList(expected[..expectedCount], actual[..actualCount], $"session {session}");
         }

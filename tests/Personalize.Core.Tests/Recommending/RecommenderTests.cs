@@ -146,7 +146,7 @@ public sealed class RecommenderTests
         using var recommender = new Recommender(model, new RecommenderOptions { ColdStart = ColdStartPolicy.Empty });
 
         RecommendationList list = recommender.ForUser("nobody", 10);
-        int written = recommender.ForUser("nobody", new Recommendation[10], out RecommendationSource source);
+        int written = recommender.ForUser("nobody", null, new Recommendation[10], out RecommendationSource source);
 
         Assert.Empty(list);
         Assert.Equal(RecommendationSource.Empty, list.Source);
@@ -232,7 +232,7 @@ public sealed class RecommenderTests
             var destination = new Recommendation[40];
             Array.Fill(destination, sentinel);
 
-            int written = recommender.ForUser(userId, destination, out RecommendationSource source);
+            int written = recommender.ForUser(userId, null, destination, out RecommendationSource source);
 
             RecommendationList list = recommender.ForUser(userId, 40);
             Assert.Equal(list.Count, written);
@@ -248,8 +248,8 @@ public sealed class RecommenderTests
         using var recommender = new Recommender(TestModels.Create(seed: 220));
 
         var negative = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.ForUser("user-0", -1));
-        Assert.Throws<ArgumentNullException>(() => recommender.ForUser(null!, 5));
-        Assert.Throws<ArgumentNullException>(() => recommender.ForUser(null!, new Recommendation[5], out _));
+        Assert.Throws<ArgumentNullException>(() => recommender.ForUser((string)null!, 5));
+        Assert.Throws<ArgumentNullException>(() => recommender.ForUser(null!, null, new Recommendation[5], out _));
 
         Assert.Equal("count", negative.ParamName);
     }

@@ -78,7 +78,7 @@ public sealed class RecommenderThreadingTests
             else
             {
                 var destination = new Recommendation[counts[c]];
-                int written = parallel.ForUser(userId, destination, out RecommendationSource source);
+                int written = parallel.ForUser(userId, null, destination, out RecommendationSource source);
                 Assert.Equal(RecommendationSource.Personalized, source);
                 actual[c][user] = destination[..written];
             }
@@ -165,7 +165,7 @@ public sealed class RecommenderThreadingTests
                     start.SignalAndWait();
                     for (int q = 0; q < QueriesEach; q++)
                     {
-                        int written = recommender.ForUser("user-1", destination, out _);
+                        int written = recommender.ForUser("user-1", null, destination, out _);
                         if (!destination.AsSpan(0, written).SequenceEqual(expected))
                         {
                             wrong[querier]++;

@@ -53,7 +53,7 @@ public sealed class RelatedItemsQualityTests : IClassFixture<RelatedItemsQuality
 
         for (int item = 0; item < _shop.Model.Items.Count; item++)
         {
-            foreach (RelatedItem related in recommender.RelatedTo(_shop.Model.Items.GetId(item), 10))
+            foreach (RelatedItem related in recommender.RelatedTo([_shop.Model.Items.GetId(item)], 10))
             {
                 pairs++;
                 sameCategory += _shop.Category[related.ItemIndex] == _shop.Category[item] ? 1 : 0;
@@ -80,7 +80,7 @@ public sealed class RelatedItemsQualityTests : IClassFixture<RelatedItemsQuality
             int same = 0, pairs = 0;
             for (int item = 0; item < _shop.Model.Items.Count; item++)
             {
-                foreach (RelatedItem related in recommender.RelatedTo(_shop.Model.Items.GetId(item), 10))
+                foreach (RelatedItem related in recommender.RelatedTo([_shop.Model.Items.GetId(item)], 10))
                 {
                     pairs++;
                     same += _shop.Brand[related.ItemIndex] == _shop.Brand[item] ? 1 : 0;

@@ -138,7 +138,7 @@ public sealed class RelatedItemsTests
         FactorModel model = ModelWithCooccurrence(seed: 62).WithCooccurrence(null);
         using var recommender = new Recommender(model);
 
-        RelatedItemList list = recommender.RelatedTo("item-7", 10);
+        RelatedItemList list = recommender.RelatedTo(["item-7"], 10);
 
         Assert.False(list.UsedCooccurrence);
         Assert.All(list, i => Assert.Equal(RelatedItemSource.Factors, i.Source));
@@ -167,7 +167,7 @@ public sealed class RelatedItemsTests
         using var recommender = new Recommender(model);
 
         RelatedItemList some = recommender.RelatedTo(["nope", "item-4", "nope", "gone"], 5);
-        RelatedItemList none = recommender.RelatedTo("nope", 5);
+        RelatedItemList none = recommender.RelatedTo(["nope"], 5);
 
         Assert.Equal(["nope", "gone"], some.UnknownItemIds);
         Assert.Equal(["item-4"], some.InputItemIds);
@@ -208,8 +208,8 @@ public sealed class RelatedItemsTests
         CompiledFilter other = FilterCompiler.Compile(Filter.Where("bucket").LessThan(3), ItemCatalog.ReadCsv(csv), IdMap.FromIds(["item-0"]));
         var destination = new RelatedItem[5];
 
-        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.RelatedTo([model.Items.Count], destination));
-        var filter = Assert.Throws<ArgumentException>(() => recommender.RelatedTo("item-0", 5, other));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => recommender.RelatedTo([model.Items.Count], null, destination));
+        var filter = Assert.Throws<ArgumentException>(() => recommender.RelatedTo(["item-0"], 5, other));
 
         Assert.Contains($"item index {model.Items.Count} is not in the model", outside.Message);
         Assert.Contains("compiled for 1 items, but the model has 120", filter.Message);
@@ -227,7 +227,7 @@ public sealed class RelatedItemsTests
         for (int warmUp = 0; warmUp < 200; warmUp++)   // past tiered compilation's call counting, which allocates once on this thread
         {
             query[0] = warmUp % 100;
-            recommender.RelatedTo(query, destination);
+            recommender.RelatedTo(query, null, destination);
         }
 
         long written = 0;
@@ -235,7 +235,7 @@ public sealed class RelatedItemsTests
         for (int call = 0; call < 100; call++)
         {
             query[0] = call;
-            written += recommender.RelatedTo(query, destination);
+            written += recommender.RelatedTo(query, null, destination);
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -61,6 +61,26 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Empty_facet_values_are_left_out_unless_empty_facets_is_given()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string[] query = ["browse", "--items", items, "--filter", "brand = \"Acme\"", "--facets", "brand", "--page-size", "5"];
+
+        var (code, output, error) = cli.Run(query);
+        var (codeEmpty, outputEmpty, errorEmpty) = cli.Run([.. query, "--empty-facets"]);
+        var (codeAlone, _, errorAlone) = cli.Run("browse", "--items", items, "--empty-facets");
+
+        Assert.True(code == 0, error);
+        Assert.True(codeEmpty == 0, errorEmpty);
+        Assert.Contains("brand: Acme (20)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zen", output, StringComparison.Ordinal);
+        Assert.Contains("brand: Acme (20), Zen (0)", outputEmpty, StringComparison.Ordinal);
+        Assert.Equal(2, codeAlone);
+        Assert.Contains("--empty-facets needs --facets", errorAlone, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Browse_takes_top_as_every_list_command_does_and_refuses_a_disagreeing_page_size()
     {
         using var cli = new CliRunner();

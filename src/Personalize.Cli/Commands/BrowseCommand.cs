@@ -44,6 +44,10 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         [Description("Count values over the eligible items, e.g. brand,category,price,rating.")]
         public string? Facets { get; init; }
 
+        [CommandOption("--empty-facets")]
+        [Description("List facet values and ranges that no eligible item has, with a count of 0 (left out by default).")]
+        public bool EmptyFacets { get; init; }
+
         [CommandOption("-m|--model <MODEL>")]
         [Description("A model whose popularity orders 'relevance' and 'popularity'.")]
         public string? Model { get; init; }
@@ -87,7 +91,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             Sort = PageOutput.ParseSort(settings.Sort),
             PageSize = pageSize,
             Cursor = settings.Cursor,
-            Facets = PageOutput.ParseFacets(settings.Facets, catalog),
+            Facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets),
         };
         FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
         UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);

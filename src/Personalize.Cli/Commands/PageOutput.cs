@@ -38,11 +38,11 @@ internal static class PageOutput
         : SortOrderText.TryParse(text, out SortOrder sort) ? sort
         : throw new UsageException($"--sort '{text}' is not a sort order (expected {string.Join(", ", SortOrderText.ValidNames)}).");
 
-    public static IReadOnlyList<FacetRequest> ParseFacets(string? text, ItemCatalog? catalog)
+    public static IReadOnlyList<FacetRequest> ParseFacets(string? text, ItemCatalog? catalog, bool includeEmpty)
     {
         if (text is null)
         {
-            return [];
+            return includeEmpty ? throw new UsageException("--empty-facets needs --facets: the attributes whose values are counted.") : [];
         }
 
         if (catalog is null)
@@ -66,7 +66,7 @@ internal static class PageOutput
                 }
             }
 
-            return facets;
+            return includeEmpty ? [.. facets.Select(facet => facet with { IncludeEmpty = true })] : facets;
         }
         catch (ArgumentException exception)
         {

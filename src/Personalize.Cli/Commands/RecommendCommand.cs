@@ -86,6 +86,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Count values over the eligible items, e.g. brand,category,price,rating (needs --items).")]
         public string? Facets { get; init; }
 
+        [CommandOption("--empty-facets")]
+        [Description("List facet values and ranges that no eligible item has, with a count of 0 (left out by default).")]
+        public bool EmptyFacets { get; init; }
+
         [CommandOption("--preferences <DB>")]
         [Description("The SQLite preference store: the user's saved filter, blocks, sort and opt-out apply (see 'personalize preferences').")]
         public string? Preferences { get; init; }
@@ -337,7 +341,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             Sort = PageOutput.ParseSort(settings.Sort),
             PageSize = pageSize,
             Cursor = settings.Cursor,
-            Facets = PageOutput.ParseFacets(settings.Facets, catalog),
+            Facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets),
         };
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });

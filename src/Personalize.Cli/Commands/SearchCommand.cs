@@ -70,6 +70,10 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         [Description("Count values over every matching, eligible item, e.g. brand,category.")]
         public string? Facets { get; init; }
 
+        [CommandOption("--empty-facets")]
+        [Description("List facet values and ranges that no eligible item has, with a count of 0 (left out by default).")]
+        public bool EmptyFacets { get; init; }
+
         [CommandOption("--related <N>")]
         [Description("Also show N items related to your search: the items most related to the page's results (needs --model), none the query matched, with the same filter. Single --query, table format.")]
         public int? Related { get; init; }
@@ -136,7 +140,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
         var filter = PageOutput.ParseFilter(settings.Filter, catalog);
         var sort = PageOutput.ParseSort(settings.Sort);
-        var facets = PageOutput.ParseFacets(settings.Facets, catalog);
+        var facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets);
         List<(string? User, string Query, long Line)>? queries = batch ? ReadQueries(settings.QueriesFrom!) : null;
         FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);

@@ -23,7 +23,8 @@ public sealed record ExampleOutput(IReadOnlyList<string> Lines, string Folder, I
     }
 
     /// <summary>Gets the item ids listed after <paramref name="prefix"/> on its line, separated by spaces.</summary>
-    public string[] IdsAfter(string prefix) => LineStartingWith(prefix)[prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    public string[] IdsAfter(string prefix) =>
+        LineStartingWith(prefix.TrimEnd())[prefix.TrimEnd().Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Gets an item's price from the catalogue.</summary>
     public decimal Price(string itemId) => Convert.ToDecimal(Catalog.GetValue(Catalog.GetIndex(itemId), "price"), CultureInfo.InvariantCulture);

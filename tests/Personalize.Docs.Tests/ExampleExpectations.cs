@@ -30,7 +30,7 @@ public sealed record ExampleOutput(IReadOnlyList<string> Lines, string Folder, I
     public decimal Price(string itemId) => Convert.ToDecimal(Catalog.GetValue(Catalog.GetIndex(itemId), "price"), CultureInfo.InvariantCulture);
 
     /// <summary>Gets an item's brand from the catalogue.</summary>
-    public string Brand(string itemId) => Catalog.GetText(Catalog.GetIndex(itemId), "brand");
+    public string Brand(string itemId) => Catalog.GetText(Catalog.GetIndex(itemId), "brand") ?? "";
 
     /// <summary>Gets whether an item is in stock, from the catalogue.</summary>
     public bool InStock(string itemId) => Catalog.GetValue(Catalog.GetIndex(itemId), "in_stock") is true;
@@ -179,7 +179,7 @@ public static partial class ExampleExpectations
             {
                 string id = l.Split(' ')[0];
                 Assert.True(o.Price(id) <= 100m, $"{id} costs {o.Price(id)}, above the filter's 100");
-                Assert.Contains(o.Catalog.GetText(o.Catalog.GetIndex(id), "title"), l, StringComparison.Ordinal);
+                Assert.Contains(o.Catalog.GetText(o.Catalog.GetIndex(id), "title") ?? "(no title)", l, StringComparison.Ordinal);
             });
             Assert.Contains(o.Lines, l => l.Contains("Kettle", StringComparison.OrdinalIgnoreCase));   // "kett" is a prefix being typed
         }),

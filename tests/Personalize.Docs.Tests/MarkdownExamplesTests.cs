@@ -103,8 +103,8 @@ public sealed class MarkdownExamplesTests
         ExampleRun run = ExampleRunner.Run(compiled.Assembly!, folder.Path, TimeSpan.FromMinutes(1));
 
         Assert.Equal("before\n", run.Output.Replace("\r\n", "\n", StringComparison.Ordinal));
-        Assert.IsType<FileNotFoundException>(run.Failure);
-        Assert.Contains("README.md:line 4", run.Failure.StackTrace, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(folder.Path, "missing.csv"), run.Failure.Message, StringComparison.Ordinal);   // ran in the folder
+        FileNotFoundException missing = Assert.IsType<FileNotFoundException>(run.Failure);
+        Assert.Contains("README.md:line 4", missing.StackTrace, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(folder.Path, "missing.csv"), missing.Message, StringComparison.Ordinal);   // ran in the folder
     }
 }

@@ -86,7 +86,7 @@ internal sealed class FilterLexer
     private FilterToken Symbol(FilterTokenKind kind, int start, int length)
     {
         _next = start + length;
-        return new Token(kind, start, start + length);
+        return new FilterToken(kind, start, start + length);
     }
 
     private FilterToken LexString(int start)

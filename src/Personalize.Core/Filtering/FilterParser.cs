@@ -393,7 +393,7 @@ internal sealed class FilterParser
         }
 
         Advance();
-        FilterToken highFilterToken = _token;
+        FilterToken highToken = _token;
         FilterValue? high = ParseOrdered(attribute, type, "and");
         if (high is null)
         {

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Personalize.Docs.Tests;
 
@@ -51,9 +53,10 @@ public static class ExampleCompiler
 
         // The #line directive makes the compiler's lines (and the stack traces of the run) the Markdown file's.
         string source = string.Create(CultureInfo.InvariantCulture, $"#line {example.FirstCodeLine} \"{example.File}\"\n{example.Code}\n");
-        SyntaxTree code = CSharpSyntaxTree.ParseText(source, ParseOptions, path: example.File);
+        SyntaxTree code = CSharpSyntaxTree.ParseText(SourceText.From(source, Encoding.UTF8), ParseOptions, example.File);
         SyntaxTree usings = CSharpSyntaxTree.ParseText(
-            string.Concat(ConsoleImplicitUsings.Select(u => $"global using global::{u};\n")), ParseOptions, path: "ImplicitUsings.g.cs");
+            SourceText.From(string.Concat(ConsoleImplicitUsings.Select(u => $"global using global::{u};\n")), Encoding.UTF8), ParseOptions,
+            "ImplicitUsings.g.cs");
         string name = "Example_" + string.Concat(example.File.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')) + "_" + example.Line;
         CSharpCompilation compilation = CSharpCompilation.Create(name, [usings, code], References.Value, Options);
 

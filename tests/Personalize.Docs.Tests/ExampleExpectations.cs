@@ -80,6 +80,7 @@ public static partial class ExampleExpectations
             string[] related = [.. o.Lines.Where(l => RelatedLine().IsMatch(l)).Select(l => l.Split(' ')[0])];
             Assert.Equal(10, related.Distinct().Count());
             Assert.DoesNotContain("I0291", related);                      // the input item is excluded
+            Assert.Contains(o.Lines, l => l.EndsWith(" Both", StringComparison.Ordinal));   // factors blended with co-occurrence
             string[] because = [.. o.Lines.Where(l => l.Contains(" because of ", StringComparison.Ordinal))];
             Assert.Equal(2, because.Length);                              // one part per history item of the visitor
             Assert.All(because, l => Assert.Matches(@"^I\d{4} because of (I0291|I0184): -?\d+\.\d{3}$", l));

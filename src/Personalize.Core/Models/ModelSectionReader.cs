@@ -13,8 +13,10 @@ namespace Personalize.Core.Models;
 /// <param name="sourceName">The source's name for error messages, such as the file path.</param>
 internal sealed class ModelSectionReader(Stream stream, string sourceName)
 {
+    /// <summary>Gets how many bytes have been read.</summary>
     public long Position { get; private set; }
 
+    /// <summary>Fills the buffer as far as the stream allows and returns how many bytes were read (fewer only at the end).</summary>
     public int ReadAtMost(Span<byte> buffer)
     {
         int total = 0;
@@ -142,6 +144,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         }
     }
 
+    /// <summary>Reads the next section, which must be <paramref name="tag"/>, of at most <paramref name="maxLength"/> bytes.</summary>
     public byte[] Section(string tag, long maxLength)
     {
         long length = Begin(tag, maxLength);
@@ -185,6 +188,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         }
     }
 
+    /// <summary>Reads the next section, which must be <paramref name="tag"/>, as exactly <paramref name="count"/> finite float32 values.</summary>
     public float[] FloatSection(string tag, long count)
     {
         long length = Begin(tag, count * sizeof(float));
@@ -208,6 +212,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         return values;
     }
 
+    /// <summary>Reads the next section, which must be <paramref name="tag"/>, as exactly <paramref name="count"/> int32 values.</summary>
     public int[] IntSection(string tag, long count)
     {
         long length = Begin(tag, count * sizeof(int));
@@ -223,6 +228,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         return values;
     }
 
+    /// <summary>Returns the text with every character outside printable ASCII replaced by <c>?</c>, for error messages.</summary>
     public static string Printable(string text)
     {
         var builder = new StringBuilder();

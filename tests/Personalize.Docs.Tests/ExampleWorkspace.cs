@@ -3,7 +3,7 @@ using System.Text;
 using Personalize.Core.Data;
 using Personalize.Core.Models;
 using Personalize.Core.Training;
-using Row = Personalize.Core.Tests.TestSupport.SparkModelFolder.Row;
+using Row = Personalize.Spark.Tests.TestSupport.SparkModelFolder.Row;
 
 namespace Personalize.Docs.Tests;
 

@@ -1,13 +1,12 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using Personalize.Core.Data;
 
 namespace Personalize.Core.Filtering;
 
 /// <summary>
-/// A recursive-descent parser with one token of look-ahead and a hand-written lexer: one pass over the text, no backtracking, no regular
-/// expressions. Recursion is bounded by <see cref="FilterText.MaxDepth"/> and lists by <see cref="FilterText.MaxListSize"/>.
+/// A recursive-descent parser with one token of look-ahead over the tokens of <see cref="FilterLexer"/>: one pass over the text, no
+/// backtracking. Recursion is bounded by <see cref="FilterText.MaxDepth"/> and lists by <see cref="FilterText.MaxListSize"/>.
 /// </summary>
 /// <remarks>
 /// The first error wins. Lexer errors travel inside the token and are reported only when the parser reaches that token, so an earlier
@@ -17,8 +16,8 @@ internal sealed class FilterParser
 {
     private readonly string _text;
     private readonly CatalogSchema? _schema;
-    private int _next;
-    private Token _token;
+    private readonly FilterLexer _lexer;
+    private FilterToken _token;
     private bool _started;
     private int _previousEnd = -1;
     private int _nesting;
@@ -30,44 +29,7 @@ internal sealed class FilterParser
     {
         _text = text;
         _schema = schema;
-    }
-
-    private enum TokenKind
-    {
-        End,
-        Name,
-        Keyword,
-        String,
-        Number,
-        OpenParenthesis,
-        CloseParenthesis,
-        Comma,
-        Equal,
-        NotEqual,
-        AtLeast,
-        AtMost,
-        Greater,
-        Less,
-        Error,
-    }
-
-    /// <summary>The keywords, in the order of <see cref="FilterSyntax.Keywords"/>.</summary>
-    private enum Keyword
-    {
-        And,
-        Or,
-        Not,
-        In,
-        Between,
-        Exists,
-        Contains,
-        Any,
-        All,
-        Under,
-        Seen,
-        Bought,
-        True,
-        False,
+        _lexer = new FilterLexer(text);
     }
 
     /// <summary>The operator groups that <see cref="AttributeType"/>s accept.</summary>
@@ -104,13 +66,13 @@ internal sealed class FilterParser
     private FilterParseResult Run()
     {
         Advance();
-        if (_token.Kind == TokenKind.End)
+        if (_token.Kind == FilterTokenKind.End)
         {
             return FilterParseResult.ForError(_text, 0, FilterErrorCode.EmptyText, FilterTextErrors.EmptyText);
         }
 
         Filter? filter = ParseOr();
-        if (filter is not null && _token.Kind != TokenKind.End)
+        if (filter is not null && _token.Kind != FilterTokenKind.End)
         {
             filter = FailExpected(FilterErrorCode.ExpectedEnd, Format(FilterTextErrors.ExpectedEnd, Describe(_token)));
         }
@@ -135,13 +97,13 @@ internal sealed class FilterParser
     {
         int start = _token.Start;
         Filter? first = ParseAnd();
-        if (first is null || !IsKeyword(Keyword.Or))
+        if (first is null || !IsKeyword(FilterKeyword.Or))
         {
             return first;
         }
 
         var operands = new List<Filter> { first };
-        while (IsKeyword(Keyword.Or))
+        while (IsKeyword(FilterKeyword.Or))
         {
             Advance();
             Filter? next = ParseAnd();
@@ -160,13 +122,13 @@ internal sealed class FilterParser
     {
         int start = _token.Start;
         Filter? first = ParseUnary();
-        if (first is null || !IsKeyword(Keyword.And))
+        if (first is null || !IsKeyword(FilterKeyword.And))
         {
             return first;
         }
 
         var operands = new List<Filter> { first };
-        while (IsKeyword(Keyword.And))
+        while (IsKeyword(FilterKeyword.And))
         {
             Advance();
             Filter? next = ParseUnary();
@@ -183,20 +145,20 @@ internal sealed class FilterParser
 
     private Filter? ParseUnary()
     {
-        if (!IsKeyword(Keyword.Not))
+        if (!IsKeyword(FilterKeyword.Not))
         {
             return ParsePrimary();
         }
 
         int start = _token.Start;
         Advance();
-        if (IsKeyword(Keyword.Seen))
+        if (IsKeyword(FilterKeyword.Seen))
         {
             Advance();
             return Filter.NotSeen;
         }
 
-        if (IsKeyword(Keyword.Bought))
+        if (IsKeyword(FilterKeyword.Bought))
         {
             Advance();
             return Filter.NotBought;
@@ -216,7 +178,7 @@ internal sealed class FilterParser
     {
         switch (_token.Kind)
         {
-            case TokenKind.OpenParenthesis:
+            case FilterTokenKind.OpenParenthesis:
                 int open = _token.Start;
                 if (++_nesting > FilterText.MaxDepth)
                 {
@@ -230,7 +192,7 @@ internal sealed class FilterParser
                     return null;
                 }
 
-                if (_token.Kind != TokenKind.CloseParenthesis)
+                if (_token.Kind != FilterTokenKind.CloseParenthesis)
                 {
                     return FailExpected(FilterErrorCode.ExpectedCloseParenthesis,
                         Format(FilterTextErrors.ExpectedCloseParenthesis, Location(open), Describe(_token)));
@@ -239,9 +201,9 @@ internal sealed class FilterParser
                 Advance();
                 _nesting--;
                 return inner;
-            case TokenKind.Name:
+            case FilterTokenKind.Name:
                 return ParseCondition();
-            case TokenKind.Keyword when _token.Keyword is Keyword.Seen or Keyword.Bought:
+            case FilterTokenKind.Keyword when _token.Keyword is FilterKeyword.Seen or FilterKeyword.Bought:
                 return FailExpected(FilterErrorCode.ExpectedCondition, Format(FilterTextErrors.ExpectedConditionPerUserRule, Describe(_token)));
             default:
                 return FailExpected(FilterErrorCode.ExpectedCondition, Format(FilterTextErrors.ExpectedCondition, Describe(_token)));
@@ -250,7 +212,7 @@ internal sealed class FilterParser
 
     private Filter? ParseCondition()
     {
-        Token name = _token;
+        FilterToken name = _token;
         string attribute = name.Text!;
         AttributeType? type = null;
         if (_schema is not null)
@@ -264,12 +226,12 @@ internal sealed class FilterParser
         }
 
         Advance();
-        Token op = _token;
+        FilterToken op = _token;
         switch (op.Kind)
         {
-            case TokenKind.End:
-            case TokenKind.CloseParenthesis:
-            case TokenKind.Keyword when op.Keyword is Keyword.And or Keyword.Or:
+            case FilterTokenKind.End:
+            case FilterTokenKind.CloseParenthesis:
+            case FilterTokenKind.Keyword when op.Keyword is FilterKeyword.And or FilterKeyword.Or:
                 if (type is not null and not AttributeType.Boolean)
                 {
                     return FailExpected(FilterErrorCode.ExpectedOperator,
@@ -277,13 +239,13 @@ internal sealed class FilterParser
                 }
 
                 return Condition(FilterKind.IsTrue, attribute, []);
-            case TokenKind.Equal:
-            case TokenKind.NotEqual:
+            case FilterTokenKind.Equal:
+            case FilterTokenKind.NotEqual:
                 return ParseEquality(attribute, type, op);
-            case TokenKind.AtLeast:
-            case TokenKind.AtMost:
-            case TokenKind.Greater:
-            case TokenKind.Less:
+            case FilterTokenKind.AtLeast:
+            case FilterTokenKind.AtMost:
+            case FilterTokenKind.Greater:
+            case FilterTokenKind.Less:
             {
                 if (!CheckOperator(attribute, type, op, Operator.Comparison))
                 {
@@ -294,15 +256,15 @@ internal sealed class FilterParser
                 FilterValue? value = ParseOrdered(attribute, type, OperatorText(op));
                 FilterKind kind = op.Kind switch
                 {
-                    TokenKind.AtLeast => FilterKind.AtLeast,
-                    TokenKind.AtMost => FilterKind.AtMost,
-                    TokenKind.Greater => FilterKind.GreaterThan,
+                    FilterTokenKind.AtLeast => FilterKind.AtLeast,
+                    FilterTokenKind.AtMost => FilterKind.AtMost,
+                    FilterTokenKind.Greater => FilterKind.GreaterThan,
                     _ => FilterKind.LessThan,
                 };
                 return value is null ? null : Condition(kind, attribute, [value]);
             }
 
-            case TokenKind.Keyword when op.Keyword == Keyword.In:
+            case FilterTokenKind.Keyword when op.Keyword == FilterKeyword.In:
             {
                 if (!CheckOperator(attribute, type, op, Operator.In))
                 {
@@ -314,9 +276,9 @@ internal sealed class FilterParser
                 return values is null ? null : Condition(FilterKind.In, attribute, values.Value);
             }
 
-            case TokenKind.Keyword when op.Keyword == Keyword.Between:
+            case FilterTokenKind.Keyword when op.Keyword == FilterKeyword.Between:
                 return ParseBetween(attribute, type, op);
-            case TokenKind.Keyword when op.Keyword == Keyword.Exists:
+            case FilterTokenKind.Keyword when op.Keyword == FilterKeyword.Exists:
                 if (!CheckOperator(attribute, type, op, Operator.Exists))
                 {
                     return null;
@@ -324,7 +286,7 @@ internal sealed class FilterParser
 
                 Advance();
                 return Condition(FilterKind.Exists, attribute, []);
-            case TokenKind.Keyword when op.Keyword == Keyword.Contains:
+            case FilterTokenKind.Keyword when op.Keyword == FilterKeyword.Contains:
             {
                 if (!CheckOperator(attribute, type, op, Operator.Contains))
                 {
@@ -332,18 +294,18 @@ internal sealed class FilterParser
                 }
 
                 Advance();
-                if (!IsKeyword(Keyword.Any) && !IsKeyword(Keyword.All))
+                if (!IsKeyword(FilterKeyword.Any) && !IsKeyword(FilterKeyword.All))
                 {
                     return FailExpected(FilterErrorCode.ExpectedAnyOrAll, Format(FilterTextErrors.ExpectedAnyOrAll, Describe(_token)));
                 }
 
-                bool all = _token.Keyword == Keyword.All;
+                bool all = _token.Keyword == FilterKeyword.All;
                 Advance();
                 ImmutableArray<FilterValue>? tags = ParseList(attribute, type, all ? "all" : "any", tags: true);
                 return tags is null ? null : Condition(all ? FilterKind.ContainsAll : FilterKind.ContainsAny, attribute, tags.Value);
             }
 
-            case TokenKind.Keyword when op.Keyword == Keyword.Under:
+            case FilterTokenKind.Keyword when op.Keyword == FilterKeyword.Under:
             {
                 if (!CheckOperator(attribute, type, op, Operator.Under))
                 {
@@ -351,8 +313,8 @@ internal sealed class FilterParser
                 }
 
                 Advance();
-                Token path = _token;
-                if (path.Kind != TokenKind.String)
+                FilterToken path = _token;
+                if (path.Kind != FilterTokenKind.String)
                 {
                     return FailExpected(FilterErrorCode.ExpectedString, Format(FilterTextErrors.ExpectedPath, Describe(path)));
                 }
@@ -375,7 +337,7 @@ internal sealed class FilterParser
         }
     }
 
-    private Filter? ParseEquality(string attribute, AttributeType? type, Token op)
+    private Filter? ParseEquality(string attribute, AttributeType? type, FilterToken op)
     {
         if (!CheckOperator(attribute, type, op, Operator.Equality))
         {
@@ -383,9 +345,9 @@ internal sealed class FilterParser
         }
 
         Advance();
-        Token value = _token;
-        bool isBoolean = value.Kind == TokenKind.Keyword && value.Keyword is Keyword.True or Keyword.False;
-        if (value.Kind is not (TokenKind.String or TokenKind.Number) && !isBoolean)
+        FilterToken value = _token;
+        bool isBoolean = value.Kind == FilterTokenKind.Keyword && value.Keyword is FilterKeyword.True or FilterKeyword.False;
+        if (value.Kind is not (FilterTokenKind.String or FilterTokenKind.Number) && !isBoolean)
         {
             return FailExpected(FilterErrorCode.ExpectedValue, Format(FilterTextErrors.ExpectedValue, OperatorText(op), Describe(value)));
         }
@@ -395,8 +357,8 @@ internal sealed class FilterParser
             bool fits = type switch
             {
                 AttributeType.Boolean => isBoolean,
-                AttributeType.Number => value.Kind == TokenKind.Number,
-                _ => value.Kind == TokenKind.String,
+                AttributeType.Number => value.Kind == FilterTokenKind.Number,
+                _ => value.Kind == FilterTokenKind.String,
             };
             if (!fits)
             {
@@ -406,12 +368,12 @@ internal sealed class FilterParser
 
         Advance();
         Filter? condition = isBoolean
-            ? Condition(value.Keyword == Keyword.True ? FilterKind.IsTrue : FilterKind.IsFalse, attribute, [])
-            : Condition(FilterKind.EqualTo, attribute, [value.Kind == TokenKind.Number ? FilterValue.FromNumber(value.Number) : FilterValue.FromText(value.Text!)]);
-        return op.Kind == TokenKind.NotEqual ? Filter.CreateNot(condition!) : condition;
+            ? Condition(value.Keyword == FilterKeyword.True ? FilterKind.IsTrue : FilterKind.IsFalse, attribute, [])
+            : Condition(FilterKind.EqualTo, attribute, [value.Kind == FilterTokenKind.Number ? FilterValue.FromNumber(value.Number) : FilterValue.FromText(value.Text!)]);
+        return op.Kind == FilterTokenKind.NotEqual ? Filter.CreateNot(condition!) : condition;
     }
 
-    private Filter? ParseBetween(string attribute, AttributeType? type, Token between)
+    private Filter? ParseBetween(string attribute, AttributeType? type, FilterToken between)
     {
         if (!CheckOperator(attribute, type, between, Operator.Between))
         {
@@ -425,13 +387,13 @@ internal sealed class FilterParser
             return null;
         }
 
-        if (!IsKeyword(Keyword.And))
+        if (!IsKeyword(FilterKeyword.And))
         {
             return FailExpected(FilterErrorCode.ExpectedAnd, Format(FilterTextErrors.ExpectedAnd, Describe(_token)));
         }
 
         Advance();
-        Token highToken = _token;
+        FilterToken highToken = _token;
         FilterValue? high = ParseOrdered(attribute, type, "and");
         if (high is null)
         {
@@ -455,10 +417,10 @@ internal sealed class FilterParser
     /// <summary>Reads a number or a quoted ISO 8601 date-time, as the ends of ranges and comparisons are.</summary>
     private FilterValue? ParseOrdered(string attribute, AttributeType? type, string after)
     {
-        Token value = _token;
+        FilterToken value = _token;
         switch (value.Kind)
         {
-            case TokenKind.Number:
+            case FilterTokenKind.Number:
                 if (type == AttributeType.DateTime)
                 {
                     TypeMismatch(attribute, type.Value, value);
@@ -467,7 +429,7 @@ internal sealed class FilterParser
 
                 Advance();
                 return FilterValue.FromNumber(value.Number);
-            case TokenKind.String:
+            case FilterTokenKind.String:
                 if (type == AttributeType.Number)
                 {
                     TypeMismatch(attribute, type.Value, value);
@@ -491,7 +453,7 @@ internal sealed class FilterParser
     /// <summary>Reads <c>( value { , value } )</c>: strings or numbers of one type, or strings only for tags.</summary>
     private ImmutableArray<FilterValue>? ParseList(string attribute, AttributeType? type, string after, bool tags)
     {
-        if (_token.Kind != TokenKind.OpenParenthesis)
+        if (_token.Kind != FilterTokenKind.OpenParenthesis)
         {
             FailExpected(FilterErrorCode.ExpectedOpenParenthesis, Format(FilterTextErrors.ExpectedOpenParenthesis, after, Describe(_token)));
             return null;
@@ -500,24 +462,24 @@ internal sealed class FilterParser
         int open = _token.Start;
         Advance();
         var values = ImmutableArray.CreateBuilder<FilterValue>();
-        Token first = default;
+        FilterToken first = default;
         while (true)
         {
-            Token value = _token;
+            FilterToken value = _token;
             if (values.Count == FilterText.MaxListSize)
             {
                 FailAt(FilterErrorCode.ListTooLong, value.Start, Format(FilterTextErrors.ListTooLong, Location(open), FilterText.MaxListSize));
                 return null;
             }
 
-            if (tags ? value.Kind != TokenKind.String : value.Kind is not (TokenKind.String or TokenKind.Number))
+            if (tags ? value.Kind != FilterTokenKind.String : value.Kind is not (FilterTokenKind.String or FilterTokenKind.Number))
             {
                 FailExpected(tags ? FilterErrorCode.ExpectedString : FilterErrorCode.ExpectedValue,
                     Format(tags ? FilterTextErrors.ExpectedTag : FilterTextErrors.ExpectedListValue, Describe(value)));
                 return null;
             }
 
-            if (type is AttributeType.Text or AttributeType.Number && value.Kind != (type == AttributeType.Text ? TokenKind.String : TokenKind.Number))
+            if (type is AttributeType.Text or AttributeType.Number && value.Kind != (type == AttributeType.Text ? FilterTokenKind.String : FilterTokenKind.Number))
             {
                 TypeMismatch(attribute, type.Value, value);
                 return null;
@@ -534,15 +496,15 @@ internal sealed class FilterParser
                 return null;
             }
 
-            values.Add(value.Kind == TokenKind.Number ? FilterValue.FromNumber(value.Number) : FilterValue.FromText(value.Text!));
+            values.Add(value.Kind == FilterTokenKind.Number ? FilterValue.FromNumber(value.Number) : FilterValue.FromText(value.Text!));
             Advance();
-            if (_token.Kind == TokenKind.Comma)
+            if (_token.Kind == FilterTokenKind.Comma)
             {
                 Advance();
                 continue;
             }
 
-            if (_token.Kind == TokenKind.CloseParenthesis)
+            if (_token.Kind == FilterTokenKind.CloseParenthesis)
             {
                 Advance();
                 return values.ToImmutable();
@@ -591,7 +553,7 @@ internal sealed class FilterParser
         _ => "a date-time",
     };
 
-    private static string TokenTypeName(TokenKind kind) => kind == TokenKind.Number ? "a number" : "a string";
+    private static string TokenTypeName(FilterTokenKind kind) => kind == FilterTokenKind.Number ? "a number" : "a string";
 
     private static string ListNames(CatalogSchema schema)
     {
@@ -605,7 +567,7 @@ internal sealed class FilterParser
         return schema.Count <= Shown ? names : Format("{0}, … ({1} in all)", names, schema.Count);
     }
 
-    private bool CheckOperator(string attribute, AttributeType? type, Token op, Operator group)
+    private bool CheckOperator(string attribute, AttributeType? type, FilterToken op, Operator group)
     {
         if (type is null || Accepts(type.Value, group))
         {
@@ -617,7 +579,7 @@ internal sealed class FilterParser
         return false;
     }
 
-    private Filter? TypeMismatch(string attribute, AttributeType type, Token value) =>
+    private Filter? TypeMismatch(string attribute, AttributeType type, FilterToken value) =>
         FailAt(FilterErrorCode.ValueTypeMismatch, value.Start,
             Format(FilterTextErrors.ValueTypeMismatch, attribute, type, ExpectedValueFor(type), Describe(value)));
 
@@ -645,29 +607,29 @@ internal sealed class FilterParser
 
     /// <summary>Reports a missing token just after the previous token, unless the current token is a lexer error, which then wins.</summary>
     private Filter? FailExpected(FilterErrorCode code, string reason) =>
-        _token.Kind == TokenKind.Error
+        _token.Kind == FilterTokenKind.Error
             ? FailAt(_token.ErrorCode, _token.Start, _token.Text!)
             : FailAt(code, _previousEnd >= 0 ? _previousEnd : _token.Start, reason);
 
     private string Location(int position) => FilterSyntaxException.Location(_text, position);
 
-    private string Raw(Token token) => FilterSyntax.Abbreviate(_text[token.Start..token.End]);
+    private string Raw(FilterToken token) => FilterSyntax.Abbreviate(_text[token.Start..token.End]);
 
-    private string Describe(Token token) => token.Kind switch
+    private string Describe(FilterToken token) => token.Kind switch
     {
-        TokenKind.End => "the end of the filter",
-        TokenKind.Name => $"the name '{Raw(token)}'",
-        TokenKind.Keyword => $"the keyword '{Raw(token)}'",
-        TokenKind.String => $"the string {Raw(token)}",
-        TokenKind.Number => $"the number {Raw(token)}",
+        FilterTokenKind.End => "the end of the filter",
+        FilterTokenKind.Name => $"the name '{Raw(token)}'",
+        FilterTokenKind.Keyword => $"the keyword '{Raw(token)}'",
+        FilterTokenKind.String => $"the string {Raw(token)}",
+        FilterTokenKind.Number => $"the number {Raw(token)}",
         _ => $"'{Raw(token)}'",
     };
 
-    private string OperatorText(Token op) => _text[op.Start..op.End];
+    private string OperatorText(FilterToken op) => _text[op.Start..op.End];
 
-    // ---- Lexer ----
+    // ---- Tokens ----
 
-    private bool IsKeyword(Keyword keyword) => _token.Kind == TokenKind.Keyword && _token.Keyword == keyword;
+    private bool IsKeyword(FilterKeyword keyword) => _token.Kind == FilterTokenKind.Keyword && _token.Keyword == keyword;
 
     private void Advance()
     {
@@ -677,179 +639,6 @@ internal sealed class FilterParser
         }
 
         _started = true;
-        _token = Lex();
-    }
-
-    private Token Lex()
-    {
-        string text = _text;
-        int i = _next;
-        while (i < text.Length && FilterSyntax.IsWhiteSpace(text[i]))
-        {
-            i++;
-        }
-
-        int start = i;
-        if (i == text.Length)
-        {
-            _next = i;
-            return new Token(TokenKind.End, i, i);
-        }
-
-        char c = text[i];
-        switch (c)
-        {
-            case '(':
-                return Symbol(TokenKind.OpenParenthesis, start, 1);
-            case ')':
-                return Symbol(TokenKind.CloseParenthesis, start, 1);
-            case ',':
-                return Symbol(TokenKind.Comma, start, 1);
-            case '=':
-                return Symbol(TokenKind.Equal, start, 1);
-            case '!':
-                return i + 1 < text.Length && text[i + 1] == '='
-                    ? Symbol(TokenKind.NotEqual, start, 2)
-                    : LexError(FilterErrorCode.UnexpectedCharacter, start, FilterTextErrors.LoneExclamationMark);
-            case '>':
-                return i + 1 < text.Length && text[i + 1] == '=' ? Symbol(TokenKind.AtLeast, start, 2) : Symbol(TokenKind.Greater, start, 1);
-            case '<':
-                return i + 1 < text.Length && text[i + 1] == '=' ? Symbol(TokenKind.AtMost, start, 2) : Symbol(TokenKind.Less, start, 1);
-            case '"':
-                return LexString(start);
-        }
-
-        if (char.IsAsciiDigit(c) || (c == '-' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1])))
-        {
-            return LexNumber(start);
-        }
-
-        if (FilterSyntax.IsNameStart(c))
-        {
-            while (i < text.Length && FilterSyntax.IsNamePart(text[i]))
-            {
-                i++;
-            }
-
-            _next = i;
-            int keyword = FilterSyntax.KeywordIndex(text.AsSpan(start, i - start));
-            return keyword >= 0
-                ? new Token(TokenKind.Keyword, start, i) { Keyword = (Keyword)keyword }
-                : new Token(TokenKind.Name, start, i) { Text = text[start..i] };
-        }
-
-        string shown = char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c) ? "" : $"'{c}' ";
-        return LexError(FilterErrorCode.UnexpectedCharacter, start,
-            Format(FilterTextErrors.UnexpectedCharacter, string.Create(CultureInfo.InvariantCulture, $"{shown}(U+{(int)c:X4})")));
-    }
-
-    private Token Symbol(TokenKind kind, int start, int length)
-    {
-        _next = start + length;
-        return new Token(kind, start, start + length);
-    }
-
-    private Token LexString(int start)
-    {
-        string text = _text;
-        int i = start + 1;
-        StringBuilder? unescaped = null;
-        int runStart = i;
-        while (i < text.Length)
-        {
-            char c = text[i];
-            if (c == '"')
-            {
-                string value = unescaped is null ? text[runStart..i] : unescaped.Append(text, runStart, i - runStart).ToString();
-                _next = i + 1;
-                return new Token(TokenKind.String, start, i + 1) { Text = value };
-            }
-
-            if (c == '\\')
-            {
-                if (i + 1 >= text.Length)
-                {
-                    break;
-                }
-
-                char escaped = text[i + 1];
-                if (escaped is not ('"' or '\\'))
-                {
-                    return LexError(FilterErrorCode.InvalidEscape, i, Format(FilterTextErrors.InvalidEscape, FilterSyntax.Abbreviate(escaped.ToString())));
-                }
-
-                unescaped ??= new StringBuilder();
-                unescaped.Append(text, runStart, i - runStart).Append(escaped);
-                i += 2;
-                runStart = i;
-                continue;
-            }
-
-            i++;
-        }
-
-        return LexError(FilterErrorCode.UnterminatedString, start, FilterTextErrors.UnterminatedString);
-    }
-
-    private Token LexNumber(int start)
-    {
-        string text = _text;
-        int i = start + (text[start] == '-' ? 1 : 0);
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            i++;
-        }
-
-        bool malformed = false;
-        if (i < text.Length && text[i] == '.')
-        {
-            i++;
-            malformed = i == text.Length || !char.IsAsciiDigit(text[i]);
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-        }
-
-        // A number runs into a name or another point ("12abc", "1.2.3"): report the whole run.
-        while (i < text.Length && (FilterSyntax.IsNamePart(text[i]) || text[i] == '.'))
-        {
-            malformed = true;
-            i++;
-        }
-
-        string raw = FilterSyntax.Abbreviate(text[start..i]);
-        if (malformed)
-        {
-            return LexError(FilterErrorCode.InvalidNumber, start, Format(FilterTextErrors.InvalidNumber, raw));
-        }
-
-        if (!decimal.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
-                CultureInfo.InvariantCulture, out decimal number))
-        {
-            return LexError(FilterErrorCode.InvalidNumber, start, Format(FilterTextErrors.NumberOutOfRange, raw));
-        }
-
-        _next = i;
-        return new Token(TokenKind.Number, start, i) { Number = number };
-    }
-
-    private Token LexError(FilterErrorCode code, int position, string reason)
-    {
-        // Nothing after a lexer error is read: the parser stops at this token.
-        _next = _text.Length;
-        return new Token(TokenKind.Error, position, position + 1) { ErrorCode = code, Text = reason };
-    }
-
-    /// <summary>A token: its kind and span, and its content (a name, a string's value, a number, or an error's reason).</summary>
-    private readonly record struct Token(TokenKind Kind, int Start, int End)
-    {
-        public string? Text { get; init; }
-
-        public decimal Number { get; init; }
-
-        public Keyword Keyword { get; init; }
-
-        public FilterErrorCode ErrorCode { get; init; }
+        _token = _lexer.Next();
     }
 }

@@ -194,7 +194,7 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        var reader = new SectionReader(stream, sourceName);
+        var reader = new ModelSectionReader(stream, sourceName);
         Span<byte> prefix = stackalloc byte[12];
         int got = reader.ReadAtMost(prefix);
         if (got < Magic.Length || !prefix[..Magic.Length].SequenceEqual(Magic))
@@ -255,7 +255,7 @@ public static class ModelFile
             (string tag, long length) = reader.BeginAny("END!");
             if (tag != "END!" && (readableBy < 2 || !IsOptionalTag(tag)))
             {
-                throw new ModelFormatException(sourceName, "END!", $"expected section 'END!' but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
+                throw new ModelFormatException(sourceName, "END!", $"expected section 'END!' but found '{ModelSectionReader.Printable(tag)}'; the file is corrupted.");
             }
 
             if (tag == TableTag && optional.Count == 0 && listed is null && version >= TableVersion)
@@ -268,7 +268,7 @@ public static class ModelFile
             {
                 throw new ModelFormatException(sourceName, TableTag, tag == "END!"
                     ? "the file says it has optional sections (readable by version 2 or later) but has no section table; the file is corrupted."
-                    : $"expected the section table 'TAGS' before the optional sections but found '{SectionReader.Printable(tag)}'; the file is corrupted.");
+                    : $"expected the section table 'TAGS' before the optional sections but found '{ModelSectionReader.Printable(tag)}'; the file is corrupted.");
             }
 
             if (tag == "END!")
@@ -385,7 +385,7 @@ public static class ModelFile
             string tag = Encoding.ASCII.GetString(table, 8 + (4 * i), 4);
             if (!IsOptionalTag(tag) || tag is TableTag or "END!" || !tags.Add(tag))
             {
-                throw new ModelFormatException(sourceName, TableTag, $"the section table lists '{SectionReader.Printable(tag)}', which is not a valid optional section or is listed twice.");
+                throw new ModelFormatException(sourceName, TableTag, $"the section table lists '{ModelSectionReader.Printable(tag)}', which is not a valid optional section or is listed twice.");
             }
         }
 
@@ -538,229 +538,4 @@ public static class ModelFile
 
     private sealed record Head(FactorModelKind Kind, int Users, int Items, int Factors, int Seen, float GlobalBias, bool HasBiases,
         Dictionary<string, string> Properties);
-
-    /// <summary>Reads sections in order, checking tags, lengths and checksums.</summary>
-    private sealed class SectionReader(Stream stream, string sourceName)
-    {
-        public long Position { get; private set; }
-
-        public int ReadAtMost(Span<byte> buffer)
-        {
-            int total = 0;
-            while (total < buffer.Length)
-            {
-                int n = stream.Read(buffer[total..]);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                total += n;
-            }
-
-            Position += total;
-            return total;
-        }
-
-        private void ReadExactly(Span<byte> buffer, string tag, string what)
-        {
-            if (ReadAtMost(buffer) != buffer.Length)
-            {
-                throw new ModelFormatException(sourceName, tag, $"the file is truncated inside the {what}.");
-            }
-        }
-
-        /// <summary>Reads the next section's header, whatever its tag; <paramref name="expected"/> names the section in errors.</summary>
-        public (string Tag, long Length) BeginAny(string expected)
-        {
-            Span<byte> header = stackalloc byte[12];
-            int got = ReadAtMost(header);
-            if (got == 0)
-            {
-                throw new ModelFormatException(sourceName, expected, "the file is truncated: the section is missing.");
-            }
-
-            if (got < header.Length)
-            {
-                throw new ModelFormatException(sourceName, expected, "the file is truncated inside the section header.");
-            }
-
-            string tag = Encoding.ASCII.GetString(header[..4]);
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
-            if (length > (ulong)long.MaxValue || (stream.CanSeek && length > (ulong)Math.Max(0, stream.Length - stream.Position)))
-            {
-                throw new ModelFormatException(sourceName, tag == expected ? tag : expected,
-                    $"the section claims {length} bytes, more than the file holds; the file is truncated or corrupted.");
-            }
-
-            return (tag, (long)length);
-        }
-
-        /// <summary>Reads a section's payload and checksum after <see cref="BeginAny"/>.</summary>
-        public byte[] Payload(string tag, long length, long maxLength)
-        {
-            if (length > maxLength)
-            {
-                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than the header allows; the file is corrupted.");
-            }
-
-            byte[] payload = ReadPayload(tag, length);
-            Finish(tag, payload);
-            return payload;
-        }
-
-        /// <summary>Reads a section of <paramref name="count"/> finite float32 values after <see cref="BeginAny"/>.</summary>
-        public float[] FloatPayload(string tag, long length, long count)
-        {
-            if (length != count * sizeof(float))
-            {
-                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
-            }
-
-            var values = new float[count];
-            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-            ReadExactly(bytes, tag, "section data");
-            Finish(tag, bytes);
-            foreach (float v in values)
-            {
-                if (!float.IsFinite(v))
-                {
-                    throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
-                }
-            }
-
-            return values;
-        }
-
-        private long Begin(string tag, long maxLength)
-        {
-            Span<byte> header = stackalloc byte[12];
-            int got = ReadAtMost(header);
-            if (got == 0)
-            {
-                throw new ModelFormatException(sourceName, tag, "the file is truncated: the section is missing.");
-            }
-
-            if (got < header.Length)
-            {
-                throw new ModelFormatException(sourceName, tag, "the file is truncated inside the section header.");
-            }
-
-            string found = Encoding.ASCII.GetString(header[..4]);
-            if (found != tag)
-            {
-                throw new ModelFormatException(sourceName, tag, $"expected section '{tag}' but found '{Printable(found)}'; the file is corrupted.");
-            }
-
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
-            if (length > (ulong)maxLength || (stream.CanSeek && length > (ulong)Math.Max(0, stream.Length - stream.Position)))
-            {
-                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than the file holds or the header allows; the file is truncated or corrupted.");
-            }
-
-            return (long)length;
-        }
-
-        private void Finish(string tag, ReadOnlySpan<byte> payload)
-        {
-            Span<byte> checksum = stackalloc byte[8];
-            ReadExactly(checksum, tag, "checksum");
-            if (BinaryPrimitives.ReadUInt64LittleEndian(checksum) != XxHash64.HashToUInt64(payload))
-            {
-                throw new ModelFormatException(sourceName, tag, "the checksum does not match the data; the file is corrupted.");
-            }
-        }
-
-        public byte[] Section(string tag, long maxLength)
-        {
-            long length = Begin(tag, maxLength);
-            byte[] payload = ReadPayload(tag, length);
-            Finish(tag, payload);
-            return payload;
-        }
-
-        private byte[] ReadPayload(string tag, long length)
-        {
-            if (length > Array.MaxLength)
-            {
-                throw new ModelFormatException(sourceName, tag, $"the section claims {length} bytes, more than a section can hold; the file is truncated or corrupted.");
-            }
-
-            if (stream.CanSeek)
-            {
-                // Begin has checked the length against the bytes left in the stream.
-                var payload = new byte[length];
-                ReadExactly(payload, tag, "section data");
-                return payload;
-            }
-
-            // The stream's length is unknown, so a damaged length must not decide the allocation: grow the buffer as the data arrives.
-            var buffer = new byte[(int)Math.Min(length, 1 << 16)];
-            int filled = 0;
-            while (true)
-            {
-                filled += ReadAtMost(buffer.AsSpan(filled));
-                if (filled == length)
-                {
-                    return buffer;
-                }
-
-                if (filled < buffer.Length)
-                {
-                    throw new ModelFormatException(sourceName, tag, "the file is truncated inside the section data.");
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
-            }
-        }
-
-        public float[] FloatSection(string tag, long count)
-        {
-            long length = Begin(tag, count * sizeof(float));
-            if (length != count * sizeof(float))
-            {
-                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
-            }
-
-            var values = new float[count];
-            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-            ReadExactly(bytes, tag, "section data");
-            Finish(tag, bytes);
-            foreach (float v in values)
-            {
-                if (!float.IsFinite(v))
-                {
-                    throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
-                }
-            }
-
-            return values;
-        }
-
-        public int[] IntSection(string tag, long count)
-        {
-            long length = Begin(tag, count * sizeof(int));
-            if (length != count * sizeof(int))
-            {
-                throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(int)} bytes ({count} numbers) but the section has {length}.");
-            }
-
-            var values = new int[count];
-            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-            ReadExactly(bytes, tag, "section data");
-            Finish(tag, bytes);
-            return values;
-        }
-
-        public static string Printable(string text)
-        {
-            var builder = new StringBuilder();
-            foreach (char c in text)
-            {
-                builder.Append(c is >= ' ' and <= '~' ? c : '?');
-            }
-
-            return builder.ToString();
-        }
-    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CsvHelper;
 using Parquet;
 using Parquet.Schema;
 using Personalize.Core.Data;
@@ -55,12 +54,12 @@ public static class SparkAlsImporter
 
         Metadata metadata = ReadMetadata(modelDirectory);
         (FactorModelKind kind, string kindSource) = ResolveKind(metadata, options.Kind);
-        (Dictionary<long, string> Users, Dictionary<long, string> Items)? mapping = options.IdMappingPath is { } idsPath ? ReadIdMapping(idsPath) : null;
+        SparkIdMapping? mapping = options.IdMappingPath is { } idsPath ? SparkIdMapping.Read(idsPath) : null;
 
         Factors users = await ReadFactorsAsync(modelDirectory, "userFactors", metadata.Rank, cancellationToken).ConfigureAwait(false);
         Factors items = await ReadFactorsAsync(modelDirectory, "itemFactors", metadata.Rank, cancellationToken).ConfigureAwait(false);
-        IdMap userMap = IdMap.FromIds(MapIds(users, mapping?.Users, "user", options.IdMappingPath));
-        IdMap itemMap = IdMap.FromIds(MapIds(items, mapping?.Items, "item", options.IdMappingPath));
+        IdMap userMap = IdMap.FromIds(SparkIdMapping.MapIds(mapping, users.Ids, users.FileOfRow, "user"));
+        IdMap itemMap = IdMap.FromIds(SparkIdMapping.MapIds(mapping, items.Ids, items.FileOfRow, "item"));
 
         var properties = new Dictionary<string, string>
         {
@@ -426,84 +425,6 @@ public static class SparkAlsImporter
         string path = field.Path.ToString();
         int end = path.IndexOfAny(['/', '.']);
         return end < 0 ? path : path[..end];
-    }
-
-    private static (Dictionary<long, string> Users, Dictionary<long, string> Items) ReadIdMapping(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The id mapping file '{path}' does not exist.", path);
-        }
-
-        var users = new Dictionary<long, string>();
-        var items = new Dictionary<long, string>();
-        var userIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        var itemIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true, AllowLineBreaksInQuotes = false });
-        string[] headers = [.. reader.Headers];
-        int kindColumn = Array.IndexOf(headers, "kind"), indexColumn = Array.IndexOf(headers, "index"), idColumn = Array.IndexOf(headers, "id");
-        if (kindColumn < 0 || indexColumn < 0 || idColumn < 0)
-        {
-            throw new InteractionDataException(path, 1, 0, null,
-                $"expected the header kind,index,id (kind user or item, Spark's integer index, your id); found {(headers.Length == 0 ? "an empty file" : string.Join(",", headers))}.");
-        }
-
-        while (reader.Read())
-        {
-            long line = reader.LineNumber;
-            string kind = reader.GetString(kindColumn) ?? "";
-            string indexText = reader.GetString(indexColumn) ?? "";
-            string id = reader.GetString(idColumn) ?? "";
-            (Dictionary<long, string> byIndex, Dictionary<string, long> byId) = kind switch
-            {
-                "user" => (users, userIds),
-                "item" => (items, itemIds),
-                _ => throw new InteractionDataException(path, line, kindColumn + 1, "kind", $"'{kind}' is not a kind; expected user or item."),
-            };
-            if (!long.TryParse(indexText, NumberStyles.Integer, CultureInfo.InvariantCulture, out long index)
-                && !(double.TryParse(indexText, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && real == Math.Floor(real)
-                    && Math.Abs(real) < 1e15 && (index = (long)real) == real))
-            {
-                throw new InteractionDataException(path, line, indexColumn + 1, "index", $"'{indexText}' is not an integer index (Spark's id for this {kind}).");
-            }
-
-            if (id.Length == 0)
-            {
-                throw new InteractionDataException(path, line, idColumn + 1, "id", $"the {kind} id for index {index} is empty.");
-            }
-
-            if (!byIndex.TryAdd(index, id))
-            {
-                throw new InteractionDataException(path, line, indexColumn + 1, "index", $"{kind} index {index} is mapped twice (to '{byIndex[index]}' and '{id}').");
-            }
-
-            if (!byId.TryAdd(id, index))
-            {
-                throw new InteractionDataException(path, line, idColumn + 1, "id", $"{kind} id '{id}' is mapped from two indices ({byId[id]} and {index}).");
-            }
-        }
-
-        return (users, items);
-    }
-
-    private static IEnumerable<string> MapIds(Factors factors, Dictionary<long, string>? mapping, string kind, string? mappingPath)
-    {
-        var ids = new string[factors.Ids.Length];
-        for (int i = 0; i < ids.Length; i++)
-        {
-            long id = factors.Ids[i];
-            if (mapping is null || mapping.Count == 0)
-            {
-                ids[i] = id.ToString(CultureInfo.InvariantCulture);
-            }
-            else if (!mapping.TryGetValue(id, out ids[i]!))
-            {
-                throw new InteractionDataException(mappingPath!, 0, 0, "index",
-                    $"no {kind} row for index {id}, which the Spark model has ({Path.GetFileName(factors.FileOfRow[i])}); a kind that is mapped must map every factor id.");
-            }
-        }
-
-        return ids;
     }
 
     private static (int[] Offsets, int[] Items, long NotInModel) Seen(InteractionLog log, IdMap users, IdMap items)

@@ -1,6 +1,7 @@
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
+using Personalize.Core.Tests.TestSupport;
 
 namespace Personalize.Core.Tests.Recommending;
 
@@ -52,7 +53,7 @@ public sealed class CatalogBrowserTests : IClassFixture<CustomShop>
     [Fact]
     public async Task A_browsing_user_gets_their_saved_preferences()
     {
-        var store = new SqlitePreferenceStore(Path.Combine(_shop.Folder, "prefs-browse.db"));
+        var store = new InMemoryPreferenceStore();
         await store.SaveAsync("ann", new UserPreferences { BlockedBrands = ["Acme"], DefaultFilter = "rating >= 4" });
         var browser = new CatalogBrowser(_shop.Catalog, preferences: store);
 

@@ -1,10 +1,11 @@
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
+using Personalize.Core.Tests.TestSupport;
 
 namespace Personalize.Core.Tests.Recommending;
 
-/// <summary>Saved preferences apply to every list of their user, can be overridden per request, and come from the real SQLite store.</summary>
+/// <summary>Saved preferences apply to every list of their user, can be overridden per request, and come from the preference store.</summary>
 public sealed class SavedPreferenceTests : IClassFixture<CustomShop>
 {
     private readonly CustomShop _shop;
@@ -92,9 +93,9 @@ public sealed class SavedPreferenceTests : IClassFixture<CustomShop>
     }
 
     [Fact]
-    public async Task RecommendAsync_reads_the_users_preferences_from_the_SQLite_store()
+    public async Task RecommendAsync_reads_the_users_preferences_from_the_preference_store()
     {
-        var store = new SqlitePreferenceStore(Path.Combine(_shop.Folder, "prefs-recommend.db"));
+        var store = new InMemoryPreferenceStore();
         await store.SaveAsync("user-9", new UserPreferences { BlockedBrands = ["Zen"], PreferredSort = "price-asc" });
         using var recommender = new Recommender(_shop.Model, _shop.Catalog, store);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Parquet;
 using Parquet.Schema;
 
-namespace Personalize.Core.Tests.TestSupport;
+namespace Personalize.Spark.Tests.TestSupport;
 
 /// <summary>
 /// Writes a folder in the layout Spark's <c>ALSModel.save(path)</c> produces, with Parquet.Net: <c>metadata/part-00000</c> (one JSON

@@ -1,7 +1,7 @@
 using Personalize.Core.Preferences;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.Preferences;
+namespace Personalize.Preferences.Sqlite.Tests.Preferences;
 
 public sealed class SqlitePreferenceStoreTests
 {

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Personalize.Core.Data;
 
-namespace Personalize.Core.Tests.Data;
+namespace Personalize.ML.Tests.Data;
 
 public sealed class DataViewInteractionReaderTests
 {

@@ -7,7 +7,7 @@ using Personalize.Core.ML.Recommendation;
 using Personalize.Core.Models;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 /// <summary><c>mlContext.Recommendation()</c>: ML.NET's matrix-factorization API, trained by this library.</summary>
 public sealed class RecommendationCatalogTests

@@ -4,7 +4,7 @@ using Personalize.Core.Evaluation;
 using Personalize.Core.ML;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 public sealed class RatingEvaluationTests
 {

@@ -3,9 +3,9 @@ using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 using Personalize.Core.Spark;
 using Personalize.Core.Tests.TestSupport;
-using Row = Personalize.Core.Tests.TestSupport.SparkModelFolder.Row;
+using Row = Personalize.Spark.Tests.TestSupport.SparkModelFolder.Row;
 
-namespace Personalize.Core.Tests.Spark;
+namespace Personalize.Spark.Tests.Spark;
 
 public sealed class SparkAlsImporterTests
 {

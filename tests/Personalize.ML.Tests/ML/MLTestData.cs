@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 /// <summary>Small planted data sets as ML.NET data views, from a fixed seed.</summary>
 internal static class MLTestData

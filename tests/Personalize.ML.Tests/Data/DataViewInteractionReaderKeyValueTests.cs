@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Personalize.Core.Data;
-using Personalize.Core.Tests.ML;
+using Personalize.ML.Tests.ML;
 
-namespace Personalize.Core.Tests.Data;
+namespace Personalize.ML.Tests.Data;
 
 public sealed class DataViewInteractionReaderKeyValueTests
 {

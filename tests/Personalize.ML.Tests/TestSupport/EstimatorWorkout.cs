@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Personalize.Core.ML;
 
-namespace Personalize.Core.Tests.TestSupport;
+namespace Personalize.ML.Tests.TestSupport;
 
 /// <summary>
 /// The estimator workout every estimator runs (after ML.NET's <c>TestEstimatorCore</c>): it fits valid input and checks that the

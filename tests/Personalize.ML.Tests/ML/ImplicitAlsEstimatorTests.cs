@@ -6,7 +6,7 @@ using Personalize.Core.Models;
 using Personalize.Core.Tests.TestSupport;
 using Personalize.Core.Training;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 public sealed class ImplicitAlsEstimatorTests
 {

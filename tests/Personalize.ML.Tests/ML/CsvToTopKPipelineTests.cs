@@ -4,7 +4,7 @@ using Personalize.Core.ML;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 /// <summary>The whole path an ML.NET user takes: a CSV text loader, MapValueToKey, our trainer, Score, then top-K.</summary>
 public sealed class CsvToTopKPipelineTests

@@ -1,7 +1,7 @@
 using Personalize.Core.ML;
 using Personalize.Core.Training;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 /// <summary>The catalog's short overloads repeat the trainers' defaults as constants (Core keeps its defaults internal); they must agree.</summary>
 public sealed class CatalogDefaultsTests

@@ -5,7 +5,7 @@ using Personalize.Core.ML;
 using Personalize.Core.Models;
 using Personalize.Core.Tests.TestSupport;
 
-namespace Personalize.Core.Tests.ML;
+namespace Personalize.ML.Tests.ML;
 
 public sealed class PipelinePersistenceTests
 {

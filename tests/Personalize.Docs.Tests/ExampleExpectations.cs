@@ -75,7 +75,7 @@ public static partial class ExampleExpectations
             Assert.DoesNotContain(items, o.History("U0042").Contains);   // seen items are left out
             Assert.True(File.Exists(Path.Combine(o.Folder, "shop.pzm")), "the example did not save shop.pzm");
         }),
-        new("README.md", "recommender.RelatedTo(\"I0291\", count: 10)", o =>
+        new("README.md", "recommender.RelatedTo([\"I0291\"], count: 10)", o =>
         {
             string[] related = [.. o.Lines.Where(l => RelatedLine().IsMatch(l)).Select(l => l.Split(' ')[0])];
             Assert.Equal(10, related.Distinct().Count());

@@ -99,6 +99,7 @@ public sealed class LastGoodModelTests : IDisposable
     public void A_bad_file_offered_for_a_reload_keeps_the_serving_model_and_leaves_the_last_good_copy_alone()
     {
         using var harness = new ServingHarness(Configure);
+        _ = harness.Service.ModelVersion;   // resolving the service loads the model and writes the copy
         byte[] copy = File.ReadAllBytes(_lastGood);
         Damage(_modelPath, "flipped");
 

@@ -21,8 +21,8 @@ public sealed class EventTrackerMoveTests
         var scenario = new JournalScenario(seed: 21, count: 600);
         ItemCatalog catalog = JournalScenario.Catalog(folder);
         var clock = new ManualTimeProvider(scenario.End);
-        var tracker = new EventTracker(scenario.Items, new EventTrackerOptions { MaxItemsPerUser = 8 }, catalog, clock);
-        var reference = new EventTracker(Renumbered(scenario), new EventTrackerOptions { MaxItemsPerUser = 8 }, catalog, clock);
+        var tracker = new EventTracker(scenario.Items, new EventTrackerOptions(), catalog, clock);
+        var reference = new EventTracker(Renumbered(scenario), new EventTrackerOptions(), catalog, clock);
         scenario.Play(tracker, 0, 400);
         scenario.Play(reference, 0, 400);
 

@@ -83,7 +83,7 @@ public sealed class AntiforgeryTests : IClassFixture<StorefrontFactory>
         using HttpClient client = Client("U0504");
 
         HttpResponseMessage refused = await client.PostAsync("/profile", new FormUrlEncodedContent([new("filter", "price <= 5"), new("optout", "on")]));
-        HttpResponseMessage saved = await Pages.PostForm(client, "/profile", "/profile", new("filter", "price <= 7"));
+        HttpResponseMessage saved = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price <= 7"));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
@@ -95,8 +95,8 @@ public sealed class AntiforgeryTests : IClassFixture<StorefrontFactory>
     [Fact]
     public async Task The_json_api_takes_events_without_a_token_but_only_as_json()
     {
-        using HttpClient client = Client("U0505");
-        const string Body = "{\"user\":\"U0505\",\"item\":\"I0291\",\"type\":\"view\"}";
+        using HttpClient client = Client("AF-0505");
+        const string Body = "{\"user\":\"AF-0505\",\"item\":\"I0291\",\"type\":\"view\"}";
 
         HttpResponseMessage json = await client.PostAsync("/api/events", new StringContent(Body, Encoding.UTF8, "application/json"));
         HttpResponseMessage form = await client.PostAsync("/api/events", new StringContent(Body, Encoding.UTF8, "text/plain"));
@@ -104,7 +104,7 @@ public sealed class AntiforgeryTests : IClassFixture<StorefrontFactory>
         Assert.Equal(HttpStatusCode.Accepted, json.StatusCode);
         JsonElement problem = await StorefrontFactory.Problem(form, 415);
         Assert.Contains("Content-Type: application/json", problem.GetProperty("detail").GetString());
-        Assert.Equal(1, (await StorefrontFactory.GetJson(client, "/api/recently-viewed?user=U0505")).GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await StorefrontFactory.GetJson(client, "/api/recently-viewed?user=AF-0505")).GetProperty("items").GetArrayLength());
     }
 
     private HttpClient Client(string user)

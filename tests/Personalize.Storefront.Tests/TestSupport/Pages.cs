@@ -33,10 +33,10 @@ internal static partial class Pages
 
     /// <summary>Posts a page form as a browser does: opens the page the form is on (which sets the anti-forgery cookie), then posts the
     /// fields with the page's token.</summary>
-    public static async Task<HttpResponseMessage> PostForm(HttpClient client, string page, string action, params KeyValuePair<string, string>[] fields)
+    public static async Task<HttpResponseMessage> PostForm(HttpClient client, string page, string action, params (string Name, string Value)[] fields)
     {
         string token = AntiforgeryToken(await client.GetStringAsync(page));
-        return await client.PostAsync(action, new FormUrlEncodedContent([.. fields, new(AntiforgeryField, token)]));
+        return await client.PostAsync(action, new FormUrlEncodedContent([.. fields.Select(f => KeyValuePair.Create(f.Name, f.Value)), new(AntiforgeryField, token)]));
     }
 
     /// <summary>The name of the form field that carries the token (ASP.NET Core's default).</summary>

@@ -8,9 +8,10 @@ using Personalize.Extensions.DependencyInjection;
 namespace Personalize.Storefront.Shop;
 
 /// <summary>
-/// Everything one served model answers with: its recommender (with the catalogue and the preference store), the live tracker seeded
-/// from history and the live journal (the DI package's, moved to this model's items), the home-page builder and the product search. A request takes one snapshot and answers from it
-/// alone, so every answer comes from one model and carries that model's version.
+/// Everything one served model answers with: its recommender (with the catalogue and the preference store), the live tracker over its
+/// items (the DI package's, whose state moves to each new model), the home-page builder, the product search, and whether the model is
+/// the last-good copy standing in for a damaged file. A request takes one snapshot and answers from it alone, so every answer comes
+/// from one model and carries that model's version.
 /// </summary>
 internal sealed class ShopSnapshot(long version, string source, FactorModel model, Recommender recommender, EventTracker tracker,
     HomePageBuilder home, ProductSearch search, ModelFallback? fallback)

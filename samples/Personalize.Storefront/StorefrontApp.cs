@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Personalize.Core.Tracking;
 using Personalize.Extensions.DependencyInjection;
 using Personalize.Storefront.Api;
 using Personalize.Storefront.Shop;
@@ -34,18 +35,33 @@ public static class StorefrontApp
         options.Validate();   // before anything is read or trained: every bad setting at once
         ShopData data = ShopData.Load(options);
         services.AddSingleton(data);
+        string journal = ShopData.JournalDirectory(options);
+        ShopClock clock = ShopClock.Open(data.Start, journal);
+        services.AddSingleton(clock);
 
-        // Exactly as a user's app registers the library: the model file, the catalogue for filter text, and hot swap on file change.
+        // Exactly as a user's app registers the library: the model file and its last-good copy, the catalogue for filter text, hot swap on
+        // file change, and the live tracker with its journal (it follows the served model across swaps).
         services.AddPersonalize(o =>
         {
             o.ModelPath = data.ModelPath;
+            o.LastGoodModelPath = ShopData.LastGoodModelPath(options);
             o.CatalogPath = data.ItemsPath;
             o.MaxCount = options.MaxPageSize;
             o.WatchForChanges = options.WatchModel;
             o.ReloadDelay = options.ReloadDelay;
+            o.TimeProvider = clock;   // the live tracker's "now" (trending, buy again) is the shop's, not the whole app's
+            o.Tracking = new EventTrackerOptions
+            {
+                ShortHalfLife = TimeSpan.FromHours(6),   // the sample shop has a few events per item per day (README: 6 h / 7 d)
+                BaselineHalfLife = TimeSpan.FromDays(7),
+                MaxUsers = options.MaxUsers,
+                MaxItemsPerUser = options.MaxItemsPerUser,
+                Journal = new EventJournalOptions(journal) { FlushPolicy = options.JournalFlush, SnapshotAfterRecords = options.SnapshotAfterEvents },
+            };
         });
         services.AddSingleton<Shop.Shop>();
         services.AddHostedService<ShopWarmup>();
+        services.AddAntiforgery();   // page forms carry a token (PageEndpoints); the JSON API does not (README "Forms and the API")
         services.AddProblemDetails();
         services.AddRateLimiter(limiter =>
         {
@@ -76,17 +92,25 @@ public static class StorefrontApp
         ApiEndpoints.Map(app);
     }
 
-    /// <summary>Builds the first model snapshot (journal replay, search) before the first request, after AddPersonalize loaded the model.</summary>
+    /// <summary>Seeds a new journal with the sample history and builds the first model snapshot (search, home pages) before the first
+    /// request, after AddPersonalize loaded the model and replayed the journal.</summary>
     private sealed class ShopWarmup(Shop.Shop shop, IOptions<StorefrontOptions> options, ILogger<ShopWarmup> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            shop.SeedJournal();
             ShopSnapshot snapshot = shop.Current;
             Core.Tracking.TrackingReport tracking = snapshot.Tracker.GetReport();
             logger.LogInformation("Storefront ready: model version {Version} ({Source}), {Items} items, data from {Data}; rate limit {Limit} per {Window}; "
                 + "event journal {Journal}: {Replayed} records replayed after snapshot {Snapshot}, {Users} users held (at most {MaxUsers}).",
                 snapshot.Version, snapshot.Source, shop.Catalog.Count, shop.Data.Directory, options.Value.RateLimit, options.Value.RateLimitWindow,
                 shop.JournalDirectory, tracking.Journal?.RecordsReplayed, tracking.Journal?.SnapshotSequence, tracking.Users, options.Value.MaxUsers);
+            if (snapshot.Fallback is { } fallback)
+            {
+                logger.LogWarning("Serving the last-good copy {LastGood} instead of {Model}, which failed its checks: {Reason} Replace the model file "
+                    + "(atomically) and reload to serve it again.", fallback.LastGoodModelPath, fallback.ModelPath, fallback.Reason);
+            }
+
             return Task.CompletedTask;
         }
 

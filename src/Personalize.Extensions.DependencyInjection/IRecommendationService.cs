@@ -24,6 +24,13 @@ public interface IRecommendationService
     /// <summary>Gets the served model. It may be replaced right after this returns.</summary>
     FactorModel Model { get; }
 
+    /// <summary>Gets why the last-good copy of the model serves instead of <see cref="PersonalizeOptions.ModelPath"/>, or
+    /// <see langword="null"/> when the served model is the configured file's or a later swap's.</summary>
+    /// <remarks>Set at start-up when <see cref="PersonalizeOptions.ModelPath"/> failed its checks and
+    /// <see cref="PersonalizeOptions.LastGoodModelPath"/> stood in; cleared by the next accepted swap. Compare its
+    /// <see cref="ModelFallback.Version"/> with a lease's version to label an answer.</remarks>
+    ModelFallback? Fallback { get; }
+
     /// <summary>Leases the served model, its version and its recommender together, for work that must see one consistent model.</summary>
     /// <returns>The lease; dispose it when the answer is built. A swap meanwhile does not change what the lease holds.</returns>
     /// <remarks>

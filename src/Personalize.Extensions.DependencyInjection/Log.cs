@@ -37,4 +37,26 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
         Message = "Event journal {Directory}: a damaged or torn tail was dropped ({Records} records, {Bytes} bytes): {Reason}")]
     public static partial void JournalTailDropped(ILogger logger, string directory, long records, long bytes, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error,
+        Message = "The model file {ModelPath} failed its checks, so the last-good copy {LastGoodPath} (written {SavedAt:O}) serves instead: {Reason}")]
+    public static partial void ServingLastGood(ILogger logger, Exception exception, string modelPath, string lastGoodPath, DateTimeOffset savedAt, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Model version {Version} written to the last-good copy {Path}.")]
+    public static partial void LastGoodSaved(ILogger logger, string path, long version);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning,
+        Message = "Model version {Version} could not be written to the last-good copy {Path}; the previous copy (if any) stays.")]
+    public static partial void LastGoodNotSaved(ILogger logger, Exception exception, string path, long version);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The model file {ModelPath} could not be read, and no model could serve instead: {Why}.")]
+    public static partial void NoLastGood(ILogger logger, string modelPath, string why);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information,
+        Message = "Live tracker moved from model version {From} to {To}: {Users} users, {Items} items, journal {Journal}.")]
+    public static partial void TrackerMoved(ILogger logger, long from, long to, int users, int items, string journal);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error,
+        Message = "The live tracker could not move from model version {From} to {To}; tracking stays on the old version's items and the move is tried again at the next event.")]
+    public static partial void TrackerMoveFailed(ILogger logger, Exception exception, long from, long to);
 }

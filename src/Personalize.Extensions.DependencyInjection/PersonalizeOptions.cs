@@ -21,6 +21,26 @@ public sealed class PersonalizeOptions
     [ExistingFile("a model file written by ModelFile.Save or personalize train")]
     public string? ModelPath { get; set; }
 
+    /// <summary>Gets or sets where a verified copy of the last model that served is kept (the last-good copy), so that a model file
+    /// damaged in place does not stop the service.</summary>
+    /// <remarks>
+    /// <para>Every model that starts serving (at start-up, and after each accepted <see cref="IRecommendationService.Reload"/>,
+    /// <see cref="IRecommendationService.TryLoad"/> or <see cref="IRecommendationService.TrySwap"/>) has been read completely and checked
+    /// (magic, version, checksums, every field, fit); only then is it written here, with <see cref="ModelFile.Save"/> (a temporary file
+    /// renamed over this one, so the copy is never half-written). A copy that cannot be written is logged as a warning and serving goes
+    /// on.</para>
+    /// <para>When <see cref="ModelPath"/> fails its checks at start-up (torn by a copy over it, truncated, corrupted, of another kind),
+    /// the last-good copy is checked the same way and served instead: the error is logged (event 10) with both files and the reason, and
+    /// <see cref="IRecommendationService.Fallback"/> says so until a good model is swapped in. Without a last-good copy (or with one that
+    /// fails too) start-up stops with the <see cref="ModelFormatException"/> of <see cref="ModelPath"/>, which says that no copy could
+    /// stand in. A bad file offered for a reload never needs the copy: it is rejected and the serving model (the last good one) keeps
+    /// serving.</para>
+    /// <para>Keep it on the same machine, outside the directory that deployments overwrite, and give each service its own file.</para>
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: no copy is kept, and a damaged <see cref="ModelPath"/> stops start-up.</value>
+    [NotSameFile(nameof(ModelPath), "the last-good copy must be a file of its own, such as 'state/shop.last-good.pzm'.")]
+    public string? LastGoodModelPath { get; set; }
+
     /// <summary>Gets or sets the item catalogue CSV whose attributes filter texts read (see <c>ItemCatalog.ReadCsv</c>).</summary>
     /// <remarks>Needed only for filtered queries; it is read once, at start-up.</remarks>
     /// <value>The default is <see langword="null"/>: queries with a filter are refused.</value>
@@ -56,9 +76,11 @@ public sealed class PersonalizeOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Gets or sets how the live event tracker (the <see cref="EventTracker"/> singleton that
+    /// <summary>Gets or sets how the live event tracker (the <see cref="ILiveTracker"/> singleton that
     /// <see cref="PersonalizeServiceCollectionExtensions.AddPersonalize"/> registers) keeps state: trending, bounds such as
     /// <see cref="EventTrackerOptions.MaxUsers"/>, and its journal.</summary>
+    /// <remarks>The tracker follows the served model: at each accepted swap its state moves, by item id, to a tracker over the new
+    /// model's items (see <see cref="ILiveTracker"/>).</remarks>
     /// <value>The default is <see cref="EventTrackerOptions"/> with its defaults: in memory only, unbounded.</value>
     [Required(ErrorMessage = "Tracking is required: leave it at its default or set an EventTrackerOptions.")]
     [ValidNested]
@@ -67,10 +89,19 @@ public sealed class PersonalizeOptions
     /// <summary>Gets or sets the directory of the event tracker's journal, so live events survive a restart: every accepted event is
     /// appended there, snapshots are written, and the tracker replays them when the host starts.</summary>
     /// <remarks>Sets the <see cref="EventJournalOptions.Directory"/> of <see cref="EventTrackerOptions.Journal"/> in <see cref="Tracking"/>
-    /// (a journal with the default flush policy when <see cref="Tracking"/> has none). Use one directory per process. The tracker is
-    /// disposed (the journal flushed and closed) with the service provider.</remarks>
+    /// (a journal with the default flush policy when <see cref="Tracking"/> has none). Use one directory per process. At a swap the
+    /// directory is handed to the tracker over the new model (a snapshot, then the new tracker opens it). The tracker is disposed (the
+    /// journal flushed and closed) with the service provider.</remarks>
     /// <value>The default is <see langword="null"/>: unless <see cref="Tracking"/> has a journal, live events are lost on restart.</value>
     public string? JournalDirectory { get; set; }
+
+    /// <summary>Gets or sets the clock of the service: "now" for the live tracker's surfaces (trending, buy again), the reload delay and
+    /// the query timings.</summary>
+    /// <remarks>Set it to give this service a clock of its own without registering a <see cref="System.TimeProvider"/> for the whole
+    /// container (where other components would read it too), such as an app whose "now" is shifted to replay sample data.</remarks>
+    /// <value>The default is <see langword="null"/>: the registered <see cref="System.TimeProvider"/>, or <see cref="System.TimeProvider.System"/>
+    /// when none is registered.</value>
+    public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>The tracker options with <see cref="JournalDirectory"/> applied.</summary>
     internal EventTrackerOptions EffectiveTracking() => JournalDirectory is not { Length: > 0 } directory

@@ -12,10 +12,11 @@ namespace Personalize.Extensions.DependencyInjection;
 public static class PersonalizeServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IRecommendationService"/> as a singleton serving the model file of <see cref="PersonalizeOptions.ModelPath"/>,
-    /// and an <see cref="EventTracker"/> singleton over the served model's items for live events (see <see cref="PersonalizeOptions.Tracking"/>
-    /// and <see cref="PersonalizeOptions.JournalDirectory"/>), with the options validated when the host starts, a hosted service that loads
-    /// the model (and, with a journal, replays the tracker's journal) at start-up, logging through
+    /// Registers <see cref="IRecommendationService"/> as a singleton serving the model file of <see cref="PersonalizeOptions.ModelPath"/>
+    /// (or its last-good copy, <see cref="PersonalizeOptions.LastGoodModelPath"/>, when the file fails its checks at start-up), and an
+    /// <see cref="ILiveTracker"/> singleton for live events, whose <see cref="EventTracker"/> follows the served model's items across swaps
+    /// (see <see cref="PersonalizeOptions.Tracking"/> and <see cref="PersonalizeOptions.JournalDirectory"/>), with the options validated when
+    /// the host starts, a hosted service that loads the model (and, with a journal, replays the tracker's journal) at start-up, logging through
     /// <see cref="ILogger"/>, metrics on the <see cref="PersonalizeDiagnostics.MeterName"/> meter and, if asked, reloading when the
     /// file changes.
     /// </summary>
@@ -24,11 +25,12 @@ public static class PersonalizeServiceCollectionExtensions
     /// <returns>The service collection, for chaining.</returns>
     /// <remarks>
     /// <para>With a host, invalid options (such as a missing or nonexistent <see cref="PersonalizeOptions.ModelPath"/>) stop start-up with
-    /// an <see cref="OptionsValidationException"/> listing every error, and a corrupted model file stops it with a
+    /// an <see cref="OptionsValidationException"/> listing every error, a corrupted model file with no good last-good copy stops it with a
     /// <see cref="Core.Models.ModelFormatException"/>, and a damaged tracker snapshot with an <see cref="EventJournalException"/> (a torn journal
     /// tail is dropped and logged as a warning instead). Without a host, the same happens on the first resolution of the service.</para>
-    /// <para>Uses the registered <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> when there
-    /// are any (no logging, a meter of its own, and <see cref="TimeProvider.System"/> otherwise). Calling it twice configures the same
+    /// <para>Uses the registered <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> (unless
+    /// <see cref="PersonalizeOptions.TimeProvider"/> is set) when there are any (no logging, a meter of its own, and
+    /// <see cref="TimeProvider.System"/> otherwise). Calling it twice configures the same
     /// single service.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>
@@ -40,13 +42,16 @@ public static class PersonalizeServiceCollectionExtensions
             .Configure(configure)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<RecommendationService>(provider => new RecommendationService(
-            provider.GetRequiredService<IOptions<PersonalizeOptions>>().Value,
-            provider.GetService<ILoggerFactory>()?.CreateLogger(typeof(IRecommendationService).FullName!) ?? NullLogger.Instance,
-            provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton<RecommendationService>(provider =>
+        {
+            PersonalizeOptions options = provider.GetRequiredService<IOptions<PersonalizeOptions>>().Value;
+            return new RecommendationService(options,
+                provider.GetService<ILoggerFactory>()?.CreateLogger(typeof(IRecommendationService).FullName!) ?? NullLogger.Instance,
+                options.TimeProvider ?? provider.GetService<TimeProvider>() ?? TimeProvider.System,
+                provider.GetService<IMeterFactory>());
+        });
         services.TryAddSingleton<IRecommendationService>(provider => provider.GetRequiredService<RecommendationService>());
-        services.TryAddSingleton<EventTracker>(provider => provider.GetRequiredService<RecommendationService>().CreateTracker());
+        services.TryAddSingleton<ILiveTracker>(provider => provider.GetRequiredService<RecommendationService>().Live);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PersonalizeStartup>());
         return services;
     }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Personalize.Core.Tracking;
 
 namespace Personalize.Extensions.DependencyInjection;
 
@@ -14,7 +13,7 @@ internal sealed class PersonalizeStartup(IRecommendationService service, IOption
         _ = service.ModelVersion;   // constructing the service loaded and logged the model
         if (options.Value.EffectiveTracking().Journal is not null)
         {
-            _ = provider.GetRequiredService<EventTracker>();
+            _ = provider.GetRequiredService<ILiveTracker>().Tracker;
         }
 
         return Task.CompletedTask;

@@ -19,6 +19,12 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     private const int FilterCacheSize = 256;
     private readonly ModelStore _store;
     private readonly string _modelPath;
+    private readonly string? _lastGoodPath;
+    private readonly Lock _lastGoodLock = new();
+    private readonly Lock _liveLock = new();
+    private long _lastGoodVersion;
+    private ModelFallback? _fallback;
+    private LiveTracker? _live;
     private readonly int _maxCount;
     private readonly ItemCatalog? _catalog;
     private readonly ILogger _logger;
@@ -27,22 +33,30 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     private readonly EventTrackerOptions _tracking;
     private FilterCache? _filters;
 
-    /// <summary>Loads the model (and catalogue) of validated options.</summary>
+    /// <summary>Loads the model (and catalogue) of validated options; when the model file fails its checks and a last-good copy is
+    /// configured, serves that copy instead.</summary>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
-    /// <exception cref="ModelFormatException">The model file is invalid, empty or of another kind than <see cref="PersonalizeOptions.ExpectedKind"/>.</exception>
+    /// <exception cref="ModelFormatException">The model file is invalid, empty or of another kind than <see cref="PersonalizeOptions.ExpectedKind"/>,
+    /// and no last-good copy could serve instead (the message says why).</exception>
     /// <exception cref="InteractionDataException">The catalogue has a bad row.</exception>
     public RecommendationService(PersonalizeOptions options, ILogger logger, TimeProvider timeProvider, IMeterFactory? meterFactory,
         bool watchFileSystem = true)
     {
         _modelPath = options.ModelPath ?? throw new ArgumentException("PersonalizeOptions.ModelPath is required.", nameof(options));
+        _lastGoodPath = options.LastGoodModelPath is { Length: > 0 } lastGood ? Path.GetFullPath(lastGood) : null;
         _maxCount = options.MaxCount;
         _tracking = options.EffectiveTracking();
         _logger = logger;
         _timeProvider = timeProvider;
         _catalog = options.CatalogPath is null ? null : ItemCatalog.ReadCsv(options.CatalogPath);
-        _store = ModelStore.Open(_modelPath, new ModelStoreOptions { ExpectedKind = options.ExpectedKind, Recommender = options.Recommender });
+        _store = Open(new ModelStoreOptions { ExpectedKind = options.ExpectedKind, Recommender = options.Recommender });
         FactorModel model = _store.Model;
-        Log.ModelLoaded(_logger, _modelPath, model.Kind, model.Users.Count, model.Items.Count, model.NumberOfFactors, _store.Version);
+        Log.ModelLoaded(_logger, _store.Source, model.Kind, model.Users.Count, model.Items.Count, model.NumberOfFactors, _store.Version);
+        if (_fallback is null)
+        {
+            SaveLastGood(model, _store.Version);
+        }
+
         _metrics = new PersonalizeMetrics(meterFactory, () => _store.Version);
         if (options.WatchForChanges)
         {
@@ -59,13 +73,33 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     /// <inheritdoc />
     public FactorModel Model => _store.Model;
 
-    /// <summary>Creates the event tracker over the items of the model served now (the catalogue gives it categories when it has
-    /// <see cref="EventTrackerOptions.CategoryAttribute"/>); with a journal, this replays it. Events for items a later model adds are
-    /// counted as unknown until the tracker is created again (at the next start), since the tracker keeps its item map.</summary>
-    internal EventTracker CreateTracker()
+    /// <inheritdoc />
+    public ModelFallback? Fallback => Volatile.Read(ref _fallback);
+
+    /// <summary>Gets the live tracker that follows the served model, created (and, with a journal, replayed) on first use.</summary>
+    internal LiveTracker Live
+    {
+        get
+        {
+            LiveTracker? live = Volatile.Read(ref _live);
+            if (live is not null)
+            {
+                return live;
+            }
+
+            lock (_liveLock)
+            {
+                return _live ??= new LiveTracker(this, CreateTracker, _logger);
+            }
+        }
+    }
+
+    /// <summary>Creates an event tracker over a model's items (the catalogue gives it categories when it has
+    /// <see cref="EventTrackerOptions.CategoryAttribute"/>); with a journal, this replays it.</summary>
+    private EventTracker CreateTracker(FactorModel model)
     {
         ItemCatalog? catalog = _catalog is not null && _catalog.Schema.TryGetType(_tracking.CategoryAttribute, out _) ? _catalog : null;
-        var tracker = new EventTracker(_store.Model, _tracking, catalog, _timeProvider);
+        var tracker = new EventTracker(model, _tracking, catalog, _timeProvider);
         if (tracker.GetReport().Journal is { } journal)
         {
             if (journal.RecordsDropped > 0)
@@ -142,6 +176,7 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
     public void Dispose()
     {
         Watcher?.Dispose();
+        Volatile.Read(ref _live)?.Dispose();
         _store.Dispose();
         _metrics.Dispose();
     }
@@ -152,6 +187,16 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         if (result.Model is { } model)
         {
             Log.SwapAccepted(_logger, result.Source, result.Version, model.Kind, model.Users.Count, model.Items.Count, model.NumberOfFactors);
+            Volatile.Write(ref _fallback, null);
+            SaveLastGood(model, result.Version);
+            try
+            {
+                Volatile.Read(ref _live)?.Sync();   // the live state moves to the new model's items now, not at the next event
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or EventJournalException)
+            {
+                // Logged by the tracker; the next tracking call tries the move again.
+            }
         }
         else
         {
@@ -159,6 +204,77 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         }
 
         return result;
+    }
+
+    /// <summary>Opens the store on the model file or, when that fails its checks, on the last-good copy (setting <see cref="Fallback"/>).</summary>
+    private ModelStore Open(ModelStoreOptions storeOptions)
+    {
+        try
+        {
+            return ModelStore.Open(_modelPath, storeOptions);
+        }
+        catch (Exception failure) when (_lastGoodPath is not null && failure is ModelFormatException or IOException or UnauthorizedAccessException)
+        {
+            string why;
+            if (!File.Exists(_lastGoodPath))
+            {
+                why = $"the last-good copy {_lastGoodPath} does not exist yet (it is written once a model has loaded and passed its checks)";
+            }
+            else
+            {
+                try
+                {
+                    ModelStore store = ModelStore.Open(_lastGoodPath, storeOptions);
+                    DateTimeOffset savedAt = File.GetLastWriteTimeUtc(_lastGoodPath);
+                    _fallback = new ModelFallback(_modelPath, _lastGoodPath, failure.Message, store.Version, savedAt);
+                    _lastGoodVersion = store.Version;   // the copy is what serves: nothing to write
+                    Log.ServingLastGood(_logger, failure, _modelPath, _lastGoodPath, savedAt, failure.Message);
+                    return store;
+                }
+                catch (Exception copyFailure) when (copyFailure is ModelFormatException or IOException or UnauthorizedAccessException)
+                {
+                    why = $"the last-good copy {_lastGoodPath} failed its checks too ({copyFailure.Message})";
+                }
+            }
+
+            if (failure is ModelFormatException format)
+            {
+                throw new ModelFormatException(format.FilePath, format.Section, $"{format.Reason} No model could serve instead: {why}.");
+            }
+
+            Log.NoLastGood(_logger, _modelPath, why);
+            throw;
+        }
+    }
+
+    /// <summary>Writes a model that has started serving to the last-good copy (atomically, by <see cref="ModelFile.Save"/>); a newer
+    /// version written first wins. A copy that cannot be written is logged and serving goes on.</summary>
+    private void SaveLastGood(FactorModel model, long version)
+    {
+        if (_lastGoodPath is null)
+        {
+            return;
+        }
+
+        lock (_lastGoodLock)
+        {
+            if (version <= _lastGoodVersion)
+            {
+                return;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_lastGoodPath)!);
+                ModelFile.Save(model, _lastGoodPath);
+                _lastGoodVersion = version;
+                Log.LastGoodSaved(_logger, _lastGoodPath, version);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Log.LastGoodNotSaved(_logger, exception, _lastGoodPath, version);
+            }
+        }
     }
 
     /// <summary>Parses (unless built) and compiles a filter for a model's items, cached per model and filter text.</summary>

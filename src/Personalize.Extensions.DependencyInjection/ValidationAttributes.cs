@@ -19,6 +19,25 @@ internal sealed class ExistingFileAttribute(string expected) : ValidationAttribu
     }
 }
 
+/// <summary>A path that, when set, must not name the same file as another path property (compared as full paths).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class NotSameFileAttribute(string otherProperty, string suggestion) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not string path || string.IsNullOrWhiteSpace(path)
+            || validationContext.ObjectType.GetProperty(otherProperty)?.GetValue(validationContext.ObjectInstance) is not string other
+            || string.IsNullOrWhiteSpace(other)
+            || !string.Equals(Path.GetFullPath(path), Path.GetFullPath(other), StringComparison.Ordinal))
+        {
+            return ValidationResult.Success;
+        }
+
+        string member = validationContext.MemberName ?? validationContext.DisplayName;
+        return new ValidationResult($"{member} = '{path}': the same file as {otherProperty}; {suggestion}", [member]);
+    }
+}
+
 /// <summary>An enum value (or null) that is one of the enum's named values.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class DefinedEnumAttribute(string valid) : ValidationAttribute

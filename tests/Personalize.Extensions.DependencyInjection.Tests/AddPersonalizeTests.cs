@@ -17,6 +17,8 @@ public sealed class AddPersonalizeTests
         ServiceDescriptor service = Assert.Single(services, d => d.ServiceType == typeof(IRecommendationService));
         Assert.Equal(ServiceLifetime.Singleton, service.Lifetime);
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Equal(ServiceLifetime.Singleton, Assert.Single(services, d => d.ServiceType == typeof(ILiveTracker)).Lifetime);
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(Personalize.Core.Tracking.EventTracker));   // it changes at each swap
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Personalize.Extensions.DependencyInjection.Tests.TestSupport;
 
 namespace Personalize.Extensions.DependencyInjection.Tests;
 
-/// <summary>The event tracker AddPersonalize registers: over the served model's items, with its options validated at start-up, and with
+/// <summary>The live tracker AddPersonalize registers: over the served model's items, with its options validated at start-up, and with
 /// <see cref="PersonalizeOptions.JournalDirectory"/> a journal that the next host replays when it starts.</summary>
 public sealed class EventTrackerRegistrationTests
 {
@@ -28,7 +28,7 @@ public sealed class EventTrackerRegistrationTests
         using (IHost host = BuildHost(o => { o.ModelPath = model; o.JournalDirectory = journal; }))
         {
             await host.StartAsync();
-            var tracker = host.Services.GetRequiredService<EventTracker>();
+            var tracker = host.Services.GetRequiredService<ILiveTracker>();
             Assert.Equal(TrackOutcome.Accepted, tracker.Track("U001", "I0003", "view", At));
             Assert.Equal(TrackOutcome.Accepted, tracker.Track("U001", "I0007", "purchase", At.AddMinutes(1)));
             await host.StopAsync();
@@ -36,7 +36,7 @@ public sealed class EventTrackerRegistrationTests
 
         using IHost restarted = BuildHost(o => { o.ModelPath = model; o.JournalDirectory = journal; });
         await restarted.StartAsync();
-        var replayed = restarted.Services.GetRequiredService<EventTracker>();
+        EventTracker replayed = restarted.Services.GetRequiredService<ILiveTracker>().Tracker;
 
         Assert.Equal(["I0003"], replayed.RecentlyViewed("U001", 5).Select(v => v.ItemId));
         Assert.True(replayed.HasSeen("U001", "I0007"));
@@ -54,9 +54,9 @@ public sealed class EventTrackerRegistrationTests
         using (IHost host = BuildHost(o => { o.ModelPath = model; o.JournalDirectory = journal; }))
         {
             await host.StartAsync();
-            var tracker = host.Services.GetRequiredService<EventTracker>();
+            var tracker = host.Services.GetRequiredService<ILiveTracker>();
             tracker.Track("U001", "I0003", "view", At);
-            tracker.SaveSnapshot();
+            tracker.Tracker.SaveSnapshot();
             await host.StopAsync();
         }
 
@@ -80,11 +80,13 @@ public sealed class EventTrackerRegistrationTests
         services.AddPersonalize(o => { o.ModelPath = model; o.Tracking = new EventTrackerOptions { MaxUsers = 1 }; });
         using ServiceProvider provider = services.BuildServiceProvider();
 
-        var tracker = provider.GetRequiredService<EventTracker>();
-        tracker.Track("U001", "I0001", "view", At);
-        tracker.Track("U002", "I0001", "view", At.AddSeconds(1));
+        var live = provider.GetRequiredService<ILiveTracker>();
+        live.Track("U001", "I0001", "view", At);
+        live.Track("U002", "I0001", "view", At.AddSeconds(1));
+        EventTracker tracker = live.Tracker;
 
-        Assert.Same(tracker, provider.GetRequiredService<EventTracker>());
+        Assert.Same(live, provider.GetRequiredService<ILiveTracker>());
+        Assert.Same(tracker, live.Tracker);
         Assert.Null(tracker.GetReport().Journal);
         Assert.Equal((1, 1L), (tracker.GetReport().Users, tracker.GetReport().EvictedUsers));
         Assert.Equal(TinyModels.Items, tracker.Items.Count);

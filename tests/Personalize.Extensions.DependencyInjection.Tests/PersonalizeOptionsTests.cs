@@ -25,6 +25,8 @@ public sealed class PersonalizeOptionsTests
         Assert.Equal((null, null, null, 1000, false, TimeSpan.FromSeconds(2)),
             (options.ModelPath, options.CatalogPath, options.ExpectedKind, options.MaxCount, options.WatchForChanges, options.ReloadDelay));
         Assert.Equal(new RecommenderOptions(), options.Recommender);
+        Assert.Null(options.LastGoodModelPath);
+        Assert.Null(options.TimeProvider);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Personalize.Storefront.Tests.TestSupport;
@@ -7,7 +8,8 @@ namespace Personalize.Storefront.Tests;
 
 /// <summary>
 /// The storefront as a real process killed with SIGKILL: events it acknowledged are still counted after a restart (the event journal),
-/// the live tracker stays within <c>Storefront:MaxUsers</c> over a long replay, and a model file caught half-written serves the old model.
+/// the live tracker stays within <c>Storefront:MaxUsers</c> over a long replay, a model file caught half-written serves the old model,
+/// and a model file torn in place serves the last-good copy (or, without one, stops the restart).
 /// </summary>
 public sealed class CrashTests
 {
@@ -180,7 +182,47 @@ public sealed class CrashTests
     }
 
     [Fact]
-    public async Task A_model_file_torn_in_place_at_the_kill_stops_the_restart_naming_the_file_and_never_serves_it()
+    public async Task A_model_file_torn_in_place_at_the_kill_restarts_on_the_last_good_copy_and_says_so_until_a_good_file_is_reloaded()
+    {
+        using var state = new TempDirectory();
+        Dictionary<string, string> settings = Settings(state);
+        string model = settings["Storefront:Model"];
+        byte[] next = await File.ReadAllBytesAsync(ShopModels.Second);
+        string[] old;
+        using (StorefrontProcess app = await StorefrontProcess.StartAsync(settings))
+        {
+            old = Ids(await StorefrontFactory.GetJson(app.Client, Recommendations));
+            // A copy that writes over the served file in place (not ModelFile.Save's temporary file and rename), cut off by the kill.
+            await File.WriteAllBytesAsync(model, next[..(next.Length / 2)]);
+            app.Kill();
+        }
+
+        using StorefrontProcess restarted = await StorefrontProcess.StartAsync(settings);
+        JsonElement served = await StorefrontFactory.GetJson(restarted.Client, "/api/model");
+        JsonElement fallback = served.GetProperty("fallback");
+        string footer = await restarted.Client.GetStringAsync("/");
+
+        Assert.True(served.GetProperty("lastGood").GetBoolean(), served.ToString());
+        Assert.Equal(state.File("last-good.pzm"), served.GetProperty("source").GetString());
+        Assert.Equal(model, fallback.GetProperty("modelPath").GetString());
+        Assert.StartsWith("shop.pzm: ", fallback.GetProperty("reason").GetString());
+        Assert.Equal(old, Ids(await StorefrontFactory.GetJson(restarted.Client, Recommendations)));
+        Assert.Contains("id=\"last-good\"", footer);
+        Assert.Contains("the last-good copy of the model: shop.pzm failed its checks", footer);
+        Assert.Contains("failed its checks, so the last-good copy", restarted.Output);
+
+        // The file is replaced properly and reloaded: it serves, and the footer and /api/model stop saying "last-good".
+        File.Copy(ShopModels.Second, model + ".incoming", overwrite: true);
+        File.Move(model + ".incoming", model, overwrite: true);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.Client.PostAsync("/admin/model/reload", null)).StatusCode);
+        JsonElement reloaded = await StorefrontFactory.GetJson(restarted.Client, "/api/model");
+        Assert.Equal((2L, false, model), (reloaded.GetProperty("modelVersion").GetInt64(), reloaded.GetProperty("lastGood").GetBoolean(),
+            reloaded.GetProperty("source").GetString()));
+        Assert.DoesNotContain("id=\"last-good\"", await restarted.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task A_model_file_torn_in_place_with_no_last_good_copy_stops_the_restart_naming_the_file_and_never_serves_it()
     {
         using var state = new TempDirectory();
         Dictionary<string, string> settings = Settings(state);
@@ -188,15 +230,17 @@ public sealed class CrashTests
         byte[] next = await File.ReadAllBytesAsync(ShopModels.Second);
         using (StorefrontProcess app = await StorefrontProcess.StartAsync(settings))
         {
-            // A copy that writes over the served file in place (not ModelFile.Save's temporary file and rename), cut off by the kill.
             await File.WriteAllBytesAsync(model, next[..(next.Length / 2)]);
             app.Kill();
         }
+
+        File.Delete(state.File("last-good.pzm"));   // as on a machine that never served a good model
 
         InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StorefrontProcess.StartAsync(settings));
 
         Assert.Contains("ModelFormatException", refused.Message);
         Assert.Contains("shop.pzm", refused.Message);
+        Assert.Contains("No model could serve instead: the last-good copy", refused.Message);
     }
 
     private static Dictionary<string, string> Settings(TempDirectory state)

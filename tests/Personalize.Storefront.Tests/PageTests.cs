@@ -70,7 +70,7 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
     {
         using HttpClient client = Client("U0099");
 
-        HttpResponseMessage bought = await client.PostAsync("/product/I0291/buy", null);
+        HttpResponseMessage bought = await Pages.PostForm(client, "/product/I0291", "/product/I0291/buy");
         string product = await client.GetStringAsync("/product/I1270");
 
         Assert.Equal(HttpStatusCode.Redirect, bought.StatusCode);
@@ -87,7 +87,7 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
         string search = "/search?q=" + Uri.EscapeDataString(brand);
         Assert.Contains(brand, Pages.Brands(await client.GetStringAsync(search)));
 
-        HttpResponseMessage saved = await client.PostAsync("/profile", new FormUrlEncodedContent([new("block", brand), new("filter", ""), new("sort", "")]));
+        HttpResponseMessage saved = await Pages.PostForm(client, "/profile", "/profile", ("block", brand), ("filter", ""), ("sort", ""));
 
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Contains("checked> " + brand + "<", await client.GetStringAsync("/profile"));
@@ -103,8 +103,7 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
     {
         using HttpClient client = Client("U0321");
 
-        HttpResponseMessage saved = await client.PostAsync("/profile", new FormUrlEncodedContent(
-            [new("filter", "price <= 20"), new("sort", "price-asc"), new("optout", "on")]));
+        HttpResponseMessage saved = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price <= 20"), ("sort", "price-asc"), ("optout", "on"));
         System.Text.Json.JsonElement search = await StorefrontFactory.GetJson(client, "/api/search?q=tea&user=U0321&pageSize=30");
         System.Text.Json.JsonElement recommendations = await StorefrontFactory.GetJson(client, "/api/recommendations?user=U0321&count=30");
         string home = await client.GetStringAsync("/");
@@ -126,7 +125,7 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
     {
         using HttpClient client = Client("U0123");
 
-        HttpResponseMessage response = await client.PostAsync("/profile", new FormUrlEncodedContent([new("filter", "price <")]));
+        HttpResponseMessage response = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price <"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Filter text is invalid at column", await response.Content.ReadAsStringAsync());

@@ -28,11 +28,36 @@ internal static class ApiEndpoints
         api.MapGet("/search", Search);
         api.MapGet("/related", Related);
         api.MapGet("/trending", Trending);
+        // No anti-forgery token here, unlike the page forms: the API takes the user from the body, never from a cookie, so a request
+        // forged by another site gains nothing that any client could not send directly; and it takes only application/json, which a
+        // browser sends cross-site only after a CORS preflight this app never grants (a form can send text/plain, not JSON). What a real
+        // deployment adds is authentication of the caller (an API key or an OAuth bearer token per client), not a form token.
         api.MapPost("/events", Events);
         api.MapGet("/recently-viewed", RecentlyViewed);
         api.MapGet("/tracking", Tracking);
-        api.MapGet("/model", (Shop.Shop shop) => Results.Ok(new { modelVersion = shop.Current.Version, source = shop.Current.Source }));
+        api.MapGet("/model", Model);
         app.MapPost("/admin/model/reload", Reload);
+    }
+
+    /// <summary>The served model: its version and file, and whether it is the last-good copy standing in for a model file that failed
+    /// its checks at start-up (and why).</summary>
+    private static IResult Model(Shop.Shop shop)
+    {
+        ShopSnapshot snapshot = shop.Current;
+        ModelFallback? fallback = snapshot.Fallback;
+        return Results.Ok(new
+        {
+            modelVersion = snapshot.Version,
+            source = snapshot.Source,
+            lastGood = fallback is not null,
+            fallback = fallback is null ? null : new
+            {
+                modelPath = fallback.ModelPath,
+                lastGoodModelPath = fallback.LastGoodModelPath,
+                reason = fallback.Reason,
+                lastGoodSavedAt = fallback.LastGoodSavedAt,
+            },
+        });
     }
 
     private static async Task<IResult> Recommendations(HttpContext http, Shop.Shop shop, IOptions<StorefrontOptions> options, string? user, int? count,
@@ -199,6 +224,13 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> Events(HttpContext http, Shop.Shop shop, IOptions<StorefrontOptions> options)
     {
+        if (!http.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "The body must be JSON.",
+                detail: $"Send the events with Content-Type: application/json; this request has '{http.Request.ContentType}'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
         int limit = options.Value.MaxRequestBytes;
         if (http.Request.ContentLength > limit)
         {

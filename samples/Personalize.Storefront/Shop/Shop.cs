@@ -11,54 +11,42 @@ using Personalize.Search;
 namespace Personalize.Storefront.Shop;
 
 /// <summary>
-/// The storefront's state: the catalogue and search index (built once), the preference store, the durable live tracker, and the
-/// snapshot of the model the DI service serves now. Live events go to one <see cref="EventTracker"/> with an event journal
-/// (<see cref="StorefrontOptions.Journal"/>): <see cref="Track"/> returns once the event is journaled, so an acknowledged event survives a
-/// crash, and the tracker's memory is bounded by <see cref="StorefrontOptions.MaxUsers"/>. The first start-up seeds the journal with the
-/// sample history; later start-ups replay the journal's snapshot and tail instead.
+/// The storefront's state: the catalogue and search index (built once), the preference store, and the snapshot of the model the DI
+/// service serves now with the live tracker over that model's items. Live events go to the DI package's <see cref="ILiveTracker"/>,
+/// which keeps one <see cref="EventTracker"/> with an event journal (<see cref="StorefrontOptions.Journal"/>) and moves its state to each
+/// model swapped in: <see cref="Track"/> returns once the event is journaled, so an acknowledged event survives a crash, and the
+/// tracker's memory is bounded by <see cref="StorefrontOptions.MaxUsers"/>. The first start-up seeds the journal with the sample history
+/// (<see cref="SeedJournal"/>); later start-ups replay the journal's snapshot and tail instead.
 /// </summary>
 /// <remarks>
-/// The DI package's <see cref="EventTracker"/> singleton follows the start-up model's items for the life of the host, so after a hot
-/// swap its fold-in would mix two models. The shop therefore owns its tracker and hands the journal over at each swap: the next request
-/// builds the new model's recommender and search, then, with tracking paused, saves a tracker snapshot, closes the old tracker and opens
-/// one over the new model on the same journal directory (it restores the state by item id, so items the new model lacks are skipped).
-/// Requests meanwhile keep answering from the old snapshot. Thread-safe.
+/// After a swap the next request builds the new model's snapshot (recommender, search, home-page builder) over the tracker that follows
+/// that model (<see cref="ILiveTracker.TryGetTracker"/>); requests meanwhile keep answering from the old snapshot. Thread-safe.
 /// </remarks>
 internal sealed class Shop : IDisposable
 {
     private readonly IRecommendationService _service;
+    private readonly ILiveTracker _live;
     private readonly ILogger<Shop> _logger;
-    private readonly EventTrackerOptions _trackerOptions;
     private readonly object _buildLock = new();
-    private readonly ReaderWriterLockSlim _trackLock = new();   // Track takes it shared (journal flushes are shared); a tracker handover, exclusive
     private readonly SessionEvents _session;
     private readonly ItemInfo[] _items;
     private ShopSnapshot? _current;
-    private long _refusedVersion;
-    private bool _disposed;
 
-    public Shop(ShopData data, IRecommendationService service, IOptions<StorefrontOptions> options, ILogger<Shop> logger)
+    public Shop(ShopData data, IRecommendationService service, ILiveTracker live, ShopClock clock, IOptions<StorefrontOptions> options, ILogger<Shop> logger)
     {
         StorefrontOptions o = options.Value;
         Data = data;
         _service = service;
+        _live = live;
         _logger = logger;
+        Clock = clock;
         Catalog = data.Catalog;
         Index = CatalogSearchIndex.Build(Catalog);
         _items = ItemInfo.ReadAll(Catalog);
         string prefs = o.Preferences ?? Path.Combine(ShopData.StateDirectory(o), "prefs.db");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefs))!);
         Preferences = new SqlitePreferenceStore(prefs);
-        JournalDirectory = Path.GetFullPath(o.Journal ?? Path.Combine(ShopData.StateDirectory(o), "events"));
-        Clock = ShopClock.Open(data.Start, JournalDirectory);
-        _trackerOptions = new EventTrackerOptions
-        {
-            ShortHalfLife = TimeSpan.FromHours(6),   // the sample shop has a few events per item per day (README: 6 h / 7 d)
-            BaselineHalfLife = TimeSpan.FromDays(7),
-            MaxUsers = o.MaxUsers,
-            MaxItemsPerUser = o.MaxItemsPerUser,
-            Journal = new EventJournalOptions(JournalDirectory) { FlushPolicy = o.JournalFlush, SnapshotAfterRecords = o.SnapshotAfterEvents },
-        };
+        JournalDirectory = ShopData.JournalDirectory(o);
         Brands = [.. Enumerable.Range(0, Catalog.Count).Select(i => Catalog.GetText(i, "brand")).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         Categories = [.. Enumerable.Range(0, Catalog.Count).Select(i => Catalog.GetText(i, "category")).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         SampleUsers = PickSampleUsers(data.History);
@@ -94,7 +82,7 @@ internal sealed class Shop : IDisposable
         get
         {
             ShopSnapshot? current = Volatile.Read(ref _current);
-            if (current is not null && (current.Version == _service.ModelVersion || Volatile.Read(ref _refusedVersion) == _service.ModelVersion))
+            if (current is not null && current.Version == _service.ModelVersion)
             {
                 return current;
             }
@@ -137,114 +125,69 @@ internal sealed class Shop : IDisposable
     /// <exception cref="IOException">The journal could not write the event; it was not applied.</exception>
     public TrackOutcome Track(string userId, string itemId, string eventType)
     {
-        _ = Current;   // a swap builds the new snapshot (and hands the journal over) before the event lands
-        _trackLock.EnterReadLock();
-        try
+        DateTimeOffset now = Clock.GetUtcNow();
+        TrackOutcome outcome = userId.Length == 0
+            ? _live.TrackAnonymous(itemId, eventType, now)
+            : _live.Track(userId, itemId, eventType, now);
+        if (outcome == TrackOutcome.Accepted && userId.Length > 0)
         {
-            ShopSnapshot target = Volatile.Read(ref _current)!;
-            DateTimeOffset now = Clock.GetUtcNow();
-            TrackOutcome outcome = userId.Length == 0
-                ? target.Tracker.TrackAnonymous(itemId, eventType, now)
-                : target.Tracker.Track(userId, itemId, eventType, now);
-            if (outcome == TrackOutcome.Accepted && userId.Length > 0)
-            {
-                _session.Add(new Interaction(userId, itemId, eventType, now));
-            }
+            _session.Add(new Interaction(userId, itemId, eventType, now));
+        }
 
-            return outcome;
-        }
-        finally
-        {
-            _trackLock.ExitReadLock();
-        }
+        return outcome;
     }
 
-    public void Dispose()
+    /// <summary>Seeds a new journal (one with no record yet) with the sample history, once: journaled too, so the next start-up replays
+    /// it with the live events instead.</summary>
+    public void SeedJournal()
     {
-        _trackLock.EnterWriteLock();
-        try
+        if (_live.Tracker.GetReport().Journal is not { LastSequence: 0 } journal)
         {
-            _disposed = true;
-            Volatile.Read(ref _current)?.Tracker.Dispose();   // flushes and closes the journal
-        }
-        finally
-        {
-            _trackLock.ExitWriteLock();
+            return;
         }
 
-        Index.Dispose();
+        long seeded = _live.Replay(Data.History);
+        _live.Tracker.SaveSnapshot();
+        _logger.LogInformation("Event journal {Directory} started: seeded with {Events} events of the sample history.", journal.Directory, seeded);
     }
+
+    public void Dispose() => Index.Dispose();   // the live tracker is the DI package's: disposed (journal closed) with the host
 
     private ShopSnapshot Build()
     {
-        using ModelLease lease = _service.Acquire();
-        ShopSnapshot? current = Volatile.Read(ref _current);
-        if (current is not null && current.Version == lease.Version)
+        while (true)
         {
-            return current;
-        }
-
-        var recommender = new Recommender(lease.Model, Catalog, Preferences);
-        var search = new ProductSearch(Index, recommender, Preferences);
-        _trackLock.EnterWriteLock();   // no event lands while the journal changes hands
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            EventTracker tracker;
-            if (current is null)
+            using ModelLease lease = _service.Acquire();
+            ShopSnapshot? current = Volatile.Read(ref _current);
+            if (current is not null && current.Version == lease.Version)
             {
-                tracker = Open(recommender);
-            }
-            else
-            {
-                current.Tracker.SaveSnapshot();   // the next tracker starts from it instead of replaying the whole journal
-                current.Tracker.Dispose();
-                try
-                {
-                    tracker = Open(recommender);
-                }
-                catch (Exception exception) when (exception is IOException or EventJournalException or ArgumentException)
-                {
-                    // Keep serving the old model with its state reopened; this version is not tried again.
-                    _logger.LogError(exception, "The live tracker could not move to model version {Version}; model version {Old} keeps serving.",
-                        lease.Version, current.Version);
-                    EventTracker reopened = Open(current.Recommender);
-                    var kept = new ShopSnapshot(current.Version, current.Source, current.Model, current.Recommender, reopened,
-                        new HomePageBuilder(current.Recommender, reopened), current.Search);
-                    Volatile.Write(ref _refusedVersion, lease.Version);
-                    Volatile.Write(ref _current, kept);
-                    return kept;
-                }
+                return current;
             }
 
-            var snapshot = new ShopSnapshot(lease.Version, lease.Source, lease.Model, recommender, tracker, new HomePageBuilder(recommender, tracker), search);
+            EventTracker? tracker;
+            try
+            {
+                if (!_live.TryGetTracker(lease, out tracker))
+                {
+                    continue;   // a swap after the lease was taken: the tracker follows a newer model, so take a newer lease
+                }
+            }
+            catch (Exception exception) when (current is not null && exception is IOException or EventJournalException)
+            {
+                // The DI package logged it and tries the move again at the next event: keep answering from the old model meanwhile.
+                _logger.LogError(exception, "The live tracker could not move to model version {Version}; model version {Old} keeps answering.",
+                    lease.Version, current.Version);
+                return current;
+            }
+
+            var recommender = new Recommender(lease.Model, Catalog, Preferences);
+            var search = new ProductSearch(Index, recommender, Preferences);
+            ModelFallback? fallback = _service.Fallback is { } served && served.Version == lease.Version ? served : null;
+            var snapshot = new ShopSnapshot(lease.Version, lease.Source, lease.Model, recommender, tracker, new HomePageBuilder(recommender, tracker), search,
+                fallback);
             Volatile.Write(ref _current, snapshot);
             return snapshot;
         }
-        finally
-        {
-            _trackLock.ExitWriteLock();
-        }
-    }
-
-    /// <summary>Opens the tracker over a model on the journal (replaying it); a new journal is seeded with the sample history once.</summary>
-    private EventTracker Open(Recommender recommender)
-    {
-        var tracker = new EventTracker(recommender, _trackerOptions, Catalog, Clock);
-        JournalReport journal = tracker.GetReport().Journal!;
-        if (journal.LastSequence == 0)
-        {
-            long seeded = tracker.Replay(Data.History);   // journaled too, so the next start-up replays it with the live events
-            tracker.SaveSnapshot();
-            _logger.LogInformation("Event journal {Directory} started: seeded with {Events} events of the sample history.", journal.Directory, seeded);
-        }
-        else if (journal.RecordsDropped > 0)
-        {
-            _logger.LogWarning("Event journal {Directory}: a damaged tail was dropped ({Records} records, {Bytes} bytes): {Reason}",
-                journal.Directory, journal.RecordsDropped, journal.BytesDropped, journal.DroppedReason);
-        }
-
-        return tracker;
     }
 
     /// <summary>The users with the most purchases, for the switcher (deterministic: ties by id).</summary>

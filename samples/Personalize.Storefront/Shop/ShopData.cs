@@ -88,6 +88,15 @@ internal sealed class ShopData
     public static string StateDirectory(StorefrontOptions options) =>
         options.StateDirectory ?? Path.Combine(Path.GetTempPath(), "personalize-storefront");
 
+    /// <summary>The event journal's directory: <see cref="StorefrontOptions.Journal"/>, or events in the state folder.</summary>
+    public static string JournalDirectory(StorefrontOptions options) =>
+        Path.GetFullPath(options.Journal ?? Path.Combine(StateDirectory(options), "events"));
+
+    /// <summary>Where the DI package keeps the last-good copy of the model: <see cref="StorefrontOptions.LastGoodModel"/>, or
+    /// last-good.pzm in the state folder.</summary>
+    public static string LastGoodModelPath(StorefrontOptions options) =>
+        Path.GetFullPath(options.LastGoodModel ?? Path.Combine(StateDirectory(options), "last-good.pzm"));
+
     /// <summary>Walks up from the working folder and from the app's folder to the first samples/data with items.csv.</summary>
     private static string? FindSampleData()
     {

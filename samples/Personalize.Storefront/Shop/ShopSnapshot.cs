@@ -3,16 +3,18 @@ using Personalize.Core.Pages;
 using Personalize.Core.Recommending;
 using Personalize.Search;
 using Personalize.Core.Tracking;
+using Personalize.Extensions.DependencyInjection;
 
 namespace Personalize.Storefront.Shop;
 
 /// <summary>
-/// Everything one served model answers with: its recommender (with the catalogue and the preference store), the live tracker seeded
-/// from history and the live journal, the home-page builder and the product search. A request takes one snapshot and answers from it
-/// alone, so every answer comes from one model and carries that model's version.
+/// Everything one served model answers with: its recommender (with the catalogue and the preference store), the live tracker over its
+/// items (the DI package's, whose state moves to each new model), the home-page builder, the product search, and whether the model is
+/// the last-good copy standing in for a damaged file. A request takes one snapshot and answers from it alone, so every answer comes
+/// from one model and carries that model's version.
 /// </summary>
 internal sealed class ShopSnapshot(long version, string source, FactorModel model, Recommender recommender, EventTracker tracker,
-    HomePageBuilder home, ProductSearch search)
+    HomePageBuilder home, ProductSearch search, ModelFallback? fallback)
 {
     /// <summary>The DI service's version of the model (1 at start-up, one more per accepted swap).</summary>
     public long Version { get; } = version;
@@ -34,4 +36,8 @@ internal sealed class ShopSnapshot(long version, string source, FactorModel mode
 
     /// <summary>The product search, personalized by <see cref="Recommender"/>.</summary>
     public ProductSearch Search { get; } = search;
+
+    /// <summary>Why the last-good copy of the model serves instead of the configured file, or null when the configured file (or a
+    /// later swap) serves.</summary>
+    public ModelFallback? Fallback { get; } = fallback;
 }

@@ -15,6 +15,10 @@ internal sealed class StorefrontOptions
     /// <summary>Where the trained model and the preference database live. Default: a folder under the system temp folder.</summary>
     public string? StateDirectory { get; set; }
 
+    /// <summary>The verified copy of the last model that served (the DI package's <c>LastGoodModelPath</c>): served instead of
+    /// <see cref="Model"/> when that file fails its checks at start-up. Default: last-good.pzm in <see cref="StateDirectory"/>.</summary>
+    public string? LastGoodModel { get; set; }
+
     /// <summary>The SQLite preference database. Default: prefs.db in <see cref="StateDirectory"/>.</summary>
     public string? Preferences { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Personalize.Storefront.Shop;
 
 namespace Personalize.Storefront.Web;
@@ -40,8 +41,23 @@ internal static class Html
             .Append(snapshot.Version).Append("</span> · ").Append(E(Path.GetFileName(snapshot.Source))).Append(" · ")
             .Append(snapshot.Model.Users.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" users, ")
             .Append(snapshot.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" items · events tracked: ")
-            .Append(snapshot.Tracker.GetReport().Accepted.ToString(CultureInfo.InvariantCulture)).Append(" · Personalize.Core reference storefront</footer></body></html>");
+            .Append(snapshot.Tracker.GetReport().Accepted.ToString(CultureInfo.InvariantCulture));
+        if (snapshot.Fallback is { } fallback)
+        {
+            html.Append(" · <span id=\"last-good\" class=\"oos\" title=\"").Append(E(fallback.Reason)).Append("\">the last-good copy of the model: ")
+                .Append(E(Path.GetFileName(fallback.ModelPath))).Append(" failed its checks</span>");
+        }
+
+        html.Append(" · Personalize.Core reference storefront</footer></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>The hidden anti-forgery field of a form that posts (ASP.NET Core's antiforgery: the token here, its pair in a cookie
+    /// set with this response); <see cref="PageEndpoints"/> refuses a page form posted without them.</summary>
+    public static string AntiforgeryField(HttpContext http)
+    {
+        AntiforgeryTokenSet tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">";
     }
 
     /// <summary>A product card linking to the product page; data attributes name the item and brand (for tests and scripts).</summary>

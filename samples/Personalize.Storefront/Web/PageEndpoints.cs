@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Personalize.Core.Filtering;
 using Personalize.Core.Pages;
 using Personalize.Core.Preferences;
@@ -36,15 +37,32 @@ internal static class PageEndpoints
         app.MapGet("/", Home);
         app.MapGet("/search", SearchPage);
         app.MapGet("/product/{id}", Product);
-        app.MapPost("/product/{id}/cart", (HttpContext http, Shop.Shop shop, string id) => Act(http, shop, id, "cart"));
-        app.MapPost("/product/{id}/buy", (HttpContext http, Shop.Shop shop, string id) => Act(http, shop, id, "purchase"));
+        app.MapPost("/product/{id}/cart", (HttpContext http, Shop.Shop shop, string id) => Act(http, shop, id, "cart")).AddEndpointFilter(RequireAntiforgery);
+        app.MapPost("/product/{id}/buy", (HttpContext http, Shop.Shop shop, string id) => Act(http, shop, id, "purchase")).AddEndpointFilter(RequireAntiforgery);
         app.MapGet("/profile", Profile);
-        app.MapPost("/profile", SaveProfile);
+        app.MapPost("/profile", SaveProfile).AddEndpointFilter(RequireAntiforgery);
         app.MapGet("/switch", (HttpContext http, string? user) =>
         {
             Visitor.Switch(http, Visitor.IsValid(user) ? user! : "");
             return Results.Redirect("/");
         });
+    }
+
+    /// <summary>Refuses a page form posted without the anti-forgery token of a page this shop served (a form on another site that posts
+    /// here, with the shopper's cookies): 400, and nothing is tracked or saved.</summary>
+    private static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        HttpContext http = context.HttpContext;
+        if (await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        {
+            return await next(context);
+        }
+
+        Shop.Shop shop = http.RequestServices.GetRequiredService<Shop.Shop>();
+        return Html.Page(http, shop, shop.Current, "Form not accepted",
+            "<h1>This form could not be verified</h1><div class=\"warn\" id=\"error\">The form did not carry this shop's anti-forgery token "
+            + "(it may have come from another site, or the page was open too long). Nothing was changed.</div><p>Go back, reload the page and "
+            + "try again.</p>", StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> Home(HttpContext http, Shop.Shop shop)
@@ -241,8 +259,11 @@ internal static class PageEndpoints
         html.Append("</p><div class=\"buy\">");
         if (item.InStock)
         {
-            html.Append("<form method=\"post\" action=\"/product/").Append(Html.U(id)).Append("/cart\"><button id=\"add-to-cart\" type=\"submit\">Add to cart</button></form>")
-                .Append("<form method=\"post\" action=\"/product/").Append(Html.U(id)).Append("/buy\"><button id=\"buy-now\" type=\"submit\">Buy now</button></form>");
+            string token = Html.AntiforgeryField(http);
+            html.Append("<form method=\"post\" action=\"/product/").Append(Html.U(id)).Append("/cart\">").Append(token)
+                .Append("<button id=\"add-to-cart\" type=\"submit\">Add to cart</button></form>")
+                .Append("<form method=\"post\" action=\"/product/").Append(Html.U(id)).Append("/buy\">").Append(token)
+                .Append("<button id=\"buy-now\" type=\"submit\">Buy now</button></form>");
         }
 
         html.Append("</div>");
@@ -378,7 +399,8 @@ internal static class PageEndpoints
             return Html.Page(http, shop, snapshot, "Profile", html.ToString(), status);
         }
 
-        html.Append("<form method=\"post\" action=\"/profile\" id=\"preferences\"><h2>Brands you never want to see</h2><div class=\"brands\">");
+        html.Append("<form method=\"post\" action=\"/profile\" id=\"preferences\">").Append(Html.AntiforgeryField(http))
+            .Append("<h2>Brands you never want to see</h2><div class=\"brands\">");
         foreach (string brand in shop.Brands)
         {
             html.Append("<label><input type=\"checkbox\" name=\"block\" value=\"").Append(Html.E(brand)).Append('"')

@@ -50,20 +50,24 @@ public sealed partial class EventTracker : IDisposable
     {
         lock (_snapshotLock)
         {
-            if (_disposed)
+            if (!_disposed)
             {
-                return;
+                Close();
             }
-
-            _disposed = true;
-            _flushTimer?.Dispose();
-            lock (_journalLock)
-            {
-                _journal?.Dispose();
-            }
-
-            _directoryLock?.Dispose();
         }
+    }
+
+    /// <summary>Flushes and closes the journal and releases the directory's lock file. Called under the snapshot lock.</summary>
+    private void Close()
+    {
+        _disposed = true;
+        _flushTimer?.Dispose();
+        lock (_journalLock)
+        {
+            _journal?.Dispose();
+        }
+
+        _directoryLock?.Dispose();
     }
 
     /// <summary>Opens the journal: takes the directory's lock file, loads the snapshot, replays the records after it, cuts off a damaged tail

@@ -59,6 +59,7 @@ public sealed partial class EventTracker
     private readonly ItemPurchaseStats[] _categoryStats = [];
     private readonly string[] _categoryNames = [];            // per leaf category index: its path
     private readonly Lock _categoryLock = new();
+    private readonly ItemCatalog? _catalog;                  // kept for MoveTo: the next tracker reads its categories from it
 
     /// <summary>Creates a tracker over a model's items; the model's training interactions count as seen (<see cref="HasSeen"/>).</summary>
     /// <param name="model">The model whose <see cref="FactorModel.Items"/> the tracker follows.</param>
@@ -120,6 +121,7 @@ public sealed partial class EventTracker
         Options = options ?? new EventTrackerOptions();
         OptionsValidation.ThrowIfInvalid(Options, nameof(EventTrackerOptions));
         Items = items;
+        _catalog = catalog;
         _time = timeProvider ?? TimeProvider.System;
         _trend = new long[2 * items.Count];
         _shortSeconds = Options.ShortHalfLife.TotalSeconds;

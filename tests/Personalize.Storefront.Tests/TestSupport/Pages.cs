@@ -23,6 +23,28 @@ internal static partial class Pages
     /// <summary>The model version in the footer.</summary>
     public static long FooterVersion(string html) => long.Parse(FooterPattern().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The anti-forgery token in the hidden field of the page's forms that post.</summary>
+    public static string AntiforgeryToken(string html)
+    {
+        Match match = TokenPattern().Match(html);
+        Assert.True(match.Success, "the page has no anti-forgery field");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>Posts a page form as a browser does: opens the page the form is on (which sets the anti-forgery cookie), then posts the
+    /// fields with the page's token.</summary>
+    public static async Task<HttpResponseMessage> PostForm(HttpClient client, string page, string action, params (string Name, string Value)[] fields)
+    {
+        string token = AntiforgeryToken(await client.GetStringAsync(page));
+        return await client.PostAsync(action, new FormUrlEncodedContent([.. fields.Select(f => KeyValuePair.Create(f.Name, f.Value)), new(AntiforgeryField, token)]));
+    }
+
+    /// <summary>The name of the form field that carries the token (ASP.NET Core's default).</summary>
+    public const string AntiforgeryField = "__RequestVerificationToken";
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"([^\"]+)\">")]
+    private static partial Regex TokenPattern();
+
     [GeneratedRegex("class=\"card\" href=\"[^\"]*\" data-item=\"(?<item>[^\"]*)\" data-brand=\"(?<brand>[^\"]*)\"")]
     private static partial Regex CardPattern();
 

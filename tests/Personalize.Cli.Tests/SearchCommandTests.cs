@@ -46,7 +46,7 @@ public sealed class SearchCommandTests
         var (code, output, error) = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--user", "u0",
             "--filter", "price <= 30", "--top", "3", "--related", "4");
         var noModel = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--related", "4");
-        var csv = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--related", "4", "--format", "csv");
+        var batch = cli.Run("search", "--items", Items(cli), "--queries-from", cli.Write("q.csv", "user_id,query\nu0,kettle\n"), "--model", model, "--related", "4");
 
         Assert.True(code == 0, error);
         string related = output[output.IndexOf("Related to your search", StringComparison.Ordinal)..];
@@ -55,7 +55,61 @@ public sealed class SearchCommandTests
         Assert.All(items, i => Assert.True(i % 3 != 0 && 10 + i <= 30, $"i{i} is a kettle or over the price filter"));
         Assert.Equal(2, noModel.ExitCode);
         Assert.Contains("--related needs --model", noModel.Error, StringComparison.Ordinal);
-        Assert.Equal(2, csv.ExitCode);
+        Assert.Equal(2, batch.ExitCode);
+        Assert.Contains("a single --query", batch.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Related_in_csv_adds_list_and_source_columns_and_rows_for_the_shelf()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        Assert.Equal(0, cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "2").ExitCode);
+
+        var (code, output, error) = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--user", "u0",
+            "--filter", "price <= 30", "--top", "3", "--related", "4", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("list,item_id,rank,score,source\n", output, StringComparison.Ordinal);
+        List<string[]> rows = Rows(output);
+        string[][] results = [.. rows.Where(r => r[0] == "results")];
+        string[][] related = [.. rows.Where(r => r[0] == "related")];
+        Assert.Equal(rows.Count, results.Length + related.Length);
+        Assert.Equal(["1", "2", "3"], results.Select(r => r[2]));
+        Assert.All(results, r => Assert.Equal("personalized", r[4]));
+        Assert.All(results, r => Assert.Equal(0, int.Parse(r[1][1..], System.Globalization.CultureInfo.InvariantCulture) % 3));
+        Assert.Equal(["1", "2", "3", "4"], related.Select(r => r[2]));
+        Assert.All(related, r => Assert.Contains(r[4], new[] { "factors", "co-occurrence", "both" }));
+        Assert.All(related, r =>
+        {
+            int i = int.Parse(r[1][1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(i % 3 != 0 && 10 + i <= 30, $"i{i} is a kettle or over the price filter");
+        });
+    }
+
+    [Fact]
+    public void Related_in_json_is_a_related_array_and_out_writes_it_to_the_file()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        Assert.Equal(0, cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "2").ExitCode);
+        string file = cli.PathOf("search.json");
+
+        var (code, output, error) = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--user", "u0",
+            "--top", "3", "--related", "5", "--format", "json", "--out", file);
+        var table = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--model", model, "--related", "5", "--out", file);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(file, output, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+        System.Text.Json.JsonElement[] related = [.. json.RootElement.GetProperty("related").EnumerateArray()];
+        Assert.Equal(3, json.RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(5, related.Length);
+        Assert.Equal([1, 2, 3, 4, 5], related.Select(r => r.GetProperty("rank").GetInt32()));
+        Assert.All(related, r => Assert.NotEqual(0, int.Parse(r.GetProperty("item_id").GetString()![1..], System.Globalization.CultureInfo.InvariantCulture) % 3));
+        Assert.All(related, r => Assert.StartsWith("Stoneware Mug", r.GetProperty("title").GetString(), StringComparison.Ordinal));
+        Assert.Equal(2, table.ExitCode);
+        Assert.Contains("--out needs --format csv or json", table.Error, StringComparison.Ordinal);
     }
 
     [Fact]

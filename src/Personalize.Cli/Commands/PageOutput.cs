@@ -95,14 +95,18 @@ internal static class PageOutput
         }
     }
 
-    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null)
+    /// <summary>Writes a page as a table, CSV or JSON; with <paramref name="related"/> (a search's "related to your search" shelf) the
+    /// CSV gains <c>list</c> and <c>source</c> columns and rows for the shelf, and the JSON a <c>related</c> array.</summary>
+    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null,
+        IReadOnlyList<RelatedItem>? related = null)
     {
         int first = ((page.PageNumber - 1) * pageSize) + 1;
         SortedColumn? sorted = SortedColumn.For(page.Sort, catalog);
         string? text = format switch
         {
+            "csv" when related is not null => CsvWithRelated(page, first, sorted, related),
             "csv" => Csv(page, first, sorted),
-            "json" => Json(page, first, titles, sorted),
+            "json" => Json(page, first, titles, sorted, related),
             _ => null,
         };
 
@@ -160,7 +164,39 @@ internal static class PageOutput
         return builder.ToString();
     }
 
-    private static string Json(RecommendationPage page, int first, ItemTitles titles, SortedColumn? sorted)
+    /// <summary>A page and its related shelf in one CSV: <c>list,item_id,rank,score,source</c> (then the sorted attribute), where
+    /// <c>list</c> is <c>results</c> or <c>related</c>, <c>source</c> is the page's personalization for results and the related item's
+    /// source (<c>factors</c>, <c>co-occurrence</c> or <c>both</c>) for the shelf, whose ranks start at 1.</summary>
+    private static string CsvWithRelated(RecommendationPage page, int first, SortedColumn? sorted, IReadOnlyList<RelatedItem> related)
+    {
+        var builder = new StringBuilder("list,item_id,rank,score,source");
+        builder.Append(sorted is null ? "\n" : "," + RecommendCommand.CsvField(sorted.Attribute) + "\n");
+        void Row(string list, string itemId, int rank, float score, string source)
+        {
+            builder.Append(list).Append(',').Append(RecommendCommand.CsvField(itemId)).Append(',').Append(rank.ToString(CultureInfo.InvariantCulture))
+                .Append(',').Append(score.ToString("G7", CultureInfo.InvariantCulture)).Append(',').Append(source);
+            if (sorted is not null)
+            {
+                builder.Append(',').Append(RecommendCommand.CsvField(sorted.Text(itemId) ?? ""));
+            }
+
+            builder.Append('\n');
+        }
+
+        for (int r = 0; r < page.Count; r++)
+        {
+            Row("results", page[r].ItemId, first + r, page[r].Score, Source(page.Source));
+        }
+
+        for (int r = 0; r < related.Count; r++)
+        {
+            Row("related", related[r].ItemId, r + 1, related[r].Score, RelatedCommand.SourceName(related[r].Source));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Json(RecommendationPage page, int first, ItemTitles titles, SortedColumn? sorted, IReadOnlyList<RelatedItem>? related)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -238,6 +274,27 @@ internal static class PageOutput
             }
 
             writer.WriteEndArray();
+            if (related is not null)
+            {
+                writer.WriteStartArray("related");
+                for (int r = 0; r < related.Count; r++)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("item_id", related[r].ItemId);
+                    writer.WriteNumber("rank", r + 1);
+                    writer.WriteNumber("score", related[r].Score);
+                    writer.WriteString("source", RelatedCommand.SourceName(related[r].Source));
+                    if (titles.Get(related[r].ItemId) is { } title)
+                    {
+                        writer.WriteString("title", title);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 

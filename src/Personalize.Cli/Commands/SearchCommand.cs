@@ -75,7 +75,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         public bool EmptyFacets { get; init; }
 
         [CommandOption("--related <N>")]
-        [Description("Also show N items related to your search: the items most related to the page's results (needs --model), none the query matched, with the same filter. Single --query, table format.")]
+        [Description("Also show N items related to your search: the items most related to the page's results (needs --model), none the query matched, with the same filter. Single --query; a second table, csv rows with list=related, or a json 'related' array.")]
         public int? Related { get; init; }
 
         [CommandOption("--format <FORMAT>")]
@@ -112,10 +112,10 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
                 throw new UsageException($"--related {related} must be between 1 and 1000.");
             }
 
-            if (settings.Model is null || batch || (settings.Format is not null && !settings.Format.Equals("table", StringComparison.OrdinalIgnoreCase)))
+            if (settings.Model is null || batch)
             {
-                throw new UsageException("--related needs --model (related items come from the model) and shows a table for a single --query; "
-                    + "'personalize related' writes csv or json.");
+                throw new UsageException("--related needs --model (related items come from the model) and a single --query; "
+                    + "--queries-from writes the results alone.");
             }
         }
 
@@ -162,8 +162,8 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             SearchResult result = null!;
             RecommendationPage page = PageOutput.Run(() => (result = search.Search(request, preferences)).Page);
             var titles = ItemTitles.FromCatalog(catalog);
-            PageOutput.Write(page, pageSize, format, titles, settings.Out);
-            if (settings.Related is not null)
+            PageOutput.Write(page, pageSize, format, titles, settings.Out, related: settings.Related is null ? null : result.Related);
+            if (settings.Related is not null && format == "table")
             {
                 WriteRelated(result.Related, titles);
             }

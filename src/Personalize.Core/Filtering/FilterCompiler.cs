@@ -60,14 +60,27 @@ public static class FilterCompiler
 
     private static CompiledFilter CompileFor(Filter filter, ItemCatalog? catalog, IdMap items, int[] toCatalog)
     {
+        ulong[] bits = EvaluateAttributes(filter, catalog, toCatalog, out bool excludesSeen, out bool excludesBought);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought);
+    }
+
+    /// <summary>Evaluates a filter's attribute conditions for a few catalogue items (such as the matches of a search), with exactly the
+    /// rules of <see cref="Compile"/>: bit i of the result is whether catalogue item <paramref name="catalogItems"/>[i] passes. The per-user
+    /// rules (<c>not seen</c>, <c>not bought</c>) are left to the caller, as <see cref="Compile"/> leaves them to the query.</summary>
+    /// <remarks>Costs one pass over the given items per condition (plus one per distinct value for text conditions), not one over the
+    /// catalogue.</remarks>
+    internal static ulong[] EvaluateFor(Filter filter, ItemCatalog catalog, int[] catalogItems) =>
+        EvaluateAttributes(filter, catalog, catalogItems, out _, out _);
+
+    private static ulong[] EvaluateAttributes(Filter filter, ItemCatalog? catalog, int[] toCatalog, out bool excludesSeen, out bool excludesBought)
+    {
         // The per-user rules (not seen, not bought) are kept as flags for the query; they may stand alone or join the rest with 'and'.
         static bool PerUser(Filter f) => f.Kind is FilterKind.NotSeen or FilterKind.NotBought;
         Filter[] top = filter.Kind == FilterKind.And ? [.. filter.Operands] : [filter];
-        bool excludesSeen = top.Any(o => o.Kind == FilterKind.NotSeen);
-        bool excludesBought = top.Any(o => o.Kind == FilterKind.NotBought);
+        excludesSeen = top.Any(o => o.Kind == FilterKind.NotSeen);
+        excludesBought = top.Any(o => o.Kind == FilterKind.NotBought);
         Filter[] rest = [.. top.Where(o => !PerUser(o))];
-        ulong[] bits = rest.Length == 0 ? All(items.Count) : Evaluate(rest.Length == 1 ? rest[0] : Filter.AllOf(rest), catalog, toCatalog);
-        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought);
+        return rest.Length == 0 ? All(toCatalog.Length) : Evaluate(rest.Length == 1 ? rest[0] : Filter.AllOf(rest), catalog, toCatalog);
     }
 
     private static ulong[] Evaluate(Filter node, ItemCatalog? catalog, int[] toCatalog)

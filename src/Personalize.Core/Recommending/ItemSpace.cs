@@ -13,6 +13,10 @@ namespace Personalize.Core.Recommending;
 internal sealed class ItemSpace
 {
     private const int MaxCachedFilters = 256;
+
+    /// <summary>A candidate list at most this fraction (1/n) of the items evaluates an uncached filter for itself instead of compiling
+    /// it for every item.</summary>
+    private const int SubsetFilterShare = 4;
     private readonly ConcurrentDictionary<Filter, CompiledFilter> _filters = new();
     private readonly ConcurrentDictionary<SortOrder, double[]> _sortColumns = new();
     private readonly CatalogAttributes _attributes;
@@ -33,6 +37,10 @@ internal sealed class ItemSpace
     public float[] Popularity { get; }
 
     public int[] ToCatalog { get; }
+
+    /// <summary>Gets a filter compiled earlier for these items, without compiling it.</summary>
+    public bool TryGetCompiled(Filter filter, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompiledFilter? compiled) =>
+        _filters.TryGetValue(filter, out compiled);
 
     public CompiledFilter Compile(Filter filter)
     {
@@ -241,8 +249,7 @@ internal sealed class ItemSpace
             }
 
             bool personal = scorer is not null;
-            ulong fingerprint = ListCursor.Fingerprint(userId, filter is null ? "" : FilterText.Format(filter), SortOrderText.Format(sort),
-                source.ToString(), poolSize.ToString(System.Globalization.CultureInfo.InvariantCulture), fingerprintSalt);
+            ulong fingerprint = Fingerprint(userId, filter, sort, source, poolSize, fingerprintSalt);
             (OrderKey Last, int Page)? position = cursor is null ? null : ListCursor.Decode(cursor, fingerprint, nameof(cursor));
             double[]? primary = sort == SortOrder.Relevance ? null : SortColumn(sort);
             ListPager.Selection selection = ListPager.Select(eligible, relevance.AsSpan(0, n), primary, personal ? poolSize : 0, position?.Last, pageSize);
@@ -280,4 +287,168 @@ internal sealed class ItemSpace
             ArrayPool<float>.Shared.Return(relevance);
         }
     }
+
+    /// <summary>Builds one page of a ranked candidate list (such as search matches) for a catalogue's items, in time and memory
+    /// proportional to the candidates, not the catalogue: only the candidates are looked at, and the filter is read from its cached
+    /// compiled form or evaluated for the candidates alone.</summary>
+    /// <remarks>Gives exactly the page (items, scores, total, cursor, facets) that <see cref="Page"/> gives with the candidates as a
+    /// bitset, their reversed rank as relevance and their ranked scores as shown scores: <c>CatalogBrowser.BrowseByCatalogScan</c>.
+    /// Only for a space over a catalogue's own items.</remarks>
+    public RecommendationPage CandidatePage(string userId, Filter? filter, SortOrder sort, IReadOnlyList<string> blockedItems, RankedList ranked,
+        int pageSize, string? cursor, IReadOnlyList<FacetRequest> facets)
+    {
+        ItemCatalog catalog = Catalog!;
+        int m = ranked.Count;
+        int[] atRank = ArrayPool<int>.Shared.Rent(Math.Max(m, 1));
+        int[] listedItems = ArrayPool<int>.Shared.Rent(Math.Max(m, 1));
+        int[] listedRanks = ArrayPool<int>.Shared.Rent(Math.Max(m, 1));
+        float[] relevance = ArrayPool<float>.Shared.Rent(Math.Max(m, 1));
+        float[] shown = ArrayPool<float>.Shared.Rent(Math.Max(m, 1));
+        double[]? primary = null;
+        try
+        {
+            // Each candidate's catalogue index; a repeated item counts once, at its best place (its lowest rank).
+            int listed = 0;
+            for (int r = 0; r < m; r++)
+            {
+                int item = catalog.GetIndex(ranked[r].ItemId);
+                atRank[r] = item;
+                if (item >= 0)
+                {
+                    listedItems[listed] = item;
+                    listedRanks[listed] = r;
+                    listed++;
+                }
+            }
+
+            Array.Sort(listedItems, listedRanks, 0, listed);
+            for (int i = 1; i < listed; i++)
+            {
+                if (listedItems[i] == listedItems[i - 1])
+                {
+                    // A repeat: drop the later of the two ranks and carry the earlier one on to the next repeat, if any.
+                    atRank[Math.Max(listedRanks[i - 1], listedRanks[i])] = -1;
+                    listedRanks[i] = Math.Min(listedRanks[i - 1], listedRanks[i]);
+                }
+            }
+
+            // In rank order: the list's identity (for the cursor), then the placed items in listedItems/relevance/shown.
+            var hash = new System.IO.Hashing.XxHash64();
+            Span<byte> entry = stackalloc byte[8];
+            int placed = 0;
+            for (int r = 0; r < m; r++)
+            {
+                int item = atRank[r];
+                if (item < 0)
+                {
+                    continue;
+                }
+
+                float score = ranked[r].Score;
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(entry, item);
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(entry[4..], score);
+                hash.Append(entry);
+                listedItems[placed] = item;
+                relevance[placed] = m - r;   // exact in float for up to 2^24 candidates; higher is earlier
+                shown[placed] = score;
+                placed++;
+            }
+
+            string salt = $"ranked:{catalog.Count}:{placed}:{hash.GetCurrentHashAsUInt64():x16}";
+            ulong fingerprint = Fingerprint(userId, filter, sort, ranked.Source, 0, salt);
+
+            // The filter: its compiled bitset when one is cached; otherwise evaluated for these items alone, unless they are so many
+            // that compiling (and caching) it for the whole catalogue costs about the same.
+            CompiledFilter? compiled = null;
+            ulong[]? passing = null;
+            if (filter is not null && !TryGetCompiled(filter, out compiled))
+            {
+                if (placed <= Items.Count / SubsetFilterShare)
+                {
+                    passing = FilterCompiler.EvaluateFor(filter, catalog, listedItems.AsSpan(0, placed).ToArray());
+                }
+                else
+                {
+                    compiled = Compile(filter);
+                }
+            }
+
+            (OrderKey Last, int Page)? position = cursor is null ? null : ListCursor.Decode(cursor, fingerprint, nameof(cursor));
+            int[]? blocked = null;
+            if (blockedItems.Count > 0)
+            {
+                var indices = new List<int>(blockedItems.Count);
+                foreach (string id in blockedItems)
+                {
+                    if (Items.TryGetIndex(id, out int b))
+                    {
+                        indices.Add(b);
+                    }
+                }
+
+                blocked = [.. indices];
+                Array.Sort(blocked);
+            }
+
+            // Keep the eligible ones, in place.
+            int eligible = 0;
+            for (int p = 0; p < placed; p++)
+            {
+                int item = listedItems[p];
+                bool pass = (passing is not null ? (passing[p >> 6] & (1UL << (p & 63))) != 0 : compiled is null || compiled.IsEligible(item))
+                    && (blocked is null || Array.BinarySearch(blocked, item) < 0);
+                if (pass)
+                {
+                    listedItems[eligible] = item;
+                    relevance[eligible] = relevance[p];
+                    shown[eligible] = shown[p];
+                    eligible++;
+                }
+            }
+
+            ReadOnlySpan<double> primaryValues = default;
+            if (sort != SortOrder.Relevance)
+            {
+                double[] column = SortColumn(sort);
+                primary = ArrayPool<double>.Shared.Rent(Math.Max(eligible, 1));
+                for (int e = 0; e < eligible; e++)
+                {
+                    primary[e] = column[listedItems[e]];
+                }
+
+                primaryValues = primary.AsSpan(0, eligible);
+            }
+
+            ListPager.Selection selection = ListPager.SelectFrom(listedItems.AsSpan(0, eligible), relevance.AsSpan(0, eligible),
+                primaryValues, position?.Last, pageSize, out int[] pagePositions);
+            var items = new Recommendation[selection.Page.Length];
+            for (int r = 0; r < items.Length; r++)
+            {
+                OrderKey key = selection.Page[r];
+                items[r] = new Recommendation(Items.GetId(key.Index), key.Index, shown[pagePositions[r]]);
+            }
+
+            int pageNumber = (position?.Page ?? 0) + 1;
+            string? next = selection.Remaining > 0 && items.Length > 0 ? ListCursor.Encode(fingerprint, selection.Page[^1], pageNumber) : null;
+            IReadOnlyList<Facet> counted = facets.Count > 0 ? FacetCounter.Count(catalog, listedItems.AsSpan(0, eligible), facets) : [];
+            return new RecommendationPage(userId, ranked.Source, sort, filter, items, pageNumber, selection.Total, next, counted);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(atRank);
+            ArrayPool<int>.Shared.Return(listedItems);
+            ArrayPool<int>.Shared.Return(listedRanks);
+            ArrayPool<float>.Shared.Return(relevance);
+            ArrayPool<float>.Shared.Return(shown);
+            if (primary is not null)
+            {
+                ArrayPool<double>.Shared.Return(primary);
+            }
+        }
+    }
+
+    /// <summary>The query identity a cursor carries: who, which filter, sort and source, the pool, and the list's own identity.</summary>
+    private static ulong Fingerprint(string userId, Filter? filter, SortOrder sort, RecommendationSource source, int poolSize, string salt) =>
+        ListCursor.Fingerprint(userId, filter is null ? "" : FilterText.Format(filter), SortOrderText.Format(sort), source.ToString(),
+            poolSize.ToString(System.Globalization.CultureInfo.InvariantCulture), salt);
 }

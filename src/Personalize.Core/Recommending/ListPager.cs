@@ -102,6 +102,50 @@ internal static class ListPager
         return new Selection(keys, total, afterCursor - keys.Length, pool);
     }
 
+    /// <summary>Selects a page of a short list given item by item (such as a search's eligible matches): the same page as
+    /// <see cref="Select"/> over a bitset of those items without a pool, in O(n log page) for the n listed items.</summary>
+    /// <param name="items">The items that may appear, each once, in any order.</param>
+    /// <param name="relevance">Each listed item's relevance, by position in <paramref name="items"/>.</param>
+    /// <param name="primary">Each listed item's signed sort value by position, or empty when the order is by relevance alone.</param>
+    /// <param name="after">The last item of the previous page, or null for the first page.</param>
+    /// <param name="pageSize">The page size.</param>
+    /// <param name="positions">Set to each page entry's position in <paramref name="items"/>.</param>
+    public static Selection SelectFrom(ReadOnlySpan<int> items, ReadOnlySpan<float> relevance, ReadOnlySpan<double> primary, OrderKey? after, int pageSize,
+        out int[] positions)
+    {
+        var page = new PriorityQueue<int, OrderKey>(pageSize + 1, OrderKey.Descending);
+        int afterCursor = 0;
+        bool sorted = !primary.IsEmpty;
+        for (int i = 0; i < items.Length; i++)
+        {
+            var key = new OrderKey(sorted ? primary[i] : 0, relevance[i], items[i]);
+            if (after is { } a && OrderKey.Compare(key, a) <= 0)
+            {
+                continue;
+            }
+
+            afterCursor++;
+            if (page.Count < pageSize)
+            {
+                page.Enqueue(i, key);
+            }
+            else if (page.TryPeek(out _, out OrderKey worst) && OrderKey.Compare(key, worst) < 0)
+            {
+                page.DequeueEnqueue(i, key);
+            }
+        }
+
+        var keys = new OrderKey[page.Count];
+        positions = new int[page.Count];
+        for (int i = keys.Length - 1; page.TryDequeue(out int position, out OrderKey key); i--)
+        {
+            keys[i] = key;
+            positions[i] = position;
+        }
+
+        return new Selection(keys, items.Length, afterCursor - keys.Length, null);
+    }
+
     /// <summary>A page: its keys in order, how many items the whole list holds, how many come after the page, and the candidate pool
     /// when the list is one (null when the list is every eligible item).</summary>
     internal readonly record struct Selection(OrderKey[] Page, int Total, int Remaining, int[]? Pool);

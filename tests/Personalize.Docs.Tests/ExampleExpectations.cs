@@ -184,6 +184,14 @@ public static partial class ExampleExpectations
             });
             Assert.Contains(o.Lines, l => l.Contains("Kettle", StringComparison.OrdinalIgnoreCase));   // "kett" is a prefix being typed
         }),
+        new("src/Personalize.Search/README.md", "SearchIndexStore.Build(\"search-index\"", o =>
+        {
+            string first = o.LineStartingWith("version 1: ");
+            string second = o.LineStartingWith("version 2 (rebuilt: 2): ");
+            Assert.DoesNotContain(": 0 results", first, StringComparison.Ordinal);
+            Assert.Equal(first[(first.IndexOf(':') + 1)..], second[(second.IndexOf("):", StringComparison.Ordinal) + 2)..]);   // the same catalogue, the same count
+            Assert.True(File.Exists(Path.Combine(o.Folder, "search-index", "CURRENT")), "the example wrote no search-index/CURRENT");
+        }),
         new("src/Personalize.Spark/README.md", "SparkAlsImporter.ImportAsync(\"als-model\"", o =>
         {
             TopList(o, 10);

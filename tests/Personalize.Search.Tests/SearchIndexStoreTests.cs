@@ -77,10 +77,17 @@ public sealed class SearchIndexStoreTests
             }
         }
 
+        // Each version is rebuilt away only after a reader has queried it, so the readers see every version whatever the scheduling
+        // (a busy machine may start the reader threads late); the wait's limit only keeps a broken store from hanging the test.
+        void AwaitSeen(long version) => Assert.True(SpinWait.SpinUntil(() => versionsSeen.ContainsKey(version) || !failures.IsEmpty, TimeSpan.FromMinutes(2)),
+            $"no reader queried version {version}");
+
         Task[] readers = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(Query))];
+        AwaitSeen(1);
         for (int rebuild = 0; rebuild < 6; rebuild++)
         {
-            store.Rebuild(rebuild % 2 == 0 ? b : a);
+            long version = store.Rebuild(rebuild % 2 == 0 ? b : a);
+            AwaitSeen(version);
         }
 
         stop.Cancel();
@@ -88,7 +95,7 @@ public sealed class SearchIndexStoreTests
 
         Assert.Empty(failures);
         Assert.Equal(7, store.Version);
-        Assert.True(versionsSeen.Count > 1, $"the readers saw only versions {string.Join(", ", versionsSeen.Keys)}");
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], versionsSeen.Keys.Order());
         Assert.Equal(["index-000007"], Generations(root));
     }
 

@@ -10,13 +10,13 @@ namespace Personalize.Core.Tests.Data;
 /// <summary>
 /// Time-bounded fuzzing of every input path (interaction CSV, catalogue CSV, model file) from a fixed seed: valid inputs mutated at
 /// random (flipped, inserted, deleted and duplicated bytes, quotes, delimiters, line breaks, U+001F, byte order marks, truncation).
-/// Each input must be read or refused with the library's own exception naming a line inside the input (a model: its own exception),
-/// within a hang guard. CI runs a few seconds per path; set <c>PERSONALIZE_FUZZ_SECONDS</c> for longer runs and
+/// Each input must be read or refused with the library's own exception naming a line inside the input (a model: its own exception).
+/// No case is timed: a case that never answers is caught by the test host's hang detection (<c>.ci/run</c> runs
+/// <c>dotnet test --blame-hang-timeout 10m</c>), which names the test. The budget only decides how many cases run. CI runs a few seconds per path; set <c>PERSONALIZE_FUZZ_SECONDS</c> for longer runs and
 /// <c>PERSONALIZE_FUZZ_SEED</c> for another seed. A failure prints the seed, the iteration and the input.
 /// </summary>
 public sealed class InputFuzzTests : IDisposable
 {
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
     private static readonly string[] Delimiters = [",", ";", "\t", "|", "::"];
     private readonly TempDirectory _directory = new();
 
@@ -129,7 +129,7 @@ public sealed class InputFuzzTests : IDisposable
         Assert.True(iterations > 0);
     }
 
-    /// <summary>Runs cases until the budget is spent; each case is built from its own seed and runs under the hang guard.</summary>
+    /// <summary>Runs cases until the budget is spent; each case is built from its own seed.</summary>
     private static int Run(Func<Random, string, Action> makeCase)
     {
         var clock = Stopwatch.StartNew();
@@ -139,20 +139,13 @@ public sealed class InputFuzzTests : IDisposable
             int seed = unchecked(Seed * 1_000_003 + iteration);
             string name = $"seed {Seed}, iteration {iteration} (case seed {seed})";
             Action test = makeCase(new Random(seed), name);
-            Task run = Task.Run(() =>
+            try
             {
-                try
-                {
-                    test();
-                }
-                catch (Exception exception) when (exception is not FuzzFailure)
-                {
-                    throw new FuzzFailure($"{name}: {exception.GetType().Name}: {exception.Message}", exception);
-                }
-            });
-            if (!run.Wait(HangGuard))
+                test();
+            }
+            catch (Exception exception) when (exception is not FuzzFailure)
             {
-                Assert.Fail($"{name}: no answer within {HangGuard.TotalSeconds} s.");
+                throw new FuzzFailure($"{name}: {exception.GetType().Name}: {exception.Message}", exception);
             }
 
             iteration++;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -85,15 +86,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
     /// <summary>Reads a section of <paramref name="count"/> finite float32 values after <see cref="BeginAny"/>.</summary>
     public float[] FloatPayload(string tag, long length, long count)
     {
-        if (length != count * sizeof(float))
-        {
-            throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
-        }
-
-        var values = new float[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        ReadExactly(bytes, tag, "section data");
-        Finish(tag, bytes);
+        float[] values = Values<float>(tag, length, count);
         foreach (float v in values)
         {
             if (!float.IsFinite(v))
@@ -102,6 +95,23 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
             }
         }
 
+        return values;
+    }
+
+    /// <summary>Reads <paramref name="count"/> fixed-size values that fill a section of <paramref name="length"/> bytes.</summary>
+    private T[] Values<T>(string tag, long length, long count)
+        where T : unmanaged
+    {
+        long expected = count * Unsafe.SizeOf<T>();
+        if (length != expected)
+        {
+            throw new ModelFormatException(sourceName, tag, $"expected {expected} bytes ({count} numbers) but the section has {length}.");
+        }
+
+        var values = new T[count];
+        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        ReadExactly(bytes, tag, "section data");
+        Finish(tag, bytes);
         return values;
     }
 
@@ -189,44 +199,10 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
     }
 
     /// <summary>Reads the next section, which must be <paramref name="tag"/>, as exactly <paramref name="count"/> finite float32 values.</summary>
-    public float[] FloatSection(string tag, long count)
-    {
-        long length = Begin(tag, count * sizeof(float));
-        if (length != count * sizeof(float))
-        {
-            throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(float)} bytes ({count} numbers) but the section has {length}.");
-        }
-
-        var values = new float[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        ReadExactly(bytes, tag, "section data");
-        Finish(tag, bytes);
-        foreach (float v in values)
-        {
-            if (!float.IsFinite(v))
-            {
-                throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
-            }
-        }
-
-        return values;
-    }
+    public float[] FloatSection(string tag, long count) => FloatPayload(tag, Begin(tag, count * sizeof(float)), count);
 
     /// <summary>Reads the next section, which must be <paramref name="tag"/>, as exactly <paramref name="count"/> int32 values.</summary>
-    public int[] IntSection(string tag, long count)
-    {
-        long length = Begin(tag, count * sizeof(int));
-        if (length != count * sizeof(int))
-        {
-            throw new ModelFormatException(sourceName, tag, $"expected {count * sizeof(int)} bytes ({count} numbers) but the section has {length}.");
-        }
-
-        var values = new int[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        ReadExactly(bytes, tag, "section data");
-        Finish(tag, bytes);
-        return values;
-    }
+    public int[] IntSection(string tag, long count) => Values<int>(tag, Begin(tag, count * sizeof(int)), count);
 
     /// <summary>Returns the text with every character outside printable ASCII replaced by <c>?</c>, for error messages.</summary>
     public static string Printable(string text)

@@ -126,15 +126,16 @@ public sealed class BiasedMatrixFactorizationTrainer
             }
             else
             {
-                float[] memberX = new float[users * rank], memberY = new float[items * rank], memberUb = new float[users], memberIb = new float[items];
+                // Each model's own arrays (free once its tables hold the values) take its copy on the way into the combined rows.
                 for (int m = 0; m < models; m++)
                 {
-                    members[m].UserTable.CopyTo(memberX, memberUb);
-                    members[m].ItemTable.CopyTo(memberY, memberIb);
-                    Interleave(memberX, x, users, rank, m, 1f / models);
-                    Interleave(memberY, y, items, rank, m, 1f);
-                    TensorPrimitives.MultiplyAdd(memberUb, 1f / models, ub, ub);
-                    TensorPrimitives.MultiplyAdd(memberIb, 1f / models, ib, ib);
+                    Member member = members[m];
+                    member.UserTable.CopyTo(member.UserFactors, member.UserBias);
+                    member.ItemTable.CopyTo(member.ItemFactors, member.ItemBias);
+                    Interleave(member.UserFactors, x, users, rank, m, 1f / models);
+                    Interleave(member.ItemFactors, y, items, rank, m, 1f);
+                    TensorPrimitives.MultiplyAdd(member.UserBias, 1f / models, ub, ub);
+                    TensorPrimitives.MultiplyAdd(member.ItemBias, 1f / models, ib, ib);
                 }
             }
 

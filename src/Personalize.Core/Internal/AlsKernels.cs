@@ -23,7 +23,7 @@ internal static class AlsKernels
 
     /// <summary>Computes <c>G = Σ_i f_i f_iᵀ</c> over <paramref name="count"/> factor rows of length <paramref name="rank"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimized from the first call: no slow first epoch
-    public static void Gram(float[] factors, int count, int rank, float[] gram, ParallelOptions parallel)
+    public static void Gram(ArraySegment<float> factors, int count, int rank, float[] gram, ParallelOptions parallel)
     {
         int blocks = (count + GramBlockSize - 1) / GramBlockSize;
         int groups = Math.Min(blocks, 64);

@@ -13,7 +13,7 @@ namespace Personalize.Core.Models;
 public sealed partial class FactorModel
 {
     private readonly float[] _userFactors;
-    private readonly float[] _itemFactors;
+    private readonly ArraySegment<float> _itemFactors;   // starts on a cache line (AlignedFloats): the top-K scan reads it end to end
     private readonly int[] _seenOffsets;
     private readonly int[] _seenItems;
     private readonly float[] _itemPopularity;
@@ -23,12 +23,12 @@ public sealed partial class FactorModel
     private readonly float _minRating;
     private readonly float _maxRating;
 
-    internal FactorModel(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors, float[] userFactors, float[] itemFactors,
+    internal FactorModel(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors, float[] userFactors, ArraySegment<float> itemFactors,
         int[] seenOffsets, int[] seenItems, float[] itemPopularity, IReadOnlyDictionary<string, string> properties,
         float globalBias = 0, float[]? userBiases = null, float[]? itemBiases = null, float[]? seenWeights = null,
         CooccurrenceIndex? cooccurrence = null)
     {
-        if (numberOfFactors < 1 || userFactors.Length != (long)users.Count * numberOfFactors || itemFactors.Length != (long)items.Count * numberOfFactors)
+        if (numberOfFactors < 1 || userFactors.Length != (long)users.Count * numberOfFactors || itemFactors.Count != (long)items.Count * numberOfFactors)
         {
             throw new ArgumentException($"The factor arrays do not match {users.Count} users, {items.Count} items and {numberOfFactors} factors.");
         }
@@ -54,7 +54,7 @@ public sealed partial class FactorModel
         Items = items;
         NumberOfFactors = numberOfFactors;
         _userFactors = userFactors;
-        _itemFactors = itemFactors;
+        _itemFactors = Internal.AlignedFloats.Align(itemFactors);
         _seenOffsets = seenOffsets;
         _seenItems = seenItems;
         _itemPopularity = itemPopularity;
@@ -263,7 +263,7 @@ public sealed partial class FactorModel
 
     internal float[] RawUserFactors => _userFactors;
 
-    internal float[] RawItemFactors => _itemFactors;
+    internal ArraySegment<float> RawItemFactors => _itemFactors;
 
     internal int[] RawSeenOffsets => _seenOffsets;
 

@@ -228,7 +228,7 @@ public static class ModelFile
         string[] userIds = ParseStrings(reader.Section("USER", long.MaxValue), h.Users, "USER", sourceName);
         string[] itemIds = ParseStrings(reader.Section("ITEM", long.MaxValue), h.Items, "ITEM", sourceName);
         float[] userFactors = reader.FloatSection("UFAC", (long)h.Users * h.Factors);
-        float[] itemFactors = reader.FloatSection("IFAC", (long)h.Items * h.Factors);
+        ArraySegment<float> itemFactors = reader.AlignedFloatSection("IFAC", (long)h.Items * h.Factors);
         int[] seenAll = reader.IntSection("SEEN", h.Users + 1L + h.Seen);
         int[] offsets = seenAll[..(h.Users + 1)];
         int[] seenItems = seenAll[(h.Users + 1)..];

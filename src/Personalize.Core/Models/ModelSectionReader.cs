@@ -87,6 +87,28 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
     public float[] FloatPayload(string tag, long length, long count)
     {
         float[] values = Values<float>(tag, length, count);
+        CheckFinite(tag, values);
+        return values;
+    }
+
+    /// <summary>
+    /// Reads the next section, which must be <paramref name="tag"/>, as exactly <paramref name="count"/> finite float32 values into
+    /// memory that starts on a cache line (<see cref="Internal.AlignedFloats"/>), for a table that is scanned end to end.
+    /// </summary>
+    public ArraySegment<float> AlignedFloatSection(string tag, long count)
+    {
+        long length = Begin(tag, count * sizeof(float));
+        CheckLength<float>(tag, length, count);
+        ArraySegment<float> values = Internal.AlignedFloats.Allocate(count);
+        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        ReadExactly(bytes, tag, "section data");
+        Finish(tag, bytes);
+        CheckFinite(tag, values);
+        return values;
+    }
+
+    private void CheckFinite(string tag, ReadOnlySpan<float> values)
+    {
         foreach (float v in values)
         {
             if (!float.IsFinite(v))
@@ -94,12 +116,9 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
                 throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
             }
         }
-
-        return values;
     }
 
-    /// <summary>Reads <paramref name="count"/> fixed-size values that fill a section of <paramref name="length"/> bytes.</summary>
-    private T[] Values<T>(string tag, long length, long count)
+    private void CheckLength<T>(string tag, long length, long count)
         where T : unmanaged
     {
         long expected = count * Unsafe.SizeOf<T>();
@@ -107,7 +126,13 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         {
             throw new ModelFormatException(sourceName, tag, $"expected {expected} bytes ({count} numbers) but the section has {length}.");
         }
+    }
 
+    /// <summary>Reads <paramref name="count"/> fixed-size values that fill a section of <paramref name="length"/> bytes.</summary>
+    private T[] Values<T>(string tag, long length, long count)
+        where T : unmanaged
+    {
+        CheckLength<T>(tag, length, count);
         var values = new T[count];
         Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
         ReadExactly(bytes, tag, "section data");

@@ -22,7 +22,7 @@ internal sealed class ScanWorkers : IDisposable
     private float[] _userFactors = [];
     private int _userOffset;
     private int _rank;
-    private float[] _itemFactors = [];
+    private ArraySegment<float> _itemFactors;
     private int[] _excluded = [];
     private int _excludedOffset;
     private int _excludedLength;
@@ -60,7 +60,7 @@ internal sealed class ScanWorkers : IDisposable
     /// Returns false, doing nothing, when the workers are busy with another query or k is too large. With <paramref name="compact"/>,
     /// each part runs the int8 pre-scan and re-scores its own candidates (<see cref="TopKScorer.ScanInt8"/>); the merge is the same.
     /// </summary>
-    public bool TryScan(float[] userFactors, int userOffset, int rank, float[] itemFactors, int[] excluded, int excludedOffset, int excludedLength,
+    public bool TryScan(float[] userFactors, int userOffset, int rank, ArraySegment<float> itemFactors, int[] excluded, int excludedOffset, int excludedLength,
         float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept, Int8ItemFactors? compact = null)
     {
         if (bestScores.Length > MaxK || _disposed || !Monitor.TryEnter(_gate))
@@ -86,7 +86,7 @@ internal sealed class ScanWorkers : IDisposable
             _itemBias = itemBias;
             _compact = compact;
             _k = bestScores.Length;
-            _itemCount = itemFactors.Length / rank;
+            _itemCount = itemFactors.Count / rank;
             _parts = _threads.Length + 1;
             for (int w = 0; w < _threads.Length; w++)
             {
@@ -118,7 +118,7 @@ internal sealed class ScanWorkers : IDisposable
         }
     }
 
-    private static void ScanPart(ReadOnlySpan<float> user, float[] itemFactors, Int8ItemFactors? compact, int start, int end, ReadOnlySpan<int> excluded,
+    private static void ScanPart(ReadOnlySpan<float> user, ReadOnlySpan<float> itemFactors, Int8ItemFactors? compact, int start, int end, ReadOnlySpan<int> excluded,
         float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept)
     {
         if (compact is null)

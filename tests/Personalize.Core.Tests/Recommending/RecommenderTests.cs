@@ -110,7 +110,7 @@ public sealed class RecommenderTests
     public void A_model_without_popularity_gives_an_unknown_user_an_empty_list_not_arbitrary_items()
     {
         var model = new FactorModel(FactorModelKind.Explicit, IdMap.FromIds(["u"]), IdMap.FromIds(["a", "b", "c"]), 1, [1],
-            [0.3f, 0.2f, 0.1f], [0, 0], [], new float[3], new Dictionary<string, string>());
+            new float[] { 0.3f, 0.2f, 0.1f }, [0, 0], [], new float[3], new Dictionary<string, string>());
         using var recommender = new Recommender(model);
 
         RecommendationList list = recommender.ForUser("someone new", 3);
@@ -199,7 +199,7 @@ public sealed class RecommenderTests
     public void ForUser_of_a_user_who_has_seen_every_item_returns_an_empty_personalized_list()
     {
         var model = new FactorModel(FactorModelKind.Implicit, IdMap.FromIds(["all", "none"]), IdMap.FromIds(["a", "b", "c"]), 2,
-            [1, 0, 0, 1], [1, 1, 2, 2, 3, 3], [0, 3, 3], [0, 1, 2], [1, 1, 1], new Dictionary<string, string>());
+            [1, 0, 0, 1], new float[] { 1, 1, 2, 2, 3, 3 }, [0, 3, 3], [0, 1, 2], [1, 1, 1], new Dictionary<string, string>());
         using var recommender = new Recommender(model);
 
         RecommendationList seenAll = recommender.ForUser("all", 5);

@@ -19,6 +19,7 @@ internal sealed class StreamingRead : IDisposable
     private readonly CountdownEvent _done = new(1);
     private volatile bool _disposed;
     private Array _data = Array.Empty<byte>();
+    private int _offset;
     private int _start1;
     private int _end1;
     private float _workerSum;
@@ -38,26 +39,31 @@ internal sealed class StreamingRead : IDisposable
         }
     }
 
-    /// <summary>Reads every byte of <paramref name="data"/> once and returns a value that depends on all of them.</summary>
-    public float Read(float[] data) => Read(data, data.Length * sizeof(float));
+    /// <summary>Reads every value of <paramref name="data"/> once and returns a value that depends on all of them.</summary>
+    public float Read(ArraySegment<float> data) => Read(data.Array!, data.Offset * sizeof(float), data.Count * sizeof(float));
 
     /// <summary>Reads the first <paramref name="length"/> bytes of <paramref name="data"/> (an array of any blittable values) once.</summary>
-    public float Read(Array data, int length)
+    public float Read(Array data, int length) => Read(data, 0, length);
+
+    /// <summary>Reads <paramref name="length"/> bytes of <paramref name="data"/> from byte <paramref name="offset"/> on, once.</summary>
+    public float Read(Array data, int offset, int length)
     {
+        ref byte first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset);
         if (_worker is null)
         {
-            return Sum(ref MemoryMarshal.GetArrayDataReference(data), length);
+            return Sum(ref first, length);
         }
 
         // Split at a multiple of 4 KiB so each thread streams whole pages.
         int half = (length / 2 + 4095) & ~4095;
         half = Math.Min(half, length);
         _data = data;
+        _offset = offset;
         _start1 = half;
         _end1 = length;
         _done.Reset(1);
         _start.Release();
-        float sum = Sum(ref MemoryMarshal.GetArrayDataReference(data), half);
+        float sum = Sum(ref first, half);
         _done.Wait();
         return sum + _workerSum;
     }
@@ -72,7 +78,7 @@ internal sealed class StreamingRead : IDisposable
                 return;
             }
 
-            _workerSum = Sum(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _start1), _end1 - _start1);
+            _workerSum = Sum(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _offset + _start1), _end1 - _start1);
             _done.Signal();
         }
     }

@@ -157,47 +157,6 @@ public sealed class AutoTunerTests
         Assert.Equal(result.Trials.Min(t => t.Score), result.Best.Score);
     }
 
-    /// <summary>Dense ratings of a planted rank-<paramref name="rank"/> taste plus noise: 300 users × 120 items, 60 % rated.</summary>
-    private static InteractionLog RankedRatings(int rank, int seed)
-    {
-        var random = new Random(seed);
-        double[][] users = [.. Enumerable.Range(0, 300).Select(_ => Enumerable.Range(0, rank).Select(_ => random.NextDouble() * 2 - 1).ToArray())];
-        double[][] items = [.. Enumerable.Range(0, 120).Select(_ => Enumerable.Range(0, rank).Select(_ => random.NextDouble() * 2 - 1).ToArray())];
-        var rows = new List<Interaction>();
-        for (int u = 0; u < users.Length; u++)
-        {
-            for (int i = 0; i < items.Length; i++)
-            {
-                if (random.NextDouble() < 0.6)
-                {
-                    double taste = Enumerable.Range(0, rank).Sum(d => users[u][d] * items[i][d]) * 3 / Math.Sqrt(rank);
-                    rows.Add(new Interaction($"u{u}", $"i{i}", Rating: (float)(taste + 0.3 * (random.NextDouble() - 0.5))));
-                }
-            }
-        }
-
-        return InteractionLog.Create(rows);
-    }
-
-    [Fact]
-    public void Explicit_tuning_tries_128_factors_exactly_when_64_beat_every_earlier_trial()
-    {
-        var walked = new List<bool>();
-        foreach ((int rank, int seed) in new[] { (2, 3), (60, 5) })
-        {
-            AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(RankedRatings(rank, seed),
-                baseOptions: new BiasedMatrixFactorizationTrainer.Options { NumberOfThreads = 1 });
-
-            int at64 = result.Trials.Single(t => t.Stage == "factors" && t.Options.NumberOfFactors == 64).Number;
-            bool sixtyFourLed = result.Trials.Where(t => t.Number <= at64).MinBy(t => t.Score)!.Options.NumberOfFactors == 64;
-            bool tried128 = result.Trials.Any(t => t.Options.NumberOfFactors == 128);
-            Assert.True(sixtyFourLed == tried128, $"planted rank {rank}: 64 factors led {sixtyFourLed}, 128 tried {tried128}: " + string.Join("; ", result.Trials.Select(t => $"{t.Number} {t.Stage} {t.Options.NumberOfFactors} {t.Options.NumberOfModels} {t.Score:F4}")));
-            walked.Add(tried128);
-        }
-
-        Assert.Equal([false, true], walked);   // a rank-2 taste stops at 32 or fewer factors; a rank-60 taste asks for more than 64
-    }
-
     [Fact]
     public void Explicit_tuning_needs_ratings()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Personalize.Core.Filtering;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
@@ -10,7 +11,7 @@ namespace Personalize.Core.Recommending;
 /// <summary>Related items: "customers who viewed this also viewed", "similar to what you searched".</summary>
 public sealed partial class Recommender
 {
-    private float[]? _normalizedItemFactors;
+    private StrongBox<ArraySegment<float>>? _normalizedItemFactors;   // starts on a cache line, as the model's
 
     /// <summary>Finds the items most related to one item, a basket or a search result, best first.</summary>
     /// <param name="itemIds">The input items (one item: <c>["I0291"]</c>); duplicates count once, and items the model does not know are
@@ -259,28 +260,29 @@ public sealed partial class Recommender
     }
 
     /// <summary>The item factors scaled to unit length (zero vectors stay zero), computed once per recommender on first use.</summary>
-    private float[] NormalizedItemFactors()
+    private ArraySegment<float> NormalizedItemFactors()
     {
-        float[]? normalized = Volatile.Read(ref _normalizedItemFactors);
+        StrongBox<ArraySegment<float>>? normalized = Volatile.Read(ref _normalizedItemFactors);
         if (normalized is not null)
         {
-            return normalized;
+            return normalized.Value;
         }
 
         int rank = Model.NumberOfFactors;
         ReadOnlySpan<float> source = Model.ItemFactors;
-        normalized = new float[source.Length];
+        ArraySegment<float> values = AlignedFloats.Allocate(source.Length);
         for (int offset = 0; offset < source.Length; offset += rank)
         {
             ReadOnlySpan<float> vector = source.Slice(offset, rank);
             float norm = TensorPrimitives.Norm(vector);
             if (norm > 0 && float.IsFinite(norm))
             {
-                TensorPrimitives.Multiply(vector, 1f / norm, normalized.AsSpan(offset, rank));
+                TensorPrimitives.Multiply(vector, 1f / norm, values.AsSpan(offset, rank));
             }
         }
 
-        return Interlocked.CompareExchange(ref _normalizedItemFactors, normalized, null) ?? normalized;
+        normalized = new StrongBox<ArraySegment<float>>(values);
+        return (Interlocked.CompareExchange(ref _normalizedItemFactors, normalized, null) ?? normalized).Value;
     }
 
     /// <summary>The pooled buffers of one related-items query.</summary>

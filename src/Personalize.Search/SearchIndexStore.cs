@@ -197,13 +197,23 @@ public sealed class SearchIndexStore : IDisposable
         }
     }
 
-    /// <summary>Builds the next generation folder, points <see cref="CurrentFileName"/> at it and opens it.</summary>
+    /// <summary>Builds the next generation folder, points <see cref="CurrentFileName"/> at it and opens it. Generation folders numbered
+    /// above the one <see cref="CurrentFileName"/> names are builds that never finished (the process ended during them: no one can
+    /// serve them) and are deleted first, so crashed rebuilds do not pile up; older generations are left to their readers.</summary>
     private SearchIndexSnapshot BuildGeneration(ItemCatalog catalog, long version, IProgress<int>? progress, CancellationToken cancellationToken)
     {
+        long served = ServedGeneration();
         long number = 0;
         foreach (string folder in Directory.EnumerateDirectories(Root, GenerationPrefix + "*"))
         {
-            number = Math.Max(number, GenerationNumber(Path.GetFileName(folder)));
+            long generation = GenerationNumber(Path.GetFileName(folder));
+            if (generation > served)
+            {
+                TryDeleteFolder(folder);
+                generation = Directory.Exists(folder) ? generation : 0;   // one that could not be deleted keeps its number taken
+            }
+
+            number = Math.Max(number, generation);
         }
 
         string name = GenerationPrefix + (number + 1).ToString("D6", CultureInfo.InvariantCulture);
@@ -260,6 +270,20 @@ public sealed class SearchIndexStore : IDisposable
         }
 
         File.Move(temporary, pointer, overwrite: true);
+    }
+
+    /// <summary>The number of the generation <see cref="CurrentFileName"/> names, or 0 when there is none (or it names none).</summary>
+    private long ServedGeneration()
+    {
+        string pointer = Path.Combine(Root, CurrentFileName);
+        try
+        {
+            return File.Exists(pointer) ? GenerationNumber(File.ReadAllText(pointer, Encoding.UTF8).Trim()) : 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return long.MaxValue;   // unreadable: delete nothing
+        }
     }
 
     /// <summary>The number of a generation folder name (<c>index-000042</c> → 42), or 0 when the name is not one.</summary>

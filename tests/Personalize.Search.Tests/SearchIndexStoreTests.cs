@@ -128,6 +128,36 @@ public sealed class SearchIndexStoreTests
     }
 
     [Fact]
+    public void A_rebuild_deletes_the_folders_of_builds_that_never_finished_and_leaves_older_generations_to_their_readers()
+    {
+        using var temp = new TempDirectory();
+        string root = Path.Combine(temp.Path, "search");
+        using SearchIndexStore store = SearchIndexStore.Build(root, Catalog(temp, "a", 100));
+        SearchIndexLease first = store.Acquire();
+        store.Rebuild(Catalog(temp, "b", 100));                            // serves index-000002; index-000001 is still leased
+
+        // What two processes that ended during a rebuild leave: folders above the served generation, never committed.
+        foreach (string orphan in new[] { "index-000003", "index-000007" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, orphan));
+            File.WriteAllText(Path.Combine(root, orphan, "_0.cfs"), "partial");
+        }
+
+        store.Rebuild(Catalog(temp, "c", 100));
+
+        Assert.Equal(["index-000001", "index-000003"], Generations(root));   // 000002 had no lease and went with the swap
+        Assert.Equal(Path.Combine(root, "index-000003"), store.IndexPath);
+        using (SearchIndexLease lease = store.Acquire())
+        {
+            Assert.Equal(100, lease.Index.Match("kettle").Candidates.Count);
+        }
+
+        Assert.Equal(100, first.Index.Match("kettle").Candidates.Count);   // the oldest reader still reads its own folder
+        first.Dispose();
+        Assert.Equal(["index-000003"], Generations(root));
+    }
+
+    [Fact]
     public void A_half_built_generation_is_refused_with_a_clear_error()
     {
         using var temp = new TempDirectory();

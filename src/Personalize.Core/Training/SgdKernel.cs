@@ -63,6 +63,19 @@ internal sealed unsafe class SgdTable
 
     /// <summary>Copies the initial values into training order.</summary>
     public SgdTable(BlockLayout layout, int rank, float[] factors, float[] bias, float[] inverseCount)
+        : this(layout, rank)
+    {
+        for (int entity = 0; entity < layout.Count; entity++)
+        {
+            int row = layout.Row[entity];
+            factors.AsSpan(entity * rank, rank).CopyTo(new Span<float>(Rows + (nint)row * Stride, rank));
+            Bias[row] = bias[entity];
+            InverseCount[row] = inverseCount[entity];
+        }
+    }
+
+    /// <summary>A table of zeros.</summary>
+    public SgdTable(BlockLayout layout, int rank)
     {
         _layout = layout;
         _rank = rank;
@@ -74,13 +87,6 @@ internal sealed unsafe class SgdTable
         Rows = (float*)address + offset;
         Bias = new float[count];
         InverseCount = new float[count];
-        for (int entity = 0; entity < count; entity++)
-        {
-            int row = layout.Row[entity];
-            factors.AsSpan(entity * rank, rank).CopyTo(new Span<float>(Rows + (nint)row * Stride, rank));
-            Bias[row] = bias[entity];
-            InverseCount[row] = inverseCount[entity];
-        }
     }
 
     /// <summary>Gets the first row; row r starts at <c>Rows + r × Stride</c>.</summary>
@@ -94,6 +100,13 @@ internal sealed unsafe class SgdTable
 
     /// <summary>Gets 1 / (number of ratings) of each row, 0 for none.</summary>
     public float[] InverseCount { get; }
+
+    /// <summary>Sets every factor to zero.</summary>
+    public void Clear()
+    {
+        new Span<float>(Rows, _layout.Count * Stride).Clear();
+        GC.KeepAlive(_storage);
+    }
 
     /// <summary>Copies the factors and biases back into entity order.</summary>
     public void CopyTo(float[] factors, float[] bias)
@@ -162,6 +175,80 @@ internal sealed unsafe class SgdKernel(SgdTable users, SgdTable items, float mea
         GC.KeepAlive(users);
         GC.KeepAlive(items);
         return squared;
+    }
+
+    /// <summary>Runs one pass over <paramref name="cell"/> with the users represented by p_u + z_u (<see cref="RatedItems"/>): the
+    /// prediction and the item update use p_u + z_u, the user update moves p_u only, and err × q_i (q before the update) is added to the
+    /// user's gradient row. Returns the sum of squared errors seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Run(Entry[] cell, float learningRate, RatedItems rated)
+    {
+        double squared = 0;
+        float maxPull = 1 / learningRate;
+        float* p = users.Rows, q = items.Rows, sums = rated.Sums.Rows, gradients = rated.Gradients.Rows;
+        int stride = users.Stride;
+        int length = cell.Length;
+        fixed (Entry* entries = cell)
+        fixed (float* userBias = users.Bias, itemBias = items.Bias, userInverse = users.InverseCount, itemInverse = items.InverseCount)
+        {
+            for (int n = 0; n < length; n++)
+            {
+                if (Sse.IsSupported && n + Lookahead < length)
+                {
+                    Entry next = entries[n + Lookahead];
+                    Prefetch(p + (nint)next.User * stride, stride);
+                    Prefetch(q + (nint)next.Item * stride, stride);
+                    Prefetch(sums + (nint)next.User * stride, stride);
+                }
+
+                Entry entry = entries[n];
+                int u = entry.User, i = entry.Item;
+                float* x = p + (nint)u * stride;
+                float* y = q + (nint)i * stride;
+                float* z = sums + (nint)u * stride;
+                float error = entry.Rating - (mean + userBias[u] + itemBias[i] + Dot(x, y, stride) + Dot(z, y, stride));
+                squared += error * error;
+                float inverseUser = userInverse[u], inverseItem = itemInverse[i];
+                userBias[u] += learningRate * (error - MathF.Min(biasRegularization * inverseUser, maxPull) * userBias[u]);
+                itemBias[i] += learningRate * (error - MathF.Min(biasRegularization * inverseItem, maxPull) * itemBias[i]);
+                UpdateWithSums(x, y, z, gradients + (nint)u * stride, stride,
+                    MathF.Max(0, 1 - learningRate * (factorRegularization * inverseUser + ratingRegularization)),
+                    MathF.Max(0, 1 - learningRate * (factorRegularization * inverseItem + ratingRegularization)), learningRate * error, error);
+            }
+        }
+
+        GC.KeepAlive(users);
+        GC.KeepAlive(items);
+        GC.KeepAlive(rated);
+        return squared;
+    }
+
+    /// <summary>g ← g + error·y, x ← x·shrinkX + step·y and y ← y·shrinkY + step·(x + z) (with the old x and y), over padded rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateWithSums(float* x, float* y, float* z, float* g, int length, float shrinkX, float shrinkY, float step, float error)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> sx = Vector256.Create(shrinkX), sy = Vector256.Create(shrinkY), t = Vector256.Create(step), e = Vector256.Create(error);
+            for (int d = 0; d < length; d += 8)
+            {
+                Vector256<float> xv = Vector256.Load(x + d), yv = Vector256.Load(y + d);
+                Vector256.FusedMultiplyAdd(yv, e, Vector256.Load(g + d)).Store(g + d);
+                Vector256.FusedMultiplyAdd(xv, sx, yv * t).Store(x + d);
+                Vector256.FusedMultiplyAdd(yv, sy, (xv + Vector256.Load(z + d)) * t).Store(y + d);
+            }
+
+            return;
+        }
+
+        Vector128<float> sx4 = Vector128.Create(shrinkX), sy4 = Vector128.Create(shrinkY), t4 = Vector128.Create(step), e4 = Vector128.Create(error);
+        for (int d = 0; d < length; d += 4)
+        {
+            Vector128<float> xv = Vector128.Load(x + d), yv = Vector128.Load(y + d);
+            Vector128.FusedMultiplyAdd(yv, e4, Vector128.Load(g + d)).Store(g + d);
+            Vector128.FusedMultiplyAdd(xv, sx4, yv * t4).Store(x + d);
+            Vector128.FusedMultiplyAdd(yv, sy4, (xv + Vector128.Load(z + d)) * t4).Store(y + d);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -97,8 +97,8 @@ public sealed class ExplicitTrainAndPredictTests
 
     [Theory]
     [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit")]
-    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
-    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
+    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
+    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
     [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
     public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
     {

@@ -25,7 +25,7 @@ namespace Personalize.Core.Training;
 internal sealed unsafe class RatedItems
 {
     /// <summary>The regularization of y as a multiple of the factors' (per entity and per rating).</summary>
-    internal const float RegularizationScale = 0.03f;
+    internal const float RegularizationScale = 0.1f;
 
     /// <summary>How strongly a y step is damped per rating behind it (c below).</summary>
     internal const float Damping = 0.03f;

@@ -108,9 +108,13 @@ public sealed class BiasedMatrixFactorizationTrainer
             float[] itemBias = m == models - 1 ? baselineItemBias : (float[])baselineItemBias.Clone();
             var userTable = new SgdTable(userLayout, rank, userFactors, userBias, userInverse);
             var itemTable = new SgdTable(itemLayout, rank, itemFactors, itemBias, itemInverse);
-            RatedItems? rated = o.UseRatedItems
-                ? new RatedItems(data, userLayout, itemLayout, rank, blocks, o.FactorRegularization, o.RatingRegularization)
-                : null;
+            RatedItems? rated = null;
+            if (o.UseRatedItems)
+            {
+                rated = new RatedItems(data, userLayout, itemLayout, rank, blocks, o.FactorRegularization, o.RatingRegularization);
+                RatedItems.GroupByUser(cells, users, random);
+            }
+
             members[m] = new Member(cells, userTable, itemTable, new SgdKernel(userTable, itemTable, mean, o.FactorRegularization,
                 o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias, rated, itemLayout);
         }
@@ -184,26 +188,24 @@ public sealed class BiasedMatrixFactorizationTrainer
                 SgdKernel kernel = member.Kernel;
                 Entry[][] cells = member.Cells;
                 RatedItems? rated = member.Rated;
-                rated?.BeginEpoch();
                 for (int stratum = 0; stratum < blocks; stratum++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int s = stratum;
                     if (blocks == 1)
                     {
-                        cellError[0] = rated is null ? kernel.Run(cells[0], learningRate) : kernel.Run(cells[0], learningRate, rated);
+                        cellError[0] = rated is null ? kernel.Run(cells[0], learningRate) : kernel.Run(cells[0], learningRate, rated, 0);
                     }
                     else
                     {
                         Parallel.For(0, blocks, parallel, b =>
                         {
                             int cell = b * blocks + (b + s) % blocks;
-                            cellError[cell] = rated is null ? kernel.Run(cells[cell], learningRate) : kernel.Run(cells[cell], learningRate, rated);
+                            cellError[cell] = rated is null ? kernel.Run(cells[cell], learningRate)
+                                : kernel.Run(cells[cell], learningRate, rated, (b + s) % blocks);
                         });
                     }
                 }
-
-                rated?.EndEpoch(learningRate, parallel);
 
                 double squared = 0;
                 foreach (double e in cellError)

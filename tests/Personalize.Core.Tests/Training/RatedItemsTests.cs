@@ -75,8 +75,8 @@ public sealed class RatedItemsTests
         double plain = Rmse(new BiasedMatrixFactorizationTrainer(Small).Fit(data), test);
         double rated = Rmse(new BiasedMatrixFactorizationTrainer(Small with { UseRatedItems = true }).Fit(data), test);
 
-        // Measured: 0.858 without, 0.840 with (-2.1 %); the test asks for 1 %.
-        Assert.True(rated < plain * 0.99, $"with rated items: held-out RMSE {rated:F4}; without: {plain:F4}");
+        // Measured: 0.858 without, 0.825 with (-3.8 %); the test asks for 2 %.
+        Assert.True(rated < plain * 0.98, $"with rated items: held-out RMSE {rated:F4}; without: {plain:F4}");
     }
 
     [Theory]

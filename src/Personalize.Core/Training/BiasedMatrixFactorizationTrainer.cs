@@ -469,15 +469,16 @@ public sealed class BiasedMatrixFactorizationTrainer
         /// <summary>Gets whether each user is also represented by the items they rated, whatever the ratings (SVD++, Koren 2008): the
         /// user's vector is p_u + |N(u)|^-1/2 Σ_{j ∈ N(u)} y_j, with a second learned factor row y_j per item.</summary>
         /// <remarks>Which items people rate says something about their taste (people mostly rate what they chose to watch or buy), and
-        /// this lets the model learn it; where what is rated does not depend on taste it adds nothing or a little noise. Held-out RMSE
-        /// with the options chosen by automatic tuning (random 20 % split): a generated set of 143,000 ratings where users mostly rate
-        /// what they like, 0.831 → 0.814; on Jester and Amazon ratings the tuning trial validated within 0.03 % of the best without it,
-        /// on a generated set whose rated items do not depend on taste 0.5 % worse, and was not kept. The y rows learn in one damped
-        /// step per epoch, so training stays deterministic for a seed and thread count; the learned p_u + z_u is stored as the user's
-        /// factors, so predicting, recommending, averaged models and the model file work as without it. Costs about 2-3 times the
-        /// training time per epoch (Jester ratings, 32 factors, 2 threads: 9 → 20-25 ms) and, during training, one more item-factor table
-        /// and two more user-factor tables of memory. Folding in a user after training solves for the stored user factors from their
-        /// ratings, as without it. Automatic tuning tries it and keeps it only when it validates better.</remarks>
+        /// this lets the model learn it; where what is rated does not depend on taste it adds a little noise. Held-out RMSE with the
+        /// options chosen by automatic tuning (random 20 % split): a generated set of 143,000 ratings where users mostly rate what they
+        /// like, 0.831 → 0.813; on Jester and Amazon ratings the tuning trial validated 0.04-0.06 % worse than the best without it, on
+        /// a generated set whose rated items do not depend on taste 0.5 % worse, and was not kept. The y rows are updated per user
+        /// inside the parallel blocks, so training stays deterministic for a seed and thread count; with more threads each update sees
+        /// fewer of the user's ratings and keeps a little less of the gain. The learned p_u + z_u is stored as the user's factors, so
+        /// predicting, recommending, averaged models and the model file work as without it. Costs about 2.5 times the training time per
+        /// epoch (Jester ratings, 32 factors, 2 threads: 7 → 16-18 ms) and, during training, one more item-factor table and
+        /// NumberOfThreads + 1 more user-factor tables of memory. Folding in a user after training solves for the stored user factors
+        /// from their ratings, as without it. Automatic tuning tries it and keeps it only when it validates better.</remarks>
         /// <value>The default is <see langword="false"/>.</value>
         public bool UseRatedItems { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Personalize.Core.Models;
+using Personalize.Core.Training;
 
 namespace Personalize.Cli.Tests;
 
@@ -97,8 +98,9 @@ public sealed class ExplicitTrainAndPredictTests
 
     [Theory]
     [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit")]
-    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
-    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization and --models belong to --trainer explicit")]
+    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
+    [InlineData(new[] { "--rated-items" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
+    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
     [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
     public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
     {
@@ -125,5 +127,39 @@ public sealed class ExplicitTrainAndPredictTests
         Assert.True(inspect.ExitCode == 0, inspect.Error);
         Assert.Matches(@"models\s*│\s*3", inspect.Output);
         Assert.Equal(3 * 4, ModelFile.Load(model).NumberOfFactors);
+    }
+
+    [Fact]
+    public void Rated_items_train_with_the_users_rated_items_and_inspect_shows_it()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+        string model = cli.PathOf("m.pzm"), plain = cli.PathOf("plain.pzm");
+
+        var train = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", model, "--factors", "4", "--epochs", "3", "--rated-items");
+        var trainPlain = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", plain, "--factors", "4", "--epochs", "3");
+        var inspect = cli.Run("inspect", "--model", model);
+        var inspectPlain = cli.Run("inspect", "--model", plain);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(trainPlain.ExitCode == 0, trainPlain.Error);
+        Assert.Matches(@"rated_items\s*│\s*true", inspect.Output);
+        Assert.DoesNotContain("rated_items", inspectPlain.Output);
+        Assert.Equal("true", ModelFile.Load(model).Properties[ModelPropertyNames.RatedItems]);
+        Assert.Contains("given", ModelFile.Load(model).Properties[ModelPropertyNames.OptionsChosenBy]);
+    }
+
+    [Fact]
+    public void Rated_items_in_an_options_file_are_used()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+        string options = cli.PathOf("best.json"), model = cli.PathOf("m.pzm");
+        TrainerOptionsFile.Save(new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 4, NumberOfIterations = 3, UseRatedItems = true }, options);
+
+        var train = cli.Run("train", "--input", input, "--out", model, "--options", options);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Equal("true", ModelFile.Load(model).Properties[ModelPropertyNames.RatedItems]);
     }
 }

@@ -34,6 +34,7 @@ public sealed class HelpDefaultsTests
             { "--rating-regularization", $"Default: {Text(explicitOptions.RatingRegularization)}." },
             { "--bias-regularization", $"Default: {Text(explicitOptions.BiasRegularization)}." },
             { "--models", $"Default: {explicitOptions.NumberOfModels};" },
+            { "--rated-items", $"Default: {(explicitOptions.UseRatedItems ? "on" : "off")};" },
             { "--seed", $"Default: {implicitOptions.Seed}." },
         };
     }

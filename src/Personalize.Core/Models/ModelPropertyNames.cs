@@ -25,6 +25,10 @@ public static class ModelPropertyNames
     /// factor count is <see cref="Factors"/> times this.</summary>
     public const string Models = "models";
 
+    /// <summary>Explicit MF: <c>true</c> when the users were also represented by the items they rated (SVD++, folded into the user
+    /// factors; absent: not).</summary>
+    public const string RatedItems = "rated_items";
+
     /// <summary>Implicit ALS: λ, relative to each user's and item's total confidence.</summary>
     public const string Regularization = "regularization";
 

@@ -61,7 +61,14 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <exception cref="ArgumentException">The data is empty.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Fit(data, progress, afterEpoch, null, cancellationToken);
+
+    /// <summary>Trains as <see cref="Fit(RatingMatrix, IProgress{TrainingProgress}?, Func{int, FactorModel, bool}?, CancellationToken)"/>
+    /// does, and with <see cref="Options.UseRatedItems"/> hands <paramref name="beforeFolding"/> each model's user factors p and item
+    /// factors y (entity order, rating units) before z is folded into the stored user factors.</summary>
+    internal FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+        Action<int, float[], float[]>? beforeFolding, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0)
@@ -101,8 +108,15 @@ public sealed class BiasedMatrixFactorizationTrainer
             float[] itemBias = m == models - 1 ? baselineItemBias : (float[])baselineItemBias.Clone();
             var userTable = new SgdTable(userLayout, rank, userFactors, userBias, userInverse);
             var itemTable = new SgdTable(itemLayout, rank, itemFactors, itemBias, itemInverse);
+            RatedItems? rated = null;
+            if (o.UseRatedItems)
+            {
+                rated = new RatedItems(data, userLayout, itemLayout, rank, blocks, o.FactorRegularization, o.RatingRegularization);
+                RatedItems.GroupByUser(cells, users, random);
+            }
+
             members[m] = new Member(cells, userTable, itemTable, new SgdKernel(userTable, itemTable, mean, o.FactorRegularization,
-                o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias);
+                o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias, rated, itemLayout);
         }
 
         var cellError = new double[blocks * blocks];
@@ -123,6 +137,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             {
                 members[0].UserTable.CopyTo(x, ub);
                 members[0].ItemTable.CopyTo(y, ib);
+                Fold(members[0], x, 0);
             }
             else
             {
@@ -132,6 +147,7 @@ public sealed class BiasedMatrixFactorizationTrainer
                     Member member = members[m];
                     member.UserTable.CopyTo(member.UserFactors, member.UserBias);
                     member.ItemTable.CopyTo(member.ItemFactors, member.ItemBias);
+                    Fold(member, member.UserFactors, m);
                     Interleave(member.UserFactors, x, users, rank, m, 1f / models);
                     Interleave(member.ItemFactors, y, items, rank, m, 1f);
                     TensorPrimitives.MultiplyAdd(member.UserBias, 1f / models, ub, ub);
@@ -143,6 +159,23 @@ public sealed class BiasedMatrixFactorizationTrainer
             TensorPrimitives.Multiply(ub, unit, ub);
             TensorPrimitives.Multiply(ib, unit, ib);
             return BuildModel(data, o, combined, x, y, mean * unit, ub, ib);
+
+            // The user factors the model stores are p + z (with the z of the current y), so serving needs no y.
+            void Fold(Member member, float[] userFactors, int index)
+            {
+                if (member.Rated is not { } rated)
+                {
+                    return;
+                }
+
+                if (final && beforeFolding is not null)
+                {
+                    float[] implicitFactors = rated.ImplicitFactors(member.ItemLayout);
+                    beforeFolding(index, Scaled(userFactors, unit), Scaled(implicitFactors, unit));
+                }
+
+                rated.AddSumsTo(userFactors);
+            }
         }
 
         for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
@@ -154,20 +187,22 @@ public sealed class BiasedMatrixFactorizationTrainer
             {
                 SgdKernel kernel = member.Kernel;
                 Entry[][] cells = member.Cells;
+                RatedItems? rated = member.Rated;
                 for (int stratum = 0; stratum < blocks; stratum++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int s = stratum;
                     if (blocks == 1)
                     {
-                        cellError[0] = kernel.Run(cells[0], learningRate);
+                        cellError[0] = rated is null ? kernel.Run(cells[0], learningRate) : kernel.Run(cells[0], learningRate, rated, 0);
                     }
                     else
                     {
                         Parallel.For(0, blocks, parallel, b =>
                         {
                             int cell = b * blocks + (b + s) % blocks;
-                            cellError[cell] = kernel.Run(cells[cell], learningRate);
+                            cellError[cell] = rated is null ? kernel.Run(cells[cell], learningRate)
+                                : kernel.Run(cells[cell], learningRate, rated, (b + s) % blocks);
                         });
                     }
                 }
@@ -202,10 +237,18 @@ public sealed class BiasedMatrixFactorizationTrainer
         }
     }
 
-    /// <summary>One of the models a fit trains side by side: its ratings in update order, its tables, its kernel and the arrays the
-    /// tables were filled from.</summary>
+    /// <summary>A copy of <paramref name="values"/> times <paramref name="scale"/>.</summary>
+    private static float[] Scaled(float[] values, float scale)
+    {
+        var result = new float[values.Length];
+        TensorPrimitives.Multiply(values, scale, result);
+        return result;
+    }
+
+    /// <summary>One of the models a fit trains side by side: its ratings in update order, its tables, its kernel, the arrays the
+    /// tables were filled from, and with <see cref="Options.UseRatedItems"/> its rated-item factors.</summary>
     private sealed record Member(Entry[][] Cells, SgdTable UserTable, SgdTable ItemTable, SgdKernel Kernel, float[] UserFactors, float[] ItemFactors,
-        float[] UserBias, float[] ItemBias);
+        float[] UserBias, float[] ItemBias, RatedItems? Rated, BlockLayout ItemLayout);
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
         float[] userBias, float[] itemBias)
@@ -243,6 +286,11 @@ public sealed class BiasedMatrixFactorizationTrainer
             [FactorModel.MinRatingProperty] = data.MinRating.ToString("R", CultureInfo.InvariantCulture),
             [FactorModel.MaxRatingProperty] = data.MaxRating.ToString("R", CultureInfo.InvariantCulture),
         };
+        if (o.UseRatedItems)
+        {
+            properties[ModelPropertyNames.RatedItems] = "true";
+        }
+
         if (o.NumberOfModels > 1)
         {
             properties[ModelPropertyNames.Factors] = o.NumberOfFactors.ToString(CultureInfo.InvariantCulture);
@@ -417,6 +465,22 @@ public sealed class BiasedMatrixFactorizationTrainer
         /// <value>The default is 1.</value>
         [Range(1, 16)]
         public int NumberOfModels { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfModels;
+
+        /// <summary>Gets whether each user is also represented by the items they rated, whatever the ratings (SVD++, Koren 2008): the
+        /// user's vector is p_u + |N(u)|^-1/2 Σ_{j ∈ N(u)} y_j, with a second learned factor row y_j per item.</summary>
+        /// <remarks>Which items people rate says something about their taste (people mostly rate what they chose to watch or buy), and
+        /// this lets the model learn it; where what is rated does not depend on taste it adds a little noise. Held-out RMSE with the
+        /// options chosen by automatic tuning (random 20 % split): a generated set of 143,000 ratings where users mostly rate what they
+        /// like, 0.831 → 0.813; on Jester and Amazon ratings the tuning trial validated 0.04-0.06 % worse than the best without it, on
+        /// a generated set whose rated items do not depend on taste 0.5 % worse, and was not kept. The y rows are updated per user
+        /// inside the parallel blocks, so training stays deterministic for a seed and thread count; with more threads each update sees
+        /// fewer of the user's ratings and keeps a little less of the gain. The learned p_u + z_u is stored as the user's factors, so
+        /// predicting, recommending, averaged models and the model file work as without it. Costs about 2.5 times the training time per
+        /// epoch (Jester ratings, 32 factors, 2 threads: 7 → 16-18 ms) and, during training, one more item-factor table and
+        /// NumberOfThreads + 1 more user-factor tables of memory. Folding in a user after training solves for the stored user factors
+        /// from their ratings, as without it. Automatic tuning tries it and keeps it only when it validates better.</remarks>
+        /// <value>The default is <see langword="false"/>.</value>
+        public bool UseRatedItems { get; init; }
 
         /// <summary>Gets how many threads train in parallel. The model is deterministic for a given seed and thread count.</summary>
         /// <value>The default is <see langword="null"/>: one per processor.</value>

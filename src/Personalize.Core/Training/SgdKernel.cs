@@ -63,6 +63,19 @@ internal sealed unsafe class SgdTable
 
     /// <summary>Copies the initial values into training order.</summary>
     public SgdTable(BlockLayout layout, int rank, float[] factors, float[] bias, float[] inverseCount)
+        : this(layout, rank)
+    {
+        for (int entity = 0; entity < layout.Count; entity++)
+        {
+            int row = layout.Row[entity];
+            factors.AsSpan(entity * rank, rank).CopyTo(new Span<float>(Rows + (nint)row * Stride, rank));
+            Bias[row] = bias[entity];
+            InverseCount[row] = inverseCount[entity];
+        }
+    }
+
+    /// <summary>A table of zeros.</summary>
+    public SgdTable(BlockLayout layout, int rank)
     {
         _layout = layout;
         _rank = rank;
@@ -74,13 +87,6 @@ internal sealed unsafe class SgdTable
         Rows = (float*)address + offset;
         Bias = new float[count];
         InverseCount = new float[count];
-        for (int entity = 0; entity < count; entity++)
-        {
-            int row = layout.Row[entity];
-            factors.AsSpan(entity * rank, rank).CopyTo(new Span<float>(Rows + (nint)row * Stride, rank));
-            Bias[row] = bias[entity];
-            InverseCount[row] = inverseCount[entity];
-        }
     }
 
     /// <summary>Gets the first row; row r starts at <c>Rows + r × Stride</c>.</summary>
@@ -94,6 +100,13 @@ internal sealed unsafe class SgdTable
 
     /// <summary>Gets 1 / (number of ratings) of each row, 0 for none.</summary>
     public float[] InverseCount { get; }
+
+    /// <summary>Sets every factor to zero.</summary>
+    public void Clear()
+    {
+        new Span<float>(Rows, _layout.Count * Stride).Clear();
+        GC.KeepAlive(_storage);
+    }
 
     /// <summary>Copies the factors and biases back into entity order.</summary>
     public void CopyTo(float[] factors, float[] bias)
@@ -162,6 +175,144 @@ internal sealed unsafe class SgdKernel(SgdTable users, SgdTable items, float mea
         GC.KeepAlive(users);
         GC.KeepAlive(items);
         return squared;
+    }
+
+    /// <summary>Runs one pass over <paramref name="cell"/> (of item block <paramref name="block"/>, each user's ratings together) with
+    /// the users represented by p_u + z_u (<see cref="RatedItems"/>). For each user: the block's part of z_u from the current y, then
+    /// the SGD steps of the user's ratings (the prediction and the item update use p_u + z_u, the user update moves p_u), adding
+    /// err × q_i (q before the update) to the user's y gradient, then one step of the y of the rated items. Returns the sum of squared
+    /// errors seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Run(Entry[] cell, float learningRate, RatedItems rated, int block)
+    {
+        double squared = 0;
+        float maxPull = 1 / learningRate;
+        float* p = users.Rows, q = items.Rows, sums = rated.Sums.Rows, parts = rated.Parts.Rows, implicitRows = rated.Implicit.Rows;
+        int stride = users.Stride, blocks = rated.Blocks;
+        int length = cell.Length;
+        float* part = stackalloc float[stride];
+        float* gradient = stackalloc float[stride];
+        float implicitRegularization = rated.ImplicitRegularization, implicitRatingRegularization = rated.ImplicitRatingRegularization;
+        fixed (Entry* entries = cell)
+        fixed (float* userBias = users.Bias, itemBias = items.Bias, userInverse = users.InverseCount, itemInverse = items.InverseCount,
+            norms = rated.Norm, counts = rated.Count)
+        {
+            int first = 0;
+            while (first < length)
+            {
+                int u = entries[first].User, last = first + 1;
+                while (last < length && entries[last].User == u)
+                {
+                    last++;
+                }
+
+                // This block's part of z_u, from the current y.
+                float norm = norms[u];
+                new Span<float>(part, stride).Clear();
+                for (int n = first; n < last; n++)
+                {
+                    Add(part, implicitRows + (nint)entries[n].Item * stride, stride);
+                }
+
+                float* z = sums + (nint)u * stride;
+                float* cached = parts + (((nint)u * blocks) + block) * stride;
+                for (int d = 0; d < stride; d++)
+                {
+                    float value = part[d] * norm;
+                    z[d] += value - cached[d];
+                    cached[d] = value;
+                }
+
+                new Span<float>(gradient, stride).Clear();
+                float* x = p + (nint)u * stride;
+                float inverseUser = userInverse[u];
+                float shrinkUser = MathF.Max(0, 1 - learningRate * (factorRegularization * inverseUser + ratingRegularization));
+                for (int n = first; n < last; n++)
+                {
+                    if (Sse.IsSupported && n + Lookahead < length)
+                    {
+                        Prefetch(q + (nint)entries[n + Lookahead].Item * stride, stride);
+                    }
+
+                    Entry entry = entries[n];
+                    int i = entry.Item;
+                    float* y = q + (nint)i * stride;
+                    float error = entry.Rating - (mean + userBias[u] + itemBias[i] + Dot(x, y, stride) + Dot(z, y, stride));
+                    squared += error * error;
+                    float inverseItem = itemInverse[i];
+                    userBias[u] += learningRate * (error - MathF.Min(biasRegularization * inverseUser, maxPull) * userBias[u]);
+                    itemBias[i] += learningRate * (error - MathF.Min(biasRegularization * inverseItem, maxPull) * itemBias[i]);
+                    UpdateWithSums(x, y, z, gradient, stride, shrinkUser,
+                        MathF.Max(0, 1 - learningRate * (factorRegularization * inverseItem + ratingRegularization)), learningRate * error, error);
+                }
+
+                // One step of the rated items' y: the gradient of this block's ratings, scaled to estimate that of all the user's.
+                float count = counts[u];
+                float step = learningRate * norm * count / (last - first);
+                for (int n = first; n < last; n++)
+                {
+                    int j = entries[n].Item;
+                    float shrink = MathF.Max(0, 1 - learningRate * ((implicitRegularization * itemInverse[j]) + (implicitRatingRegularization * count)));
+                    Axpby(implicitRows + (nint)j * stride, shrink, gradient, step, stride);
+                }
+
+                first = last;
+            }
+        }
+
+        GC.KeepAlive(users);
+        GC.KeepAlive(items);
+        GC.KeepAlive(rated);
+        return squared;
+    }
+
+    /// <summary>x ← x + y over padded rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* x, float* y, int length)
+    {
+        for (int d = 0; d < length; d += 4)
+        {
+            (Vector128.Load(x + d) + Vector128.Load(y + d)).Store(x + d);
+        }
+    }
+
+    /// <summary>y ← y·shrink + step·g over padded rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpby(float* y, float shrink, float* g, float step, int length)
+    {
+        Vector128<float> s = Vector128.Create(shrink), t = Vector128.Create(step);
+        for (int d = 0; d < length; d += 4)
+        {
+            Vector128.FusedMultiplyAdd(Vector128.Load(g + d), t, Vector128.Load(y + d) * s).Store(y + d);
+        }
+    }
+
+    /// <summary>g ← g + error·y, x ← x·shrinkX + step·y and y ← y·shrinkY + step·(x + z) (with the old x and y), over padded rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateWithSums(float* x, float* y, float* z, float* g, int length, float shrinkX, float shrinkY, float step, float error)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> sx = Vector256.Create(shrinkX), sy = Vector256.Create(shrinkY), t = Vector256.Create(step), e = Vector256.Create(error);
+            for (int d = 0; d < length; d += 8)
+            {
+                Vector256<float> xv = Vector256.Load(x + d), yv = Vector256.Load(y + d);
+                Vector256.FusedMultiplyAdd(yv, e, Vector256.Load(g + d)).Store(g + d);
+                Vector256.FusedMultiplyAdd(xv, sx, yv * t).Store(x + d);
+                Vector256.FusedMultiplyAdd(yv, sy, (xv + Vector256.Load(z + d)) * t).Store(y + d);
+            }
+
+            return;
+        }
+
+        Vector128<float> sx4 = Vector128.Create(shrinkX), sy4 = Vector128.Create(shrinkY), t4 = Vector128.Create(step), e4 = Vector128.Create(error);
+        for (int d = 0; d < length; d += 4)
+        {
+            Vector128<float> xv = Vector128.Load(x + d), yv = Vector128.Load(y + d);
+            Vector128.FusedMultiplyAdd(yv, e4, Vector128.Load(g + d)).Store(g + d);
+            Vector128.FusedMultiplyAdd(xv, sx4, yv * t4).Store(x + d);
+            Vector128.FusedMultiplyAdd(yv, sy4, (xv + Vector128.Load(z + d)) * t4).Store(y + d);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,7 +20,7 @@ namespace Personalize.Core.Training;
 ///     "NumberOfFactors": 32,
 ///     "NumberOfIterations": 7,
 ///     "Regularization": 0.1,
-///     "Solver": "ConjugateGradient",   // enums by name
+///     "Solver": "ConjugateGradient",   // enums by name, switches as true or false
 ///     "NumberOfThreads": null          // null: one per processor
 ///   }
 /// }
@@ -175,6 +175,7 @@ public static class TrainerOptionsFile
         Type target = nullable ?? type;
         expected = target == typeof(int) ? "a whole number"
             : target == typeof(float) || target == typeof(double) ? "a number"
+            : target == typeof(bool) ? "true or false"
             : target.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(target).Select(n => $"\"{n}\""))
             : target.Name;
         if (nullable is not null)
@@ -202,6 +203,13 @@ public static class TrainerOptionsFile
 
             value = target == typeof(float) ? (object)(float)number : number;
             return true;
+        }
+
+        if (target == typeof(bool))
+        {
+            bool ok = element.ValueKind is JsonValueKind.True or JsonValueKind.False;
+            value = ok ? element.GetBoolean() : null;
+            return ok;
         }
 
         if (target.IsEnum && element.ValueKind == JsonValueKind.String)
@@ -327,6 +335,9 @@ public static class TrainerOptionsFile
                         break;
                     case double number:
                         writer.WriteNumber(property.Name, number);
+                        break;
+                    case bool flag:
+                        writer.WriteBoolean(property.Name, flag);
                         break;
                     case Enum value:
                         writer.WriteString(property.Name, value.ToString());

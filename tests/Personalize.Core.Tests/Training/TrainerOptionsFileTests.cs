@@ -34,13 +34,26 @@ public sealed class TrainerOptionsFileTests
         var options = new BiasedMatrixFactorizationTrainer.Options
         {
             NumberOfFactors = 8, NumberOfIterations = 33, LearningRate = 0.0123f, LearningRateDecay = 0.9f, FactorRegularization = 2.5f,
-            BiasRegularization = 11, InitialScale = 0.3f, Seed = 9, NumberOfThreads = null,
+            BiasRegularization = 11, InitialScale = 0.3f, Seed = 9, NumberOfThreads = null, UseRatedItems = true,
         };
 
         TrainerOptionsFile.Save(options, path);
 
         Assert.Equal(FactorModelKind.Explicit, TrainerOptionsFile.ReadKind(path));
         Assert.Equal(options, TrainerOptionsFile.LoadExplicit(path));
+    }
+
+    [Fact]
+    public void A_switch_is_written_as_true_or_false_and_anything_else_is_refused()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("best.json");
+        TrainerOptionsFile.Save(new BiasedMatrixFactorizationTrainer.Options { UseRatedItems = true }, path);
+        string bad = folder.Write("bad.json", "{\"trainer\": \"explicit\", \"options\": {\"UseRatedItems\": \"yes\"}}");
+
+        Assert.Contains("\"UseRatedItems\": true", File.ReadAllText(path));
+        var exception = Assert.Throws<TrainerOptionsFileException>(() => TrainerOptionsFile.LoadExplicit(bad));
+        Assert.Equal("bad.json: options.UseRatedItems is \"yes\" (a string); it must be true or false.", exception.Message);
     }
 
     private static ImplicitAlsTrainer.Options Roundtrip(TempDirectory folder, ImplicitAlsTrainer.Options options)

@@ -47,17 +47,7 @@ public sealed class RatedItemsTests
         return (InteractionLog.Create(train), InteractionLog.Create(test));
     }
 
-    private static double Rmse(FactorModel model, InteractionLog test)
-    {
-        double squared = 0;
-        for (int row = 0; row < test.Count; row++)
-        {
-            double error = model.PredictRating(test.Users.GetId(test.UserIndices[row]), test.Items.GetId(test.ItemIndices[row])) - test.Ratings[row];
-            squared += error * error;
-        }
-
-        return Math.Sqrt(squared / test.Count);
-    }
+    private static double Rmse(FactorModel model, InteractionLog test) => Evaluation.HyperparameterSearchTests.Rmse(model, test);
 
     private static readonly BiasedMatrixFactorizationTrainer.Options Small = new()
     {

@@ -9,14 +9,14 @@ namespace Personalize.Benchmarks.Scoring;
 /// The roofline for a scan: reads an array once, front to back, as fast as this machine allows (the widest vector loads the CPU has,
 /// 512 bytes per step into eight independent accumulators, so nothing but memory limits it, and a non-temporal software prefetch 32 KiB
 /// ahead, which beat no prefetch and prefetcht0 at 16, 32 and 64 KiB on the 2-core EPYC), on 1 thread or split in two halves between
-/// the calling thread and one parked worker (the same hand-off as <c>ScanWorkers</c>: a semaphore to start, a countdown to finish).
+/// the calling thread and one parked worker (the same hand-off as <c>ScanWorkers</c>: a semaphore to start, a semaphore to finish).
 /// A scan of the same bytes cannot beat it; the ratio scan / roofline says how far from the memory wall the scan is.
 /// </summary>
 internal sealed class StreamingRead : IDisposable
 {
     private readonly Thread? _worker;
     private readonly SemaphoreSlim _start = new(0);
-    private readonly CountdownEvent _done = new(1);
+    private readonly SemaphoreSlim _done = new(0);
     private volatile bool _disposed;
     private Array _data = Array.Empty<byte>();
     private int _offset;
@@ -61,7 +61,6 @@ internal sealed class StreamingRead : IDisposable
         _offset = offset;
         _start1 = half;
         _end1 = length;
-        _done.Reset(1);
         _start.Release();
         float sum = Sum(ref first, half);
         _done.Wait();
@@ -79,7 +78,7 @@ internal sealed class StreamingRead : IDisposable
             }
 
             _workerSum = Sum(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _offset + _start1), _end1 - _start1);
-            _done.Signal();
+            _done.Release();
         }
     }
 

@@ -100,9 +100,7 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
         long length = Begin(tag, count * sizeof(float));
         CheckLength<float>(tag, length, count);
         ArraySegment<float> values = Internal.AlignedFloats.Allocate(count);
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        ReadExactly(bytes, tag, "section data");
-        Finish(tag, bytes);
+        Fill<float>(tag, values);
         CheckFinite(tag, values);
         return values;
     }
@@ -134,10 +132,18 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
     {
         CheckLength<T>(tag, length, count);
         var values = new T[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        Fill<T>(tag, values);
+        return values;
+    }
+
+    /// <summary>Reads the section's data into <paramref name="values"/> (the whole section, its length already checked), then its
+    /// checksum.</summary>
+    private void Fill<T>(string tag, Span<T> values)
+        where T : unmanaged
+    {
+        Span<byte> bytes = MemoryMarshal.AsBytes(values);
         ReadExactly(bytes, tag, "section data");
         Finish(tag, bytes);
-        return values;
     }
 
     private long Begin(string tag, long maxLength)

@@ -116,7 +116,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             }
 
             members[m] = new Member(cells, userTable, itemTable, new SgdKernel(userTable, itemTable, mean, o.FactorRegularization,
-                o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias, rated, itemLayout);
+                o.RatingRegularization, o.BiasRegularization), userFactors, itemFactors, userBias, itemBias, rated);
         }
 
         var cellError = new double[blocks * blocks];
@@ -170,7 +170,7 @@ public sealed class BiasedMatrixFactorizationTrainer
 
                 if (final && beforeFolding is not null)
                 {
-                    float[] implicitFactors = rated.ImplicitFactors(member.ItemLayout);
+                    float[] implicitFactors = rated.ImplicitFactors();
                     beforeFolding(index, Scaled(userFactors, unit), Scaled(implicitFactors, unit));
                 }
 
@@ -248,7 +248,7 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>One of the models a fit trains side by side: its ratings in update order, its tables, its kernel, the arrays the
     /// tables were filled from, and with <see cref="Options.UseRatedItems"/> its rated-item factors.</summary>
     private sealed record Member(Entry[][] Cells, SgdTable UserTable, SgdTable ItemTable, SgdKernel Kernel, float[] UserFactors, float[] ItemFactors,
-        float[] UserBias, float[] ItemBias, RatedItems? Rated, BlockLayout ItemLayout);
+        float[] UserBias, float[] ItemBias, RatedItems? Rated);
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
         float[] userBias, float[] itemBias)

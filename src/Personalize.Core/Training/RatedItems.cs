@@ -32,6 +32,7 @@ internal sealed unsafe class RatedItems
     private readonly BlockLayout _userLayout;
     private readonly int _rank;
     private readonly int _blocks;
+    private readonly int _itemCount;
     private readonly int[] _userStart;     // by user row: the item rows each user rated, ascending
     private readonly int[] _userItems;
 
@@ -42,6 +43,7 @@ internal sealed unsafe class RatedItems
         _userLayout = userLayout;
         _rank = rank;
         _blocks = blocks;
+        _itemCount = itemLayout.Count;
         ImplicitRegularization = factorRegularization * RegularizationScale;
         ImplicitRatingRegularization = ratingRegularization * RegularizationScale;
         int users = userLayout.Count;
@@ -129,10 +131,10 @@ internal sealed unsafe class RatedItems
     }
 
     /// <summary>Copies y into entity order (<c>rank</c> values per item).</summary>
-    public float[] ImplicitFactors(BlockLayout itemLayout)
+    public float[] ImplicitFactors()
     {
-        var result = new float[itemLayout.Count * _rank];
-        Implicit.CopyTo(result, new float[itemLayout.Count]);
+        var result = new float[_itemCount * _rank];
+        Implicit.CopyTo(result, new float[_itemCount]);
         return result;
     }
 

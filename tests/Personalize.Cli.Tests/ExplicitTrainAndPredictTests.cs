@@ -98,9 +98,10 @@ public sealed class ExplicitTrainAndPredictTests
 
     [Theory]
     [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit")]
-    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
-    [InlineData(new[] { "--rated-items" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
-    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit")]
+    [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
+    [InlineData(new[] { "--rated-items" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
+    [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
+    [InlineData(new[] { "--bayesian" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
     [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
     public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
     {
@@ -161,5 +162,37 @@ public sealed class ExplicitTrainAndPredictTests
 
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.Equal("true", ModelFile.Load(model).Properties[ModelPropertyNames.RatedItems]);
+    }
+
+    [Fact]
+    public void Bayesian_sampling_trains_a_model_that_records_it_and_inspect_shows_it()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+        string model = cli.PathOf("m.pzm");
+
+        var train = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", model, "--factors", "4", "--epochs", "12", "--bayesian");
+        var inspect = cli.Run("inspect", "--model", model);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Matches(@"bayesian\s*│\s*true", inspect.Output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal("true", loaded.Properties[ModelPropertyNames.Bayesian]);
+        Assert.False(loaded.Properties.ContainsKey(ModelPropertyNames.LearningRate));
+        Assert.Equal("12", loaded.Properties[ModelPropertyNames.Epochs]);
+        Assert.Contains("given", loaded.Properties[ModelPropertyNames.OptionsChosenBy]);
+    }
+
+    [Fact]
+    public void Bayesian_sampling_with_rated_items_is_refused_with_the_reason()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+
+        var (code, _, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("m.pzm"), "--bayesian", "--rated-items");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("UseBayesianSampling", error);
+        Assert.Contains("cannot be combined with UseRatedItems", error);
     }
 }

@@ -35,6 +35,7 @@ public sealed class HelpDefaultsTests
             { "--bias-regularization", $"Default: {Text(explicitOptions.BiasRegularization)}." },
             { "--models", $"Default: {explicitOptions.NumberOfModels};" },
             { "--rated-items", $"Default: {(explicitOptions.UseRatedItems ? "on" : "off")};" },
+            { "--bayesian", $"Default: {(explicitOptions.UseBayesianSampling ? "on" : "off")};" },
             { "--seed", $"Default: {implicitOptions.Seed}." },
         };
     }

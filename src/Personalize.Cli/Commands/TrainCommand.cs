@@ -47,6 +47,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Explicit trainer: also represent each user by the items they rated (SVD++), which helps where what people rate depends on their taste; about 2-3 times the training time per epoch. Default: off; chosen from the data unless options are given.")]
         public bool RatedItems { get; init; }
 
+        [CommandOption("--bayesian")]
+        [Description("Explicit trainer: draw the model by Gibbs sampling (Bayesian matrix factorization) instead of SGD: no regularization or learning rate to choose; --epochs counts sweeps. Default: off; chosen from the data unless options are given.")]
+        public bool Bayesian { get; init; }
+
         [CommandOption("--bias-regularization <L>")]
         [Description("Explicit trainer: regularization of user and item biases. Default: 7.")]
         public float? BiasRegularization { get; init; }
@@ -133,9 +137,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static ImplicitAlsTrainer ImplicitTrainer(Settings settings)
     {
         if (settings.LearningRate is not null || settings.BiasRegularization is not null || settings.RatingRegularization is not null
-            || settings.Models is not null || settings.RatedItems)
+            || settings.Models is not null || settings.RatedItems || settings.Bayesian)
         {
-            throw new UsageException("--learning-rate, --rating-regularization, --bias-regularization, --models and --rated-items belong to --trainer explicit.");
+            throw new UsageException("--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit.");
         }
 
         ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
@@ -175,6 +179,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
             NumberOfModels = settings.Models ?? defaults.NumberOfModels,
             UseRatedItems = settings.RatedItems || defaults.UseRatedItems,
+            UseBayesianSampling = settings.Bayesian || defaults.UseBayesianSampling,
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
@@ -184,7 +189,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static bool Tunes(Settings settings) =>
         !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
         && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null
-        && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems;
+        && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems && !settings.Bayesian;
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>
     internal sealed record Chosen<TTrainer>(TTrainer Trainer, IReadOnlyDictionary<string, string> Properties);
@@ -227,16 +232,21 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options>? tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
-            t => string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} models {t.Options.NumberOfModels} rated items {(t.Options.UseRatedItems ? "yes" : "no "),-3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
+            t => t.Options.UseBayesianSampling
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  Bayesian sampling (prior drawn from the data, nothing to set)                          RMSE {t.Score:F4} at sweep {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} models {t.Options.NumberOfModels} rated items {(t.Options.UseRatedItems ? "yes" : "no "),-3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
         {
             return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "defaults (the ratings are too few to choose)" });
         }
 
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
-        string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
-            $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}{(o.UseRatedItems ? ", rated items" : "")}{(o.NumberOfModels > 1 ? $", average of {o.NumberOfModels} models" : "")}"));
+        string why = Why(tuned, o.UseBayesianSampling
+            ? string.Create(CultureInfo.InvariantCulture, $"factors {o.NumberOfFactors}, Bayesian sampling, sweeps {o.NumberOfIterations}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}{(o.UseRatedItems ? ", rated items" : "")}{(o.NumberOfModels > 1 ? $", average of {o.NumberOfModels} models" : "")}"));
         CliConsole.Out.WriteLine(why);
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
     }

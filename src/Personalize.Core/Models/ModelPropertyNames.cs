@@ -29,6 +29,10 @@ public static class ModelPropertyNames
     /// factors; absent: not).</summary>
     public const string RatedItems = "rated_items";
 
+    /// <summary>Explicit MF: <c>true</c> when the model was drawn by Gibbs sampling (Bayesian matrix factorization; absent: fitted by
+    /// SGD). Its regularization properties are then the ones its sampled prior amounts to, for fold-in.</summary>
+    public const string Bayesian = "bayesian";
+
     /// <summary>Implicit ALS: λ, relative to each user's and item's total confidence.</summary>
     public const string Regularization = "regularization";
 

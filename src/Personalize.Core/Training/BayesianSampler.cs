@@ -1,0 +1,605 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Personalize.Core.Data;
+using Personalize.Core.Models;
+
+namespace Personalize.Core.Training;
+
+/// <summary>Bayesian biased matrix factorization by Gibbs sampling (Salakhutdinov and Mnih, "Bayesian Probabilistic Matrix
+/// Factorization using Markov Chain Monte Carlo", 2008), for <see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>.
+/// </summary>
+/// <remarks>
+/// <para>Ratings are standardized (minus their mean, over their standard deviation). A user's row is [f_u, b_u, 1] and an item's
+/// [g_i, 1, c_i], so one dot product is f·g + b_u + c_i. The free parts ([f_u, b_u] and [g_i, c_i], k + 1 values) have a Gaussian prior
+/// whose mean and precision are drawn each sweep from their Normal-Wishart posterior (μ0 = 0, β0 = 2, ν0 = k + 1, W0 = I); the
+/// rating noise precision has a Gamma(1, 1) prior and is drawn too. So nothing is tuned but the number of factors and sweeps.</para>
+/// <para>Each sweep draws the users' hyperparameters, every user given the items, the items' hyperparameters, every item given the
+/// users, then the noise. A row's draw depends only on the seed, the sweep and the row, so the result is the same for any thread count.
+/// After <see cref="BurnIn"/> sweeps the rows are summed; the model is the posterior mean of the rows (over the sweeps after burn-in),
+/// which predicted as well as averaging every sweep's predictions on held-out ratings (generated MovieLens-shaped and taste-driven sets:
+/// 0.8832 against 0.8830 and 0.8207 against 0.8213 after 300 sweeps).</para>
+/// </remarks>
+internal static class BayesianSampler
+{
+    /// <summary>The standard deviation of the initial factors, in standardized rating units. Small starts (0.1) sat for 50-100 sweeps
+    /// in a state of small factors and a strong prior before the chain found the structure; 0.3 found it within 20.</summary>
+    private const double InitialScale = 0.3;
+
+    /// <summary>The number of sweeps before the rows are summed for the model: at most 10, and half the sweeps when there are fewer than 20.</summary>
+    public static int BurnIn(int sweeps) => Math.Min(10, sweeps / 2);
+
+    public static FactorModel Fit(RatingMatrix data, BiasedMatrixFactorizationTrainer.Options o, IProgress<TrainingProgress>? progress,
+        Func<int, FactorModel, bool>? afterSweep, Func<BiasedMatrixFactorizationTrainer.Options, float[], float[], float, float[], float[], FactorModel> build,
+        CancellationToken cancellationToken)
+    {
+        int k = o.NumberOfFactors, width = k + 2, free = k + 1;
+        int users = data.Users.Count, items = data.Items.Count, sweeps = o.NumberOfIterations, burnIn = BurnIn(sweeps);
+        double mean = data.Mean, unit = StandardDeviation(data, mean);
+        Side userSide = Side.Build(users, items, data.UserIndices, data.ItemIndices, data.Ratings, mean, unit);
+        Side itemSide = Side.Build(items, users, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
+        var random = new SplitMix((ulong)o.Seed);
+        double[] userRows = new double[users * width], itemRows = new double[items * width];
+        for (int u = 0; u < users; u++)
+        {
+            for (int f = 0; f < k; f++)
+            {
+                userRows[(u * width) + f] = InitialScale * random.Normal();
+            }
+
+            userRows[(u * width) + k + 1] = 1;
+        }
+
+        for (int i = 0; i < items; i++)
+        {
+            for (int f = 0; f < k; f++)
+            {
+                itemRows[(i * width) + f] = InitialScale * random.Normal();
+            }
+
+            itemRows[(i * width) + k] = 1;
+        }
+
+        double[] userSum = new double[userRows.Length], itemSum = new double[itemRows.Length];
+        int summed = 0;
+        double noisePrecision = 2, factorPrecisionSum = 0, biasPrecisionSum = 0, noisePrecisionSum = 0;
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+
+        FactorModel Snapshot()
+        {
+            double[] u = userRows, it = itemRows;
+            double scale = 1;
+            if (summed > 0)
+            {
+                (u, it, scale) = (userSum, itemSum, 1.0 / summed);
+            }
+
+            // Fold-in solves a ridge regression in rating units; the prior precision over the noise precision, times the unit, is where
+            // the posterior mean of a new user's row sits (the prior's off-diagonal terms aside).
+            double factorPrecision = summed > 0 ? factorPrecisionSum / summed : 1, biasPrecision = summed > 0 ? biasPrecisionSum / summed : 1;
+            double noise = summed > 0 ? noisePrecisionSum / summed : noisePrecision;
+            BiasedMatrixFactorizationTrainer.Options effective = o with
+            {
+                FactorRegularization = (float)(unit * factorPrecision / noise),
+                RatingRegularization = 0,
+                BiasRegularization = (float)(unit * biasPrecision / noise),
+            };
+            return Export(u, it, scale, users, items, k, mean, unit, m => build(effective, m.UserFactors, m.ItemFactors, m.Mean, m.UserBias, m.ItemBias));
+        }
+
+        for (int sweep = 1; sweep <= sweeps; sweep++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long started = Stopwatch.GetTimestamp();
+            ulong sweepSeed = SplitMix.Mix(((ulong)(uint)o.Seed << 32) ^ (ulong)sweep);
+            (double[] userMean, double[] userPrecision) = Hyperparameters(userRows, users, width, free, k, ref random);
+            DrawRows(userRows, itemRows, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true, parallel);
+            (double[] itemMean, double[] itemPrecision) = Hyperparameters(itemRows, items, width, free, k + 1, ref random);
+            DrawRows(itemRows, userRows, itemSide, width, free, itemMean, itemPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 1),
+                userSideRows: false, parallel);
+            double squared = SquaredError(userRows, itemRows, userSide, width);
+            noisePrecision = random.Gamma(1 + (data.Count / 2.0)) / (1 + (squared / 2));
+            if (sweep > burnIn)
+            {
+                double diagonal = 0;
+                for (int f = 0; f < k; f++)
+                {
+                    diagonal += userPrecision[(f * free) + f];
+                }
+
+                factorPrecisionSum += k == 0 ? 0 : diagonal / k;
+                biasPrecisionSum += userPrecision[(k * free) + k];
+                noisePrecisionSum += noisePrecision;
+                TensorPrimitives.Add(userSum, userRows, userSum);
+                TensorPrimitives.Add(itemSum, itemRows, itemSum);
+                summed++;
+            }
+
+            progress?.Report(new TrainingProgress(sweep, sweeps, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
+            if (afterSweep is not null && sweep < sweeps && !afterSweep(sweep, Snapshot()))
+            {
+                return Snapshot();
+            }
+        }
+
+        FactorModel model = Snapshot();
+        afterSweep?.Invoke(sweeps, model);
+        return model;
+    }
+
+    /// <summary>The model of the rows (times <paramref name="scale"/>) in rating units, centred so that people and items the model has
+    /// not seen fall back to the right biases: the mean user factor moves into the item biases, the mean item factor into the user
+    /// biases, and the mean biases into the global mean. Each step leaves every known user-item prediction as it was.</summary>
+    private static FactorModel Export(double[] userRows, double[] itemRows, double scale, int users, int items, int k, double mean, double unit,
+        Func<Exported, FactorModel> build)
+    {
+        int width = k + 2;
+        var f = new double[users * k];
+        var g = new double[items * k];
+        var ub = new double[users];
+        var ib = new double[items];
+        for (int u = 0; u < users; u++)
+        {
+            for (int x = 0; x < k; x++)
+            {
+                f[(u * k) + x] = userRows[(u * width) + x] * scale;
+            }
+
+            ub[u] = userRows[(u * width) + k] * scale;
+        }
+
+        for (int i = 0; i < items; i++)
+        {
+            for (int x = 0; x < k; x++)
+            {
+                g[(i * k) + x] = itemRows[(i * width) + x] * scale;
+            }
+
+            ib[i] = itemRows[(i * width) + k + 1] * scale;
+        }
+
+        double[] userCentre = ColumnMeans(f, users, k);
+        for (int i = 0; i < items; i++)
+        {
+            ib[i] += TensorPrimitives.Dot(userCentre, g.AsSpan(i * k, k));
+        }
+
+        Subtract(f, userCentre, users, k);
+        double[] itemCentre = ColumnMeans(g, items, k);
+        for (int u = 0; u < users; u++)
+        {
+            ub[u] += TensorPrimitives.Dot(itemCentre, f.AsSpan(u * k, k));
+        }
+
+        Subtract(g, itemCentre, items, k);
+        double userBiasMean = users == 0 ? 0 : TensorPrimitives.Sum<double>(ub) / users;
+        double itemBiasMean = items == 0 ? 0 : TensorPrimitives.Sum<double>(ib) / items;
+        double root = Math.Sqrt(unit);
+        var userFactors = new float[f.Length];
+        var itemFactors = new float[g.Length];
+        var userBias = new float[users];
+        var itemBias = new float[items];
+        for (int x = 0; x < f.Length; x++)
+        {
+            userFactors[x] = (float)(f[x] * root);
+        }
+
+        for (int x = 0; x < g.Length; x++)
+        {
+            itemFactors[x] = (float)(g[x] * root);
+        }
+
+        for (int u = 0; u < users; u++)
+        {
+            userBias[u] = (float)((ub[u] - userBiasMean) * unit);
+        }
+
+        for (int i = 0; i < items; i++)
+        {
+            itemBias[i] = (float)((ib[i] - itemBiasMean) * unit);
+        }
+
+        return build(new Exported(userFactors, itemFactors, (float)(mean + ((userBiasMean + itemBiasMean) * unit)), userBias, itemBias));
+    }
+
+    private static double[] ColumnMeans(double[] rows, int count, int k)
+    {
+        var sum = new double[k];
+        for (int r = 0; r < count; r++)
+        {
+            TensorPrimitives.Add(sum, rows.AsSpan(r * k, k), sum);
+        }
+
+        if (count > 0)
+        {
+            TensorPrimitives.Divide(sum, count, sum);
+        }
+
+        return sum;
+    }
+
+    private static void Subtract(double[] rows, double[] centre, int count, int k)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            TensorPrimitives.Subtract(rows.AsSpan(r * k, k), centre, rows.AsSpan(r * k, k));
+        }
+    }
+
+    private static double StandardDeviation(RatingMatrix data, double mean)
+    {
+        double sum = 0;
+        foreach (float r in data.Ratings)
+        {
+            sum += (r - mean) * (r - mean);
+        }
+
+        double sd = Math.Sqrt(sum / data.Count);
+        return sd > 1e-6 && double.IsFinite(sd) ? sd : 1;
+    }
+
+    private static double SquaredError(double[] userRows, double[] itemRows, Side users, int width)
+    {
+        double squared = 0;
+        for (int u = 0; u < users.Count; u++)
+        {
+            ReadOnlySpan<double> row = userRows.AsSpan(u * width, width);
+            for (int e = users.Start[u]; e < users.Start[u + 1]; e++)
+            {
+                double residual = users.Rating[e] - TensorPrimitives.Dot(row, itemRows.AsSpan(users.Other[e] * width, width));
+                squared += residual * residual;
+            }
+        }
+
+        return squared;
+    }
+
+    /// <summary>Draws the prior mean and precision of the free parts of the rows from their Normal-Wishart posterior.</summary>
+    /// <param name="rows">The rows.</param>
+    /// <param name="count">How many rows.</param>
+    /// <param name="width">The length of a row.</param>
+    /// <param name="free">The length of the free part.</param>
+    /// <param name="lastFree">Where the free part's last value (the bias) sits in a row: k for users, k + 1 for items.</param>
+    /// <param name="random">The generator of the sweep's shared draws.</param>
+    private static (double[] Mean, double[] Precision) Hyperparameters(double[] rows, int count, int width, int free, int lastFree, ref SplitMix random)
+    {
+        const double Beta0 = 2;
+        int m = free;
+        var mean = new double[m];
+        var scatter = new double[m * m];
+        var value = new double[m];
+        for (int r = 0; r < count; r++)
+        {
+            Free(rows, r * width, m, lastFree, value);
+            TensorPrimitives.Add(mean, value, mean);
+        }
+
+        if (count > 0)
+        {
+            TensorPrimitives.Divide(mean, count, mean);
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            Free(rows, r * width, m, lastFree, value);
+            TensorPrimitives.Subtract(value, mean, value);
+            for (int a = 0; a < m; a++)
+            {
+                TensorPrimitives.MultiplyAdd(value.AsSpan(0, a + 1), value[a], scatter.AsSpan(a * m, a + 1), scatter.AsSpan(a * m, a + 1));
+            }
+        }
+
+        // W*^-1 = W0^-1 + scatter + β0 n / (β0 + n) x̄ x̄ᵀ (lower triangle), then Λ ~ Wishart(W*, ν0 + n) by Bartlett's decomposition.
+        double shrink = Beta0 * count / (Beta0 + count);
+        for (int a = 0; a < m; a++)
+        {
+            scatter[(a * m) + a] += 1;
+            for (int b = 0; b <= a; b++)
+            {
+                scatter[(a * m) + b] += shrink * mean[a] * mean[b];
+            }
+        }
+
+        double[] scale = InverseOfSymmetric(scatter, m);
+        Cholesky(scale, m);
+        ZeroUpper(scale, m);
+        double degrees = m + count;
+        var bartlett = new double[m * m];
+        for (int a = 0; a < m; a++)
+        {
+            bartlett[(a * m) + a] = Math.Sqrt(2 * random.Gamma((degrees - a) / 2));
+            for (int b = 0; b < a; b++)
+            {
+                bartlett[(a * m) + b] = random.Normal();
+            }
+        }
+
+        double[] la = LowerProduct(scale, bartlett, m);
+        var precision = new double[m * m];
+        for (int a = 0; a < m; a++)
+        {
+            for (int b = 0; b <= a; b++)
+            {
+                double s = TensorPrimitives.Dot(la.AsSpan(a * m, b + 1), la.AsSpan(b * m, b + 1));
+                precision[(a * m) + b] = s;
+                precision[(b * m) + a] = s;
+            }
+        }
+
+        // μ ~ N(n x̄ / (β0 + n), (β* Λ)^-1), β* = β0 + n.
+        double betaStar = Beta0 + count;
+        var factor = (double[])precision.Clone();
+        Cholesky(factor, m);
+        var draw = new double[m];
+        for (int a = 0; a < m; a++)
+        {
+            draw[a] = random.Normal() / Math.Sqrt(betaStar);
+        }
+
+        SolveTransposed(factor, draw, m);
+        for (int a = 0; a < m; a++)
+        {
+            draw[a] += count * mean[a] / betaStar;
+        }
+
+        return (draw, precision);
+    }
+
+    private static void Free(double[] rows, int offset, int m, int lastFree, double[] value)
+    {
+        rows.AsSpan(offset, m - 1).CopyTo(value);
+        value[m - 1] = rows[offset + lastFree];
+    }
+
+    /// <summary>Draws every row of one side given the other side: N(Λ*⁻¹ (Λμ + α Σ z (r − fixed)), Λ*⁻¹), Λ* = Λ + α Σ z zᵀ, where z is
+    /// the other side's factors and its constant 1, and "fixed" the other side's bias.</summary>
+    private static void DrawRows(double[] rows, double[] others, Side side, int width, int free, double[] priorMean, double[] priorPrecision,
+        double noisePrecision, ulong seed, bool userSideRows, ParallelOptions parallel)
+    {
+        int m = free, k = width - 2;
+        var priorTimesMean = new double[m];
+        for (int a = 0; a < m; a++)
+        {
+            priorTimesMean[a] = TensorPrimitives.Dot(priorPrecision.AsSpan(a * m, m), priorMean);
+        }
+
+        // Users: free part at 0..k-1 and k (b_u); the item's 1 sits at k and its bias at k + 1. Items: free part at 0..k-1 and k + 1
+        // (c_i); the user's bias sits at k and its 1 at k + 1.
+        int ownBias = userSideRows ? k : k + 1, otherOne = userSideRows ? k : k + 1, otherBias = userSideRows ? k + 1 : k;
+        Parallel.For(0, side.Count, parallel, () => new double[(m * m) + (2 * m)], (r, _, buffer) =>
+        {
+            Span<double> a = buffer.AsSpan(0, m * m), b = buffer.AsSpan(m * m, m), z = buffer.AsSpan((m * m) + m, m);
+            priorPrecision.CopyTo(a);
+            priorTimesMean.CopyTo(b);
+            for (int e = side.Start[r]; e < side.Start[r + 1]; e++)
+            {
+                int o = side.Other[e] * width;
+                others.AsSpan(o, k).CopyTo(z);
+                z[m - 1] = others[o + otherOne];
+                double target = noisePrecision * (side.Rating[e] - others[o + otherBias]);
+                for (int x = 0; x < m; x++)
+                {
+                    Span<double> row = a.Slice(x * m, x + 1);
+                    TensorPrimitives.MultiplyAdd(z[..(x + 1)], noisePrecision * z[x], row, row);
+                }
+
+                TensorPrimitives.MultiplyAdd(z, target, b, b);
+            }
+
+            Cholesky(a, m);
+            SolveLower(a, b, m);
+            var random = new SplitMix(SplitMix.Mix(seed ^ SplitMix.Mix((ulong)r + 0x9E3779B97F4A7C15UL)));
+            for (int x = 0; x < m; x++)
+            {
+                b[x] += random.Normal();
+            }
+
+            SolveTransposed(a, b, m);
+            Span<double> drawn = rows.AsSpan(r * width, width);
+            b[..k].CopyTo(drawn);
+            drawn[ownBias] = b[m - 1];
+            return buffer;
+        }, _ => { });
+    }
+
+    /// <summary>In-place Cholesky factor of the lower triangle of a symmetric positive-definite matrix (row-major, m × m).</summary>
+    private static void Cholesky(Span<double> a, int m)
+    {
+        for (int j = 0; j < m; j++)
+        {
+            double s = a[(j * m) + j] - TensorPrimitives.Dot<double>(a.Slice(j * m, j), a.Slice(j * m, j));
+            double l = Math.Sqrt(Math.Max(s, 1e-12));
+            a[(j * m) + j] = l;
+            for (int i = j + 1; i < m; i++)
+            {
+                a[(i * m) + j] = (a[(i * m) + j] - TensorPrimitives.Dot<double>(a.Slice(i * m, j), a.Slice(j * m, j))) / l;
+            }
+        }
+    }
+
+    private static void ZeroUpper(double[] a, int m)
+    {
+        for (int r = 0; r < m; r++)
+        {
+            a.AsSpan((r * m) + r + 1, m - r - 1).Clear();
+        }
+    }
+
+    /// <summary>Solves L x = b in place (L lower triangular).</summary>
+    private static void SolveLower(Span<double> l, Span<double> b, int m)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            b[i] = (b[i] - TensorPrimitives.Dot<double>(l.Slice(i * m, i), b[..i])) / l[(i * m) + i];
+        }
+    }
+
+    /// <summary>Solves Lᵀ x = b in place (L lower triangular).</summary>
+    private static void SolveTransposed(ReadOnlySpan<double> l, Span<double> b, int m)
+    {
+        for (int i = m - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int t = i + 1; t < m; t++)
+            {
+                s -= l[(t * m) + i] * b[t];
+            }
+
+            b[i] = s / l[(i * m) + i];
+        }
+    }
+
+    /// <summary>The inverse of a symmetric positive-definite matrix given by its lower triangle.</summary>
+    private static double[] InverseOfSymmetric(double[] lower, int m)
+    {
+        var l = (double[])lower.Clone();
+        Cholesky(l, m);
+        var inverse = new double[m * m];
+        var column = new double[m];
+        for (int c = 0; c < m; c++)
+        {
+            Array.Clear(column);
+            column[c] = 1;
+            SolveLower(l, column, m);
+            SolveTransposed(l, column, m);
+            for (int r = 0; r < m; r++)
+            {
+                inverse[(r * m) + c] = column[r];
+            }
+        }
+
+        return inverse;
+    }
+
+    /// <summary>L × A for lower-triangular L and A.</summary>
+    private static double[] LowerProduct(double[] l, double[] a, int m)
+    {
+        var product = new double[m * m];
+        for (int r = 0; r < m; r++)
+        {
+            for (int c = 0; c <= r; c++)
+            {
+                double s = 0;
+                for (int t = c; t <= r; t++)
+                {
+                    s += l[(r * m) + t] * a[(t * m) + c];
+                }
+
+                product[(r * m) + c] = s;
+            }
+        }
+
+        return product;
+    }
+
+    /// <summary>The model's values in rating units.</summary>
+    private sealed record Exported(float[] UserFactors, float[] ItemFactors, float Mean, float[] UserBias, float[] ItemBias);
+
+    /// <summary>One side's ratings grouped by row (compressed rows), standardized.</summary>
+    private sealed class Side(int count, int[] start, int[] other, double[] rating)
+    {
+        public int Count { get; } = count;
+
+        public int[] Start { get; } = start;
+
+        public int[] Other { get; } = other;
+
+        public double[] Rating { get; } = rating;
+
+        public static Side Build(int count, int otherCount, ReadOnlySpan<int> row, ReadOnlySpan<int> column, ReadOnlySpan<float> ratings,
+            double mean, double unit)
+        {
+            _ = otherCount;
+            var start = new int[count + 1];
+            foreach (int r in row)
+            {
+                start[r + 1]++;
+            }
+
+            for (int r = 0; r < count; r++)
+            {
+                start[r + 1] += start[r];
+            }
+
+            int[] fill = (int[])start.Clone();
+            var other = new int[row.Length];
+            var rating = new double[row.Length];
+            for (int e = 0; e < row.Length; e++)
+            {
+                int at = fill[row[e]]++;
+                other[at] = column[e];
+                rating[at] = (ratings[e] - mean) / unit;
+            }
+
+            return new Side(count, start, other, rating);
+        }
+    }
+
+    /// <summary>SplitMix64 with Box-Muller normals and Marsaglia-Tsang gamma draws: small, fast, and seeded per row.</summary>
+    private struct SplitMix(ulong seed)
+    {
+        private ulong _state = Mix(seed);
+        private double _spare;
+        private bool _hasSpare;
+
+        public static ulong Mix(ulong z)
+        {
+            z += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        public double Uniform()
+        {
+            _state += 0x9E3779B97F4A7C15UL;
+            ulong z = _state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            return ((z >> 11) + 0.5) * (1.0 / (1UL << 53));
+        }
+
+        public double Normal()
+        {
+            if (_hasSpare)
+            {
+                _hasSpare = false;
+                return _spare;
+            }
+
+            double radius = Math.Sqrt(-2 * Math.Log(Uniform())), angle = 2 * Math.PI * Uniform();
+            _spare = radius * Math.Sin(angle);
+            _hasSpare = true;
+            return radius * Math.Cos(angle);
+        }
+
+        /// <summary>A draw of Gamma(shape, scale 1).</summary>
+        public double Gamma(double shape)
+        {
+            if (shape < 1)
+            {
+                return Gamma(shape + 1) * Math.Pow(Uniform(), 1 / shape);
+            }
+
+            double d = shape - (1.0 / 3), c = 1 / Math.Sqrt(9 * d);
+            while (true)
+            {
+                double x = Normal(), v = 1 + (c * x);
+                if (v <= 0)
+                {
+                    continue;
+                }
+
+                v = v * v * v;
+                if (Math.Log(Uniform()) < (0.5 * x * x) + d - (d * v) + (d * Math.Log(v)))
+                {
+                    return d * v;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Data;
+using Personalize.Core.Evaluation;
+using Personalize.Core.Models;
+using Personalize.Core.Training;
+
+namespace Personalize.Core.Tests.Training;
+
+/// <summary><see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>: what it learns, its determinism, the model it
+/// stores, and the tuner's choice of it.</summary>
+public sealed class BayesianSamplingTests
+{
+    private static readonly BiasedMatrixFactorizationTrainer.Options Bayesian = new()
+    {
+        UseBayesianSampling = true,
+        NumberOfFactors = 8,
+        NumberOfIterations = 40,
+        NumberOfThreads = 2,
+    };
+
+    private static double Rmse(FactorModel model, InteractionLog test) => Evaluation.HyperparameterSearchTests.Rmse(model, test);
+
+    [Fact]
+    public void It_learns_the_ratings_structure_as_well_as_sgd_with_its_defaults_and_far_better_than_the_biases()
+    {
+        var (train, test) = RatedItemsTests.Generated(seed: 3, taste: 0);
+        RatingMatrix data = RatingMatrix.FromLog(train);
+
+        double biases = Rmse(BiasBaseline.Fit(data), test);
+        double sgd = Rmse(new BiasedMatrixFactorizationTrainer(new() { NumberOfThreads = 2 }).Fit(data), test);
+        double bayesian = Rmse(new BiasedMatrixFactorizationTrainer(Bayesian).Fit(data), test);
+
+        Assert.True(bayesian < biases * 0.95, $"Bayesian {bayesian:F4}; biases {biases:F4}");
+        Assert.True(bayesian < sgd * 1.01, $"Bayesian {bayesian:F4}; SGD with its defaults {sgd:F4}");
+    }
+
+    [Fact]
+    public void The_model_is_the_same_for_any_thread_count_and_changes_with_the_seed()
+    {
+        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 5, taste: 0, users: 300, items: 150).Train);
+        var options = Bayesian with { NumberOfIterations = 12 };
+
+        FactorModel one = new BiasedMatrixFactorizationTrainer(options with { NumberOfThreads = 1 }).Fit(data);
+        FactorModel three = new BiasedMatrixFactorizationTrainer(options with { NumberOfThreads = 3 }).Fit(data);
+        FactorModel other = new BiasedMatrixFactorizationTrainer(options with { Seed = 7 }).Fit(data);
+
+        Assert.Equal(one.UserFactors.ToArray(), three.UserFactors.ToArray());
+        Assert.Equal(one.ItemFactors.ToArray(), three.ItemFactors.ToArray());
+        Assert.Equal(Enumerable.Range(0, data.Users.Count).Select(one.GetUserBias), Enumerable.Range(0, data.Users.Count).Select(three.GetUserBias));
+        Assert.Equal(Enumerable.Range(0, data.Items.Count).Select(one.GetItemBias), Enumerable.Range(0, data.Items.Count).Select(three.GetItemBias));
+        Assert.Equal(one.GlobalBias, three.GlobalBias);
+        Assert.NotEqual(one.UserFactors.ToArray(), other.UserFactors.ToArray());
+    }
+
+    [Fact]
+    public void The_stored_model_is_centred_so_unknown_people_get_the_item_biases_and_records_how_it_was_made()
+    {
+        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 9, taste: 0, users: 400, items: 120).Train);
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(Bayesian with { NumberOfIterations = 20 }).Fit(data);
+
+        int rank = model.NumberOfFactors;
+        Assert.Equal(Bayesian.NumberOfFactors, rank);
+        float[] users = model.UserFactors.ToArray();
+        for (int f = 0; f < rank; f++)
+        {
+            double mean = Enumerable.Range(0, data.Users.Count).Average(u => (double)users[(u * rank) + f]);
+            Assert.True(Math.Abs(mean) < 1e-4, $"factor {f}: mean over users {mean}");
+        }
+
+        Assert.True(Math.Abs(Enumerable.Range(0, data.Users.Count).Average(u => (double)model.GetUserBias(u))) < 1e-4);
+        // A newcomer's predicted rating is the global mean plus the item's bias; it should follow the items' mean ratings.
+        var sums = new double[data.Items.Count];
+        var counts = new int[data.Items.Count];
+        for (int e = 0; e < data.Count; e++)
+        {
+            sums[data.ItemIndices[e]] += data.Ratings[e];
+            counts[data.ItemIndices[e]]++;
+        }
+
+        double fromModel = 0, fromMean = 0;
+        for (int i = 0; i < data.Items.Count; i++)
+        {
+            double itemMean = sums[i] / counts[i];
+            double cold = model.PredictRating("someone new", data.Items.GetId(i));
+            Assert.Equal(Math.Clamp(model.GlobalBias + model.GetItemBias(i), data.MinRating, data.MaxRating), cold, 1e-4);
+            fromModel += counts[i] * (cold - itemMean) * (cold - itemMean);
+            fromMean += counts[i] * (data.Mean - itemMean) * (data.Mean - itemMean);
+        }
+
+        Assert.True(fromModel < fromMean * 0.5, $"newcomers' squared gap to the item means {fromModel:F1}; the global mean's {fromMean:F1}");
+        Assert.Equal("true", model.Properties[ModelPropertyNames.Bayesian]);
+        Assert.False(model.Properties.ContainsKey(ModelPropertyNames.LearningRate));
+        Assert.Equal("20", model.Properties[ModelPropertyNames.Epochs]);
+        float factorRegularization = float.Parse(model.Properties[ModelPropertyNames.FactorRegularization], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(factorRegularization > 0 && float.IsFinite(factorRegularization), $"recorded factor regularization {factorRegularization}");
+        Assert.False(new BiasedMatrixFactorizationTrainer(new() { NumberOfIterations = 2 }).Fit(data).Properties.ContainsKey(ModelPropertyNames.Bayesian));
+    }
+
+    [Fact]
+    public void Each_sweep_is_reported_and_the_callback_can_stop_it()
+    {
+        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 11, taste: 0, users: 200, items: 80).Train);
+        var reports = new List<TrainingProgress>();
+        var seen = new List<int>();
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(Bayesian with { NumberOfIterations = 30 }).Fit(data, new InlineProgress(reports.Add),
+            (sweep, _) =>
+            {
+                seen.Add(sweep);
+                return sweep < 15;
+            }, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, 15), seen);
+        Assert.Equal(Enumerable.Range(1, 15), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.True(r.Loss > 0 && double.IsFinite(r.Loss)));
+        Assert.NotNull(model);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => new BiasedMatrixFactorizationTrainer(Bayesian).Fit(data, null, cancelled.Token));
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void It_cannot_be_combined_with_rated_items_or_several_models(bool ratedItems, int models)
+    {
+        var error = Assert.Throws<ValidationException>(() =>
+            new BiasedMatrixFactorizationTrainer(Bayesian with { UseRatedItems = ratedItems, NumberOfModels = models }));
+
+        Assert.Contains("UseBayesianSampling", error.Message);
+        Assert.Contains("cannot be combined", error.Message);
+    }
+
+    [Fact]
+    public void The_tuner_tries_it_and_chooses_the_best_trial()
+    {
+        var (train, _) = RatedItemsTests.Generated(seed: 4, taste: 0, users: 300, items: 120);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train);
+
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> trial = Assert.Single(result.Trials, t => t.Stage == "bayesian");
+        Assert.True(trial.Options.UseBayesianSampling);
+        Assert.True(trial.EpochsRun >= 20, $"{trial.EpochsRun} sweeps");
+        Assert.DoesNotContain(result.Trials, t => t.Stage == "all users");
+        Assert.Equal(result.Trials.Min(t => t.Score), result.Best.Score);
+        Assert.Equal(result.Best.Options.UseBayesianSampling, result.Options.UseBayesianSampling);
+    }
+
+    [Fact]
+    public void When_users_are_sampled_for_tuning_the_best_sgd_options_and_bayesian_sampling_meet_on_every_user()
+    {
+        var (train, _) = RatedItemsTests.Generated(seed: 6, taste: 0, users: 500, items: 120);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 5_000 });
+
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>[] final = [.. result.Trials.Where(t => t.Stage == "all users")];
+        Assert.Equal(2, final.Length);
+        Assert.False(final[0].Options.UseBayesianSampling);
+        Assert.True(final[1].Options.UseBayesianSampling);
+        Assert.DoesNotContain(result.Trials, t => t.Stage == "bayesian");
+        // The sampled trials trained on fewer users; the two on every user validate better than all of them.
+        double sampled = result.Trials.Where(t => t.Stage != "all users").Min(t => t.Score);
+        Assert.True(final.Max(t => t.Score) < sampled, $"all users: {final[0].Score:F4} / {final[1].Score:F4}; best sampled {sampled:F4}");
+        Assert.Contains(result.Best, final);
+        Assert.True(result.TuningRows < train.Count);
+    }
+
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

@@ -166,6 +166,36 @@ public sealed class BayesianSamplingTests
         Assert.True(result.TuningRows < train.Count);
     }
 
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(8, 3)]
+    [InlineData(12, 130)]
+    [InlineData(36, 57)]
+    [InlineData(68, 9)]
+    public void The_blocked_gram_kernel_adds_the_same_lower_triangle_as_the_plain_sums(int stride, int count)
+    {
+        var random = new Random(stride * 1000 + count);
+        double[] z = [.. Enumerable.Range(0, stride * count).Select(_ => random.NextDouble() - 0.5)];
+        double[] start = [.. Enumerable.Range(0, stride * stride).Select(_ => random.NextDouble())];
+        double[] gram = (double[])start.Clone();
+
+        BayesianSampler.AddGram(gram, stride, z, count);
+
+        for (int row = 0; row < stride; row++)
+        {
+            for (int column = 0; column <= row; column++)
+            {
+                double expected = start[(row * stride) + column];
+                for (int e = 0; e < count; e++)
+                {
+                    expected += z[(e * stride) + row] * z[(e * stride) + column];
+                }
+
+                Assert.Equal(expected, gram[(row * stride) + column], 1e-9);
+            }
+        }
+    }
+
     private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);

@@ -120,6 +120,59 @@ public sealed class BayesianSamplingTests
         Assert.ThrowsAny<OperationCanceledException>(() => new BiasedMatrixFactorizationTrainer(Bayesian).Fit(data, null, cancelled.Token));
     }
 
+    [Fact]
+    public void Folding_in_a_user_with_the_recorded_regularization_predicts_their_held_out_ratings_about_as_well_as_training_did()
+    {
+        var (train, test) = RatedItemsTests.Generated(seed: 13, taste: 0, users: 500, items: 150);
+        RatingMatrix data = RatingMatrix.FromLog(train);
+        FactorModel model = new BiasedMatrixFactorizationTrainer(Bayesian).Fit(data);
+        using var recommender = new Personalize.Core.Recommending.Recommender(model);
+        int rank = model.NumberOfFactors;
+        float[] items = model.ItemFactors.ToArray();
+        var vector = new float[rank];
+        var rated = new Dictionary<int, List<(int Item, float Rating)>>();
+        for (int e = 0; e < data.Count; e++)
+        {
+            int u = data.UserIndices[e];
+            if (u < 200)
+            {
+                (rated.TryGetValue(u, out var list) ? list : rated[u] = []).Add((data.ItemIndices[e], data.Ratings[e]));
+            }
+        }
+
+        double trained = 0, folded = 0, biases = 0;
+        int scored = 0;
+        var foldedUsers = new Dictionary<int, (float Bias, float[] Vector)>();
+        for (int row = 0; row < test.Count; row++)
+        {
+            string userId = test.Users.GetId(test.UserIndices[row]), itemId = test.Items.GetId(test.ItemIndices[row]);
+            if (!data.Users.TryGetIndex(userId, out int u) || u >= 200 || !data.Items.TryGetIndex(itemId, out int i))
+            {
+                continue;
+            }
+
+            if (!foldedUsers.TryGetValue(u, out var user))
+            {
+                List<(int Item, float Rating)> list = rated[u];
+                float bias = recommender.FoldIn(null, [.. list.Select(x => x.Item)], [.. list.Select(x => x.Rating)], vector);
+                foldedUsers[u] = user = (bias, (float[])vector.Clone());
+            }
+
+            double dot = Enumerable.Range(0, rank).Sum(f => (double)user.Vector[f] * items[(i * rank) + f]);
+            double fromFold = Math.Clamp(model.GlobalBias + user.Bias + model.GetItemBias(i) + dot, data.MinRating, data.MaxRating);
+            double actual = test.Ratings[row];
+            trained += Math.Pow(model.PredictRating(userId, itemId) - actual, 2);
+            folded += Math.Pow(fromFold - actual, 2);
+            biases += Math.Pow(Math.Clamp(model.GlobalBias + model.GetItemBias(i), data.MinRating, data.MaxRating) - actual, 2);
+            scored++;
+        }
+
+        Assert.True(scored > 300, $"{scored} held-out ratings");
+        (trained, folded, biases) = (Math.Sqrt(trained / scored), Math.Sqrt(folded / scored), Math.Sqrt(biases / scored));
+        Assert.True(folded < trained * 1.03, $"folded in: {folded:F4}; as trained: {trained:F4}");
+        Assert.True(folded < biases * 0.95, $"folded in: {folded:F4}; item biases alone: {biases:F4}");
+    }
+
     [Theory]
     [InlineData(true, 1)]
     [InlineData(false, 2)]

@@ -183,6 +183,23 @@ public sealed class ExplicitTrainAndPredictTests
         Assert.Contains("given", loaded.Properties[ModelPropertyNames.OptionsChosenBy]);
     }
 
+    [Theory]
+    [InlineData("--learning-rate", "0.01")]
+    [InlineData("--regularization", "2")]
+    [InlineData("--rating-regularization", "0.1")]
+    [InlineData("--bias-regularization", "3")]
+    public void Bayesian_sampling_refuses_the_sgd_settings_it_would_ignore(string option, string value)
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+
+        var (code, _, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("m.pzm"), "--bayesian", option, value);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--bayesian draws its regularization from the data", error);
+        Assert.False(File.Exists(cli.PathOf("m.pzm")));
+    }
+
     [Fact]
     public void Bayesian_sampling_with_rated_items_is_refused_with_the_reason()
     {

@@ -168,6 +168,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit.");
         }
 
+        if (settings.Bayesian && (settings.LearningRate is not null || settings.Regularization is not null || settings.RatingRegularization is not null
+            || settings.BiasRegularization is not null))
+        {
+            throw new UsageException("--bayesian draws its regularization from the data; --learning-rate, --regularization, --rating-regularization and --bias-regularization do not apply to it.");
+        }
+
         BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
         return new BiasedMatrixFactorizationTrainer(defaults with
         {

@@ -10,13 +10,15 @@ namespace Personalize.Core.Training;
 
 /// <summary>
 /// Learns to predict explicit ratings as global mean + user bias + item bias + the dot product of user and item factors
-/// (Koren, Bell and Volinsky, "Matrix Factorization Techniques for Recommender Systems", 2009), with stochastic gradient descent.
+/// (Koren, Bell and Volinsky, "Matrix Factorization Techniques for Recommender Systems", 2009), with stochastic gradient descent, or,
+/// with <see cref="Options.UseBayesianSampling"/>, as the posterior mean of the same model drawn by Gibbs sampling.
 /// </summary>
 /// <remarks>
 /// <para>Training is parallel by blocks: users and items are each dealt at random into T groups (T = <see cref="Options.NumberOfThreads"/>),
 /// and each epoch runs T strata of T (user group, item group) cells that share no user and no item, so the threads never write the
 /// same factors. The ratings of each cell are shuffled once, from the seed. The same data, options, seed and thread count therefore
-/// give bit-identical models.</para>
+/// give bit-identical models. Bayesian sampling draws every user and item in parallel from its own seeded stream, so its models are
+/// bit-identical for any thread count.</para>
 /// <para>The model is a <see cref="FactorModel"/> of kind <see cref="FactorModelKind.Explicit"/>; its predicted ratings are clamped to
 /// the range observed in training, and unknown users or items fall back to the biases that are known (see
 /// <see cref="FactorModel.PredictRating(string, string)"/>). A trainer is immutable and may be used from several threads.</para>

@@ -31,15 +31,18 @@ internal static class BayesianSampler
     /// <summary>The number of sweeps before the rows are summed for the model: at most 10, and half the sweeps when there are fewer than 20.</summary>
     public static int BurnIn(int sweeps) => Math.Min(10, sweeps / 2);
 
+    /// <summary>Runs <see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfIterations"/> sweeps and returns the posterior-mean model,
+    /// calling <paramref name="afterSweep"/> with the model so far after each sweep (false stops there) and <paramref name="build"/> to
+    /// make a model from the options to record (with the regularization the prior amounts to) and the values in rating units.</summary>
     public static FactorModel Fit(RatingMatrix data, BiasedMatrixFactorizationTrainer.Options o, IProgress<TrainingProgress>? progress,
         Func<int, FactorModel, bool>? afterSweep, Func<BiasedMatrixFactorizationTrainer.Options, float[], float[], float, float[], float[], FactorModel> build,
         CancellationToken cancellationToken)
     {
         int k = o.NumberOfFactors, width = k + 2, free = k + 1;
         int users = data.Users.Count, items = data.Items.Count, sweeps = o.NumberOfIterations, burnIn = BurnIn(sweeps);
-        double mean = data.Mean, unit = StandardDeviation(data, mean);
-        Side userSide = Side.Build(users, items, data.UserIndices, data.ItemIndices, data.Ratings, mean, unit);
-        Side itemSide = Side.Build(items, users, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
+        double mean = data.Mean, unit = BiasedMatrixFactorizationTrainer.RatingUnit(data);
+        Side userSide = Side.Build(users, data.UserIndices, data.ItemIndices, data.Ratings, mean, unit);
+        Side itemSide = Side.Build(items, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
         var random = new SplitMix((ulong)o.Seed);
         double[] userRows = new double[users * width], itemRows = new double[items * width];
         for (int u = 0; u < users; u++)
@@ -122,9 +125,13 @@ internal static class BayesianSampler
             }
 
             progress?.Report(new TrainingProgress(sweep, sweeps, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
-            if (afterSweep is not null && sweep < sweeps && !afterSweep(sweep, Snapshot()))
+            if (afterSweep is not null && sweep < sweeps)
             {
-                return Snapshot();
+                FactorModel snapshot = Snapshot();
+                if (!afterSweep(sweep, snapshot))
+                {
+                    return snapshot;
+                }
             }
         }
 
@@ -230,18 +237,6 @@ internal static class BayesianSampler
         {
             TensorPrimitives.Subtract(rows.AsSpan(r * k, k), centre, rows.AsSpan(r * k, k));
         }
-    }
-
-    private static double StandardDeviation(RatingMatrix data, double mean)
-    {
-        double sum = 0;
-        foreach (float r in data.Ratings)
-        {
-            sum += (r - mean) * (r - mean);
-        }
-
-        double sd = Math.Sqrt(sum / data.Count);
-        return sd > 1e-6 && double.IsFinite(sd) ? sd : 1;
     }
 
     private static double SquaredError(double[] userRows, double[] itemRows, Side users, int width)
@@ -634,10 +629,8 @@ internal static class BayesianSampler
 
         public double[] Rating { get; } = rating;
 
-        public static Side Build(int count, int otherCount, ReadOnlySpan<int> row, ReadOnlySpan<int> column, ReadOnlySpan<float> ratings,
-            double mean, double unit)
+        public static Side Build(int count, ReadOnlySpan<int> row, ReadOnlySpan<int> column, ReadOnlySpan<float> ratings, double mean, double unit)
         {
-            _ = otherCount;
             var start = new int[count + 1];
             foreach (int r in row)
             {

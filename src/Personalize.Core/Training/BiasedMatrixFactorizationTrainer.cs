@@ -354,7 +354,7 @@ public sealed class BiasedMatrixFactorizationTrainer
     }
 
     /// <summary>The standard deviation of the ratings (1 when they are all equal): the unit the trainer works in.</summary>
-    private static float RatingUnit(RatingMatrix data)
+    internal static float RatingUnit(RatingMatrix data)
     {
         ReadOnlySpan<float> ratings = data.Ratings;
         double mean = data.Mean, sum = 0;

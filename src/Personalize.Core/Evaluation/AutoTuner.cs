@@ -176,7 +176,9 @@ public static class AutoTuner
     /// <summary>Chooses biased matrix-factorization options for a log of ratings.</summary>
     /// <param name="log">The training log with ratings (never the caller's test data).</param>
     /// <param name="ratingOptions">How duplicate ratings are combined, as for the final fit; <see langword="null"/> for the defaults.</param>
-    /// <param name="baseOptions">The options the search does not vary (seed, threads, bias regularization); <see langword="null"/> for the defaults.</param>
+    /// <param name="baseOptions">The options the search does not vary (seed, threads, bias regularization); <see langword="null"/> for the defaults.
+    /// What it varies (factors, the regularizations, learning rate, epochs, rated items, number of models, Bayesian sampling) is
+    /// taken from the search, not from here.</param>
     /// <param name="options">The search's own settings; <see langword="null"/> for the defaults.</param>
     /// <param name="progress">Receives each trial when it ends, if given.</param>
     /// <param name="cancellationToken">Cancels the search; checked every epoch.</param>
@@ -199,7 +201,14 @@ public static class AutoTuner
         OptionsValidation.ThrowIfInvalid(options, nameof(AutoTuneOptions));
         BiasedMatrixFactorizationTrainer.Options root = baseOptions ?? new BiasedMatrixFactorizationTrainer.Options();
         OptionsValidation.ThrowIfInvalid(root, "BiasedMatrixFactorizationTrainer.Options");
-        root = root with { NumberOfThreads = root.NumberOfThreads ?? Math.Min(Environment.ProcessorCount, 256) };
+        // The search varies the model's kind itself (rated items, several models, Bayesian sampling): its SGD trials start from none of them.
+        root = root with
+        {
+            NumberOfThreads = root.NumberOfThreads ?? Math.Min(Environment.ProcessorCount, 256),
+            UseRatedItems = false,
+            NumberOfModels = 1,
+            UseBayesianSampling = false,
+        };
         long started = Stopwatch.GetTimestamp();
         Prepared data = Prepare(log, options, int.MaxValue, latestHalf: false, withRest: log.Count <= ExplicitMaxRowsForAllUsers);
         RatingMatrix ratings = RatingMatrix.FromLog(data.Train, ratingOptions);
@@ -269,6 +278,8 @@ public static class AutoTuner
         search.Try(data.Rest is null ? "bayesian" : "all users", grid with
         {
             UseBayesianSampling = true,
+            UseRatedItems = false,
+            NumberOfModels = 1,
             NumberOfIterations = BayesianMaxSweeps,
             FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization,
             RatingRegularization = BiasedMatrixFactorizationDefaults.RatingRegularization,

@@ -200,6 +200,28 @@ public sealed class BayesianSamplingTests
         Assert.Equal(result.Best.Options.UseBayesianSampling, result.Options.UseBayesianSampling);
     }
 
+    [Theory]
+    [InlineData(2, true, false)]
+    [InlineData(1, false, true)]
+    public void The_tuner_varies_the_models_kind_itself_whatever_the_base_options_ask_for(int models, bool ratedItems, bool bayesian)
+    {
+        var (train, _) = RatedItemsTests.Generated(seed: 8, taste: 0, users: 150, items: 60);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train,
+            baseOptions: new BiasedMatrixFactorizationTrainer.Options
+            {
+                NumberOfModels = models, UseRatedItems = ratedItems, UseBayesianSampling = bayesian, NumberOfThreads = 2,
+            });
+
+        Assert.All(result.Trials.Where(t => t.Stage is "default" or "grid" or "refine" or "factors"),
+            t => Assert.False(t.Options.UseBayesianSampling || t.Options.UseRatedItems || t.Options.NumberOfModels > 1, $"trial {t.Number}"));
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> trial = Assert.Single(result.Trials, t => t.Stage == "bayesian");
+        Assert.True(trial.Options.UseBayesianSampling);
+        Assert.Equal(1, trial.Options.NumberOfModels);
+        Assert.False(trial.Options.UseRatedItems);
+        Assert.True(double.IsFinite(trial.Score));
+    }
+
     [Fact]
     public void When_users_are_sampled_for_tuning_the_best_sgd_options_and_bayesian_sampling_meet_on_every_user()
     {

@@ -40,8 +40,13 @@ public sealed class BrowserTests
 
         // Search.
         await page.FillAsync("#q", "kettle");
+        // Wait for the search's navigation from the moment Enter is pressed, up to its document (a wait for the full load after the
+        // press timed out once in CI with the page already idle), then for the results.
+        Task searched = page.WaitForURLAsync(url => url.Contains("/search?q=kettle", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.PressAsync("#q", "Enter");
-        await page.WaitForURLAsync(url => url.Contains("/search?q=kettle", StringComparison.Ordinal));
+        await searched;
+        await page.WaitForSelectorAsync("#total");
         int total = int.Parse(await page.GetAttributeAsync("#total", "data-total") ?? "0", CultureInfo.InvariantCulture);
         Assert.True(total > 0, "no results for kettle");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "02-search.png"), FullPage = true });

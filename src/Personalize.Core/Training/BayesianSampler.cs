@@ -44,26 +44,7 @@ internal static class BayesianSampler
         Side userSide = Side.Build(users, data.UserIndices, data.ItemIndices, data.Ratings, mean, unit);
         Side itemSide = Side.Build(items, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
         var random = new SplitMix((ulong)o.Seed);
-        double[] userRows = new double[users * width], itemRows = new double[items * width];
-        for (int u = 0; u < users; u++)
-        {
-            for (int f = 0; f < k; f++)
-            {
-                userRows[(u * width) + f] = InitialScale * random.Normal();
-            }
-
-            userRows[(u * width) + k + 1] = 1;
-        }
-
-        for (int i = 0; i < items; i++)
-        {
-            for (int f = 0; f < k; f++)
-            {
-                itemRows[(i * width) + f] = InitialScale * random.Normal();
-            }
-
-            itemRows[(i * width) + k] = 1;
-        }
+        double[] userRows = InitialRows(users, k, oneAt: k + 1, ref random), itemRows = InitialRows(items, k, oneAt: k, ref random);
 
         double[] userSum = new double[userRows.Length], itemSum = new double[itemRows.Length];
         int summed = 0;
@@ -140,36 +121,32 @@ internal static class BayesianSampler
         return model;
     }
 
+    /// <summary>Rows of k random factors (N(0, <see cref="InitialScale"/>²)), a zero bias and the constant 1 at <paramref name="oneAt"/>.</summary>
+    private static double[] InitialRows(int count, int k, int oneAt, ref SplitMix random)
+    {
+        int width = k + 2;
+        var rows = new double[count * width];
+        for (int r = 0; r < count; r++)
+        {
+            for (int f = 0; f < k; f++)
+            {
+                rows[(r * width) + f] = InitialScale * random.Normal();
+            }
+
+            rows[(r * width) + oneAt] = 1;
+        }
+
+        return rows;
+    }
+
     /// <summary>The model of the rows (times <paramref name="scale"/>) in rating units, centred so that people and items the model has
     /// not seen fall back to the right biases: the mean user factor moves into the item biases, the mean item factor into the user
     /// biases, and the mean biases into the global mean. Each step leaves every known user-item prediction as it was.</summary>
     private static FactorModel Export(double[] userRows, double[] itemRows, double scale, int users, int items, int k, double mean, double unit,
         Func<Exported, FactorModel> build)
     {
-        int width = k + 2;
-        var f = new double[users * k];
-        var g = new double[items * k];
-        var ub = new double[users];
-        var ib = new double[items];
-        for (int u = 0; u < users; u++)
-        {
-            for (int x = 0; x < k; x++)
-            {
-                f[(u * k) + x] = userRows[(u * width) + x] * scale;
-            }
-
-            ub[u] = userRows[(u * width) + k] * scale;
-        }
-
-        for (int i = 0; i < items; i++)
-        {
-            for (int x = 0; x < k; x++)
-            {
-                g[(i * k) + x] = itemRows[(i * width) + x] * scale;
-            }
-
-            ib[i] = itemRows[(i * width) + k + 1] * scale;
-        }
+        (double[] f, double[] ub) = Split(userRows, users, k, biasAt: k, scale);
+        (double[] g, double[] ib) = Split(itemRows, items, k, biasAt: k + 1, scale);
 
         double[] userCentre = ColumnMeans(f, users, k);
         for (int i = 0; i < items; i++)
@@ -213,6 +190,25 @@ internal static class BayesianSampler
         }
 
         return build(new Exported(userFactors, itemFactors, (float)(mean + ((userBiasMean + itemBiasMean) * unit)), userBias, itemBias));
+    }
+
+    /// <summary>The rows' factors (k per row) and biases (at <paramref name="biasAt"/>), times <paramref name="scale"/>.</summary>
+    private static (double[] Factors, double[] Biases) Split(double[] rows, int count, int k, int biasAt, double scale)
+    {
+        int width = k + 2;
+        var factors = new double[count * k];
+        var biases = new double[count];
+        for (int r = 0; r < count; r++)
+        {
+            for (int x = 0; x < k; x++)
+            {
+                factors[(r * k) + x] = rows[(r * width) + x] * scale;
+            }
+
+            biases[r] = rows[(r * width) + biasAt] * scale;
+        }
+
+        return (factors, biases);
     }
 
     private static double[] ColumnMeans(double[] rows, int count, int k)

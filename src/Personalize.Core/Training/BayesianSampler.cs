@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Personalize.Core.Data;
+using Personalize.Core.Internal;
 using Personalize.Core.Models;
 
 namespace Personalize.Core.Training;
@@ -18,9 +19,10 @@ namespace Personalize.Core.Training;
 /// rating noise precision has a Gamma(1, 1) prior and is drawn too. So nothing is tuned but the number of factors and sweeps.</para>
 /// <para>Each sweep draws the users' hyperparameters, every user given the items, the items' hyperparameters, every item given the
 /// users, then the noise. A row's draw depends only on the seed, the sweep and the row, so the result is the same for any thread count.
-/// After <see cref="BurnIn"/> sweeps the rows are summed; the model is the posterior mean of the rows (over the sweeps after burn-in),
-/// which predicted as well as averaging every sweep's predictions on held-out ratings (generated MovieLens-shaped and taste-driven sets:
-/// 0.8832 against 0.8830 and 0.8207 against 0.8213 after 300 sweeps).</para>
+/// After <see cref="BurnIn"/> sweeps the rows are summed, each sweep's factors first turned into line with the sums (see
+/// <see cref="AddAligned"/>); the model is the posterior mean of the rows (over the sweeps after burn-in), which predicted as well as
+/// averaging every sweep's predictions on held-out ratings (generated MovieLens-shaped and taste-driven sets: 0.8832 against 0.8830 and
+/// 0.8207 against 0.8213 after 300 sweeps; a 600-user slice 0.9305 against 0.9303).</para>
 /// </remarks>
 internal static class BayesianSampler
 {
@@ -100,8 +102,7 @@ internal static class BayesianSampler
                 factorPrecisionSum += k == 0 ? 0 : diagonal / k;
                 biasPrecisionSum += userPrecision[(k * free) + k];
                 noisePrecisionSum += noisePrecision;
-                TensorPrimitives.Add(userSum, userRows, userSum);
-                TensorPrimitives.Add(itemSum, itemRows, itemSum);
+                AddAligned(userRows, itemRows, userSum, itemSum, users, items, k, first: summed == 0);
                 summed++;
             }
 
@@ -119,6 +120,65 @@ internal static class BayesianSampler
         FactorModel model = Snapshot();
         afterSweep?.Invoke(sweeps, model);
         return model;
+    }
+
+    /// <summary>Adds a sweep's rows to the sums, its factors turned first by the rotation that brings them closest to the sums' (orthogonal
+    /// Procrustes over users and items together). A rotation of both sides' factors changes no prediction, and the prior does not
+    /// prefer one, so the chain drifts among them; summed unaligned, the mean's factors shrink and its predictions got worse after
+    /// 100-150 sweeps on small logs (a 600-user MovieLens-shaped slice: held-out RMSE 0.9324 at 110 sweeps, 0.9338 at 300; aligned
+    /// 0.9317 and 0.9308, against 0.9303 for averaging every sweep's predictions).</summary>
+    internal static void AddAligned(double[] userRows, double[] itemRows, double[] userSum, double[] itemSum, int users, int items, int k, bool first)
+    {
+        double[]? rotation = null;
+        if (!first && k > 0)
+        {
+            var cross = new double[k * k];
+            AddCross(cross, userRows, userSum, users, k);
+            AddCross(cross, itemRows, itemSum, items, k);
+            rotation = Rotation.Polar(cross, k);
+        }
+
+        AddRotated(userSum, userRows, users, k, rotation);
+        AddRotated(itemSum, itemRows, items, k, rotation);
+    }
+
+    /// <summary>Adds Σ_r x_rᵀ s_r over the rows' factors (k × k, row-major).</summary>
+    private static void AddCross(double[] cross, double[] rows, double[] sums, int count, int k)
+    {
+        int width = k + 2;
+        for (int r = 0; r < count; r++)
+        {
+            ReadOnlySpan<double> x = rows.AsSpan(r * width, k), s = sums.AsSpan(r * width, k);
+            for (int a = 0; a < k; a++)
+            {
+                Span<double> line = cross.AsSpan(a * k, k);
+                TensorPrimitives.MultiplyAdd(s, x[a], line, line);
+            }
+        }
+    }
+
+    /// <summary>Adds each row to its sum, its factors times <paramref name="rotation"/> (none: as they are); the biases and constants as they are.</summary>
+    private static void AddRotated(double[] sums, double[] rows, int count, int k, double[]? rotation)
+    {
+        if (rotation is null)
+        {
+            TensorPrimitives.Add(sums, rows, sums);
+            return;
+        }
+
+        int width = k + 2;
+        for (int r = 0; r < count; r++)
+        {
+            ReadOnlySpan<double> x = rows.AsSpan(r * width, width);
+            Span<double> s = sums.AsSpan(r * width, width);
+            for (int a = 0; a < k; a++)
+            {
+                TensorPrimitives.MultiplyAdd(rotation.AsSpan(a * k, k), x[a], s[..k], s[..k]);
+            }
+
+            s[k] += x[k];
+            s[k + 1] += x[k + 1];
+        }
     }
 
     /// <summary>Rows of k random factors (N(0, <see cref="InitialScale"/>²)), a zero bias and the constant 1 at <paramref name="oneAt"/>.</summary>

@@ -201,15 +201,20 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
-    public void Bayesian_sampling_with_rated_items_is_refused_with_the_reason()
+    public void Bayesian_sampling_with_rated_items_trains_and_records_both()
     {
         using var cli = new CliRunner();
         string input = Ratings(cli);
+        string model = cli.PathOf("m.pzm");
 
-        var (code, _, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("m.pzm"), "--bayesian", "--rated-items");
+        var train = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", model, "--factors", "4", "--epochs", "12", "--bayesian", "--rated-items");
+        var inspect = cli.Run("inspect", "--model", model);
 
-        Assert.NotEqual(0, code);
-        Assert.Contains("UseBayesianSampling", error);
-        Assert.Contains("cannot be combined with UseRatedItems", error);
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Matches(@"bayesian\s*│\s*true", inspect.Output);
+        Assert.Matches(@"rated_items\s*│\s*true", inspect.Output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal("true", loaded.Properties[ModelPropertyNames.RatedItems]);
+        Assert.Equal("4", loaded.Properties[ModelPropertyNames.Factors]);
     }
 }

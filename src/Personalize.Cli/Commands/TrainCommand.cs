@@ -44,7 +44,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Models { get; init; }
 
         [CommandOption("--rated-items")]
-        [Description("Explicit trainer: also represent each user by the items they rated (SVD++), which helps where what people rate depends on their taste; about 2-3 times the training time per epoch. Default: off; chosen from the data unless options are given.")]
+        [Description("Explicit trainer: also represent each user by the items they rated (SVD++; with --bayesian, each item by the people who rated it), which helps where what people rate depends on their taste; about 2-4 times the training time per epoch. Default: off; chosen from the data unless options are given.")]
         public bool RatedItems { get; init; }
 
         [CommandOption("--bayesian")]
@@ -240,7 +240,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
             t => t.Options.UseBayesianSampling
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  Bayesian sampling (prior drawn from the data, nothing to set)                          RMSE {t.Score:F4} at sweep {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s")
+                    $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  Bayesian sampling (prior drawn from the data, nothing to set)   rated items {(t.Options.UseRatedItems ? "yes" : "no "),-3}    RMSE {t.Score:F4} at sweep {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"  trial {t.Number,2} {t.Stage,-11} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.FactorRegularization,-4:G3} per rating {t.Options.RatingRegularization,-6:G3} learning rate {t.Options.LearningRate,-6:G3} models {t.Options.NumberOfModels} rated items {(t.Options.UseRatedItems ? "yes" : "no "),-3} RMSE {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s"));
         if (tuned is null)
@@ -250,7 +250,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         BiasedMatrixFactorizationTrainer.Options o = tuned.Options;
         string why = Why(tuned, o.UseBayesianSampling
-            ? string.Create(CultureInfo.InvariantCulture, $"factors {o.NumberOfFactors}, Bayesian sampling, sweeps {o.NumberOfIterations}")
+            ? string.Create(CultureInfo.InvariantCulture, $"factors {o.NumberOfFactors}, Bayesian sampling{(o.UseRatedItems ? ", rated items" : "")}, sweeps {o.NumberOfIterations}")
             : string.Create(CultureInfo.InvariantCulture,
                 $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}{(o.UseRatedItems ? ", rated items" : "")}{(o.NumberOfModels > 1 ? $", average of {o.NumberOfModels} models" : "")}"));
         CliConsole.Out.WriteLine(why);

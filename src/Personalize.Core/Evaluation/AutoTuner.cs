@@ -29,7 +29,8 @@ namespace Personalize.Core.Evaluation;
 /// then the best options with the users also represented by the items they rated
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>, SVD++), then the best options as an average of 3 models
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfModels"/>), then Bayesian sampling at 32 factors
-/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, at least 20); each SGD trial runs up to
+/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, at least 20) and, when users were not
+/// sampled, Bayesian sampling with the items also represented by who rated them; each SGD trial runs up to
 /// 60 epochs scored by held-out RMSE, and a trial is kept only when it validates better than every earlier one. When users were sampled
 /// to keep within <see cref="AutoTuneOptions.MaxTuningRows"/> and the log has at most 2,000,000 rows, the last two trials (stage
 /// "all users") train the best SGD options so far and Bayesian sampling on every row of the log but the held-out ones, and the better
@@ -275,7 +276,7 @@ public static class AutoTuner
             search.Try("all users", search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs }, ExplicitMinEpochs, again: true);
         }
 
-        search.Try(data.Rest is null ? "bayesian" : "all users", grid with
+        BiasedMatrixFactorizationTrainer.Options bayesian = grid with
         {
             UseBayesianSampling = true,
             UseRatedItems = false,
@@ -284,7 +285,15 @@ public static class AutoTuner
             FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization,
             RatingRegularization = BiasedMatrixFactorizationDefaults.RatingRegularization,
             LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
-        }, BayesianMinSweeps, minimumPatience: BayesianPatience);
+        };
+        search.Try(data.Rest is null ? "bayesian" : "all users", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
+        if (data.Rest is null)
+        {
+            // Who rated an item, in Bayesian sampling (on the item side): on a generated set where people rate what they like it took
+            // held-out RMSE from 0.8241 to 0.8150 and Amazon ratings from 0.9020 to 0.8933; where what is rated does not depend on taste
+            // it cost 0.1-0.4 %. Its sweeps cost two to four times a plain one, so only logs small enough not to be sampled try it.
+            search.Try("bayesian", bayesian with { UseRatedItems = true }, BayesianMinSweeps, minimumPatience: BayesianPatience);
+        }
 
         return search.Result("RMSE", "biases", baseline, data, Stopwatch.GetElapsedTime(started));
     }

@@ -47,6 +47,9 @@ internal static class BayesianSampler
         Side itemSide = Side.Build(items, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
         var random = new SplitMix((ulong)o.Seed);
         double[] userRows = InitialRows(users, k, oneAt: k + 1, ref random), itemRows = InitialRows(items, k, oneAt: k, ref random);
+        Raters? raters = o.UseRatedItems ? Raters.Start(itemRows, itemSide, users, k, ref random) : null;
+        // The item rows the users see: with raters, each item's own row plus its raters' part; without, the item rows themselves.
+        double[] effectiveItems = raters?.Effective ?? itemRows;
 
         double[] userSum = new double[userRows.Length], itemSum = new double[itemRows.Length];
         int summed = 0;
@@ -59,7 +62,7 @@ internal static class BayesianSampler
 
         FactorModel Snapshot()
         {
-            double[] u = userRows, it = itemRows;
+            double[] u = userRows, it = effectiveItems;
             double scale = 1;
             if (summed > 0)
             {
@@ -85,11 +88,18 @@ internal static class BayesianSampler
             long started = Stopwatch.GetTimestamp();
             ulong sweepSeed = SplitMix.Mix(((ulong)(uint)o.Seed << 32) ^ (ulong)sweep);
             (double[] userMean, double[] userPrecision) = Hyperparameters(userRows, users, width, free, k, ref random);
-            DrawRows(userRows, itemRows, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true, parallel);
+            DrawRows(userRows, effectiveItems, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true, parallel);
             (double[] itemMean, double[] itemPrecision) = Hyperparameters(itemRows, items, width, free, k + 1, ref random);
             DrawRows(itemRows, userRows, itemSide, width, free, itemMean, itemPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 1),
-                userSideRows: false, parallel);
-            double squared = SquaredError(userRows, itemRows, userSide, width);
+                userSideRows: false, parallel, raters);
+            if (raters is not null)
+            {
+                (double[] raterMean, double[] raterPrecision) = Hyperparameters(raters.Rows, users, k, k, k - 1, ref random);
+                raters.Draw(userSide, raterMean, raterPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 2));
+                raters.Update(itemRows, itemSide, parallel);
+            }
+
+            double squared = SquaredError(userRows, effectiveItems, userSide, width);
             noisePrecision = random.Gamma(1 + (data.Count / 2.0)) / (1 + (squared / 2));
             if (sweep > burnIn)
             {
@@ -102,7 +112,7 @@ internal static class BayesianSampler
                 factorPrecisionSum += k == 0 ? 0 : diagonal / k;
                 biasPrecisionSum += userPrecision[(k * free) + k];
                 noisePrecisionSum += noisePrecision;
-                AddAligned(userRows, itemRows, userSum, itemSum, users, items, k, first: summed == 0);
+                AddAligned(userRows, effectiveItems, userSum, itemSum, users, items, k, first: summed == 0);
                 summed++;
             }
 
@@ -423,7 +433,7 @@ internal static class BayesianSampler
     /// <summary>Draws every row of one side given the other side: N(Λ*⁻¹ (Λμ + α Σ z (r − fixed)), Λ*⁻¹), Λ* = Λ + α Σ z zᵀ, where z is
     /// the other side's factors and its constant 1, and "fixed" the other side's bias.</summary>
     private static void DrawRows(double[] rows, double[] others, Side side, int width, int free, double[] priorMean, double[] priorPrecision,
-        double noisePrecision, ulong seed, bool userSideRows, ParallelOptions parallel)
+        double noisePrecision, ulong seed, bool userSideRows, ParallelOptions parallel, Raters? raters = null)
     {
         int m = free, k = width - 2;
         // Each rating's z and its target side by side, padded to whole vectors: one Gram matrix of [z, target] gives Σ z zᵀ in its first
@@ -453,6 +463,11 @@ internal static class BayesianSampler
                     others.AsSpan(o, k).CopyTo(row);
                     row[k] = others[o + otherOne];
                     row[m] = side.Rating[first + e] - others[o + otherBias];
+                    if (raters is not null)
+                    {
+                        row[m] -= Dot(row[..k], raters.Part.AsSpan(r * k, k));
+                    }
+
                     row[(m + 1)..].Clear();
                 }
 
@@ -481,6 +496,7 @@ internal static class BayesianSampler
             Span<double> drawn = rows.AsSpan(r * width, width);
             b[..k].CopyTo(drawn);
             drawn[ownBias] = b[m - 1];
+            raters?.Keep(r, gram, padded, b);
             return buffer;
         }, _ => { });
     }
@@ -669,6 +685,175 @@ internal static class BayesianSampler
         }
 
         return product;
+    }
+
+    /// <summary>What the people who rated an item say about it, for <see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>:
+    /// each user v carries a vector y_v of k values, and an item's factors are its own g_i plus |R(i)|^-1/2 Σ_{v ∈ R(i)} y_v over the
+    /// users R(i) who rated it (the "flipped" SVD++ of Rendle, Zhang and Koren, "On the Difficulty of Evaluating Baselines", 2019, in
+    /// BPMF). Which items a person rates carries their taste; here it reaches the item side, so the stored model is still one row per
+    /// item and serving, fold-in and the model file are unchanged.</summary>
+    /// <remarks>The y are drawn one user at a time, each given all the rest: a user's y enters the prediction of every rating of every
+    /// item they rated, through Σ_i c_i² G_i (G_i = Σ_{u ∈ R(i)} f_u f_uᵀ, which the item's own draw has just built) and each item's
+    /// residual vector e_i = Σ_{u ∈ R(i)} f_u (r_ui − prediction), which is kept current after each draw. That keeps the chain exact; the
+    /// price is a sequential pass of about three k × k products per rating.</remarks>
+    private sealed class Raters
+    {
+        /// <summary>The most doubles the items' k × k matrices may take (1 GiB).</summary>
+        private const long MaximumGramValues = 1L << 27;
+
+        private readonly int _k;
+        private readonly double[] _scale;
+        private readonly double[] _gram;
+        private readonly double[] _residual;
+
+        private Raters(int users, int items, int k, double[] scale, double[] effective)
+        {
+            _k = k;
+            _scale = scale;
+            Rows = new double[users * k];
+            Part = new double[items * k];
+            Effective = effective;
+            _gram = new double[items * k * k];
+            _residual = new double[items * k];
+        }
+
+        /// <summary>Gets the users' y, k per user.</summary>
+        public double[] Rows { get; }
+
+        /// <summary>Gets each item's raters' part, c_i Σ y_v (k per item).</summary>
+        public double[] Part { get; }
+
+        /// <summary>Gets the item rows with the raters' part added to their factors.</summary>
+        public double[] Effective { get; }
+
+        /// <summary>Starts y at N(0, <see cref="InitialScale"/>²) and the effective item rows from them.</summary>
+        public static Raters Start(double[] itemRows, Side items, int users, int k, ref SplitMix random)
+        {
+            if ((long)items.Count * k * k > MaximumGramValues)
+            {
+                throw new ArgumentException(
+                    $"UseRatedItems with UseBayesianSampling keeps a {k} × {k} matrix per item: {items.Count:N0} items at {k} factors would take " +
+                    $"{(long)items.Count * k * k * 8 / (1 << 20):N0} MiB, above the {MaximumGramValues * 8 / (1 << 20):N0} MiB allowed. Use fewer factors, or train without UseRatedItems.");
+            }
+
+            var scale = new double[items.Count];
+            for (int i = 0; i < items.Count; i++)
+            {
+                int count = items.Start[i + 1] - items.Start[i];
+                scale[i] = count == 0 ? 0 : 1 / Math.Sqrt(count);
+            }
+
+            var raters = new Raters(users, items.Count, k, scale, new double[itemRows.Length]);
+            for (int x = 0; x < raters.Rows.Length; x++)
+            {
+                raters.Rows[x] = InitialScale * random.Normal();
+            }
+
+            raters.Update(itemRows, items, new ParallelOptions());
+            return raters;
+        }
+
+        /// <summary>Keeps what item <paramref name="item"/>'s draw built: G_i from its Gram matrix over [f_u, 1, target] (stride
+        /// <paramref name="padded"/>, target = r − b_u − f_u · part), and e_i = Σ f_u target − G_i g_i − c_i Σ f_u for its new row [g_i, c_i].</summary>
+        public void Keep(int item, ReadOnlySpan<double> gram, int padded, ReadOnlySpan<double> drawn)
+        {
+            int k = _k;
+            Span<double> g = _gram.AsSpan(item * k * k, k * k);
+            for (int x = 0; x < k; x++)
+            {
+                for (int y = 0; y <= x; y++)
+                {
+                    g[(x * k) + y] = gram[(x * padded) + y];
+                    g[(y * k) + x] = gram[(x * padded) + y];
+                }
+            }
+
+            Span<double> e = _residual.AsSpan(item * k, k);
+            double bias = drawn[k];
+            for (int x = 0; x < k; x++)
+            {
+                e[x] = gram[((k + 1) * padded) + x] - Dot(g.Slice(x * k, k), drawn[..k]) - (bias * gram[(k * padded) + x]);
+            }
+        }
+
+        /// <summary>Draws every user's y in turn given the rest (prior N(<paramref name="mean"/>, <paramref name="precision"/>⁻¹)),
+        /// updating the residuals of the items each one rated.</summary>
+        public void Draw(Side users, double[] mean, double[] precision, double noisePrecision, ulong seed)
+        {
+            int k = _k;
+            var priorTimesMean = new double[k];
+            for (int a = 0; a < k; a++)
+            {
+                priorTimesMean[a] = TensorPrimitives.Dot(precision.AsSpan(a * k, k), mean);
+            }
+
+            var a2 = new double[k * k];
+            var b = new double[k];
+            for (int v = 0; v < users.Count; v++)
+            {
+                // b = Λμ + α Σ c_i (e_i + c_i G_i y) = Λμ + α Σ c_i e_i + (α Σ c_i² G_i) y: one product with the data's part of the
+                // system instead of one per rating.
+                Array.Clear(a2);
+                priorTimesMean.CopyTo(b, 0);
+                Span<double> y = Rows.AsSpan(v * k, k);
+                for (int e = users.Start[v]; e < users.Start[v + 1]; e++)
+                {
+                    int i = users.Other[e];
+                    double c = _scale[i];
+                    TensorPrimitives.MultiplyAdd(_gram.AsSpan(i * k * k, k * k), noisePrecision * c * c, a2, a2);
+                    TensorPrimitives.MultiplyAdd(_residual.AsSpan(i * k, k), noisePrecision * c, b, b);
+                }
+
+                for (int x = 0; x < k; x++)
+                {
+                    b[x] += Dot(a2.AsSpan(x * k, k), y);
+                }
+
+                TensorPrimitives.Add(a2, precision, a2);
+                Cholesky(a2, k);
+                SolveLower(a2, b, k);
+                var random = new SplitMix(SplitMix.Mix(seed ^ SplitMix.Mix((ulong)v + 0x632BE59BD9B4E019UL)));
+                for (int x = 0; x < k; x++)
+                {
+                    b[x] += random.Normal();
+                }
+
+                SolveTransposed(a2, b, k);
+                // b becomes the change; the residuals of the user's items lose c_i G_i Δ.
+                TensorPrimitives.Subtract(b, y, b);
+                TensorPrimitives.Add(y, b, y);
+                for (int e = users.Start[v]; e < users.Start[v + 1]; e++)
+                {
+                    int i = users.Other[e];
+                    double c = _scale[i];
+                    ReadOnlySpan<double> g = _gram.AsSpan(i * k * k, k * k);
+                    Span<double> residual = _residual.AsSpan(i * k, k);
+                    for (int x = 0; x < k; x++)
+                    {
+                        residual[x] -= c * Dot(g.Slice(x * k, k), b);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Recomputes each item's raters' part and its effective row from <paramref name="itemRows"/>.</summary>
+        public void Update(double[] itemRows, Side items, ParallelOptions parallel)
+        {
+            int k = _k, width = k + 2;
+            Parallel.For(0, items.Count, parallel, i =>
+            {
+                Span<double> part = Part.AsSpan(i * k, k);
+                part.Clear();
+                for (int e = items.Start[i]; e < items.Start[i + 1]; e++)
+                {
+                    TensorPrimitives.Add(part, Rows.AsSpan(items.Other[e] * k, k), part);
+                }
+
+                TensorPrimitives.Multiply(part, _scale[i], part);
+                itemRows.AsSpan(i * width, width).CopyTo(Effective.AsSpan(i * width, width));
+                TensorPrimitives.Add(Effective.AsSpan(i * width, k), part, Effective.AsSpan(i * width, k));
+            });
+        }
     }
 
     /// <summary>The model's values in rating units.</summary>

@@ -47,9 +47,11 @@ internal static class BayesianSampler
         Side itemSide = Side.Build(items, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
         var random = new SplitMix((ulong)o.Seed);
         double[] userRows = InitialRows(users, k, oneAt: k + 1, ref random), itemRows = InitialRows(items, k, oneAt: k, ref random);
-        Raters? raters = o.UseRatedItems ? Raters.Start(itemRows, itemSide, users, k, ref random) : null;
-        // The item rows the users see: with raters, each item's own row plus its raters' part; without, the item rows themselves.
-        double[] effectiveItems = raters?.Effective ?? itemRows;
+        // With rated items, both sides also carry what the other side's choices say: each user the items they rated, each item the
+        // people who rated it. The rows each side sees of the other are the effective ones (own row plus that part).
+        ImplicitPart? rated = o.UseRatedItems ? ImplicitPart.Start(userRows, userSide, items, k, "user", ref random) : null;
+        ImplicitPart? raters = o.UseRatedItems ? ImplicitPart.Start(itemRows, itemSide, users, k, "item", ref random) : null;
+        double[] effectiveUsers = rated?.Effective ?? userRows, effectiveItems = raters?.Effective ?? itemRows;
 
         double[] userSum = new double[userRows.Length], itemSum = new double[itemRows.Length];
         int summed = 0;
@@ -62,7 +64,7 @@ internal static class BayesianSampler
 
         FactorModel Snapshot()
         {
-            double[] u = userRows, it = effectiveItems;
+            double[] u = effectiveUsers, it = effectiveItems;
             double scale = 1;
             if (summed > 0)
             {
@@ -88,18 +90,27 @@ internal static class BayesianSampler
             long started = Stopwatch.GetTimestamp();
             ulong sweepSeed = SplitMix.Mix(((ulong)(uint)o.Seed << 32) ^ (ulong)sweep);
             (double[] userMean, double[] userPrecision) = Hyperparameters(userRows, users, width, free, k, ref random);
-            DrawRows(userRows, effectiveItems, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true, parallel);
+            DrawRows(userRows, effectiveItems, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true,
+                parallel, rated);
+            if (rated is not null)
+            {
+                // Right after the users' draw, while the residuals it kept are current.
+                (double[] ratedMean, double[] ratedPrecision) = Hyperparameters(rated.Rows, items, k, k, k - 1, ref random);
+                rated.Draw(itemSide, ratedMean, ratedPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 2));
+                rated.Update(userRows, userSide, parallel);
+            }
+
             (double[] itemMean, double[] itemPrecision) = Hyperparameters(itemRows, items, width, free, k + 1, ref random);
-            DrawRows(itemRows, userRows, itemSide, width, free, itemMean, itemPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 1),
+            DrawRows(itemRows, effectiveUsers, itemSide, width, free, itemMean, itemPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 1),
                 userSideRows: false, parallel, raters);
             if (raters is not null)
             {
                 (double[] raterMean, double[] raterPrecision) = Hyperparameters(raters.Rows, users, k, k, k - 1, ref random);
-                raters.Draw(userSide, raterMean, raterPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 2));
+                raters.Draw(userSide, raterMean, raterPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 3));
                 raters.Update(itemRows, itemSide, parallel);
             }
 
-            double squared = SquaredError(userRows, effectiveItems, userSide, width);
+            double squared = SquaredError(effectiveUsers, effectiveItems, userSide, width);
             noisePrecision = random.Gamma(1 + (data.Count / 2.0)) / (1 + (squared / 2));
             if (sweep > burnIn)
             {
@@ -112,7 +123,7 @@ internal static class BayesianSampler
                 factorPrecisionSum += k == 0 ? 0 : diagonal / k;
                 biasPrecisionSum += userPrecision[(k * free) + k];
                 noisePrecisionSum += noisePrecision;
-                AddAligned(userRows, effectiveItems, userSum, itemSum, users, items, k, first: summed == 0);
+                AddAligned(effectiveUsers, effectiveItems, userSum, itemSum, users, items, k, first: summed == 0);
                 summed++;
             }
 
@@ -433,7 +444,7 @@ internal static class BayesianSampler
     /// <summary>Draws every row of one side given the other side: N(Λ*⁻¹ (Λμ + α Σ z (r − fixed)), Λ*⁻¹), Λ* = Λ + α Σ z zᵀ, where z is
     /// the other side's factors and its constant 1, and "fixed" the other side's bias.</summary>
     private static void DrawRows(double[] rows, double[] others, Side side, int width, int free, double[] priorMean, double[] priorPrecision,
-        double noisePrecision, ulong seed, bool userSideRows, ParallelOptions parallel, Raters? raters = null)
+        double noisePrecision, ulong seed, bool userSideRows, ParallelOptions parallel, ImplicitPart? part)
     {
         int m = free, k = width - 2;
         // Each rating's z and its target side by side, padded to whole vectors: one Gram matrix of [z, target] gives Σ z zᵀ in its first
@@ -463,9 +474,9 @@ internal static class BayesianSampler
                     others.AsSpan(o, k).CopyTo(row);
                     row[k] = others[o + otherOne];
                     row[m] = side.Rating[first + e] - others[o + otherBias];
-                    if (raters is not null)
+                    if (part is not null)
                     {
-                        row[m] -= Dot(row[..k], raters.Part.AsSpan(r * k, k));
+                        row[m] -= Dot(row[..k], part.Part.AsSpan(r * k, k));
                     }
 
                     row[(m + 1)..].Clear();
@@ -496,7 +507,7 @@ internal static class BayesianSampler
             Span<double> drawn = rows.AsSpan(r * width, width);
             b[..k].CopyTo(drawn);
             drawn[ownBias] = b[m - 1];
-            raters?.Keep(r, gram, padded, b);
+            part?.Keep(r, gram, padded, b);
             return buffer;
         }, _ => { });
     }
@@ -687,18 +698,20 @@ internal static class BayesianSampler
         return product;
     }
 
-    /// <summary>What the people who rated an item say about it, for <see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>:
-    /// each user v carries a vector y_v of k values, and an item's factors are its own g_i plus |R(i)|^-1/2 Σ_{v ∈ R(i)} y_v over the
-    /// users R(i) who rated it (the "flipped" SVD++ of Rendle, Zhang and Koren, "On the Difficulty of Evaluating Baselines", 2019, in
-    /// BPMF). Which items a person rates carries their taste; here it reaches the item side, so the stored model is still one row per
-    /// item and serving, fold-in and the model file are unchanged.</summary>
-    /// <remarks>The y are drawn one user at a time, each given all the rest: a user's y enters the prediction of every rating of every
-    /// item they rated, through Σ_i c_i² G_i (G_i = Σ_{u ∈ R(i)} f_u f_uᵀ, which the item's own draw has just built) and each item's
-    /// residual vector e_i = Σ_{u ∈ R(i)} f_u (r_ui − prediction), which is kept current after each draw. That keeps the chain exact; the
-    /// price is a sequential pass of about three k × k products per rating.</remarks>
-    private sealed class Raters
+    /// <summary>What the other side's choices say about one side's rows, for <see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>:
+    /// each row r of the other side (the key) carries a vector y of k values, and an owner's factors are its own plus
+    /// |N(o)|^-1/2 Σ_{r ∈ N(o)} y_r over the keys N(o) it has ratings with. For users (the owners) the keys are the items they rated
+    /// (SVD++, Koren 2008); for items, the people who rated them (the "flipped" form of Rendle, Zhang and Koren, "On the Difficulty of
+    /// Evaluating Baselines", 2019). Both are drawn by the same sampler, as in their Bayesian SVD++. Which items a person rates carries
+    /// their taste; the stored model is still one row per user and per item, with the parts added, so serving, fold-in and the model
+    /// file are unchanged.</summary>
+    /// <remarks>The y are drawn one key at a time, each given all the rest: a key's y enters the prediction of every rating of every
+    /// owner it belongs to, through Σ_o c_o² G_o (G_o = the Gram matrix of the other side's factors over the owner's ratings, which the
+    /// owner's own draw has just built) and each owner's residual vector e_o = Σ (other side's factors) × (rating − prediction), kept
+    /// current after each draw. That keeps the chain exact; the price is a sequential pass of two k × k products per rating.</remarks>
+    private sealed class ImplicitPart
     {
-        /// <summary>The most doubles the items' k × k matrices may take (1 GiB).</summary>
+        /// <summary>The most doubles the owners' k × k matrices may take (1 GiB).</summary>
         private const long MaximumGramValues = 1L << 27;
 
         private readonly int _k;
@@ -706,59 +719,66 @@ internal static class BayesianSampler
         private readonly double[] _gram;
         private readonly double[] _residual;
 
-        private Raters(int users, int items, int k, double[] scale, double[] effective)
+        private ImplicitPart(int keys, int owners, int k, double[] scale, double[] effective)
         {
             _k = k;
             _scale = scale;
-            Rows = new double[users * k];
-            Part = new double[items * k];
+            Rows = new double[keys * k];
+            Part = new double[owners * k];
             Effective = effective;
-            _gram = new double[items * k * k];
-            _residual = new double[items * k];
+            _gram = new double[owners * k * k];
+            _residual = new double[owners * k];
         }
 
-        /// <summary>Gets the users' y, k per user.</summary>
+        /// <summary>Gets the keys' y, k per key.</summary>
         public double[] Rows { get; }
 
-        /// <summary>Gets each item's raters' part, c_i Σ y_v (k per item).</summary>
+        /// <summary>Gets each owner's part, c_o Σ y_r (k per owner).</summary>
         public double[] Part { get; }
 
-        /// <summary>Gets the item rows with the raters' part added to their factors.</summary>
+        /// <summary>Gets the owners' rows with their part added to the factors.</summary>
         public double[] Effective { get; }
 
-        /// <summary>Starts y at N(0, <see cref="InitialScale"/>²) and the effective item rows from them.</summary>
-        public static Raters Start(double[] itemRows, Side items, int users, int k, ref SplitMix random)
+        /// <summary>Starts y at N(0, <see cref="InitialScale"/>²) and the owners' effective rows from them.</summary>
+        /// <param name="ownerRows">The owners' rows.</param>
+        /// <param name="owners">The owners' ratings, by owner (the other side's row in <see cref="Side.Other"/>).</param>
+        /// <param name="keys">How many keys (rows of the other side).</param>
+        /// <param name="k">The number of factors.</param>
+        /// <param name="ownerName">"user" or "item", for the message when the matrices would not fit.</param>
+        /// <param name="random">The generator of the initial values.</param>
+        public static ImplicitPart Start(double[] ownerRows, Side owners, int keys, int k, string ownerName, ref SplitMix random)
         {
-            if ((long)items.Count * k * k > MaximumGramValues)
+            if ((long)owners.Count * k * k > MaximumGramValues)
             {
                 throw new ArgumentException(
-                    $"UseRatedItems with UseBayesianSampling keeps a {k} × {k} matrix per item: {items.Count:N0} items at {k} factors would take " +
-                    $"{(long)items.Count * k * k * 8 / (1 << 20):N0} MiB, above the {MaximumGramValues * 8 / (1 << 20):N0} MiB allowed. Use fewer factors, or train without UseRatedItems.");
+                    $"UseRatedItems with UseBayesianSampling keeps a {k} × {k} matrix per {ownerName}: {owners.Count:N0} {ownerName}s at {k} factors would take " +
+                    $"{(long)owners.Count * k * k * 8 / (1 << 20):N0} MiB, above the {MaximumGramValues * 8 / (1 << 20):N0} MiB allowed. Use fewer factors, or train without UseRatedItems.");
             }
 
-            var scale = new double[items.Count];
-            for (int i = 0; i < items.Count; i++)
+            var scale = new double[owners.Count];
+            for (int o = 0; o < owners.Count; o++)
             {
-                int count = items.Start[i + 1] - items.Start[i];
-                scale[i] = count == 0 ? 0 : 1 / Math.Sqrt(count);
+                int count = owners.Start[o + 1] - owners.Start[o];
+                scale[o] = count == 0 ? 0 : 1 / Math.Sqrt(count);
             }
 
-            var raters = new Raters(users, items.Count, k, scale, new double[itemRows.Length]);
-            for (int x = 0; x < raters.Rows.Length; x++)
+            var part = new ImplicitPart(keys, owners.Count, k, scale, new double[ownerRows.Length]);
+            for (int x = 0; x < part.Rows.Length; x++)
             {
-                raters.Rows[x] = InitialScale * random.Normal();
+                part.Rows[x] = InitialScale * random.Normal();
             }
 
-            raters.Update(itemRows, items, new ParallelOptions());
-            return raters;
+            part.Update(ownerRows, owners, new ParallelOptions());
+            return part;
         }
 
-        /// <summary>Keeps what item <paramref name="item"/>'s draw built: G_i from its Gram matrix over [f_u, 1, target] (stride
-        /// <paramref name="padded"/>, target = r − b_u − f_u · part), and e_i = Σ f_u target − G_i g_i − c_i Σ f_u for its new row [g_i, c_i].</summary>
-        public void Keep(int item, ReadOnlySpan<double> gram, int padded, ReadOnlySpan<double> drawn)
+        /// <summary>Keeps what owner <paramref name="owner"/>'s draw built: G_o from its Gram matrix over [z, 1, target] (stride
+        /// <paramref name="padded"/>, z the other side's factors, target = r − the other side's bias − z · part), and
+        /// e_o = Σ z target − G_o f_o − b_o Σ z for its new row [f_o, b_o].</summary>
+        public void Keep(int owner, ReadOnlySpan<double> gram, int padded, ReadOnlySpan<double> drawn)
         {
             int k = _k;
-            Span<double> g = _gram.AsSpan(item * k * k, k * k);
+            Span<double> g = _gram.AsSpan(owner * k * k, k * k);
             for (int x = 0; x < k; x++)
             {
                 for (int y = 0; y <= x; y++)
@@ -768,7 +788,7 @@ internal static class BayesianSampler
                 }
             }
 
-            Span<double> e = _residual.AsSpan(item * k, k);
+            Span<double> e = _residual.AsSpan(owner * k, k);
             double bias = drawn[k];
             for (int x = 0; x < k; x++)
             {
@@ -776,9 +796,14 @@ internal static class BayesianSampler
             }
         }
 
-        /// <summary>Draws every user's y in turn given the rest (prior N(<paramref name="mean"/>, <paramref name="precision"/>⁻¹)),
-        /// updating the residuals of the items each one rated.</summary>
-        public void Draw(Side users, double[] mean, double[] precision, double noisePrecision, ulong seed)
+        /// <summary>Draws every key's y in turn given the rest (prior N(<paramref name="mean"/>, <paramref name="precision"/>⁻¹)),
+        /// updating the residuals of the owners it belongs to.</summary>
+        /// <param name="keys">The ratings by key (the owner in <see cref="Side.Other"/>).</param>
+        /// <param name="mean">The prior mean.</param>
+        /// <param name="precision">The prior precision (k × k).</param>
+        /// <param name="noisePrecision">The rating noise precision.</param>
+        /// <param name="seed">The seed of this draw: each key draws from its own stream.</param>
+        public void Draw(Side keys, double[] mean, double[] precision, double noisePrecision, ulong seed)
         {
             int k = _k;
             var priorTimesMean = new double[k];
@@ -789,19 +814,19 @@ internal static class BayesianSampler
 
             var a2 = new double[k * k];
             var b = new double[k];
-            for (int v = 0; v < users.Count; v++)
+            for (int v = 0; v < keys.Count; v++)
             {
-                // b = Λμ + α Σ c_i (e_i + c_i G_i y) = Λμ + α Σ c_i e_i + (α Σ c_i² G_i) y: one product with the data's part of the
+                // b = Λμ + α Σ c_o (e_o + c_o G_o y) = Λμ + α Σ c_o e_o + (α Σ c_o² G_o) y: one product with the data's part of the
                 // system instead of one per rating.
                 Array.Clear(a2);
                 priorTimesMean.CopyTo(b, 0);
                 Span<double> y = Rows.AsSpan(v * k, k);
-                for (int e = users.Start[v]; e < users.Start[v + 1]; e++)
+                for (int e = keys.Start[v]; e < keys.Start[v + 1]; e++)
                 {
-                    int i = users.Other[e];
-                    double c = _scale[i];
-                    TensorPrimitives.MultiplyAdd(_gram.AsSpan(i * k * k, k * k), noisePrecision * c * c, a2, a2);
-                    TensorPrimitives.MultiplyAdd(_residual.AsSpan(i * k, k), noisePrecision * c, b, b);
+                    int o = keys.Other[e];
+                    double c = _scale[o];
+                    TensorPrimitives.MultiplyAdd(_gram.AsSpan(o * k * k, k * k), noisePrecision * c * c, a2, a2);
+                    TensorPrimitives.MultiplyAdd(_residual.AsSpan(o * k, k), noisePrecision * c, b, b);
                 }
 
                 for (int x = 0; x < k; x++)
@@ -819,15 +844,15 @@ internal static class BayesianSampler
                 }
 
                 SolveTransposed(a2, b, k);
-                // b becomes the change; the residuals of the user's items lose c_i G_i Δ.
+                // b becomes the change; the residuals of the key's owners lose c_o G_o Δ.
                 TensorPrimitives.Subtract(b, y, b);
                 TensorPrimitives.Add(y, b, y);
-                for (int e = users.Start[v]; e < users.Start[v + 1]; e++)
+                for (int e = keys.Start[v]; e < keys.Start[v + 1]; e++)
                 {
-                    int i = users.Other[e];
-                    double c = _scale[i];
-                    ReadOnlySpan<double> g = _gram.AsSpan(i * k * k, k * k);
-                    Span<double> residual = _residual.AsSpan(i * k, k);
+                    int o = keys.Other[e];
+                    double c = _scale[o];
+                    ReadOnlySpan<double> g = _gram.AsSpan(o * k * k, k * k);
+                    Span<double> residual = _residual.AsSpan(o * k, k);
                     for (int x = 0; x < k; x++)
                     {
                         residual[x] -= c * Dot(g.Slice(x * k, k), b);
@@ -836,22 +861,22 @@ internal static class BayesianSampler
             }
         }
 
-        /// <summary>Recomputes each item's raters' part and its effective row from <paramref name="itemRows"/>.</summary>
-        public void Update(double[] itemRows, Side items, ParallelOptions parallel)
+        /// <summary>Recomputes each owner's part and its effective row from <paramref name="ownerRows"/>.</summary>
+        public void Update(double[] ownerRows, Side owners, ParallelOptions parallel)
         {
             int k = _k, width = k + 2;
-            Parallel.For(0, items.Count, parallel, i =>
+            Parallel.For(0, owners.Count, parallel, o =>
             {
-                Span<double> part = Part.AsSpan(i * k, k);
+                Span<double> part = Part.AsSpan(o * k, k);
                 part.Clear();
-                for (int e = items.Start[i]; e < items.Start[i + 1]; e++)
+                for (int e = owners.Start[o]; e < owners.Start[o + 1]; e++)
                 {
-                    TensorPrimitives.Add(part, Rows.AsSpan(items.Other[e] * k, k), part);
+                    TensorPrimitives.Add(part, Rows.AsSpan(owners.Other[e] * k, k), part);
                 }
 
-                TensorPrimitives.Multiply(part, _scale[i], part);
-                itemRows.AsSpan(i * width, width).CopyTo(Effective.AsSpan(i * width, width));
-                TensorPrimitives.Add(Effective.AsSpan(i * width, k), part, Effective.AsSpan(i * width, k));
+                TensorPrimitives.Multiply(part, _scale[o], part);
+                ownerRows.AsSpan(o * width, width).CopyTo(Effective.AsSpan(o * width, width));
+                TensorPrimitives.Add(Effective.AsSpan(o * width, k), part, Effective.AsSpan(o * width, k));
             });
         }
     }

@@ -29,7 +29,7 @@ namespace Personalize.Core.Evaluation;
 /// then the best options with the users also represented by the items they rated
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>, SVD++), then the best options as an average of 3 models
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfModels"/>), then Bayesian sampling at 32 factors
-/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, at least 20) and, when users were not
+/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, 300 on a log not sampled, at least 20) and, when users were not
 /// sampled, Bayesian sampling with rated items (each user also represented by the items they rated, each item by the people who rated
 /// it); each SGD trial runs up to
 /// 60 epochs scored by held-out RMSE, and a trial is kept only when it validates better than every earlier one. When users were sampled
@@ -52,6 +52,11 @@ public static class AutoTuner
     private const int ExplicitEnsembleSize = 3;
     private const int ExplicitMinEpochs = 8;
     private const int BayesianMaxSweeps = 150;
+
+    /// <summary>The most sweeps of the plain Bayesian trial on a log small enough not to be sampled, where a sweep is cheap (100,000
+    /// ratings: about 25 ms on 2 cores): the aligned mean still gains there (a 600-user MovieLens-shaped slice: held-out RMSE 0.9317
+    /// at 150 sweeps, 0.9308 at 300).</summary>
+    private const int BayesianMaxSweepsUnsampled = 300;
     private const int BayesianMinSweeps = 20;
 
     /// <summary>Sweeps without a better validation score before the Bayesian trial stops: its running mean improves by small steps
@@ -288,13 +293,17 @@ public static class AutoTuner
             RatingRegularization = BiasedMatrixFactorizationDefaults.RatingRegularization,
             LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
         };
-        search.Try(data.Rest is null ? "bayesian" : "all users", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
         if (data.Rest is null)
         {
+            search.Try("bayesian", bayesian with { NumberOfIterations = BayesianMaxSweepsUnsampled }, BayesianMinSweeps, minimumPatience: BayesianPatience);
             // Which items people rated, in Bayesian sampling (both sides): on a generated set where people rate what they like it took
             // held-out RMSE from 0.8241 to 0.8038; where what is rated does not depend on taste it cost up to 1 %. Its sweeps cost about
             // six times a plain one, so only logs small enough not to be sampled try it.
             search.Try("bayesian", bayesian with { UseRatedItems = true }, BayesianMinSweeps, minimumPatience: BayesianPatience);
+        }
+        else
+        {
+            search.Try("all users", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
         }
 
         return search.Result("RMSE", "biases", baseline, data, Stopwatch.GetElapsedTime(started));

@@ -298,7 +298,7 @@ public static class AutoTuner
             search.Try("bayesian", bayesian with { NumberOfIterations = BayesianMaxSweepsUnsampled }, BayesianMinSweeps, minimumPatience: BayesianPatience);
             // Which items people rated, in Bayesian sampling (both sides): on a generated set where people rate what they like it took
             // held-out RMSE from 0.8241 to 0.8038; where what is rated does not depend on taste it cost up to 1 %. Its sweeps cost about
-            // six times a plain one, so only logs small enough not to be sampled try it.
+            // four times a plain one, so only logs small enough not to be sampled try it.
             search.Try("bayesian", bayesian with { UseRatedItems = true }, BayesianMinSweeps, minimumPatience: BayesianPatience);
         }
         else

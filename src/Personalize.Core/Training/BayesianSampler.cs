@@ -512,6 +512,42 @@ internal static class BayesianSampler
         }, _ => { });
     }
 
+    /// <summary>a += <paramref name="weight"/> G and b += <paramref name="weight"/> G w for a k × k <paramref name="gram"/> held in
+    /// floats, reading each row of G once and adding in doubles.</summary>
+    internal static void AddScaledAndMultiply(ReadOnlySpan<float> gram, double weight, Span<double> a, ReadOnlySpan<double> w, Span<double> b, int k)
+    {
+        ref float g = ref MemoryMarshal.GetReference(gram);
+        ref double sum = ref MemoryMarshal.GetReference(a);
+        ref double ws = ref MemoryMarshal.GetReference(w);
+        Vector256<double> scale = Vector256.Create(weight);
+        for (int x = 0; x < k; x++)
+        {
+            ref float row = ref Unsafe.Add(ref g, x * k);
+            ref double target = ref Unsafe.Add(ref sum, x * k);
+            Vector256<double> dot = Vector256<double>.Zero;
+            int i = 0;
+            for (; i <= k - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.LoadUnsafe(ref row, (nuint)i));
+                int j = i + Vector256<double>.Count;
+                Vector256.FusedMultiplyAdd(low, scale, Vector256.LoadUnsafe(ref target, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                Vector256.FusedMultiplyAdd(high, scale, Vector256.LoadUnsafe(ref target, (nuint)j)).StoreUnsafe(ref target, (nuint)j);
+                dot = Vector256.FusedMultiplyAdd(low, Vector256.LoadUnsafe(ref ws, (nuint)i), dot);
+                dot = Vector256.FusedMultiplyAdd(high, Vector256.LoadUnsafe(ref ws, (nuint)j), dot);
+            }
+
+            double total = Vector256.Sum(dot);
+            for (; i < k; i++)
+            {
+                double value = Unsafe.Add(ref row, i);
+                Unsafe.Add(ref target, i) += value * weight;
+                total += value * Unsafe.Add(ref ws, i);
+            }
+
+            b[x] += weight * total;
+        }
+    }
+
     /// <summary>How many ratings' vectors are gathered at a time for <see cref="AddGram"/> (36 KiB at 32 factors: within L1/L2).</summary>
     private const int GramChunk = 128;
 
@@ -708,16 +744,17 @@ internal static class BayesianSampler
     /// <remarks>The y are drawn one key at a time, each given all the rest: a key's y enters the prediction of every rating of every
     /// owner it belongs to, through Σ_o c_o² G_o (G_o = the Gram matrix of the other side's factors over the owner's ratings, which the
     /// owner's own draw has just built) and each owner's residual vector e_o = Σ (other side's factors) × (rating − prediction), kept
-    /// current after each draw. That keeps the chain exact; the price is a sequential pass of two k × k products per rating.</remarks>
+    /// current (see <see cref="Draw"/>). That keeps the chain exact; the price is a sequential pass reading one k × k matrix per rating.</remarks>
     private sealed class ImplicitPart
     {
-        /// <summary>The most doubles the owners' k × k matrices may take (1 GiB).</summary>
-        private const long MaximumGramValues = 1L << 27;
+        /// <summary>The most values the owners' k × k matrices may take (1 GiB of floats).</summary>
+        private const long MaximumGramValues = 1L << 28;
 
         private readonly int _k;
         private readonly double[] _scale;
-        private readonly double[] _gram;
+        private readonly float[] _gram;
         private readonly double[] _residual;
+        private readonly double[] _pending;
 
         private ImplicitPart(int keys, int owners, int k, double[] scale, double[] effective)
         {
@@ -726,8 +763,9 @@ internal static class BayesianSampler
             Rows = new double[keys * k];
             Part = new double[owners * k];
             Effective = effective;
-            _gram = new double[owners * k * k];
+            _gram = new float[owners * k * k];
             _residual = new double[owners * k];
+            _pending = new double[owners * k];
         }
 
         /// <summary>Gets the keys' y, k per key.</summary>
@@ -752,7 +790,7 @@ internal static class BayesianSampler
             {
                 throw new ArgumentException(
                     $"UseRatedItems with UseBayesianSampling keeps a {k} × {k} matrix per {ownerName}: {owners.Count:N0} {ownerName}s at {k} factors would take " +
-                    $"{(long)owners.Count * k * k * 8 / (1 << 20):N0} MiB, above the {MaximumGramValues * 8 / (1 << 20):N0} MiB allowed. Use fewer factors, or train without UseRatedItems.");
+                    $"{(long)owners.Count * k * k * sizeof(float) / (1 << 20):N0} MiB, above the {MaximumGramValues * sizeof(float) / (1 << 20):N0} MiB allowed. Use fewer factors, or train without UseRatedItems.");
             }
 
             var scale = new double[owners.Count];
@@ -778,21 +816,30 @@ internal static class BayesianSampler
         public void Keep(int owner, ReadOnlySpan<double> gram, int padded, ReadOnlySpan<double> drawn)
         {
             int k = _k;
-            Span<double> g = _gram.AsSpan(owner * k * k, k * k);
+            // G_o is kept in floats: the pass over the keys reads one per rating and is bound by those reads; e_o is computed from the
+            // doubles.
+            Span<float> g = _gram.AsSpan(owner * k * k, k * k);
             for (int x = 0; x < k; x++)
             {
                 for (int y = 0; y <= x; y++)
                 {
-                    g[(x * k) + y] = gram[(x * padded) + y];
-                    g[(y * k) + x] = gram[(x * padded) + y];
+                    g[(x * k) + y] = (float)gram[(x * padded) + y];
+                    g[(y * k) + x] = (float)gram[(x * padded) + y];
                 }
             }
 
+            _pending.AsSpan(owner * k, k).Clear();
             Span<double> e = _residual.AsSpan(owner * k, k);
             double bias = drawn[k];
             for (int x = 0; x < k; x++)
             {
-                e[x] = gram[((k + 1) * padded) + x] - Dot(g.Slice(x * k, k), drawn[..k]) - (bias * gram[(k * padded) + x]);
+                double product = 0;
+                for (int y = 0; y < k; y++)
+                {
+                    product += gram[(Math.Max(x, y) * padded) + Math.Min(x, y)] * drawn[y];
+                }
+
+                e[x] = gram[((k + 1) * padded) + x] - product - (bias * gram[(k * padded) + x]);
             }
         }
 
@@ -814,24 +861,22 @@ internal static class BayesianSampler
 
             var a2 = new double[k * k];
             var b = new double[k];
+            var w = new double[k];
             for (int v = 0; v < keys.Count; v++)
             {
-                // b = Λμ + α Σ c_o (e_o + c_o G_o y) = Λμ + α Σ c_o e_o + (α Σ c_o² G_o) y: one product with the data's part of the
-                // system instead of one per rating.
+                // e_o = e_o⁰ − c_o G_o D_o, where D_o sums the changes of the owner's keys drawn so far in this pass (kept, not applied:
+                // applying each change costs a k × k product per rating, keeping it k). So b = Λμ + α Σ c_o (e_o + c_o G_o y) =
+                // Λμ + α Σ c_o e_o⁰ + α Σ c_o² G_o (y − D_o): one read of G_o per rating, fused with adding it to the system.
                 Array.Clear(a2);
                 priorTimesMean.CopyTo(b, 0);
                 Span<double> y = Rows.AsSpan(v * k, k);
                 for (int e = keys.Start[v]; e < keys.Start[v + 1]; e++)
                 {
                     int o = keys.Other[e];
-                    double c = _scale[o];
-                    TensorPrimitives.MultiplyAdd(_gram.AsSpan(o * k * k, k * k), noisePrecision * c * c, a2, a2);
+                    double c = _scale[o], weight = noisePrecision * c * c;
+                    TensorPrimitives.Subtract(y, _pending.AsSpan(o * k, k), w);
+                    AddScaledAndMultiply(_gram.AsSpan(o * k * k, k * k), weight, a2, w, b, k);
                     TensorPrimitives.MultiplyAdd(_residual.AsSpan(o * k, k), noisePrecision * c, b, b);
-                }
-
-                for (int x = 0; x < k; x++)
-                {
-                    b[x] += Dot(a2.AsSpan(x * k, k), y);
                 }
 
                 TensorPrimitives.Add(a2, precision, a2);
@@ -844,19 +889,13 @@ internal static class BayesianSampler
                 }
 
                 SolveTransposed(a2, b, k);
-                // b becomes the change; the residuals of the key's owners lose c_o G_o Δ.
+                // b becomes the change, which each of the key's owners keeps in D_o.
                 TensorPrimitives.Subtract(b, y, b);
                 TensorPrimitives.Add(y, b, y);
                 for (int e = keys.Start[v]; e < keys.Start[v + 1]; e++)
                 {
-                    int o = keys.Other[e];
-                    double c = _scale[o];
-                    ReadOnlySpan<double> g = _gram.AsSpan(o * k * k, k * k);
-                    Span<double> residual = _residual.AsSpan(o * k, k);
-                    for (int x = 0; x < k; x++)
-                    {
-                        residual[x] -= c * Dot(g.Slice(x * k, k), b);
-                    }
+                    Span<double> pending = _pending.AsSpan(keys.Other[e] * k, k);
+                    TensorPrimitives.Add(pending, b, pending);
                 }
             }
         }

@@ -218,8 +218,8 @@ public sealed class BayesianSamplingTests
     [Fact]
     public void With_rated_items_a_catalogue_too_large_for_the_items_matrices_is_refused_with_the_sizes()
     {
-        // 200 items at 1024 factors: 200 × 1024 × 1024 doubles, 1.6 GB.
-        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 2, taste: 0, users: 40, items: 200).Train);
+        // 300 items at 1024 factors: 300 × 1024 × 1024 floats, 1.2 GiB.
+        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 2, taste: 0, users: 40, items: 300).Train);
 
         var error = Assert.Throws<ArgumentException>(() =>
             new BiasedMatrixFactorizationTrainer(Bayesian with { UseRatedItems = true, NumberOfFactors = 1024, NumberOfIterations = 2 }).Fit(data));
@@ -316,6 +316,37 @@ public sealed class BayesianSamplingTests
                 Assert.Equal(expected, gram[(row * stride) + column], 1e-9);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(33)]
+    public void The_fused_kernel_adds_the_scaled_float_matrix_and_its_product_as_the_plain_loops_do(int k)
+    {
+        var random = new Random(k);
+        double[] Draw(int n) => [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5)];
+        float[] gram = [.. Draw(k * k).Select(x => (float)x)];
+        double[] a = Draw(k * k), w = Draw(k), b = Draw(k);
+        double[] expectedA = (double[])a.Clone(), expectedB = (double[])b.Clone();
+        for (int x = 0; x < k; x++)
+        {
+            double dot = 0;
+            for (int y = 0; y < k; y++)
+            {
+                expectedA[(x * k) + y] += 0.7 * gram[(x * k) + y];
+                dot += gram[(x * k) + y] * w[y];
+            }
+
+            expectedB[x] += 0.7 * dot;
+        }
+
+        BayesianSampler.AddScaledAndMultiply(gram, 0.7, a, w, b, k);
+
+        Assert.Equal(expectedA, a, (p, q) => Math.Abs(p - q) < 1e-12);
+        Assert.Equal(expectedB, b, (p, q) => Math.Abs(p - q) < 1e-12);
     }
 
     [Fact]

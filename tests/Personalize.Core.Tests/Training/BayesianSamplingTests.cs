@@ -246,6 +246,27 @@ public sealed class BayesianSamplingTests
         Assert.Equal(result.Best.Options.UseBayesianSampling, result.Options.UseBayesianSampling);
     }
 
+    [Fact]
+    public void The_tuners_bayesian_trial_with_rated_items_runs_on_where_people_rate_what_they_like_and_gives_up_early_elsewhere()
+    {
+        var (driven, _) = RatedItemsTests.Generated(seed: 12, taste: 1.5, users: 400, items: 150);
+        var (independent, _) = RatedItemsTests.Generated(seed: 12, taste: 0, users: 400, items: 150);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> kept = AutoTuner.TuneExplicit(driven);
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> dropped = AutoTuner.TuneExplicit(independent);
+
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> rated = kept.Trials.Single(t => t.Stage == "bayesian" && t.Options.UseRatedItems);
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> plain = kept.Trials.Single(t => t.Stage == "bayesian" && !t.Options.UseRatedItems);
+        Assert.True(rated.Score < plain.Score, $"rated items {rated.Score:F4}; plain {plain.Score:F4}");
+        Assert.True(rated.EpochsRun > 30, $"{rated.EpochsRun} sweeps");
+
+        rated = dropped.Trials.Single(t => t.Stage == "bayesian" && t.Options.UseRatedItems);
+        plain = dropped.Trials.Single(t => t.Stage == "bayesian" && !t.Options.UseRatedItems);
+        Assert.Equal(30, rated.EpochsRun);
+        Assert.True(rated.Score > plain.Score, $"rated items {rated.Score:F4}; plain {plain.Score:F4}");
+        Assert.False(dropped.Options.UseRatedItems);
+    }
+
     [Theory]
     [InlineData(2, true, false)]
     [InlineData(1, false, true)]

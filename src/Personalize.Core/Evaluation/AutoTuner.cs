@@ -29,11 +29,10 @@ namespace Personalize.Core.Evaluation;
 /// then the best options with the users also represented by the items they rated
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>, SVD++), then the best options as an average of 3 models
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfModels"/>), then Bayesian sampling at 32 factors
-/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, 300 on a log not sampled, at least 20) and, when users were not
-/// sampled, Bayesian sampling with rated items (each user also represented by the items they rated, each item by the people who rated
-/// it; up to 200 sweeps, given up as soon as it validates worse than the plain trial did at the same sweep, from sweep 30 on); each SGD
-/// trial runs up to
-/// 60 epochs scored by held-out RMSE, and a trial is kept only when it validates better than every earlier one. When users were sampled
+/// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, 300 on a log not sampled, at least
+/// 20) and, when users were not sampled, Bayesian sampling with rated items (each user also represented by the items they rated, each
+/// item by the people who rated it; up to 200 sweeps, given up as soon as it validates worse than the plain trial did at the same
+/// sweep, from sweep 30 on); each SGD trial runs up to 60 epochs scored by held-out RMSE, and a trial is kept only when it validates better than every earlier one. When users were sampled
 /// to keep within <see cref="AutoTuneOptions.MaxTuningRows"/> and the log has at most 2,000,000 rows, the last two trials (stage
 /// "all users") train the best SGD options so far and Bayesian sampling on every row of the log but the held-out ones, and the better
 /// of the two is chosen: Bayesian sampling gains more from the users left out of the sample than SGD does.</para>

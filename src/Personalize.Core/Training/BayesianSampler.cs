@@ -18,7 +18,9 @@ namespace Personalize.Core.Training;
 /// whose mean and precision are drawn each sweep from their Normal-Wishart posterior (μ0 = 0, β0 = 2, ν0 = k + 1, W0 = I); the
 /// rating noise precision has a Gamma(1, 1) prior and is drawn too. So nothing is tuned but the number of factors and sweeps.</para>
 /// <para>Each sweep draws the users' hyperparameters, every user given the items, the items' hyperparameters, every item given the
-/// users, then the noise. A row's draw depends only on the seed, the sweep and the row, so the result is the same for any thread count.
+/// users, then the noise; with rated items (<see cref="ImplicitPart"/>), each side's draw is followed by the draw of what the other side's
+/// choices say about it. A row's draw depends only on the seed, the sweep and the row (the implicit parts are drawn in a fixed order),
+/// so the result is the same for any thread count.
 /// After <see cref="BurnIn"/> sweeps the rows are summed, each sweep's factors first turned into line with the sums (see
 /// <see cref="AddAligned"/>); the model is the posterior mean of the rows (over the sweeps after burn-in), which predicted as well as
 /// averaging every sweep's predictions on held-out ratings (generated MovieLens-shaped and taste-driven sets: 0.8832 against 0.8830 and

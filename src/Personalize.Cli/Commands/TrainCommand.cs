@@ -44,7 +44,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Models { get; init; }
 
         [CommandOption("--rated-items")]
-        [Description("Explicit trainer: also represent each user by the items they rated (SVD++; with --bayesian, each item also by the people who rated it), which helps where what people rate depends on their taste; about 2.5 times the training time per epoch (4 times per sweep with --bayesian). Default: off; chosen from the data unless options are given.")]
+        [Description("Explicit trainer: also represent each user by the items they rated (SVD++; with --bayesian, each item also by the people who rated it), which helps where what people rate depends on their taste; about 2.5 times the training time per epoch (2-3 times per sweep with --bayesian). Default: off; chosen from the data unless options are given.")]
         public bool RatedItems { get; init; }
 
         [CommandOption("--bayesian")]

@@ -30,12 +30,13 @@ namespace Personalize.Core.Evaluation;
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseRatedItems"/>, SVD++), then the best options as an average of 3 models
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfModels"/>), then Bayesian sampling at 32 factors
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, 300 on a log not sampled, at least
-/// 20) and, when users were not sampled, Bayesian sampling with rated items (each user also represented by the items they rated, each
-/// item by the people who rated it; up to 200 sweeps, given up as soon as it validates worse than the plain trial did at the same
-/// sweep, from sweep 50 on); each SGD trial runs up to 60 epochs scored by held-out RMSE, and a trial is kept only when it validates better than every earlier one. When users were sampled
-/// to keep within <see cref="AutoTuneOptions.MaxTuningRows"/> and the log has at most 2,000,000 rows, the last two trials (stage
-/// "all users") train the best SGD options so far and Bayesian sampling on every row of the log but the held-out ones, and the better
-/// of the two is chosen: Bayesian sampling gains more from the users left out of the sample than SGD does.</para>
+/// 20), then Bayesian sampling with rated items (each user also represented by the items they rated, each item by the people who
+/// rated it; up to 200 sweeps on a log not sampled, 150 on a sample; given up as soon as it validates worse than the plain trial did
+/// at the same sweep, from sweep 50 on); each SGD trial runs up to 60 epochs scored by held-out RMSE, and a trial is kept only when it
+/// validates better than every earlier one. When users were sampled to keep within <see cref="AutoTuneOptions.MaxTuningRows"/> and
+/// the log has at most 2,000,000 rows, the last two trials (stage "all users") train the best SGD options and Bayesian sampling (with
+/// rated items when they validated better on the sample, up to 100 sweeps) on every row of the log but the held-out ones, and the
+/// better of the two is chosen: Bayesian sampling gains more from the users left out of the sample than SGD does.</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic (the
 /// explicit trainer for a fixed thread count, which the chosen options record), so the same data and settings choose the same options.
 /// The methods are thread-safe.</para>
@@ -58,10 +59,14 @@ public static class AutoTuner
     /// at 150 sweeps, 0.9308 at 300).</summary>
     private const int BayesianMaxSweepsUnsampled = 300;
 
-    /// <summary>The most sweeps of the Bayesian trial with rated items, whose sweeps cost about four plain ones: on a 2,200-user
-    /// taste-driven set (93,000 training rows) 150 sweeps tested 0.8144, 300 0.8126, but evaluate took 43 s against 66 s; 200 keeps
-    /// most of the gain inside a minute.</summary>
+    /// <summary>The most sweeps of the Bayesian trial with rated items on a log not sampled (at first, with parts as wide as the
+    /// factors, its sweeps cost about four plain ones: on a 2,200-user taste-driven set of 93,000 training rows 150 sweeps tested
+    /// 0.8144, 300 0.8126, and evaluate took 43 s against 66 s).</summary>
     private const int BayesianMaxSweepsRated = 200;
+
+    /// <summary>The most sweeps of the "all users" Bayesian trial when rated items won on the sample: it and the final fit each cost
+    /// two to three plain ones a sweep.</summary>
+    private const int BayesianMaxSweepsRatedAllUsers = 70;
 
     /// <summary>The sweep from which the Bayesian trial with rated items gives up once it validates worse than the plain one did at
     /// the same sweep: after burn-in and the first structure, where the two curves have settled into their order. Where rated items
@@ -286,40 +291,39 @@ public static class AutoTuner
         search.Try("rated-items", center with { UseRatedItems = true }, ExplicitMinEpochs);
         center = search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs };
         search.Try("models", center with { NumberOfModels = ExplicitEnsembleSize }, ExplicitMinEpochs);
-        if (data.Rest is { } rest)
-        {
-            // Bayesian sampling gains more from more users than SGD does (Jester ratings: it validated 0.2 % worse than the best SGD
-            // options on a sample of 1,750 users and tested 0.8 % better on all 10,000), so when users were sampled the last two trials
-            // put the best SGD options and Bayesian sampling side by side on every user's rows but the held-out ones.
-            ratings = RatingMatrix.FromLog(rest, ratingOptions);
-            search.Try("all users", search.Best.Options with { NumberOfIterations = ExplicitMaxEpochs }, ExplicitMinEpochs, again: true);
-        }
-
+        // The longer caps only where the whole log is the tuning data, so the final fit is as cheap as the trial.
+        bool sampled = data.Train.Count + data.Validation.Count < log.Count;
         BiasedMatrixFactorizationTrainer.Options bayesian = grid with
         {
             UseBayesianSampling = true,
             UseRatedItems = false,
             NumberOfModels = 1,
-            NumberOfIterations = BayesianMaxSweeps,
+            NumberOfIterations = sampled ? BayesianMaxSweeps : BayesianMaxSweepsUnsampled,
             FactorRegularization = BiasedMatrixFactorizationDefaults.FactorRegularization,
             RatingRegularization = BiasedMatrixFactorizationDefaults.RatingRegularization,
             LearningRate = BiasedMatrixFactorizationDefaults.LearningRate,
         };
-        if (data.Rest is null)
+        IReadOnlyList<double> plain = search.Try("bayesian", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> plainTrial = search.Last;
+        // Which items people rated, in Bayesian sampling (both sides): on generated sets where people rate what they like it took
+        // held-out RMSE from 0.8241 to 0.8014 (3,000 users) and 0.8071 to 0.7842 (10,000); where what is rated does not depend on taste
+        // it cost up to 1 %. Its sweeps cost two to three plain ones, so it gives up as soon as it falls behind the plain trial at the
+        // same sweep (from sweep 50 on).
+        search.Try("bayesian", bayesian with { UseRatedItems = true, NumberOfIterations = sampled ? BayesianMaxSweeps : BayesianMaxSweepsRated },
+            BayesianMinSweeps, minimumPatience: BayesianPatience, rival: plain, rivalFrom: BayesianRivalFrom);
+        bool ratedWon = search.Last.Score < plainTrial.Score;
+        if (data.Rest is { } rest)
         {
-            bayesian = bayesian with { NumberOfIterations = BayesianMaxSweepsUnsampled };
-            IReadOnlyList<double> plain = search.Try("bayesian", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
-            // Which items people rated, in Bayesian sampling (both sides): on a generated set where people rate what they like it took
-            // held-out RMSE from 0.8241 to 0.8038; where what is rated does not depend on taste it cost up to 1 %. Its sweeps cost about
-            // four times a plain one (and far more where its k × k matrices per user and item outgrow the caches: a 545,000-row
-            // taste-driven log of 10,000 users, 0.7993 → 0.7859 on all users but 163 s to evaluate), so only logs small enough not to
-            // be sampled try it, and it gives up as soon as it falls behind the plain trial at the same sweep (from sweep 50 on).
-            search.Try("bayesian", bayesian with { UseRatedItems = true, NumberOfIterations = BayesianMaxSweepsRated }, BayesianMinSweeps,
-                minimumPatience: BayesianPatience, rival: plain, rivalFrom: BayesianRivalFrom);
-        }
-        else
-        {
-            search.Try("all users", bayesian, BayesianMinSweeps, minimumPatience: BayesianPatience);
+            // Bayesian sampling gains more from more users than SGD does (Jester ratings: it validated 0.2 % worse than the best SGD
+            // options on a sample of 1,750 users and tested 0.8 % better on all 10,000), so when users were sampled the last two trials
+            // put the best SGD options and Bayesian sampling (with rated items when they won on the sample) side by side on every
+            // user's rows but the held-out ones.
+            BiasedMatrixFactorizationTrainer.Options bestSgd = search.Trials.Where(t => !t.Options.UseBayesianSampling)
+                .OrderBy(t => t.Score).ThenBy(t => t.Number).First().Options;
+            ratings = RatingMatrix.FromLog(rest, ratingOptions);
+            search.Try("all users", bestSgd with { NumberOfIterations = ExplicitMaxEpochs }, ExplicitMinEpochs, again: true);
+            search.Try("all users", ratedWon ? bayesian with { UseRatedItems = true, NumberOfIterations = BayesianMaxSweepsRatedAllUsers } : bayesian,
+                BayesianMinSweeps, again: true, minimumPatience: BayesianPatience);
         }
 
         return search.Result("RMSE", "biases", baseline, data, Stopwatch.GetElapsedTime(started));
@@ -599,6 +603,12 @@ public static class AutoTuner
         private readonly HashSet<TOptions> _tried = [];
 
         public AutoTuneTrial<TOptions> Best { get; private set; } = null!;
+
+        /// <summary>Gets the trial run last.</summary>
+        public AutoTuneTrial<TOptions> Last => _trials[^1];
+
+        /// <summary>Gets the trials run so far.</summary>
+        public IReadOnlyList<AutoTuneTrial<TOptions>> Trials => _trials;
 
         /// <summary>Runs a trial and returns its score after each epoch. With <paramref name="rival"/> (another trial's scores by
         /// epoch), the trial also stops once, from epoch <paramref name="rivalFrom"/> on, it scores worse than the rival did at the

@@ -216,19 +216,6 @@ public sealed class BayesianSamplingTests
     }
 
     [Fact]
-    public void With_rated_items_a_catalogue_too_large_for_the_items_matrices_is_refused_with_the_sizes()
-    {
-        // 300 items at 1024 factors: 300 × 1024 × 1024 floats, 1.2 GiB.
-        RatingMatrix data = RatingMatrix.FromLog(RatedItemsTests.Generated(seed: 2, taste: 0, users: 40, items: 300).Train);
-
-        var error = Assert.Throws<ArgumentException>(() =>
-            new BiasedMatrixFactorizationTrainer(Bayesian with { UseRatedItems = true, NumberOfFactors = 1024, NumberOfIterations = 2 }).Fit(data));
-
-        Assert.Contains($"{data.Items.Count} items at 1024 factors", error.Message);
-        Assert.Contains("1,024 MiB allowed", error.Message);
-    }
-
-    [Fact]
     public void The_tuner_tries_it_and_chooses_the_best_trial()
     {
         var (train, _) = RatedItemsTests.Generated(seed: 4, taste: 0, users: 300, items: 120);

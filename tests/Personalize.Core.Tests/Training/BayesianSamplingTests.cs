@@ -254,6 +254,21 @@ public sealed class BayesianSamplingTests
         Assert.False(dropped.Options.UseRatedItems);
     }
 
+    [Fact]
+    public void When_users_are_sampled_and_rated_items_win_on_the_sample_the_bayesian_trial_on_every_user_uses_them()
+    {
+        var (train, _) = RatedItemsTests.Generated(seed: 14, taste: 1.5, users: 700, items: 150);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 12_000 });
+
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>[] sample = [.. result.Trials.Where(t => t.Stage == "bayesian")];
+        Assert.True(sample[1].Score < sample[0].Score, $"rated items {sample[1].Score:F4}; plain {sample[0].Score:F4}");
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> final = result.Trials.Last(t => t.Stage == "all users");
+        Assert.True(final.Options.UseBayesianSampling && final.Options.UseRatedItems);
+        Assert.True(final.EpochsRun <= 70, $"{final.EpochsRun} sweeps");
+        Assert.True(result.TuningRows < train.Count);
+    }
+
     [Theory]
     [InlineData(2, true, false)]
     [InlineData(1, false, true)]
@@ -287,8 +302,16 @@ public sealed class BayesianSamplingTests
         Assert.Equal(2, final.Length);
         Assert.False(final[0].Options.UseBayesianSampling);
         Assert.True(final[1].Options.UseBayesianSampling);
+        // On the sample: plain Bayesian sampling, then with rated items; here what is rated does not depend on taste, so rated items
+        // lose there and the "all users" trial is plain.
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>[] sample = [.. result.Trials.Where(t => t.Stage == "bayesian")];
+        Assert.Equal(2, sample.Length);
+        Assert.False(sample[0].Options.UseRatedItems);
+        Assert.True(sample[1].Options.UseRatedItems);
+        Assert.True(sample[1].Score > sample[0].Score, $"rated items {sample[1].Score:F4}; plain {sample[0].Score:F4}");
         Assert.False(final[1].Options.UseRatedItems);
-        Assert.DoesNotContain(result.Trials, t => t.Stage == "bayesian");
+        Assert.Equal(final[0].Options with { NumberOfIterations = 0 },
+            result.Trials.Where(t => t.Stage != "all users" && !t.Options.UseBayesianSampling).MinBy(t => t.Score)!.Options with { NumberOfIterations = 0 });
         // The sampled trials trained on fewer users; the two on every user validate better than all of them.
         double sampled = result.Trials.Where(t => t.Stage != "all users").Min(t => t.Score);
         Assert.True(final.Max(t => t.Score) < sampled, $"all users: {final[0].Score:F4} / {final[1].Score:F4}; best sampled {sampled:F4}");

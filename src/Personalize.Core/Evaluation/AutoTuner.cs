@@ -318,8 +318,7 @@ public static class AutoTuner
             // options on a sample of 1,750 users and tested 0.8 % better on all 10,000), so when users were sampled the last two trials
             // put the best SGD options and Bayesian sampling (with rated items when they won on the sample) side by side on every
             // user's rows but the held-out ones.
-            BiasedMatrixFactorizationTrainer.Options bestSgd = search.Trials.Where(t => !t.Options.UseBayesianSampling)
-                .OrderBy(t => t.Score).ThenBy(t => t.Number).First().Options;
+            BiasedMatrixFactorizationTrainer.Options bestSgd = search.BestOf(t => !t.Options.UseBayesianSampling).Options;
             ratings = RatingMatrix.FromLog(rest, ratingOptions);
             search.Try("all users", bestSgd with { NumberOfIterations = ExplicitMaxEpochs }, ExplicitMinEpochs, again: true);
             search.Try("all users", ratedWon ? bayesian with { UseRatedItems = true, NumberOfIterations = BayesianMaxSweepsRatedAllUsers } : bayesian,
@@ -607,8 +606,21 @@ public static class AutoTuner
         /// <summary>Gets the trial run last.</summary>
         public AutoTuneTrial<TOptions> Last => _trials[^1];
 
-        /// <summary>Gets the trials run so far.</summary>
-        public IReadOnlyList<AutoTuneTrial<TOptions>> Trials => _trials;
+        /// <summary>The best of the trials run so far that <paramref name="which"/> accepts, by the same rule as <see cref="Best"/>
+        /// (ties to the earlier trial); there must be one.</summary>
+        public AutoTuneTrial<TOptions> BestOf(Func<AutoTuneTrial<TOptions>, bool> which)
+        {
+            AutoTuneTrial<TOptions>? best = null;
+            foreach (AutoTuneTrial<TOptions> trial in _trials)
+            {
+                if (which(trial) && (best is null || Better(trial.Score, best.Score)))
+                {
+                    best = trial;
+                }
+            }
+
+            return best ?? throw new InvalidOperationException("No trial was accepted.");
+        }
 
         /// <summary>Runs a trial and returns its score after each epoch. With <paramref name="rival"/> (another trial's scores by
         /// epoch), the trial also stops once, from epoch <paramref name="rivalFrom"/> on, it scores worse than the rival did at the
@@ -631,8 +643,7 @@ public static class AutoTuner
                 double metric = score(model);
                 curve.Add(metric);
                 epochs = epoch;
-                if (rival is not null && epoch >= rivalFrom && epoch <= rival.Count && !double.IsNaN(metric) && !Better(metric, rival[epoch - 1])
-                    && metric != rival[epoch - 1])
+                if (rival is not null && epoch >= rivalFrom && epoch <= rival.Count && !double.IsNaN(metric) && Better(rival[epoch - 1], metric))
                 {
                     return false;
                 }

@@ -95,23 +95,13 @@ internal static class BayesianSampler
             (double[] userMean, double[] userPrecision) = Hyperparameters(userRows, users, width, free, k, ref random);
             DrawRows(userRows, effectiveItems, userSide, width, free, userMean, userPrecision, noisePrecision, sweepSeed, userSideRows: true,
                 parallel, rated);
-            if (rated is not null)
-            {
-                // Right after the users' draw, while the residuals it kept are current.
-                (double[] ratedMean, double[] ratedPrecision) = Hyperparameters(rated.Rows, items, rated.Dimensions, rated.Dimensions, rated.Dimensions - 1, ref random);
-                rated.Draw(itemSide, ratedMean, ratedPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 2));
-                rated.Update(userRows, userSide, parallel);
-            }
+            // Right after each side's draw, while the residuals it kept are current.
+            rated?.Sweep(userRows, userSide, itemSide, noisePrecision, SplitMix.Mix(sweepSeed + 2), ref random, parallel);
 
             (double[] itemMean, double[] itemPrecision) = Hyperparameters(itemRows, items, width, free, k + 1, ref random);
             DrawRows(itemRows, effectiveUsers, itemSide, width, free, itemMean, itemPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 1),
                 userSideRows: false, parallel, raters);
-            if (raters is not null)
-            {
-                (double[] raterMean, double[] raterPrecision) = Hyperparameters(raters.Rows, users, raters.Dimensions, raters.Dimensions, raters.Dimensions - 1, ref random);
-                raters.Draw(userSide, raterMean, raterPrecision, noisePrecision, SplitMix.Mix(sweepSeed + 3));
-                raters.Update(itemRows, itemSide, parallel);
-            }
+            raters?.Sweep(itemRows, itemSide, userSide, noisePrecision, SplitMix.Mix(sweepSeed + 3), ref random, parallel);
 
             double squared = SquaredError(effectiveUsers, effectiveItems, userSide, width);
             noisePrecision = random.Gamma(1 + (data.Count / 2.0)) / (1 + (squared / 2));
@@ -498,21 +488,28 @@ internal static class BayesianSampler
                 b[x] = priorTimesMean[x] + (noisePrecision * gram[(m * padded) + x]);
             }
 
-            Cholesky(a, m);
-            SolveLower(a, b, m);
-            var random = new SplitMix(SplitMix.Mix(seed ^ SplitMix.Mix((ulong)r + 0x9E3779B97F4A7C15UL)));
-            for (int x = 0; x < m; x++)
-            {
-                b[x] += random.Normal();
-            }
-
-            SolveTransposed(a, b, m);
+            DrawGaussian(a, b, m, SplitMix.Mix(seed ^ SplitMix.Mix((ulong)r + 0x9E3779B97F4A7C15UL)));
             Span<double> drawn = rows.AsSpan(r * width, width);
             b[..k].CopyTo(drawn);
             drawn[ownBias] = b[m - 1];
             part?.Keep(r, gram, padded, b);
             return buffer;
         }, _ => { });
+    }
+
+    /// <summary>Replaces <paramref name="b"/> with a draw of N(A⁻¹ b, A⁻¹) for the m × m precision A (only its lower triangle read;
+    /// overwritten by its Cholesky factor L): L⁻ᵀ (L⁻¹ b + ε), ε standard normal from a generator seeded by <paramref name="seed"/>.</summary>
+    private static void DrawGaussian(Span<double> a, Span<double> b, int m, ulong seed)
+    {
+        Cholesky(a, m);
+        SolveLower(a, b, m);
+        var random = new SplitMix(seed);
+        for (int x = 0; x < m; x++)
+        {
+            b[x] += random.Normal();
+        }
+
+        SolveTransposed(a, b, m);
     }
 
     /// <summary>a += <paramref name="weight"/> G and b += <paramref name="weight"/> G w for a k × k <paramref name="gram"/> held in
@@ -849,6 +846,21 @@ internal static class BayesianSampler
             }
         }
 
+        /// <summary>One sweep of the part: the keys' prior from their y, every key's y, then the owners' effective rows.</summary>
+        /// <param name="ownerRows">The owners' rows, just drawn (their draw kept the residuals this uses).</param>
+        /// <param name="owners">The owners' ratings, by owner.</param>
+        /// <param name="keys">The same ratings, by key.</param>
+        /// <param name="noisePrecision">The rating noise precision.</param>
+        /// <param name="seed">The seed of the keys' draws.</param>
+        /// <param name="random">The generator of the sweep's shared draws (the prior).</param>
+        /// <param name="parallel">The threads for the owners' rows.</param>
+        public void Sweep(double[] ownerRows, Side owners, Side keys, double noisePrecision, ulong seed, ref SplitMix random, ParallelOptions parallel)
+        {
+            (double[] mean, double[] precision) = Hyperparameters(Rows, keys.Count, _m, _m, _m - 1, ref random);
+            Draw(keys, mean, precision, noisePrecision, seed);
+            Update(ownerRows, owners, parallel);
+        }
+
         /// <summary>Draws every key's y in turn given the rest (prior N(<paramref name="mean"/>, <paramref name="precision"/>⁻¹)),
         /// updating the residuals of the owners it belongs to.</summary>
         /// <param name="keys">The ratings by key (the owner in <see cref="Side.Other"/>).</param>
@@ -856,18 +868,18 @@ internal static class BayesianSampler
         /// <param name="precision">The prior precision (m × m).</param>
         /// <param name="noisePrecision">The rating noise precision.</param>
         /// <param name="seed">The seed of this draw: each key draws from its own stream.</param>
-        public void Draw(Side keys, double[] mean, double[] precision, double noisePrecision, ulong seed)
+        private void Draw(Side keys, double[] mean, double[] precision, double noisePrecision, ulong seed)
         {
-            int k = _m;
-            var priorTimesMean = new double[k];
-            for (int a = 0; a < k; a++)
+            int m = _m;
+            var priorTimesMean = new double[m];
+            for (int a = 0; a < m; a++)
             {
-                priorTimesMean[a] = TensorPrimitives.Dot(precision.AsSpan(a * k, k), mean);
+                priorTimesMean[a] = TensorPrimitives.Dot(precision.AsSpan(a * m, m), mean);
             }
 
-            var a2 = new double[k * k];
-            var b = new double[k];
-            var w = new double[k];
+            var a2 = new double[m * m];
+            var b = new double[m];
+            var w = new double[m];
             for (int v = 0; v < keys.Count; v++)
             {
                 // e_o = e_o⁰ − c_o G_o D_o, where D_o sums the changes of the owner's keys drawn so far in this pass (kept, not applied:
@@ -875,7 +887,7 @@ internal static class BayesianSampler
                 // Λμ + α Σ c_o e_o⁰ + α Σ c_o² G_o (y − D_o): one read of G_o per rating, fused with adding it to the system.
                 Array.Clear(a2);
                 priorTimesMean.CopyTo(b, 0);
-                Span<double> y = Rows.AsSpan(v * k, k);
+                Span<double> y = Rows.AsSpan(v * m, m);
                 int end = keys.Start[v + 1];
                 for (int e = keys.Start[v]; e < end; e++)
                 {
@@ -888,27 +900,19 @@ internal static class BayesianSampler
                     }
 
                     double c = _scale[o], weight = noisePrecision * c * c;
-                    TensorPrimitives.Subtract(y, _pending.AsSpan(o * k, k), w);
-                    AddScaledAndMultiply(_gram.AsSpan(o * k * k, k * k), weight, a2, w, b, k);
-                    TensorPrimitives.MultiplyAdd(_residual.AsSpan(o * k, k), noisePrecision * c, b, b);
+                    TensorPrimitives.Subtract(y, _pending.AsSpan(o * m, m), w);
+                    AddScaledAndMultiply(_gram.AsSpan(o * m * m, m * m), weight, a2, w, b, m);
+                    TensorPrimitives.MultiplyAdd(_residual.AsSpan(o * m, m), noisePrecision * c, b, b);
                 }
 
                 TensorPrimitives.Add(a2, precision, a2);
-                Cholesky(a2, k);
-                SolveLower(a2, b, k);
-                var random = new SplitMix(SplitMix.Mix(seed ^ SplitMix.Mix((ulong)v + 0x632BE59BD9B4E019UL)));
-                for (int x = 0; x < k; x++)
-                {
-                    b[x] += random.Normal();
-                }
-
-                SolveTransposed(a2, b, k);
+                DrawGaussian(a2, b, m, SplitMix.Mix(seed ^ SplitMix.Mix((ulong)v + 0x632BE59BD9B4E019UL)));
                 // b becomes the change, which each of the key's owners keeps in D_o.
                 TensorPrimitives.Subtract(b, y, b);
                 TensorPrimitives.Add(y, b, y);
-                for (int e = keys.Start[v]; e < keys.Start[v + 1]; e++)
+                for (int e = keys.Start[v]; e < end; e++)
                 {
-                    Span<double> pending = _pending.AsSpan(keys.Other[e] * k, k);
+                    Span<double> pending = _pending.AsSpan(keys.Other[e] * m, m);
                     TensorPrimitives.Add(pending, b, pending);
                 }
             }
@@ -945,7 +949,7 @@ internal static class BayesianSampler
         }
 
         /// <summary>Recomputes each owner's part and its effective row from <paramref name="ownerRows"/>.</summary>
-        public void Update(double[] ownerRows, Side owners, ParallelOptions parallel)
+        private void Update(double[] ownerRows, Side owners, ParallelOptions parallel)
         {
             int m = _m, width = _k + 2;
             Parallel.For(0, owners.Count, parallel, o =>

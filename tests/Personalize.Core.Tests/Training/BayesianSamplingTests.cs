@@ -269,6 +269,24 @@ public sealed class BayesianSamplingTests
         Assert.True(result.TuningRows < train.Count);
     }
 
+    [Fact]
+    public void When_bayesian_sampling_already_validates_better_on_the_sample_the_sgd_options_do_not_meet_it_again_on_every_user()
+    {
+        var (train, _) = RatedItemsTests.Generated(seed: 23, taste: 1.0, users: 1500, items: 200);
+
+        AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 20_000 });
+
+        // Bayesian sampling gains more from more users than SGD does, so once it leads on the sample SGD cannot catch up there.
+        double bestSgd = result.Trials.Where(t => t.Stage != "all users" && !t.Options.UseBayesianSampling).Min(t => t.Score);
+        double bestBayesian = result.Trials.Where(t => t.Stage == "bayesian").Min(t => t.Score);
+        Assert.True(bestBayesian < bestSgd, $"Bayesian sampling {bestBayesian:F4}; best SGD {bestSgd:F4}");
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> final = Assert.Single(result.Trials, t => t.Stage == "all users");
+        Assert.True(final.Options.UseBayesianSampling);
+        Assert.True(final.Score < bestBayesian, $"all users {final.Score:F4}; on the sample {bestBayesian:F4}");
+        Assert.Same(final, result.Best);
+        Assert.True(result.TuningRows < train.Count);
+    }
+
     [Theory]
     [InlineData(2, true, false)]
     [InlineData(1, false, true)]
@@ -299,6 +317,9 @@ public sealed class BayesianSamplingTests
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 5_000 });
 
         AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>[] final = [.. result.Trials.Where(t => t.Stage == "all users")];
+        // Here the best SGD options validated better than Bayesian sampling on the sample, so both meet again on every user.
+        Assert.True(result.Trials.Where(t => t.Stage != "all users" && !t.Options.UseBayesianSampling).Min(t => t.Score)
+            < result.Trials.Where(t => t.Stage == "bayesian").Min(t => t.Score));
         Assert.Equal(2, final.Length);
         Assert.False(final[0].Options.UseBayesianSampling);
         Assert.True(final[1].Options.UseBayesianSampling);

@@ -19,8 +19,11 @@ namespace Personalize.Core.Evaluation;
 /// predict what a person does next as well as what is missing from their history.</para>
 /// <para>Implicit ALS: a grid over regularization λ ∈ {0.003, 0.01, 0.03, 0.1} and confidence scale α ∈ {5, 15, 50} (12 trials at
 /// 64 factors), then the neighbours of the best point at about half a grid step in each dimension (a neighbour that wins keeps walking
-/// that way, at most four steps), then 32 and 128 factors (and 256 when 128 wins); each trial runs up to
-/// 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
+/// that way, at most four steps), then 32 and 128 factors (and 256 when 128 wins), then the best options blended with an item-item
+/// model (<see cref="ImplicitAlsTrainer.Options.ItemItemWeight"/>: share 0.35 at λ 100 and 1,000; where one wins, λ one step further
+/// that way, then shares 0.15 and 0.65, and 1 when 0.65 wins; the item-item eigenpairs are computed once for the search; not tried on
+/// more than 50,000 items or 1,000,000 users); each trial
+/// runs up to 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
 /// <para>Explicit matrix factorization (validated on a random share of each user's ratings, as rating protocols are random splits): a
@@ -50,6 +53,13 @@ public static class AutoTuner
     private static readonly float[] ExplicitLearningRate = [0.01f, 0.02f, 0.04f];
     private const int ImplicitMaxEpochs = 20;
     private const int ImplicitMinEpochs = 4;
+
+    /// <summary>The largest catalogue the implicit search tries an item-item blend on (its eigenpairs hold about 2 KB per item while they
+    /// are computed).</summary>
+    internal const int ItemItemMaxItems = 50_000;
+
+    /// <summary>The most users the implicit search tries an item-item blend for (it adds 512 bytes per user to the model).</summary>
+    internal const int ItemItemMaxUsers = 1_000_000;
     private const int ExplicitMaxEpochs = 60;
     private const int ExplicitEnsembleSize = 3;
     private const int ExplicitMinEpochs = 8;
@@ -148,9 +158,20 @@ public static class AutoTuner
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
 
+        ItemItemSpectrum? spectrum = null;   // the same for every item-item trial: computed once
+        void Fit(ImplicitAlsTrainer.Options o, Func<int, FactorModel, bool> afterEpoch)
+        {
+            if (o.ItemItemWeight > 0)
+            {
+                spectrum ??= ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems),
+                    ImplicitAlsDefaults.ItemItemIterations, o.Seed, new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+            }
+
+            new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken, spectrum);
+        }
+
         var search = new Search<ImplicitAlsTrainer.Options>(higherIsBetter: true, options.Patience, progress, cancellationToken,
-            (o, afterEpoch) => new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken), Score,
-            (o, epochs) => o with { NumberOfIterations = epochs });
+            Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs });
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
         search.Try("default", grid with { Regularization = ImplicitAlsDefaults.Regularization, ConfidenceScale = ImplicitAlsDefaults.ConfidenceScale },
             ImplicitMinEpochs);
@@ -193,6 +214,28 @@ public static class AutoTuner
         if (search.Best.Options.NumberOfFactors == 128)
         {
             search.Try("factors", center with { NumberOfFactors = 256 }, ImplicitMinEpochs);
+        }
+
+        // The best factors blended with an item-item model: λ first at a middle share, then the share. Not on catalogues or user bases so
+        // large that the item-item values would cost more memory than they are worth.
+        if (log.Items.Count <= ItemItemMaxItems && log.Users.Count <= ItemItemMaxUsers)
+        {
+            ImplicitAlsTrainer.Options factorsOnly = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
+            search.Try("item-item", factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f }, ImplicitMinEpochs);
+            search.Try("item-item", factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 1000f }, ImplicitMinEpochs);
+        }
+
+        if (search.Best.Options.ItemItemWeight > 0)
+        {
+            ImplicitAlsTrainer.Options blended = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
+            search.Try("item-item", blended with { ItemItemRegularization = blended.ItemItemRegularization < 300f ? 30f : 3000f }, ImplicitMinEpochs);
+            blended = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
+            search.Try("item-item", blended with { ItemItemWeight = 0.15f }, ImplicitMinEpochs);
+            search.Try("item-item", blended with { ItemItemWeight = 0.65f }, ImplicitMinEpochs);
+            if (search.Best.Options.ItemItemWeight == 0.65f)
+            {
+                search.Try("item-item", blended with { ItemItemWeight = 1f }, ImplicitMinEpochs);
+            }
         }
 
         return search.Result(string.Create(CultureInfo.InvariantCulture, $"NDCG@{k}"), "most popular", baseline.Ndcg, data,

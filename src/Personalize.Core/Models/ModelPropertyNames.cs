@@ -66,6 +66,20 @@ public static class ModelPropertyNames
     /// <summary>Explicit MF: regularization of the biases.</summary>
     public const string BiasRegularization = "bias_regularization";
 
+    /// <summary>Implicit ALS: the item-item model's share w in the per-user blend (absent or 0 when there is none); the model's factors are
+    /// the ALS factors (<see cref="Factors"/>) followed by <see cref="ItemItemRank"/> item-item values.</summary>
+    public const string ItemItemWeight = "item_item_weight";
+
+    /// <summary>Implicit ALS: the item-item model's regularization λ.</summary>
+    public const string ItemItemRegularization = "item_item_regularization";
+
+    /// <summary>Implicit ALS: how many item-item values follow the ALS factors.</summary>
+    public const string ItemItemRank = "item_item_rank";
+
+    /// <summary>Implicit ALS: the eigenvalues behind the item-item values, comma-separated, largest first (fold-in recovers each item's
+    /// eigenvector row from them).</summary>
+    public const string ItemItemEigenvalues = "item_item_eigenvalues";
+
     /// <summary>How the options were chosen: <c>auto-tune</c>, <c>given</c> or the fixed defaults with the reason.</summary>
     public const string OptionsChosenBy = "options_chosen_by";
 

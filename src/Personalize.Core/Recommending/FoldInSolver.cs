@@ -22,6 +22,10 @@ internal sealed class FoldInSolver
 {
     private readonly FactorModel _model;
     private readonly float[]? _gram;
+    private readonly ItemItemPart? _itemItem;
+    private readonly float _itemItemWeight;
+    private readonly float[]? _factorMoment;
+    private readonly float[]? _factorMean;
 
     private FoldInSolver(FactorModel model)
     {
@@ -30,6 +34,7 @@ internal sealed class FoldInSolver
         IReadOnlyDictionary<string, string> p = model.Properties;
         IsExplicit = model.Kind == FactorModelKind.Explicit;
         Dimension = IsExplicit ? rank + 1 : rank;
+        FactorCount = rank;
         if (IsExplicit)
         {
             FactorRegularization = Read(p, ModelPropertyNames.FactorRegularization, FoldInDefaults.ExplicitFactorRegularization);
@@ -40,6 +45,17 @@ internal sealed class FoldInSolver
             return;
         }
 
+        // A model blended with item-item values: the least-squares system covers the ALS factors only; the item-item values follow from
+        // the history (see Complete).
+        _itemItem = ItemItemPart.FromModel(model);
+        if (_itemItem is not null)
+        {
+            _itemItemWeight = Read(p, ModelPropertyNames.ItemItemWeight, 0f);
+            rank -= _itemItem.Rank;
+            Dimension = rank;
+        }
+
+        FactorCount = rank;
         Regularization = Read(p, ModelPropertyNames.Regularization, FoldInDefaults.ImplicitRegularization);
         RegularizationExponent = Read(p, ModelPropertyNames.RegularizationExponent, FoldInDefaults.ImplicitRegularizationExponent);
         float alpha = Read(p, ModelPropertyNames.ConfidenceScale, FoldInDefaults.ImplicitConfidenceScale);
@@ -61,7 +77,65 @@ internal sealed class FoldInSolver
         MeanWeight = Logarithmic ? MathF.Exp(meanWeighted) - 1 : meanWeighted;
         ConfidenceScale = alpha / meanWeighted;
         _gram = new float[rank * rank];
-        AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
+        if (_itemItem is null)
+        {
+            AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
+            return;
+        }
+
+        int items = model.Items.Count, total = model.NumberOfFactors;
+        var factors = new float[(long)items * rank];
+        for (int j = 0; j < items; j++)
+        {
+            model.GetItemFactors(j)[..rank].CopyTo(factors.AsSpan(j * rank, rank));
+        }
+
+        AlsKernels.Gram(factors, items, rank, _gram, new ParallelOptions());
+        (_factorMoment, _factorMean) = ItemItemPart.Moments(factors, items, rank, new ParallelOptions());
+    }
+
+    /// <summary>Gets how many of the model's factors the least-squares system solves for: all of them, except for a model blended with
+    /// item-item values, whose last values come from the history directly.</summary>
+    public int FactorCount { get; }
+
+    /// <summary>Gets whether the model blends item-item values after its factors.</summary>
+    public bool HasItemItem => _itemItem is not null;
+
+    /// <summary>
+    /// Writes the user vector the model scores with: the solved factors, and for a blended model the item-item values of the history
+    /// (<paramref name="items"/> with a weight above 0), each part scaled as the trainer scales it. Returns the two scales (1 and 0
+    /// without item-item values).
+    /// </summary>
+    public (float FactorScale, float PartScale) Complete(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, ReadOnlySpan<float> solution,
+        Span<float> destination)
+    {
+        int k = FactorCount;
+        if (_itemItem is null)
+        {
+            solution[..k].CopyTo(destination);
+            return (1f, 0f);
+        }
+
+        Span<float> part = destination.Slice(k, _itemItem.Rank);
+        part.Clear();
+        int r = _itemItem.Rank;
+        for (int h = 0; h < items.Length; h++)
+        {
+            if (weights[h] > 0)
+            {
+                TensorPrimitives.Add(part, _itemItem.Vectors.AsSpan(items[h] * r, r), part);
+            }
+        }
+
+        return _itemItem.Combine(solution[..k], destination, _itemItemWeight, _factorMoment!, _factorMean!);
+    }
+
+    /// <summary>The item-item part of a blended model's score of <paramref name="item"/> that history item <paramref name="historyItem"/>
+    /// contributes, before the user's scale: the dot product of its eigenvector row with the item's values.</summary>
+    public float ItemItemContribution(int historyItem, int item)
+    {
+        int r = _itemItem!.Rank;
+        return TensorPrimitives.Dot(_itemItem.Vectors.AsSpan(historyItem * r, r), _itemItem.ItemParts.AsSpan(item * r, r));
     }
 
     /// <summary>Gets whether the model's trainer counted the logarithm of weights (model property <c>weighting=log</c>).</summary>
@@ -105,7 +179,7 @@ internal sealed class FoldInSolver
     /// <summary>Writes an item's feature vector <c>f_j</c> (its factors; for explicit models followed by 1) into <paramref name="destination"/>.</summary>
     public void Features(int item, Span<float> destination)
     {
-        _model.GetItemFactors(item).CopyTo(destination);
+        _model.GetItemFactors(item)[..FactorCount].CopyTo(destination);
         if (IsExplicit)
         {
             destination[^1] = 1f;
@@ -119,7 +193,7 @@ internal sealed class FoldInSolver
     /// </summary>
     public void Solve(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, Span<float> factor, Span<float> solution)
     {
-        int rank = _model.NumberOfFactors;
+        int rank = FactorCount, stride = _model.NumberOfFactors;
         int n = Dimension;
         ReadOnlySpan<float> itemFactors = _model.ItemFactors;
         solution = solution[..n];
@@ -153,7 +227,7 @@ internal sealed class FoldInSolver
         for (int j = 0; j < items.Length; j++)
         {
             int item = items[j];
-            ReadOnlySpan<float> y = itemFactors.Slice(item * rank, rank);
+            ReadOnlySpan<float> y = itemFactors.Slice(item * stride, rank);
             float coefficient = Coefficient(item, weights[j]);
 
             // Implicit: A += c'·y yᵀ; explicit: A += f fᵀ with f = [y; 1]. Lower triangle only.

@@ -15,8 +15,10 @@ public sealed class FoldedUser
     private readonly float[] _weights;
 
     internal FoldedUser(Models.FactorModel model, string? userId, bool isKnownUser, float[] factors, float bias, int[] items, float[] weights,
-        float[] choleskyFactor, int eventCount, int unknownEventCount, IReadOnlyList<string> unknownItemIds)
+        float[] choleskyFactor, int eventCount, int unknownEventCount, IReadOnlyList<string> unknownItemIds, float factorScale = 1f, float partScale = 0f)
     {
+        FactorScale = factorScale;
+        PartScale = partScale;
         Model = model;
         UserId = userId;
         IsKnownUser = isKnownUser;
@@ -62,4 +64,10 @@ public sealed class FoldedUser
 
     /// <summary>The Cholesky factor L of the solved system, for explanations.</summary>
     internal float[] CholeskyFactor { get; }
+
+    /// <summary>The scale of the solved factors in <see cref="Factors"/> (1 unless the model blends item-item values).</summary>
+    internal float FactorScale { get; }
+
+    /// <summary>The scale of the item-item values in <see cref="Factors"/> (0 unless the model blends them).</summary>
+    internal float PartScale { get; }
 }

@@ -51,7 +51,7 @@ public sealed partial class Recommender
         }
 
         FoldInSolver solver = Solver();
-        int rank = Model.NumberOfFactors, n = solver.Dimension;
+        int factors = solver.FactorCount, n = solver.Dimension;
         float baseScore = Model.GlobalBias + Model.GetItemBias(item);
         ReadOnlySpan<float> y = Model.GetItemFactors(item);
         float score = baseScore + user.Bias + TensorPrimitives.Dot(user.Factors, y);
@@ -68,8 +68,12 @@ public sealed partial class Recommender
         for (int h = 0; h < history.Length; h++)
         {
             int j = history[h];
-            float similarity = TensorPrimitives.Dot(z.AsSpan(0, rank), Model.GetItemFactors(j)) + (solver.IsExplicit ? z[rank] : 0f);
-            values[h] = solver.Coefficient(j, weights[h]) * similarity;
+            float similarity = TensorPrimitives.Dot(z.AsSpan(0, factors), Model.GetItemFactors(j)[..factors]) + (solver.IsExplicit ? z[factors] : 0f);
+            values[h] = solver.Coefficient(j, weights[h]) * similarity * user.FactorScale;
+            if (solver.HasItemItem && weights[h] > 0)
+            {
+                values[h] += user.PartScale * solver.ItemItemContribution(j, item);
+            }
             order[h] = h;
             personalized += values[h];
         }

@@ -215,7 +215,7 @@ public sealed partial class Recommender
         {
             int merged = Merge(user, itemIndices, weights, mergedItems, mergedWeights, solver);
             solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
-            solution.AsSpan(0, rank).CopyTo(destination);
+            solver.Complete(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), solution, destination);
             return solver.IsExplicit ? solution[rank] : 0f;
         }
         finally
@@ -271,8 +271,10 @@ public sealed partial class Recommender
         var factor = new float[n * n];
         var solution = new float[n];
         solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
-        return new FoldedUser(Model, userId, user >= 0, solution[..rank], solver.IsExplicit ? solution[rank] : 0f, mergedItems[..merged],
-            mergedWeights[..merged], factor, indices.Count, unknownEvents, unknownIds);
+        var vector = new float[rank];
+        (float factorScale, float partScale) = solver.Complete(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), solution, vector);
+        return new FoldedUser(Model, userId, user >= 0, vector, solver.IsExplicit ? solution[solver.FactorCount] : 0f, mergedItems[..merged],
+            mergedWeights[..merged], factor, indices.Count, unknownEvents, unknownIds, factorScale, partScale);
     }
 
     private static float EventWeight(in Interaction e, int position, EventWeights eventWeights, bool isExplicit)

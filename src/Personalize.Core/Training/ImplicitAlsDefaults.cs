@@ -11,4 +11,8 @@ internal static class ImplicitAlsDefaults
     public const int ConjugateGradientSteps = 3;
     public const float InitialScale = 0.1f;
     public const int Seed = 42;
+    public const float ItemItemWeight = 0f;
+    public const float ItemItemRegularization = 300f;
+    public const int ItemItemRank = 128;
+    public const int ItemItemIterations = 8;
 }

@@ -61,7 +61,12 @@ public sealed class ImplicitAlsTrainer
     /// <exception cref="ArgumentException">The data is empty.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) => Fit(data, progress, afterEpoch, cancellationToken, null);
+
+    /// <summary>Trains as the public overload does; <paramref name="spectrum"/>, when given, is the item-item eigenpairs of
+    /// <paramref name="data"/> at this trainer's rank and seed (so a search computes them once).</summary>
+    internal FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
+        CancellationToken cancellationToken, ItemItemSpectrum? spectrum)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.NumberOfEntries == 0)
@@ -88,6 +93,11 @@ public sealed class ImplicitAlsTrainer
         float[] itemConfidence = Scaled(itemWeights, scale);
         float[] userRegularization = Regularization(data.UserOffsets, userConfidence, items, o);
         float[] itemRegularization = Regularization(data.ItemOffsets, itemConfidence, users, o);
+
+        ItemItemPart? itemItem = o.ItemItemWeight > 0
+            ? (spectrum ?? ItemItemSpectrum.Compute(data, Math.Min(o.ItemItemRank, items), ImplicitAlsDefaults.ItemItemIterations, o.Seed, parallel))
+                .Prepare(o.ItemItemRegularization, parallel)
+            : null;
 
         var random = new Random(o.Seed);
         float[] userFactors = Initial(random, users, rank, o.InitialScale);
@@ -116,13 +126,13 @@ public sealed class ImplicitAlsTrainer
             loss += RegularizationLoss(userFactors, userRegularization, rank);
 
             progress?.Report(new TrainingProgress(epoch, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), loss / ((double)users * items)));
-            if (afterEpoch is not null && !afterEpoch(epoch, Build(data, o, weighting, (float[])userFactors.Clone(), (float[])itemFactors.Clone())))
+            if (afterEpoch is not null && !afterEpoch(epoch, Build(data, o, weighting, (float[])userFactors.Clone(), (float[])itemFactors.Clone(), itemItem, parallel)))
             {
                 break;
             }
         }
 
-        return Build(data, o, weighting, userFactors, itemFactors);
+        return Build(data, o, weighting, userFactors, itemFactors, itemItem, parallel);
     }
 
     /// <summary>The weighting <see cref="ConfidenceWeighting.Automatic"/> stands for on these weights: logarithmic when the largest weight
@@ -162,7 +172,8 @@ public sealed class ImplicitAlsTrainer
         return positive > 0 && max >= 100 * MathF.ScaleB(1f, median - 128) * 2 ? ConfidenceWeighting.Logarithmic : ConfidenceWeighting.Linear;
     }
 
-    private static FactorModel Build(FeedbackMatrix data, Options o, ConfidenceWeighting weighting, float[] userFactors, float[] itemFactors)
+    private static FactorModel Build(FeedbackMatrix data, Options o, ConfidenceWeighting weighting, float[] userFactors, float[] itemFactors,
+        ItemItemPart? itemItem, ParallelOptions parallel)
     {
         var popularity = new float[data.NumberOfItems];
         for (int i = 0; i < popularity.Length; i++)
@@ -170,8 +181,16 @@ public sealed class ImplicitAlsTrainer
             popularity[i] = data.GetUserCount(i);
         }
 
-        return new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, o.NumberOfFactors, userFactors, itemFactors,
-            (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, Describe(o, weighting), seenWeights: (float[])data.UserWeights.Clone());
+        Dictionary<string, string> properties = Describe(o, weighting);
+        var model = new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, o.NumberOfFactors, userFactors, itemFactors,
+            (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, properties, seenWeights: (float[])data.UserWeights.Clone());
+        if (itemItem is null)
+        {
+            return model;
+        }
+
+        itemItem.Describe(properties, o.ItemItemWeight);
+        return itemItem.Blend(model, data, o.ItemItemWeight, properties, parallel);
     }
 
     private static void SolveSide(float[] gram, float[] other, float[] factors, int count, int[] offsets, int[] partners, float[] confidence,
@@ -384,6 +403,30 @@ public sealed class ImplicitAlsTrainer
         [Range(1e-6, 10.0)]
         public float InitialScale { get; init; } = ImplicitAlsDefaults.InitialScale;
 
+        /// <summary>Gets the share w of an item-item model (a low-rank EASE, Steck 2019) in a per-user blend with the factors: the model
+        /// ranks by (1 − w)·z(factor score) + w·z(item-item score), z standardizing each user's scores over all items. 0 turns it off.</summary>
+        /// <remarks>The item-item scores come from the <see cref="ItemItemRank"/> leading eigenpairs of the item co-occurrence matrix, so
+        /// the blended model is still a factor model: its <see cref="FactorModel.NumberOfFactors"/> is <see cref="NumberOfFactors"/> plus
+        /// the rank, and everything that serves a factor model serves it. It pays where items have strong item-item structure (a few
+        /// hundred to a few thousand items bought or rated together); <see cref="Evaluation.AutoTuner.TuneImplicit"/> tries it and
+        /// keeps it only when it validates better. Cost: the rank's values per user and per item in the model (4 bytes each), and while
+        /// training about 16 bytes per item per eigenpair (plus 8 bytes per user per thread) for the eigenpairs, computed once per fit.
+        /// Fold-in gives a new user's item-item values from their history exactly, and the factors by least squares as before.</remarks>
+        /// <value>The default is 0 (off).</value>
+        [Range(0.0, 1.0)]
+        public float ItemItemWeight { get; init; } = ImplicitAlsDefaults.ItemItemWeight;
+
+        /// <summary>Gets the item-item model's regularization λ (EASE's), in co-occurrence counts: larger values trust only pairs seen
+        /// together by many users.</summary>
+        /// <value>The default is 300.</value>
+        [Range(1e-3, 1e9)]
+        public float ItemItemRegularization { get; init; } = ImplicitAlsDefaults.ItemItemRegularization;
+
+        /// <summary>Gets how many eigenpairs the item-item model keeps (at most the number of items).</summary>
+        /// <value>The default is 128.</value>
+        [Range(1, 1024)]
+        public int ItemItemRank { get; init; } = ImplicitAlsDefaults.ItemItemRank;
+
         /// <summary>Gets the seed of the initial factors: the same data, options and seed give the same model.</summary>
         /// <value>The default is 42.</value>
         public int Seed { get; init; } = ImplicitAlsDefaults.Seed;
@@ -399,6 +442,16 @@ public sealed class ImplicitAlsTrainer
             if (!float.IsFinite(Regularization))
             {
                 yield return OptionsValidation.Error(nameof(Regularization), Regularization, "must be a finite number.");
+            }
+
+            if (!float.IsFinite(ItemItemWeight))
+            {
+                yield return OptionsValidation.Error(nameof(ItemItemWeight), ItemItemWeight, "must be a finite number.");
+            }
+
+            if (!float.IsFinite(ItemItemRegularization))
+            {
+                yield return OptionsValidation.Error(nameof(ItemItemRegularization), ItemItemRegularization, "must be a finite number.");
             }
 
             if (!float.IsFinite(ConfidenceScale))

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Numerics.Tensors;
 using Personalize.Core.Data;
+using Personalize.Core.Internal;
 using Personalize.Core.Models;
 
 namespace Personalize.Core.Training;
@@ -69,19 +72,13 @@ internal sealed class ItemItemSpectrum
             basis[c] = column;
         }
 
-        var byUser = new double[width][];
-        for (int c = 0; c < width; c++)
-        {
-            byUser[c] = new double[users];
-        }
-
-        // Y ← G Y, one column per task: X Y per user, then Xᵀ of it per item (sums in a fixed order, so the result does not depend on
-        // the thread count).
+        // Y ← G Y, one column per task: X Y per user (in a buffer per thread), then Xᵀ of it per item (sums in a fixed order, so the
+        // result does not depend on the thread count).
         void MultiplyByGram(double[][] source, double[][] destination)
         {
-            Parallel.For(0, width, parallel, c =>
+            Parallel.For(0, width, parallel, () => new double[users], (c, _, xy) =>
             {
-                double[] y = source[c], xy = byUser[c], result = destination[c];
+                double[] y = source[c], result = destination[c];
                 for (int u = 0; u < users; u++)
                 {
                     double sum = 0;
@@ -103,7 +100,9 @@ internal sealed class ItemItemSpectrum
 
                     result[j] = sum;
                 }
-            });
+
+                return xy;
+            }, static _ => { });
         }
 
         var product = new double[width][];
@@ -220,127 +219,25 @@ internal sealed class ItemItemSpectrum
         destination[..r].Clear();
         foreach (int item in items)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(destination[..r], Vectors.AsSpan((int)((long)item * r), r), destination[..r]);
+            TensorPrimitives.Add(destination[..r], Vectors.AsSpan((int)((long)item * r), r), destination[..r]);
         }
     }
 
-    /// <summary>
-    /// An implicit factor model whose scores rank as the per-user blend <c>(1 − w)·z(factor score) + w·z(item-item score)</c>, where z
-    /// standardizes a user's scores over all items: the user and item factors of <paramref name="model"/> followed by the item-item parts.
-    /// </summary>
-    /// <remarks>Each user's two parts are scaled by <c>(1 − w) / σ</c> and <c>w / σ</c>, the standard deviations of that user's two scores over
-    /// all items, computed in closed form from the items' second moments (k × k and r × r), so no score vector is formed. A user with no
-    /// spread in a part (no items, or no factors) gets 0 for it.</remarks>
+    /// <summary>The item-item part for regularization <paramref name="lambda"/>: the item values and their moments, ready to blend.</summary>
+    /// <param name="lambda">EASE's λ, greater than 0.</param>
+    /// <param name="parallel">The degree of parallelism.</param>
+    /// <returns>The part.</returns>
+    public ItemItemPart Prepare(double lambda, ParallelOptions parallel) => new(Items, Rank, lambda, Eigenvalues, Vectors, ItemParts(lambda), parallel);
+
+    /// <summary>Blends, as <see cref="ItemItemPart.Blend"/> does, after <see cref="Prepare"/>.</summary>
     /// <param name="model">The implicit factor model trained on <paramref name="data"/>.</param>
     /// <param name="data">The feedback the model was trained on (same user and item indices).</param>
     /// <param name="lambda">EASE's λ.</param>
     /// <param name="weight">The item-item share w, in [0, 1].</param>
     /// <param name="properties">The blended model's properties.</param>
     /// <returns>The blended model, with <c>k + r</c> factors.</returns>
-    public FactorModel Blend(FactorModel model, FeedbackMatrix data, double lambda, float weight, IReadOnlyDictionary<string, string> properties)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        if (!(weight >= 0 && weight <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weight), weight, "The item-item share must be between 0 and 1.");
-        }
-
-        if (model.Items.Count != Items || data.NumberOfItems != Items || model.Users.Count != data.NumberOfUsers)
-        {
-            throw new ArgumentException("The model, the feedback and the spectrum must have the same users and items.");
-        }
-
-        int k = model.NumberOfFactors, r = Rank, total = k + r, users = model.Users.Count;
-        float[] itemParts = ItemParts(lambda);
-        ReadOnlySpan<float> itemFactors = model.ItemFactors;
-        var (factorMoment, factorMean) = Moments(itemFactors, Items, k);
-        var (partMoment, partMean) = Moments(itemParts, Items, r);
-
-        var blendedItems = new float[(long)Items * total];
-        for (int j = 0; j < Items; j++)
-        {
-            itemFactors.Slice(j * k, k).CopyTo(blendedItems.AsSpan((int)((long)j * total), k));
-            itemParts.AsSpan(j * r, r).CopyTo(blendedItems.AsSpan((int)((long)j * total + k), r));
-        }
-
-        float[] userFactors = model.RawUserFactors;
-        var blendedUsers = new float[(long)users * total];
-        Parallel.For(0, users, u =>
-        {
-            Span<float> destination = blendedUsers.AsSpan((int)((long)u * total), total);
-            ReadOnlySpan<float> factors = userFactors.AsSpan(u * k, k);
-            UserPart(data.GetItems(u), destination[k..]);
-            double spreadFactors = Spread(factors, factorMoment, factorMean);
-            double spreadParts = Spread(destination[k..], partMoment, partMean);
-            float a = spreadFactors > 0 ? (float)((1 - weight) / spreadFactors) : 0f;
-            float b = spreadParts > 0 ? (float)(weight / spreadParts) : 0f;
-            for (int f = 0; f < k; f++)
-            {
-                destination[f] = a * factors[f];
-            }
-
-            for (int f = k; f < total; f++)
-            {
-                destination[f] *= b;
-            }
-        });
-        return new FactorModel(FactorModelKind.Implicit, model.Users, model.Items, total, blendedUsers, blendedItems,
-            model.RawSeenOffsets, model.RawSeenItems, model.RawItemPopularity, properties, seenWeights: model.RawSeenWeights,
-            cooccurrence: model.Cooccurrence);
-    }
-
-    /// <summary>The standard deviation over items of <c>x · v_j</c>: √(xᵀ M x − (x · μ)²).</summary>
-    private static double Spread(ReadOnlySpan<float> x, double[] moment, double[] mean)
-    {
-        int n = x.Length;
-        double quadratic = 0, linear = 0;
-        for (int a = 0; a < n; a++)
-        {
-            double row = 0;
-            for (int b = 0; b < n; b++)
-            {
-                row += moment[a * n + b] * x[b];
-            }
-
-            quadratic += x[a] * row;
-            linear += x[a] * mean[a];
-        }
-
-        double variance = quadratic - linear * linear;
-        return variance > 0 ? Math.Sqrt(variance) : 0;
-    }
-
-    /// <summary>The mean outer product and the mean of item vectors.</summary>
-    private static (double[] Moment, double[] Mean) Moments(ReadOnlySpan<float> vectors, int count, int dimension)
-    {
-        var moment = new double[dimension * dimension];
-        var mean = new double[dimension];
-        for (int j = 0; j < count; j++)
-        {
-            ReadOnlySpan<float> v = vectors.Slice(j * dimension, dimension);
-            for (int a = 0; a < dimension; a++)
-            {
-                mean[a] += v[a];
-                for (int b = 0; b < dimension; b++)
-                {
-                    moment[a * dimension + b] += (double)v[a] * v[b];
-                }
-            }
-        }
-
-        for (int a = 0; a < moment.Length; a++)
-        {
-            moment[a] /= count;
-        }
-
-        for (int a = 0; a < dimension; a++)
-        {
-            mean[a] /= count;
-        }
-
-        return (moment, mean);
-    }
+    public FactorModel Blend(FactorModel model, FeedbackMatrix data, double lambda, float weight, IReadOnlyDictionary<string, string> properties) =>
+        Prepare(lambda, new ParallelOptions()).Blend(model, data, weight, properties, new ParallelOptions());
 
     private static double Dot(double[] x, double[] y)
     {

@@ -69,7 +69,9 @@ public sealed class AutoTunerTests
         Assert.Equal(Enumerable.Range(1, result.Trials.Count), result.Trials.Select(t => t.Number));
         Assert.Equal(12, result.Trials.Count(t => t.Stage is "grid" or "default"));   // the default (0.03, 50) is also a grid point
         Assert.Equal("default", result.Trials[0].Stage);
-        Assert.InRange(result.Trials.Count, 15, 32);   // 12 grid, at least one step of each refine walk (less repeats), 2 or 3 factor counts
+        // 12 grid, at least one step of each refine walk (less repeats), 2 or 3 factor counts, 2 to 6 item-item blends
+        Assert.InRange(result.Trials.Count, 17, 38);
+        Assert.InRange(result.Trials.Count(t => t.Stage == "item-item"), 2, 6);
         Assert.Equal(result.Trials.Count, result.Trials.Select(t => t.Options with { NumberOfIterations = 0 }).Distinct().Count());
     }
 

@@ -87,6 +87,9 @@ public sealed class TrainerOptionsFileTests
                 "Solver": "ConjugateGradient",
                 "ConjugateGradientSteps": 3,
                 "InitialScale": 0.1,
+                "ItemItemWeight": 0,
+                "ItemItemRegularization": 300,
+                "ItemItemRank": 128,
                 "Seed": 42,
                 "NumberOfThreads": null
               }
@@ -123,7 +126,8 @@ public sealed class TrainerOptionsFileTests
         {
             "{\"trainer\": \"implicit\", \"options\": {\"Factors\": 32}}",
             "bad.json: options.Factors is not an option of the implicit trainer (ImplicitAlsTrainer.Options); valid names: NumberOfFactors, NumberOfIterations, "
-            + "Regularization, RegularizationExponent, ConfidenceScale, Weighting, Solver, ConjugateGradientSteps, InitialScale, Seed, NumberOfThreads."
+            + "Regularization, RegularizationExponent, ConfidenceScale, Weighting, Solver, ConjugateGradientSteps, InitialScale, ItemItemWeight, "
+            + "ItemItemRegularization, ItemItemRank, Seed, NumberOfThreads."
         },
         {
             "{\"trainer\": \"implicit\", \"options\": {\"NumberOfFactors\": \"32\", \"Regularization\": true, \"Solver\": \"Magic\", \"NumberOfThreads\": 1.5, \"Seed\": null, \"numberOfFactors\": 2}}",

@@ -1,0 +1,189 @@
+using Personalize.Core.Data;
+using Personalize.Core.Evaluation;
+using Personalize.Core.Models;
+using Personalize.Core.Recommending;
+using Personalize.Core.Training;
+using Xunit;
+
+namespace Personalize.Core.Tests.Training;
+
+/// <summary>The implicit trainer's item-item blend (<see cref="ImplicitAlsTrainer.Options.ItemItemWeight"/>) end to end: training,
+/// serving, fold-in, explanations, the model file and the tuner.</summary>
+public sealed class ItemItemBlendTests
+{
+    /// <summary>Items in bundles of three bought together; each user picks bundles at random (no shared taste to factor), and buys each
+    /// item of a picked bundle with probability 0.8. What predicts a held-out item is its bundle-mates: item-item structure.</summary>
+    private static InteractionLog BundleLog(int users = 600, int bundles = 80, int picks = 4, int seed = 1)
+    {
+        var random = new Random(seed);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < users; u++)
+        {
+            for (int p = 0; p < picks; p++)
+            {
+                int bundle = random.Next(bundles);
+                for (int m = 0; m < 3; m++)
+                {
+                    if (random.NextDouble() < 0.8)
+                    {
+                        rows.Add(new Interaction($"u{u}", $"i{bundle * 3 + m}"));
+                    }
+                }
+            }
+        }
+
+        return InteractionLog.Create(rows);
+    }
+
+    private static readonly ImplicitAlsTrainer.Options Plain = new() { NumberOfFactors = 16, NumberOfIterations = 8, NumberOfThreads = 1 };
+
+    private static FactorModel Blended(FeedbackMatrix feedback, float weight = 0.5f) =>
+        new ImplicitAlsTrainer(Plain with { ItemItemWeight = weight, ItemItemRegularization = 10, ItemItemRank = 24 }).Fit(feedback);
+
+    [Fact]
+    public void A_blended_model_has_the_item_item_values_after_the_factors_and_records_them()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog());
+        FactorModel model = Blended(feedback);
+        Assert.Equal(16 + 24, model.NumberOfFactors);
+        Assert.Equal("16", model.Properties[ModelPropertyNames.Factors]);
+        Assert.Equal("0.5", model.Properties[ModelPropertyNames.ItemItemWeight]);
+        Assert.Equal("10", model.Properties[ModelPropertyNames.ItemItemRegularization]);
+        Assert.Equal("24", model.Properties[ModelPropertyNames.ItemItemRank]);
+        Assert.Equal(24, model.Properties[ModelPropertyNames.ItemItemEigenvalues].Split(',').Length);
+
+        FactorModel again = Blended(feedback);
+        Assert.Equal(model.UserFactors.ToArray(), again.UserFactors.ToArray());
+        Assert.Equal(model.ItemFactors.ToArray(), again.ItemFactors.ToArray());
+
+        FactorModel plain = new ImplicitAlsTrainer(Plain).Fit(feedback);
+        Assert.Equal(16, plain.NumberOfFactors);
+        Assert.False(plain.Properties.ContainsKey(ModelPropertyNames.ItemItemWeight));
+    }
+
+    [Fact]
+    public void On_bundles_the_blend_ranks_held_out_items_better_than_the_factors_alone()
+    {
+        LogSplit split = TrainTestSplit.PerUser(BundleLog(), 0.25, seed: 2);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train);
+        using var plain = new Recommender(new ImplicitAlsTrainer(Plain).Fit(feedback));
+        using var blended = new Recommender(Blended(feedback));
+        double before = RankingEvaluation.Evaluate(plain, split.Test, 10).Ndcg;
+        double after = RankingEvaluation.Evaluate(blended, split.Test, 10).Ndcg;
+        Assert.True(after > before * 1.05, $"NDCG@10 blended {after:F4} vs factors alone {before:F4}");
+    }
+
+    [Fact]
+    public void Folding_in_a_known_users_own_history_gives_their_item_item_values_and_nearly_their_factors()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 300));
+        FactorModel model = Blended(feedback);
+        using var recommender = new Recommender(model);
+        for (int u = 0; u < 300; u += 37)
+        {
+            string id = model.Users.GetId(u);
+            FoldedUser folded = recommender.FoldIn(id, []);
+            ReadOnlySpan<float> trained = model.GetUserFactors(u);
+            ReadOnlySpan<float> again = folded.Factors;
+            Assert.Equal(40, again.Length);
+            for (int f = 16; f < 40; f++)
+            {
+                Assert.Equal(trained[f], again[f], 1e-3f * (1 + Math.Abs(trained[f])));
+            }
+
+            Assert.True(Cosine(trained[..16], again[..16]) > 0.95, $"user {u}: the folded factors point elsewhere");
+        }
+    }
+
+    [Fact]
+    public void A_new_session_gets_the_bundle_mates_of_what_it_bought()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog());
+        // At a rank as large as the catalogue the item-item part is EASE itself, which knows every bundle.
+        var options = Plain with { ItemItemWeight = 0.8f, ItemItemRegularization = 10, ItemItemRank = 1024 };
+        using var recommender = new Recommender(new ImplicitAlsTrainer(options).Fit(feedback));
+        Assert.Equal(16 + feedback.NumberOfItems, recommender.Model.NumberOfFactors);
+        FoldedUser session = recommender.FoldIn(null, [new Interaction("s", "i30"), new Interaction("s", "i31")]);
+        Recommendation[] top = recommender.ForUser(session, 3).ToArray();
+        Assert.Equal("i32", top[0].ItemId);
+    }
+
+    [Fact]
+    public void Explanations_of_a_blended_model_add_up_to_the_score()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 300));
+        using var recommender = new Recommender(Blended(feedback));
+        FoldedUser session = recommender.FoldIn(null, [new Interaction("s", "i30"), new Interaction("s", "i31"), new Interaction("s", "i7")]);
+        foreach (Recommendation r in recommender.ForUser(session, 5))
+        {
+            ScoreExplanation explanation = recommender.Explain(session, r.ItemId, 10);
+            Assert.Equal(r.Score, explanation.Score, 1e-4f * (1 + Math.Abs(r.Score)));
+            float sum = explanation.BaseScore + explanation.Contributions.Sum(c => c.Value) + explanation.OtherContributions;
+            Assert.Equal(explanation.Score, sum, 1e-3f * (1 + Math.Abs(explanation.Score)));
+        }
+
+        string known = recommender.Model.Users.GetId(5);
+        Recommendation first = recommender.ForUser(known, 1).ToArray()[0];
+        ScoreExplanation trained = recommender.Explain(known, first.ItemId, 10);
+        Assert.Equal(first.Score, trained.Score, 1e-4f * (1 + Math.Abs(first.Score)));
+    }
+
+    [Fact]
+    public void A_blended_model_saved_and_loaded_folds_in_the_same()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 200));
+        FactorModel model = Blended(feedback);
+        string path = Path.Combine(Path.GetTempPath(), $"blend-{Guid.NewGuid():N}.pzm");
+        try
+        {
+            ModelFile.Save(model, path);
+            FactorModel loaded = ModelFile.Load(path);
+            Assert.Equal(model.NumberOfFactors, loaded.NumberOfFactors);
+            Assert.Equal(model.Properties[ModelPropertyNames.ItemItemEigenvalues], loaded.Properties[ModelPropertyNames.ItemItemEigenvalues]);
+            using var before = new Recommender(model);
+            using var after = new Recommender(loaded);
+            Interaction[] events = [new("s", "i3"), new("s", "i4")];
+            Assert.Equal(before.FoldIn(null, events).Factors.ToArray(), after.FoldIn(null, events).Factors.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_model_whose_item_item_properties_do_not_add_up_is_refused_at_fold_in()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 100));
+        FactorModel broken = Blended(feedback).WithProperties([new(ModelPropertyNames.ItemItemEigenvalues, "1,2,3")]);
+        using var recommender = new Recommender(broken);
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => recommender.FoldIn(null, [new Interaction("s", "i3")]));
+        Assert.Contains("holds 3 values", error.Message);
+    }
+
+    [Fact]
+    public void The_tuner_tries_the_blend_after_the_factors_and_keeps_it_on_bundles()
+    {
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(BundleLog(users: 800), baseOptions: new() { NumberOfThreads = 1 });
+        AutoTuneTrial<ImplicitAlsTrainer.Options>[] itemItem = result.Trials.Where(t => t.Stage == "item-item").ToArray();
+        Assert.InRange(itemItem.Length, 2, 6);
+        Assert.All(itemItem, t => Assert.True(t.Options.ItemItemWeight > 0));
+        Assert.All(result.Trials.Where(t => t.Stage != "item-item"), t => Assert.Equal(0f, t.Options.ItemItemWeight));
+        double bestFactorsOnly = result.Trials.Where(t => t.Stage != "item-item").Max(t => t.Score);
+        Assert.True(result.Options.ItemItemWeight > 0, $"item-item best {itemItem.Max(t => t.Score):F4} vs factors only {bestFactorsOnly:F4}");
+        Assert.True(result.Best.Score > bestFactorsOnly);
+    }
+
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+
+        return dot / Math.Sqrt(na * nb);
+    }
+}

@@ -1,4 +1,5 @@
 using Personalize.Core.Models;
+using Personalize.Core.Training;
 
 namespace Personalize.Cli.Tests;
 
@@ -23,6 +24,32 @@ public sealed class TrainCommandTests
         Assert.Equal(30, loaded.Items.Count);
         Assert.Equal(8, loaded.NumberOfFactors);
         Assert.Equal("implicit-als", loaded.Properties["trainer"]);
+    }
+
+    [Fact]
+    public void An_item_item_blend_in_an_options_file_trains_a_model_that_records_it_and_inspect_shows_it()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string options = cli.PathOf("best.json"), model = cli.PathOf("model.pzm");
+        TrainerOptionsFile.Save(new ImplicitAlsTrainer.Options { NumberOfFactors = 8, NumberOfIterations = 3, ItemItemWeight = 0.4f, ItemItemRank = 10 }, options);
+
+        var train = cli.Run("train", "--input", input, "--out", model, "--options", options);
+        var inspect = cli.Run("inspect", "--model", model);
+        var recommend = cli.Run("recommend", "--model", model, "--user", "u1", "--top", "5", "--explain", "2");
+        var session = cli.Run("recommend", "--model", model, "--session", "i3:purchase,i4:view", "--top", "5");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.True(recommend.ExitCode == 0, recommend.Error);
+        Assert.True(session.ExitCode == 0, session.Error);
+        Assert.Contains("because", recommend.Output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal(8 + 10, loaded.NumberOfFactors);
+        Assert.Equal("0.4", loaded.Properties[ModelPropertyNames.ItemItemWeight]);
+        Assert.Matches(@"factors\s*│\s*18 \(8 factors \+ 10 item-item values\)", inspect.Output);
+        Assert.Matches(@"item_item_eigenvalues\s*│\s*10 values, ", inspect.Output);
+        Assert.DoesNotContain("factors (recorded)", inspect.Output);
     }
 
     [Fact]

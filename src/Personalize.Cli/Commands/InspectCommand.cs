@@ -46,7 +46,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
             ("kind", model.Kind.ToString()),
             ("users", model.Users.Count.ToString("N0", CultureInfo.InvariantCulture)),
             ("items", model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)),
-            ("factors", model.NumberOfFactors.ToString(CultureInfo.InvariantCulture)),
+            ("factors", Factors(model)),
             ("seen weights", model.HasSeenWeights ? "yes" : "no (fold-in of known users and explanations assume the mean weight)"),
             ("co-occurrence", model.Cooccurrence is { } index
                 ? string.Create(CultureInfo.InvariantCulture, $"{index.NumberOfEntries:N0} neighbour entries, up to {index.Options.NumberOfNeighbors} per item, pairs seen by {index.Options.MinimumCount}+ users")
@@ -55,7 +55,16 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         var fixedRows = rows.ToDictionary(r => r.Name, r => r.Value, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in model.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!fixedRows.TryGetValue(key, out string? shown))
+            if (key == ModelPropertyNames.ItemItemEigenvalues)
+            {
+                string[] values = value.Split(',');
+                rows.Add((key, values.Length > 4 ? $"{values.Length} values, {Short(values[0])} … {Short(values[^1])}" : value));
+            }
+            else if (key == ModelPropertyNames.Factors && model.Properties.ContainsKey(ModelPropertyNames.ItemItemRank))
+            {
+                continue;   // shown in the factors row
+            }
+            else if (!fixedRows.TryGetValue(key, out string? shown))
             {
                 rows.Add((key, value));
             }
@@ -67,4 +76,18 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
 
         return rows;
     }
+
+    /// <summary>The factor count, split into the trained factors and the item-item values for a blended model.</summary>
+    private static string Factors(FactorModel model)
+    {
+        string total = model.NumberOfFactors.ToString(CultureInfo.InvariantCulture);
+        return model.Properties.TryGetValue(ModelPropertyNames.ItemItemRank, out string? rank)
+            && model.Properties.TryGetValue(ModelPropertyNames.Factors, out string? factors)
+            ? $"{total} ({factors} factors + {rank} item-item values)"
+            : total;
+    }
+
+    private static string Short(string number) =>
+        double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value.ToString("G5", CultureInfo.InvariantCulture) : number;
 }

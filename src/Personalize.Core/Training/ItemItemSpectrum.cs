@@ -113,12 +113,12 @@ internal sealed class ItemItemSpectrum
 
         for (int step = 0; step < iterations; step++)
         {
-            Orthonormalize(basis, parallel.CancellationToken);
+            Orthonormalize(basis, parallel);
             MultiplyByGram(basis, product);
             (basis, product) = (product, basis);
         }
 
-        Orthonormalize(basis, parallel.CancellationToken);
+        Orthonormalize(basis, parallel);
         MultiplyByGram(basis, product);
         // Rayleigh-Ritz: the small matrix T = Yᵀ G Y, its eigenpairs, and back to item space.
         var t = new double[width, width];
@@ -239,43 +239,39 @@ internal sealed class ItemItemSpectrum
     public FactorModel Blend(FactorModel model, FeedbackMatrix data, double lambda, float weight, IReadOnlyDictionary<string, string> properties) =>
         Prepare(lambda, new ParallelOptions()).Blend(model, data, weight, properties, new ParallelOptions());
 
-    private static double Dot(double[] x, double[] y)
-    {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sum += x[i] * y[i];
-        }
+    private static double Dot(double[] x, double[] y) => TensorPrimitives.Dot<double>(x, y);
 
-        return sum;
-    }
+    /// <summary>Rows per block of the orthonormalization's updates: fixed, so that the result never depends on the thread count.</summary>
+    private const int RowBlock = 4096;
 
-    /// <summary>Modified Gram-Schmidt, twice, on the columns; a column that vanishes is left as zeros.</summary>
-    private static void Orthonormalize(double[][] columns, CancellationToken cancellationToken)
+    /// <summary>Classical Gram-Schmidt applied twice per column (as stable as modified Gram-Schmidt, and parallel: the projections on the
+    /// earlier columns are independent dot products, and the update runs by fixed blocks of rows); a column that vanishes is left as
+    /// zeros.</summary>
+    private static void Orthonormalize(double[][] columns, ParallelOptions parallel)
     {
-        for (int pass = 0; pass < 2; pass++)
+        int length = columns.Length == 0 ? 0 : columns[0].Length;
+        int blocks = (length + RowBlock - 1) / RowBlock;
+        var coefficients = new double[columns.Length];
+        for (int c = 0; c < columns.Length; c++)
         {
-            for (int c = 0; c < columns.Length; c++)
+            double[] column = columns[c];
+            for (int pass = 0; pass < 2 && c > 0; pass++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                double[] column = columns[c];
-                for (int d = 0; d < c; d++)
+                Parallel.For(0, c, parallel, d => coefficients[d] = TensorPrimitives.Dot<double>(column, columns[d]));
+                int earlier = c;
+                Parallel.For(0, blocks, parallel, b =>
                 {
-                    double[] previous = columns[d];
-                    double dot = Dot(column, previous);
-                    for (int i = 0; i < column.Length; i++)
+                    int start = b * RowBlock, count = Math.Min(RowBlock, length - start);
+                    Span<double> target = column.AsSpan(start, count);
+                    for (int d = 0; d < earlier; d++)
                     {
-                        column[i] -= dot * previous[i];
+                        TensorPrimitives.MultiplyAdd<double>(columns[d].AsSpan(start, count), -coefficients[d], target, target);
                     }
-                }
-
-                double norm = Math.Sqrt(Dot(column, column));
-                double scale = norm > 1e-300 ? 1 / norm : 0;
-                for (int i = 0; i < column.Length; i++)
-                {
-                    column[i] *= scale;
-                }
+                });
             }
+
+            double norm = Math.Sqrt(TensorPrimitives.Dot<double>(column, column));
+            TensorPrimitives.Multiply<double>(column, norm > 1e-300 ? 1 / norm : 0, column);
         }
     }
 

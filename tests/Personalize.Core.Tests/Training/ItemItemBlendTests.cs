@@ -174,6 +174,25 @@ public sealed class ItemItemBlendTests
         Assert.True(result.Best.Score > bestFactorsOnly);
     }
 
+    [Fact]
+    public void The_tuner_does_not_try_the_blend_on_a_long_tail_log_with_few_rows_per_item()
+    {
+        // 6 rows per item on average: co-occurrence counts too thin to estimate item-item weights from.
+        var random = new Random(4);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < 400; u++)
+        {
+            for (int e = 0; e < 6; e++)
+            {
+                rows.Add(new Interaction($"u{u}", $"i{(u % 4) * 100 + random.Next(100)}"));
+            }
+        }
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(InteractionLog.Create(rows), baseOptions: new() { NumberOfThreads = 1 });
+        Assert.True(result.Trials.Count > 12);
+        Assert.DoesNotContain(result.Trials, t => t.Stage == "item-item" || t.Options.ItemItemWeight > 0);
+    }
+
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double dot = 0, na = 0, nb = 0;

@@ -53,6 +53,27 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void The_item_item_options_train_exactly_as_told()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string model = cli.PathOf("model.pzm");
+
+        var train = cli.Run("train", "--input", input, "--out", model, "--factors", "4", "--epochs", "2", "--item-item-weight", "0.5",
+            "--item-item-regularization", "20", "--item-item-rank", "6");
+        var outOfRange = cli.Run("train", "--input", input, "--out", cli.PathOf("y.pzm"), "--item-item-weight", "1.5");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.DoesNotContain("Choosing options", train.Output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal(4 + 6, loaded.NumberOfFactors);
+        Assert.Equal("20", loaded.Properties[ModelPropertyNames.ItemItemRegularization]);
+        Assert.Equal("given", loaded.Properties[ModelPropertyNames.OptionsChosenBy]);
+        Assert.NotEqual(0, outOfRange.ExitCode);
+        Assert.Contains("ItemItemWeight", outOfRange.Error);
+    }
+
+    [Fact]
     public void A_bad_row_stops_training_with_exit_code_2_and_one_line_naming_file_line_and_column()
     {
         using var cli = new CliRunner();

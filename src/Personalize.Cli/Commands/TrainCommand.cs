@@ -75,6 +75,18 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Implicit trainer: the confidence scale α (ConfidenceScale in the API; --alpha is the same option): confidence of an average interaction over a missing one (weights are divided by their mean). Default: 50.")]
         public float? Alpha { get; init; }
 
+        [CommandOption("--item-item-weight <W>")]
+        [Description("Implicit trainer: the share w of an item-item model (a low-rank EASE) blended into each user's list, 0 to 1. Default: 0 (off; the tuner tries it on logs with 20+ rows per item).")]
+        public float? ItemItemWeight { get; init; }
+
+        [CommandOption("--item-item-regularization <L>")]
+        [Description("Implicit trainer: the item-item model's λ, in co-occurrence counts. Default: 300.")]
+        public float? ItemItemRegularization { get; init; }
+
+        [CommandOption("--item-item-rank <N>")]
+        [Description("Implicit trainer: how many item-item values each user and item gets (at most the number of items). Default: 128.")]
+        public int? ItemItemRank { get; init; }
+
         [CommandOption("--weighting <KIND>")]
         [Description("Implicit trainer: how summed weights become confidence: auto (default: log for heavy-tailed counts such as play counts or quantities, linear otherwise), linear or log.")]
         public string? Weighting { get; init; }
@@ -149,6 +161,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             NumberOfIterations = settings.Epochs ?? defaults.NumberOfIterations,
             Regularization = settings.Regularization ?? defaults.Regularization,
             ConfidenceScale = settings.Alpha ?? defaults.ConfidenceScale,
+            ItemItemWeight = settings.ItemItemWeight ?? defaults.ItemItemWeight,
+            ItemItemRegularization = settings.ItemItemRegularization ?? defaults.ItemItemRegularization,
+            ItemItemRank = settings.ItemItemRank ?? defaults.ItemItemRank,
             Weighting = settings.Weighting is null ? defaults.Weighting : settings.Weighting.ToLowerInvariant() switch
             {
                 "auto" => ConfidenceWeighting.Automatic,
@@ -163,9 +178,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     internal static BiasedMatrixFactorizationTrainer ExplicitTrainer(Settings settings)
     {
-        if (settings.Alpha is not null || settings.HalfLife is not null || settings.Weighting is not null)
+        if (settings.Alpha is not null || settings.HalfLife is not null || settings.Weighting is not null || settings.ItemItemWeight is not null
+            || settings.ItemItemRegularization is not null || settings.ItemItemRank is not null)
         {
-            throw new UsageException("--confidence-scale (--alpha), --weighting and --half-life belong to --trainer implicit.");
+            throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit.");
         }
 
         if (settings.Bayesian && (settings.LearningRate is not null || settings.Regularization is not null || settings.RatingRegularization is not null
@@ -194,7 +210,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <summary>Whether the options are chosen from the data: unless --no-tune, and unless any option was given.</summary>
     internal static bool Tunes(Settings settings) =>
         !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
-        && settings.Alpha is null && settings.LearningRate is null && settings.BiasRegularization is null
+        && settings.Alpha is null && settings.ItemItemWeight is null && settings.ItemItemRegularization is null && settings.ItemItemRank is null
+        && settings.LearningRate is null && settings.BiasRegularization is null
         && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems && !settings.Bayesian;
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>

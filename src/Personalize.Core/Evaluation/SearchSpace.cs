@@ -16,7 +16,8 @@ namespace Personalize.Core.Evaluation;
 /// The parameters are then kept under their property names, with each range's scale resolved.</para>
 /// <para>The searchable options are, for <see cref="ImplicitAlsTrainer"/>: NumberOfFactors (factors), NumberOfIterations (epochs),
 /// Regularization (regularization), RegularizationExponent (regularization-exponent), ConfidenceScale (alpha),
-/// ConjugateGradientSteps (cg-steps), InitialScale (initial-scale); for <see cref="BiasedMatrixFactorizationTrainer"/>: NumberOfFactors
+/// ConjugateGradientSteps (cg-steps), InitialScale (initial-scale), ItemItemWeight (item-item-weight), ItemItemRegularization
+/// (item-item-regularization), ItemItemRank (item-item-rank); for <see cref="BiasedMatrixFactorizationTrainer"/>: NumberOfFactors
 /// (factors), NumberOfIterations (epochs), LearningRate (learning-rate), LearningRateDecay (learning-rate-decay), FactorRegularization
 /// (regularization), RatingRegularization (rating-regularization), BiasRegularization (bias-regularization), InitialScale (initial-scale). NumberOfIterations is the most epochs a
 /// candidate may run; early stopping picks the best epoch below it.</para>

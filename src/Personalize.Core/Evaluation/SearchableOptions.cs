@@ -27,6 +27,9 @@ internal static class SearchableOptions
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ConfidenceScale), "alpha", SearchScale.Logarithmic),
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ConjugateGradientSteps), "cg-steps", SearchScale.Linear),
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.InitialScale), "initial-scale", SearchScale.Logarithmic),
+        Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemWeight), "item-item-weight", SearchScale.Linear),
+        Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemRegularization), "item-item-regularization", SearchScale.Logarithmic),
+        Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemRank), "item-item-rank", SearchScale.Linear),
     ];
 
     public static readonly SearchableOption[] Explicit =
@@ -52,6 +55,9 @@ internal static class SearchableOptions
         nameof(ImplicitAlsTrainer.Options.ConfidenceScale) => options with { ConfidenceScale = (float)value },
         nameof(ImplicitAlsTrainer.Options.ConjugateGradientSteps) => options with { ConjugateGradientSteps = (int)value },
         nameof(ImplicitAlsTrainer.Options.InitialScale) => options with { InitialScale = (float)value },
+        nameof(ImplicitAlsTrainer.Options.ItemItemWeight) => options with { ItemItemWeight = (float)value },
+        nameof(ImplicitAlsTrainer.Options.ItemItemRegularization) => options with { ItemItemRegularization = (float)value },
+        nameof(ImplicitAlsTrainer.Options.ItemItemRank) => options with { ItemItemRank = (int)value },
         _ => throw new InvalidOperationException($"'{name}' is not a searchable option of ImplicitAlsTrainer.Options."),
     };
 

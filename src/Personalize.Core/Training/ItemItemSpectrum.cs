@@ -19,7 +19,8 @@ namespace Personalize.Core.Training;
 /// for the rest of the spectrum. No m × m matrix is formed or inverted: the pairs come from subspace iteration with products
 /// <c>Xᵀ(X Y)</c> on the sparse data, and one decomposition serves every λ.</para>
 /// <para>Scratch measurements (benchmarks/README.md, per-user 75/25, NDCG@10): blended with the tuned implicit ALS model, it led on the
-/// bundled sample (+7 %) and on Jester (+2 %), and was not chosen on a validation part of Amazon or Last.fm. Not yet used by a trainer.</para>
+/// bundled sample (+7 %) and on Jester (+2 %), and was not chosen on a validation part of Amazon or Last.fm. <see cref="ImplicitAlsTrainer"/>
+/// uses it when <see cref="ImplicitAlsTrainer.Options.ItemItemWeight"/> is above 0.</para>
 /// </remarks>
 internal sealed class ItemItemSpectrum
 {

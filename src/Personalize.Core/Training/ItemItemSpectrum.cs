@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 using Personalize.Core.Data;
-using Personalize.Core.Internal;
 using Personalize.Core.Models;
 
 namespace Personalize.Core.Training;

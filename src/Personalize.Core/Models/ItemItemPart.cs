@@ -46,15 +46,17 @@ internal sealed class ItemItemPart
     /// <summary>Gets the mean of the item values.</summary>
     public float[] PartMean { get; }
 
-    /// <summary>Recovers the part from a blended model: the item values are its last factors, and each item's eigenvector row follows
-    /// from its values, the eigenvalues and λ (the values are <c>γ_k w_jk d_j / λ</c>, and <c>d_j</c> is a function of the row).</summary>
-    /// <param name="model">The model.</param>
-    /// <returns>The part, or <see langword="null"/> when the model has no item-item values.</returns>
-    /// <exception cref="InvalidDataException">The model's item-item properties are inconsistent.</exception>
-    public static ItemItemPart? FromModel(FactorModel model)
+    /// <summary>Reads and checks a model's item-item properties: <see langword="null"/> when it has none (no weight, or a weight of 0).</summary>
+    /// <param name="properties">The model's properties.</param>
+    /// <param name="kind">The model's kind (only implicit models blend).</param>
+    /// <param name="numberOfFactors">The model's factor count (the ALS factors plus the item-item values).</param>
+    /// <returns>The rank, λ and eigenvalues.</returns>
+    /// <exception cref="InvalidDataException">The properties do not add up; the message names the property.</exception>
+    public static (int Rank, double Lambda, double[] Eigenvalues)? ReadProperties(IReadOnlyDictionary<string, string> properties, FactorModelKind kind,
+        int numberOfFactors)
     {
-        IReadOnlyDictionary<string, string> p = model.Properties;
-        if (model.Kind != FactorModelKind.Implicit || !p.TryGetValue(ModelPropertyNames.ItemItemWeight, out string? weightText)
+        IReadOnlyDictionary<string, string> p = properties;
+        if (kind != FactorModelKind.Implicit || !p.TryGetValue(ModelPropertyNames.ItemItemWeight, out string? weightText)
             || !float.TryParse(weightText, NumberStyles.Float, CultureInfo.InvariantCulture, out float weight) || !(weight > 0))
         {
             return null;
@@ -62,13 +64,13 @@ internal sealed class ItemItemPart
 
         if (!p.TryGetValue(ModelPropertyNames.ItemItemRank, out string? rankText)
             || !int.TryParse(rankText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int rank)
-            || rank < 1 || rank >= model.NumberOfFactors
+            || rank < 1 || rank >= numberOfFactors
             || !p.TryGetValue(ModelPropertyNames.ItemItemRegularization, out string? lambdaText)
             || !double.TryParse(lambdaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double lambda) || !(lambda > 0) || !double.IsFinite(lambda)
             || !p.TryGetValue(ModelPropertyNames.ItemItemEigenvalues, out string? valuesText))
         {
             throw new InvalidDataException(
-                $"The model has '{ModelPropertyNames.ItemItemWeight}={weightText}' but no valid '{ModelPropertyNames.ItemItemRank}' (1 to {model.NumberOfFactors - 1}), '{ModelPropertyNames.ItemItemRegularization}' (above 0) or '{ModelPropertyNames.ItemItemEigenvalues}'.");
+                $"The model has '{ModelPropertyNames.ItemItemWeight}={weightText}' but no valid '{ModelPropertyNames.ItemItemRank}' (1 to {numberOfFactors - 1}), '{ModelPropertyNames.ItemItemRegularization}' (above 0) or '{ModelPropertyNames.ItemItemEigenvalues}'.");
         }
 
         string[] parts = valuesText.Split(',');
@@ -86,6 +88,23 @@ internal sealed class ItemItemPart
                 throw new InvalidDataException($"'{ModelPropertyNames.ItemItemEigenvalues}' value {k + 1} ('{parts[k]}') is not a finite number of 0 or more.");
             }
         }
+
+        return (rank, lambda, eigenvalues);
+    }
+
+    /// <summary>Recovers the part from a blended model: the item values are its last factors, and each item's eigenvector row follows
+    /// from its values, the eigenvalues and λ (the values are <c>γ_k w_jk d_j / λ</c>, and <c>d_j</c> is a function of the row).</summary>
+    /// <param name="model">The model.</param>
+    /// <returns>The part, or <see langword="null"/> when the model has no item-item values.</returns>
+    /// <exception cref="InvalidDataException">The model's item-item properties are inconsistent.</exception>
+    public static ItemItemPart? FromModel(FactorModel model)
+    {
+        if (ReadProperties(model.Properties, model.Kind, model.NumberOfFactors) is not { } read)
+        {
+            return null;
+        }
+
+        var (rank, lambda, eigenvalues) = read;
 
         int items = model.Items.Count, total = model.NumberOfFactors, factors = total - rank;
         ReadOnlySpan<float> all = model.ItemFactors;

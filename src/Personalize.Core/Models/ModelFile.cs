@@ -335,10 +335,11 @@ public static class ModelFile
 
         try
         {
+            ItemItemPart.ReadProperties(h.Properties, h.Kind, h.Factors);   // a blended model's properties must add up for fold-in
             return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
                 h.GlobalBias, userBiases, itemBiases, seenWeights, cooccurrence);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or InvalidDataException)
         {
             throw new ModelFormatException(sourceName, "HEAD", exception.Message);
         }

@@ -162,6 +162,25 @@ public sealed class ItemItemBlendTests
     }
 
     [Fact]
+    public void A_model_file_whose_item_item_properties_do_not_add_up_is_refused_at_load_naming_the_file_and_the_property()
+    {
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 100));
+        FactorModel broken = Blended(feedback).WithProperties([new(ModelPropertyNames.ItemItemRank, "999")]);
+        string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.pzm");
+        try
+        {
+            ModelFile.Save(broken, path);
+            ModelFormatException error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+            Assert.StartsWith(Path.GetFileName(path) + ": ", error.Message);
+            Assert.Contains(ModelPropertyNames.ItemItemRank, error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void The_tuner_tries_the_blend_after_the_factors_and_keeps_it_on_bundles()
     {
         AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(BundleLog(users: 800), baseOptions: new() { NumberOfThreads = 1 });

@@ -245,8 +245,16 @@ internal sealed class ItemItemPart
     /// <summary>The mean outer product and the mean of <paramref name="count"/> vectors of <paramref name="dimension"/> values.</summary>
     public static (float[] Moment, float[] Mean) Moments(ArraySegment<float> vectors, int count, int dimension, ParallelOptions parallel)
     {
+        var gram = new float[dimension * dimension];
+        AlsKernels.Gram(vectors, count, dimension, gram, parallel);
+        return Moments(gram, vectors, count, dimension);
+    }
+
+    /// <summary>The same, from the vectors' Gram sum <c>Σ v vᵀ</c> when the caller has it already.</summary>
+    public static (float[] Moment, float[] Mean) Moments(ReadOnlySpan<float> gram, ArraySegment<float> vectors, int count, int dimension)
+    {
         var moment = new float[dimension * dimension];
-        AlsKernels.Gram(vectors, count, dimension, moment, parallel);
+        TensorPrimitives.Multiply(gram, 1f / Math.Max(1, count), moment);
         var mean = new double[dimension];
         for (int j = 0; j < count; j++)
         {
@@ -257,8 +265,6 @@ internal sealed class ItemItemPart
             }
         }
 
-        float scale = 1f / Math.Max(1, count);
-        TensorPrimitives.Multiply(moment, scale, moment);
         return (moment, mean.Select(m => (float)(m / Math.Max(1, count))).ToArray());
     }
 }

@@ -91,7 +91,7 @@ internal sealed class FoldInSolver
         }
 
         AlsKernels.Gram(factors, items, rank, _gram, new ParallelOptions());
-        (_factorMoment, _factorMean) = ItemItemPart.Moments(factors, items, rank, new ParallelOptions());
+        (_factorMoment, _factorMean) = ItemItemPart.Moments(_gram, factors, items, rank);
     }
 
     /// <summary>Gets how many of the model's factors the least-squares system solves for: all of them, except for a model blended with

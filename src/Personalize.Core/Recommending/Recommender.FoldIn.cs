@@ -216,7 +216,7 @@ public sealed partial class Recommender
             int merged = Merge(user, itemIndices, weights, mergedItems, mergedWeights, solver);
             solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
             solver.Complete(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), solution, destination);
-            return solver.IsExplicit ? solution[rank] : 0f;
+            return solver.IsExplicit ? solution[solver.FactorCount] : 0f;
         }
         finally
         {

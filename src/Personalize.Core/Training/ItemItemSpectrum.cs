@@ -209,19 +209,6 @@ internal sealed class ItemItemSpectrum
         return parts;
     }
 
-    /// <summary>A user's part: the sum of the eigenvector rows of the items they had.</summary>
-    /// <param name="items">The user's items (indices; repeats count once each time they appear).</param>
-    /// <param name="destination">Receives <see cref="Rank"/> values.</param>
-    public void UserPart(ReadOnlySpan<int> items, Span<float> destination)
-    {
-        int r = Rank;
-        destination[..r].Clear();
-        foreach (int item in items)
-        {
-            TensorPrimitives.Add(destination[..r], Vectors.AsSpan((int)((long)item * r), r), destination[..r]);
-        }
-    }
-
     /// <summary>The item-item part for regularization <paramref name="lambda"/>: the item values and their moments, ready to blend.</summary>
     /// <param name="lambda">EASE's λ, greater than 0.</param>
     /// <param name="parallel">The degree of parallelism.</param>

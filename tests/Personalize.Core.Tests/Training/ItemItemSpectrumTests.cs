@@ -140,13 +140,14 @@ public sealed class ItemItemSpectrumTests
         }
 
         double[,] p = Inverse(g, n);
-        float[] parts = spectrum.ItemParts(lambda);
+        ItemItemPart part = spectrum.Prepare(lambda, new ParallelOptions());
+        float[] parts = part.ItemParts;
         var userPart = new float[n];
         int compared = 0;
         for (int u = 0; u < data.NumberOfUsers; u++)
         {
             ReadOnlySpan<int> had = data.GetItems(u);
-            spectrum.UserPart(had, userPart);
+            part.UserPart(had, userPart);
             for (int j = 0; j < n; j++)
             {
                 if (had.Contains(j))
@@ -198,11 +199,12 @@ public sealed class ItemItemSpectrumTests
         Assert.Equal(k + 10, blended.NumberOfFactors);
         Assert.Equal(model.GetSeenItems(3).ToArray(), blended.GetSeenItems(3).ToArray());
 
-        float[] parts = spectrum.ItemParts(lambda);
+        ItemItemPart part = spectrum.Prepare(lambda, new ParallelOptions());
+        float[] parts = part.ItemParts;
         var userPart = new float[10];
         for (int u = 0; u < data.NumberOfUsers; u += 7)
         {
-            spectrum.UserPart(data.GetItems(u), userPart);
+            part.UserPart(data.GetItems(u), userPart);
             var factor = new double[n];
             var itemItem = new double[n];
             for (int j = 0; j < n; j++)

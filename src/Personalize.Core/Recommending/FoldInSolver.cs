@@ -103,11 +103,10 @@ internal sealed class FoldInSolver
 
     /// <summary>
     /// Writes the user vector the model scores with: the solved factors, and for a blended model the item-item values of the history
-    /// (<paramref name="items"/> with a weight above 0), each part scaled as the trainer scales it. Returns the two scales (1 and 0
-    /// without item-item values).
+    /// (every item in it, whatever its weight, as the trainer counts every entry), each part scaled as the trainer scales it. Returns the
+    /// two scales (1 and 0 without item-item values).
     /// </summary>
-    public (float FactorScale, float PartScale) Complete(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, ReadOnlySpan<float> solution,
-        Span<float> destination)
+    public (float FactorScale, float PartScale) Complete(ReadOnlySpan<int> items, ReadOnlySpan<float> solution, Span<float> destination)
     {
         int k = FactorCount;
         if (_itemItem is null)
@@ -116,17 +115,7 @@ internal sealed class FoldInSolver
             return (1f, 0f);
         }
 
-        Span<float> part = destination.Slice(k, _itemItem.Rank);
-        part.Clear();
-        int r = _itemItem.Rank;
-        for (int h = 0; h < items.Length; h++)
-        {
-            if (weights[h] > 0)
-            {
-                TensorPrimitives.Add(part, _itemItem.Vectors.AsSpan(items[h] * r, r), part);
-            }
-        }
-
+        _itemItem.UserPart(items, destination.Slice(k, _itemItem.Rank));
         return _itemItem.Combine(solution[..k], destination, _itemItemWeight, _factorMoment!, _factorMean!);
     }
 

@@ -70,7 +70,7 @@ public sealed partial class Recommender
             int j = history[h];
             float similarity = TensorPrimitives.Dot(z.AsSpan(0, factors), Model.GetItemFactors(j)[..factors]) + (solver.IsExplicit ? z[factors] : 0f);
             values[h] = solver.Coefficient(j, weights[h]) * similarity * user.FactorScale;
-            if (solver.HasItemItem && weights[h] > 0)
+            if (solver.HasItemItem)
             {
                 values[h] += user.PartScale * solver.ItemItemContribution(j, item);
             }

@@ -215,7 +215,7 @@ public sealed partial class Recommender
         {
             int merged = Merge(user, itemIndices, weights, mergedItems, mergedWeights, solver);
             solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
-            solver.Complete(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), solution, destination);
+            solver.Complete(mergedItems.AsSpan(0, merged), solution, destination);
             return solver.IsExplicit ? solution[solver.FactorCount] : 0f;
         }
         finally
@@ -272,7 +272,7 @@ public sealed partial class Recommender
         var solution = new float[n];
         solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
         var vector = new float[rank];
-        (float factorScale, float partScale) = solver.Complete(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), solution, vector);
+        (float factorScale, float partScale) = solver.Complete(mergedItems.AsSpan(0, merged), solution, vector);
         return new FoldedUser(Model, userId, user >= 0, vector, solver.IsExplicit ? solution[solver.FactorCount] : 0f, mergedItems[..merged],
             mergedWeights[..merged], factor, indices.Count, unknownEvents, unknownIds, factorScale, partScale);
     }

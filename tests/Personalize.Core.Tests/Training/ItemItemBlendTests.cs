@@ -13,7 +13,10 @@ public sealed class ItemItemBlendTests
 {
     /// <summary>Items in bundles of three bought together; each user picks bundles at random (no shared taste to factor), and buys each
     /// item of a picked bundle with probability 0.8. What predicts a held-out item is its bundle-mates: item-item structure.</summary>
-    private static InteractionLog BundleLog(int users = 600, int bundles = 80, int picks = 4, int seed = 1)
+    private static InteractionLog BundleLog(int users = 600, int bundles = 80, int picks = 4, int seed = 1) =>
+        InteractionLog.Create(BundleRows(users, bundles, picks, seed));
+
+    private static List<Interaction> BundleRows(int users, int bundles = 80, int picks = 4, int seed = 1)
     {
         var random = new Random(seed);
         var rows = new List<Interaction>();
@@ -32,7 +35,7 @@ public sealed class ItemItemBlendTests
             }
         }
 
-        return InteractionLog.Create(rows);
+        return rows;
     }
 
     private static readonly ImplicitAlsTrainer.Options Plain = new() { NumberOfFactors = 16, NumberOfIterations = 8, NumberOfThreads = 1 };
@@ -92,6 +95,24 @@ public sealed class ItemItemBlendTests
             }
 
             Assert.True(Cosine(trained[..16], again[..16]) > 0.95, $"user {u}: the folded factors point elsewhere");
+        }
+    }
+
+    [Fact]
+    public void A_known_user_with_an_entry_of_weight_zero_folds_in_to_the_item_item_values_training_gave_them()
+    {
+        // Training counts every (user, item) entry, a weight of 0 included; fold-in must count the same history.
+        var rows = new List<Interaction>(BundleRows(users: 200)) { new("u7", "i100", Value: 0f), new("u7", "i151", Value: 0f) };
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(InteractionLog.Create(rows));
+        FactorModel model = Blended(feedback);
+        int user = model.Users.GetIndex("u7");
+        Assert.Contains(0f, feedback.GetWeights(user).ToArray());
+        using var recommender = new Recommender(model);
+        ReadOnlySpan<float> trained = model.GetUserFactors(user);
+        ReadOnlySpan<float> again = recommender.FoldIn("u7", []).Factors;
+        for (int f = 16; f < 40; f++)
+        {
+            Assert.Equal(trained[f], again[f], 1e-3f * (1 + Math.Abs(trained[f])));
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Personalize.Core.Internal;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 
@@ -8,7 +7,7 @@ namespace Personalize.Benchmarks.Scoring;
 
 /// <summary>
 /// The top-K scan against its roofline measured call by call in one process: each round times one streaming read of the item
-/// factors (<see cref="StreamingRead"/>, from a 64-byte-aligned copy) and one <see cref="Recommender.ForUser(string, Filtering.CompiledFilter?, Span{Recommendation}, out RecommendationSource)"/>
+/// factors (<see cref="StreamingRead"/> of the model's own item factors) and one <see cref="Recommender.ForUser(string, Filtering.CompiledFilter?, Span{Recommendation}, out RecommendationSource)"/>
 /// top-10, in alternating order, so both see the same state of the machine. BenchmarkDotNet measures each case in its own process,
 /// minutes apart; on a host whose memory bandwidth moves from minute to minute (a shared virtual machine) that puts the host's swings
 /// into the ratio. Here the ratio of the medians is of calls made microseconds apart.
@@ -48,8 +47,7 @@ public static class InterleavedRoofline
         }
 
         FactorModel model = Synthetic.Model(new Random(42), users: 1, items: items, rank: rank, seenPerUser: Math.Min(20, items));
-        ArraySegment<float> copy = AlignedFloats.Allocate(model.ItemFactors.Length);
-        model.ItemFactors.CopyTo(copy);
+        ArraySegment<float> factors = model.RawItemFactors;   // the scan's own bytes, so both read the same physical pages
         var destination = new Recommendation[10];
         Console.WriteLine($"// top-10 over {items:N0} items × {rank} factors, {rounds} alternating rounds per thread count; "
             + $"AVX-512F: {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}; load average: {LoadAverage()}");
@@ -62,7 +60,7 @@ public static class InterleavedRoofline
             float sink = 0;
             for (int w = 0; w < 5; w++)
             {
-                sink += roofline.Read(copy) + recommender.ForUser("u0", null, destination, out _);
+                sink += roofline.Read(factors) + recommender.ForUser("u0", null, destination, out _);
             }
 
             var read = new double[rounds];
@@ -73,13 +71,13 @@ public static class InterleavedRoofline
                 // Alternate which goes first, so neither always follows the other's cache state.
                 if (r % 2 == 0)
                 {
-                    read[r] = Time(() => sink += roofline.Read(copy));
+                    read[r] = Time(() => sink += roofline.Read(factors));
                     scan[r] = Time(() => sink += recommender.ForUser("u0", null, destination, out _));
                 }
                 else
                 {
                     scan[r] = Time(() => sink += recommender.ForUser("u0", null, destination, out _));
-                    read[r] = Time(() => sink += roofline.Read(copy));
+                    read[r] = Time(() => sink += roofline.Read(factors));
                 }
 
                 ratio[r] = scan[r] / read[r];

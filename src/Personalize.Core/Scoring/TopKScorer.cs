@@ -12,12 +12,15 @@ namespace Personalize.Core.Scoring;
 /// </summary>
 internal static partial class TopKScorer
 {
-    /// <summary>How far ahead (in floats: 8 KiB, 32 items at 64 factors) the x86 kernels prefetch; each step asks for every cache line of
-    /// its 8 items' rows. Measured on a quiet 2-core EPYC at 1M and 100k items × 64 factors, variants alternating in one process:
-    /// prefetcht0 4-8 KiB ahead scans at the streaming-read roofline; 32 KiB ahead was 1.3-1.4× slower, no prefetch 1.3×. The kernels
+    /// <summary>How far ahead (in floats: 6 KiB, 24 items at 64 factors) the x86 kernels prefetch; each step asks for every cache line of
+    /// its 8 items' rows with <c>prefetchnta</c>. Measured on a 2-core EPYC (AVX-512) at 1M and 100k items × 64 factors, variants
+    /// alternating in one process, 6-12 processes each (2026-12-06), as a ratio to the streaming read of the benchmarks: with the rows
+    /// read one at a time in address order, <c>prefetchnta</c> 6 KiB ahead took 0.82-0.89 at 1M and 0.97-1.03 at 100k; 4.5 KiB 0.84-0.89
+    /// and 1.04-1.08; 8 KiB 0.86-1.10 and 0.91-1.12; 32 KiB was 1.1× slower (the lines leave L1 before they are used), no prefetch
+    /// 1.05-1.3×. The previous kernel (the eight rows' chunks interleaved, <c>prefetcht0</c> 8 KiB ahead) took 1.0-1.6 at 1M. The kernels
     /// are compiled fully optimized at once (<see cref="MethodImplOptions.AggressiveOptimization"/>): with tiered PGO the same loop
     /// measured about 10 % slower.</summary>
-    private const int PrefetchFloats = 2048;
+    private const int PrefetchFloats = 1536;
 
     /// <summary>
     /// Scores items <c>[start, end)</c> against <paramref name="user"/> and offers each eligible one to the heap
@@ -202,34 +205,16 @@ internal static partial class TopKScorer
                 Prefetch(ref Unsafe.Add(ref row, PrefetchFloats), 8 * rank * sizeof(float));
             }
 
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int d = 0; d < whole; d += 16)
-            {
-                Vector512<float> uv = Vector512.LoadUnsafe(ref u, (nuint)d);
-                ref float r = ref Unsafe.Add(ref row, d);
-                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r), uv, a0);
-                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
-                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
-                a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
-                a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), uv, a4);
-                a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), uv, a5);
-                a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), uv, a6);
-                a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), uv, a7);
-            }
-
-            if (hasTail)
-            {
-                ref float r = ref Unsafe.Add(ref row, rank - 16);
-                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r), userTail, a0);
-                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
-                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
-                a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
-                a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), userTail, a4);
-                a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), userTail, a5);
-                a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), userTail, a6);
-                a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), userTail, a7);
-            }
-
+            // One row at a time, each in address order: the hardware prefetcher follows a sequential stream, where the order that takes
+            // the same chunk of eight rows at once measured 1.2× slower at 1M items (from memory) on a quiet EPYC.
+            Vector512<float> a0 = Row512(ref row, ref u, rank, whole, userTail);
+            Vector512<float> a1 = Row512(ref Unsafe.Add(ref row, stride), ref u, rank, whole, userTail);
+            Vector512<float> a2 = Row512(ref Unsafe.Add(ref row, 2 * stride), ref u, rank, whole, userTail);
+            Vector512<float> a3 = Row512(ref Unsafe.Add(ref row, 3 * stride), ref u, rank, whole, userTail);
+            Vector512<float> a4 = Row512(ref Unsafe.Add(ref row, 4 * stride), ref u, rank, whole, userTail);
+            Vector512<float> a5 = Row512(ref Unsafe.Add(ref row, 5 * stride), ref u, rank, whole, userTail);
+            Vector512<float> a6 = Row512(ref Unsafe.Add(ref row, 6 * stride), ref u, rank, whole, userTail);
+            Vector512<float> a7 = Row512(ref Unsafe.Add(ref row, 7 * stride), ref u, rank, whole, userTail);
             Vector256<float> scores = DotKernel.Transpose8(Fold(a0), Fold(a1), Fold(a2), Fold(a3), Fold(a4), Fold(a5), Fold(a6), Fold(a7));
             if (hasBias)
             {
@@ -251,15 +236,43 @@ internal static partial class TopKScorer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fold(Vector512<float> a) => Avx.Add(a.GetLower(), a.GetUpper());
 
+    /// <summary>One item's 16 lanes, with <see cref="DotKernel"/>'s arithmetic (one accumulator, the chunks in order, then the tail),
+    /// unrolled four chunks a step so a rank of 64 takes no loop branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Row512(ref float row, ref float u, int rank, int whole, Vector512<float> userTail)
+    {
+        Vector512<float> a = Vector512<float>.Zero;
+        int d = 0;
+        for (; d + 64 <= whole; d += 64)
+        {
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)d), Vector512.LoadUnsafe(ref u, (nuint)d), a);
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)d + 16), Vector512.LoadUnsafe(ref u, (nuint)d + 16), a);
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)d + 32), Vector512.LoadUnsafe(ref u, (nuint)d + 32), a);
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)d + 48), Vector512.LoadUnsafe(ref u, (nuint)d + 48), a);
+        }
+
+        for (; d < whole; d += 16)
+        {
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)d), Vector512.LoadUnsafe(ref u, (nuint)d), a);
+        }
+
+        if (whole != rank)
+        {
+            a = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)(rank - 16)), userTail, a);
+        }
+
+        return a;
+    }
+
     /// <summary>Asks for <paramref name="bytes"/> bytes from <paramref name="start"/> one cache line at a time, so DRAM latency overlaps
-    /// the arithmetic.</summary>
+    /// the arithmetic; non-temporal, since a scan reads each line once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch(ref float start, int bytes)
     {
         ref byte ahead = ref Unsafe.As<float, byte>(ref start);
         for (int line = 0; line < bytes; line += 64)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
+            Sse.PrefetchNonTemporal(Unsafe.AsPointer(ref Unsafe.Add(ref ahead, line)));
         }
     }
 
@@ -290,34 +303,15 @@ internal static partial class TopKScorer
                 Prefetch(ref Unsafe.Add(ref row, PrefetchFloats), 8 * rank * sizeof(float));
             }
 
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int d = 0; d < whole; d += 8)
-            {
-                Vector256<float> uv = Vector256.LoadUnsafe(ref u, (nuint)d);
-                ref float r = ref Unsafe.Add(ref row, d);
-                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r), uv, a0);
-                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
-                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
-                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
-                a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), uv, a4);
-                a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), uv, a5);
-                a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), uv, a6);
-                a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), uv, a7);
-            }
-
-            if (hasTail)
-            {
-                ref float r = ref Unsafe.Add(ref row, rank - 8);
-                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r), userTail, a0);
-                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
-                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
-                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
-                a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 4 * stride)), userTail, a4);
-                a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 5 * stride)), userTail, a5);
-                a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * stride)), userTail, a6);
-                a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * stride)), userTail, a7);
-            }
-
+            // One row at a time, in address order, as in the AVX-512 kernel.
+            Vector256<float> a0 = Row256(ref row, ref u, rank, whole, userTail);
+            Vector256<float> a1 = Row256(ref Unsafe.Add(ref row, stride), ref u, rank, whole, userTail);
+            Vector256<float> a2 = Row256(ref Unsafe.Add(ref row, 2 * stride), ref u, rank, whole, userTail);
+            Vector256<float> a3 = Row256(ref Unsafe.Add(ref row, 3 * stride), ref u, rank, whole, userTail);
+            Vector256<float> a4 = Row256(ref Unsafe.Add(ref row, 4 * stride), ref u, rank, whole, userTail);
+            Vector256<float> a5 = Row256(ref Unsafe.Add(ref row, 5 * stride), ref u, rank, whole, userTail);
+            Vector256<float> a6 = Row256(ref Unsafe.Add(ref row, 6 * stride), ref u, rank, whole, userTail);
+            Vector256<float> a7 = Row256(ref Unsafe.Add(ref row, 7 * stride), ref u, rank, whole, userTail);
             Vector256<float> scores = DotKernel.Transpose8(a0, a1, a2, a3, a4, a5, a6, a7);
             if (hasBias)
             {
@@ -334,6 +328,33 @@ internal static partial class TopKScorer
         }
 
         return item;
+    }
+
+    /// <summary>One item's 8 lanes, with <see cref="DotKernel"/>'s arithmetic, unrolled four chunks a step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Row256(ref float row, ref float u, int rank, int whole, Vector256<float> userTail)
+    {
+        Vector256<float> a = Vector256<float>.Zero;
+        int d = 0;
+        for (; d + 32 <= whole; d += 32)
+        {
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)d), Vector256.LoadUnsafe(ref u, (nuint)d), a);
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)d + 8), Vector256.LoadUnsafe(ref u, (nuint)d + 8), a);
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)d + 16), Vector256.LoadUnsafe(ref u, (nuint)d + 16), a);
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)d + 24), Vector256.LoadUnsafe(ref u, (nuint)d + 24), a);
+        }
+
+        for (; d < whole; d += 8)
+        {
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)d), Vector256.LoadUnsafe(ref u, (nuint)d), a);
+        }
+
+        if (whole != rank)
+        {
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(rank - 8)), userTail, a);
+        }
+
+        return a;
     }
 
     /// <summary>

@@ -75,13 +75,63 @@ public sealed class ImplicitAlsTrainer
         }
 
         Options o = TrainerOptions;
-        int rank = o.NumberOfFactors;
-        int users = data.NumberOfUsers, items = data.NumberOfItems;
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
+
+        ItemItemPart? itemItem = o.ItemItemWeight > 0
+            ? (spectrum ?? ItemItemSpectrum.Compute(data, Math.Min(o.ItemItemRank, data.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations, o.Seed, parallel))
+                .Prepare(o.ItemItemRegularization, parallel)
+            : null;
+        ConfidenceWeighting weighting = Resolve(o.Weighting, data.UserWeights);
+        (float[] userFactors, float[] itemFactors) = Epochs(data, progress, afterEpoch is null
+            ? null
+            : (epoch, users, items) => afterEpoch(epoch, Build(data, o, weighting, (float[])users.Clone(), (float[])items.Clone(), itemItem, parallel)),
+            parallel);
+        return Build(data, o, weighting, userFactors, itemFactors, itemItem, parallel);
+    }
+
+    /// <summary>Runs the ALS epochs alone (<see cref="Options.NumberOfIterations"/> of them) and returns the user and item factors, for a
+    /// search that blends one set of factors with several item-item settings (<see cref="Assemble"/>).</summary>
+    internal (float[] UserFactors, float[] ItemFactors) FitFactors(FeedbackMatrix data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.NumberOfEntries == 0)
+        {
+            throw new ArgumentException("The feedback has no interactions to learn from; check the input file and its filters.", nameof(data));
+        }
+
+        return Epochs(data, null, null, new ParallelOptions
+        {
+            MaxDegreeOfParallelism = TrainerOptions.NumberOfThreads ?? Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        });
+    }
+
+    /// <summary>The model <see cref="Fit(FeedbackMatrix, IProgress{TrainingProgress}?, CancellationToken)"/> with <paramref name="o"/> returns, from factors that
+    /// <see cref="FitFactors"/> computed with the same options (the ALS epochs do not depend on the item-item ones), blended with
+    /// <paramref name="spectrum"/> (the eigenpairs of <paramref name="data"/> at <paramref name="o"/>'s rank and seed) when
+    /// <see cref="Options.ItemItemWeight"/> is above 0. The factor arrays are copied, so one set serves several calls.</summary>
+    internal static FactorModel Assemble(FeedbackMatrix data, Options o, float[] userFactors, float[] itemFactors, ItemItemSpectrum? spectrum,
+        ParallelOptions parallel)
+    {
+        ItemItemPart? itemItem = o.ItemItemWeight > 0
+            ? (spectrum ?? throw new ArgumentNullException(nameof(spectrum), "A blended model needs the item-item eigenpairs.")).Prepare(o.ItemItemRegularization, parallel)
+            : null;
+        return Build(data, o, Resolve(o.Weighting, data.UserWeights), (float[])userFactors.Clone(), (float[])itemFactors.Clone(), itemItem, parallel);
+    }
+
+    /// <summary>The ALS epochs: after each, <paramref name="afterEpoch"/> (if given) sees the current factors and returns whether to go
+    /// on.</summary>
+    private (float[] UserFactors, float[] ItemFactors) Epochs(FeedbackMatrix data, IProgress<TrainingProgress>? progress,
+        Func<int, float[], float[], bool>? afterEpoch, ParallelOptions parallel)
+    {
+        Options o = TrainerOptions;
+        CancellationToken cancellationToken = parallel.CancellationToken;
+        int rank = o.NumberOfFactors;
+        int users = data.NumberOfUsers, items = data.NumberOfItems;
 
         // Confidence minus one, α·w/mean(w), in both layouts.
         ConfidenceWeighting weighting = Resolve(o.Weighting, data.UserWeights);
@@ -93,11 +143,6 @@ public sealed class ImplicitAlsTrainer
         float[] itemConfidence = Scaled(itemWeights, scale);
         float[] userRegularization = Regularization(data.UserOffsets, userConfidence, items, o);
         float[] itemRegularization = Regularization(data.ItemOffsets, itemConfidence, users, o);
-
-        ItemItemPart? itemItem = o.ItemItemWeight > 0
-            ? (spectrum ?? ItemItemSpectrum.Compute(data, Math.Min(o.ItemItemRank, items), ImplicitAlsDefaults.ItemItemIterations, o.Seed, parallel))
-                .Prepare(o.ItemItemRegularization, parallel)
-            : null;
 
         var random = new Random(o.Seed);
         float[] userFactors = Initial(random, users, rank, o.InitialScale);
@@ -126,13 +171,13 @@ public sealed class ImplicitAlsTrainer
             loss += RegularizationLoss(userFactors, userRegularization, rank);
 
             progress?.Report(new TrainingProgress(epoch, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), loss / ((double)users * items)));
-            if (afterEpoch is not null && !afterEpoch(epoch, Build(data, o, weighting, (float[])userFactors.Clone(), (float[])itemFactors.Clone(), itemItem, parallel)))
+            if (afterEpoch is not null && !afterEpoch(epoch, userFactors, itemFactors))
             {
                 break;
             }
         }
 
-        return Build(data, o, weighting, userFactors, itemFactors, itemItem, parallel);
+        return (userFactors, itemFactors);
     }
 
     /// <summary>The weighting <see cref="ConfidenceWeighting.Automatic"/> stands for on these weights: logarithmic when the largest weight

@@ -65,6 +65,33 @@ public sealed class ItemItemBlendTests
     }
 
     [Fact]
+    public void Blending_factors_fitted_once_gives_exactly_the_models_that_fits_with_the_item_item_options_give()
+    {
+        // The tuner trains the factors once and blends them with several item-item settings: each blend must be the model a fit
+        // with those options returns, bit for bit, or the options it chooses would not reproduce the model it scored.
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(BundleLog(users: 300));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        (float[] users, float[] items) = new ImplicitAlsTrainer(Plain).FitFactors(feedback, CancellationToken.None);
+        ItemItemSpectrum spectrum = ItemItemSpectrum.Compute(feedback, 24, ImplicitAlsDefaults.ItemItemIterations, Plain.Seed, parallel);
+        foreach ((float weight, float lambda) in new[] { (0.5f, 10f), (0.2f, 300f), (1f, 30f), (0f, 300f) })
+        {
+            ImplicitAlsTrainer.Options options = Plain with { ItemItemWeight = weight, ItemItemRegularization = lambda, ItemItemRank = 24 };
+            FactorModel assembled = ImplicitAlsTrainer.Assemble(feedback, options, users, items, spectrum, parallel);
+            FactorModel fitted = new ImplicitAlsTrainer(options).Fit(feedback);
+
+            Assert.Equal(fitted.NumberOfFactors, assembled.NumberOfFactors);
+            Assert.Equal(fitted.UserFactors.ToArray(), assembled.UserFactors.ToArray());
+            Assert.Equal(fitted.ItemFactors.ToArray(), assembled.ItemFactors.ToArray());
+            Assert.Equal(fitted.Properties.OrderBy(p => p.Key), assembled.Properties.OrderBy(p => p.Key));
+        }
+
+        // The factors are copied, not taken: a second blend of the same arrays is unchanged by the first.
+        FactorModel first = ImplicitAlsTrainer.Assemble(feedback, Plain, users, items, null, parallel);
+        Assert.Equal(new ImplicitAlsTrainer(Plain).Fit(feedback).UserFactors.ToArray(), first.UserFactors.ToArray());
+        Assert.Throws<ArgumentNullException>(() => ImplicitAlsTrainer.Assemble(feedback, Plain with { ItemItemWeight = 0.5f }, users, items, null, parallel));
+    }
+
+    [Fact]
     public void On_bundles_the_blend_ranks_held_out_items_better_than_the_factors_alone()
     {
         LogSplit split = TrainTestSplit.PerUser(BundleLog(), 0.25, seed: 2);
@@ -212,6 +239,11 @@ public sealed class ItemItemBlendTests
         double bestFactorsOnly = result.Trials.Where(t => t.Stage != "item-item").Max(t => t.Score);
         Assert.True(result.Options.ItemItemWeight > 0, $"item-item best {itemItem.Max(t => t.Score):F4} vs factors only {bestFactorsOnly:F4}");
         Assert.True(result.Best.Score > bestFactorsOnly);
+
+        // After the first two item-item trials, the rest blend one refit of the best blended trial's epochs.
+        int epochs = itemItem.Take(2).MaxBy(t => t.Score)!.Options.NumberOfIterations;
+        Assert.All(itemItem.Skip(2), t => Assert.Equal(epochs, t.Options.NumberOfIterations));
+        Assert.All(itemItem.Skip(2), t => Assert.Equal(t.EpochsRun, t.Options.NumberOfIterations));
     }
 
     [Fact]

@@ -88,7 +88,10 @@ public sealed class EventJournalReplayTests
         {
             scenario.Play(tracker, 0, 150);
             // A hang guard, not a timing claim: the snapshot due after record 50 runs on the thread pool.
-            Assert.True(SpinWait.SpinUntil(() => tracker.GetReport().Journal!.SnapshotsWritten > 0, TimeSpan.FromSeconds(60)), "no background snapshot");
+            bool written = SpinWait.SpinUntil(() => tracker.GetReport().Journal!.SnapshotsWritten > 0, TimeSpan.FromSeconds(60));
+            ThreadPool.GetAvailableThreads(out int workers, out _);
+            Assert.True(written, $"no background snapshot in 60 s; last snapshot error: {tracker.GetReport().Journal!.LastSnapshotError ?? "none"}; "
+                + $"thread pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} work items pending, {workers} worker threads available");
             scenario.Play(tracker, 150, 200);
             live = scenario.Surfaces(tracker);
         }

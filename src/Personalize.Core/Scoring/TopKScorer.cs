@@ -377,26 +377,11 @@ internal static partial class TopKScorer
         for (; item + 4 <= end; item += 4)
         {
             ref float row = ref Unsafe.Add(ref f, (nint)item * rank);
-            Vector128<float> a0 = Vector128<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < whole; d += 4)
-            {
-                Vector128<float> uv = Vector128.LoadUnsafe(ref u, (nuint)d);
-                ref float r = ref Unsafe.Add(ref row, d);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref r), uv, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, stride)), uv, a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), uv, a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), uv, a3);
-            }
-
-            if (hasTail)
-            {
-                ref float r = ref Unsafe.Add(ref row, rank - 4);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref r), userTail, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, stride)), userTail, a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 2 * stride)), userTail, a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref Unsafe.Add(ref r, 3 * stride)), userTail, a3);
-            }
-
+            // One row at a time, in address order, as in the x86 kernels.
+            Vector128<float> a0 = Row128(ref row, ref u, rank, whole, userTail);
+            Vector128<float> a1 = Row128(ref Unsafe.Add(ref row, stride), ref u, rank, whole, userTail);
+            Vector128<float> a2 = Row128(ref Unsafe.Add(ref row, 2 * stride), ref u, rank, whole, userTail);
+            Vector128<float> a3 = Row128(ref Unsafe.Add(ref row, 3 * stride), ref u, rank, whole, userTail);
             Vector128<float> scores = Vector128.Create(DotKernel.Reduce4(a0), DotKernel.Reduce4(a1), DotKernel.Reduce4(a2), DotKernel.Reduce4(a3));
             if (hasBias)
             {
@@ -413,6 +398,33 @@ internal static partial class TopKScorer
         }
 
         return item;
+    }
+
+    /// <summary>One item's 4 lanes, with <see cref="DotKernel"/>'s arithmetic, unrolled four chunks a step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Row128(ref float row, ref float u, int rank, int whole, Vector128<float> userTail)
+    {
+        Vector128<float> a = Vector128<float>.Zero;
+        int d = 0;
+        for (; d + 16 <= whole; d += 16)
+        {
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)d), Vector128.LoadUnsafe(ref u, (nuint)d), a);
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)d + 4), Vector128.LoadUnsafe(ref u, (nuint)d + 4), a);
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)d + 8), Vector128.LoadUnsafe(ref u, (nuint)d + 8), a);
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)d + 12), Vector128.LoadUnsafe(ref u, (nuint)d + 12), a);
+        }
+
+        for (; d < whole; d += 4)
+        {
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)d), Vector128.LoadUnsafe(ref u, (nuint)d), a);
+        }
+
+        if (whole != rank)
+        {
+            a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, (nuint)(rank - 4)), userTail, a);
+        }
+
+        return a;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

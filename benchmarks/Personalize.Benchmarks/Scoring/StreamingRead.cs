@@ -19,7 +19,6 @@ namespace Personalize.Benchmarks.Scoring;
 /// no prefetch or 3.5-64 KiB ahead were no faster. A scan that also computes can still come out slightly below it (its loads are issued
 /// at another pace, which this machine's memory seems to serve a little better); the ratio is then below 1.
 /// </remarks>
-/// </summary>
 internal sealed class StreamingRead : IDisposable
 {
     private readonly Thread? _worker;

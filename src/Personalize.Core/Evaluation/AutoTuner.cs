@@ -730,15 +730,8 @@ public static class AutoTuner
                 return !(sinceBest >= Math.Max(patience, minimumPatience) && epoch >= minimumEpochs);
             });
 
-            var trial = new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, withEpochs(options, Math.Max(1, bestEpoch)), best, Math.Max(1, bestEpoch),
-                epochs, Stopwatch.GetElapsedTime(started));
-            _trials.Add(trial);
-            if (Best is null || Better(trial.Score, Best.Score))
-            {
-                Best = trial;
-            }
-
-            progress?.Report(trial);
+            Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, withEpochs(options, Math.Max(1, bestEpoch)), best, Math.Max(1, bestEpoch),
+                epochs, Stopwatch.GetElapsedTime(started)));
             return curve;
         }
 
@@ -754,7 +747,12 @@ public static class AutoTuner
             cancellationToken.ThrowIfCancellationRequested();
             long started = Stopwatch.GetTimestamp();
             double metric = score(build());
-            var trial = new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, options, metric, epochs, epochs, Stopwatch.GetElapsedTime(started) + extra);
+            Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, options, metric, epochs, epochs, Stopwatch.GetElapsedTime(started) + extra));
+        }
+
+        /// <summary>Adds a finished trial, keeps it as <see cref="Best"/> if it is better, and reports it.</summary>
+        private void Record(AutoTuneTrial<TOptions> trial)
+        {
             _trials.Add(trial);
             if (Best is null || Better(trial.Score, Best.Score))
             {

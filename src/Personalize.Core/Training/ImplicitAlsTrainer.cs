@@ -68,25 +68,15 @@ public sealed class ImplicitAlsTrainer
     internal FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
         CancellationToken cancellationToken, ItemItemSpectrum? spectrum)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.NumberOfEntries == 0)
-        {
-            throw new ArgumentException("The feedback has no interactions to learn from; check the input file and its filters.", nameof(data));
-        }
-
+        ThrowIfEmpty(data);
         Options o = TrainerOptions;
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount,
-            CancellationToken = cancellationToken,
-        };
-
+        ParallelOptions parallel = ParallelOptionsFor(cancellationToken);
         ItemItemPart? itemItem = o.ItemItemWeight > 0
             ? (spectrum ?? ItemItemSpectrum.Compute(data, Math.Min(o.ItemItemRank, data.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations, o.Seed, parallel))
                 .Prepare(o.ItemItemRegularization, parallel)
             : null;
         ConfidenceWeighting weighting = Resolve(o.Weighting, data.UserWeights);
-        (float[] userFactors, float[] itemFactors) = Epochs(data, progress, afterEpoch is null
+        (float[] userFactors, float[] itemFactors) = Epochs(data, weighting, progress, afterEpoch is null
             ? null
             : (epoch, users, items) => afterEpoch(epoch, Build(data, o, weighting, (float[])users.Clone(), (float[])items.Clone(), itemItem, parallel)),
             parallel);
@@ -97,17 +87,8 @@ public sealed class ImplicitAlsTrainer
     /// search that blends one set of factors with several item-item settings (<see cref="Assemble"/>).</summary>
     internal (float[] UserFactors, float[] ItemFactors) FitFactors(FeedbackMatrix data, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.NumberOfEntries == 0)
-        {
-            throw new ArgumentException("The feedback has no interactions to learn from; check the input file and its filters.", nameof(data));
-        }
-
-        return Epochs(data, null, null, new ParallelOptions
-        {
-            MaxDegreeOfParallelism = TrainerOptions.NumberOfThreads ?? Environment.ProcessorCount,
-            CancellationToken = cancellationToken,
-        });
+        ThrowIfEmpty(data);
+        return Epochs(data, Resolve(TrainerOptions.Weighting, data.UserWeights), null, null, ParallelOptionsFor(cancellationToken));
     }
 
     /// <summary>The model <see cref="Fit(FeedbackMatrix, IProgress{TrainingProgress}?, CancellationToken)"/> with <paramref name="o"/> returns, from factors that
@@ -123,9 +104,24 @@ public sealed class ImplicitAlsTrainer
         return Build(data, o, Resolve(o.Weighting, data.UserWeights), (float[])userFactors.Clone(), (float[])itemFactors.Clone(), itemItem, parallel);
     }
 
-    /// <summary>The ALS epochs: after each, <paramref name="afterEpoch"/> (if given) sees the current factors and returns whether to go
-    /// on.</summary>
-    private (float[] UserFactors, float[] ItemFactors) Epochs(FeedbackMatrix data, IProgress<TrainingProgress>? progress,
+    private static void ThrowIfEmpty(FeedbackMatrix data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.NumberOfEntries == 0)
+        {
+            throw new ArgumentException("The feedback has no interactions to learn from; check the input file and its filters.", nameof(data));
+        }
+    }
+
+    private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) => new()
+    {
+        MaxDegreeOfParallelism = TrainerOptions.NumberOfThreads ?? Environment.ProcessorCount,
+        CancellationToken = cancellationToken,
+    };
+
+    /// <summary>The ALS epochs with the confidence <paramref name="weighting"/> (resolved from <see cref="Options.Weighting"/> by the
+    /// caller): after each, <paramref name="afterEpoch"/> (if given) sees the current factors and returns whether to go on.</summary>
+    private (float[] UserFactors, float[] ItemFactors) Epochs(FeedbackMatrix data, ConfidenceWeighting weighting, IProgress<TrainingProgress>? progress,
         Func<int, float[], float[], bool>? afterEpoch, ParallelOptions parallel)
     {
         Options o = TrainerOptions;
@@ -134,7 +130,6 @@ public sealed class ImplicitAlsTrainer
         int users = data.NumberOfUsers, items = data.NumberOfItems;
 
         // Confidence minus one, α·w/mean(w), in both layouts.
-        ConfidenceWeighting weighting = Resolve(o.Weighting, data.UserWeights);
         float[] userWeights = Weighted(data.UserWeights, weighting);
         float[] itemWeights = Weighted(data.ItemWeights, weighting);
         double meanWeight = Mean(userWeights);

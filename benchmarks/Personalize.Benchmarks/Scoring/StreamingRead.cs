@@ -8,8 +8,8 @@ namespace Personalize.Benchmarks.Scoring;
 /// <summary>
 /// The roofline for a scan: reads an array once, front to back, as fast as this machine allows (the widest vector loads the CPU has
 /// into eight independent accumulators, so nothing but memory limits it; with AVX-512, 2 KiB per step and a non-temporal software
-/// prefetch of those 32 lines 16 KiB ahead), on 1 thread or split in two halves between the calling thread and one parked worker (the
-/// same hand-off as <c>ScanWorkers</c>: a semaphore to start, a semaphore to finish). The ratio scan / roofline says how far from the
+/// prefetch of those 32 lines 16 KiB ahead), on 1 thread or shared between the calling thread and one parked worker (the same hand-off
+/// as <c>ScanWorkers</c>: a semaphore to start, chunks of about a sixteenth taken in turn from a shared counter, a semaphore to finish). The ratio scan / roofline says how far from the
 /// memory wall the scan is.
 /// </summary>
 /// <remarks>
@@ -27,8 +27,9 @@ internal sealed class StreamingRead : IDisposable
     private volatile bool _disposed;
     private Array _data = Array.Empty<byte>();
     private int _offset;
-    private int _start1;
-    private int _end1;
+    private int _length;
+    private int _chunkBytes;
+    private int _nextChunk;
     private float _workerSum;
 
     /// <summary>Creates the reader; with 2 threads, starts the parked worker.</summary>
@@ -61,17 +62,33 @@ internal sealed class StreamingRead : IDisposable
             return Sum(ref first, length);
         }
 
-        // Split at a multiple of 4 KiB so each thread streams whole pages.
-        int half = (length / 2 + 4095) & ~4095;
-        half = Math.Min(half, length);
+        // Chunks of whole pages, about eight per thread, taken in turn from a shared counter: the hand-off `ScanWorkers` uses, so a
+        // thread that runs slower takes fewer chunks in both.
         _data = data;
         _offset = offset;
-        _start1 = half;
-        _end1 = length;
+        _length = length;
+        _chunkBytes = (int)Math.Min(int.MaxValue & ~4095L, Math.Max(64 * 1024, ((long)length + 15) / 16 + 4095) & ~4095L);
+        _nextChunk = 0;
         _start.Release();
-        float sum = Sum(ref first, half);
+        float sum = SumChunks();
         _done.Wait();
         return sum + _workerSum;
+    }
+
+    private float SumChunks()
+    {
+        ref byte first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _offset);
+        float sum = 0;
+        while (true)
+        {
+            long start = (long)(Interlocked.Increment(ref _nextChunk) - 1) * _chunkBytes;
+            if (start >= _length)
+            {
+                return sum;
+            }
+
+            sum += Sum(ref Unsafe.Add(ref first, (nint)start), (int)Math.Min(_chunkBytes, _length - start));
+        }
     }
 
     private void Run()
@@ -84,7 +101,7 @@ internal sealed class StreamingRead : IDisposable
                 return;
             }
 
-            _workerSum = Sum(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _offset + _start1), _end1 - _start1);
+            _workerSum = SumChunks();
             _done.Release();
         }
     }

@@ -4,6 +4,12 @@ namespace Personalize.Core.Scoring;
 /// Dedicated threads that score parts of the item range for one query at a time, so a single query can use several cores without
 /// allocating: the job and each worker's heap live in fields that are reused. Queries that find the workers busy scan alone.
 /// </summary>
+/// <remarks>
+/// The range is cut into chunks (about eight per thread, whole cache lines of factors) that the calling thread and the workers take
+/// in turn from a shared counter, so a thread that runs slower (a core shared with other work, a worker that wakes late) takes fewer
+/// chunks instead of holding the query up with a fixed half. Every chunk merges into its thread's heap, and the heaps merge at the
+/// end; ties go to the lower item index in every heap, so the result does not depend on which thread scored which chunk.
+/// </remarks>
 internal sealed class ScanWorkers : IDisposable
 {
     private readonly Thread[] _threads;
@@ -30,7 +36,8 @@ internal sealed class ScanWorkers : IDisposable
     private Int8ItemFactors? _compact;
     private int _k;
     private int _itemCount;
-    private int _parts;
+    private int _chunkItems;
+    private int _nextChunk;
 
     public ScanWorkers(int extraThreads, int maxK)
     {
@@ -87,16 +94,15 @@ internal sealed class ScanWorkers : IDisposable
             _compact = compact;
             _k = bestScores.Length;
             _itemCount = itemFactors.Count / rank;
-            _parts = _threads.Length + 1;
+            _chunkItems = ChunkItems(_itemCount, _threads.Length + 1);
+            _nextChunk = 0;
             for (int w = 0; w < _threads.Length; w++)
             {
                 _start[w].Release();
             }
 
-            // The calling thread takes the last part.
-            (int start, int end) = Part(_parts - 1);
-            ScanPart(userFactors.AsSpan(userOffset, rank), itemFactors, compact, start, end, excluded.AsSpan(excludedOffset, excludedLength),
-                itemBias, bestScores, bestItems, ref kept);
+            // The calling thread takes chunks too.
+            ScanChunks(bestScores, bestItems, ref kept);
             for (int w = 0; w < _threads.Length; w++)
             {
                 _done.Wait();
@@ -131,14 +137,34 @@ internal sealed class ScanWorkers : IDisposable
         }
     }
 
-    private (int Start, int End) Part(int part)
+    /// <summary>Items per chunk: about eight chunks per thread, at least 4,096 items, a multiple of 64 items, so that no two threads
+    /// share a cache line of factors and each chunk is long enough for the kernel's prefetch to run ahead of its loads.</summary>
+    internal static int ChunkItems(int itemCount, int threads)
     {
-        // Parts end on multiples of 64 items so that workers never share a cache line of factors with another's first item.
-        long per = ((long)_itemCount + _parts - 1) / _parts;
-        per = (per + 63) & ~63L;
-        int start = (int)Math.Min(_itemCount, part * per);
-        int end = (int)Math.Min(_itemCount, (part + 1) * per);
-        return (start, end);
+        long per = ((long)itemCount + 8L * threads - 1) / (8L * threads);
+        per = Math.Max(per, MinimumChunkItems);
+        return (int)Math.Min(int.MaxValue & ~63L, (per + 63) & ~63L);
+    }
+
+    /// <summary>The fewest items in a chunk.</summary>
+    internal const int MinimumChunkItems = 4096;
+
+    /// <summary>Takes chunks from the shared counter until none is left, merging each into the given heap.</summary>
+    private void ScanChunks(Span<float> bestScores, Span<int> bestItems, ref int kept)
+    {
+        ReadOnlySpan<float> user = _userFactors.AsSpan(_userOffset, _rank);
+        ReadOnlySpan<int> excluded = _excluded.AsSpan(_excludedOffset, _excludedLength);
+        while (true)
+        {
+            long start = (long)(Interlocked.Increment(ref _nextChunk) - 1) * _chunkItems;
+            if (start >= _itemCount)
+            {
+                return;
+            }
+
+            int end = (int)Math.Min(_itemCount, start + _chunkItems);
+            ScanPart(user, _itemFactors, _compact, (int)start, end, excluded, _itemBias, bestScores, bestItems, ref kept);
+        }
     }
 
     private void Run(int worker)
@@ -154,9 +180,7 @@ internal sealed class ScanWorkers : IDisposable
             int kept = 0;
             try
             {
-                (int start, int end) = Part(worker);
-                ScanPart(_userFactors.AsSpan(_userOffset, _rank), _itemFactors, _compact, start, end, _excluded.AsSpan(_excludedOffset, _excludedLength),
-                    _itemBias, _scores[worker].AsSpan(0, _k), _items[worker].AsSpan(0, _k), ref kept);
+                ScanChunks(_scores[worker].AsSpan(0, _k), _items[worker].AsSpan(0, _k), ref kept);
             }
             finally
             {

@@ -6,7 +6,8 @@ namespace Personalize.Core.Tests.Scoring;
 
 public sealed class ScanWorkersTests
 {
-    private static readonly int[] ItemCounts = [0, 1, 3, 63, 64, 65, 127, 128, 129, 200, 257, 1000, 4097];
+    // Up to 4,096 items the range is one chunk; the larger counts are cut into 2 to 18 chunks that the threads take in turn.
+    private static readonly int[] ItemCounts = [0, 1, 3, 63, 64, 65, 127, 128, 129, 200, 257, 1000, 4097, 20_000, 70_001];
 
     [Theory]
     [InlineData(1, 8)]
@@ -51,6 +52,61 @@ public sealed class ScanWorkersTests
                     $"{context}: expected [{string.Join(", ", expectedItems[..expectedKept])}] but got [{string.Join(", ", itemsKept[..kept])}]");
                 Assert.True(expectedScores.AsSpan(0, expectedKept).SequenceEqual(scores.AsSpan(0, kept)), $"{context}: the scores differ.");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Ties_across_chunks_go_to_the_lower_item_index_whichever_thread_scored_them(int extraThreads)
+    {
+        // Six items share the best factors, in six different chunks, so their scores tie; one is seen. The top 4 must be the four
+        // lowest of the other five, whichever threads scored their chunks and in whatever order the heaps merged.
+        const int Rank = 8, Count = 50_000;
+        float[] user = [1, 2, 3, 4, 5, 6, 7, 8];
+        float[] items = new float[Count * Rank];
+        int[] best = [40_000, 30_000, 20_000, 10_000, 4_100, 5];
+        for (int i = 0; i < Count; i++)
+        {
+            float value = best.Contains(i) ? 1f : 0.5f;
+            items.AsSpan(i * Rank, Rank).Fill(value);
+        }
+
+        int[] seen = [7, 4_100, 12_000];
+        using var workers = new ScanWorkers(extraThreads, maxK: 16);
+        Assert.True(ScanWorkers.ChunkItems(Count, extraThreads + 1) <= 4_096 * 2, "the best items lie in different chunks");
+        for (int round = 0; round < 20; round++)
+        {
+            var scores = new float[4];
+            var kept = new int[4];
+            int count = 0;
+
+            Assert.True(workers.TryScan(user, 0, Rank, items, seen, 0, seen.Length, null, scores, kept, ref count));
+
+            MinHeap.SortDescending(scores, kept, count);
+            Assert.Equal([5, 10_000, 20_000, 30_000], kept);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(4_096, 2)]
+    [InlineData(100_000, 2)]
+    [InlineData(1_000_000, 2)]
+    [InlineData(1_000_000, 8)]
+    [InlineData(int.MaxValue, 2)]
+    public void Chunks_are_whole_cache_lines_of_at_least_4096_items_and_about_eight_per_thread(int itemCount, int threads)
+    {
+        int chunk = ScanWorkers.ChunkItems(itemCount, threads);
+        long chunks = ((long)itemCount + chunk - 1) / chunk;
+
+        Assert.Equal(0, chunk % 64);
+        Assert.True(chunk >= ScanWorkers.MinimumChunkItems, $"{chunk} items per chunk");
+        Assert.True(chunks <= 8L * threads, $"{chunks} chunks for {threads} threads");
+        if ((long)itemCount >= 2L * ScanWorkers.MinimumChunkItems * 8 * threads)
+        {
+            Assert.True(chunks >= 8L * threads - 1, $"{chunks} chunks for {threads} threads over {itemCount} items");
         }
     }
 

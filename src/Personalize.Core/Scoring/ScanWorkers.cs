@@ -95,6 +95,13 @@ internal sealed class ScanWorkers : IDisposable
             _k = bestScores.Length;
             _itemCount = itemFactors.Count / rank;
             _chunkItems = ChunkItems(_itemCount, _threads.Length + 1);
+            if (compact is not null)
+            {
+                // Each chunk runs its own int8 pre-scan, which hands a range of fewer than 16 items per wanted result to the fp32 scan and
+                // re-scores at least k candidates: 64 items per result or more keep the pre-scan worth its while.
+                _chunkItems = (int)Math.Min(int.MaxValue & ~63L, Math.Max(_chunkItems, ((long)_k * 64 + 63) & ~63L));
+            }
+
             _nextChunk = 0;
             for (int w = 0; w < _threads.Length; w++)
             {

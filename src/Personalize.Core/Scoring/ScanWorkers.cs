@@ -65,7 +65,7 @@ internal sealed class ScanWorkers : IDisposable
     /// <summary>
     /// Scans all items with the workers and the calling thread, merging every part's best into the caller's heap.
     /// Returns false, doing nothing, when the workers are busy with another query or k is too large. With <paramref name="compact"/>,
-    /// each part runs the int8 pre-scan and re-scores its own candidates (<see cref="TopKScorer.ScanInt8"/>); the merge is the same.
+    /// each chunk runs the int8 pre-scan and re-scores its own candidates (<see cref="TopKScorer.ScanInt8"/>); the merge is the same.
     /// </summary>
     public bool TryScan(float[] userFactors, int userOffset, int rank, ArraySegment<float> itemFactors, int[] excluded, int excludedOffset, int excludedLength,
         float[]? itemBias, Span<float> bestScores, Span<int> bestItems, ref int kept, Int8ItemFactors? compact = null)

@@ -237,13 +237,12 @@ public static class AutoTuner
             // one ALS fit instead of three or four.
             ImplicitAlsTrainer.Options blended = search.Best.Options;
             long refitStarted = Stopwatch.GetTimestamp();
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = blended.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
             (float[] userFactors, float[] itemFactors) = new ImplicitAlsTrainer(blended).FitFactors(feedback, cancellationToken);
             TimeSpan refit = Stopwatch.GetElapsedTime(refitStarted);
             void TryBlend(ImplicitAlsTrainer.Options o)
             {
                 search.TryModel("item-item", o, o.NumberOfIterations,
-                    () => ImplicitAlsTrainer.Assemble(feedback, o, userFactors, itemFactors, spectrum, parallel), refit);
+                    () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), refit);
                 refit = TimeSpan.Zero;   // the first of these trials carries the shared fit
             }
 

@@ -91,13 +91,15 @@ public sealed class ImplicitAlsTrainer
         return Epochs(data, Resolve(TrainerOptions.Weighting, data.UserWeights), null, null, ParallelOptionsFor(cancellationToken));
     }
 
-    /// <summary>The model <see cref="Fit(FeedbackMatrix, IProgress{TrainingProgress}?, CancellationToken)"/> with <paramref name="o"/> returns, from factors that
-    /// <see cref="FitFactors"/> computed with the same options (the ALS epochs do not depend on the item-item ones), blended with
-    /// <paramref name="spectrum"/> (the eigenpairs of <paramref name="data"/> at <paramref name="o"/>'s rank and seed) when
+    /// <summary>The model <see cref="Fit(FeedbackMatrix, IProgress{TrainingProgress}?, CancellationToken)"/> returns, from factors that
+    /// <see cref="FitFactors"/> computed with the same options but for the item-item ones (the ALS epochs do not depend on them),
+    /// blended with <paramref name="spectrum"/> (the eigenpairs of <paramref name="data"/> at this trainer's rank and seed) when
     /// <see cref="Options.ItemItemWeight"/> is above 0. The factor arrays are copied, so one set serves several calls.</summary>
-    internal static FactorModel Assemble(FeedbackMatrix data, Options o, float[] userFactors, float[] itemFactors, ItemItemSpectrum? spectrum,
-        ParallelOptions parallel)
+    internal FactorModel Assemble(FeedbackMatrix data, float[] userFactors, float[] itemFactors, ItemItemSpectrum? spectrum,
+        CancellationToken cancellationToken)
     {
+        Options o = TrainerOptions;
+        ParallelOptions parallel = ParallelOptionsFor(cancellationToken);
         ItemItemPart? itemItem = o.ItemItemWeight > 0
             ? (spectrum ?? throw new ArgumentNullException(nameof(spectrum), "A blended model needs the item-item eigenpairs.")).Prepare(o.ItemItemRegularization, parallel)
             : null;

@@ -76,7 +76,7 @@ public sealed class ItemItemBlendTests
         foreach ((float weight, float lambda) in new[] { (0.5f, 10f), (0.2f, 300f), (1f, 30f), (0f, 300f) })
         {
             ImplicitAlsTrainer.Options options = Plain with { ItemItemWeight = weight, ItemItemRegularization = lambda, ItemItemRank = 24 };
-            FactorModel assembled = ImplicitAlsTrainer.Assemble(feedback, options, users, items, spectrum, parallel);
+            FactorModel assembled = new ImplicitAlsTrainer(options).Assemble(feedback, users, items, spectrum, CancellationToken.None);
             FactorModel fitted = new ImplicitAlsTrainer(options).Fit(feedback);
 
             Assert.Equal(fitted.NumberOfFactors, assembled.NumberOfFactors);
@@ -86,9 +86,9 @@ public sealed class ItemItemBlendTests
         }
 
         // The factors are copied, not taken: a second blend of the same arrays is unchanged by the first.
-        FactorModel first = ImplicitAlsTrainer.Assemble(feedback, Plain, users, items, null, parallel);
+        FactorModel first = new ImplicitAlsTrainer(Plain).Assemble(feedback, users, items, null, CancellationToken.None);
         Assert.Equal(new ImplicitAlsTrainer(Plain).Fit(feedback).UserFactors.ToArray(), first.UserFactors.ToArray());
-        Assert.Throws<ArgumentNullException>(() => ImplicitAlsTrainer.Assemble(feedback, Plain with { ItemItemWeight = 0.5f }, users, items, null, parallel));
+        Assert.Throws<ArgumentNullException>(() => new ImplicitAlsTrainer(Plain with { ItemItemWeight = 0.5f }).Assemble(feedback, users, items, null, CancellationToken.None));
     }
 
     [Fact]

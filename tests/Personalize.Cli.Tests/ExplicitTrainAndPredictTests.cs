@@ -77,7 +77,7 @@ public sealed class ExplicitTrainAndPredictTests
         var average = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("b.pzm"), "--duplicates", "average", "--epochs", "2");
 
         Assert.Equal(2, strict.ExitCode);
-        Assert.StartsWith($"error: {input}:4:0: user 'u1' rated item 'i1' again (first on line 2)", strict.Error);
+        Assert.StartsWith($"error: {input}:4: user 'u1' rated item 'i1' again (first on line 2)", strict.Error);
         Assert.True(average.ExitCode == 0, average.Error);
         Assert.Matches(@"\(user, item\) pairs\s*│\s*3", average.Output);
     }

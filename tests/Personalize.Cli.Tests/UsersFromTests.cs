@@ -82,7 +82,7 @@ public sealed class UsersFromTests
         var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer");
 
         Assert.Equal(2, code);
-        Assert.StartsWith($"error: {users}:1:0: the header has no column 'customer'", error.Trim());
+        Assert.StartsWith($"error: {users}:1: the header has no column 'customer'", error.Trim());
     }
 
     [Fact]

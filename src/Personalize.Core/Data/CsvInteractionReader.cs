@@ -369,6 +369,7 @@ public sealed class CsvInteractionReader
         public long Accepted;
         public long Rejected;
         public CsvMalformedRecord? PendingMalformed;
+        private int? _firstFieldCount;
         public SortedSet<long>? ReservedLines;
 
         // The ids of the accepted rows not yet resolved: their bytes one after another, where each starts, and their hashes.
@@ -478,6 +479,20 @@ public sealed class CsvInteractionReader
             PendingMalformed = record;
         }
 
+        /// <summary>The index of the first field from <paramref name="from"/> on that holds more than white space, or null.</summary>
+        private static int? ExtraFieldText(CsvReader reader, int from)
+        {
+            for (int f = from; f < reader.FieldCount; f++)
+            {
+                if (!reader.GetSpan(f).Trim(" \t"u8).IsEmpty)
+                {
+                    return f;
+                }
+            }
+
+            return null;
+        }
+
         public void ReadRow(CsvReader reader, ref char[] buffer)
         {
             if (PendingMalformed is { } malformed)
@@ -496,6 +511,18 @@ public sealed class CsvInteractionReader
             if (reader.FieldCount < Columns.MinFieldCount)
             {
                 Reject(line, 0, null, $"the row has {reader.FieldCount} field(s); expected at least {Columns.MinFieldCount}.", reader);
+                return;
+            }
+
+            // More fields than the header (or, without one, the first row) means a delimiter split a field, such as a comma in a name or
+            // a decimal comma: reading on would take part of the field for all of it. Empty extra fields (a trailing delimiter) are fine.
+            int expected = Columns.Names.Length > 0 ? Columns.Names.Length : (_firstFieldCount ??= reader.FieldCount);
+            if (reader.FieldCount > expected && ExtraFieldText(reader, expected) is int extra)
+            {
+                string reference = Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
+                Reject(line, extra + 1, null,
+                    $"the row has {reader.FieldCount} fields where {reference}; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter.",
+                    reader);
                 return;
             }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Personalize.Core.Data;
 
 /// <summary>
@@ -118,6 +119,7 @@ public sealed class FeedbackMatrix
             if (user == previousUser && item == previousItem)
             {
                 entryWeights[entries - 1] += (float)weight;
+                ThrowIfNotFinite(entryWeights[entries - 1], log, row, userMap, itemMap, user, item, summed: true);
                 continue;
             }
 
@@ -128,6 +130,7 @@ public sealed class FeedbackMatrix
 
             entryItems[entries] = item;
             entryWeights[entries] = (float)weight;
+            ThrowIfNotFinite(entryWeights[entries], log, row, userMap, itemMap, user, item, summed: false);
             entries++;
             previousItem = item;
         }
@@ -140,6 +143,22 @@ public sealed class FeedbackMatrix
         Array.Resize(ref entryItems, entries);
         Array.Resize(ref entryWeights, entries);
         return new FeedbackMatrix(userMap, itemMap, offsets, entryItems, entryWeights);
+    }
+
+    /// <summary>Stops at a weight that single precision cannot hold (a row's event weight times its value, or the sum of a pair's rows),
+    /// naming the row, so that no model is trained on infinities.</summary>
+    private static void ThrowIfNotFinite(float weight, InteractionLog log, int row, IdMap users, IdMap items, int user, int item, bool summed)
+    {
+        if (float.IsFinite(weight))
+        {
+            return;
+        }
+
+        string what = summed
+            ? $"the weights of user '{users.GetId(user)}' and item '{items.GetId(item)}' add up to more than {float.MaxValue:G3} on this row"
+            : $"the row's weight ({log.GetWeight(row):G3}, its value times its event type's weight) is larger than {float.MaxValue:G3}";
+        throw new InteractionDataException(log.Report.Source, log.GetLineNumber(row), 0, null,
+            string.Create(CultureInfo.InvariantCulture, $"{what}, which single precision cannot hold; scale the weight column down (for example to thousands instead of units)."));
     }
 
     private static (int[] Offsets, int[] Users, float[] Weights) Transpose(int items, int[] userOffsets, int[] userItems, float[] userWeights)

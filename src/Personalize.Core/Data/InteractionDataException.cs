@@ -1,7 +1,8 @@
 namespace Personalize.Core.Data;
 
 /// <summary>Input data could not be read: a bad row under <see cref="BadRowPolicy.Fail"/>, or a problem with the whole file.</summary>
-/// <remarks>The message reads <c>file:line:column: what was wrong (what was expected)</c>; the same facts are in the properties.</remarks>
+/// <remarks>The message reads <c>file:line:column: what was wrong (what was expected)</c>, without the column when the whole row is at
+/// fault and without the line when the whole file is; the same facts are in the properties.</remarks>
 public sealed class InteractionDataException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -43,6 +44,6 @@ public sealed class InteractionDataException : Exception
     private static string Format(string filePath, long lineNumber, int columnNumber, string reason)
     {
         string file = Path.GetFileName(filePath);
-        return lineNumber > 0 ? $"{file}:{lineNumber}:{columnNumber}: {reason}" : $"{file}: {reason}";
+        return lineNumber <= 0 ? $"{file}: {reason}" : columnNumber > 0 ? $"{file}:{lineNumber}:{columnNumber}: {reason}" : $"{file}:{lineNumber}: {reason}";
     }
 }

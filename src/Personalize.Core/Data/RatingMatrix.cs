@@ -120,6 +120,13 @@ public sealed class RatingMatrix
                 _ => ratings[first],
             };
 
+            if (!float.IsFinite(value))
+            {
+                throw new InteractionDataException(log.Report.Source, log.GetLineNumber(order[groupEnd - 1]), 0, null,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"the ratings of user '{users.GetId(rowUsers[first])}' for item '{items.GetId(rowItems[first])}' add up to {total:G3}, more than single precision can hold ({float.MaxValue:G3}); choose the duplicate policy average, or scale the ratings down."));
+            }
+
             if (options.Duplicates == DuplicateRatingPolicy.Reject)
             {
                 for (int g = groupStart + 1; g < groupEnd; g++)

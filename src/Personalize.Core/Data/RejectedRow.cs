@@ -9,7 +9,10 @@ namespace Personalize.Core.Data;
 /// <param name="RawRecord">The row as it appears in the input.</param>
 public sealed record RejectedRow(string FilePath, long LineNumber, int ColumnNumber, string? ColumnName, string Reason, string RawRecord)
 {
-    /// <summary>Formats the rejection as <c>file:line:column: reason</c>, the form compilers use.</summary>
+    /// <summary>Formats the rejection as <c>file:line:column: reason</c>, the form compilers use (<c>file:line: reason</c> when the whole
+    /// row is at fault).</summary>
     /// <returns>The one-line description.</returns>
-    public override string ToString() => $"{Path.GetFileName(FilePath)}:{LineNumber}:{ColumnNumber}: {Reason}";
+    public override string ToString() => ColumnNumber > 0
+        ? $"{Path.GetFileName(FilePath)}:{LineNumber}:{ColumnNumber}: {Reason}"
+        : $"{Path.GetFileName(FilePath)}:{LineNumber}: {Reason}";
 }

@@ -53,14 +53,51 @@ public static class ModelFile
 
     private static ReadOnlySpan<byte> Magic => [0x89, (byte)'P', (byte)'Z', (byte)'M', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
+    /// <summary>Refuses a model that <see cref="Read"/> would refuse for a value that is not a finite number, before a byte is written, so
+    /// a diverged training run cannot replace a good model file with one that does not load.</summary>
+    private static void ThrowIfNotFinite(FactorModel model)
+    {
+        int k = Math.Max(1, model.NumberOfFactors);
+        string? where = !float.IsFinite(model.GlobalBias) ? "the global bias"
+            : FirstNotFinite(model.RawUserFactors) is int u and >= 0 ? $"the factors of user '{model.Users.GetId(u / k)}'"
+            : FirstNotFinite(model.RawItemFactors) is int i and >= 0 ? $"the factors of item '{model.Items.GetId(i / k)}'"
+            : FirstNotFinite(model.RawUserBiases) is int ub and >= 0 ? $"the bias of user '{model.Users.GetId(ub)}'"
+            : FirstNotFinite(model.RawItemBiases) is int ib and >= 0 ? $"the bias of item '{model.Items.GetId(ib)}'"
+            : FirstNotFinite(model.RawItemPopularity) is int p and >= 0 ? $"the popularity of item '{model.Items.GetId(p)}'"
+            : FirstNotFinite(model.RawSeenWeights) >= 0 ? "a seen item's weight"
+            : null;
+        if (where is not null)
+        {
+            throw new InvalidOperationException(
+                $"The model holds a value that is not a finite number ({where}), so training diverged; nothing was saved. Look for extreme weights or ratings in the input, or train with a smaller learning rate or more regularization.");
+        }
+    }
+
+    /// <summary>The index of the first value that is not a finite number, or -1.</summary>
+    private static int FirstNotFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Saves a model atomically.</summary>
     /// <param name="model">The model.</param>
     /// <param name="path">The target file; it is replaced if it exists.</param>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged); nothing
+    /// is written, and the target is left as it was.</exception>
     public static void Save(FactorModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ThrowIfNotFinite(model);
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? ".";
         Directory.CreateDirectory(directory);
@@ -85,10 +122,13 @@ public static class ModelFile
     /// <summary>Writes a model to a stream in the model format.</summary>
     /// <param name="model">The model.</param>
     /// <param name="stream">A writable stream; it is not closed.</param>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged); nothing
+    /// is written.</exception>
     public static void Write(FactorModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfNotFinite(model);
         long written = 0;
         void Raw(ReadOnlySpan<byte> bytes)
         {

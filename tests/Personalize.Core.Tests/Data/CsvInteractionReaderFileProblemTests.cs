@@ -51,7 +51,7 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
 
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(new CsvInteractionReaderOptions { BadRows = policy }).Read(path));
 
-        Assert.Equal("events.csv:1:0: no column named 'item_id' (ItemColumn); the header has 3 column(s): 'user_id', 'product', 'event_type'.", exception.Message);
+        Assert.Equal("events.csv:1: no column named 'item_id' (ItemColumn); the header has 3 column(s): 'user_id', 'product', 'event_type'.", exception.Message);
         Assert.Equal("item_id", exception.ColumnName);
         Assert.Equal(1, exception.LineNumber);
     }
@@ -72,7 +72,7 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
 
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(options).Read(path));
 
-        Assert.StartsWith($"events.csv:1:0: no column named 'kind' ({option}); the header has ", exception.Message);
+        Assert.StartsWith($"events.csv:1: no column named 'kind' ({option}); the header has ", exception.Message);
         Assert.Equal("kind", exception.ColumnName);
     }
 
@@ -83,7 +83,7 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
 
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(new CsvInteractionReaderOptions { Delimiter = "," }).Read(path));
 
-        Assert.Equal("events.csv:1:0: no column named 'user_id' (UserColumn); the header has 1 column(s): 'user_id;item_id;event_type;timestamp'. "
+        Assert.Equal("events.csv:1: no column named 'user_id' (UserColumn); the header has 1 column(s): 'user_id;item_id;event_type;timestamp'. "
             + "The header is one column containing ';': the file looks ';'-separated; set the delimiter to ';' (--delimiter).", exception.Message);
     }
 
@@ -117,7 +117,7 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
 
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
 
-        Assert.Equal("events.csv:1:0: no column named 'item_id' (ItemColumn); the header has 1 column(s): 'user_id'. "
+        Assert.Equal("events.csv:1: no column named 'item_id' (ItemColumn); the header has 1 column(s): 'user_id'. "
             + "The header has a single column: check the delimiter (--delimiter).", exception.Message);
     }
 

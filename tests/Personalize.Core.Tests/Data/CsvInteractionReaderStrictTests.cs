@@ -39,6 +39,10 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         { "non-numeric weight", "u1,i1,view,2024-01-31T12:00:00Z,two", 5, "quantity",
             "column 'quantity': 'two' is not a weight (expected a finite number, 0 or more, such as 2.5)." },
         { "too few fields", "u1,i1,view", 0, null, "the row has 3 field(s); expected at least 5." },
+        { "a comma in an unquoted name", "u1,Book, Vol 2,view,2024-01-31T12:00:00Z,1", 6, null,
+            "the row has 6 fields where the header has 5; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter." },
+        { "a decimal comma", "u1,i1,view,2024-01-31T12:00:00Z,2,5", 6, null,
+            "the row has 6 fields where the header has 5; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter." },
         { "stray quote", "u\"1,i1,view,2024-01-31T12:00:00Z,1", 0, null,
             "the row has a stray quote inside an unquoted field (expected quotes only around a whole field, doubled inside it)." },
         { "text after a closing quote", "\"u1\"x,i1,view,2024-01-31T12:00:00Z,1", 0, null,
@@ -58,7 +62,7 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         Assert.True(path == exception.FilePath, what);
         Assert.Equal((3L, column, columnName), (exception.LineNumber, exception.ColumnNumber, exception.ColumnName));
         Assert.Equal(reason, exception.Reason);
-        Assert.Equal($"events.csv:3:{column}: {reason}", exception.Message);
+        Assert.Equal(column > 0 ? $"events.csv:3:{column}: {reason}" : $"events.csv:3: {reason}", exception.Message);
         Assert.Equal(row, exception.RawRecord);
     }
 
@@ -72,7 +76,7 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(Strict).Read(path));
 
         Assert.Equal((3L, 0, null), (exception.LineNumber, exception.ColumnNumber, exception.ColumnName));
-        Assert.Equal("events.csv:3:0: the row opens a quoted field that is not closed on its line "
+        Assert.Equal("events.csv:3: the row opens a quoted field that is not closed on its line "
             + "(expected a closing quote; quoted fields cannot span lines).", exception.Message);
         Assert.Equal(row, exception.RawRecord);
     }
@@ -156,6 +160,42 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(Strict).Read(path));
 
         Assert.Equal((6L, 5), (exception.LineNumber, exception.ColumnNumber));
+    }
+
+    [Fact]
+    public void Read_accepts_empty_fields_after_the_header_s_columns_as_from_a_trailing_delimiter()
+    {
+        string path = _directory.Write("events.csv", $"{Header}\n{Good},\nu2,i2,cart,2024-02-01T00:00:00Z,2, ,\n");
+
+        InteractionLog log = new CsvInteractionReader(Strict).Read(path);
+
+        Assert.Equal((2, 0L), (log.Count, log.Report.Rejected));
+        Assert.Equal(8f, log.GetWeight(1));
+    }
+
+    [Fact]
+    public void Read_skips_and_reports_a_row_with_more_fields_than_the_header_and_keeps_the_others()
+    {
+        string path = _directory.Write("items.csv", "user_id,item_id\nu1,Book\nu1,Book, Vol 2\nu2,Book\n");
+        var skip = new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport };
+
+        InteractionLog log = new CsvInteractionReader(skip).Read(path);
+
+        Assert.Equal((2, 1L), (log.Count, log.Report.Rejected));
+        RejectedRow rejected = Assert.Single(log.Report.RejectedRows);
+        Assert.Equal((3L, 3, "u1,Book, Vol 2"), (rejected.LineNumber, rejected.ColumnNumber, rejected.RawRecord));
+    }
+
+    [Fact]
+    public void Read_compares_field_counts_with_the_first_row_in_a_file_without_a_header()
+    {
+        string path = _directory.Write("pairs.csv", "u1,i1\nu2,i2\nu3,Book, Vol 2\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() =>
+            new CsvInteractionReader(new CsvInteractionReaderOptions { HasHeader = false }).Read(path));
+
+        Assert.Equal((3L, 3), (exception.LineNumber, exception.ColumnNumber));
+        Assert.StartsWith("the row has 3 fields where the first row has 2;", exception.Reason);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Personalize.Core.Data;
+using Personalize.Core.Tests.TestSupport;
 
 namespace Personalize.Core.Tests.Data;
 
@@ -18,6 +19,32 @@ public sealed class FeedbackMatrixTests
         int at = matrix.GetItems(userIndex).IndexOf(itemIndex);
         Assert.True(at >= 0, $"({user}, {item}) has no entry");
         return matrix.GetWeights(userIndex)[at];
+    }
+
+    [Fact]
+    public void FromLog_stops_at_the_row_where_a_pair_s_weights_add_up_past_single_precision()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("w.csv", "user_id,item_id,w\nu1,i1,3e38\nu2,i1,1\nu1,i1,3e38\n");
+        InteractionLog log = InteractionLog.ReadCsv(path, new CsvInteractionReaderOptions { WeightColumn = "w" });
+
+        var exception = Assert.Throws<InteractionDataException>(() => FeedbackMatrix.FromLog(log));
+
+        Assert.Equal((4L, 0), (exception.LineNumber, exception.ColumnNumber));
+        Assert.StartsWith("w.csv:4: the weights of user 'u1' and item 'i1' add up to more than 3.4E+38 on this row", exception.Message);
+    }
+
+    [Fact]
+    public void FromLog_stops_at_a_row_whose_value_times_its_event_weight_is_past_single_precision()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("w.csv", "user_id,item_id,event_type,w\nu1,i1,view,1e38\nu1,i2,purchase,1e38\n");
+        InteractionLog log = InteractionLog.ReadCsv(path, new CsvInteractionReaderOptions { WeightColumn = "w" });
+
+        var exception = Assert.Throws<InteractionDataException>(() => FeedbackMatrix.FromLog(log));
+
+        Assert.Equal(3L, exception.LineNumber);
+        Assert.Contains("the row's weight (Infinity, its value times its event type's weight)", exception.Reason);
     }
 
     [Fact]

@@ -16,8 +16,21 @@ public sealed class RatingMatrixTests
         var exception = Assert.Throws<InteractionDataException>(() => RatingMatrix.FromLog(log));
 
         Assert.Equal(4, exception.LineNumber);
-        Assert.Equal("r.csv:4:0: user 'u1' rated item 'i1' again (first on line 2); choose the duplicate policy average or sum to combine repeated ratings.",
+        Assert.Equal("r.csv:4: user 'u1' rated item 'i1' again (first on line 2); choose the duplicate policy average or sum to combine repeated ratings.",
             exception.Message);
+    }
+
+    [Fact]
+    public void Sum_stops_where_repeated_ratings_add_up_past_single_precision()
+    {
+        using var temp = new TempDirectory();
+        InteractionLog log = InteractionLog.ReadCsv(temp.Write("r.csv", "user_id,item_id,rating\nu1,i1,3e38\nu1,i2,1\nu1,i1,3e38\n"));
+
+        var exception = Assert.Throws<InteractionDataException>(() => RatingMatrix.FromLog(log, new RatingMatrixOptions { Duplicates = DuplicateRatingPolicy.Sum }));
+
+        Assert.Equal(4L, exception.LineNumber);
+        Assert.StartsWith("r.csv:4: the ratings of user 'u1' for item 'i1' add up to 6E+38", exception.Message);
+        Assert.Contains(3e38f, RatingMatrix.FromLog(log, new RatingMatrixOptions { Duplicates = DuplicateRatingPolicy.Average }).Ratings.ToArray());
     }
 
     [Fact]

@@ -16,6 +16,43 @@ public sealed class ModelFileAtomicSaveTests
         Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
     }
 
+    [Theory]
+    [InlineData(float.NaN, "the factors of user 'user-1'")]
+    [InlineData(float.PositiveInfinity, "the factors of user 'user-1'")]
+    public void Save_refuses_a_model_with_a_value_that_is_not_finite_and_keeps_the_file_it_would_replace(float bad, string where)
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pzm");
+        FactorModel good = TestModels.Create(seed: 25);
+        ModelFile.Save(good, path);
+        byte[] before = File.ReadAllBytes(path);
+        float[] users = good.UserFactors.ToArray();
+        users[good.NumberOfFactors * good.Users.GetIndex("user-1") + 1] = bad;
+        var diverged = new FactorModel(FactorModelKind.Implicit, good.Users, good.Items, good.NumberOfFactors, users, good.ItemFactors.ToArray(),
+            Offsets(good), Seen(good), good.ItemPopularity.ToArray(), new Dictionary<string, string>());
+
+        var exception = Assert.Throws<InvalidOperationException>(() => ModelFile.Save(diverged, path));
+
+        Assert.Contains(where, exception.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
+        Assert.Throws<InvalidOperationException>(() => ModelFile.Write(diverged, new MemoryStream()));
+    }
+
+    private static int[] Offsets(FactorModel model)
+    {
+        var offsets = new int[model.Users.Count + 1];
+        for (int u = 0; u < model.Users.Count; u++)
+        {
+            offsets[u + 1] = offsets[u] + model.GetSeenItems(u).Length;
+        }
+
+        return offsets;
+    }
+
+    private static int[] Seen(FactorModel model) =>
+        Enumerable.Range(0, model.Users.Count).SelectMany(u => model.GetSeenItems(u).ToArray()).ToArray();
+
     [Fact]
     public void Save_over_an_existing_model_replaces_it_and_leaves_no_temporary_file()
     {

@@ -2,9 +2,52 @@ using System.Globalization;
 
 namespace Personalize.Cli;
 
-/// <summary>Parses option values that Spectre does not: durations and delimiters.</summary>
+/// <summary>Parses option values that Spectre does not: durations and delimiters; and checks output paths.</summary>
 internal static class OptionParsing
 {
+    /// <summary>Refuses an output path that would destroy an input or a model: <paramref name="output"/> is one of
+    /// <paramref name="inputs"/>, or (when <paramref name="writesModel"/> is false) an existing model file that a JSON or text output would
+    /// replace.</summary>
+    /// <param name="option">The output option, such as <c>--out</c>.</param>
+    /// <param name="output">The output path.</param>
+    /// <param name="writesModel">Whether the command writes a model there (replacing an older model is then what the user asked for).</param>
+    /// <param name="inputs">The files the command reads; null entries are ignored.</param>
+    /// <exception cref="UsageException">The path would destroy an input or a model.</exception>
+    public static void CheckOutput(string option, string output, bool writesModel, params string?[] inputs)
+    {
+        string full = Path.GetFullPath(output);
+        foreach (string? input in inputs)
+        {
+            if (input is not null && string.Equals(Path.GetFullPath(input), full, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            {
+                throw new UsageException($"{option} {output} is also an input of this command; choose another path so the input is not replaced.");
+            }
+        }
+
+        if (!writesModel && File.Exists(full) && StartsWithModelMagic(full))
+        {
+            throw new UsageException($"{option} {output} is a model file, which this command's output would replace; choose another path.");
+        }
+    }
+
+    private static bool StartsWithModelMagic(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'Z', (byte)'M']);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Parses <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> or a .NET TimeSpan such as <c>1.12:00:00</c>.</summary>
     public static TimeSpan Duration(string option, string text)
     {

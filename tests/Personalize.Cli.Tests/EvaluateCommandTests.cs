@@ -82,11 +82,51 @@ public sealed class EvaluateCommandTests
         Assert.Equal(480, doc.RootElement.GetProperty("folds").EnumerateArray().Sum(f => f.GetProperty("test_rows").GetInt32()));
     }
 
+    [Fact]
+    public void Outputs_that_would_replace_an_input_or_a_model_are_refused_before_anything_is_written()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        byte[] logBytes = File.ReadAllBytes(log);
+        string model = cli.PathOf("m.pzm");
+        Assert.Equal(0, cli.Run("train", "--input", log, "--out", model, "--factors", "4", "--epochs", "2").ExitCode);
+        byte[] modelBytes = File.ReadAllBytes(model);
+
+        var trainOverInput = cli.Run("train", "--input", log, "--out", log, "--factors", "4", "--epochs", "2");
+        var evaluateOverModel = cli.Run("evaluate", "--input", log, "--split", "random", "--out", model, "--factors", "4", "--epochs", "2");
+        var reportOverInput = cli.Run("evaluate", "--input", log, "--split", "random", "--out", cli.PathOf("e.json"), "--report", log);
+
+        Assert.Equal((2, 2, 2), (trainOverInput.ExitCode, evaluateOverModel.ExitCode, reportOverInput.ExitCode));
+        Assert.Contains($"--out {log} is also an input of this command", trainOverInput.Error);
+        Assert.Contains($"--out {model} is a model file, which this command's output would replace", evaluateOverModel.Error);
+        Assert.Contains($"--report {log} is also an input of this command", reportOverInput.Error);
+        Assert.Equal(logBytes, File.ReadAllBytes(log));
+        Assert.Equal(modelBytes, File.ReadAllBytes(model));
+        Assert.False(File.Exists(cli.PathOf("e.json")));
+    }
+
+    [Fact]
+    public void Evaluating_on_the_training_data_itself_is_an_error_and_writes_no_zero_metrics()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        string json = cli.PathOf("e.json");
+
+        var (code, _, error) = cli.Run("evaluate", "--train", log, "--test", log, "--factors", "4", "--epochs", "2", "--out", json);
+
+        Assert.Equal(2, code);
+        Assert.Contains("No held-out user could be evaluated (480 held-out rows; 60 users skipped)", error);
+        Assert.False(File.Exists(json));
+    }
+
     [Theory]
     [InlineData(new[] { "evaluate", "--input", "events.csv" }, "Give either --train FILE --test FILE, or --input FILE --split KIND.")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "sideways" }, "--split 'sideways' is not a split")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "random", "--test-fraction", "1.5" }, "The test fraction is 1.5")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--k", "0" }, "--k 0 must be at least 1")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--last-days", "-1" }, "--last-days -1 must be a number of days above 0.")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--last-days", "40" },
+        "The time split of events.csv (480 rows, from 2026-10-01 12:00 to 2026-10-28 12:00 UTC) leaves no rows to train on; choose a smaller --last-days")]
     public void Bad_usage_exits_with_code_2(string[] args, string expected)
     {
         using var cli = new CliRunner();

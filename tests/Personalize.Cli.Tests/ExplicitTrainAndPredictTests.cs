@@ -83,6 +83,21 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
+    public void Skipped_duplicate_ratings_count_as_rejected_and_not_as_accepted()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("dup.csv", "user_id,item_id,rating\nu1,i1,4\nu1,i2,2\nu1,i1,5\nu2,i1,3\nu2,i2,1\n");
+
+        var (code, output, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--out", cli.PathOf("m.pzm"), "--bad-rows", "skip",
+            "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"rows read\s*│\s*5\s", output);
+        Assert.Matches(@"accepted\s*│\s*4\s", output);
+        Assert.Matches(@"rejected\s*│\s*1\s", output);
+    }
+
+    [Fact]
     public void Out_of_range_ratings_are_reported_with_line_and_column_under_skip()
     {
         using var cli = new CliRunner();

@@ -119,6 +119,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException("--protocol search measures the implicit trainer and writes JSON only: --trainer explicit and --report are for the ranking protocol.");
         }
 
+        OptionParsing.CheckOutput("--out", settings.Out ?? "evaluation.json", writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
+        if (settings.Report is not null)
+        {
+            OptionParsing.CheckOutput("--report", settings.Report, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
+        }
+
         CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(TrainCommand.ReportRejected);
         IReadOnlyList<LogSplit> splits = Splits(settings, reader);
         if (search)
@@ -136,6 +142,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         foreach (LogSplit split in splits)
         {
             folds.Add(explicitRatings ? Explicit(settings, split) : Implicit(settings, split));
+        }
+
+        if (folds.All(f => f.Ranking.UsersEvaluated == 0 && !f.Metrics.ContainsKey("new users")))
+        {
+            // Every average would read 0, which looks like a measurement; nothing was measured.
+            Fold f = folds[0];
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"No held-out user could be evaluated ({f.TestRows:N0} held-out rows; {f.Ranking.UsersSkipped:N0} users skipped): a user counts when they are in the training part and hold out at least one item they did not have in training, and that training knows. Check that the test part is not the training data, or split the log with --split."));
         }
 
         var rows = Average(folds);
@@ -174,9 +188,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
 
         InteractionLog log = InteractionLog.ReadCsv(settings.Input, reader, token);
+        IReadOnlyList<LogSplit> splits;
         try
         {
-            return settings.Split.ToLowerInvariant() switch
+            splits = settings.Split.ToLowerInvariant() switch
             {
                 "random" => [TrainTestSplit.Random(log, settings.TestFraction, settings.SplitSeed)],
                 "per-user" => [TrainTestSplit.PerUser(log, settings.TestFraction, settings.SplitSeed)],
@@ -194,6 +209,36 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             throw new UsageException(exception.Message);
         }
+
+        foreach (LogSplit split in splits)
+        {
+            if (split.Train.Count == 0 || split.Test.Count == 0)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"The {settings.Split} split of {Path.GetFileName(settings.Input)} ({log.Count:N0} rows{Span(log)}) leaves {(split.Train.Count == 0 ? "no rows to train on" : "no held-out rows")}; {(settings.Split.Equals("time", StringComparison.OrdinalIgnoreCase) ? "choose a smaller --last-days or a --test-fraction" : "choose another --test-fraction or split")}."));
+            }
+        }
+
+        return splits;
+    }
+
+    /// <summary>", from the first to the last timestamp" of a log with timestamps, else "".</summary>
+    private static string Span(InteractionLog log)
+    {
+        if (!log.HasTimestamps || log.Count == 0)
+        {
+            return "";
+        }
+
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (long t in log.Timestamps)
+        {
+            first = Math.Min(first, t);
+            last = Math.Max(last, t);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $", from {DateTimeOffset.FromUnixTimeSeconds(first):yyyy-MM-dd HH:mm} to {DateTimeOffset.FromUnixTimeSeconds(last):yyyy-MM-dd HH:mm} UTC");
     }
 
     /// <summary>A time split: the latest --test-fraction of the rows when that is given, else the last --last-days days.</summary>
@@ -220,6 +265,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             Array.Sort(times);
             int first = Math.Clamp((int)Math.Round(times.Length * (1 - fraction)), 1, times.Length - 1);
             return TrainTestSplit.ByTime(log, DateTimeOffset.FromUnixTimeSeconds(times[first]));
+        }
+
+        if (!(settings.LastDays > 0) || !double.IsFinite(settings.LastDays))
+        {
+            throw new UsageException($"--last-days {settings.LastDays.ToString(CultureInfo.InvariantCulture)} must be a number of days above 0.");
         }
 
         return TrainTestSplit.ByTime(log, log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays));

@@ -19,8 +19,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("The interaction log (CSV/TSV).")]
         public string? Input { get; init; }
 
-        [CommandOption("-o|--out <MODEL>")]
-        [Description("Where to save the model.")]
+        [CommandOption("-o|--out <FILE>")]
+        [Description("train: where to save the model (required). evaluate: where to write the metrics as JSON. Default: evaluation.json in the current folder.")]
         public string? Out { get; init; }
 
         [CommandOption("--trainer <NAME>")]
@@ -119,6 +119,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             throw new UsageException("--out is required: where to save the model.");
         }
+
+        OptionParsing.CheckOutput("--out", settings.Out, writesModel: true, settings.Input, settings.Options);
 
         FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
         string trainerName = (settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit")).ToLowerInvariant();
@@ -478,7 +480,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         table.HideHeaders();
         table.Border(TableBorder.Rounded);
         table.AddRow("rows read", report.Read.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("accepted", report.Accepted.ToString("N0", CultureInfo.InvariantCulture));
+        // Rows read = accepted + rejected, where rejected also counts repeated ratings the duplicate policy refused after reading.
+        table.AddRow("accepted", (report.Read - result.Rejected).ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("rejected", result.Rejected.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("users", result.Model.Users.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("items", result.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture));

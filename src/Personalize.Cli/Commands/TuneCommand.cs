@@ -142,6 +142,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         });
         TimeSpan? halfLife = settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife);
         string outPath = string.IsNullOrWhiteSpace(settings.Out) ? DefaultOut : settings.Out;
+        OptionParsing.CheckOutput("--out", outPath, writesModel: false, settings.Input);
         CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
 
         if (isExplicit)

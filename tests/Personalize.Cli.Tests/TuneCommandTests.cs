@@ -101,6 +101,23 @@ public sealed class TuneCommandTests
         Assert.Equal(FactorModelKind.Implicit, TrainerOptionsFile.ReadKind(cli.PathOf("best-options.json")));
     }
 
+    [Fact]
+    public void The_suggested_train_command_reads_the_log_as_the_search_did()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string best = cli.PathOf("best.json");
+
+        var (code, output, error) = cli.Run("tune", "--input", input, "--space", "factors=4", "--epochs", "2", "--half-life", "7d",
+            "--event-weights=view=1,cart=2,purchase=50", "--delimiter", ",", "--out", best);
+
+        Assert.True(code == 0, error);
+        // The console wraps at 200 columns, and the temporary paths are long: compare with the wrapping undone, without the paths.
+        string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.Contains(" --half-life 7d --event-weights view=1,cart=2,purchase=50 --delimiter , --options ", flat);
+        Assert.Contains("Train with them: personalize train --input ", flat);
+    }
+
     [Theory]
     [InlineData("factorz=1,2", "error: --space: The search space for ImplicitAlsTrainer.Options is invalid (1 error): 'factorz' is not an option a search can vary in ImplicitAlsTrainer.Options. Valid names: NumberOfFactors (factors),")]
     [InlineData("factors=16,,32", "error: --space: The search space is invalid at 'factors=16,,32': a value is missing.")]

@@ -86,6 +86,22 @@ public sealed class UsersFromTests
     }
 
     [Fact]
+    public void A_csv_header_without_the_user_column_is_an_error_and_not_a_user_id()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("customers.csv", "customer,segment\nu1,a\nu2,b\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {users}:1: the first line 'customer,segment' looks like a CSV header without a 'user_id' column; name the column of user ids with --user-col, or give one id per line.",
+            error.Trim());
+        Assert.Equal(0, cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer").ExitCode);
+    }
+
+    [Fact]
     public void User_col_without_users_from_is_refused()
     {
         using var cli = new CliRunner();

@@ -21,7 +21,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         public string? Model { get; init; }
 
         [CommandOption("-i|--input <FILE>")]
-        [Description("The pairs: a CSV with user and item columns (other columns are ignored).")]
+        [Description("The pairs: a CSV with user and item columns. Other columns do not change the predictions, but the conventional ones (event_type, timestamp, quantity, rating) are checked as train checks them.")]
         public string? Input { get; init; }
 
         [CommandOption("-o|--out <FILE>")]

@@ -376,6 +376,13 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 $"the header has no column '{userColumn}' (it reads '{first}'); expected a CSV header naming the --user-col column.");
         }
 
+        // One id per line: a first line split by a delimiter is a CSV header without the user column, not an id.
+        if (first is not null && first.IndexOfAny([',', ';', '\t', '|']) >= 0)
+        {
+            throw new InteractionDataException(path, 1, 0, null,
+                $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, or give one id per line.");
+        }
+
         var users = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int line = 0;

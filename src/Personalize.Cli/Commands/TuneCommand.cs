@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Text;
 using Personalize.Core.Data;
 using Personalize.Core.Evaluation;
 using Personalize.Core.Models;
@@ -172,7 +173,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             SearchResult<BiasedMatrixFactorizationTrainer.Options> result = RunWithProgress(count, "RMSE",
                 progress => search.SearchExplicit(ratings, parts.Test, space, baseOptions, progress, token));
             TrainerOptionsFile.Save(result.BestOptions, outPath);
-            PrintLeaderboard(result, space, outPath, settings.Input);
+            PrintLeaderboard(result, space, outPath, settings.Input + ReadingFlags(context.Arguments));
         }
         else
         {
@@ -197,7 +198,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             SearchResult<ImplicitAlsTrainer.Options> result = RunWithProgress(count, metric,
                 progress => search.SearchImplicit(feedback, parts.Test, space, baseOptions, progress, token));
             TrainerOptionsFile.Save(result.BestOptions, outPath);
-            PrintLeaderboard(result, space, outPath, settings.Input);
+            PrintLeaderboard(result, space, outPath, settings.Input + ReadingFlags(context.Arguments));
         }
 
         return CliApp.Success;
@@ -356,6 +357,37 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
 
         CliConsole.Out.WriteLine($"Best options written to {outPath}. Train with them: personalize train --input {input} --options {outPath} --out model.pzm");
+    }
+
+    /// <summary>The options of the command line that change how the log is read or weighted (the options file holds trainer options
+    /// only), each with its value, so the suggested <c>train</c> command reads the log as the search did.</summary>
+    internal static string ReadingFlags(IReadOnlyList<string> arguments)
+    {
+        string[] withValue = ["--user-col", "--item-col", "--event-col", "--time-col", "--weight-col", "--quantity-col", "--rating-col", "--duplicates",
+            "--min-rating", "--max-rating", "--delimiter", "--event-weights", "--bad-rows", "--half-life"];
+        var flags = new StringBuilder();
+        for (int a = 0; a < arguments.Count; a++)
+        {
+            string argument = arguments[a];
+            int equals = argument.IndexOf('=', StringComparison.Ordinal);
+            string name = equals > 0 ? argument[..equals] : argument;
+            if (name == "--no-header")
+            {
+                flags.Append(" --no-header");
+            }
+            else if (withValue.Contains(name))
+            {
+                string? value = equals > 0 ? argument[(equals + 1)..] : a + 1 < arguments.Count ? arguments[++a] : null;
+                if (value is not null)
+                {
+                    flags.Append(' ').Append(name).Append(' ').Append(value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || "'\"$`\\|;&<>()*?".Contains(c))
+                        ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
+                        : value);
+                }
+            }
+        }
+
+        return flags.ToString();
     }
 
     private static string Describe(IReadOnlyList<KeyValuePair<string, double>> values) =>

@@ -15,7 +15,9 @@ namespace Personalize.Core.Data;
 /// column. With <see cref="BadRowPolicy.SkipAndReport"/> bad rows are skipped and reported instead, and
 /// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> always holds.
 /// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Quoted fields may hold delimiters and
-/// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. Parsing works on UTF-8 bytes and
+/// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. A row with more non-empty fields than
+/// the header is bad (a delimiter split one of its fields), and so is a timestamp more than a day after this machine's clock (a
+/// placeholder such as 9999-12-31 would make every other event look old to time decay, trending and time splits). Parsing works on UTF-8 bytes and
 /// allocates a string only for each new id. A reader is immutable; one instance may read many files, on several threads at once.
 /// </remarks>
 public sealed class CsvInteractionReader
@@ -370,6 +372,9 @@ public sealed class CsvInteractionReader
         public long Rejected;
         public CsvMalformedRecord? PendingMalformed;
         private int? _firstFieldCount;
+
+        /// <summary>The latest timestamp a row may have (Unix seconds): a day after this machine's clock, for clocks that run ahead.</summary>
+        private readonly long _latestAllowed = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds();
         public SortedSet<long>? ReservedLines;
 
         // The ids of the accepted rows not yet resolved: their bytes one after another, where each starts, and their hashes.
@@ -568,6 +573,15 @@ public sealed class CsvInteractionReader
             {
                 string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
                 Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), $"'{text}' is not a timestamp ({TimestampParser.Expected}).", reader);
+                return;
+            }
+
+            if (time > _latestAllowed)
+            {
+                string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
+                Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), string.Create(CultureInfo.InvariantCulture,
+                    $"'{text}' is in the future (this machine's clock reads {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm}Z); expected the time the event happened, since a placeholder date would make every other event look old."),
+                    reader);
                 return;
             }
 

@@ -199,6 +199,20 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
     }
 
     [Fact]
+    public void Read_refuses_a_placeholder_date_in_the_future_and_accepts_a_clock_that_runs_an_hour_ahead()
+    {
+        string soon = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        string path = _directory.Write("events.csv", $"{Header}\n{Good}\nu2,i2,view,{soon},1\nu3,i1,view,9999-12-31T23:59:59Z,1\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader(Strict).Read(path));
+        InteractionLog skipped = new CsvInteractionReader(Strict with { BadRows = BadRowPolicy.SkipAndReport }).Read(path);
+
+        Assert.Equal((4L, 4, "timestamp"), (exception.LineNumber, exception.ColumnNumber, exception.ColumnName));
+        Assert.StartsWith("column 'timestamp': '9999-12-31T23:59:59Z' is in the future (this machine's clock reads ", exception.Reason);
+        Assert.Equal((2, 1L), (skipped.Count, skipped.Report.Rejected));
+    }
+
+    [Fact]
     public void Read_names_a_positional_column_by_its_number_in_a_file_without_a_header()
     {
         string path = _directory.Write("ratings.dat", "1::10::5::978300760\n2::20::4::next tuesday\n");

@@ -77,9 +77,59 @@ internal static class CliApp
         }
         catch (Exception exception) when (Classify(exception) is { } code)
         {
-            CliConsole.Error.WriteLine($"error: {Message(exception)}");
+            CliConsole.Error.WriteLine($"error: {UnconvertedValue(exception, arguments) ?? Message(exception)}");
             return code;
         }
+    }
+
+    /// <summary>
+    /// For the parser's "Failed to convert 'x' to Int32." (which names neither the option nor what it takes): the option that was given
+    /// the value and what it expects; otherwise null, and the parser's own message stands.
+    /// </summary>
+    internal static string? UnconvertedValue(Exception exception, string[] arguments)
+    {
+        System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(exception.Message, "^Failed to convert '(.*)' to ");
+        if (!match.Success || arguments.Length == 0 || !Commands.TryGetValue(arguments[0], out Type? commandType))
+        {
+            return null;
+        }
+
+        string value = match.Groups[1].Value;
+        for (int a = 1; a < arguments.Length; a++)
+        {
+            string[] parts = arguments[a].Split('=', 2);
+            string? given = parts.Length == 2 ? parts[1] : a + 1 < arguments.Length ? arguments[a + 1] : null;
+            if (!parts[0].StartsWith('-') || given != value || OptionType(commandType, parts[0]) is not { } type)
+            {
+                continue;
+            }
+
+            string expected = type == typeof(int) || type == typeof(long)
+                ? $"a whole number (such as 10; at most {(type == typeof(int) ? int.MaxValue : long.MaxValue):N0})"
+                : type == typeof(double) || type == typeof(float)
+                    ? "a number with a decimal point, such as 0.2"
+                    : type.Name;
+            string shown = parts[0] == "-k" ? "--k" : parts[0];
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{shown} '{value}' is not {expected}.");
+        }
+
+        return null;
+    }
+
+    /// <summary>The value type of a command's option (without Nullable), or null when the command has no such option.</summary>
+    private static Type? OptionType(Type commandType, string name)
+    {
+        Type settings = commandType.BaseType!.GetGenericArguments()[0];
+        foreach (var property in settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).FirstOrDefault() is CommandOptionAttribute option
+                && (option.LongNames.Any(n => "--" + n == name) || option.ShortNames.Any(n => "-" + n == name)))
+            {
+                return Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The commands of the tool by name, with the command classes that run them.</summary>

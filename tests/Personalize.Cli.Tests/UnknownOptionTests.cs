@@ -108,6 +108,22 @@ public sealed class UnknownOptionTests
         Assert.Equal("error: unknown option '--modle' for 'inspect': did you mean --model?", error.Trim());
     }
 
+    [Theory]
+    [InlineData(new[] { "train", "--input", "e.csv", "--out", "m.pzm", "--factors", "abc" }, "error: --factors 'abc' is not a whole number (such as 10; at most 2,147,483,647).")]
+    [InlineData(new[] { "evaluate", "--input", "e.csv", "--split", "random", "--test-fraction", "0,2" }, "error: --test-fraction '0,2' is not a number with a decimal point, such as 0.2.")]
+    [InlineData(new[] { "recommend", "--model", "m.pzm", "--user", "u1", "--k", "99999999999" }, "error: --k '99999999999' is not a whole number (such as 10; at most 2,147,483,647).")]
+    [InlineData(new[] { "train", "--input", "e.csv", "--out", "m.pzm", "--min-rating=low" }, "error: --min-rating 'low' is not a number with a decimal point, such as 0.2.")]
+    public void A_value_that_does_not_convert_is_refused_naming_the_option_and_what_it_takes(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected, error.Trim());
+    }
+
     [Fact]
     public void The_documented_k_spelling_and_negative_numbers_are_not_taken_for_unknown_options()
     {

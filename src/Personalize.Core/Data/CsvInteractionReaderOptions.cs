@@ -52,11 +52,11 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     /// <value>The default is <see langword="null"/>: the column <c>rating</c> is used when the header has it.</value>
     public string? RatingColumn { get; init; }
 
-    /// <summary>Gets the lowest allowed rating; rows below it are rejected.</summary>
+    /// <summary>Gets the lowest allowed rating, a finite number; rows below it are rejected.</summary>
     /// <value>The default is <see langword="null"/>: no lower bound.</value>
     public float? MinRating { get; init; }
 
-    /// <summary>Gets the highest allowed rating; rows above it are rejected.</summary>
+    /// <summary>Gets the highest allowed rating, a finite number; rows above it are rejected.</summary>
     /// <value>The default is <see langword="null"/>: no upper bound.</value>
     public float? MaxRating { get; init; }
 
@@ -90,6 +90,16 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
         if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
         {
             yield return OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
+        }
+
+        if (MinRating is { } lowest && !float.IsFinite(lowest))
+        {
+            yield return OptionsValidation.Error(nameof(MinRating), lowest, "must be a finite number (a bound of NaN or infinity would reject nothing).");
+        }
+
+        if (MaxRating is { } highest && !float.IsFinite(highest))
+        {
+            yield return OptionsValidation.Error(nameof(MaxRating), highest, "must be a finite number (a bound of NaN or infinity would reject nothing).");
         }
 
         if (MinRating is { } min && MaxRating is { } max && min > max)

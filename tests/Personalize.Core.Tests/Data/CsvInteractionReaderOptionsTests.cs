@@ -55,6 +55,17 @@ public sealed class CsvInteractionReaderOptionsTests
     }
 
     [Fact]
+    public void A_reader_rejects_rating_bounds_that_are_not_finite()
+    {
+        var options = new CsvInteractionReaderOptions { MinRating = float.NaN, MaxRating = float.PositiveInfinity };
+
+        var exception = Assert.Throws<ValidationException>(() => new CsvInteractionReader(options));
+
+        Assert.Equal("CsvInteractionReaderOptions is invalid (2 errors): MinRating = NaN: must be a finite number (a bound of NaN or infinity would reject nothing). "
+            + "MaxRating = Infinity: must be a finite number (a bound of NaN or infinity would reject nothing).", exception.Message);
+    }
+
+    [Fact]
     public void A_reader_reports_attribute_and_cross_field_errors_together()
     {
         var options = new CsvInteractionReaderOptions { MaxReportedRejections = -1, Delimiter = "" };

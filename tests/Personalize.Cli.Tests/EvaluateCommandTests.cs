@@ -106,6 +106,20 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public void The_count_of_new_users_on_a_time_split_is_a_whole_number()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        File.AppendAllText(log, "newcomer1,i1,view,2026-10-30T12:00:00Z\nnewcomer2,i2,view,2026-10-30T13:00:00Z\n");
+
+        var (code, output, error) = cli.Run("evaluate", "--input", log, "--split", "time", "--last-days", "7", "--factors", "4", "--epochs", "2",
+            "--out", cli.PathOf("e.json"));
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"│ new users\s+│ 2\s+│", output);
+    }
+
+    [Fact]
     public void Evaluating_on_the_training_data_itself_is_an_error_and_writes_no_zero_metrics()
     {
         using var cli = new CliRunner();

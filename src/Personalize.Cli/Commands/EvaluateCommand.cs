@@ -436,6 +436,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return result;
     }
 
+    /// <summary>A metric's cell: counts (such as "new users") as whole numbers, measurements to four decimals; ± sd over several splits.</summary>
+    private static string Value(string name, double mean, double sd, int folds)
+    {
+        bool count = name == "new users";
+        string Format(double x) => count && folds == 1 ? Invariant($"{x:N0}") : count ? Invariant($"{x:N1}") : Invariant($"{x:F4}");
+        return folds > 1 ? $"{Format(mean)} ± {Format(sd)}" : Format(mean);
+    }
+
     private static void PrintTable(List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
     {
         var table = new Table().Title(Invariant($"{(explicitRatings ? "Explicit MF" : "Implicit ALS")}: {folds.Count} split(s), K = {settings.K}"))
@@ -444,7 +452,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         foreach (var (name, mean, sd) in rows)
         {
             string metric = name.Replace("@K", "@" + settings.K.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-            table.AddRow(Markup.Escape(metric), folds.Count > 1 ? Invariant($"{mean:F4} ± {sd:F4}") : Invariant($"{mean:F4}"));
+            table.AddRow(Markup.Escape(metric), Value(name, mean, sd, folds.Count));
         }
 
         CliConsole.Out.Write(table);
@@ -525,7 +533,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         foreach (var (name, mean, sd) in rows)
         {
             string metric = name.Replace("@K", "@" + settings.K.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-            md.Append(Invariant($"| {metric} | {mean:F4}{(folds.Count > 1 ? $" ± {sd:F4}" : "")} |\n"));
+            md.Append(Invariant($"| {metric} | {Value(name, mean, sd, folds.Count)} |\n"));
         }
 
         string epochChart = stem + "-per-epoch.png";

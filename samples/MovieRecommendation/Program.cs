@@ -1,7 +1,7 @@
 // ML.NET's movie-recommendation tutorial (learn.microsoft.com/dotnet/machine-learning/tutorials/movie-recommendation), written
-// against Personalize.ML. Two lines differ from the tutorial, each marked "ported": the using of the trainer's namespace, and the
-// save, which ML.NET keeps internal for custom transformers. SampleData.cs (not part of the tutorial) writes the tutorial's two CSV
-// files from the bundled sample ratings.
+// against Personalize.ML. Three lines differ from the tutorial, each marked "ported": the using of the trainer's namespace, and the
+// save with its using, which ML.NET keeps internal for custom transformers. SampleData.cs (not part of the tutorial) writes the
+// tutorial's two CSV files from the bundled sample ratings.
 using Microsoft.ML;
 using MovieRecommendation;
 using Personalize.Core.ML;                      // ported: for mlContext.Personalization().Model.Save below

@@ -27,7 +27,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         public int? Items { get; init; }
 
         [CommandOption("--events <N>")]
-        [Description("Approximate number of events. Default: 100000.")]
+        [Description("Approximate number of events. Default: 93000 (the bundled sample).")]
         public int? Events { get; init; }
     }
 

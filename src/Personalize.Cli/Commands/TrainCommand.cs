@@ -96,7 +96,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--no-tune")]
-        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items, --options) also turn the choice off.")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items, --bayesian, --item-item-weight, --item-item-regularization, --item-item-rank, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]

@@ -246,8 +246,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 
     /// <summary>The item-item blend of implicit options, for a trial line or the choice ("" when there is none).</summary>
+    private static readonly int DefaultItemItemRank = new ImplicitAlsTrainer.Options().ItemItemRank;
+
     private static string ItemItem(ImplicitAlsTrainer.Options o) => o.ItemItemWeight > 0
-        ? string.Create(CultureInfo.InvariantCulture, $", blended with item-item (share {o.ItemItemWeight:G3}, λ {o.ItemItemRegularization:G4})")
+        ? string.Create(CultureInfo.InvariantCulture,
+            $", blended with item-item (share {o.ItemItemWeight:G3}, λ {o.ItemItemRegularization:G4}{(o.ItemItemRank != DefaultItemItemRank ? $", rank {o.ItemItemRank}" : "")})")
         : "";
 
     /// <summary>The explicit trainer for a log: chosen by <see cref="AutoTuner"/> (printing each trial) unless options were given.</summary>

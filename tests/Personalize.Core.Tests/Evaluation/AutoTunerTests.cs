@@ -72,7 +72,37 @@ public sealed class AutoTunerTests
         // 12 grid, at least one step of each refine walk (less repeats), 2 or 3 factor counts, 2 to 6 item-item blends
         Assert.InRange(result.Trials.Count, 17, 38);
         Assert.InRange(result.Trials.Count(t => t.Stage == "item-item"), 2, 6);
+        Assert.DoesNotContain(result.Trials, t => t.Stage == "wide");   // 100 items: rank 128 already holds every pair
         Assert.Equal(result.Trials.Count, result.Trials.Select(t => t.Options with { NumberOfIterations = 0 }).Distinct().Count());
+    }
+
+    [Fact]
+    public void On_a_catalogue_of_a_few_hundred_items_the_item_item_model_is_also_tried_at_a_wider_rank_and_the_choice_fits()
+    {
+        // 600 users in 6 taste groups over 300 items (50 per group), 30 rows each: 60 rows per item.
+        var random = new Random(31);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < 600; u++)
+        {
+            for (int e = 0; e < 30; e++)
+            {
+                int item = random.NextDouble() < 0.8 ? (u % 6) * 50 + (int)(50 * Math.Pow(random.NextDouble(), 2)) : random.Next(300);
+                rows.Add(new Interaction($"u{u}", $"i{item}"));
+            }
+        }
+
+        InteractionLog log = InteractionLog.Create(rows);
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 });
+
+        AutoTuneTrial<ImplicitAlsTrainer.Options>[] wide = [.. result.Trials.Where(t => t.Stage == "wide")];
+        Assert.InRange(wide.Length, 2, 4);
+        Assert.All(wide, t => Assert.Equal((300, true), (t.Options.ItemItemRank, t.Options.ItemItemWeight > 0)));   // min(512, items)
+        Assert.All(result.Trials.Where(t => t.Stage == "item-item"), t => Assert.Equal(128, t.Options.ItemItemRank));
+        Assert.Equal(result.Trials.Max(t => t.Score), result.Best.Score);
+        FactorModel model = new ImplicitAlsTrainer(result.Options).Fit(FeedbackMatrix.FromLog(log));
+        int expected = result.Options.NumberOfFactors + (result.Options.ItemItemWeight > 0 ? result.Options.ItemItemRank : 0);
+        Assert.Equal(expected, model.NumberOfFactors);
     }
 
     [Fact]

@@ -260,4 +260,90 @@ public sealed class ItemItemSpectrumTests
         double mean = scores.Average();
         return Math.Sqrt(scores.Sum(s => (s - mean) * (s - mean)) / scores.Length);
     }
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(17, 3)]
+    [InlineData(150, 4)]
+    [InlineData(300, 5)]
+    public void SymmetricEigen_returns_orthonormal_vectors_with_A_v_equal_to_lambda_v(int n, int seed)
+    {
+        var random = new Random(seed);
+        var matrix = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i; j < n; j++)
+            {
+                // A Gram-like matrix: a dominant diagonal that falls off, as Rayleigh-Ritz sees, plus dense noise.
+                double value = (i == j ? 1000.0 / (1 + i) : 0) + (random.NextDouble() - 0.5);
+                matrix[i, j] = value;
+                matrix[j, i] = value;
+            }
+        }
+
+        AssertEigenpairs(matrix, n);
+    }
+
+    [Fact]
+    public void SymmetricEigen_handles_repeated_eigenvalues_zeros_and_an_already_diagonal_matrix()
+    {
+        var repeated = new double[6, 6];
+        for (int i = 0; i < 6; i++)
+        {
+            repeated[i, i] = i < 3 ? 2 : 5;
+        }
+
+        repeated[0, 5] = repeated[5, 0] = 1;
+        AssertEigenpairs(repeated, 6);
+        AssertEigenpairs(new double[4, 4], 4);
+        var ones = new double[5, 5];
+        for (int i = 0; i < 5; i++)
+        {
+            for (int j = 0; j < 5; j++)
+            {
+                ones[i, j] = 1;   // rank 1: eigenvalues 5, 0, 0, 0, 0
+            }
+        }
+
+        var (values, _) = ItemItemSpectrum.SymmetricEigen(ones, 5);
+        Assert.Equal([0, 0, 0, 0, 5], values.Select(x => Math.Round(x, 9)).Order().ToArray());
+        AssertEigenpairs(ones, 5);
+    }
+
+    private static void AssertEigenpairs(double[,] matrix, int n)
+    {
+        var (values, vectors) = ItemItemSpectrum.SymmetricEigen(matrix, n);
+
+        double scale = 1;
+        foreach (double x in matrix)
+        {
+            scale = Math.Max(scale, Math.Abs(x));
+        }
+
+        for (int c = 0; c < n; c++)
+        {
+            for (int r = 0; r < n; r++)
+            {
+                double product = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    product += matrix[r, k] * vectors[k, c];
+                }
+
+                Assert.True(Math.Abs(product - values[c] * vectors[r, c]) <= 1e-9 * scale * n, $"(A v − λ v)[{r}] of pair {c} is {product - values[c] * vectors[r, c]}");
+            }
+
+            for (int d = c; d < n; d++)
+            {
+                double dot = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    dot += vectors[k, c] * vectors[k, d];
+                }
+
+                Assert.True(Math.Abs(dot - (c == d ? 1 : 0)) <= 1e-10 * n, $"v{c}·v{d} = {dot}");
+            }
+        }
+    }
 }

@@ -29,6 +29,10 @@ internal static class CatalogReading
         CatalogSchema? declared = schema is null ? null : ParseSchema(schema);
         var options = new ItemCatalogOptions { Schema = declared };
         ItemCatalog catalog = ItemCatalog.ReadCsv(items, options);
+        foreach (string warning in catalog.TypeWarnings)
+        {
+            CliConsole.Error.WriteLine($"warning: {items}: {warning.Replace("(schema ", "(--schema ", StringComparison.Ordinal)}");
+        }
         foreach (string name in declared?.Names ?? [])
         {
             if (name == options.IdColumn)

@@ -33,6 +33,20 @@ public sealed class CatalogSchemaOptionTests
     }
 
     [Fact]
+    public void A_price_column_that_one_placeholder_made_text_is_named_on_stderr_with_its_line()
+    {
+        using var cli = new CliRunner();
+        string items = cli.Write("prices.csv", "item_id,price\ni1,5\ni2,7.5\ni3,N/A\ni4,12\ni5,20\ni6,3\ni7,4\ni8,9\ni9,11\ni10,2\n");
+
+        var (code, output, error) = cli.Run("browse", "--items", items, "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(10, Total(output));
+        Assert.Equal($"warning: {items}: column 'price' was read as text: 1 of 10 values are not numbers (the first on line 4: 'N/A'); declare it a number (--schema price:number) to read it as numbers and reject such rows with their line.",
+            error.Trim());
+    }
+
+    [Fact]
     public void Schema_types_a_column_as_text_that_inference_would_make_a_number()
     {
         using var cli = new CliRunner();

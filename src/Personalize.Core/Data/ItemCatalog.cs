@@ -23,12 +23,13 @@ public sealed class ItemCatalog
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _indices = new(StringComparer.Ordinal);
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IdMap, int[]> _mappings = new();
 
-    private ItemCatalog(IdMap items, CatalogSchema schema, object?[][] values, LoadReport report)
+    private ItemCatalog(IdMap items, CatalogSchema schema, object?[][] values, LoadReport report, IReadOnlyList<string>? typeWarnings = null)
     {
         Items = items;
         Schema = schema;
         _values = values;
         Report = report;
+        TypeWarnings = typeWarnings ?? [];
         _attributeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int a = 0; a < schema.Count; a++)
         {
@@ -47,6 +48,11 @@ public sealed class ItemCatalog
 
     /// <summary>Gets what the load read, accepted and rejected.</summary>
     public LoadReport Report { get; }
+
+    /// <summary>Gets one sentence per column that was inferred as text although at least 90 % of its values are numbers, naming the
+    /// first line that is not, so that one placeholder such as <c>N/A</c> does not silently turn prices into text (where range filters
+    /// and numeric sorts do not apply). Empty when every inferred type is clear, or for columns the schema declares.</summary>
+    public IReadOnlyList<string> TypeWarnings { get; }
 
     /// <summary>Gets the catalogue index of an item id, or -1 when the catalogue does not have it.</summary>
     /// <param name="itemId">The item id.</param>
@@ -221,6 +227,7 @@ public sealed class ItemCatalog
 
         // Types: the schema's, else inferred from the values.
         var attributes = new List<(string Name, int Column, AttributeType Type)>();
+        var typeWarnings = new List<string>();
         for (int c = 0; c < headers.Length; c++)
         {
             if (c == idColumn)
@@ -228,9 +235,20 @@ public sealed class ItemCatalog
                 continue;
             }
 
-            AttributeType type = options.Schema is not null && options.Schema.TryGetType(headers[c], out AttributeType declared)
-                ? declared
-                : InferType(headers[c], rows.Where(r => c < r.Fields.Length && r.Fields[c].Length > 0).Select(r => r.Fields[c]).ToList(), options.TagSeparator);
+            AttributeType type;
+            if (options.Schema is not null && options.Schema.TryGetType(headers[c], out AttributeType declared))
+            {
+                type = declared;
+            }
+            else
+            {
+                type = InferType(headers[c], rows.Where(r => c < r.Fields.Length && r.Fields[c].Length > 0).Select(r => r.Fields[c]).ToList(), options.TagSeparator);
+                if (type == AttributeType.Text && MostlyNumbers(rows, c) is { } warning)
+                {
+                    typeWarnings.Add($"column '{headers[c]}' was read as text: {warning}; declare it a number (schema {headers[c]}:number) to read it as numbers and reject such rows with their line.");
+                }
+            }
+
             attributes.Add((headers[c], c, type));
         }
 
@@ -295,7 +313,36 @@ public sealed class ItemCatalog
 
         var schema = new CatalogSchema(attributes.Select(a => new KeyValuePair<string, AttributeType>(a.Name, a.Type)));
         var report = new LoadReport(path, ids.Count, rejected, rejectedRows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report);
+        return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report, typeWarnings);
+    }
+
+    /// <summary>For a column of at least 5 values of which at least 90 % are numbers: how many are not, and the first of them with its
+    /// line; otherwise null.</summary>
+    private static string? MostlyNumbers(List<(long Line, string[] Fields, string Raw)> rows, int column)
+    {
+        int total = 0, numbers = 0;
+        (long Line, string Value)? first = null;
+        foreach (var (line, fields, _) in rows)
+        {
+            if (column >= fields.Length || fields[column].Length == 0)
+            {
+                continue;
+            }
+
+            total++;
+            if (TryNumber(fields[column], out _))
+            {
+                numbers++;
+            }
+            else
+            {
+                first ??= (line, fields[column]);
+            }
+        }
+
+        return total >= 5 && numbers * 10 >= total * 9 && first is { } odd
+            ? string.Create(CultureInfo.InvariantCulture, $"{total - numbers:N0} of {total:N0} values are not numbers (the first on line {odd.Line}: '{odd.Value}')")
+            : null;
     }
 
     /// <summary>Every column needs a name of its own: an empty or repeated name would make an attribute that filters cannot tell apart.</summary>

@@ -59,4 +59,38 @@ public sealed class ItemCatalogInferenceTests
 
         Assert.Equal(new[] { "Salt", "Pepper" }, Assert.IsType<string[]>(catalog.GetValue(catalog.GetIndex("i1"), "title")));
     }
+    [Fact]
+    public void A_mostly_numeric_column_read_as_text_is_reported_with_the_first_line_that_is_not_a_number()
+    {
+        using var temp = new TempDirectory();
+        var lines = new List<string> { "item_id,price,color" };
+        for (int i = 0; i < 20; i++)
+        {
+            lines.Add($"i{i},{(i == 12 ? "N/A" : (9.5 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))},{(i % 2 == 0 ? "red" : "blue")}");
+        }
+
+        string path = temp.Write("items.csv", string.Join('\n', lines) + "\n");
+        var declared = new CatalogSchema([new KeyValuePair<string, AttributeType>("price", AttributeType.Number)]);
+
+        ItemCatalog inferred = ItemCatalog.ReadCsv(path);
+        ItemCatalog typed = ItemCatalog.ReadCsv(path, new ItemCatalogOptions { Schema = declared, BadRows = BadRowPolicy.SkipAndReport });
+
+        Assert.True(inferred.Schema.TryGetType("price", out AttributeType type));
+        Assert.Equal(AttributeType.Text, type);
+        Assert.Equal("column 'price' was read as text: 1 of 20 values are not numbers (the first on line 14: 'N/A'); declare it a number (schema price:number) to read it as numbers and reject such rows with their line.",
+            Assert.Single(inferred.TypeWarnings));
+        Assert.Empty(typed.TypeWarnings);
+        Assert.Equal(14, Assert.Single(typed.Report.RejectedRows).LineNumber);
+    }
+
+    [Fact]
+    public void Text_columns_with_a_few_numbers_and_numeric_columns_bring_no_warning()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv", "item_id,size,price\ni1,S,1\ni2,M,2\ni3,L,3\ni4,42,4\ni5,XL,5\n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path);
+
+        Assert.Empty(catalog.TypeWarnings);
+    }
 }

@@ -111,6 +111,18 @@ public sealed class LiveSurfaceCommandTests
     }
 
     [Fact]
+    public void A_replay_that_stops_before_the_end_of_the_log_says_how_many_rows_it_left_out()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+
+        var (code, table, error) = cli.Run("trending", "--input", events, "--items", items, "--as-of", "2020-01-01T00:00:00Z");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Replayed 0 events up to 2020-01-01T00:00:00Z: 0 accepted; 1,507 later rows of the log were left out (after --as-of).", table);
+    }
+
+    [Fact]
     public void Recently_viewed_lists_the_users_views_newest_first_and_a_filter_leaves_out_what_is_out_of_stock()
     {
         using var cli = new CliRunner();

@@ -74,6 +74,20 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Implicit_training_on_a_file_with_ratings_says_that_the_ratings_are_not_used_unless_they_weigh_the_rows()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("r.csv", "user_id,item_id,rating\nu1,i1,5\nu1,i2,1\nu2,i1,4\nu2,i3,2\nu3,i2,5\nu3,i3,3\n");
+
+        var plain = cli.Run("train", "--input", input, "--out", cli.PathOf("a.pzm"), "--no-tune", "--epochs", "2");
+        var weighted = cli.Run("train", "--input", input, "--out", cli.PathOf("b.pzm"), "--no-tune", "--epochs", "2", "--weight-col", "rating");
+
+        Assert.Equal((0, 0), (plain.ExitCode, weighted.ExitCode));
+        Assert.Contains($"note: {input} has a rating column, which the implicit trainer does not use", plain.Error);
+        Assert.DoesNotContain("note:", weighted.Error);
+    }
+
+    [Fact]
     public void A_bad_row_stops_training_with_exit_code_2_and_one_line_naming_file_line_and_column()
     {
         using var cli = new CliRunner();

@@ -13,11 +13,12 @@ namespace Personalize.Cli.Commands;
 /// </summary>
 internal sealed class LiveSession
 {
-    private LiveSession(EventTracker tracker, DateTimeOffset asOf, long replayed, ItemTitles titles, CompiledFilter? filter, string format)
+    private LiveSession(EventTracker tracker, DateTimeOffset asOf, long replayed, long later, ItemTitles titles, CompiledFilter? filter, string format)
     {
         Tracker = tracker;
         AsOf = asOf;
         Replayed = replayed;
+        Later = later;
         Titles = titles;
         Filter = filter;
         Format = format;
@@ -28,6 +29,9 @@ internal sealed class LiveSession
     public DateTimeOffset AsOf { get; }
 
     public long Replayed { get; }
+
+    /// <summary>Gets how many rows of the log are after <see cref="AsOf"/>, and so were not replayed.</summary>
+    public long Later { get; }
 
     public ItemTitles Titles { get; }
 
@@ -107,7 +111,7 @@ internal sealed class LiveSession
         }
 
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
-        return new LiveSession(tracker, now, replayed, titles, filter, format);
+        return new LiveSession(tracker, now, replayed, log.Count - replayed, titles, filter, format);
     }
 
     /// <summary>Parses ISO 8601 (UTC unless an offset is given) or Unix seconds.</summary>
@@ -137,6 +141,11 @@ internal sealed class LiveSession
         if (report.UnknownEventTypes > 0)
         {
             line.Append(CultureInfo.InvariantCulture, $", {report.UnknownEventTypes:N0} of unknown event types ({string.Join(", ", report.UnknownEventTypeNames.Keys)})");
+        }
+
+        if (Later > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; {Later:N0} later rows of the log were left out (after --as-of)");
         }
 
         return line.Append('.').ToString();

@@ -390,6 +390,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Func<InteractionLog, FeedbackOptions, Chosen<ImplicitAlsTrainer>> choose, CancellationToken token, bool cooccurrence = false)
     {
         InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
+        if (log.HasRatings && readerOptions.WeightColumn is null)
+        {
+            CliConsole.Error.WriteLine(
+                $"note: {input} has a rating column, which the implicit trainer does not use: every row counts as an interaction, a low rating as much as a high one. --trainer explicit learns the ratings; --weight-col {readerOptions.RatingColumn ?? "rating"} weights the rows by them.");
+        }
+
         var feedbackOptions = new FeedbackOptions { HalfLife = halfLife };
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, feedbackOptions);
         if (feedback.NumberOfEntries == 0)

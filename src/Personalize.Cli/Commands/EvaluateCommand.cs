@@ -144,9 +144,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             folds.Add(explicitRatings ? Explicit(settings, split) : Implicit(settings, split));
         }
 
-        if (folds.All(f => f.Ranking.UsersEvaluated == 0 && !f.Metrics.ContainsKey("new users")))
+        if (!explicitRatings && folds.All(f => f.Ranking.UsersEvaluated == 0 && !f.Metrics.ContainsKey("new users")))
         {
-            // Every average would read 0, which looks like a measurement; nothing was measured.
+            // Every average would read 0, which looks like a measurement; nothing was measured. (Rating metrics of an explicit model
+            // are NaN when no held-out pair is known, and its rows are printed either way.)
             Fold f = folds[0];
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
                 $"No held-out user could be evaluated ({f.TestRows:N0} held-out rows; {f.Ranking.UsersSkipped:N0} users skipped): a user counts when they are in the training part and hold out at least one item they did not have in training, and that training knows. Check that the test part is not the training data, or split the log with --split."));

@@ -18,7 +18,8 @@ namespace Personalize.Core.Data;
 /// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. A row with more non-empty fields than
 /// the header is bad (a delimiter split one of its fields), and so is a timestamp more than a day after this machine's clock (a
 /// placeholder such as 9999-12-31 would make every other event look old to time decay, trending and time splits). Parsing works on
-/// UTF-8 bytes and allocates a string only for each new id. A reader is immutable; one instance may read many files, on several threads at once.
+/// UTF-8 bytes and allocates a string only for each new id. A reader is immutable; one instance may read many files, on several
+/// threads at once.
 /// </remarks>
 public sealed class CsvInteractionReader
 {

@@ -23,8 +23,8 @@ namespace Personalize.Core.Evaluation;
 /// model (<see cref="ImplicitAlsTrainer.Options.ItemItemWeight"/>: share 0.35 at λ 100 and 1,000; where one wins, λ one step further
 /// that way, then shares 0.15 and 0.65, and 1 when 0.65 wins; the item-item eigenpairs are computed once for the search; tried on logs
 /// with at least 20 rows per item on average, up to 50,000 items and 1,000,000 users), then, on catalogues of 257 to 5,000 items, the
-/// item-item model at rank 512 instead of 128 (at the best share and λ, or 0.35 and 100, then λ × 3, then the shares 0.15 and 0.65 when
-/// the wider rank wins); each trial
+/// item-item model at rank 512 instead of 128 (at the best share and λ, or 0.35 and 100, then λ × 3, then the shares 0.15 and 0.65 at
+/// the better of those two); each trial
 /// runs up to 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
@@ -294,12 +294,12 @@ public static class AutoTuner
 
             TryWide(start);
             TryWide(start with { ItemItemRegularization = start.ItemItemRegularization * 3 });
-            if (search.Best.Options.ItemItemRank == start.ItemItemRank)
-            {
-                ImplicitAlsTrainer.Options at = search.Best.Options;
-                TryWide(at with { ItemItemWeight = 0.15f });
-                TryWide(at with { ItemItemWeight = 0.65f });
-            }
+
+            // The shares around the better of those two, whether or not it beat the best so far: a wider rank often wants a smaller
+            // share (Last.fm's slice: 0.15), and these trials only score.
+            AutoTuneTrial<ImplicitAlsTrainer.Options> wider = search.Trials.Where(t => t.Stage == "wide").MaxBy(t => t.Score)!;
+            TryWide(wider.Options with { ItemItemWeight = 0.15f });
+            TryWide(wider.Options with { ItemItemWeight = 0.65f });
         }
 
         return search.Result(string.Create(CultureInfo.InvariantCulture, $"NDCG@{k}"), "most popular", baseline.Ndcg, data,
@@ -720,6 +720,9 @@ public static class AutoTuner
 
         /// <summary>Gets the trial run last.</summary>
         public AutoTuneTrial<TOptions> Last => _trials[^1];
+
+        /// <summary>Gets the trials so far, in order.</summary>
+        public IReadOnlyList<AutoTuneTrial<TOptions>> Trials => _trials;
 
         /// <summary>The best of the trials run so far that <paramref name="which"/> accepts, by the same rule as <see cref="Best"/>
         /// (ties to the earlier trial); there must be one.</summary>

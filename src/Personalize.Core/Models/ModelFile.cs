@@ -91,13 +91,12 @@ public static class ModelFile
     /// <param name="model">The model.</param>
     /// <param name="path">The target file; it is replaced if it exists.</param>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
-    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged); nothing
-    /// is written, and the target is left as it was.</exception>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged): <see cref="Write"/>
+    /// refuses it before its first byte, the temporary file is deleted, and the target is left as it was.</exception>
     public static void Save(FactorModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ThrowIfNotFinite(model);
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? ".";
         Directory.CreateDirectory(directory);

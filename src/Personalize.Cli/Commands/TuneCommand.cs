@@ -359,23 +359,41 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         CliConsole.Out.WriteLine($"Best options written to {outPath}. Train with them: personalize train --input {input} --options {outPath} --out model.pzm");
     }
 
+    /// <summary>The reading options, from <see cref="InputSettings"/>'s own declarations (switches such as <c>--no-header</c>, and options
+    /// with a value), and <c>--half-life</c>.</summary>
+    private static readonly (HashSet<string> Switches, HashSet<string> WithValue) ReadingOptions = DeclaredReadingOptions();
+
+    private static (HashSet<string> Switches, HashSet<string> WithValue) DeclaredReadingOptions()
+    {
+        var switches = new HashSet<string>(StringComparer.Ordinal);
+        var withValue = new HashSet<string>(StringComparer.Ordinal) { "--half-life" };
+        foreach (var property in typeof(InputSettings).GetProperties(
+                     System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+        {
+            if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: false).FirstOrDefault() is CommandOptionAttribute option)
+            {
+                (property.PropertyType == typeof(bool) ? switches : withValue).UnionWith(option.LongNames.Select(n => "--" + n));
+            }
+        }
+
+        return (switches, withValue);
+    }
+
     /// <summary>The options of the command line that change how the log is read or weighted (the options file holds trainer options
     /// only), each with its value, so the suggested <c>train</c> command reads the log as the search did.</summary>
     internal static string ReadingFlags(IReadOnlyList<string> arguments)
     {
-        string[] withValue = ["--user-col", "--item-col", "--event-col", "--time-col", "--weight-col", "--quantity-col", "--rating-col", "--duplicates",
-            "--min-rating", "--max-rating", "--delimiter", "--event-weights", "--bad-rows", "--half-life"];
         var flags = new StringBuilder();
         for (int a = 0; a < arguments.Count; a++)
         {
             string argument = arguments[a];
             int equals = argument.IndexOf('=', StringComparison.Ordinal);
             string name = equals > 0 ? argument[..equals] : argument;
-            if (name == "--no-header")
+            if (ReadingOptions.Switches.Contains(name))
             {
-                flags.Append(" --no-header");
+                flags.Append(' ').Append(name);
             }
-            else if (withValue.Contains(name))
+            else if (ReadingOptions.WithValue.Contains(name))
             {
                 string? value = equals > 0 ? argument[(equals + 1)..] : a + 1 < arguments.Count ? arguments[++a] : null;
                 if (value is not null)

@@ -119,11 +119,9 @@ internal static class CliApp
     /// <summary>The value type of a command's option (without Nullable), or null when the command has no such option.</summary>
     private static Type? OptionType(Type commandType, string name)
     {
-        Type settings = commandType.BaseType!.GetGenericArguments()[0];
-        foreach (var property in settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        foreach (var (option, property) in OptionsOf(commandType))
         {
-            if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).FirstOrDefault() is CommandOptionAttribute option
-                && (option.LongNames.Any(n => "--" + n == name) || option.ShortNames.Any(n => "-" + n == name)))
+            if (option.LongNames.Any(n => "--" + n == name) || option.ShortNames.Any(n => "-" + n == name))
             {
                 return Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             }
@@ -194,18 +192,27 @@ internal static class CliApp
     /// <summary>The long (<c>--name</c>) and short (<c>-n</c>) options of a command, <c>--help</c> included.</summary>
     internal static HashSet<string> KnownOptions(Type commandType)
     {
-        Type settings = commandType.BaseType!.GetGenericArguments()[0];
         var known = new HashSet<string>(StringComparer.Ordinal) { "-h", "--help" };
+        foreach (var (option, _) in OptionsOf(commandType))
+        {
+            known.UnionWith(option.LongNames.Select(n => "--" + n));
+            known.UnionWith(option.ShortNames.Select(n => "-" + n));
+        }
+
+        return known;
+    }
+
+    /// <summary>Each option of a command with the settings property it fills.</summary>
+    private static IEnumerable<(CommandOptionAttribute Option, System.Reflection.PropertyInfo Property)> OptionsOf(Type commandType)
+    {
+        Type settings = commandType.BaseType!.GetGenericArguments()[0];
         foreach (var property in settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
             if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).FirstOrDefault() is CommandOptionAttribute option)
             {
-                known.UnionWith(option.LongNames.Select(n => "--" + n));
-                known.UnionWith(option.ShortNames.Select(n => "-" + n));
+                yield return (option, property);
             }
         }
-
-        return known;
     }
 
     private static string? Nearest(string name, IEnumerable<string> known)

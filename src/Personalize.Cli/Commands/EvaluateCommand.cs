@@ -119,7 +119,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException("--protocol search measures the implicit trainer and writes JSON only: --trainer explicit and --report are for the ranking protocol.");
         }
 
-        OptionParsing.CheckOutput("--out", settings.Out ?? "evaluation.json", writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
+        string outPath = settings.Out ?? "evaluation.json";
+        OptionParsing.CheckOutput("--out", outPath, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
         if (settings.Report is not null)
         {
             OptionParsing.CheckOutput("--report", settings.Report, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
@@ -137,7 +138,6 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             return SearchProtocol.Run(settings, splits[0]);
         }
 
-        string outPath = settings.Out ?? "evaluation.json";
         var folds = new List<Fold>();
         foreach (LogSplit split in splits)
         {

@@ -7,7 +7,8 @@ namespace Personalize.Core.Tracking;
 /// between 0 and 1.</param>
 /// <param name="TimesBought">How many separate orders of the item the user placed.</param>
 /// <param name="LastBought">When the user last bought it.</param>
-/// <param name="TypicalInterval">The typical time between two orders of this item (across buyers, and this user's own when they re-bought it).</param>
+/// <param name="TypicalInterval">The typical time between two orders of this item (across buyers, and this user's own when they re-bought it),
+/// to the whole second.</param>
 /// <param name="RepeatRate">The share of the item's buyers who bought it again, shrunk toward the category's for items with few buyers.</param>
 public readonly record struct BuyAgainItem(string ItemId, int ItemIndex, float Score, int TimesBought, DateTimeOffset LastBought,
     TimeSpan TypicalInterval, float RepeatRate)

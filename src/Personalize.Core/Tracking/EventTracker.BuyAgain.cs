@@ -174,6 +174,8 @@ public sealed partial class EventTracker
         }
 
         double score = rate * (EventTrackerDefaults.DueFloor + ((1 - EventTrackerDefaults.DueFloor) * due));
-        return ((float)score, TimeSpan.FromDays(intervalDays), (float)rate);
+        // The interval to the whole second: the logarithm's round trip leaves exp(ln 7) a hair under 7 days, which would show an
+        // item due one second before the exact interval.
+        return ((float)score, TimeSpan.FromSeconds(Math.Round(intervalDays * 86_400)), (float)rate);
     }
 }

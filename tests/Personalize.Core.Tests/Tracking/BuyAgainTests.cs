@@ -40,6 +40,25 @@ public sealed class BuyAgainTests
         Assert.Equal(0.375 * (0.2 + (0.8 * Math.Exp(-0.5))), f.Tracker.BuyAgain("u", 5)[0].Score, 5);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(3)]
+    [InlineData(30)]
+    public void An_item_re_bought_at_an_exact_interval_is_due_exactly_that_interval_after_the_last_order(int days)
+    {
+        // ln and exp do not round-trip exactly (exp(ln 7) is a hair under 7): the interval must not show the item due a second early.
+        var f = new TrackerFixture();
+        TimeSpan every = days * Day;
+        Buyers(f, "i1", buyers: 3, orders: 3, every: every, start: -10 * every);
+        f.Track("u", "i1", "purchase", -2 * every);
+        f.Track("u", "i1", "purchase", -every);
+
+        BuyAgainItem item = Assert.Single(f.Tracker.BuyAgain("u", 5));
+
+        Assert.Equal(every, item.TypicalInterval);
+        Assert.Equal(TrackerFixture.Start, item.DueAt);
+    }
+
     [Fact]
     public void Consumables_rise_and_one_off_purchases_do_not_appear()
     {

@@ -40,7 +40,8 @@ public sealed class TuneCommandTests
 
         Assert.True(tune.ExitCode == 0, tune.Error);
         Assert.Equal("", tune.Error);
-        Assert.StartsWith("Tuning implicit ALS: 4 candidates (grid), 480 rows: 360 to train, 120 to validate (per-user split", tune.Output);
+        // 60 users of 8 rows each, 2 of each held out.
+        Assert.StartsWith("Tuning implicit ALS: 4 candidates (grid), 480 rows: 360 to train, 120 of 60 users to validate (per-user split", tune.Output);
         Assert.Equal(4, tune.Output.Split('\n').Count(l => l.StartsWith("candidate ", StringComparison.Ordinal)));
         Assert.Contains("candidate 1/4  factors=4 alpha=5  NDCG@10 ", tune.Output);
         Assert.Contains("Leaderboard (best first)", tune.Output);

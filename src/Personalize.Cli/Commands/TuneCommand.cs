@@ -315,8 +315,14 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
     private static void PrintHeader(string trainer, int candidates, SearchStrategy strategy, string split, double fraction, InteractionLog log,
         LogSplit parts, string metric)
     {
+        var validationUsers = new HashSet<int>();
+        foreach (int user in parts.Test.UserIndices)
+        {
+            validationUsers.Add(user);
+        }
+
         CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Tuning {trainer}: {candidates} candidates ({strategy.ToString().ToLowerInvariant()}), {log.Count:N0} rows: {parts.Train.Count:N0} to train, {parts.Test.Count:N0} to validate ({split} split, {fraction:P0}); metric {metric}."));
+            $"Tuning {trainer}: {candidates} candidates ({strategy.ToString().ToLowerInvariant()}), {log.Count:N0} rows: {parts.Train.Count:N0} to train, {parts.Test.Count:N0} of {validationUsers.Count:N0} users to validate ({split} split, {fraction:P0}); metric {metric}."));
     }
 
     private static void PrintLeaderboard<TOptions>(SearchResult<TOptions> result, SearchSpace space, string outPath, string input)

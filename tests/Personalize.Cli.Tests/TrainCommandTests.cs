@@ -88,6 +88,22 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Training_says_how_many_pairs_weigh_0_in_all_and_what_becomes_of_them()
+    {
+        using var cli = new CliRunner();
+        // (u1, i2) weighs 0 on both its rows and (u3, i3) on its one row; (u2, i1) has a 0 row and a 3 row, so it weighs 3.
+        string input = cli.Write("p.csv", "user_id,item_id,plays\nu1,i1,4\nu1,i2,0\nu1,i2,0\nu2,i1,0\nu2,i1,3\nu2,i3,2\nu3,i2,5\nu3,i3,0\n");
+        string positive = cli.Write("q.csv", "user_id,item_id,plays\nu1,i1,4\nu1,i2,1\nu2,i1,3\nu2,i3,2\nu3,i2,5\nu3,i3,1\n");
+
+        var zero = cli.Run("train", "--input", input, "--out", cli.PathOf("a.pzm"), "--no-tune", "--epochs", "2", "--weight-col", "plays");
+        var none = cli.Run("train", "--input", positive, "--out", cli.PathOf("b.pzm"), "--no-tune", "--epochs", "2", "--weight-col", "plays");
+
+        Assert.Equal((0, 0), (zero.ExitCode, none.ExitCode));
+        Assert.Contains($"note: 2 (user, item) pairs of {input} weigh 0 in all (plays of 0 on every row): they still count as had", zero.Error);
+        Assert.DoesNotContain("note:", none.Error);
+    }
+
+    [Fact]
     public void A_bad_row_stops_training_with_exit_code_2_and_one_line_naming_file_line_and_column()
     {
         using var cli = new CliRunner();

@@ -374,6 +374,24 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
         settings.ReaderOptions(ReportRejected) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
+    /// <summary>How many (user, item) pairs have a summed weight of 0.</summary>
+    private static int ZeroWeightPairs(FeedbackMatrix feedback)
+    {
+        int zero = 0;
+        for (int user = 0; user < feedback.NumberOfUsers; user++)
+        {
+            foreach (float weight in feedback.GetWeights(user))
+            {
+                if (weight == 0)
+                {
+                    zero++;
+                }
+            }
+        }
+
+        return zero;
+    }
+
     internal static void ReportRejected(RejectedRow row) => CliConsole.Error.WriteLine($"warning: {row}");
 
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
@@ -401,6 +419,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (feedback.NumberOfEntries == 0)
         {
             throw new InteractionDataException(input, 0, 0, null, "no rows were accepted, so there is nothing to train on.");
+        }
+
+        if (readerOptions.WeightColumn is { } weightColumn && ZeroWeightPairs(feedback) is > 0 and int zero)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {zero:N0} (user, item) pairs of {input} weigh 0 in all ({weightColumn} of 0 on every row): they still count as had (left out of that user's recommendations) and as interactions of the lowest confidence. Leave those rows out of the file to drop the pairs."));
         }
 
         var watch = Stopwatch.StartNew();

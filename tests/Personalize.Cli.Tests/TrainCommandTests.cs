@@ -97,10 +97,12 @@ public sealed class TrainCommandTests
 
         var zero = cli.Run("train", "--input", input, "--out", cli.PathOf("a.pzm"), "--no-tune", "--epochs", "2", "--weight-col", "plays");
         var none = cli.Run("train", "--input", positive, "--out", cli.PathOf("b.pzm"), "--no-tune", "--epochs", "2", "--weight-col", "plays");
+        var views = cli.Run("train", "--input", cli.SmallLog(), "--out", cli.PathOf("c.pzm"), "--no-tune", "--epochs", "2", "--event-weights", "view=0,cart=4,purchase=10");
 
-        Assert.Equal((0, 0), (zero.ExitCode, none.ExitCode));
-        Assert.Contains($"note: 2 (user, item) pairs of {input} weigh 0 in all (plays of 0 on every row): they still count as had", zero.Error);
+        Assert.Equal((0, 0, 0), (zero.ExitCode, none.ExitCode, views.ExitCode));
+        Assert.Contains($"note: 2 (user, item) pairs of {input} weigh 0 in all (plays or the event weight is 0 on every row): they still count as had", zero.Error);
         Assert.DoesNotContain("note:", none.Error);
+        Assert.Matches(@"note: [1-9][0-9]* \(user, item\) pairs of .* weigh 0 in all \(the event weight is 0 on every row\)", views.Error);
     }
 
     [Fact]

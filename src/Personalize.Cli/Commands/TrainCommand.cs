@@ -421,10 +421,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new InteractionDataException(input, 0, 0, null, "no rows were accepted, so there is nothing to train on.");
         }
 
-        if (readerOptions.WeightColumn is { } weightColumn && ZeroWeightPairs(feedback) is > 0 and int zero)
+        if (ZeroWeightPairs(feedback) is > 0 and int zero)
         {
+            string why = readerOptions.WeightColumn is { } weightColumn ? $"{weightColumn} or the event weight is 0 on every row" : "the event weight is 0 on every row";
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"note: {zero:N0} (user, item) pairs of {input} weigh 0 in all ({weightColumn} of 0 on every row): they still count as had (left out of that user's recommendations) and as interactions of the lowest confidence. Leave those rows out of the file to drop the pairs."));
+                $"note: {zero:N0} (user, item) pairs of {input} weigh 0 in all ({why}): they still count as had (left out of that user's recommendations) and as interactions of the lowest confidence. Leave those rows out of the file to drop the pairs."));
         }
 
         var watch = Stopwatch.StartNew();

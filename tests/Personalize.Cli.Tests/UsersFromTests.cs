@@ -96,9 +96,49 @@ public sealed class UsersFromTests
 
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal($"error: {users}:1: the first line 'customer,segment' looks like a CSV header without a 'user_id' column; name the column of user ids with --user-col, or give one id per line.",
+        Assert.Equal($"error: {users}:1: the first line 'customer,segment' looks like a CSV header without a 'user_id' column; name the column of user ids with --user-col, add --no-header if the file has no header line, or give one id per line.",
             error.Trim());
         Assert.Equal(0, cli.Run("recommend", "--model", model, "--users-from", users, "--user-col", "customer").ExitCode);
+    }
+
+    [Fact]
+    public void No_header_reads_a_held_out_log_without_a_header_by_position_so_its_first_row_is_a_user_too()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        // A held-out log as MovieLens ships it: user, item, rating, time, tab-separated, no header.
+        string users = cli.Write("u1.test", "u4\ti1\t3\t881250949\nu8\ti2\t5\t881250950\n\nu4\ti9\t1\t881250951\nu0\ti3\t4\t881250952\n");
+        string second = cli.Write("pairs.csv", "i1,u6\ni2,u2\ni3,u6\n");
+
+        var first = cli.Run("recommend", "--model", model, "--users-from", users, "--no-header", "--top", "2", "--format", "json");
+        var byPosition = cli.Run("recommend", "--model", model, "--users-from", second, "--no-header", "--user-col", "2", "--top", "2", "--format", "json");
+        var withoutFlag = cli.Run("recommend", "--model", model, "--users-from", users);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Equal(["u4", "u8", "u0"], UsersOf(first.Output));
+        Assert.True(byPosition.ExitCode == 0, byPosition.Error);
+        Assert.Equal(["u6", "u2"], UsersOf(byPosition.Output));
+        Assert.Equal(2, withoutFlag.ExitCode);
+        Assert.Contains("add --no-header if the file has no header line", withoutFlag.Error);
+    }
+
+    [Fact]
+    public void No_header_refuses_a_column_name_and_a_short_line_and_goes_only_with_users_from()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("u.test", "u1,i1\nu2\n");
+
+        var named = cli.Run("recommend", "--model", model, "--users-from", users, "--no-header", "--user-col", "user_id");
+        var beyond = cli.Run("recommend", "--model", model, "--users-from", users, "--no-header", "--user-col", "2");
+        var alone = cli.Run("recommend", "--model", model, "--user", "u1", "--no-header");
+
+        Assert.Equal(2, named.ExitCode);
+        Assert.Contains("--user-col 'user_id' is not a column position", named.Error);
+        Assert.Equal(2, beyond.ExitCode);
+        Assert.Equal($"error: {users}:2:2: the line has 1 field(s); expected a user id in field 2 (--user-col).", beyond.Error.Trim());
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--no-header needs --users-from", alone.Error);
     }
 
     [Fact]

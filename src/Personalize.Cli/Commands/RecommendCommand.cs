@@ -31,8 +31,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public string? UsersFrom { get; init; }
 
         [CommandOption("--user-col <NAME>")]
-        [Description("The column of --users-from that holds the user ids. Default: user_id.")]
+        [Description("The column of --users-from that holds the user ids (name, or 1-based position with --no-header). Default: user_id (1 with --no-header).")]
         public string? UserColumn { get; init; }
+
+        [CommandOption("--no-header")]
+        [Description("--users-from has no header line, such as a held-out log of user, item, rating and time: every line is a user's row, split at the first of , ; tab | that the first line has.")]
+        public bool NoHeader { get; init; }
 
         [CommandOption("--all-users")]
         [Description("Every user in the model.")]
@@ -128,6 +132,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             throw new UsageException("--user-col needs --users-from: it names the column of that file that holds the user ids.");
         }
 
+        if (settings.NoHeader && settings.UsersFrom is null)
+        {
+            throw new UsageException("--no-header needs --users-from: it says that file has no header line.");
+        }
+
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
@@ -162,7 +171,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         FactorModel model = ModelFile.Load(settings.Model);
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
-            : settings.UsersFrom is not null ? ReadUsers(settings.UsersFrom, settings.UserColumn)
+            : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn) : ReadUsers(settings.UsersFrom, settings.UserColumn))
             : model.Users.Ids;
         if (settings.FailOnUnknown && settings.Session is null)
         {
@@ -373,14 +382,14 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (userColumn is not null)
         {
             throw new InteractionDataException(path, 1, 0, userColumn,
-                $"the header has no column '{userColumn}' (it reads '{first}'); expected a CSV header naming the --user-col column.");
+                $"the header has no column '{userColumn}' (it reads '{first}'); expected a CSV header naming the --user-col column, or --no-header for a file without one.");
         }
 
         // One id per line: a first line split by a delimiter is a CSV header without the user column, not an id.
         if (first is not null && first.IndexOfAny([',', ';', '\t', '|']) >= 0)
         {
             throw new InteractionDataException(path, 1, 0, null,
-                $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, or give one id per line.");
+                $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, add --no-header if the file has no header line, or give one id per line.");
         }
 
         var users = new List<string>();
@@ -399,6 +408,74 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             {
                 users.Add(id);
             }
+        }
+
+        return users;
+    }
+
+    /// <summary>
+    /// Reads <c>--users-from --no-header</c>: every non-empty line is a row, and field <paramref name="userColumn"/> (1-based; 1 when
+    /// null) is its user id. Fields are split at the first of <c>, ; tab |</c> that the first line has (none: each line is one id).
+    /// Repeated ids are kept once, in order of first appearance.
+    /// </summary>
+    /// <exception cref="UsageException"><paramref name="userColumn"/> is not a positive whole number.</exception>
+    /// <exception cref="InteractionDataException">A line has no such field, or an empty one.</exception>
+    internal static List<string> ReadUsersWithoutHeader(string path, string? userColumn)
+    {
+        int position = 1;
+        if (userColumn is not null && (!int.TryParse(userColumn, NumberStyles.None, CultureInfo.InvariantCulture, out position) || position < 1))
+        {
+            throw new UsageException($"--user-col '{userColumn}' is not a column position; with --no-header it is a 1-based position such as 1.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The users file '{path}' does not exist.", path);
+        }
+
+        string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
+        char separator = ',';
+        foreach (char candidate in (ReadOnlySpan<char>)[',', ';', '\t', '|'])
+        {
+            if (first is not null && first.Contains(candidate, StringComparison.Ordinal))
+            {
+                separator = candidate;
+                break;
+            }
+        }
+
+        var options = CsvReaderOptions.Default with
+        {
+            HasHeader = false,
+            Separator = separator,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+        };
+        var users = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using CsvReader reader = CsvReader.FromFile(path, options);
+            while (reader.Read())
+            {
+                string? id = reader.FieldCount >= position ? reader.GetStringOrNull(position - 1)?.Trim() : null;
+                if (string.IsNullOrEmpty(id))
+                {
+                    throw new InteractionDataException(path, reader.LineNumber, position, null, reader.FieldCount < position
+                        ? string.Create(CultureInfo.InvariantCulture, $"the line has {reader.FieldCount} field(s); expected a user id in field {position} (--user-col).")
+                        : string.Create(CultureInfo.InvariantCulture, $"field {position} is empty; expected a user id."));
+                }
+
+                if (seen.Add(id))
+                {
+                    users.Add(id);
+                }
+            }
+        }
+        catch (CsvFormatException exception)
+        {
+            throw new InteractionDataException(path, exception.LineNumber, exception.FieldIndex + 1, null, $"the CSV is malformed: {exception.Message}");
         }
 
         return users;

@@ -304,10 +304,36 @@ public sealed class CsvInteractionReader
                 hint = " The header has a single column: check the delimiter (--delimiter).";
             }
         }
+        else if (headers.FirstOrDefault(h => SameName(h, column)) is { } near)
+        {
+            // userId, UserID or "user id" for user_id: say which column it probably is, and how to name it.
+            hint = $" '{near}' differs from '{column}' only in case or separators; if it is that column, give {OptionFlag(option)} {near}.";
+        }
 
         throw new InteractionDataException(sourceName, 1, 0, column,
             $"no column named '{column}' ({option}); the header has {headers.Count} column(s): {Quote(headers)}.{hint}");
     }
+
+    /// <summary>Whether two column names differ only in case and in characters that are not letters or digits.</summary>
+    private static bool SameName(string a, string b)
+    {
+        static string Key(string name) => string.Concat(name.Where(char.IsLetterOrDigit)).ToUpperInvariant();
+        string key = Key(a);
+        return key.Length > 0 && key == Key(b);
+    }
+
+    /// <summary>The command-line flag of a column option, as the CLI and its messages spell it.</summary>
+    private static string OptionFlag(string option) => option switch
+    {
+        nameof(CsvInteractionReaderOptions.UserColumn) => "--user-col",
+        nameof(CsvInteractionReaderOptions.ItemColumn) => "--item-col",
+        nameof(CsvInteractionReaderOptions.EventColumn) => "--event-col",
+        nameof(CsvInteractionReaderOptions.TimeColumn) => "--time-col",
+        nameof(CsvInteractionReaderOptions.WeightColumn) => "--weight-col",
+        nameof(CsvInteractionReaderOptions.QuantityColumn) => "--quantity-col",
+        nameof(CsvInteractionReaderOptions.RatingColumn) => "--rating-col",
+        _ => option,
+    };
 
     private static string Quote(IReadOnlyList<string> headers)
     {

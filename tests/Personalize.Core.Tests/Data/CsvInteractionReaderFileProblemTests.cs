@@ -110,6 +110,30 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
         Assert.Equal("user_id", exception.ColumnName);
     }
 
+    [Theory]
+    [InlineData("userId,item_id", "user_id", "userId", "--user-col")]
+    [InlineData("user_id,Item ID", "item_id", "Item ID", "--item-col")]
+    public void Read_with_a_column_spelled_another_way_names_it_and_the_option_that_takes_it(string header, string wanted, string found, string flag)
+    {
+        string path = _directory.Write("events.csv", header + "\nu1,i1\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
+
+        Assert.EndsWith($"'{found}' differs from '{wanted}' only in case or separators; if it is that column, give {flag} {found}.", exception.Message);
+        Assert.Equal(wanted, exception.ColumnName);
+    }
+
+    [Fact]
+    public void Read_of_a_header_with_no_column_like_the_one_named_gives_no_such_hint()
+    {
+        string path = _directory.Write("events.csv", "userId,movieId\nu1,i1\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() =>
+            new CsvInteractionReader(new CsvInteractionReaderOptions { UserColumn = "userId" }).Read(path));
+
+        Assert.Equal("events.csv:1: no column named 'item_id' (ItemColumn); the header has 2 column(s): 'userId', 'movieId'.", exception.Message);
+    }
+
     [Fact]
     public void Read_of_a_one_column_file_without_a_known_delimiter_says_to_check_the_delimiter()
     {

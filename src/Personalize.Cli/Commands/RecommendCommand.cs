@@ -376,7 +376,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         char? separator = first is null ? null : HeaderSeparator(first, column);
         if (separator is { } found)
         {
-            return ReadUserColumn(path, column, found);
+            return ReadUserField(path, found, column, 0);
         }
 
         if (userColumn is not null)
@@ -444,41 +444,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             }
         }
 
-        var options = CsvReaderOptions.Default with
-        {
-            HasHeader = false,
-            Separator = separator,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-        };
-        var users = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            using CsvReader reader = CsvReader.FromFile(path, options);
-            while (reader.Read())
-            {
-                string? id = reader.FieldCount >= position ? reader.GetStringOrNull(position - 1)?.Trim() : null;
-                if (string.IsNullOrEmpty(id))
-                {
-                    throw new InteractionDataException(path, reader.LineNumber, position, null, reader.FieldCount < position
-                        ? string.Create(CultureInfo.InvariantCulture, $"the line has {reader.FieldCount} field(s); expected a user id in field {position} (--user-col).")
-                        : string.Create(CultureInfo.InvariantCulture, $"field {position} is empty; expected a user id."));
-                }
-
-                if (seen.Add(id))
-                {
-                    users.Add(id);
-                }
-            }
-        }
-        catch (CsvFormatException exception)
-        {
-            throw new InteractionDataException(path, exception.LineNumber, exception.FieldIndex + 1, null, $"the CSV is malformed: {exception.Message}");
-        }
-
-        return users;
+        return ReadUserField(path, separator, null, position);
     }
 
     /// <summary>The separator at which the header line has a field named <paramref name="column"/>, or null when it has none.</summary>
@@ -496,10 +462,13 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return header.Trim().Trim('"').Equals(column, StringComparison.OrdinalIgnoreCase) ? ',' : null;
     }
 
-    private static List<string> ReadUserColumn(string path, string column, char separator)
+    /// <summary>The ids in one field of every row: the header's column <paramref name="column"/>, or, when it is null, field
+    /// <paramref name="position"/> (1-based) of a file without a header. Repeated ids are kept once, in order of first appearance.</summary>
+    private static List<string> ReadUserField(string path, char separator, string? column, int position)
     {
         var options = CsvReaderOptions.Default with
         {
+            HasHeader = column is not null,
             Separator = separator,
             TrackLineNumbers = true,
             SkipEmptyLines = true,
@@ -510,23 +479,29 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         try
         {
             using CsvReader reader = CsvReader.FromFile(path, options);
-            int index = -1;
-            for (int i = 0; i < reader.Headers.Count; i++)
+            int index = position - 1;
+            if (column is not null)
             {
-                if (reader.Headers[i].Trim().Equals(column, StringComparison.OrdinalIgnoreCase))
+                index = -1;
+                for (int i = 0; i < reader.Headers.Count && index < 0; i++)
                 {
-                    index = i;
-                    break;
+                    if (reader.Headers[i].Trim().Equals(column, StringComparison.OrdinalIgnoreCase))
+                    {
+                        index = i;
+                    }
                 }
             }
 
             while (reader.Read())
             {
-                string? id = reader.FieldCount > index ? reader.GetStringOrNull(index)?.Trim() : null;
+                string? id = index >= 0 && reader.FieldCount > index ? reader.GetStringOrNull(index)?.Trim() : null;
                 if (string.IsNullOrEmpty(id))
                 {
-                    throw new InteractionDataException(path, reader.LineNumber, index + 1, column,
-                        $"the {column} field is empty or missing; expected a user id.");
+                    int field = index + 1;
+                    throw new InteractionDataException(path, reader.LineNumber, field, column,
+                        column is not null ? $"the {column} field is empty or missing; expected a user id."
+                        : reader.FieldCount <= index ? string.Create(CultureInfo.InvariantCulture, $"the line has {reader.FieldCount} field(s); expected a user id in field {field} (--user-col).")
+                        : string.Create(CultureInfo.InvariantCulture, $"field {field} is empty; expected a user id."));
                 }
 
                 if (seen.Add(id))

@@ -315,7 +315,7 @@ public sealed class CsvInteractionReader
     }
 
     /// <summary>Whether two column names differ only in case and in characters that are not letters or digits.</summary>
-    private static bool SameName(string a, string b)
+    internal static bool SameName(string a, string b)
     {
         static string Key(string name) => string.Concat(name.Where(char.IsLetterOrDigit)).ToUpperInvariant();
         string key = Key(a);

@@ -221,8 +221,12 @@ public sealed class ItemCatalog
         int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)
         {
+            string? near = headers.FirstOrDefault(h => CsvInteractionReader.SameName(h, options.IdColumn));
+            string hint = near is null
+                ? $" Name the item id column '{options.IdColumn}' in the header (or set ItemCatalogOptions.IdColumn)."
+                : $" '{near}' differs from '{options.IdColumn}' only in case or separators; if it is the item id, rename it '{options.IdColumn}' (or set ItemCatalogOptions.IdColumn).";
             throw new InteractionDataException(path, 1, 0, options.IdColumn,
-                $"no column named '{options.IdColumn}' (the item id); the header has {headers.Length} column(s): {string.Join(", ", headers.Select(h => "'" + h + "'"))}.");
+                $"no column named '{options.IdColumn}' (the item id); the header has {headers.Length} column(s): {string.Join(", ", headers.Select(h => "'" + h + "'"))}.{hint}");
         }
 
         // Types: the schema's, else inferred from the values.

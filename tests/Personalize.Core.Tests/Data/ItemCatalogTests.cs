@@ -90,5 +90,17 @@ public sealed class ItemCatalogTests
         var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "sku,brand\na,X\n")));
 
         Assert.Contains("no column named 'item_id'", exception.Message);
+        Assert.EndsWith("Name the item id column 'item_id' in the header (or set ItemCatalogOptions.IdColumn).", exception.Message);
+    }
+
+    [Fact]
+    public void A_file_with_the_id_column_spelled_another_way_names_it()
+    {
+        using var temp = new TempDirectory();
+
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "ItemID,brand\na,X\n")));
+
+        Assert.EndsWith("'ItemID' differs from 'item_id' only in case or separators; if it is the item id, rename it 'item_id' (or set ItemCatalogOptions.IdColumn).",
+            exception.Message);
     }
 }

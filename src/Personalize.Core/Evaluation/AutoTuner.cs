@@ -297,7 +297,7 @@ public static class AutoTuner
 
             // The shares around the better of those two, whether or not it beat the best so far: a wider rank often wants a smaller
             // share (Last.fm's slice: 0.15), and these trials only score.
-            AutoTuneTrial<ImplicitAlsTrainer.Options> wider = search.Trials.Where(t => t.Stage == "wide").MaxBy(t => t.Score)!;
+            AutoTuneTrial<ImplicitAlsTrainer.Options> wider = search.BestOf(t => t.Stage == "wide");
             TryWide(wider.Options with { ItemItemWeight = 0.15f });
             TryWide(wider.Options with { ItemItemWeight = 0.65f });
         }
@@ -720,9 +720,6 @@ public static class AutoTuner
 
         /// <summary>Gets the trial run last.</summary>
         public AutoTuneTrial<TOptions> Last => _trials[^1];
-
-        /// <summary>Gets the trials so far, in order.</summary>
-        public IReadOnlyList<AutoTuneTrial<TOptions>> Trials => _trials;
 
         /// <summary>The best of the trials run so far that <paramref name="which"/> accepts, by the same rule as <see cref="Best"/>
         /// (ties to the earlier trial); there must be one.</summary>

@@ -73,8 +73,9 @@ public static class ModelFile
         }
     }
 
-    /// <summary>The index of the first value that is not a finite number, or -1.</summary>
-    private static int FirstNotFinite(ReadOnlySpan<float> values)
+    /// <summary>The index of the first value that is not a finite number, or -1: the check <see cref="ModelSectionReader"/> makes of
+    /// every float section it reads.</summary>
+    internal static int FirstNotFinite(ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
         {

@@ -107,12 +107,9 @@ internal sealed class ModelSectionReader(Stream stream, string sourceName)
 
     private void CheckFinite(string tag, ReadOnlySpan<float> values)
     {
-        foreach (float v in values)
+        if (ModelFile.FirstNotFinite(values) >= 0)
         {
-            if (!float.IsFinite(v))
-            {
-                throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
-            }
+            throw new ModelFormatException(sourceName, tag, "the section holds a value that is not a finite number.");
         }
     }
 

@@ -386,14 +386,14 @@ internal sealed class ItemItemSpectrum
                 }
 
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
-                double r = Hypot(g, 1);
+                double r = double.Hypot(g, 1);
                 g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
                 double s = 1, c = 1, shift = 0;
                 bool deflated = false;
                 for (int i = m - 1; i >= l; i--)
                 {
                     double f = s * e[i], b = c * e[i];
-                    r = Hypot(f, g);
+                    r = double.Hypot(f, g);
                     e[i + 1] = r;
                     if (r == 0)
                     {
@@ -433,19 +433,6 @@ internal sealed class ItemItemSpectrum
         }
 
         return (d, vectors);
-    }
-
-    private static double Hypot(double x, double y)
-    {
-        double ax = Math.Abs(x), ay = Math.Abs(y);
-        double big = Math.Max(ax, ay), small = Math.Min(ax, ay);
-        if (big == 0)
-        {
-            return 0;
-        }
-
-        double ratio = small / big;
-        return big * Math.Sqrt(1 + ratio * ratio);
     }
 
     /// <summary>Rows i and i + 1 of W after the rotation of T's columns i and i + 1: (c·wᵢ − s·wᵢ₊₁, s·wᵢ + c·wᵢ₊₁).</summary>

@@ -203,10 +203,16 @@ internal static class CliApp
     }
 
     /// <summary>Each option of a command with the settings property it fills.</summary>
-    private static IEnumerable<(CommandOptionAttribute Option, System.Reflection.PropertyInfo Property)> OptionsOf(Type commandType)
+    private static IEnumerable<(CommandOptionAttribute Option, System.Reflection.PropertyInfo Property)> OptionsOf(Type commandType) =>
+        SettingsOptions(commandType.BaseType!.GetGenericArguments()[0]);
+
+    /// <summary>Each option a settings class declares with the property it fills; with <paramref name="declaredOnly"/>, only those of the
+    /// class itself, not of its base classes.</summary>
+    internal static IEnumerable<(CommandOptionAttribute Option, System.Reflection.PropertyInfo Property)> SettingsOptions(Type settings, bool declaredOnly = false)
     {
-        Type settings = commandType.BaseType!.GetGenericArguments()[0];
-        foreach (var property in settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        var flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance
+            | (declaredOnly ? System.Reflection.BindingFlags.DeclaredOnly : System.Reflection.BindingFlags.Default);
+        foreach (var property in settings.GetProperties(flags))
         {
             if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).FirstOrDefault() is CommandOptionAttribute option)
             {

@@ -373,13 +373,9 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
     {
         var switches = new HashSet<string>(StringComparer.Ordinal);
         var withValue = new HashSet<string>(StringComparer.Ordinal) { "--half-life" };
-        foreach (var property in typeof(InputSettings).GetProperties(
-                     System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+        foreach (var (option, property) in CliApp.SettingsOptions(typeof(InputSettings), declaredOnly: true))
         {
-            if (property.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: false).FirstOrDefault() is CommandOptionAttribute option)
-            {
-                (property.PropertyType == typeof(bool) ? switches : withValue).UnionWith(option.LongNames.Select(n => "--" + n));
-            }
+            (property.PropertyType == typeof(bool) ? switches : withValue).UnionWith(option.LongNames.Select(n => "--" + n));
         }
 
         return (switches, withValue);

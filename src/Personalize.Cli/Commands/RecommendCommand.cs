@@ -359,6 +359,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return CliApp.Success;
     }
 
+    /// <summary>The field separators a <c>--users-from</c> file may use, in the order they are tried.</summary>
+    private static readonly char[] UserFileSeparators = [',', ';', '\t', '|'];
+
     /// <summary>
     /// Reads <c>--users-from</c>: when the first line is a header with the user column (split at a comma, semicolon, tab or bar), the
     /// file is a CSV and that column is read; otherwise each non-empty line is one id (a first line <c>user_id</c> is skipped). Repeated
@@ -386,7 +389,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         // One id per line: a first line split by a delimiter is a CSV header without the user column, not an id.
-        if (first is not null && first.IndexOfAny([',', ';', '\t', '|']) >= 0)
+        if (first is not null && first.IndexOfAny(UserFileSeparators) >= 0)
         {
             throw new InteractionDataException(path, 1, 0, null,
                 $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, add --no-header if the file has no header line, or give one id per line.");
@@ -435,7 +438,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
         char separator = ',';
-        foreach (char candidate in (ReadOnlySpan<char>)[',', ';', '\t', '|'])
+        foreach (char candidate in UserFileSeparators)
         {
             if (first is not null && first.Contains(candidate, StringComparison.Ordinal))
             {
@@ -450,7 +453,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     /// <summary>The separator at which the header line has a field named <paramref name="column"/>, or null when it has none.</summary>
     private static char? HeaderSeparator(string header, string column)
     {
-        foreach (char separator in (ReadOnlySpan<char>)[',', ';', '\t', '|'])
+        foreach (char separator in UserFileSeparators)
         {
             string[] fields = header.Split(separator);
             if (fields.Length > 1 && fields.Any(f => f.Trim().Trim('"').Equals(column, StringComparison.OrdinalIgnoreCase)))

@@ -226,20 +226,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     /// <summary>", from the first to the last timestamp" of a log with timestamps, else "".</summary>
     private static string Span(InteractionLog log)
     {
-        if (!log.HasTimestamps || log.Count == 0)
+        if (log.GetLatestTimestamp() is not { } last)
         {
             return "";
         }
 
-        long first = long.MaxValue, last = long.MinValue;
-        foreach (long t in log.Timestamps)
-        {
-            first = Math.Min(first, t);
-            last = Math.Max(last, t);
-        }
-
-        return string.Create(CultureInfo.InvariantCulture,
-            $", from {DateTimeOffset.FromUnixTimeSeconds(first):yyyy-MM-dd HH:mm} to {DateTimeOffset.FromUnixTimeSeconds(last):yyyy-MM-dd HH:mm} UTC");
+        DateTimeOffset first = DateTimeOffset.FromUnixTimeSeconds(System.Numerics.Tensors.TensorPrimitives.Min(log.Timestamps));
+        return string.Create(CultureInfo.InvariantCulture, $", from {first:yyyy-MM-dd HH:mm} to {last:yyyy-MM-dd HH:mm} UTC");
     }
 
     /// <summary>A time split: the latest --test-fraction of the rows when that is given, else the last --last-days days.</summary>

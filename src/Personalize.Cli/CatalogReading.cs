@@ -7,9 +7,19 @@ internal static class CatalogReading
 {
     private const string TypeNames = "text, number, boolean, datetime, tags or category";
 
-    /// <summary>Checks <c>--schema</c> before any work: it needs <c>--items</c> and must parse.</summary>
-    public static void Check(string? schema, string? items)
+    /// <summary>Checks <c>--schema</c> and <c>--items-id-col</c> before any work: they need <c>--items</c>, and the schema must
+    /// parse.</summary>
+    public static void Check(string? schema, string? items, string? idColumn)
     {
+        if (idColumn is not null)
+        {
+            _ = IdColumn(idColumn);
+            if (items is null)
+            {
+                throw new UsageException("--items-id-col needs --items: it names the item id column of that catalogue.");
+            }
+        }
+
         if (schema is null)
         {
             return;
@@ -23,11 +33,12 @@ internal static class CatalogReading
         _ = ParseSchema(schema);
     }
 
-    /// <summary>Reads the catalogue; every column <c>--schema</c> names must be in its header.</summary>
-    public static ItemCatalog Read(string items, string? schema)
+    /// <summary>Reads the catalogue, its item ids from the column <c>--items-id-col</c> names (<c>item_id</c> when
+    /// <see langword="null"/>); every column <c>--schema</c> names must be in its header.</summary>
+    public static ItemCatalog Read(string items, string? schema, string? idColumn)
     {
         CatalogSchema? declared = schema is null ? null : ParseSchema(schema);
-        var options = new ItemCatalogOptions { Schema = declared };
+        var options = new ItemCatalogOptions { Schema = declared, IdColumn = IdColumn(idColumn) };
         ItemCatalog catalog = ItemCatalog.ReadCsv(items, options);
         foreach (string warning in catalog.TypeWarnings)
         {
@@ -49,6 +60,14 @@ internal static class CatalogReading
 
         return catalog;
     }
+
+    /// <summary>The catalogue's id column: <c>--items-id-col</c>, or <c>item_id</c>.</summary>
+    public static string IdColumn(string? idColumn) => idColumn switch
+    {
+        null => new ItemCatalogOptions().IdColumn,
+        _ when string.IsNullOrWhiteSpace(idColumn) => throw new UsageException("--items-id-col needs a column name."),
+        _ => idColumn,
+    };
 
     /// <summary>Parses <c>name:type</c> pairs separated by commas.</summary>
     public static CatalogSchema ParseSchema(string text)

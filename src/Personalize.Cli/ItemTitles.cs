@@ -2,7 +2,7 @@ using CsvHelper;
 
 namespace Personalize.Cli;
 
-/// <summary>Item titles from a catalogue CSV (columns <c>item_id</c> and <c>title</c>), for showing people what an id is.</summary>
+/// <summary>Item titles from a catalogue CSV (columns <c>item_id</c>, or the one <c>--items-id-col</c> names, and <c>title</c>), for showing people what an id is.</summary>
 internal sealed class ItemTitles
 {
     private readonly Dictionary<string, string> _titles;
@@ -11,17 +11,22 @@ internal sealed class ItemTitles
 
     public static ItemTitles Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
 
-    public static ItemTitles Load(string path)
+    public static ItemTitles Load(string path, string? idColumn)
     {
+        string column = CatalogReading.IdColumn(idColumn);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The items file '{path}' does not exist.", path);
         }
 
         using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
-        if (!reader.TryGetFieldIndex("item_id", out int idColumn))
+        if (!reader.TryGetFieldIndex(column, out int idIndex))
         {
-            throw new UsageException($"The items file '{path}' needs an item_id column; its header is: {string.Join(",", reader.Headers)}.");
+            // The catalogue reader's error names the column that probably is the id, and how to take it.
+            string header = string.Join(",", reader.Headers);
+            reader.Dispose();
+            _ = Personalize.Core.Data.ItemCatalog.ReadCsv(path, new Personalize.Core.Data.ItemCatalogOptions { IdColumn = column });
+            throw new UsageException($"The items file '{path}' has no column '{column}' (the item id); its header is: {header}.");
         }
 
         if (!reader.TryGetFieldIndex("title", out int titleColumn))
@@ -32,7 +37,7 @@ internal sealed class ItemTitles
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            string? id = reader.GetStringOrNull(idColumn);
+            string? id = reader.GetStringOrNull(idIndex);
             if (!string.IsNullOrEmpty(id))
             {
                 titles[id] = reader.GetStringOrNull(titleColumn) ?? "";

@@ -20,6 +20,10 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
         public string? Schema { get; init; }
 
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("--filter <TEXT>")]
         [Description("Narrow the list, e.g. \"brand in (\\\"Acme\\\") and price <= 50\".")]
         public string? Filter { get; init; }
@@ -83,7 +87,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
 
         int pageSize = settings.PageSize ?? settings.Top ?? 20;
         string format = CheckPaging(pageSize, settings.Format);
-        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
+        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         var request = new BrowseRequest
         {
             UserId = settings.User,

@@ -37,7 +37,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             ?? throw new UsageException("Could not find samples/data/events.csv above the current folder; run from the repository or pass --data DIR.");
         string events = Path.Combine(folder, "events.csv");
         string itemsFile = Path.Combine(folder, "items.csv");
-        ItemTitles titles = File.Exists(itemsFile) ? ItemTitles.Load(itemsFile) : ItemTitles.Empty;
+        ItemTitles titles = File.Exists(itemsFile) ? ItemTitles.Load(itemsFile, idColumn: null) : ItemTitles.Empty;
         IAnsiConsole console = CliConsole.Out;
 
         InteractionLog log = InteractionLog.ReadCsv(events);

@@ -76,6 +76,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number.")]
         public string? Schema { get; init; }
 
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("--blend-weights <LIST>")]
         [Description("search protocol: also measure the personalized order with these personalization weights, e.g. 0,0.1,0.5,1.")]
         public string? BlendWeights { get; init; }
@@ -104,11 +108,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             "search" => true,
             _ => throw new UsageException($"--protocol '{settings.Protocol}' is not a protocol (expected ranking or search)."),
         };
-        if (settings.Schema is not null && settings.Items is null)
-        {
-            throw new UsageException("--schema needs --items: it types the columns of that catalogue.");
-        }
-
+        CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
         if (!search && (settings.Items is not null || settings.BlendWeights is not null))
         {
             throw new UsageException("--items and --blend-weights are for --protocol search.");

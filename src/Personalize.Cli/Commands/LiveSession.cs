@@ -50,7 +50,7 @@ internal sealed class LiveSession
             throw new UsageException("--input is required: the event log to replay.");
         }
 
-        CatalogReading.Check(settings.Schema, settings.Items);
+        CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");
@@ -81,7 +81,7 @@ internal sealed class LiveSession
         }
 
         DateTimeOffset now = asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch;
-        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema);
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         options = options with
         {
             EventWeights = reader.EventWeights,
@@ -110,7 +110,7 @@ internal sealed class LiveSession
             }
         }
 
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
+        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
         return new LiveSession(tracker, now, replayed, log.Count - replayed, titles, filter, format);
     }
 

@@ -27,6 +27,10 @@ internal class LiveSettings : InputSettings
     [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
     public string? Schema { get; init; }
 
+    [CommandOption("--items-id-col <NAME>")]
+    [Description("Column of the item id in the --items catalogue. Default: item_id")]
+    public string? ItemsIdCol { get; init; }
+
     [CommandOption("--filter <TEXT>")]
     [Description("Only items that pass this filter, such as 'in_stock'. Needs --items.")]
     public string? Filter { get; init; }

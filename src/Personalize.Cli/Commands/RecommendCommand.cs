@@ -54,6 +54,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
         public string? Schema { get; init; }
 
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), csv (user_id,item_id,rank,score; --with-source adds source) or json.")]
         public string Format { get; init; } = "table";
@@ -126,7 +130,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 : "--session goes alone (an anonymous visitor) or with --user ID, not with --users-from or --all-users.");
         }
 
-        CatalogReading.Check(settings.Schema, settings.Items);
+        CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
         if (settings.UserColumn is not null && settings.UsersFrom is null)
         {
             throw new UsageException("--user-col needs --users-from: it names the column of that file that holds the user ids.");
@@ -169,7 +173,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
+        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
             : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn) : ReadUsers(settings.UsersFrom, settings.UserColumn))
             : model.Users.Ids;
@@ -186,7 +190,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
             }
 
-            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
+            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
             FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
             if (!parsed.TryGetValue(out Filter? value))
             {
@@ -343,7 +347,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         int pageSize = settings.PageSize ?? settings.Top;
         BrowseCommand.CheckPaging(pageSize, format);
         FactorModel model = ModelFile.Load(settings.Model!);
-        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema);
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         var request = new RecommendationRequest(settings.User)
         {
             Filter = PageOutput.ParseFilter(settings.Filter, catalog),

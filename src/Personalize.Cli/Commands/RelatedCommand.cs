@@ -40,6 +40,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
         public string? Schema { get; init; }
 
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("--filter <TEXT>")]
         [Description("Only items that pass this filter, such as 'in_stock and price <= 50'. Needs --items.")]
         public string? Filter { get; init; }
@@ -96,7 +100,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException($"--cooccurrence-weight {weight.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1.");
         }
 
-        CatalogReading.Check(settings.Schema, settings.Items);
+        CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
         if (settings.Out is not null && format == "table")
         {
             throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
@@ -117,8 +121,8 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             CliConsole.Error.WriteLine("note: the model has no co-occurrence section, so related items come from the item factors alone; give --input events.csv (or retrain) to add co-occurrence.");
         }
 
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items);
-        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, model);
+        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, settings.ItemsIdCol, model);
         using var recommender = new Recommender(model, new RecommenderOptions
         {
             RelatedItemsSimilarity = similarity,
@@ -172,9 +176,9 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         return index;
     }
 
-    private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, FactorModel model)
+    private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, string? idColumn, FactorModel model)
     {
-        ItemCatalog catalog = CatalogReading.Read(itemsPath, schema);
+        ItemCatalog catalog = CatalogReading.Read(itemsPath, schema, idColumn);
         FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
         if (!parsed.TryGetValue(out Filter? value))
         {

@@ -26,6 +26,10 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number.")]
         public string? Schema { get; init; }
 
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("-q|--query <TEXT>")]
         [Description("What a person typed: plain text, never query syntax.")]
         public string? Query { get; init; }
@@ -137,7 +141,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             throw new UsageException("--preferences applies to one --user; it is not read for --queries-from.");
         }
 
-        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
+        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         var filter = PageOutput.ParseFilter(settings.Filter, catalog);
         var sort = PageOutput.ParseSort(settings.Sort);
         var facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets);

@@ -34,7 +34,7 @@ internal static class SearchProtocol
         }
 
         IReadOnlyList<float> weights = ParseWeights(settings.BlendWeights);
-        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema);
+        ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         CancellationToken token = CliCancellation.Token;
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, new FeedbackOptions());
         ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainerFor(settings, split.Train, new FeedbackOptions(), token).Trainer;

@@ -309,6 +309,19 @@ public sealed class CsvInteractionReader
             // userId, UserID or "user id" for user_id: say which column it probably is, and how to name it.
             hint = $" '{near}' differs from '{column}' only in case or separators; if it is that column, give {OptionFlag(option)} {near}.";
         }
+        else if (option is nameof(CsvInteractionReaderOptions.UserColumn) or nameof(CsvInteractionReaderOptions.ItemColumn))
+        {
+            // movieId or CustomerID for the item or user id: name the columns that look like ids, other than the other id column.
+            string other = option == nameof(CsvInteractionReaderOptions.UserColumn) ? Options.ItemColumn : Options.UserColumn;
+            string[] ids = headers.Where(h => LooksLikeId(h) && h != other && !SameName(h, other)).ToArray();
+            string what = option == nameof(CsvInteractionReaderOptions.UserColumn) ? "the user id" : "the item id";
+            hint = ids.Length switch
+            {
+                0 => "",
+                1 => $" '{ids[0]}' looks like an id column; if it is {what}, give {OptionFlag(option)} {ids[0]}.",
+                _ => $" {Quote(ids)} look like id columns; if one is {what}, give {OptionFlag(option)} and its name.",
+            };
+        }
 
         throw new InteractionDataException(sourceName, 1, 0, column,
             $"no column named '{column}' ({option}); the header has {headers.Count} column(s): {Quote(headers)}.{hint}");
@@ -320,6 +333,23 @@ public sealed class CsvInteractionReader
         static string Key(string name) => string.Concat(name.Where(char.IsLetterOrDigit)).ToUpperInvariant();
         string key = Key(a);
         return key.Length > 0 && key == Key(b);
+    }
+
+    /// <summary>Whether a column name ends in "id" as a word of its own (<c>movieId</c>, <c>CustomerID</c>, <c>asin_id</c>), so it may name
+    /// an id column.</summary>
+    internal static bool LooksLikeId(string name)
+    {
+        // "movieId", "CustomerID", "user_id", "item id": the "id" starts a word (a capital after a lower-case letter, or a separator
+        // before it); "paid" or "Android" do not end in an id.
+        string trimmed = name.Trim();
+        if (trimmed.Length < 3 || !trimmed.EndsWith("id", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        char first = trimmed[^2];
+        char before = trimmed[^3];
+        return !char.IsLetterOrDigit(before) || (char.IsUpper(first) && char.IsLower(before));
     }
 
     /// <summary>The command-line flag of a column option, as the CLI and its messages spell it.</summary>

@@ -221,10 +221,15 @@ public sealed class ItemCatalog
         int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)
         {
+            // Name the column that probably is the id (ItemID for item_id, or sku_id), and the two ways to take it.
             string? near = headers.FirstOrDefault(h => CsvInteractionReader.SameName(h, options.IdColumn));
-            string hint = near is null
-                ? $" Name the item id column '{options.IdColumn}' in the header (or set ItemCatalogOptions.IdColumn)."
-                : $" '{near}' differs from '{options.IdColumn}' only in case or separators; if it is the item id, rename it '{options.IdColumn}' (or set ItemCatalogOptions.IdColumn).";
+            string[] idLike = headers.Where(CsvInteractionReader.LooksLikeId).ToArray();
+            string hint = (near, idLike.Length) switch
+            {
+                ({ } name, _) => $" '{name}' differs from '{options.IdColumn}' only in case or separators; if it is the item id, give --items-id-col {name} (ItemCatalogOptions.IdColumn) or rename it '{options.IdColumn}'.",
+                (null, 1) => $" '{idLike[0]}' looks like an id column; if it is the item id, give --items-id-col {idLike[0]} (ItemCatalogOptions.IdColumn) or rename it '{options.IdColumn}'.",
+                _ => $" Name the item id column with --items-id-col (ItemCatalogOptions.IdColumn), or call it '{options.IdColumn}' in the header.",
+            };
             throw new InteractionDataException(path, 1, 0, options.IdColumn,
                 $"no column named '{options.IdColumn}' (the item id); the header has {headers.Length} column(s): {string.Join(", ", headers.Select(h => "'" + h + "'"))}.{hint}");
         }

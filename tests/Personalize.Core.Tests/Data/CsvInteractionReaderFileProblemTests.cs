@@ -126,12 +126,41 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
     [Fact]
     public void Read_of_a_header_with_no_column_like_the_one_named_gives_no_such_hint()
     {
-        string path = _directory.Write("events.csv", "userId,movieId\nu1,i1\n");
+        string path = _directory.Write("events.csv", "userId,title\nu1,i1\n");
 
         var exception = Assert.Throws<InteractionDataException>(() =>
             new CsvInteractionReader(new CsvInteractionReaderOptions { UserColumn = "userId" }).Read(path));
 
-        Assert.Equal("events.csv:1: no column named 'item_id' (ItemColumn); the header has 2 column(s): 'userId', 'movieId'.", exception.Message);
+        Assert.Equal("events.csv:1: no column named 'item_id' (ItemColumn); the header has 2 column(s): 'userId', 'title'.", exception.Message);
+    }
+
+    [Theory]
+    [InlineData("userId,movieId,rating", "userId", "item_id", "'movieId' looks like an id column; if it is the item id, give --item-col movieId.")]
+    [InlineData("InvoiceNo,StockCode,CustomerID", "user_id", "item_id", "'CustomerID' looks like an id column; if it is the user id, give --user-col CustomerID.")]
+    [InlineData("reviewer id,product_id,asin", "user_id", "item_id", "'reviewer id', 'product_id' look like id columns; if one is the user id, give --user-col and its name.")]
+    public void Read_of_a_header_with_a_column_named_like_an_id_names_it_and_the_option_that_takes_it(string header, string userColumn, string wanted, string hint)
+    {
+        string path = _directory.Write("events.csv", header + "\nu1,i1,4\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() =>
+            new CsvInteractionReader(new CsvInteractionReaderOptions { UserColumn = userColumn }).Read(path));
+
+        Assert.EndsWith(hint, exception.Message);
+        Assert.Equal(userColumn == "userId" ? wanted : "user_id", exception.ColumnName);
+    }
+
+    [Theory]
+    [InlineData("movieId", true)]
+    [InlineData("CustomerID", true)]
+    [InlineData("product_id", true)]
+    [InlineData("item id", true)]
+    [InlineData("paid", false)]
+    [InlineData("Android", false)]
+    [InlineData("id", false)]
+    [InlineData("valid", false)]
+    public void A_column_name_looks_like_an_id_when_it_ends_in_id_as_a_word(string name, bool expected)
+    {
+        Assert.Equal(expected, CsvInteractionReader.LooksLikeId(name));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class ItemCatalogTests
         var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "sku,brand\na,X\n")));
 
         Assert.Contains("no column named 'item_id'", exception.Message);
-        Assert.EndsWith("Name the item id column 'item_id' in the header (or set ItemCatalogOptions.IdColumn).", exception.Message);
+        Assert.EndsWith("Name the item id column with --items-id-col (ItemCatalogOptions.IdColumn), or call it 'item_id' in the header.", exception.Message);
     }
 
     [Fact]
@@ -100,7 +100,30 @@ public sealed class ItemCatalogTests
 
         var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "ItemID,brand\na,X\n")));
 
-        Assert.EndsWith("'ItemID' differs from 'item_id' only in case or separators; if it is the item id, rename it 'item_id' (or set ItemCatalogOptions.IdColumn).",
+        Assert.EndsWith("'ItemID' differs from 'item_id' only in case or separators; if it is the item id, give --items-id-col ItemID (ItemCatalogOptions.IdColumn) or rename it 'item_id'.",
             exception.Message);
+    }
+
+    [Fact]
+    public void A_file_with_one_column_named_like_an_id_names_it()
+    {
+        using var temp = new TempDirectory();
+
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "productId,title,price\na,X,3\n")));
+
+        Assert.EndsWith("'productId' looks like an id column; if it is the item id, give --items-id-col productId (ItemCatalogOptions.IdColumn) or rename it 'item_id'.",
+            exception.Message);
+    }
+
+    [Fact]
+    public void A_file_read_with_another_id_column_uses_it_and_keeps_item_id_as_an_attribute()
+    {
+        using var temp = new TempDirectory();
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(temp.Write("items.csv", "StockCode,item_id,price\n85123A,old-1,2.55\n71053,old-2,3.39\n"),
+            new ItemCatalogOptions { IdColumn = "StockCode" });
+
+        Assert.Equal(["85123A", "71053"], [catalog.Items.GetId(0), catalog.Items.GetId(1)]);
+        Assert.Equal("old-2", catalog.GetText(1, "item_id"));
     }
 }

@@ -105,7 +105,7 @@ public sealed class CatalogSchemaOptionTests
     }
 
     [Fact]
-    public void Every_command_that_reads_a_catalogue_file_takes_schema()
+    public void Every_command_that_reads_a_catalogue_file_takes_schema_and_items_id_col()
     {
         var readers = CliApp.Commands
             .Where(c => Options(c.Value).Any(o => o.LongNames.Contains("items") && o.ValueName == "FILE"))
@@ -114,6 +114,7 @@ public sealed class CatalogSchemaOptionTests
 
         Assert.Equal(["browse", "buy-again", "evaluate", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
         Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
+        Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("items-id-col")));
     }
 
     [Fact]

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Spectre.Console.Cli;
 
 namespace Personalize.Cli.Tests;
 
 /// <summary><c>--items-id-col</c>: a catalogue whose item id column is not called <c>item_id</c> (such as a retailer's
-/// <c>StockCode</c>), on every command that reads one.</summary>
+/// <c>StockCode</c>), on every command that reads one (<see cref="CatalogSchemaOptionTests"/> checks that they all take it).</summary>
 public sealed class ItemsIdColumnOptionTests
 {
     /// <summary>Thirty items named i0-i29 in a <c>StockCode</c> column; an <c>item_id</c> column holds other values, so reading the
@@ -15,18 +14,6 @@ public sealed class ItemsIdColumnOptionTests
 
     private static string[] Ids(string json, string array) =>
         [.. JsonDocument.Parse(json).RootElement.GetProperty(array).EnumerateArray().Select(e => e.GetProperty("item_id").GetString()!)];
-
-    [Fact]
-    public void Every_command_that_reads_a_catalogue_file_takes_items_id_col()
-    {
-        var readers = CliApp.Commands
-            .Where(c => Options(c.Value).Any(o => o.LongNames.Contains("items") && o.ValueName == "FILE"))
-            .Select(c => c.Key)
-            .ToList();
-
-        Assert.NotEmpty(readers);
-        Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("items-id-col")));
-    }
 
     [Fact]
     public void Browse_reads_the_ids_from_the_named_column_and_keeps_item_id_as_an_attribute()
@@ -111,8 +98,4 @@ public sealed class ItemsIdColumnOptionTests
         Assert.Equal(2, code);
         Assert.Equal("error: --items-id-col needs a column name.", error.Trim());
     }
-
-    private static IEnumerable<CommandOptionAttribute> Options(Type command) =>
-        command.BaseType!.GetGenericArguments()[0].GetProperties()
-            .SelectMany(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).Cast<CommandOptionAttribute>());
 }

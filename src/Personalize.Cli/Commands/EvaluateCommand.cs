@@ -123,6 +123,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         OptionParsing.CheckOutput("--out", outPath, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
         if (settings.Report is not null)
         {
+            if (string.Equals(Path.GetFullPath(settings.Report), Path.GetFullPath(outPath), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            {
+                throw new UsageException($"--report {settings.Report} is also where --out writes the JSON; choose two paths so neither replaces the other.");
+            }
+
             OptionParsing.CheckOutput("--report", settings.Report, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
         }
 
@@ -155,7 +160,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         var rows = Average(folds);
         PrintTable(rows, folds, settings, explicitRatings);
-        File.WriteAllText(outPath, Json(rows, folds, settings, explicitRatings), new UTF8Encoding(false));
+        OutputFile.Write(outPath, Json(rows, folds, settings, explicitRatings));
         CliConsole.Out.WriteLine($"Wrote {outPath}.");
         if (settings.Report is not null)
         {
@@ -180,7 +185,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
             }
 
-            return [new LogSplit(InteractionLog.ReadCsv(settings.Train, reader, token), InteractionLog.ReadCsv(settings.Test, reader, token))];
+            return [new LogSplit(LogReading.Read(settings.Train, reader, token), LogReading.Read(settings.Test, reader, token))];
         }
 
         if (settings.Input is null || settings.Split is null)
@@ -188,7 +193,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
         }
 
-        InteractionLog log = InteractionLog.ReadCsv(settings.Input, reader, token);
+        InteractionLog log = LogReading.Read(settings.Input, reader, token);
         IReadOnlyList<LogSplit> splits;
         try
         {
@@ -542,7 +547,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             [.. first.AtK.Select(pair => (pair.Key, ks, pair.Value))]);
         md.Append(Invariant($"\n## Metrics at K = 1..20 against most popular\n\n![metrics at K]({kChart})\n"));
         md.Append("\nHeld-out users unknown to the model, users with nothing new to find, and held-out items unknown to the model are skipped and counted; rating metrics skip pairs with an unknown user or item.\n");
-        File.WriteAllText(path, md.ToString(), new UTF8Encoding(false));
+        OutputFile.Write(path, md.ToString());
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

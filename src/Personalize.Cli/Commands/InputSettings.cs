@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using Personalize.Core.Data;
 using Spectre.Console.Cli;
@@ -72,6 +73,18 @@ internal class InputSettings : CommandSettings
             _ => throw new UsageException($"--bad-rows '{BadRows}' is not a policy (expected fail or skip)."),
         };
         bool header = !NoHeader;
+        if (!header)
+        {
+            foreach (var (flag, value) in new[] { ("--user-col", UserColumn), ("--item-col", ItemColumn), ("--event-col", EventColumn), ("--time-col", TimeColumn),
+                ("--weight-col", WeightColumn), ("--quantity-col", QuantityColumn), ("--rating-col", RatingColumn) })
+            {
+                if (value is not null && (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int position) || position < 1))
+                {
+                    throw new UsageException($"{flag} '{value}': with --no-header the file has no column names; give a 1-based position such as 3.");
+                }
+            }
+        }
+
         return new CsvInteractionReaderOptions
         {
             HasHeader = header,

@@ -69,7 +69,7 @@ internal sealed class LiveSession
 
         DateTimeOffset? asOf = settings.AsOf is null ? null : ParseTime("--as-of", settings.AsOf);
         CsvInteractionReaderOptions reader = settings.ReaderOptions(TrainCommand.ReportRejected);
-        InteractionLog log = InteractionLog.ReadCsv(settings.Input, reader, CliCancellation.Token);
+        InteractionLog log = LogReading.Read(settings.Input, reader, CliCancellation.Token);
         if (!log.HasTimestamps && log.Count > 0)
         {
             throw new UsageException($"{settings.Input} has no timestamps; the live surfaces replay events in time order. Name the time column with --time-col.");
@@ -156,7 +156,7 @@ internal sealed class LiveSession
     {
         if (outPath is not null)
         {
-            File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            OutputFile.Write(outPath, text);
             CliConsole.Out.WriteLine($"Wrote {count:N0} items to {outPath}.");
         }
         else

@@ -123,7 +123,7 @@ internal static class PageOutput
 
         if (outPath is not null)
         {
-            File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            OutputFile.Write(outPath, text);
             CliConsole.Out.WriteLine($"Wrote page {page.PageNumber} ({page.Count} items of {page.TotalCount}) to {outPath}.");
         }
         else

@@ -40,6 +40,11 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             throw new UsageException("--model and --input are required: the model and the CSV of (user, item) pairs to score.");
         }
 
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Input, settings.Model);
+        }
+
         FactorModel model = ModelFile.Load(settings.Model);
         InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
         var output = new StringBuilder("user_id,item_id,score\n");
@@ -87,7 +92,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         }
         else
         {
-            File.WriteAllText(settings.Out, output.ToString(), new UTF8Encoding(false));
+            OutputFile.Write(settings.Out, output.ToString());
             CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {pairs.Count:N0} predictions to {settings.Out}."));
         }
 

@@ -233,7 +233,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
         else if (settings.Out is not null)
         {
-            File.WriteAllText(settings.Out, text, new UTF8Encoding(false));
+            OutputFile.Write(settings.Out, text);
             CliConsole.Out.WriteLine($"Wrote {lists.Sum(l => l.Count):N0} recommendations for {lists.Count:N0} users to {settings.Out}.");
         }
         else

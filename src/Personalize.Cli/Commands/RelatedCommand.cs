@@ -152,7 +152,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
         else if (settings.Out is not null)
         {
-            File.WriteAllText(settings.Out, text, new UTF8Encoding(false));
+            OutputFile.Write(settings.Out, text);
             CliConsole.Out.WriteLine($"Wrote {list.Count:N0} related items to {settings.Out}.");
         }
         else
@@ -165,7 +165,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
 
     private static CooccurrenceIndex CountCooccurrence(Settings settings, FactorModel model)
     {
-        InteractionLog log = InteractionLog.ReadCsv(settings.Input!, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
+        InteractionLog log = LogReading.Read(settings.Input!, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
         CooccurrenceIndex index = CooccurrenceIndex.Build(FeedbackMatrix.FromLog(log), items: model.Items, cancellationToken: CliCancellation.Token);
         if (index.UnmatchedEntryCount > 0)
         {

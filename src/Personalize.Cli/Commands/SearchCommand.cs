@@ -191,7 +191,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
 
         if (settings.Out is not null)
         {
-            File.WriteAllText(settings.Out, csv.ToString(), new UTF8Encoding(false));
+            OutputFile.Write(settings.Out, csv.ToString());
             CliConsole.Out.WriteLine($"Wrote the results of {queries.Count} queries to {settings.Out}.");
         }
         else

@@ -42,7 +42,7 @@ internal static class SearchProtocol
         Outcome outcome = Evaluate(catalog, model, split.Test, new RankOptions().PersonalizationWeight, weights, token);
         Print(outcome, settings);
         string outPath = settings.Out ?? "evaluation.json";
-        File.WriteAllText(outPath, Json(outcome, split), new UTF8Encoding(false));
+        OutputFile.Write(outPath, Json(outcome, split));
         CliConsole.Out.WriteLine($"Wrote {outPath}.");
         return CliApp.Success;
     }

@@ -407,7 +407,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static TrainResult Train(string input, CsvInteractionReaderOptions readerOptions, TimeSpan? halfLife,
         Func<InteractionLog, FeedbackOptions, Chosen<ImplicitAlsTrainer>> choose, CancellationToken token, bool cooccurrence = false)
     {
-        InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
+        InteractionLog log = LogReading.Read(input, readerOptions, token);
         if (log.HasRatings && readerOptions.WeightColumn is null)
         {
             CliConsole.Error.WriteLine(
@@ -450,7 +450,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static TrainResult TrainExplicit(string input, CsvInteractionReaderOptions readerOptions, RatingMatrixOptions matrixOptions,
         Func<InteractionLog, Chosen<BiasedMatrixFactorizationTrainer>> choose, CancellationToken token)
     {
-        InteractionLog log = InteractionLog.ReadCsv(input, readerOptions, token);
+        InteractionLog log = LogReading.Read(input, readerOptions, token);
         RatingMatrix ratings = RatingMatrix.FromLog(log, matrixOptions);
         foreach (RejectedRow row in ratings.Report.RejectedRows)
         {

@@ -156,7 +156,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 NumberOfThreads = settings.Threads,
             };
             int count = Candidates(() => search.GetExplicitCandidates(space, baseOptions).Count);
-            InteractionLog log = InteractionLog.ReadCsv(settings.Input, TrainCommand.ExplicitReaderOptions(settings), token);
+            InteractionLog log = LogReading.Read(settings.Input, TrainCommand.ExplicitReaderOptions(settings), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             RatingMatrix ratings = RatingMatrix.FromLog(parts.Train, settings.DuplicatePolicy());
             foreach (RejectedRow row in ratings.Report.RejectedRows)
@@ -185,7 +185,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 NumberOfThreads = settings.Threads,
             };
             int count = Candidates(() => search.GetImplicitCandidates(space, baseOptions).Count);
-            InteractionLog log = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), token);
+            InteractionLog log = LogReading.Read(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             FeedbackMatrix feedback = FeedbackMatrix.FromLog(parts.Train, new FeedbackOptions { HalfLife = halfLife });
             if (feedback.NumberOfEntries == 0)

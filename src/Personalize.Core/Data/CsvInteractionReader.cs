@@ -170,13 +170,55 @@ public sealed class CsvInteractionReader
             state.Reject(malformed.LineNumber, 0, null, MalformedReason(malformed.Reason), malformed.RawRecord);
         }
 
-        var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started));
+        var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started), Notes(state));
         return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
             state.UserIndices.ToArray(), state.ItemIndices.ToArray(), state.Events.ToArray(), state.Times.ToArray(),
             state.Columns.Time >= 0, state.Values.ToArray(), report,
             state.Columns.Quantity >= 0 ? state.Quantities.ToArray() : null, state.Columns.Rating >= 0 ? state.Ratings.ToArray() : null,
             state.Lines.ToArray());
     }
+
+    /// <summary>What the owner of the file should hear although no row was rejected: columns that look like the event type or the time
+    /// but are not read as them, and timestamps that all fall in 1970.</summary>
+    private List<string> Notes(ReadState state)
+    {
+        var notes = new List<string>();
+        Columns columns = state.Columns;
+        int[] used = [columns.User, columns.Item, columns.Event, columns.Time, columns.Weight, columns.Quantity, columns.Rating];
+        string[] unused = [.. columns.Names.Where((_, c) => !used.Contains(c))];
+        if (columns.Event < 0 && Options.EventColumn is null
+            && unused.FirstOrDefault(h => SameName(h, CsvInteractionReaderDefaults.EventColumn) || EventNames.Contains(Key(h))) is { } eventLike)
+        {
+            notes.Add($"there is no '{CsvInteractionReaderDefaults.EventColumn}' column, so every row weighs the same; if '{eventLike}' holds the event types (view, purchase), give --event-col {eventLike} (EventColumn).");
+        }
+
+        if (columns.Time < 0 && Options.TimeColumn is null
+            && unused.FirstOrDefault(h => SameName(h, CsvInteractionReaderDefaults.TimeColumn) || TimeNames.Contains(Key(h))
+                || Key(h).EndsWith("DATE", StringComparison.Ordinal) || Key(h).EndsWith("TIME", StringComparison.Ordinal)) is { } timeLike)
+        {
+            notes.Add($"there is no '{CsvInteractionReaderDefaults.TimeColumn}' column, so the rows have no times (no time split, time decay or recent popularity); if '{timeLike}' holds them, give --time-col {timeLike} (TimeColumn).");
+        }
+
+        // Unix seconds of 1970 only: years (2024), day numbers or an order of events, read as seconds since 1970-01-01.
+        if (columns.Time >= 0 && state.Accepted > 0 && state.LatestTime < LatestOf1970)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"every timestamp, read as Unix seconds, falls in 1970 (the latest is {DateTimeOffset.FromUnixTimeSeconds(state.LatestTime):yyyy-MM-ddTHH:mm:ss}Z); if they are years, day numbers or an order of events, time splits, time decay and recent popularity read them wrong: write them as ISO 8601 dates such as 2024-01-31."));
+        }
+
+        return notes;
+    }
+
+    /// <summary>1971-01-01T00:00:00Z in Unix seconds.</summary>
+    private const long LatestOf1970 = 31_536_000;
+
+    private static string Key(string name) => string.Concat(name.Where(char.IsLetterOrDigit)).ToUpperInvariant();
+
+    /// <summary>Header names (as <see cref="Key"/> spells them) that usually hold the event type.</summary>
+    private static readonly HashSet<string> EventNames = ["EVENT", "EVENTS", "ACTION", "ACTIONTYPE", "BEHAVIOR", "BEHAVIOUR", "BEHAVIORTYPE", "INTERACTION", "INTERACTIONTYPE", "EVENTNAME", "TYPE"];
+
+    /// <summary>Header names (as <see cref="Key"/> spells them) that usually hold the time, besides those ending in DATE or TIME.</summary>
+    private static readonly HashSet<string> TimeNames = ["TS", "TIMESTAMPMS", "UNIXTIME", "CREATEDAT", "UPDATEDAT", "EPOCH"];
 
     /// <summary>Counts the lines from the stream's position to its end (<c>\n</c> bytes, plus a last line without one), then puts
     /// the position back.</summary>
@@ -255,9 +297,37 @@ public sealed class CsvInteractionReader
                 : Resolve(reader, headers, sourceName, nameof(Options.RatingColumn), Options.RatingColumn, required: true, defaultPosition: 0),
         };
         columns.Names = headers.Count > 0 ? [.. headers] : [];
+        if (Options.HasHeader)
+        {
+            CheckUnambiguous(sourceName, headers, columns);
+        }
+
         columns.MinFieldCount = 1 + Math.Max(Math.Max(Math.Max(columns.User, columns.Item), Math.Max(Math.Max(columns.Event, columns.Time), columns.Weight)),
             Math.Max(columns.Quantity, columns.Rating));
         return columns;
+    }
+
+    /// <summary>Refuses a header that names a column the read uses twice (<c>user_id,item_id,item_id</c>): which one holds the values
+    /// is a guess.</summary>
+    private static void CheckUnambiguous(string sourceName, IReadOnlyList<string> headers, Columns columns)
+    {
+        foreach (int used in new[] { columns.User, columns.Item, columns.Event, columns.Time, columns.Weight, columns.Quantity, columns.Rating })
+        {
+            if (used < 0)
+            {
+                continue;
+            }
+
+            for (int other = 0; other < headers.Count; other++)
+            {
+                if (other != used && string.Equals(headers[other].Trim(), headers[used].Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    (int first, int second) = (Math.Min(used, other), Math.Max(used, other));
+                    throw new InteractionDataException(sourceName, 1, second + 1, headers[used],
+                        $"the header names '{headers[used]}' twice (columns {first + 1} and {second + 1}), so which one holds its values is a guess; rename one of them.");
+                }
+            }
+        }
     }
 
     private int Optional(CsvReader reader, string conventionalName) =>
@@ -309,6 +379,10 @@ public sealed class CsvInteractionReader
             // userId, UserID or "user id" for user_id: say which column it probably is, and how to name it.
             hint = $" '{near}' differs from '{column}' only in case or separators; if it is that column, give {OptionFlag(option)} {near}.";
         }
+        else if (int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int position) && position >= 1)
+        {
+            hint = $" A position such as {column} names a column of a file without a header line (--no-header, HasHeader false); this file's first line is a header, so name the column.";
+        }
         else if (option is nameof(CsvInteractionReaderOptions.UserColumn) or nameof(CsvInteractionReaderOptions.ItemColumn))
         {
             // movieId or CustomerID for the item or user id: name the columns that look like ids, other than the other id column.
@@ -330,7 +404,6 @@ public sealed class CsvInteractionReader
     /// <summary>Whether two column names differ only in case and in characters that are not letters or digits.</summary>
     internal static bool SameName(string a, string b)
     {
-        static string Key(string name) => string.Concat(name.Where(char.IsLetterOrDigit)).ToUpperInvariant();
         string key = Key(a);
         return key.Length > 0 && key == Key(b);
     }
@@ -429,6 +502,16 @@ public sealed class CsvInteractionReader
         public long Rejected;
         public CsvMalformedRecord? PendingMalformed;
         private int? _firstFieldCount;
+
+        /// <summary>How the file's numeric timestamps read: decided by the first one.</summary>
+        private IntegerTimes _integerTimes = IntegerTimes.Any;
+
+        private string _firstIntegerTime = "";
+
+        private long _firstIntegerTimeLine;
+
+        /// <summary>The latest timestamp read so far (Unix seconds).</summary>
+        public long LatestTime = long.MinValue;
 
         /// <summary>The latest timestamp a row may have (Unix seconds): a day after this machine's clock, for clocks that run ahead.</summary>
         private readonly long _latestAllowed = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds();
@@ -555,6 +638,22 @@ public sealed class CsvInteractionReader
             return null;
         }
 
+        /// <summary>Without a header, refuses a first row whose user and item fields are column names (<c>user_id,item_id</c>, <c>userId,movieId</c>):
+        /// read as data, the header would become a user who had an item.</summary>
+        private void CheckNotAHeader(CsvReader reader, long line)
+        {
+            string user = Encoding.UTF8.GetString(reader.GetSpan(Columns.User)).Trim();
+            string item = Encoding.UTF8.GetString(reader.GetSpan(Columns.Item)).Trim();
+            static bool Named(string field, string conventional) => SameName(field, conventional) || LooksLikeId(field);
+            if (Named(user, CsvInteractionReaderDefaults.UserColumn) && Named(item, CsvInteractionReaderDefaults.ItemColumn))
+            {
+                throw new InteractionDataException(sourceName, line, Columns.User + 1, null,
+                    $"the first line ('{user}', '{item}') looks like a header, but the file is read without one (--no-header, HasHeader false), so it would be a user who had an item; drop --no-header.");
+            }
+        }
+
+        private bool _firstRowChecked;
+
         public void ReadRow(CsvReader reader, ref char[] buffer)
         {
             if (PendingMalformed is { } malformed)
@@ -586,6 +685,12 @@ public sealed class CsvInteractionReader
                     $"the row has {reader.FieldCount} fields where {reference}; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter.",
                     reader);
                 return;
+            }
+
+            if (!options.HasHeader && !_firstRowChecked)
+            {
+                _firstRowChecked = true;
+                CheckNotAHeader(reader, line);
             }
 
             // Ids are only checked here; they enter their maps when the batch of accepted rows is resolved (FlushBatch), so a
@@ -626,11 +731,25 @@ public sealed class CsvInteractionReader
             }
 
             long time = 0;
-            if (Columns.Time >= 0 && !TimestampParser.TryParse(reader.GetSpan(Columns.Time), out time))
+            if (Columns.Time >= 0)
             {
-                string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
-                Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), $"'{text}' is not a timestamp ({TimestampParser.Expected}).", reader);
-                return;
+                if (!TimestampParser.TryParse(reader.GetSpan(Columns.Time), _integerTimes, out time, out IntegerTimes kind))
+                {
+                    string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
+                    string reason = _integerTimes == IntegerTimes.BasicDates && TimestampParser.TryParse(reader.GetSpan(Columns.Time), out _)
+                        ? $"'{text}' is not a date written yyyyMMdd, as the file's first number ('{_firstIntegerTime}' on line {_firstIntegerTimeLine}) is; a file's numeric timestamps are all dates or all Unix seconds."
+                        : $"'{text}' is not a timestamp ({TimestampParser.Expected}).";
+                    Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), reason, reader);
+                    return;
+                }
+
+                if (kind != IntegerTimes.Any && _integerTimes == IntegerTimes.Any)
+                {
+                    // The first number decides how the file's numbers read: 20240131 a date, 20240131 in a file of Unix seconds a second.
+                    _integerTimes = kind;
+                    _firstIntegerTime = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time)).Trim();
+                    _firstIntegerTimeLine = line;
+                }
             }
 
             if (time > _latestAllowed)
@@ -642,9 +761,18 @@ public sealed class CsvInteractionReader
                 return;
             }
 
-            if (!TryNumber(reader, Columns.Weight, line, 1f, nonNegative: true, "weight", "a finite number, 0 or more, such as 2.5", out float value)
-                || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: true, "quantity", "a finite number, 0 or more, such as 2", out float quantity)
-                || !TryNumber(reader, Columns.Rating, line, float.NaN, nonNegative: false, "rating", "a number, such as 4 or 3.5", out float rating))
+            if (Columns.Time >= 0 && time > LatestTime)
+            {
+                LatestTime = time;
+            }
+
+            // A blank in a column found by its conventional name (quantity or rating on a view, say) is a missing value; in a column the
+            // options name, it is an error, as the caller asked for that column's values.
+            if (!TryNumber(reader, Columns.Weight, line, 1f, nonNegative: true, "weight", "a finite number, 0 or more, such as 2.5", blankIsMissing: false, out float value)
+                || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: true, "quantity", "a finite number, 0 or more, such as 2",
+                    blankIsMissing: options.QuantityColumn is null, out float quantity)
+                || !TryNumber(reader, Columns.Rating, line, float.NaN, nonNegative: false, "rating", "a number, such as 4 or 3.5",
+                    blankIsMissing: options.RatingColumn is null, out float rating))
             {
                 return;
             }
@@ -693,8 +821,10 @@ public sealed class CsvInteractionReader
             return -1;
         }
 
-        /// <summary>Reads an optional numeric column (absent: <paramref name="missing"/>); a bad value rejects the row and returns false.</summary>
-        private bool TryNumber(CsvReader reader, int column, long line, float missing, bool nonNegative, string noun, string expected, out float value)
+        /// <summary>Reads an optional numeric column (absent, or blank where <paramref name="blankIsMissing"/>: <paramref name="missing"/>); a bad
+        /// value rejects the row and returns false.</summary>
+        private bool TryNumber(CsvReader reader, int column, long line, float missing, bool nonNegative, string noun, string expected, bool blankIsMissing,
+            out float value)
         {
             value = missing;
             if (column < 0)
@@ -703,6 +833,11 @@ public sealed class CsvInteractionReader
             }
 
             ReadOnlySpan<byte> raw = reader.GetSpan(column);
+            if (blankIsMissing && raw.Trim(" \t"u8).IsEmpty)
+            {
+                return true;
+            }
+
             if (TrySmallInteger(raw, out value))
             {
                 return true;

@@ -44,12 +44,15 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
 
     /// <summary>Gets the column of the quantity (units bought), kept in <see cref="InteractionLog.Quantities"/> for surfaces such as
     /// buy-again. It does not change the confidence; to count units, name it as <see cref="WeightColumn"/> too.</summary>
-    /// <value>The default is <see langword="null"/>: the column <c>quantity</c> is used when the header has it; otherwise 1.</value>
+    /// <value>The default is <see langword="null"/>: the column <c>quantity</c> is used when the header has it, and a blank value there
+    /// (a view has no quantity) is 1; otherwise 1. A column named here must have a number on every row.</value>
     public string? QuantityColumn { get; init; }
 
     /// <summary>Gets the column of an explicit rating, kept in <see cref="InteractionLog.Ratings"/> for rating trainers. The implicit
     /// trainer ignores it unless it is also the <see cref="WeightColumn"/>.</summary>
-    /// <value>The default is <see langword="null"/>: the column <c>rating</c> is used when the header has it.</value>
+    /// <value>The default is <see langword="null"/>: the column <c>rating</c> is used when the header has it, and a blank value there is a
+    /// missing rating (<see cref="float.NaN"/>, which <see cref="RatingMatrix.FromLog"/> refuses with its line). A column named here must have
+    /// a number on every row.</value>
     public string? RatingColumn { get; init; }
 
     /// <summary>Gets the lowest allowed rating, a finite number; rows below it are rejected.</summary>
@@ -111,8 +114,10 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
         {
             foreach (var (name, value) in new[] { (nameof(UserColumn), UserColumn), (nameof(ItemColumn), ItemColumn), (nameof(EventColumn), EventColumn), (nameof(TimeColumn), TimeColumn), (nameof(WeightColumn), WeightColumn), (nameof(QuantityColumn), QuantityColumn), (nameof(RatingColumn), RatingColumn) })
             {
-                if (value is not null && value != CsvInteractionReaderDefaults.UserColumn && value != CsvInteractionReaderDefaults.ItemColumn
-                    && (!int.TryParse(value, out int position) || position < 1))
+                // The id columns' default names stand for their default positions (1 and 2); any other name has nothing to match.
+                bool defaultName = (name == nameof(UserColumn) && value == CsvInteractionReaderDefaults.UserColumn)
+                    || (name == nameof(ItemColumn) && value == CsvInteractionReaderDefaults.ItemColumn);
+                if (value is not null && !defaultName && (!int.TryParse(value, out int position) || position < 1))
                 {
                     yield return OptionsValidation.Error(name, value, "must be a 1-based column position such as 1, because the file has no header.");
                 }

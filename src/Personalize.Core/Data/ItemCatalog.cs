@@ -170,6 +170,8 @@ public sealed class ItemCatalog
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rows = new List<(long Line, string[] Fields, string Raw, string? Problem)>();
+        long malformedLine = -1;
         // A malformed header line is an error on its line; the reader would otherwise recover it or take the next line as the header.
         CsvMalformedRecord? headerProblem = null;
         bool readingHeader = true;
@@ -177,7 +179,20 @@ public sealed class ItemCatalog
         {
             TrackLineNumbers = true,
             AllowLineBreaksInQuotes = false,
-            OnMalformedRecord = record => headerProblem ??= readingHeader ? record : null,
+            OnMalformedRecord = record =>
+            {
+                // The reader skips a malformed record (an unclosed quote, a line break inside quotes): after the header, it is a bad row.
+                if (readingHeader)
+                {
+                    headerProblem ??= record;
+                }
+                else
+                {
+                    rows!.Add((record.LineNumber, [], record.RawRecord ?? "",
+                        CsvInteractionReader.MalformedReason(record.Reason)));
+                    malformedLine = record.LineNumber;
+                }
+            },
         };
         if (options.Delimiter is { Length: 1 } d)
         {
@@ -189,7 +204,6 @@ public sealed class ItemCatalog
             csvOptions = csvOptions with { Separator = detected };
         }
 
-        var rows = new List<(long Line, string[] Fields, string Raw)>();
         string[] headers;
         using (CsvReader reader = CsvReader.FromFile(path, csvOptions))
         {
@@ -202,13 +216,18 @@ public sealed class ItemCatalog
             }
             while (reader.Read())
             {
+                if (reader.LineNumber == malformedLine)
+                {
+                    continue;   // the reader's recovery of a record it reported as malformed: the report stands for the line
+                }
+
                 var fields = new string[reader.FieldCount];
                 for (int f = 0; f < fields.Length; f++)
                 {
                     fields[f] = reader.GetString(f) ?? "";
                 }
 
-                rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord)));
+                rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord), FieldCountProblem(fields, headers.Length)));
             }
         }
 
@@ -251,7 +270,7 @@ public sealed class ItemCatalog
             }
             else
             {
-                type = InferType(headers[c], rows.Where(r => c < r.Fields.Length && r.Fields[c].Length > 0).Select(r => r.Fields[c]).ToList(), options.TagSeparator);
+                type = InferType(headers[c], rows.Where(r => r.Problem is null && c < r.Fields.Length && r.Fields[c].Length > 0).Select(r => r.Fields[c]).ToList(), options.TagSeparator);
                 if (type == AttributeType.Text && MostlyNumbers(rows, c) is { } warning)
                 {
                     typeWarnings.Add($"column '{headers[c]}' was read as text: {warning}; declare it a number (schema {headers[c]}:number) to read it as numbers and reject such rows with their line.");
@@ -267,13 +286,17 @@ public sealed class ItemCatalog
         var rejectedRows = new List<RejectedRow>();
         long rejected = 0;
         var parsed = new object?[attributes.Count];
-        foreach (var (line, fields, raw) in rows)
+        foreach (var (line, fields, raw, rowProblem) in rows)
         {
-            string? problem = null;
+            string? problem = rowProblem;
             int problemColumn = 0;
             string? problemName = null;
             string id = idColumn < fields.Length ? fields[idColumn].Trim() : "";
-            if (id.Length == 0)
+            if (problem is not null)
+            {
+                // A malformed record, or a row whose fields do not line up with the header's columns.
+            }
+            else if (id.Length == 0)
             {
                 (problem, problemColumn, problemName) = ("the item id is empty.", idColumn + 1, headers[idColumn]);
             }
@@ -325,15 +348,38 @@ public sealed class ItemCatalog
         return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report, typeWarnings);
     }
 
+    /// <summary>Why a row's fields do not line up with the header's columns, or null when they do: fewer fields than columns (a value
+    /// would be missing without a word), or more with text in the extra ones (a delimiter inside an unquoted field split it, so every later
+    /// value would sit in the wrong column). Empty extra fields, from a trailing delimiter, are fine.</summary>
+    private static string? FieldCountProblem(string[] fields, int columns)
+    {
+        if (fields.Length < columns)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the row has {fields.Length} field(s) where the header has {columns}; give every column a value, empty for a missing one (a,b,,d).");
+        }
+
+        for (int f = columns; f < fields.Length; f++)
+        {
+            if (fields[f].Trim().Length > 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"the row has {fields.Length} fields where the header has {columns}; a delimiter inside an unquoted field (such as a comma in a title, or a decimal comma) splits it: quote that field, or choose another delimiter.");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>For a column of at least 5 values of which at least 90 % are numbers: how many are not, and the first of them with its
     /// line; otherwise null.</summary>
-    private static string? MostlyNumbers(List<(long Line, string[] Fields, string Raw)> rows, int column)
+    private static string? MostlyNumbers(List<(long Line, string[] Fields, string Raw, string? Problem)> rows, int column)
     {
         int total = 0, numbers = 0;
         (long Line, string Value)? first = null;
-        foreach (var (line, fields, _) in rows)
+        foreach (var (line, fields, _, problem) in rows)
         {
-            if (column >= fields.Length || fields[column].Length == 0)
+            if (problem is not null || column >= fields.Length || fields[column].Length == 0)
             {
                 continue;
             }

@@ -13,7 +13,24 @@ public sealed class LoadReport
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="rejectedRows"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A count is negative, or there are more rejected rows than <paramref name="rejected"/>.</exception>
     public LoadReport(string source, long accepted, long rejected, IReadOnlyList<RejectedRow> rejectedRows, TimeSpan elapsed)
+        : this(source, accepted, rejected, rejectedRows, elapsed, [])
     {
+    }
+
+    /// <summary>Creates a report with notes about the source.</summary>
+    /// <param name="source">The file path or a description of the source, such as <c>(IDataView)</c>.</param>
+    /// <param name="accepted">How many rows were accepted.</param>
+    /// <param name="rejected">How many rows were rejected.</param>
+    /// <param name="rejectedRows">The first rejected rows (at most <paramref name="rejected"/>); copied.</param>
+    /// <param name="elapsed">How long the load took.</param>
+    /// <param name="notes">Things about the source worth telling its owner that rejected no row (see <see cref="Notes"/>); copied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="rejectedRows"/> or <paramref name="notes"/> is
+    /// <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or there are more rejected rows than <paramref name="rejected"/>.</exception>
+    public LoadReport(string source, long accepted, long rejected, IReadOnlyList<RejectedRow> rejectedRows, TimeSpan elapsed, IReadOnlyList<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        Notes = [.. notes];
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rejectedRows);
         ArgumentOutOfRangeException.ThrowIfNegative(accepted);
@@ -41,6 +58,10 @@ public sealed class LoadReport
     /// <summary>Gets the first rejected rows, with their reasons.</summary>
     /// <remarks>At most <see cref="CsvInteractionReaderOptions.MaxReportedRejections"/> are kept; <see cref="Rejected"/> counts them all.</remarks>
     public IReadOnlyList<RejectedRow> RejectedRows { get; }
+
+    /// <summary>Gets things about the source worth telling its owner that rejected no row: a column that looks like the event type or the
+    /// time but is not read as one, or timestamps that all fall in 1970 (numbers that were not Unix seconds). Each is one sentence.</summary>
+    public IReadOnlyList<string> Notes { get; }
 
     /// <summary>Gets how long the load took.</summary>
     public TimeSpan Elapsed { get; }

@@ -75,7 +75,8 @@ public sealed class RatingMatrix
     /// <param name="options">The duplicate policy; <see langword="null"/> for the defaults.</param>
     /// <returns>The matrix.</returns>
     /// <exception cref="ArgumentException">The log has no ratings.</exception>
-    /// <exception cref="InteractionDataException">A duplicate under <see cref="DuplicateRatingPolicy.Reject"/> with <see cref="BadRowPolicy.Fail"/>.</exception>
+    /// <exception cref="InteractionDataException">A duplicate under <see cref="DuplicateRatingPolicy.Reject"/> with <see cref="BadRowPolicy.Fail"/>,
+    /// or a blank (missing) rating.</exception>
     public static RatingMatrix FromLog(InteractionLog log, RatingMatrixOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(log);
@@ -110,7 +111,16 @@ public sealed class RatingMatrix
             double total = 0;
             for (int g = groupStart; g < groupEnd; g++)
             {
-                total += ratings[order[g]];
+                float rating = ratings[order[g]];
+                if (float.IsNaN(rating))
+                {
+                    // A blank in a rating column found by its name (CsvInteractionReaderOptions.RatingColumn null) reads as missing.
+                    throw new InteractionDataException(log.Report.Source, log.GetLineNumber(order[g]), 0, "rating",
+                        "the rating is blank; a rating model needs a rating on every row (leave such rows out, or name the column with --rating-col so "
+                        + "that blanks are rejected as the file is read).");
+                }
+
+                total += rating;
             }
 
             float value = options.Duplicates switch

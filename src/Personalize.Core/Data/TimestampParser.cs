@@ -3,21 +3,36 @@ using System.Globalization;
 
 namespace Personalize.Core.Data;
 
-/// <summary>Parses timestamps from UTF-8 bytes: Unix seconds (13 or more digits: milliseconds) or ISO 8601.</summary>
+/// <summary>Parses timestamps from UTF-8 bytes: Unix seconds (13 or more digits: milliseconds; a decimal fraction is dropped), ISO 8601,
+/// or a date in ISO 8601's basic form, eight digits such as <c>20240131</c>.</summary>
 internal static class TimestampParser
 {
-    public const string Expected = "expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400";
+    public const string Expected = "expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400";
 
     /// <summary>The range of <see cref="DateTimeOffset"/> in Unix seconds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.</summary>
     private const long MinUnixSeconds = -62135596800L, MaxUnixSeconds = 253402300799L;
 
-    public static bool TryParse(ReadOnlySpan<byte> text, out long unixSeconds)
+    /// <summary>Parses one timestamp; eight digits that name a day (<c>20240131</c>) are that day.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out long unixSeconds) => TryParse(text, IntegerTimes.Any, out unixSeconds, out _);
+
+    /// <summary>Parses one timestamp. <paramref name="integers"/> says how a number of eight digits is read: a date when it names one
+    /// (<see cref="IntegerTimes.Any"/>), always Unix seconds, or only a date (a file's timestamps are all of one kind, decided by its
+    /// first number). <paramref name="kind"/> says which kind this one was.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, IntegerTimes integers, out long unixSeconds, out IntegerTimes kind)
     {
         text = Trim(text);
         unixSeconds = 0;
+        kind = IntegerTimes.Any;
         if (text.IsEmpty)
         {
             return false;
+        }
+
+        // Unix seconds as a spreadsheet or pandas writes them, 1706702400.0 or 1706702400.25: the fraction is dropped, as for ISO 8601.
+        int point = text.IndexOf((byte)'.');
+        if (point > 0 && point < text.Length - 1 && IsInteger(text[..point]) && IsDigits(text[(point + 1)..]))
+        {
+            text = text[..point];
         }
 
         if (IsInteger(text))
@@ -26,6 +41,20 @@ internal static class TimestampParser
             {
                 return false;
             }
+
+            if (integers != IntegerTimes.UnixSeconds && text.Length == 8 && TryBasicDate(text, out unixSeconds))
+            {
+                // 20240131: a date in ISO 8601's basic form. As Unix seconds it would be a moment of 1970-1973, when no log was kept.
+                kind = IntegerTimes.BasicDates;
+                return true;
+            }
+
+            if (integers == IntegerTimes.BasicDates)
+            {
+                return false;
+            }
+
+            kind = IntegerTimes.UnixSeconds;
 
             int digits = text[0] == (byte)'-' ? text.Length - 1 : text.Length;
             if (digits >= 13)
@@ -68,6 +97,33 @@ internal static class TimestampParser
 
     private static bool StartsWithIsoDate(ReadOnlySpan<byte> s) =>
         s.Length >= 10 && s[4] == (byte)'-' && s[7] == (byte)'-' && Digits(s, 0, 4, out _) && Digits(s, 5, 2, out _) && Digits(s, 8, 2, out _);
+
+    /// <summary>Eight digits <c>yyyyMMdd</c> that name a day of the years 1900 to 2199.</summary>
+    private static bool TryBasicDate(ReadOnlySpan<byte> s, out long unixSeconds)
+    {
+        unixSeconds = 0;
+        if (!Digits(s, 0, 4, out int year) || !Digits(s, 4, 2, out int month) || !Digits(s, 6, 2, out int day)
+            || year is < 1900 or > 2199 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        unixSeconds = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        return true;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<byte> text)
+    {
+        foreach (byte b in text)
+        {
+            if ((uint)(b - '0') > 9)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {
@@ -223,4 +279,17 @@ internal static class TimestampParser
 
         return text[start..end];
     }
+}
+
+/// <summary>How <see cref="TimestampParser"/> reads a timestamp written as a number.</summary>
+internal enum IntegerTimes
+{
+    /// <summary>Eight digits that name a day are that day; other numbers are Unix seconds (or milliseconds).</summary>
+    Any,
+
+    /// <summary>Numbers are Unix seconds (or milliseconds, from 13 digits).</summary>
+    UnixSeconds,
+
+    /// <summary>Numbers are dates of eight digits, <c>yyyyMMdd</c>.</summary>
+    BasicDates,
 }

@@ -95,11 +95,18 @@ public static class SparkAlsImporter
                 float min = float.PositiveInfinity, max = float.NegativeInfinity;
                 foreach (float r in log.Ratings)
                 {
-                    (min, max) = (Math.Min(min, r), Math.Max(max, r));
+                    if (!float.IsNaN(r))
+                    {
+                        // A blank rating (a column found by its name) is missing, not a bound.
+                        (min, max) = (Math.Min(min, r), Math.Max(max, r));
+                    }
                 }
 
-                properties[FactorModel.MinRatingProperty] = min.ToString("R", CultureInfo.InvariantCulture);
-                properties[FactorModel.MaxRatingProperty] = max.ToString("R", CultureInfo.InvariantCulture);
+                if (min <= max)
+                {
+                    properties[FactorModel.MinRatingProperty] = min.ToString("R", CultureInfo.InvariantCulture);
+                    properties[FactorModel.MaxRatingProperty] = max.ToString("R", CultureInfo.InvariantCulture);
+                }
             }
         }
 

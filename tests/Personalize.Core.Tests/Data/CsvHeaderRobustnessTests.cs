@@ -48,7 +48,7 @@ public sealed class CsvHeaderRobustnessTests : IDisposable
     [Fact]
     public void A_data_row_does_not_decide_the_delimiter_of_the_catalogue()
     {
-        string path = _directory.Write("items.csv", "item_id|s\n,\n");
+        string path = _directory.Write("items.csv", "item_id|s\n,|\n");
 
         ItemCatalog catalog = ItemCatalog.ReadCsv(path);
 

@@ -62,7 +62,7 @@ public sealed class CsvInteractionReaderSkipAndReportTests : IDisposable
         Assert.All(log.Report.RejectedRows, r => Assert.Equal(path, r.FilePath));
         RejectedRow timestamp = log.Report.RejectedRows[2];
         Assert.Equal("events.csv:6:4: column 'timestamp': '2024-13-01' is not a timestamp "
-            + "(expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400).", timestamp.ToString());
+            + "(expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400).", timestamp.ToString());
         Assert.Equal("events.csv:9: the row has 3 field(s); expected at least 5.", log.Report.RejectedRows[4].ToString());
     }
 

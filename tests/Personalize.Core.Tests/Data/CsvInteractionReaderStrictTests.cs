@@ -25,11 +25,11 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
             "column 'event_type': 'click' is not a known event type; expected one of view, cart, purchase (add it with --event-weights)." },
         { "empty event type", "u1,i1,,2024-01-31T12:00:00Z,1", 3, "event_type", "column 'event_type': the event type is empty; expected one of view, cart, purchase." },
         { "month 13", "u1,i1,view,2024-13-01,1", 4, "timestamp",
-            "column 'timestamp': '2024-13-01' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400)." },
+            "column 'timestamp': '2024-13-01' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400)." },
         { "timestamp in words", "u1,i1,view,yesterday,1", 4, "timestamp",
-            "column 'timestamp': 'yesterday' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400)." },
+            "column 'timestamp': 'yesterday' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400)." },
         { "empty timestamp", "u1,i1,view,,1", 4, "timestamp",
-            "column 'timestamp': '' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400)." },
+            "column 'timestamp': '' is not a timestamp (expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400)." },
         { "negative weight", "u1,i1,view,2024-01-31T12:00:00Z,-1", 5, "quantity",
             "column 'quantity': '-1' is not a weight (expected a finite number, 0 or more, such as 2.5)." },
         { "NaN weight", "u1,i1,view,2024-01-31T12:00:00Z,NaN", 5, "quantity",
@@ -104,7 +104,7 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
 
         Assert.Equal("events.csv:3:4: column 'timestamp': '2024-13-01' is not a timestamp "
-            + "(expected ISO 8601 such as 2024-01-31T12:00:00Z, or Unix seconds such as 1706702400).", exception.Message);
+            + "(expected ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds such as 1706702400).", exception.Message);
         Assert.Equal(path, exception.FilePath);
         Assert.Equal(3, exception.LineNumber);
         Assert.Equal(4, exception.ColumnNumber);

@@ -104,6 +104,43 @@ public sealed class ItemCatalogTests
             exception.Message);
     }
 
+    public static TheoryData<string, string> MisalignedRows => new()
+    {
+        { "item_id,title,price\nA1,\"Two\nlines\",5\nA2,Beta,6\n",
+            "items.csv:2: the row opens a quoted field that is not closed on its line (expected a closing quote; quoted fields cannot span lines)." },
+        { "item_id,title,price\nA1,\"Alpha,5\nA2,Beta,6\n",
+            "items.csv:2: the row opens a quoted field that is not closed on its line (expected a closing quote; quoted fields cannot span lines)." },
+        { "item_id,title,brand,price\nA1,Zen Beans No. 2, 500 g,Zen,12.99\n",
+            "items.csv:2: the row has 5 fields where the header has 4; a delimiter inside an unquoted field (such as a comma in a title, or a decimal comma) splits it: quote that field, or choose another delimiter." },
+        { "item_id,title,brand,price\nA1,Beans,Zen,12.99\nA2,Mug,Acme\n",
+            "items.csv:3: the row has 3 field(s) where the header has 4; give every column a value, empty for a missing one (a,b,,d)." },
+    };
+
+    [Theory]
+    [MemberData(nameof(MisalignedRows))]
+    public void A_row_whose_fields_do_not_line_up_with_the_header_is_a_bad_row_with_its_line(string content, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", content)));
+
+        Assert.Equal(expected, exception.Message);
+    }
+
+    [Fact]
+    public void Misaligned_rows_skipped_are_counted_and_the_rest_read_as_written()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv", "item_id,title,price\nA1,\"Two\nlines\",5\nA2,Beta,6\nA3,Gamma\nA4,Delta,8,\n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path, new ItemCatalogOptions { BadRows = BadRowPolicy.SkipAndReport });
+
+        Assert.Equal(["A2", "A4"], [catalog.Items.GetId(0), catalog.Items.GetId(1)]);
+        Assert.Equal(2, catalog.Count);
+        Assert.Equal(3, catalog.Report.Rejected);
+        Assert.Equal([2L, 3L, 5L], catalog.Report.RejectedRows.Select(r => r.LineNumber));
+    }
+
     [Fact]
     public void A_file_with_one_column_named_like_an_id_names_it()
     {

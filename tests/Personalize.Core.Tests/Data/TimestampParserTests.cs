@@ -45,6 +45,12 @@ public sealed class TimestampParserTests
         { "-1000000000500", -1000000001 },
         { "253402300799", 253402300799 },
         { "-62135596800", -62135596800 },
+        { "20240131", 1706659200 },
+        { "19000101", -2208988800 },
+        { "21991231", 7258032000 },
+        { "1706702400.5", 1706702400 },
+        { "1706702400.0", 1706702400 },
+        { "1706702400999.0", 1706702400 },
     };
 
     [Theory]
@@ -82,7 +88,9 @@ public sealed class TimestampParserTests
         "-",
         "+123",
         "12e3",
-        "1706702400.5",
+        "1706702400.",
+        ".5",
+        "1706702400.5.1",
         "253402300800",
         "-62135596801",
         "99999999999999999999999",
@@ -102,6 +110,24 @@ public sealed class TimestampParserTests
         bool parsed = TryParse(text, out long unixSeconds);
 
         Assert.False(parsed, $"'{text}' was read as {unixSeconds}");
+    }
+
+    [Theory]
+    [InlineData("20240131", (int)IntegerTimes.UnixSeconds, true, 20240131L)]
+    [InlineData("20240131", (int)IntegerTimes.BasicDates, true, 1706659200L)]
+    [InlineData("1706702400", (int)IntegerTimes.BasicDates, false, 0L)]
+    [InlineData("20241301", (int)IntegerTimes.BasicDates, false, 0L)]
+    [InlineData("20241301", (int)IntegerTimes.Any, true, 20241301L)]
+    [InlineData("2024-01-31", (int)IntegerTimes.BasicDates, true, 1706659200L)]
+    public void TryParse_reads_numbers_as_the_file_s_kind_says(string text, int integers, bool expected, long expectedSeconds)
+    {
+        bool parsed = TimestampParser.TryParse(Encoding.UTF8.GetBytes(text), (IntegerTimes)integers, out long unixSeconds, out _);
+
+        Assert.Equal(expected, parsed);
+        if (expected)
+        {
+            Assert.Equal(expectedSeconds, unixSeconds);
+        }
     }
 
     [Fact]

@@ -1,0 +1,93 @@
+namespace Personalize.Cli.Tests;
+
+/// <summary>What the commands say about a log they could misread, and where they refuse to write.</summary>
+public sealed class InputShapeCommandTests
+{
+    [Fact]
+    public void Train_notes_a_column_that_looks_like_the_event_type_and_how_to_use_it()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("actions.csv", "user_id,item_id,action\nu1,i1,view\nu1,i2,purchase\nu2,i1,view\n");
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--no-tune", "--factors", "2", "--epochs", "1");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"note: {input}: there is no 'event_type' column, so every row weighs the same; if 'action' holds the event types (view, purchase), give --event-col action (EventColumn).",
+            error);
+    }
+
+    [Fact]
+    public void Recently_viewed_reads_dates_written_yyyyMMdd_as_those_days()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("ymd.csv", "user_id,item_id,event_type,timestamp\nu1,i1,view,20260101\nu1,i2,view,20260315\n");
+
+        var (code, output, error) = cli.Run("recently-viewed", "--input", input, "--user", "u1", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u1,i2,1,2026-03-15T00:00:00Z", "u1,i1,2,2026-01-01T00:00:00Z"], output.Trim().Split('\n').Skip(1).Select(l => l.Trim()));
+    }
+
+    [Theory]
+    [InlineData("--user-col", "item_id")]
+    [InlineData("--time-col", "timestamp")]
+    public void A_column_name_with_no_header_is_refused_with_the_flag(string flag, string value)
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("nh.csv", "u1,i1,1706702400\nu2,i2,1706702400\n");
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--no-header", flag, value, "--out", cli.PathOf("m.pzm"));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {flag} '{value}': with --no-header the file has no column names; give a 1-based position such as 3.", error.Trim());
+    }
+
+    [Fact]
+    public void Predict_refuses_to_write_over_its_input_or_its_model()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--no-tune", "--factors", "2", "--epochs", "1");
+        Assert.True(trained == 0, trainError);
+        string pairs = cli.Write("pairs.csv", "user_id,item_id\nu1,i1\n");
+        byte[] modelBytes = File.ReadAllBytes(model);
+
+        var (overInput, _, inputError) = cli.Run("predict", "--model", model, "--input", pairs, "--out", pairs);
+        var (overModel, _, modelError) = cli.Run("predict", "--model", model, "--input", pairs, "--out", model);
+
+        Assert.Equal(2, overInput);
+        Assert.Equal($"error: --out {pairs} is also an input of this command; choose another path so the input is not replaced.", inputError.Trim());
+        Assert.Equal("user_id,item_id\nu1,i1\n", File.ReadAllText(pairs));
+        Assert.Equal(2, overModel);
+        Assert.Contains("is also an input of this command", modelError);
+        Assert.Equal(modelBytes, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void Predict_creates_the_folder_of_its_output()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--no-tune", "--factors", "2", "--epochs", "1");
+        Assert.True(trained == 0, trainError);
+        string output = Path.Combine(cli.PathOf("new"), "folder", "scores.csv");
+
+        var (code, _, error) = cli.Run("predict", "--model", model, "--input", cli.Write("pairs.csv", "user_id,item_id\nu1,i1\n"), "--out", output);
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("user_id,item_id,score\nu1,i1,", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void Evaluate_refuses_one_path_for_the_json_and_the_report_before_any_work()
+    {
+        using var cli = new CliRunner();
+        string both = cli.PathOf("e.json");
+
+        var (code, _, error) = cli.Run("evaluate", "--input", cli.SmallLog(), "--split", "time", "--out", both, "--report", both);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --report {both} is also where --out writes the JSON; choose two paths so neither replaces the other.", error.Trim());
+        Assert.False(File.Exists(both));
+    }
+}

@@ -21,7 +21,7 @@ internal class InputSettings : CommandSettings
     public string? EventColumn { get; init; }
 
     [CommandOption("--time-col <NAME>")]
-    [Description("Column of the timestamp (ISO 8601 or Unix seconds). Default: timestamp when the header has it.")]
+    [Description("Column of the timestamp (ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds). Default: timestamp when the header has it.")]
     public string? TimeColumn { get; init; }
 
     [CommandOption("--weight-col <NAME>")]

@@ -31,6 +31,24 @@ public sealed class BatchSummaryTests
     }
 
     [Fact]
+    public void Lists_a_filter_leaves_empty_count_as_with_no_items_not_as_personalized_or_fallback()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.txt", "u1\nnobody\nu2\n");
+        string items = cli.Write("items.csv", "item_id,price\n" + string.Join('\n', Enumerable.Range(0, 30).Select(i => $"i{i},{i + 1}")) + "\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--items", items, "--filter", "price < 0",
+            "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Equal("user_id,item_id,rank,score", output.Trim());
+        Assert.Equal(
+            "summary: 3 users served, 0 personalized, 0 on the fallback (popular items by all-time popularity), 3 with no items, 1 unknown to the model.",
+            error.Trim());
+    }
+
+    [Fact]
     public void All_users_also_prints_the_summary_and_a_single_user_does_not()
     {
         using var cli = new CliRunner();

@@ -19,6 +19,23 @@ public sealed class UsersFromTests
         return [.. document.RootElement.EnumerateArray().Select(e => e.GetProperty("user_id").GetString()!)];
     }
 
+    [Theory]
+    [InlineData("user_id,note\nu1,\"abc\nu2,x\nu3,y\n", false)]
+    [InlineData("u1,\"abc\nu2,x\nu3,y\n", true)]
+    public void An_unclosed_quote_is_an_error_on_its_line_instead_of_swallowing_the_users_after_it(string content, bool noHeader)
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.csv", content);
+
+        var (code, output, error) = cli.Run(["recommend", "--model", model, "--users-from", users, "--format", "csv", .. noHeader ? new[] { "--no-header" } : []]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {users}:{(noHeader ? 1 : 2)}: the line opens a quoted field that is not closed on it (expected a closing quote; quoted fields cannot span lines).",
+            error.Trim());
+    }
+
     [Fact]
     public void A_csv_with_a_user_id_column_is_read_by_that_column_deduplicated_in_order_of_first_appearance()
     {

@@ -268,9 +268,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     /// </summary>
     internal static string Summary(FactorModel model, IReadOnlyList<RecommendationList> lists)
     {
-        int personalized = lists.Count(l => l.Source == RecommendationSource.Personalized);
-        int fallback = lists.Count(l => l.Source == RecommendationSource.PopularFallback);
-        int empty = lists.Count(l => l.Source == RecommendationSource.Empty);
+        // A list counts by what it holds: one that a filter or a full history left empty is "with no items", whatever its source.
+        int personalized = lists.Count(l => l.Source == RecommendationSource.Personalized && l.Count > 0);
+        int fallback = lists.Count(l => l.Source == RecommendationSource.PopularFallback && l.Count > 0);
+        int empty = lists.Count(l => l.Count == 0);
         int unknown = lists.Count(l => !model.Users.TryGetIndex(l.UserId, out _));
         return string.Create(CultureInfo.InvariantCulture,
             $"summary: {lists.Count:N0} users served, {personalized:N0} personalized, {fallback:N0} on the fallback ({FallbackName(model)}), {empty:N0} with no items, {unknown:N0} unknown to the model.");
@@ -473,6 +474,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     /// <paramref name="position"/> (1-based) of a file without a header. Repeated ids are kept once, in order of first appearance.</summary>
     private static List<string> ReadUserField(string path, char separator, string? column, int position)
     {
+        // A malformed line (an unclosed quote) is an error on its line: skipped or read on across lines, it would drop ids unseen.
+        CsvMalformedRecord? malformed = null;
         var options = CsvReaderOptions.Default with
         {
             HasHeader = column is not null,
@@ -480,7 +483,25 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             TrackLineNumbers = true,
             SkipEmptyLines = true,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
+            AllowLineBreaksInQuotes = false,
+            OnMalformedRecord = record => malformed ??= record,
         };
+        void ThrowIfMalformed()
+        {
+            if (malformed is { } bad)
+            {
+                string reason = bad.Reason switch
+                {
+                    CsvMalformedReason.LineBreakInQuotes or CsvMalformedReason.UnterminatedQuote =>
+                        "the line opens a quoted field that is not closed on it (expected a closing quote; quoted fields cannot span lines).",
+                    CsvMalformedReason.StrayQuote => "the line has a stray quote inside an unquoted field (expected quotes only around a whole field).",
+                    CsvMalformedReason.TextAfterClosingQuote => "the line has text after the closing quote of a field (expected a delimiter or the end of the line).",
+                    _ => $"the line is malformed ({bad.Reason}).",
+                };
+                throw new InteractionDataException(path, bad.LineNumber, 0, null, reason, bad.RawRecord);
+            }
+        }
+
         var users = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -499,8 +520,10 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 }
             }
 
+            ThrowIfMalformed();
             while (reader.Read())
             {
+                ThrowIfMalformed();
                 string? id = index >= 0 && reader.FieldCount > index ? reader.GetStringOrNull(index)?.Trim() : null;
                 if (string.IsNullOrEmpty(id))
                 {
@@ -516,6 +539,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                     users.Add(id);
                 }
             }
+
+            ThrowIfMalformed();
         }
         catch (CsvFormatException exception)
         {

@@ -46,6 +46,36 @@ public sealed class PagingCommandTests
         Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 3 != 0 && i % 4 >= 2), garden.GetProperty("count").GetInt32());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void A_page_of_another_size_after_a_cursor_ranks_its_items_by_their_place_in_the_whole_list(int nextSize)
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        foreach (string[] query in new[]
+        {
+            new[] { "browse", "--items", items, "--sort", "price-asc", "--format", "json" },
+            new[] { "recommend", "--model", model, "--user", "u1", "--items", items, "--sort", "price-asc", "--format", "json" },
+        })
+        {
+            var (code, output, error) = cli.Run([.. query, "--page-size", "2"]);
+            Assert.True(code == 0, error);
+            JsonElement first = Json(output);
+            var (code2, output2, error2) = cli.Run([.. query, "--page-size", nextSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cursor",
+                first.GetProperty("next_cursor").GetString()!]);
+            Assert.True(code2 == 0, error2);
+            var (wholeCode, wholeOutput, wholeError) = cli.Run([.. query, "--page-size", (2 + nextSize).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.True(wholeCode == 0, wholeError);
+
+            JsonElement[] next = [.. Json(output2).GetProperty("items").EnumerateArray()];
+            JsonElement[] whole = [.. Json(wholeOutput).GetProperty("items").EnumerateArray()];
+            Assert.Equal(nextSize, next.Length);
+            Assert.Equal(whole.Skip(2).Select(i => (i.GetProperty("item_id").GetString(), i.GetProperty("rank").GetInt32())),
+                next.Select(i => (i.GetProperty("item_id").GetString(), i.GetProperty("rank").GetInt32())));
+        }
+    }
+
     [Fact]
     public void Browse_shows_a_table_with_the_next_cursor_and_the_facets()
     {

@@ -100,7 +100,7 @@ internal static class PageOutput
     public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null,
         IReadOnlyList<RelatedItem>? related = null)
     {
-        int first = ((page.PageNumber - 1) * pageSize) + 1;
+        int first = page.FirstRank;
         SortedColumn? sorted = SortedColumn.For(page.Sort, catalog);
         string? text = format switch
         {

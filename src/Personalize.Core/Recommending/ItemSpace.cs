@@ -279,7 +279,8 @@ internal sealed class ItemSpace
                 counted = FacetCounter.Count(catalog, eligible, ToCatalog, facets);
             }
 
-            return new RecommendationPage(userId, source, sort, filter, items, pageNumber, selection.Total, next, counted);
+            return new RecommendationPage(userId, source, sort, filter, items, pageNumber, selection.Total, next, counted,
+                selection.Total - selection.Remaining - items.Length + 1);
         }
         finally
         {
@@ -431,7 +432,8 @@ internal sealed class ItemSpace
             int pageNumber = (position?.Page ?? 0) + 1;
             string? next = selection.Remaining > 0 && items.Length > 0 ? ListCursor.Encode(fingerprint, selection.Page[^1], pageNumber) : null;
             IReadOnlyList<Facet> counted = facets.Count > 0 ? FacetCounter.Count(catalog, listedItems.AsSpan(0, eligible), facets) : [];
-            return new RecommendationPage(userId, ranked.Source, sort, filter, items, pageNumber, selection.Total, next, counted);
+            return new RecommendationPage(userId, ranked.Source, sort, filter, items, pageNumber, selection.Total, next, counted,
+                selection.Total - selection.Remaining - items.Length + 1);
         }
         finally
         {

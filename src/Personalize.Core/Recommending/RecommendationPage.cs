@@ -10,8 +10,9 @@ public sealed class RecommendationPage : IReadOnlyList<Recommendation>
     private readonly Recommendation[] _items;
 
     internal RecommendationPage(string userId, RecommendationSource source, SortOrder sort, Filter? filter, Recommendation[] items, int pageNumber,
-        int totalCount, string? nextCursor, IReadOnlyList<Facet> facets)
+        int totalCount, string? nextCursor, IReadOnlyList<Facet> facets, int firstRank = 1)
     {
+        FirstRank = firstRank;
         UserId = userId;
         Source = source;
         Sort = sort;
@@ -38,6 +39,10 @@ public sealed class RecommendationPage : IReadOnlyList<Recommendation>
 
     /// <summary>Gets the page number, from 1.</summary>
     public int PageNumber { get; }
+
+    /// <summary>Gets the rank of the page's first item in the whole list, from 1: one more than the items on the pages before it,
+    /// whatever their size (a page of 5 after two pages of 2 starts at 5, not at 11).</summary>
+    public int FirstRank { get; }
 
     /// <summary>Gets how many items the whole list holds over all its pages.</summary>
     public int TotalCount { get; }

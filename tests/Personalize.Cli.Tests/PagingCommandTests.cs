@@ -77,6 +77,41 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Browse_with_not_seen_leaves_out_the_user_s_history()
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        HashSet<string> history = [.. File.ReadAllLines(cli.SmallLog()).Skip(1).Select(l => l.Split(',')).Where(f => f[0] == "u1").Select(f => f[1])];
+
+        var (code, output, error) = cli.Run("browse", "--items", items, "--model", model, "--user", "u1", "--filter", "not seen", "--page-size", "100",
+            "--format", "json");
+
+        Assert.True(code == 0, error);
+        List<string> listed = Ids(Json(output));
+        Assert.NotEmpty(history);
+        Assert.Equal(40 - history.Count, listed.Count);
+        Assert.DoesNotContain(listed, history.Contains);
+    }
+
+    [Theory]
+    [InlineData("browse")]
+    [InlineData("recommend")]
+    public void Not_bought_is_refused_with_what_to_use_instead(string command)
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string[] args = command == "browse"
+            ? ["browse", "--items", items, "--model", model, "--user", "u1"]
+            : ["recommend", "--model", model, "--user", "u1", "--items", items];
+
+        var (code, _, error) = cli.Run([.. args, "--filter", "in_stock and not bought"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --filter: 'not bought' needs the user's purchases, which a model file does not hold; use 'not seen' (the items in the user's training history), or leave it out.",
+            error.Trim());
+    }
+
+    [Fact]
     public void Browse_shows_a_table_with_the_next_cursor_and_the_facets()
     {
         using var cli = new CliRunner();

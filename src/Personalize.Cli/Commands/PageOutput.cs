@@ -30,7 +30,19 @@ internal static class PageOutput
             throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
         }
 
+        RefuseNotBought(value);
         return value;
+    }
+
+    /// <summary>Refuses <c>not bought</c>: it needs the user's purchases, and a model file holds what they had, not what they bought.</summary>
+    public static void RefuseNotBought(Filter filter)
+    {
+        static bool Has(Filter f) => f.Kind == FilterKind.NotBought || f.Operands.Any(Has);
+        if (Has(filter))
+        {
+            throw new UsageException(
+                "--filter: 'not bought' needs the user's purchases, which a model file does not hold; use 'not seen' (the items in the user's training history), or leave it out.");
+        }
     }
 
     public static SortOrder? ParseSort(string? text) =>

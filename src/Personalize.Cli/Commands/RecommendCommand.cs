@@ -198,6 +198,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
             }
 
+            PageOutput.RefuseNotBought(value);
             try
             {
                 filter = FilterCompiler.Compile(value, catalog, model.Items);

@@ -186,6 +186,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
         }
 
+        PageOutput.RefuseNotBought(value);
         try
         {
             return FilterCompiler.Compile(value, catalog, model.Items);

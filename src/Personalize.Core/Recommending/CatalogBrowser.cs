@@ -14,6 +14,7 @@ namespace Personalize.Core.Recommending;
 public sealed class CatalogBrowser
 {
     private readonly ItemSpace _space;
+    private readonly FactorModel? _model;
 
     /// <summary>Creates a browser over a catalogue.</summary>
     /// <param name="catalog">The catalogue.</param>
@@ -24,6 +25,7 @@ public sealed class CatalogBrowser
     {
         ArgumentNullException.ThrowIfNull(catalog);
         Catalog = catalog;
+        _model = model;
         PreferenceStore = preferences;
         var popularity = new float[catalog.Count];
         if (model is not null)
@@ -51,13 +53,16 @@ public sealed class CatalogBrowser
     /// popularity.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
-    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, a saved preference is invalid, or the
+    /// filter has <c>not bought</c> (a browse has no purchases) or <c>not seen</c> without a model (which holds the user's history; for a
+    /// user it does not know, <c>not seen</c> leaves nothing out).</exception>
     public RecommendationPage Browse(BrowseRequest request, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
         string user = request.UserId ?? "";
         (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        blockedItems = WithHistoryRules(user, filter, blockedItems);
         return _space.Page(user, filter, sort, blockedItems, default, null, RecommendationSource.NonPersonal, request.PageSize, request.Cursor, 0,
             request.Facets, $"catalogue:{Catalog.Count}");
     }
@@ -79,7 +84,9 @@ public sealed class CatalogBrowser
     /// cached sort column.</remarks>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another list, or the filter does not fit the catalogue.</exception>
-    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, a saved preference is invalid, or the
+    /// filter has <c>not bought</c> (a browse has no purchases) or <c>not seen</c> without a model (which holds the user's history; for a
+    /// user it does not know, <c>not seen</c> leaves nothing out).</exception>
     public RecommendationPage Browse(BrowseRequest request, RankedList ranked, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -87,7 +94,51 @@ public sealed class CatalogBrowser
         Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
         string user = request.UserId ?? "";
         (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        blockedItems = WithHistoryRules(user, filter, blockedItems);
         return _space.CandidatePage(user, filter, sort, blockedItems, ranked, request.PageSize, request.Cursor, request.Facets);
+    }
+
+    /// <summary>The items a filter's <c>not seen</c> leaves out, added to the blocked ones: the user's history in the model (none for a
+    /// user the model does not know). <c>not bought</c> needs purchases, which neither the request nor a model holds, so it is refused.</summary>
+    private IReadOnlyList<string> WithHistoryRules(string user, Filter? filter, IReadOnlyList<string> blockedItems)
+    {
+        if (filter is null)
+        {
+            return blockedItems;
+        }
+
+        CompiledFilter compiled = _space.Compile(filter);
+        if (compiled.ExcludesBought)
+        {
+            throw new InvalidOperationException(
+                $"The filter '{FilterText.Format(filter)}' has 'not bought', which needs the user's purchases, and a browse has none; use Recommender.Recommend with RecommendationRequest.PurchasedItems, or leave the rule out.");
+        }
+
+        if (!compiled.ExcludesSeen)
+        {
+            return blockedItems;
+        }
+
+        if (_model is null)
+        {
+            throw new InvalidOperationException(
+                $"The filter '{FilterText.Format(filter)}' has 'not seen', which needs the user's history; create the browser with the model that holds it.");
+        }
+
+        if (!_model.Users.TryGetIndex(user, out int index))
+        {
+            return blockedItems;
+        }
+
+        ReadOnlySpan<int> seen = _model.GetSeenItems(index);
+        var blocked = new List<string>(blockedItems.Count + seen.Length);
+        blocked.AddRange(blockedItems);
+        foreach (int item in seen)
+        {
+            blocked.Add(_model.Items.GetId(item));
+        }
+
+        return blocked;
     }
 
     /// <summary>The reference for <see cref="Browse(BrowseRequest, RankedList, UserPreferences?)"/>: the same page computed the
@@ -100,6 +151,7 @@ public sealed class CatalogBrowser
         Internal.OptionsValidation.ThrowIfInvalid(request, nameof(BrowseRequest));
         string user = request.UserId ?? "";
         (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
+        blockedItems = WithHistoryRules(user, filter, blockedItems);
         int n = Catalog.Count;
         var members = new ulong[(n + 63) / 64];
         var order = new float[n];
@@ -156,7 +208,9 @@ public sealed class CatalogBrowser
     /// <returns>The page (see <see cref="Browse(BrowseRequest, UserPreferences?)"/>).</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
-    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A sort reads an attribute the catalogue lacks, a saved preference is invalid, or the
+    /// filter has <c>not bought</c> (a browse has no purchases) or <c>not seen</c> without a model (which holds the user's history; for a
+    /// user it does not know, <c>not seen</c> leaves nothing out).</exception>
     public async Task<RecommendationPage> BrowseAsync(BrowseRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -35,6 +35,38 @@ public sealed class CatalogBrowserTests : IClassFixture<CustomShop>
     }
 
     [Fact]
+    public void Not_seen_leaves_out_the_browsing_user_s_history_in_the_model_and_nothing_for_a_user_it_does_not_know()
+    {
+        var browser = new CatalogBrowser(_shop.Catalog, _shop.Model);
+        string user = _shop.Model.Users.GetId(3);
+        HashSet<string> seen = [.. _shop.Model.GetSeenItems(3).ToArray().Select(i => _shop.Model.Items.GetId(i)).Where(id => _shop.Catalog.GetIndex(id) >= 0)];
+        var request = new BrowseRequest { UserId = user, Filter = _shop.Parse("not seen"), PageSize = 500 };
+
+        RecommendationPage page = browser.Browse(request);
+        RecommendationPage stranger = browser.Browse(request with { UserId = "nobody" });
+        RecommendationPage ranked = browser.Browse(request, _shop.Recommender.Rank(user, [.. _shop.Catalog.Items.Ids.Select(id => new RankCandidate(id, 1))]));
+
+        Assert.NotEmpty(seen);
+        Assert.Equal(_shop.Catalog.Count - seen.Count, page.Count);
+        Assert.DoesNotContain(page, r => seen.Contains(r.ItemId));
+        Assert.Equal(_shop.Catalog.Count, stranger.Count);
+        Assert.Equal(_shop.Catalog.Count - seen.Count, ranked.Count);
+        Assert.DoesNotContain(ranked, r => seen.Contains(r.ItemId));
+    }
+
+    [Theory]
+    [InlineData("not bought", true)]
+    [InlineData("not seen", false)]
+    public void A_history_rule_the_browser_cannot_apply_is_refused_instead_of_ignored(string rule, bool withModel)
+    {
+        var browser = withModel ? new CatalogBrowser(_shop.Catalog, _shop.Model) : new CatalogBrowser(_shop.Catalog);
+
+        var exception = Assert.Throws<InvalidOperationException>(() => browser.Browse(new BrowseRequest { UserId = "u", Filter = _shop.Parse(rule) }));
+
+        Assert.Contains($"has '{rule}'", exception.Message);
+    }
+
+    [Fact]
     public void Browse_sorts_filters_pages_and_counts_facets_over_the_whole_catalogue()
     {
         var browser = new CatalogBrowser(_shop.Catalog);

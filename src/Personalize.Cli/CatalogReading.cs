@@ -61,6 +61,24 @@ internal static class CatalogReading
         return catalog;
     }
 
+    /// <summary>Warns on stderr when fewer than half of the model's items are in the catalogue: a catalogue of another shop, or ids
+    /// spelled another way, would otherwise give empty filtered lists and no popularity without a word.</summary>
+    public static void WarnIfApart(ItemCatalog catalog, IdMap modelItems, string items)
+    {
+        int shared = 0;
+        for (int i = 0; i < modelItems.Count; i++)
+        {
+            shared += catalog.GetIndex(modelItems.GetId(i)) >= 0 ? 1 : 0;
+        }
+
+        if (modelItems.Count > 0 && shared * 2 < modelItems.Count)
+        {
+            string example = catalog.Count > 0 ? $" (the catalogue's ids look like '{catalog.Items.GetId(0)}', the model's like '{modelItems.GetId(0)}')" : "";
+            CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"warning: only {shared:N0} of the model's {modelItems.Count:N0} items are in {items}{example}; items it lacks fail every attribute condition and have no title. Check that --items is this model's catalogue (and --items-id-col its id column)."));
+        }
+    }
+
     /// <summary>The catalogue's id column: <c>--items-id-col</c>, or <c>item_id</c>.</summary>
     public static string IdColumn(string? idColumn) => idColumn switch
     {

@@ -50,6 +50,28 @@ public sealed class ItemsIdColumnOptionTests
     }
 
     [Fact]
+    public void A_catalogue_that_holds_few_of_the_model_s_items_is_warned_about()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--factors", "4", "--epochs", "2");
+        Assert.True(trained == 0, trainError);
+        string other = cli.Write("other.csv", "item_id,price\nA1,3\nA2,4\ni1,5\n");
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--user", "u1", "--items", other, "--filter", "price < 10", "--format", "csv");
+        var (matching, _, matchingError) = cli.Run("recommend", "--model", model, "--user", "u1", "--items", Items(cli), "--items-id-col", "StockCode",
+            "--filter", "price < 10", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Equal($"warning: only 1 of the model's 30 items are in {other} (the catalogue's ids look like 'A1', the model's like '{ModelFirstItem(model)}'); items it lacks fail every attribute condition and have no title. Check that --items is this model's catalogue (and --items-id-col its id column).",
+            error.Trim());
+        Assert.True(matching == 0, matchingError);
+        Assert.DoesNotContain("warning", matchingError);
+    }
+
+    private static string ModelFirstItem(string model) => Personalize.Core.Models.ModelFile.Load(model).Items.GetId(0);
+
+    [Fact]
     public void Without_the_option_the_error_names_the_option_and_the_column_that_looks_like_the_id()
     {
         using var cli = new CliRunner();

@@ -91,13 +91,18 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         var request = new BrowseRequest
         {
             UserId = settings.User,
-            Filter = PageOutput.ParseFilter(settings.Filter, catalog),
+            Filter = PageOutput.ParseListFilter(settings.Filter, catalog),
             Sort = PageOutput.ParseSort(settings.Sort),
             PageSize = pageSize,
             Cursor = settings.Cursor,
             Facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets),
         };
         FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
+        if (model is not null)
+        {
+            CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
+        }
+
         UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));

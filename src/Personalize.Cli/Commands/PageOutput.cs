@@ -30,8 +30,20 @@ internal static class PageOutput
             throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
         }
 
-        RefuseNotBought(value);
         return value;
+    }
+
+    /// <summary>Parses <c>--filter</c> for a list of the catalogue or a user's recommendations: <see cref="ParseFilter"/>, and
+    /// <c>not bought</c> refused (see <see cref="RefuseNotBought"/>).</summary>
+    public static Filter? ParseListFilter(string? text, ItemCatalog? catalog)
+    {
+        Filter? filter = ParseFilter(text, catalog);
+        if (filter is not null)
+        {
+            RefuseNotBought(filter);
+        }
+
+        return filter;
     }
 
     /// <summary>Refuses <c>not bought</c>: it needs the user's purchases, and a model file holds what they had, not what they bought.</summary>

@@ -191,6 +191,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             }
 
             ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+            CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
             FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
             if (!parsed.TryGetValue(out Filter? value))
             {
@@ -350,9 +351,14 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         BrowseCommand.CheckPaging(pageSize, format);
         FactorModel model = ModelFile.Load(settings.Model!);
         ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+        if (catalog is not null)
+        {
+            CatalogReading.WarnIfApart(catalog, model.Items, settings.Items!);
+        }
+
         var request = new RecommendationRequest(settings.User)
         {
-            Filter = PageOutput.ParseFilter(settings.Filter, catalog),
+            Filter = PageOutput.ParseListFilter(settings.Filter, catalog),
             Sort = PageOutput.ParseSort(settings.Sort),
             PageSize = pageSize,
             Cursor = settings.Cursor,

@@ -179,6 +179,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
     private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, string? idColumn, FactorModel model)
     {
         ItemCatalog catalog = CatalogReading.Read(itemsPath, schema, idColumn);
+        CatalogReading.WarnIfApart(catalog, model.Items, itemsPath);
         FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
         if (!parsed.TryGetValue(out Filter? value))
         {

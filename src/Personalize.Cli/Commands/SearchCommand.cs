@@ -142,11 +142,16 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
-        var filter = PageOutput.ParseFilter(settings.Filter, catalog);
+        var filter = PageOutput.ParseListFilter(settings.Filter, catalog);
         var sort = PageOutput.ParseSort(settings.Sort);
         var facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets);
         List<(string? User, string Query, long Line)>? queries = batch ? ReadQueries(settings.QueriesFrom!) : null;
         FactorModel? model = settings.Model is null ? null : ModelFile.Load(settings.Model);
+        if (model is not null)
+        {
+            CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
+        }
+
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog);
         using Recommender? recommender = model is null ? null : new Recommender(model);

@@ -16,6 +16,17 @@ internal static class QueryText
             length--;   // do not split a pair
         }
 
+        if (truncated && length < text.Length && char.IsLetterOrDigit(text[length]))
+        {
+            // The cut falls inside a word: drop its start, which would match as a word of its own ("kett" for "kettle"), when an
+            // earlier space leaves something to search for.
+            int space = text.LastIndexOfAny([' ', '\t', '\n', '\r'], length - 1, length);
+            if (space > 0)
+            {
+                length = space;
+            }
+        }
+
         var builder = new StringBuilder(length);
         for (int i = 0; i < length; i++)
         {

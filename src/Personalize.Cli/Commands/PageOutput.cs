@@ -99,7 +99,7 @@ internal static class PageOutput
     }
 
     /// <summary>Runs a page query, turning the library's refusals of bad input (cursor, filter, sort attribute) into usage errors.</summary>
-    public static RecommendationPage Run(Func<RecommendationPage> query)
+    public static T Run<T>(Func<T> query)
     {
         try
         {

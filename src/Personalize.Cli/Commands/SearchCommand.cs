@@ -170,6 +170,12 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             };
             SearchResult result = null!;
             RecommendationPage page = PageOutput.Run(() => (result = search.Search(request, preferences)).Page);
+            if (result.Match.Truncated)
+            {
+                CliConsole.Error.WriteLine(
+                    $"note: --query is longer than the search reads ({index.Options.MaxQueryLength} characters, {index.Options.MaxQueryTerms} distinct words); it searched for: {string.Join(' ', result.Match.Words)}.");
+            }
+
             var titles = ItemTitles.FromCatalog(catalog);
             PageOutput.Write(page, pageSize, format, titles, settings.Out, related: settings.Related is null ? null : result.Related);
             if (settings.Related is not null && format == "table")
@@ -181,17 +187,31 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         var csv = new StringBuilder("user_id,query,item_id,rank,score\n");
-        foreach ((string? user, string query, _) in queries)
+        int cut = 0;
+        long firstCut = 0;
+        foreach ((string? user, string query, long line) in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var request = new SearchRequest(query) { UserId = user, Filter = filter, Sort = sort, PageSize = settings.Top };
-            RecommendationPage page = PageOutput.Run(() => search.Search(request).Page);
+            SearchResult result = PageOutput.Run(() => search.Search(request));
+            RecommendationPage page = result.Page;
+            if (result.Match.Truncated && cut++ == 0)
+            {
+                firstCut = line;
+            }
+
             for (int r = 0; r < page.Count; r++)
             {
                 csv.Append(RecommendCommand.CsvField(user ?? "")).Append(',').Append(RecommendCommand.CsvField(query)).Append(',')
                     .Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
                     .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
             }
+        }
+
+        if (cut > 0)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {cut:N0} queries of {settings.QueriesFrom} are longer than the search reads ({index.Options.MaxQueryLength} characters, {index.Options.MaxQueryTerms} distinct words), the first on line {firstCut}; each was searched for its first words."));
         }
 
         if (settings.Out is not null)

@@ -68,6 +68,11 @@ internal static class CliApp
         string[] arguments = NormalizeArguments(args);
         try
         {
+            if (RepeatedOption(args) is { } repeated)
+            {
+                throw new UsageException(repeated);
+            }
+
             return app.Run(arguments);
         }
         catch (CommandParseException) when (UnknownOption(arguments) is { } message)
@@ -188,6 +193,91 @@ internal static class CliApp
 
         return null;
     }
+
+    /// <summary>
+    /// When the arguments give an option that takes one value more than once (by any of its names, as <c>--name value</c>,
+    /// <c>--name=value</c> or <c>--name:value</c>), says so with the values given, as the parser would silently keep the last; otherwise
+    /// null. Options that collect a list (such as related's <c>--item</c>, a basket) may repeat; a flag given twice is refused too.
+    /// </summary>
+    internal static string? RepeatedOption(string[] arguments)
+    {
+        if (arguments.Length == 0 || !Commands.TryGetValue(arguments[0], out Type? commandType))
+        {
+            return null;
+        }
+
+        var byName = new Dictionary<string, System.Reflection.PropertyInfo>(StringComparer.Ordinal);
+        foreach (var (option, property) in OptionsOf(commandType))
+        {
+            foreach (string name in option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)))
+            {
+                byName.TryAdd(name, property);
+            }
+        }
+
+        var given = new Dictionary<string, List<(string Name, string? Value)>>(StringComparer.Ordinal);
+        string? first = null;
+        bool firstIsFlag = false;
+        for (int a = 1; a < arguments.Length; a++)
+        {
+            string argument = arguments[a];
+            if (argument == "--")
+            {
+                break;
+            }
+
+            if (!argument.StartsWith('-') || argument == "-")
+            {
+                continue;
+            }
+
+            // The parser reads --name=value and --name:value as well as --name value; a flag takes a following true or false.
+            int separator = argument.IndexOfAny(['=', ':'], argument.StartsWith("--", StringComparison.Ordinal) ? 2 : 1);
+            string name = separator < 0 ? argument : argument[..separator];
+            if (!byName.TryGetValue(name == "--k" ? "-k" : name, out System.Reflection.PropertyInfo? property))
+            {
+                continue;
+            }
+
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            bool flag = type == typeof(bool);
+            string? value = separator >= 0 ? argument[(separator + 1)..]
+                : flag ? (a + 1 < arguments.Length && bool.TryParse(arguments[a + 1], out _) ? arguments[++a] : null)
+                : a + 1 < arguments.Length ? arguments[++a] : null;
+            if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            {
+                continue;
+            }
+
+            if (!given.TryGetValue(property.Name, out List<(string Name, string? Value)>? uses))
+            {
+                given[property.Name] = uses = [];
+            }
+
+            uses.Add((name, value));
+            if (uses.Count == 2 && first is null)
+            {
+                (first, firstIsFlag) = (property.Name, flag);
+            }
+        }
+
+        return first is null ? null : Repeated(given[first], firstIsFlag);
+    }
+
+    /// <summary>"--input is given twice ('a.csv' and 'b.csv'); give it once.", naming each spelling used (<c>-k</c> and <c>--top</c>).</summary>
+    private static string Repeated(List<(string Name, string? Value)> uses, bool flag)
+    {
+        List<string> names = [.. uses.DistinctBy(u => u.Name == "--k" ? "-k" : u.Name, StringComparer.Ordinal).Select(u => u.Name)];
+        string times = uses.Count == 2 ? "twice" : $"{uses.Count} times";
+        string subject = names.Count == 1 ? $"{names[0]} is given {times}" : $"{JoinAnd(names)} are one option, given {times}";
+        return flag || uses.Any(u => u.Value is null)
+            ? $"{subject}; give it once."
+            : $"{subject} ({JoinAnd([.. uses.Select(u => $"'{u.Value}'")])}); give it once.";
+    }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    private static string JoinAnd(IReadOnlyList<string> parts) =>
+        parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
 
     /// <summary>The long (<c>--name</c>) and short (<c>-n</c>) options of a command, <c>--help</c> included.</summary>
     internal static HashSet<string> KnownOptions(Type commandType)

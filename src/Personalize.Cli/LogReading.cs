@@ -7,9 +7,17 @@ namespace Personalize.Cli;
 internal static class LogReading
 {
     /// <summary>Reads <paramref name="path"/>, then writes each of the report's notes as <c>note: PATH: ...</c>.</summary>
+    /// <exception cref="UsageException">--min-rating or --max-rating was given for a log without a rating column, where it checks nothing.</exception>
     public static InteractionLog Read(string path, CsvInteractionReaderOptions options, CancellationToken token)
     {
         InteractionLog log = InteractionLog.ReadCsv(path, options, token);
+        if (!log.HasRatings && (options.MinRating is not null || options.MaxRating is not null))
+        {
+            string bounds = options.MinRating is null ? "--max-rating" : options.MaxRating is null ? "--min-rating" : "--min-rating and --max-rating";
+            throw new UsageException(
+                $"{bounds}: {path} has no rating column, so no row would be checked; name the rating column with --rating-col, or leave out {bounds}.");
+        }
+
         foreach (string note in log.Report.Notes)
         {
             CliConsole.Error.WriteLine($"note: {path}: {note}");

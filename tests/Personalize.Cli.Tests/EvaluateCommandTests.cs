@@ -152,4 +152,47 @@ public sealed class EvaluateCommandTests
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
     }
+
+    [Theory]
+    [InlineData(new[] { "--split", "random", "--last-days", "3" }, "error: --last-days is not read by --split random, which takes --test-fraction and --split-seed.")]
+    [InlineData(new[] { "--split", "per-user", "--last-n", "2" }, "error: --last-n is not read by --split per-user, which takes --test-fraction and --split-seed.")]
+    [InlineData(new[] { "--split", "last", "--test-fraction", "0.5" }, "error: --test-fraction is not read by --split last, which takes --last-n.")]
+    [InlineData(new[] { "--split", "time", "--folds", "3" }, "error: --folds is not read by --split time, which takes --last-days or --test-fraction.")]
+    [InlineData(new[] { "--split", "time", "--split-seed", "7" }, "error: --split-seed is not read by --split time, which takes --last-days or --test-fraction.")]
+    [InlineData(new[] { "--split", "KFold", "--test-fraction", "0.3", "--last-n", "2" }, "error: --test-fraction and --last-n are not read by --split kfold, which takes --folds and --split-seed.")]
+    public void Each_split_refuses_the_options_of_the_other_splits(string[] split, string expected)
+    {
+        using var cli = new CliRunner();
+        string json = cli.PathOf("e.json");
+
+        var (code, output, error) = cli.Run(["evaluate", "--input", cli.SmallLog(), "--out", json, "--factors", "4", "--epochs", "2", .. split]);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, error.Trim());
+        Assert.DoesNotContain("epoch", output);
+        Assert.False(File.Exists(json));
+    }
+
+    [Fact]
+    public void Train_and_test_files_refuse_the_split_options()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+
+        var (code, _, error) = cli.Run("evaluate", "--train", log, "--test", log, "--folds", "3", "--last-days", "2");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --last-days and --folds are for --split; --train and --test are measured as they are, with nothing held out of them.", error.Trim());
+    }
+
+    [Fact]
+    public void Ratings_duplicates_policy_is_refused_with_the_implicit_trainer()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("evaluate", "--input", cli.SmallLog(), "--split", "random", "--duplicates", "average", "--factors", "4", "--epochs", "2");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --duplicates belongs to --trainer explicit: the implicit trainer adds up a user's repeated rows of an item instead of choosing between ratings.", error.Trim());
+    }
 }

@@ -111,6 +111,37 @@ public sealed class ExplicitTrainAndPredictTests
         Assert.Matches(@"rejected\s*│\s*1", output);
     }
 
+    [Fact]
+    public void The_rating_range_also_rejects_rows_of_a_log_read_by_the_implicit_trainer()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("r.csv", "user_id,item_id,rating\nu1,i1,4\nu1,i2,9\nu2,i1,3\nu2,i2,5\n");
+
+        var (code, output, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--max-rating", "5", "--bad-rows", "skip",
+            "--factors", "2", "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: r.csv:3:3: column 'rating': the rating 9 is outside the allowed range -∞ to 5", error);
+        Assert.Matches(@"rejected\s*│\s*1", output);
+    }
+
+    [Theory]
+    [InlineData("train", new[] { "--min-rating", "1" }, "--min-rating")]
+    [InlineData("train", new[] { "--min-rating", "1", "--max-rating", "5" }, "--min-rating and --max-rating")]
+    [InlineData("trending", new[] { "--max-rating", "5" }, "--max-rating")]
+    public void A_rating_range_for_a_log_without_ratings_is_refused(string command, string[] range, string named)
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string[] output = command == "train" ? ["--out", cli.PathOf("m.pzm"), "--factors", "2", "--epochs", "2"] : [];
+
+        var (code, _, error) = cli.Run([command, "--input", input, .. output, .. range]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {named}: {input} has no rating column, so no row would be checked; name the rating column with --rating-col, or leave out {named}.", error.Trim());
+        Assert.False(File.Exists(cli.PathOf("m.pzm")));
+    }
+
     [Theory]
     [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit")]
     [InlineData(new[] { "--trainer", "explicit", "--item-item-weight", "0.5" }, "--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit")]
@@ -119,6 +150,7 @@ public sealed class ExplicitTrainAndPredictTests
     [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
     [InlineData(new[] { "--bayesian" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
     [InlineData(new[] { "--trainer", "explicit", "--duplicates", "maybe" }, "--duplicates 'maybe' is not a policy")]
+    [InlineData(new[] { "--duplicates", "average" }, "--duplicates belongs to --trainer explicit: the implicit trainer adds up a user's repeated rows of an item")]
     public void Options_of_the_other_trainer_are_refused(string[] extra, string expected)
     {
         using var cli = new CliRunner();

@@ -147,6 +147,11 @@ public sealed class TuneCommandTests
     [InlineData(new[] { "tune", "--input", "events.csv", "--candidates", "5" }, "--candidates belongs to --strategy random")]
     [InlineData(new[] { "tune", "--input", "events.csv", "--patience", "0" }, "SearchOptions is invalid (1 error): Patience = 0: must be between 1 and 10000.")]
     [InlineData(new[] { "tune", "--input", "untimed.csv", "--trainer", "explicit", "--validation-split", "time" }, "--validation-split time needs timestamps")]
+    [InlineData(new[] { "tune", "--input", "events.csv", "--min-epochs", "10", "--epochs", "3" }, "error: --min-epochs 10 is more than --epochs 3, so early stopping would never act; give --min-epochs 3 or less, or more epochs.")]
+    [InlineData(new[] { "tune", "--input", "events.csv", "--min-epochs", "16" }, "error: --min-epochs 16 is more than the 15 epochs a candidate of the implicit trainer runs by default, so early stopping would never act; give --min-epochs 15 or less, or more epochs.")]
+    [InlineData(new[] { "tune", "--input", "events.csv", "--space", "factors=4;epochs=4,8", "--min-epochs", "6" }, "error: --min-epochs 6 is more than the 4 epochs of a --space candidate, so early stopping would never act; give --min-epochs 4 or less, or more epochs.")]
+    [InlineData(new[] { "tune", "--input", "untimed.csv", "--trainer", "explicit", "--min-epochs", "51" }, "error: --min-epochs 51 is more than the 50 epochs a candidate of the explicit trainer runs by default")]
+    [InlineData(new[] { "tune", "--input", "events.csv", "--duplicates", "sum" }, "error: --duplicates belongs to --trainer explicit")]
     public void Bad_usage_exits_with_code_2_and_says_what_is_wrong(string[] args, string expected)
     {
         using var cli = new CliRunner();
@@ -159,6 +164,18 @@ public sealed class TuneCommandTests
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Min_epochs_equal_to_the_epochs_is_taken_and_turns_early_stopping_off()
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run("tune", "--input", cli.SmallLog(), "--space", "factors=4", "--epochs", "3", "--min-epochs", "3",
+            "--patience", "1", "--out", cli.PathOf("best.json"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("(3 of 3 run)", output);
     }
 
     [Fact]

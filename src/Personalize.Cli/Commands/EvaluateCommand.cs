@@ -50,15 +50,21 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         [CommandOption("--last-n <N>")]
         [Description("last: hold out each user's N latest rows. Default: 1.")]
-        public int LastN { get; init; } = 1;
+        public int? LastNGiven { get; init; }
+
+        public int LastN => LastNGiven ?? 1;
 
         [CommandOption("--folds <N>")]
         [Description("kfold: the number of folds; metrics are averaged. Default: 5.")]
-        public int Folds { get; init; } = 5;
+        public int? FoldsGiven { get; init; }
+
+        public int Folds => FoldsGiven ?? 5;
 
         [CommandOption("--split-seed <N>")]
         [Description("The seed of random, per-user and kfold splits. Default: 42.")]
-        public int SplitSeed { get; init; } = 42;
+        public int? SplitSeedGiven { get; init; }
+
+        public int SplitSeed => SplitSeedGiven ?? 42;
 
         [CommandOption("-k <K>")]
         [Description("The list length of ranking metrics (also written --k). Default: 10.")]
@@ -185,6 +191,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
             }
 
+            CheckSplitOptions(settings, null);
             return [new LogSplit(LogReading.Read(settings.Train, reader, token), LogReading.Read(settings.Test, reader, token))];
         }
 
@@ -193,18 +200,24 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException("Give either --train FILE --test FILE, or --input FILE --split KIND.");
         }
 
+        string kind = settings.Split.ToLowerInvariant();
+        if (!SplitOptions.ContainsKey(kind))
+        {
+            throw new UsageException($"--split '{settings.Split}' is not a split (expected random, per-user, time, last or kfold).");
+        }
+
+        CheckSplitOptions(settings, kind);
         InteractionLog log = LogReading.Read(settings.Input, reader, token);
         IReadOnlyList<LogSplit> splits;
         try
         {
-            splits = settings.Split.ToLowerInvariant() switch
+            splits = kind switch
             {
                 "random" => [TrainTestSplit.Random(log, settings.TestFraction, settings.SplitSeed)],
                 "per-user" => [TrainTestSplit.PerUser(log, settings.TestFraction, settings.SplitSeed)],
                 "time" => [TimeSplit(settings, log)],
                 "last" => [TrainTestSplit.LeaveLastPerUser(log, settings.LastN)],
-                "kfold" => TrainTestSplit.KFold(log, settings.Folds, settings.SplitSeed),
-                _ => throw new UsageException($"--split '{settings.Split}' is not a split (expected random, per-user, time, last or kfold)."),
+                _ => TrainTestSplit.KFold(log, settings.Folds, settings.SplitSeed),
             };
         }
         catch (ArgumentOutOfRangeException exception)
@@ -226,6 +239,41 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
 
         return splits;
+    }
+
+    /// <summary>The options each split reads, as its help states; a split ignores the others.</summary>
+    private static readonly Dictionary<string, string[]> SplitOptions = new(StringComparer.Ordinal)
+    {
+        ["random"] = ["--test-fraction", "--split-seed"],
+        ["per-user"] = ["--test-fraction", "--split-seed"],
+        ["time"] = ["--last-days", "--test-fraction"],
+        ["last"] = ["--last-n"],
+        ["kfold"] = ["--folds", "--split-seed"],
+    };
+
+    /// <summary>Refuses the split options that the split (<paramref name="kind"/>; null for --train and --test, which hold nothing out)
+    /// would not read, instead of ignoring them.</summary>
+    /// <exception cref="UsageException">A split option was given that the split does not read.</exception>
+    private static void CheckSplitOptions(Settings settings, string? kind)
+    {
+        string[] given = [.. new (string Option, bool Given)[]
+            {
+                ("--test-fraction", settings.TestFractionGiven is not null),
+                ("--last-days", settings.LastDaysGiven is not null),
+                ("--last-n", settings.LastNGiven is not null),
+                ("--folds", settings.FoldsGiven is not null),
+                ("--split-seed", settings.SplitSeedGiven is not null),
+            }.Where(o => o.Given && (kind is null || !SplitOptions[kind].Contains(o.Option))).Select(o => o.Option)];
+        if (given.Length == 0)
+        {
+            return;
+        }
+
+        string options = given.Length == 1 ? given[0] : string.Join(", ", given[..^1]) + " and " + given[^1];
+        string verb = given.Length == 1 ? "is" : "are";
+        throw new UsageException(kind is null
+            ? $"{options} {verb} for --split; --train and --test are measured as they are, with nothing held out of them."
+            : $"{options} {verb} not read by --split {kind}, which takes {(kind == "time" ? "--last-days or --test-fraction" : string.Join(" and ", SplitOptions[kind]))}.");
     }
 
     /// <summary>", from the first to the last timestamp" of a log with timestamps, else "".</summary>

@@ -156,6 +156,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit.");
         }
 
+        CheckImplicitReading(settings);
+
         ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
         return new ImplicitAlsTrainer(defaults with
         {
@@ -176,6 +178,17 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
+    }
+
+    /// <summary>Refuses the reading options that only the explicit trainer uses. (--min-rating and --max-rating are not among them: the
+    /// reader rejects rows outside that range whenever the log has a rating column, for either trainer.)</summary>
+    /// <exception cref="UsageException">--duplicates was given.</exception>
+    internal static void CheckImplicitReading(InputSettings settings)
+    {
+        if (settings.Duplicates is not null)
+        {
+            throw new UsageException("--duplicates belongs to --trainer explicit: the implicit trainer adds up a user's repeated rows of an item instead of choosing between ratings.");
+        }
     }
 
     internal static BiasedMatrixFactorizationTrainer ExplicitTrainer(Settings settings)

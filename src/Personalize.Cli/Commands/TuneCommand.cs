@@ -96,6 +96,11 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
 
         bool isExplicit = trainerName == "explicit";
+        if (!isExplicit)
+        {
+            TrainCommand.CheckImplicitReading(settings);
+        }
+
         if (isExplicit && settings.HalfLife is not null)
         {
             throw new UsageException("--half-life belongs to --trainer implicit.");
@@ -155,7 +160,9 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 Seed = seed,
                 NumberOfThreads = settings.Threads,
             };
-            int count = Candidates(() => search.GetExplicitCandidates(space, baseOptions).Count);
+            IReadOnlyList<BiasedMatrixFactorizationTrainer.Options> candidates = Candidates(() => search.GetExplicitCandidates(space, baseOptions));
+            CheckMinEpochs(settings, [.. candidates.Select(c => c.NumberOfIterations)], baseOptions.NumberOfIterations, trainerName);
+            int count = candidates.Count;
             InteractionLog log = LogReading.Read(settings.Input, TrainCommand.ExplicitReaderOptions(settings), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             RatingMatrix ratings = RatingMatrix.FromLog(parts.Train, settings.DuplicatePolicy());
@@ -184,7 +191,9 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 Seed = seed,
                 NumberOfThreads = settings.Threads,
             };
-            int count = Candidates(() => search.GetImplicitCandidates(space, baseOptions).Count);
+            IReadOnlyList<ImplicitAlsTrainer.Options> candidates = Candidates(() => search.GetImplicitCandidates(space, baseOptions));
+            CheckMinEpochs(settings, [.. candidates.Select(c => c.NumberOfIterations)], baseOptions.NumberOfIterations, trainerName);
+            int count = candidates.Count;
             InteractionLog log = LogReading.Read(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             FeedbackMatrix feedback = FeedbackMatrix.FromLog(parts.Train, new FeedbackOptions { HalfLife = halfLife });
@@ -223,7 +232,29 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
     }
 
-    private static int Candidates(Func<int> count)
+    /// <summary>Refuses a --min-epochs above the epochs a candidate runs: early stopping could never act on that candidate, so the
+    /// option would be ignored. (Equal to them, it turns early stopping off, which is a choice.)</summary>
+    /// <param name="settings">The command's settings.</param>
+    /// <param name="candidateEpochs">The epochs each candidate may run.</param>
+    /// <param name="baseEpochs">The epochs of the base options (--epochs or the trainer's default), which --space may override.</param>
+    /// <param name="trainer">The trainer's name, for the message.</param>
+    /// <exception cref="UsageException">--min-epochs is above a candidate's epochs.</exception>
+    private static void CheckMinEpochs(Settings settings, int[] candidateEpochs, int baseEpochs, string trainer)
+    {
+        if (settings.MinEpochs is not { } minimum || candidateEpochs.Length == 0 || minimum <= candidateEpochs.Min())
+        {
+            return;
+        }
+
+        int fewest = candidateEpochs.Min();
+        string budget = fewest != baseEpochs ? $"the {fewest} epochs of a --space candidate"
+            : settings.Epochs is not null ? $"--epochs {fewest}"
+            : $"the {fewest} epochs a candidate of the {trainer} trainer runs by default";
+        throw new UsageException(
+            $"--min-epochs {minimum} is more than {budget}, so early stopping would never act; give --min-epochs {fewest} or less, or more epochs.");
+    }
+
+    private static T Candidates<T>(Func<T> count)
     {
         try
         {

@@ -19,6 +19,48 @@ public sealed class DemoAndSampleCommandTests
     }
 
     [Fact]
+    public void Demo_trains_on_the_events_before_the_date_it_prints_and_holds_out_the_days_from_it()
+    {
+        using var cli = new CliRunner();
+        // Every user acts at noon each day; the log ends later in the day (23:00) than that, so a cut 10 days before the last event
+        // would fall in the evening of a day whose noon events it trains on.
+        var lines = new List<string> { "user_id,item_id,event_type,timestamp" };
+        for (int day = 1; day <= 27; day++)
+        {
+            for (int u = 0; u < 30; u++)
+            {
+                lines.Add($"u{u},i{(u % 3 * 10) + ((u + day) % 10)},view,2026-10-{day:D2}T12:00:00Z");
+            }
+        }
+
+        lines.Add("u0,i1,view,2026-10-28T23:00:00Z");
+        cli.Write("events.csv", string.Join('\n', lines) + "\n");
+
+        var (code, output, error) = cli.Run("demo", "--data", cli.Folder, "--users", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Training on events before 2026-10-19 (540); holding out the last 10 days, 2026-10-19 to 2026-10-28 (271), to check the model.", output);
+        string[] history = [.. System.Text.RegularExpressions.Regex.Matches(output, @"│ (\d\d-\d\d) view ").Select(m => m.Groups[1].Value)];
+        Assert.NotEmpty(history);
+        Assert.All(history, date => Assert.True(string.CompareOrdinal(date, "10-19") < 0, date));
+        Assert.Contains("10-18", history);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void Demo_refuses_fewer_than_one_user_to_show(string users)
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run("demo", "--data", cli.Folder, "--users", users);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: --users {users} must be at least 1.", error.Trim());
+    }
+
+    [Fact]
     public void Sample_writes_the_three_files_with_their_headers_deterministically()
     {
         using var cli = new CliRunner();

@@ -33,6 +33,11 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Users < 1)
+        {
+            throw new UsageException($"--users {settings.Users} must be at least 1.");
+        }
+
         string folder = settings.Data ?? FindSampleFolder()
             ?? throw new UsageException("Could not find samples/data/events.csv above the current folder; run from the repository or pass --data DIR.");
         string events = Path.Combine(folder, "events.csv");
@@ -43,10 +48,11 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         InteractionLog log = InteractionLog.ReadCsv(events);
         DateTimeOffset latest = log.GetLatestTimestamp()
             ?? throw new UsageException($"{events} has no timestamps; the demo holds out the last 10 days and needs them.");
-        DateTimeOffset cutoff = latest.AddDays(-10);
+        // The cut falls at midnight (UTC), so the held-out part is the last 10 whole days and the date printed is the first of them.
+        DateTimeOffset cutoff = new DateTimeOffset(latest.UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - 10);
         (InteractionLog train, InteractionLog heldOut) = log.SplitByTime(cutoff);
         console.MarkupLine(Invariant($"[bold]Sample shop[/]: {log.Report.Read:N0} events read ({log.Report.Rejected:N0} rejected), {log.Users.Count:N0} users, {log.Items.Count:N0} items, in {log.Report.Elapsed.TotalMilliseconds:F0} ms."));
-        console.MarkupLine(Invariant($"Training on events before {cutoff:yyyy-MM-dd} ({train.Count:N0}); holding out the last 10 days ({heldOut.Count:N0}) to check the model."));
+        console.MarkupLine(Invariant($"Training on events before {cutoff:yyyy-MM-dd} ({train.Count:N0}); holding out the last 10 days, {cutoff:yyyy-MM-dd} to {latest.UtcDateTime:yyyy-MM-dd} ({heldOut.Count:N0}), to check the model."));
 
         var trainer = new ImplicitAlsTrainer(new ImplicitAlsTrainer.Options { NumberOfThreads = settings.Threads });
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(train);

@@ -23,6 +23,24 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public void A_query_longer_than_the_search_reads_is_noted_with_the_words_searched_for()
+    {
+        using var cli = new CliRunner();
+        string items = Items(cli);
+        string words = "a b c d e f g h i j kettle";
+
+        var (code, output, error) = cli.Run("search", "--items", items, "--query", words, "--format", "csv");
+        var (batch, _, batchError) = cli.Run("search", "--items", items, "--queries-from", cli.Write("q.csv", $"user_id,query\nu0,mug\nu0,{words}\n"));
+
+        Assert.True(code == 0, error);
+        Assert.Equal("item_id,rank,score", output.Trim());
+        Assert.Equal("note: --query is longer than the search reads (256 characters, 10 distinct words); it searched for: a b c d e f g h i j.", error.Trim());
+        Assert.True(batch == 0, batchError);
+        Assert.Equal("note: 1 queries of " + cli.PathOf("q.csv") + " are longer than the search reads (256 characters, 10 distinct words), the first on line 3; each was searched for its first words.",
+            batchError.Trim());
+    }
+
+    [Fact]
     public void With_a_model_and_user_the_users_seen_items_are_not_left_out()
     {
         using var cli = new CliRunner();

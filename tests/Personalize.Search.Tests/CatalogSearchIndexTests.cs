@@ -133,18 +133,22 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
-    public void Long_queries_and_too_many_words_are_cut_and_say_so()
+    public void Long_queries_and_too_many_words_are_cut_and_say_so_and_a_cut_inside_a_word_drops_that_word()
     {
         var options = new CatalogSearchOptions { MaxQueryLength = 40, MaxQueryTerms = 3 };
         using CatalogSearchIndex index = CatalogSearchIndex.Build(_shop.Catalog, options);
 
         TextMatch manyWords = index.Match("dune smart ring black large");
         TextMatch longText = index.Match("dune " + new string('x', 100));
+        TextMatch oneLongWord = index.Match(new string('x', 100));
+        TextMatch cutInAWord = index.Match("dune ring dune ring dune ring dune ringing");
         TextMatch fine = index.Match("dune smart ring");
 
         Assert.Equal(["dune", "smart", "ring"], manyWords.Words);
         Assert.True(manyWords.Truncated);
-        Assert.Equal((40, true), (longText.Query.Length, longText.Truncated));
+        Assert.Equal(("dune", true), (longText.Query, longText.Truncated));
+        Assert.Equal((40, true), (oneLongWord.Query.Length, oneLongWord.Truncated));
+        Assert.Equal(("dune ring dune ring dune ring dune", true), (cutInAWord.Query, cutInAWord.Truncated));
         Assert.False(fine.Truncated);
     }
 

@@ -82,7 +82,7 @@ internal static class CliApp
         }
         catch (Exception exception) when (Classify(exception) is { } code)
         {
-            CliConsole.Error.WriteLine($"error: {UnconvertedValue(exception, arguments) ?? Message(exception)}");
+            CliConsole.Error.WriteLine($"error: {UnconvertedValue(exception, arguments) ?? InOptionTerms(Message(exception), exception, arguments)}");
             return code;
         }
     }
@@ -364,6 +364,88 @@ internal static class CliApp
         }
 
         return d[a.Length, b.Length];
+    }
+
+    /// <summary>The library options' property names that a command-line option sets, so that a refusal written for code
+    /// (<c>ImplicitAlsTrainer.Options is invalid (1 error): NumberOfThreads = 0: ...</c>) names the option the person typed.</summary>
+    private static readonly Dictionary<string, string> PropertyOptions = new(StringComparer.Ordinal)
+    {
+        ["NumberOfThreads"] = "--threads",
+        ["NumberOfFactors"] = "--factors",
+        ["NumberOfIterations"] = "--epochs",
+        ["Regularization"] = "--regularization",
+        ["ConfidenceScale"] = "--confidence-scale",
+        ["LearningRate"] = "--learning-rate",
+        ["BiasRegularization"] = "--bias-regularization",
+        ["RatingRegularization"] = "--rating-regularization",
+        ["NumberOfModels"] = "--models",
+        ["ItemItemWeight"] = "--item-item-weight",
+        ["ItemItemRegularization"] = "--item-item-regularization",
+        ["ItemItemRank"] = "--item-item-rank",
+        ["Seed"] = "--seed",
+        ["Patience"] = "--patience",
+        ["MinEpochs"] = "--min-epochs",
+        ["ShortHalfLife"] = "--half-life",
+        ["BaselineHalfLife"] = "--baseline-half-life",
+        ["BuyAgainMinimumRepeatRate"] = "--min-repeat-rate",
+        ["UserColumn"] = "--user-col",
+        ["ItemColumn"] = "--item-col",
+        ["EventColumn"] = "--event-col",
+        ["TimeColumn"] = "--time-col",
+        ["WeightColumn"] = "--weight-col",
+        ["QuantityColumn"] = "--quantity-col",
+        ["RatingColumn"] = "--rating-col",
+        ["MinRating"] = "--min-rating",
+        ["MaxRating"] = "--max-rating",
+        ["Items"] = "--items",
+        ["Users"] = "--users",
+        ["Events"] = "--events",
+        ["testFraction"] = "--test-fraction",
+        ["PerUser"] = "--split per-user",
+    };
+
+    /// <summary>
+    /// Rewrites a library refusal in the terms of the command line: <c>X is invalid (1 error): NumberOfThreads = 0: must be ...</c>
+    /// becomes <c>--threads 0: must be ...</c>, property names the command's options set become those options, and .NET's
+    /// <c>(Parameter 'x') Actual value was y.</c> (which the message already says in words) goes. Names no option of the running
+    /// command sets are left as they are.
+    /// </summary>
+    internal static string InOptionTerms(string message, Exception exception, string[] arguments)
+    {
+        // A refusal of a file's content (an options file's NumberOfFactors) names what the file says, so it stays as it is.
+        if (exception is TrainerOptionsFileException or InteractionDataException or ModelFormatException
+            || exception is not (ValidationException or ArgumentException or InvalidOperationException or UsageException) || arguments.Length == 0
+            || !Commands.TryGetValue(arguments[0], out Type? commandType))
+        {
+            return message;
+        }
+
+        if (arguments.Skip(1).Any(a => a.Length > 0 && !a.StartsWith('-') && message.StartsWith(a + ":", StringComparison.Ordinal)))
+        {
+            return message;   // about a file the person named (such as --options best.json): its own names stand
+        }
+
+        string? Flag(string property) =>
+            PropertyOptions.TryGetValue(property, out string? flag) && OptionType(commandType, flag.Split(' ')[0]) is not null ? flag : null;
+
+        if (exception is ArgumentException or UsageException)
+        {
+            message = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\(Parameter '[^']*'\)(\s*Actual value was [^.]*\.)?", "").Trim();
+        }
+
+        // "TypeName is invalid (2 errors): A = 1: reason. B = 2: reason." -> "--a 1: reason. --b 2: reason." when every one maps.
+        System.Text.RegularExpressions.Match invalid = System.Text.RegularExpressions.Regex.Match(message, @"^[\w.]+ is invalid \(\d+ errors?\): ");
+        string body = invalid.Success ? message[invalid.Length..] : message;
+        var assignments = System.Text.RegularExpressions.Regex.Matches(body, @"(?<=^|\. )(\w+) = ");
+        if (invalid.Success && assignments.Count > 0 && assignments.All(a => Flag(a.Groups[1].Value) is not null))
+        {
+            message = body;
+        }
+
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"(?<=^|\. )(\w+) = ", m => Flag(m.Groups[1].Value) is { } flag ? flag + " " : m.Value);
+        // SampleShopOptions.Items, and compound names such as ShortHalfLife or PerUser in the text; a plain word ("Items") is left alone.
+        return System.Text.RegularExpressions.Regex.Replace(message, @"\b(\w+Options\.)?([A-Z]\w*)\b", m =>
+            (m.Groups[1].Success || m.Groups[2].Value.Count(char.IsUpper) > 1) && Flag(m.Groups[2].Value) is { } flag ? flag : m.Value);
     }
 
     private static int? Classify(Exception exception) => exception switch

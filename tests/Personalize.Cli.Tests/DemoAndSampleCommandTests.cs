@@ -88,6 +88,6 @@ public sealed class DemoAndSampleCommandTests
         var (code, _, error) = cli.Run("sample", "--out", Path.Combine(cli.Folder, "x"), "--users", "0");
 
         Assert.Equal(2, code);
-        Assert.Contains("Users", error);
+        Assert.Contains("--users", error);
     }
 }

@@ -164,7 +164,7 @@ public sealed class LiveSurfaceCommandTests
     [InlineData(new[] { "buy-again", "--user", "u1", "--top", "0" }, "error: --top 0 must be at least 1.")]
     [InlineData(new[] { "trending", "--as-of", "soon" }, "error: --as-of 'soon' is not a time")]
     [InlineData(new[] { "trending", "--half-life", "fast" }, "error: --half-life 'fast' is not a positive duration")]
-    [InlineData(new[] { "trending", "--half-life", "2d", "--baseline-half-life", "1d" }, "error: EventTrackerOptions is invalid (1 error): BaselineHalfLife")]
+    [InlineData(new[] { "trending", "--half-life", "2d", "--baseline-half-life", "1d" }, "error: --baseline-half-life 1.00:00:00: must be longer than --half-life (2.00:00:00)")]
     [InlineData(new[] { "trending", "--category", "Kitchen" }, "error: --category needs --items")]
     [InlineData(new[] { "trending", "--filter", "in_stock" }, "error: --filter needs --items")]
     [InlineData(new[] { "trending", "--format", "xml" }, "error: --format 'xml' is not a format")]

@@ -70,7 +70,7 @@ public sealed class TrainCommandTests
         Assert.Equal("20", loaded.Properties[ModelPropertyNames.ItemItemRegularization]);
         Assert.Equal("given", loaded.Properties[ModelPropertyNames.OptionsChosenBy]);
         Assert.NotEqual(0, outOfRange.ExitCode);
-        Assert.Contains("ItemItemWeight", outOfRange.Error);
+        Assert.Contains("--item-item-weight 1.5: must be", outOfRange.Error);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class TrainCommandTests
     [InlineData(new[] { "train", "--out", "m.pzm" }, "--input is required")]
     [InlineData(new[] { "train", "--input", "missing.csv", "--out", "m.pzm" }, "does not exist")]
     [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--half-life", "soon" }, "--half-life 'soon' is not a positive duration")]
-    [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--factors", "0" }, "NumberOfFactors = 0")]
+    [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--factors", "0" }, "--factors 0: must be between 1 and 1024.")]
     [InlineData(new[] { "train", "--input", "x.csv", "--out", "m.pzm", "--trainer", "magic" }, "--trainer 'magic' is not available")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     public void Bad_usage_exits_with_code_2_and_says_what_is_wrong(string[] args, string expected)

@@ -145,7 +145,7 @@ public sealed class TuneCommandTests
     [InlineData(new[] { "tune", "--input", "events.csv", "--validation-fraction", "1.5" }, "--validation-fraction 1.5 must be greater than 0 and less than 1")]
     [InlineData(new[] { "tune", "--input", "events.csv", "--strategy", "bayes" }, "--strategy 'bayes' is not a strategy (expected grid or random).")]
     [InlineData(new[] { "tune", "--input", "events.csv", "--candidates", "5" }, "--candidates belongs to --strategy random")]
-    [InlineData(new[] { "tune", "--input", "events.csv", "--patience", "0" }, "SearchOptions is invalid (1 error): Patience = 0: must be between 1 and 10000.")]
+    [InlineData(new[] { "tune", "--input", "events.csv", "--patience", "0" }, "--patience 0: must be between 1 and 10000.")]
     [InlineData(new[] { "tune", "--input", "untimed.csv", "--trainer", "explicit", "--validation-split", "time" }, "--validation-split time needs timestamps")]
     [InlineData(new[] { "tune", "--input", "events.csv", "--min-epochs", "10", "--epochs", "3" }, "error: --min-epochs 10 is more than --epochs 3, so early stopping would never act; give --min-epochs 3 or less, or more epochs.")]
     [InlineData(new[] { "tune", "--input", "events.csv", "--min-epochs", "16" }, "error: --min-epochs 16 is more than the 15 epochs a candidate of the implicit trainer runs by default, so early stopping would never act; give --min-epochs 15 or less, or more epochs.")]

@@ -76,6 +76,57 @@ public sealed class PagingCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("--top", "error: --top 0 must be between 1 and 10000.")]
+    [InlineData("--page-size", "error: --page-size 0 must be between 1 and 10000.")]
+    public void A_bad_page_size_is_named_by_the_option_given(string option, string expected)
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, _, error) = cli.Run("browse", "--items", items, option, "0");
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, error.Trim());
+    }
+
+    [Theory]
+    [InlineData("browse")]
+    [InlineData("recommend")]
+    [InlineData("search")]
+    public void Facets_with_csv_are_refused_instead_of_dropped(string command)
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string[] args = command switch
+        {
+            "browse" => ["browse", "--items", items],
+            "recommend" => ["recommend", "--model", model, "--user", "u1", "--items", items],
+            _ => ["search", "--items", items, "--query", "thing"],
+        };
+
+        var (code, _, error) = cli.Run([.. args, "--facets", "brand", "--format", "csv"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --facets are shown in the table and in JSON; CSV holds one row per item, so use --format json (or table) for the counts.", error.Trim());
+    }
+
+    [Fact]
+    public void A_paged_recommendation_csv_takes_the_source_column()
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--user", "nobody", "--items", items, "--page-size", "3", "--with-source",
+            "--format", "csv");
+
+        Assert.True(code == 0, error);
+        string[] lines = output.Trim().Split('\n');
+        Assert.Equal("item_id,rank,score,source", lines[0]);
+        Assert.Equal(3, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(",popular-fallback", l));
+    }
+
     [Fact]
     public void Browse_with_not_seen_leaves_out_the_user_s_history()
     {

@@ -41,6 +41,19 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public void Queries_without_words_in_a_batch_are_noted_with_the_first_line()
+    {
+        using var cli = new CliRunner();
+        string queries = cli.Write("q.csv", "user_id,query\nu0,kettle\nu0,\nu1,\"?!\"\n");
+
+        var (code, output, error) = cli.Run("search", "--items", Items(cli), "--queries-from", queries);
+
+        Assert.True(code == 0, error);
+        Assert.All(Rows(output), r => Assert.Equal("kettle", r[1]));
+        Assert.Equal($"note: 2 queries of {queries} have no words to search for, the first on line 3; they have no results.", error.Trim());
+    }
+
+    [Fact]
     public void With_a_model_and_user_the_users_seen_items_are_not_left_out()
     {
         using var cli = new CliRunner();

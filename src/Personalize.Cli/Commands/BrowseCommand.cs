@@ -86,7 +86,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         }
 
         int pageSize = settings.PageSize ?? settings.Top ?? 20;
-        string format = CheckPaging(pageSize, settings.Format);
+        string format = CheckPaging(pageSize, settings.Format, settings.PageSize is null && settings.Top is not null ? "--top" : "--page-size", settings.Facets);
         ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         var request = new BrowseRequest
         {
@@ -110,15 +110,24 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         return CliApp.Success;
     }
 
-    internal static string CheckPaging(int pageSize, string format)
+    /// <summary>Checks the page size (named by the option that gave it, <paramref name="sizeOption"/>) and the format, and that facet
+    /// counts are asked for only where they are shown (the table and JSON; CSV has one row per item).</summary>
+    internal static string CheckPaging(int pageSize, string format, string sizeOption, string? facets)
     {
         if (pageSize is < 1 or > 10_000)
         {
-            throw new UsageException($"--page-size {pageSize} must be between 1 and 10000.");
+            throw new UsageException($"{sizeOption} {pageSize} must be between 1 and 10000.");
         }
 
         string lower = format.ToLowerInvariant();
-        return lower is "table" or "csv" or "json" ? lower : throw new UsageException($"--format '{format}' is not a format (expected table, csv or json).");
+        if (lower is not ("table" or "csv" or "json"))
+        {
+            throw new UsageException($"--format '{format}' is not a format (expected table, csv or json).");
+        }
+
+        return facets is not null && lower == "csv"
+            ? throw new UsageException("--facets are shown in the table and in JSON; CSV holds one row per item, so use --format json (or table) for the counts.")
+            : lower;
     }
 
     internal static UserPreferences? ReadPreferences(string? store, string? user, CancellationToken cancellationToken)

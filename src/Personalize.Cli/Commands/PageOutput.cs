@@ -122,14 +122,14 @@ internal static class PageOutput
     /// <summary>Writes a page as a table, CSV or JSON; with <paramref name="related"/> (a search's "related to your search" shelf) the
     /// CSV gains <c>list</c> and <c>source</c> columns and rows for the shelf, and the JSON a <c>related</c> array.</summary>
     public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null,
-        IReadOnlyList<RelatedItem>? related = null)
+        IReadOnlyList<RelatedItem>? related = null, bool withSource = false)
     {
         int first = page.FirstRank;
         SortedColumn? sorted = SortedColumn.For(page.Sort, catalog);
         string? text = format switch
         {
             "csv" when related is not null => CsvWithRelated(page, first, sorted, related),
-            "csv" => Csv(page, first, sorted),
+            "csv" => Csv(page, first, sorted, withSource),
             "json" => Json(page, first, titles, sorted, related),
             _ => null,
         };
@@ -169,14 +169,19 @@ internal static class PageOutput
         _ => "empty",
     };
 
-    private static string Csv(RecommendationPage page, int first, SortedColumn? sorted)
+    private static string Csv(RecommendationPage page, int first, SortedColumn? sorted, bool withSource)
     {
-        var builder = new StringBuilder("item_id,rank,score");
+        var builder = new StringBuilder(withSource ? "item_id,rank,score,source" : "item_id,rank,score");
         builder.Append(sorted is null ? "\n" : "," + RecommendCommand.CsvField(sorted.Attribute) + "\n");
         for (int r = 0; r < page.Count; r++)
         {
             builder.Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((first + r).ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture));
+            if (withSource)
+            {
+                builder.Append(',').Append(Source(page.Source));
+            }
+
             if (sorted is not null)
             {
                 builder.Append(',').Append(RecommendCommand.CsvField(sorted.Text(page[r].ItemId) ?? ""));

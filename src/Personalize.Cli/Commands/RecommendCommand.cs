@@ -157,6 +157,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             throw new UsageException($"--format '{settings.Format}' is not a format (expected table, csv or json).");
         }
 
+        if (settings.WithSource && format != "csv")
+        {
+            throw new UsageException("--with-source adds a column to --format csv; the table and JSON always show the source.");
+        }
+
         if (settings.Sort is not null || settings.PageSize is not null || settings.Cursor is not null || settings.Facets is not null || settings.Preferences is not null)
         {
             if (settings.Session is not null || settings.Explain > 0)
@@ -165,11 +170,6 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             }
 
             return Page(settings, format, cancellationToken);
-        }
-
-        if (settings.WithSource && format != "csv")
-        {
-            throw new UsageException("--with-source adds a column to --format csv; the table and JSON always show the source.");
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
@@ -348,7 +348,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         int pageSize = settings.PageSize ?? settings.Top;
-        BrowseCommand.CheckPaging(pageSize, format);
+        BrowseCommand.CheckPaging(pageSize, format, settings.PageSize is null ? "--top" : "--page-size", settings.Facets);
         FactorModel model = ModelFile.Load(settings.Model!);
         ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
         if (catalog is not null)
@@ -367,7 +367,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
         RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
-        PageOutput.Write(page, pageSize, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out, catalog);
+        PageOutput.Write(page, pageSize, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out, catalog,
+            withSource: settings.WithSource);
         return CliApp.Success;
     }
 

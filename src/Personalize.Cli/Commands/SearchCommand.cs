@@ -135,7 +135,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         int pageSize = settings.PageSize ?? settings.Top;
-        string format = BrowseCommand.CheckPaging(pageSize, settings.Format ?? (batch ? "csv" : "table"));
+        string format = BrowseCommand.CheckPaging(pageSize, settings.Format ?? (batch ? "csv" : "table"), settings.PageSize is null ? "--top" : "--page-size", settings.Facets);
         if (settings.Preferences is not null && batch)
         {
             throw new UsageException("--preferences applies to one --user; it is not read for --queries-from.");
@@ -187,8 +187,8 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         var csv = new StringBuilder("user_id,query,item_id,rank,score\n");
-        int cut = 0;
-        long firstCut = 0;
+        int cut = 0, wordless = 0;
+        long firstCut = 0, firstWordless = 0;
         foreach ((string? user, string query, long line) in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -200,12 +200,23 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
                 firstCut = line;
             }
 
+            if (result.Match.Words.Count == 0 && wordless++ == 0)
+            {
+                firstWordless = line;
+            }
+
             for (int r = 0; r < page.Count; r++)
             {
                 csv.Append(RecommendCommand.CsvField(user ?? "")).Append(',').Append(RecommendCommand.CsvField(query)).Append(',')
                     .Append(RecommendCommand.CsvField(page[r].ItemId)).Append(',').Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
                     .Append(page[r].Score.ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
             }
+        }
+
+        if (wordless > 0)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {wordless:N0} queries of {settings.QueriesFrom} have no words to search for, the first on line {firstWordless}; they have no results."));
         }
 
         if (cut > 0)

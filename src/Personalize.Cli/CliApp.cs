@@ -35,31 +35,31 @@ internal static class CliApp
             }
 
             config.AddCommand<TrainCommand>("train").WithDescription("Train a model from an interaction log (CSV/TSV).")
-                .WithExample("train", "--input", "samples/data/events.csv", "--out", "model.pzm");
+                .WithExample(Examples["train"]);
             config.AddCommand<TuneCommand>("tune").WithDescription("Search trainer options on a validation split (grid or random, early stopping) and write the best as JSON for train --options.")
-                .WithExample("tune", "--input", "samples/data/events.csv", "--space", "factors=16,32,64;regularization=0.01..1;alpha=10,40", "--out", "best.json");
+                .WithExample(Examples["tune"]);
             config.AddCommand<RecommendCommand>("recommend").WithDescription("Recommend items for users from a saved model.")
-                .WithExample("recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10");
+                .WithExample(Examples["recommend"]);
             config.AddCommand<RelatedCommand>("related").WithDescription("Items related to an item or a basket: item factors blended with co-occurrence; each says which.")
-                .WithExample("related", "--model", "model.pzm", "--item", "I0042", "--top", "10");
+                .WithExample(Examples["related"]);
             config.AddCommand<BrowseCommand>("browse").WithDescription("Browse the catalogue: filter, sort, page and count facets.")
-                .WithExample("browse", "--items", "samples/data/items.csv", "--filter", "price <= 50 and in_stock", "--sort", "price-asc", "--facets", "brand,category");
+                .WithExample(Examples["browse"]);
             config.AddCommand<SearchCommand>("search").WithDescription("Search the catalogue's text (typo- and prefix-tolerant), filtered, sorted, paged and faceted like browse, and re-ranked for --user with --model.")
-                .WithExample("search", "--items", "samples/data/items.csv", "--query", "pour over kettle", "--filter", "price <= 100", "--facets", "brand");
+                .WithExample(Examples["search"]);
             config.AddCommand<PreferencesCommand>("preferences").WithDescription("Show or change a user's saved preferences (default filter, blocks, sort, opt-out) in a SQLite store.")
-                .WithExample("preferences", "--store", "prefs.db", "--user", "U0001", "--block-brand", "Acme", "--sort", "price-asc");
+                .WithExample(Examples["preferences"]);
             config.AddCommand<TrendingCommand>("trending").WithDescription("Replay an event log and list the items trending now (event rate against each item's own baseline), globally or per category.")
-                .WithExample("trending", "--input", "samples/data/events.csv", "--half-life", "6h", "--baseline-half-life", "7d", "--items", "samples/data/items.csv");
+                .WithExample(Examples["trending"]);
             config.AddCommand<RecentlyViewedCommand>("recently-viewed").WithDescription("Replay an event log and list a user's last distinct viewed items, newest first.")
-                .WithExample("recently-viewed", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv", "--filter", "in_stock");
+                .WithExample(Examples["recently-viewed"]);
             config.AddCommand<BuyAgainCommand>("buy-again").WithDescription("Replay an event log and list what a user is likely to re-order now (repeat rate × how due it is).")
-                .WithExample("buy-again", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv");
+                .WithExample(Examples["buy-again"]);
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Measure a trainer on held-out data next to the baselines; table, JSON and a Markdown report.")
-                .WithExample("evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md");
+                .WithExample(Examples["evaluate"]);
             config.AddCommand<PredictCommand>("predict").WithDescription("Score every (user, item) pair of a CSV: predicted ratings for explicit models.")
-                .WithExample("predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv");
+                .WithExample(Examples["predict"]);
             config.AddCommand<ImportSparkCommand>("import-spark").WithDescription("Import a Spark MLlib ALS model (the folder model.save(path) wrote) into a model file.")
-                .WithExample("import-spark", "--model-dir", "als-model", "--out", "model.pzm", "--ids", "ids.csv", "--interactions", "events.csv");
+                .WithExample(Examples["import-spark"]);
             config.AddCommand<DemoCommand>("demo").WithDescription("Train on the bundled sample shop and show users' history next to their recommendations.");
             config.AddCommand<SampleCommand>("sample").WithDescription("Write the synthetic sample shop (items, events, ratings) to a folder.");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show what a model file holds.");
@@ -134,6 +134,25 @@ internal static class CliApp
 
         return null;
     }
+
+    /// <summary>The example of each command that has one, as its help shows it: a value with spaces or characters a shell reads (<c>;</c>,
+    /// <c>&lt;</c>) is in single quotes, so the line can be pasted into a shell as it is.</summary>
+    internal static IReadOnlyDictionary<string, string[]> Examples { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["train"] = ["train", "--input", "samples/data/events.csv", "--out", "model.pzm"],
+        ["tune"] = ["tune", "--input", "samples/data/events.csv", "--space", "'factors=16,32,64;regularization=0.01..1;alpha=10,40'", "--out", "best.json"],
+        ["recommend"] = ["recommend", "--model", "model.pzm", "--user", "U0001", "--top", "10"],
+        ["related"] = ["related", "--model", "model.pzm", "--item", "I0042", "--top", "10"],
+        ["browse"] = ["browse", "--items", "samples/data/items.csv", "--filter", "'price <= 50 and in_stock'", "--sort", "price-asc", "--facets", "brand,category"],
+        ["search"] = ["search", "--items", "samples/data/items.csv", "--query", "'pour over kettle'", "--filter", "'price <= 100'", "--facets", "brand"],
+        ["preferences"] = ["preferences", "--store", "prefs.db", "--user", "U0001", "--block-brand", "Acme", "--sort", "price-asc"],
+        ["trending"] = ["trending", "--input", "samples/data/events.csv", "--half-life", "6h", "--baseline-half-life", "7d", "--items", "samples/data/items.csv"],
+        ["recently-viewed"] = ["recently-viewed", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv", "--filter", "in_stock"],
+        ["buy-again"] = ["buy-again", "--input", "samples/data/events.csv", "--user", "U0001", "--items", "samples/data/items.csv"],
+        ["evaluate"] = ["evaluate", "--input", "samples/data/events.csv", "--split", "time", "--report", "report.md"],
+        ["predict"] = ["predict", "--model", "ratings.pzm", "--input", "pairs.csv", "--out", "preds.csv"],
+        ["import-spark"] = ["import-spark", "--model-dir", "als-model", "--out", "model.pzm", "--ids", "ids.csv", "--interactions", "events.csv"],
+    };
 
     /// <summary>The commands of the tool by name, with the command classes that run them.</summary>
     internal static IReadOnlyDictionary<string, Type> Commands { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)

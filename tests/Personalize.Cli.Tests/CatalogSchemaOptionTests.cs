@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Spectre.Console.Cli;
 
 namespace Personalize.Cli.Tests;
 
@@ -108,13 +107,13 @@ public sealed class CatalogSchemaOptionTests
     public void Every_command_that_reads_a_catalogue_file_takes_schema_and_items_id_col()
     {
         var readers = CliApp.Commands
-            .Where(c => Options(c.Value).Any(o => o.LongNames.Contains("items") && o.ValueName == "FILE"))
+            .Where(c => DeclaredOptions.Of(c.Value).Any(o => o.LongNames.Contains("items") && o.ValueName == "FILE"))
             .Select(c => c.Key)
             .ToList();
 
         Assert.Equal(["browse", "buy-again", "evaluate", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
-        Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
-        Assert.All(readers, name => Assert.Contains(Options(CliApp.Commands[name]), o => o.LongNames.Contains("items-id-col")));
+        Assert.All(readers, name => Assert.Contains(DeclaredOptions.Of(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
+        Assert.All(readers, name => Assert.Contains(DeclaredOptions.Of(CliApp.Commands[name]), o => o.LongNames.Contains("items-id-col")));
     }
 
     [Fact]
@@ -134,8 +133,4 @@ public sealed class CatalogSchemaOptionTests
         Assert.NotEmpty(recommended);
         Assert.All(recommended, id => Assert.Contains(id, new[] { "i3", "i4", "i5" }));
     }
-
-    private static IEnumerable<CommandOptionAttribute> Options(Type command) =>
-        command.BaseType!.GetGenericArguments()[0].GetProperties()
-            .SelectMany(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).Cast<CommandOptionAttribute>());
 }

@@ -28,9 +28,7 @@ public sealed class UnknownOptionTests
     /// <summary>The long options declared on a command's settings, read here independently of the tool's own lookup.</summary>
     private static IEnumerable<string> LongOptions(Type commandType)
     {
-        Type settings = commandType.BaseType!.GetGenericArguments()[0];
-        return settings.GetProperties()
-            .SelectMany(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: true).Cast<CommandOptionAttribute>())
+        return DeclaredOptions.Of(commandType)
             .SelectMany(o => o.LongNames)
             .Select(n => "--" + n)
             .Distinct();

@@ -111,7 +111,7 @@ public sealed class CatalogSchemaOptionTests
             .Select(c => c.Key)
             .ToList();
 
-        Assert.Equal(["browse", "buy-again", "evaluate", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
+        Assert.Equal(["browse", "buy-again", "evaluate", "preferences", "recently-viewed", "recommend", "related", "search", "trending"], readers.Order());
         Assert.All(readers, name => Assert.Contains(DeclaredOptions.Of(CliApp.Commands[name]), o => o.LongNames.Contains("schema")));
         Assert.All(readers, name => Assert.Contains(DeclaredOptions.Of(CliApp.Commands[name]), o => o.LongNames.Contains("items-id-col")));
     }

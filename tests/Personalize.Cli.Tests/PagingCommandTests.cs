@@ -300,6 +300,44 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Preferences_with_items_refuse_a_filter_the_catalogue_cannot_read_and_save_nothing()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string store = cli.PathOf("p.db");
+
+        var (code, _, error) = cli.Run("preferences", "--store", store, "--user", "u1", "--filter", "nosuch > 3", "--items", items);
+        var (shown, output, _) = cli.Run("preferences", "--store", store, "--user", "u1");
+        var (good, _, goodError) = cli.Run("preferences", "--store", store, "--user", "u1", "--filter", "price < 8", "--items", items);
+        var (browse, _, browseError) = cli.Run("browse", "--items", items, "--preferences", store, "--user", "u1");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: these preferences would make u1's lists fail on {items}, so nothing was saved: The saved default filter of user 'u1' is invalid", error);
+        Assert.Contains("unknown attribute 'nosuch'", error);
+        Assert.Equal(0, shown);
+        Assert.Contains("default filter:     (none)", output);
+        Assert.True(good == 0, goodError);
+        Assert.DoesNotContain("note:", goodError);
+        Assert.True(browse == 0, browseError);
+    }
+
+    [Fact]
+    public void Preferences_refuse_a_malformed_category_path_and_note_an_unchecked_filter()
+    {
+        using var cli = new CliRunner();
+        string store = cli.PathOf("p.db");
+
+        var (code, _, error) = cli.Run("preferences", "--store", store, "--user", "u1", "--block-category", "Kitchen/");
+        var (plain, _, note) = cli.Run("preferences", "--store", store, "--user", "u1", "--filter", "price < 8");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --block-category: ", error);
+        Assert.Contains("\"Kitchen/\" has an empty segment", error);
+        Assert.Equal(0, plain);
+        Assert.Equal("note: the filter's attributes were not checked against a catalogue; give --items to check them before saving.", note.Trim());
+    }
+
+    [Fact]
     public void A_list_sorted_by_an_attribute_shows_that_attribute_and_a_relevance_list_does_not()
     {
         using var cli = new CliRunner();

@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
+using Personalize.Core.Recommending;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,6 +49,18 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         [Description("Opt the user back in.")]
         public bool OptIn { get; init; }
 
+        [CommandOption("--items <FILE>")]
+        [Description("The catalogue the preferences are for: the saved filter, blocks and sort are checked against it before saving, so they cannot break the user's lists later.")]
+        public string? Items { get; init; }
+
+        [CommandOption("--schema <TYPES>")]
+        [Description("Column types of the --items catalogue, overriding inference: name:type pairs such as tags:tags,price:number (types: text, number, boolean, datetime, tags, category).")]
+        public string? Schema { get; init; }
+
+        [CommandOption("--items-id-col <NAME>")]
+        [Description("Column of the item id in the --items catalogue. Default: item_id")]
+        public string? ItemsIdCol { get; init; }
+
         [CommandOption("--reset")]
         [Description("Delete the user's saved preferences.")]
         public bool Reset { get; init; }
@@ -74,6 +88,19 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             throw new UsageException($"--sort '{sort}' is not a sort order (expected {string.Join(", ", SortOrderText.ValidNames)}).");
         }
 
+        CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
+        foreach (string category in (settings.BlockCategory ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                _ = Filter.Where("category").Under(category);
+            }
+            catch (ArgumentException exception)
+            {
+                throw UsageException.For("--block-category", exception);
+            }
+        }
+
         var store = new SqlitePreferenceStore(settings.Store);
         if (settings.Reset)
         {
@@ -92,6 +119,24 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             PreferredSort = settings.Sort is null ? current.PreferredSort : settings.Sort.Length == 0 ? null : SortOrderText.Format(SortOrderText.Parse(settings.Sort)),
             PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
         };
+
+        if (settings.Items is not null)
+        {
+            // The same resolution every list makes (saved filter against the catalogue's attributes, blocks, sort), before saving.
+            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+            try
+            {
+                _ = new CatalogBrowser(catalog).Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+            {
+                throw new UsageException($"these preferences would make {settings.User}'s lists fail on {settings.Items}, so nothing was saved: {exception.Message}");
+            }
+        }
+        else if (settings.Filter is { Length: > 0 })
+        {
+            CliConsole.Error.WriteLine("note: the filter's attributes were not checked against a catalogue; give --items to check them before saving.");
+        }
 
         if (!changed.Equals(current))
         {

@@ -669,6 +669,11 @@ public sealed class CsvInteractionReader
                 return;
             }
 
+            if (reader.FieldCount == 1 && reader.GetSpan(0).Trim(" \t"u8).IsEmpty)
+            {
+                return;   // a line of spaces holds no row, like an empty line
+            }
+
             if (reader.FieldCount < Columns.MinFieldCount)
             {
                 Reject(line, 0, null, $"the row has {reader.FieldCount} field(s); expected at least {Columns.MinFieldCount}.", reader);

@@ -139,6 +139,16 @@ public sealed class CsvInteractionReaderShapeChecksTests : IDisposable
     }
 
     [Fact]
+    public void A_line_of_spaces_is_skipped_like_an_empty_line()
+    {
+        InteractionLog log = Read("user_id,item_id,event_type\nu1,i1,view\n   \n\t\nu2,i2,view\n");
+
+        Assert.Equal(2, log.Count);
+        Assert.Equal((2L, 0L), (log.Report.Accepted, log.Report.Rejected));
+        Assert.Equal([2L, 5L], [log.GetLineNumber(0), log.GetLineNumber(1)]);
+    }
+
+    [Fact]
     public void A_blank_in_a_column_the_options_name_is_a_bad_row()
     {
         var exception = Assert.Throws<InteractionDataException>(() =>

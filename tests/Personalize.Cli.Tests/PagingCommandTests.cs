@@ -127,6 +127,23 @@ public sealed class PagingCommandTests
         Assert.All(lines.Skip(1), l => Assert.EndsWith(",popular-fallback", l));
     }
 
+    [Theory]
+    [InlineData("brand = \"acme\"", "note: no item has brand \"acme\"; \"Acme\" differs only in case (values match exactly, paths by whole segments).")]
+    [InlineData("category under \"Home/Kit\" and in_stock", "note: no item has category under \"Home/Kit\"; \"Home/Kitchen\" is a path that starts so (values match exactly, paths by whole segments).")]
+    [InlineData("brand = \"Nobody\"", "")]
+    [InlineData("brand = \"Acme\" and price > 100", "")]
+    public void An_empty_list_notes_a_filter_value_that_items_have_only_in_another_case_or_as_a_longer_path(string filter, string expected)
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, output, error) = cli.Run("browse", "--items", items, "--filter", filter, "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Equal("item_id,rank,score", output.Trim());
+        Assert.Equal(expected, error.Trim());
+    }
+
     [Fact]
     public void Browse_with_not_seen_leaves_out_the_user_s_history()
     {

@@ -106,6 +106,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
+        PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
         PageOutput.Write(page, pageSize, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
         return CliApp.Success;
     }

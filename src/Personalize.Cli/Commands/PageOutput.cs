@@ -46,6 +46,77 @@ internal static class PageOutput
         return filter;
     }
 
+    /// <summary>When a filtered list is empty, notes each text value of the filter that no item has exactly but some item has in another
+    /// case (<c>brand = "acme"</c> for <c>Acme</c>), or, for <c>under</c>, as the start of a path segment (<c>"Kitch"</c> for
+    /// <c>Kitchen</c>): values match exactly, so an empty list is otherwise a puzzle.</summary>
+    public static void NoteNearMisses(Filter? filter, ItemCatalog? catalog, int total)
+    {
+        if (filter is null || catalog is null || total > 0)
+        {
+            return;
+        }
+
+        foreach (Filter condition in Conditions(filter))
+        {
+            if (condition.Attribute is not { } attribute || !catalog.Schema.TryGetType(attribute, out _))
+            {
+                continue;
+            }
+
+            var have = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < catalog.Count; i++)
+            {
+                switch (catalog.GetValue(i, attribute))
+                {
+                    case string text:
+                        have.Add(text);
+                        break;
+                    case string[] tags:
+                        have.UnionWith(tags);
+                        break;
+                }
+            }
+
+            foreach (FilterValue value in condition.Values)
+            {
+                if (value.Type != FilterValueType.Text)
+                {
+                    continue;
+                }
+
+                string wanted = value.Text;
+                bool under = condition.Kind == FilterKind.Under;
+                bool Matches(string v, StringComparison comparison) => under
+                    ? v.Equals(wanted, comparison) || v.StartsWith(wanted + "/", comparison)
+                    : v.Equals(wanted, comparison);
+                if (have.Any(v => Matches(v, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                string? near = have.Where(v => Matches(v, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault();
+                string? start = under && near is null
+                    ? have.Select(v => v.Split('/')).SelectMany(parts => Enumerable.Range(1, parts.Length).Select(n => string.Join('/', parts.Take(n))))
+                        .Where(p => p.StartsWith(wanted, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault()
+                    : null;
+                if (near is not null || start is not null)
+                {
+                    string hint = near is not null ? $"\"{near}\" differs only in case" : $"\"{start}\" is a path that starts so";
+                    CliConsole.Error.WriteLine(
+                        $"note: no item has {attribute} {(under ? "under " : "")}\"{wanted}\"; {hint} (values match exactly, paths by whole segments).");
+                }
+            }
+        }
+    }
+
+    /// <summary>The attribute conditions of a filter that must hold for an item to pass (not those under <c>not</c>).</summary>
+    private static IEnumerable<Filter> Conditions(Filter filter) => filter.Kind switch
+    {
+        FilterKind.And or FilterKind.Or => filter.Operands.SelectMany(Conditions),
+        FilterKind.Not => [],
+        _ => [filter],
+    };
+
     /// <summary>Refuses <c>not bought</c>: it needs the user's purchases, and a model file holds what they had, not what they bought.</summary>
     public static void RefuseNotBought(Filter filter)
     {

@@ -367,6 +367,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
         RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
+        PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
         PageOutput.Write(page, pageSize, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out, catalog,
             withSource: settings.WithSource);
         return CliApp.Success;

@@ -339,6 +339,37 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void A_store_that_is_a_folder_or_not_sqlite_is_a_usage_error_naming_the_option_and_path()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string folder = cli.PathOf("folder");
+        Directory.CreateDirectory(folder);
+        string text = cli.Write("notes.db", "not a database\n");
+
+        var (asFolder, _, folderError) = cli.Run("preferences", "--store", folder, "--user", "u1", "--block-brand", "Acme");
+        var (asText, _, textError) = cli.Run("browse", "--items", items, "--preferences", text, "--user", "u1");
+
+        Assert.Equal(2, asFolder);
+        Assert.StartsWith($"error: --store {folder} is not a preference store that can be opened (", folderError);
+        Assert.Equal(2, asText);
+        Assert.StartsWith($"error: --preferences {text} is not a preference store that can be opened (", textError);
+        Assert.Equal("not a database\n", File.ReadAllText(text));
+    }
+
+    [Fact]
+    public void Sorting_by_a_price_read_as_text_says_to_declare_its_type()
+    {
+        using var cli = new CliRunner();
+        string items = cli.Write("prices.csv", "item_id,price\nA1,\"1,234.50\"\nA2,€12\nA3,5\n");
+
+        var (code, _, error) = cli.Run("browse", "--items", items, "--sort", "price-asc");
+
+        Assert.Equal(2, code);
+        Assert.Contains("which the catalogue has as Text (some value is not a number); declare its type (price:number in the CatalogSchema, --schema on the command line)", error);
+    }
+
+    [Fact]
     public void Preferences_refuse_a_malformed_category_path_and_note_an_unchecked_filter()
     {
         using var cli = new CliRunner();

@@ -148,6 +148,22 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             throw new FileNotFoundException($"The preference store '{store}' does not exist; create it with 'personalize preferences --store {store} --user {user} ...'.", store);
         }
 
-        return new SqlitePreferenceStore(store).GetAsync(user, cancellationToken).GetAwaiter().GetResult();
+        return OnStore("--preferences", store, () => new SqlitePreferenceStore(store).GetAsync(user, cancellationToken).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Runs an operation on a preference store, turning the database's refusal (a folder, a file that is not SQLite) into a
+    /// usage error that names the option and the path.</summary>
+    internal static T OnStore<T>(string option, string path, Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (System.Data.Common.DbException exception)
+        {
+            string reason = exception.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal).TrimEnd('.');
+            throw new UsageException(
+                $"{option} {path} is not a preference store that can be opened ({reason}); give the SQLite file 'personalize preferences --store' writes, or a new file's path to create one.");
+        }
     }
 }

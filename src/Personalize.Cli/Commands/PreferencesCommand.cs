@@ -101,15 +101,16 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             }
         }
 
-        var store = new SqlitePreferenceStore(settings.Store);
+        SqlitePreferenceStore store = BrowseCommand.OnStore("--store", settings.Store, () => new SqlitePreferenceStore(settings.Store));
         if (settings.Reset)
         {
-            bool deleted = store.DeleteAsync(settings.User, cancellationToken).GetAwaiter().GetResult();
+            bool deleted = BrowseCommand.OnStore("--store", settings.Store, () => store.DeleteAsync(settings.User, cancellationToken).GetAwaiter().GetResult());
             CliConsole.Out.WriteLine(deleted ? $"Deleted the preferences of {settings.User}." : $"{settings.User} had no saved preferences.");
             return CliApp.Success;
         }
 
-        UserPreferences current = store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult() ?? new UserPreferences();
+        UserPreferences current = BrowseCommand.OnStore("--store", settings.Store, () => store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult())
+            ?? new UserPreferences();
         UserPreferences changed = current with
         {
             DefaultFilter = settings.Filter is null ? current.DefaultFilter : settings.Filter.Length == 0 ? null : settings.Filter,
@@ -140,7 +141,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
 
         if (!changed.Equals(current))
         {
-            changed = store.SaveAsync(settings.User, changed, cancellationToken).GetAwaiter().GetResult();
+            changed = BrowseCommand.OnStore("--store", settings.Store, () => store.SaveAsync(settings.User, changed, cancellationToken).GetAwaiter().GetResult());
         }
 
         CliConsole.Out.WriteLine($"Preferences of {settings.User} (version {changed.Version}):");

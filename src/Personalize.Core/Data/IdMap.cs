@@ -22,6 +22,37 @@ public sealed class IdMap
     /// <summary>Gets how many distinct ids the map holds.</summary>
     public int Count => _ids.Length;
 
+    /// <summary>A hash of the ids in index order, computed once: two maps with the same ids in the same order have the same one, so an
+    /// object built for one map's numbering (a compiled filter, co-occurrence counts, a paging cursor) can be checked against another in
+    /// constant time.</summary>
+    internal ulong Fingerprint
+    {
+        get
+        {
+            if (Volatile.Read(ref _hasFingerprint))
+            {
+                return _fingerprint;
+            }
+
+            var hash = new System.IO.Hashing.XxHash3();
+            Span<byte> length = stackalloc byte[4];
+            foreach (string id in _ids)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, id.Length);
+                hash.Append(length);
+                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+            }
+
+            ulong value = hash.GetCurrentHashAsUInt64();
+            _fingerprint = value;
+            Volatile.Write(ref _hasFingerprint, true);   // published after the value, so a reader that sees the flag sees the value
+            return value;
+        }
+    }
+
+    private ulong _fingerprint;
+    private bool _hasFingerprint;
+
     /// <summary>Gets the ids in index order: <c>Ids[i]</c> is the id of index <c>i</c>.</summary>
     public IReadOnlyList<string> Ids => _ids;
 

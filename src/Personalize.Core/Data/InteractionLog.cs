@@ -104,8 +104,10 @@ public sealed class InteractionLog
     /// <param name="interactions">The interactions, in any order.</param>
     /// <param name="eventWeights">The event types and weights; required when any interaction has an event type.</param>
     /// <returns>The log.</returns>
-    /// <exception cref="ArgumentException">An id is null or empty, an event type is unknown, a value is negative or not finite, or some
-    /// interactions have an event type (or a timestamp) and others do not.</exception>
+    /// <remarks>Ids are kept as given (ordinal, case-sensitive), and not trimmed as the CSV readers trim them: give <c>"I1"</c>, not
+    /// <c>"I1 "</c>, to match a catalogue read from CSV.</remarks>
+    /// <exception cref="ArgumentException">An id is null, empty, blank or not valid Unicode text (a lone surrogate), an event type is
+    /// unknown, a value is negative or not finite, or some interactions have an event type (or a timestamp) and others do not.</exception>
     public static InteractionLog Create(IEnumerable<Interaction> interactions, EventWeights? eventWeights = null) =>
         Build(interactions, eventWeights, null);
 
@@ -122,6 +124,24 @@ public sealed class InteractionLog
     {
         ArgumentNullException.ThrowIfNull(report);
         return Build(interactions, eventWeights, report);
+    }
+
+    /// <summary>The position of the first UTF-16 surrogate without its pair in <paramref name="id"/>, or null when it is valid text.</summary>
+    internal static int? LoneSurrogate(string id)
+    {
+        for (int i = 0; i < id.Length; i++)
+        {
+            if (char.IsHighSurrogate(id[i]) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(id[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     private static InteractionLog Build(IEnumerable<Interaction> interactions, EventWeights? eventWeights, LoadReport? givenReport)
@@ -141,9 +161,16 @@ public sealed class InteractionLog
         int row = 0;
         foreach (Interaction interaction in interactions)
         {
-            if (string.IsNullOrEmpty(interaction.UserId) || string.IsNullOrEmpty(interaction.ItemId))
+            if (string.IsNullOrWhiteSpace(interaction.UserId) || string.IsNullOrWhiteSpace(interaction.ItemId))
             {
-                throw new ArgumentException($"Interaction {row} has an empty user or item id; both are required.", nameof(interactions));
+                throw new ArgumentException($"Interaction {row} has an empty or blank user or item id; both are required.", nameof(interactions));
+            }
+
+            if ((LoneSurrogate(interaction.UserId) ?? LoneSurrogate(interaction.ItemId)) is int at)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Interaction {row} has an id that is not valid Unicode text (a lone UTF-16 surrogate at position {at}); a model file stores ids as UTF-8 and could not keep it."),
+                    nameof(interactions));
             }
 
             byte eventIndex = NoEventType;

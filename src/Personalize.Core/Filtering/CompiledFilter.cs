@@ -9,8 +9,10 @@ public sealed class CompiledFilter
 {
     private readonly ulong[] _eligible;
 
-    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen, int[] toCatalog, bool excludesBought = false)
+    internal CompiledFilter(Filter filter, ulong[] eligible, int itemCount, bool excludesSeen, int[] toCatalog, bool excludesBought = false,
+        ulong? itemsFingerprint = null)
     {
+        ItemsFingerprint = itemsFingerprint;
         ExcludesBought = excludesBought;
         ToCatalog = toCatalog;
         Filter = filter;
@@ -51,6 +53,13 @@ public sealed class CompiledFilter
         (uint)itemIndex < (uint)ItemCount && (_eligible[itemIndex >> 6] & (1UL << (itemIndex & 63))) != 0;
 
     internal ReadOnlySpan<ulong> Bits => _eligible;
+
+    /// <summary>The <see cref="Data.IdMap.Fingerprint"/> of the item map the filter was compiled for, or null when unknown: a map of the
+    /// same count with other ids or another order would pick the wrong items.</summary>
+    internal ulong? ItemsFingerprint { get; }
+
+    /// <summary>Whether the filter was compiled for these items: the same count and, when known, the same ids in the same order.</summary>
+    internal bool Fits(Data.IdMap items) => ItemCount == items.Count && (ItemsFingerprint is not { } known || known == items.Fingerprint);
 
     /// <summary>Gets each covered item's catalogue index (-1 when the catalogue does not have it).</summary>
     internal int[] ToCatalog { get; }

@@ -61,7 +61,7 @@ public static class FilterCompiler
     private static CompiledFilter CompileFor(Filter filter, ItemCatalog? catalog, IdMap items, int[] toCatalog)
     {
         ulong[] bits = EvaluateAttributes(filter, catalog, toCatalog, out bool excludesSeen, out bool excludesBought);
-        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought);
+        return new CompiledFilter(filter, bits, items.Count, excludesSeen, toCatalog, excludesBought, items.Fingerprint);
     }
 
     /// <summary>Evaluates a filter's attribute conditions for a few catalogue items (such as the matches of a search), with exactly the

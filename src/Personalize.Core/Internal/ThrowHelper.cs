@@ -42,7 +42,9 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void FilterForOtherModelItems(int filterItems, int modelItems) =>
-        throw new ArgumentException($"The filter was compiled for {filterItems} items, but the model has {modelItems}; compile it with the model's Items.", "filter");
+        throw new ArgumentException(filterItems == modelItems
+            ? $"The filter was compiled for another set of {filterItems} items (other ids, or another order) than the model's; compile it with the model's Items."
+            : $"The filter was compiled for {filterItems} items, but the model has {modelItems}; compile it with the model's Items.", "filter");
 
     [DoesNotReturn]
     public static void NotAscending(string argument, int position) =>
@@ -61,7 +63,9 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void FilterForOtherTrackerItems(int filterItems, int trackerItems) =>
         throw new ArgumentException(
-            $"The filter was compiled for {filterItems} items, but the tracker has {trackerItems}; compile it with the tracker's Items.", "filter");
+            filterItems == trackerItems
+                ? $"The filter was compiled for another set of {filterItems} items (other ids, or another order) than the tracker's; compile it with the tracker's Items."
+                : $"The filter was compiled for {filterItems} items, but the tracker has {trackerItems}; compile it with the tracker's Items.", "filter");
 
     [DoesNotReturn]
     public static void FilterHasUserRule(string surface, string rule) =>

@@ -53,6 +53,10 @@ public sealed class CooccurrenceIndex
     /// <summary>Gets how many items the index covers (the target item map's count).</summary>
     public int ItemCount => _userCounts.Length;
 
+    /// <summary>The <see cref="IdMap.Fingerprint"/> of the item map the counts are numbered by, or null when unknown (an index read from
+    /// a model file, numbered by that model's items): a model with the same number of other items would show other items' counts.</summary>
+    internal ulong? ItemsFingerprint { get; private init; }
+
     /// <summary>Gets how many (item, neighbour) entries the index holds; each pair appears once per side that kept it.</summary>
     public int NumberOfEntries => _neighbors.Length;
 
@@ -141,7 +145,10 @@ public sealed class CooccurrenceIndex
             perItemCounts[i].CopyTo(counts, offsets[i]);
         }
 
-        return new CooccurrenceIndex(options with { NumberOfThreads = null }, userCounts, offsets, neighbors, counts, unmatched);
+        return new CooccurrenceIndex(options with { NumberOfThreads = null }, userCounts, offsets, neighbors, counts, unmatched)
+        {
+            ItemsFingerprint = (items ?? data.Items).Fingerprint,
+        };
     }
 
     private static float Similarity(int count, int usersOfItem, int usersOfNeighbor) =>

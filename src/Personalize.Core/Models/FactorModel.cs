@@ -49,6 +49,12 @@ public sealed partial class FactorModel
             throw new ArgumentException($"The co-occurrence index covers {cooccurrence.ItemCount} items, but the model has {items.Count}; build it with the model's Items.");
         }
 
+        if (cooccurrence?.ItemsFingerprint is { } numbering && numbering != items.Fingerprint)
+        {
+            throw new ArgumentException(
+                $"The co-occurrence index is numbered by another set of {items.Count} items (other ids, or another order) than the model's; build it with the model's Items (CooccurrenceIndex.Build(data, items: model.Items)).");
+        }
+
         Kind = kind;
         Users = users;
         Items = items;
@@ -109,6 +115,39 @@ public sealed partial class FactorModel
 
     /// <summary>Gets all user factors, user-major: user <c>u</c> occupies <c>[u * NumberOfFactors, (u + 1) * NumberOfFactors)</c>.</summary>
     public ReadOnlySpan<float> UserFactors => _userFactors;
+
+    /// <summary>A hash of what the model scores with (ids, factors, biases, seen items and popularity), computed once: the same for the
+    /// same model loaded in another process, different for a retrained one, so a paging cursor can tell which model it came from.</summary>
+    internal ulong ContentFingerprint
+    {
+        get
+        {
+            if (Volatile.Read(ref _hasContentFingerprint))
+            {
+                return _contentFingerprint;
+            }
+
+            var hash = new System.IO.Hashing.XxHash3();
+            Span<byte> head = stackalloc byte[16];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head, Users.Fingerprint);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head[8..], Items.Fingerprint);
+            hash.Append(head);
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userFactors.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemFactors.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userBiases.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemBiases.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenOffsets.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenItems.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemPopularity.AsSpan()));
+            ulong value = hash.GetCurrentHashAsUInt64();
+            _contentFingerprint = value;
+            Volatile.Write(ref _hasContentFingerprint, true);   // published after the value
+            return value;
+        }
+    }
+
+    private ulong _contentFingerprint;
+    private bool _hasContentFingerprint;
 
     /// <summary>Gets all item factors, item-major: item <c>i</c> occupies <c>[i * NumberOfFactors, (i + 1) * NumberOfFactors)</c>.</summary>
     public ReadOnlySpan<float> ItemFactors => _itemFactors;

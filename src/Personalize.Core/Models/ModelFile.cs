@@ -57,8 +57,33 @@ public static class ModelFile
     /// a diverged training run cannot replace a good model file with one that does not load.</summary>
     private static void ThrowIfNotFinite(FactorModel model)
     {
+        if (NotFinite(model) is { } where)
+        {
+            throw new InvalidOperationException(
+                $"The model holds a value that is not a finite number ({where}), so training diverged; nothing was saved. Look for extreme weights or ratings in the input, or train with "
+                + (model.Kind == FactorModelKind.Explicit ? "a smaller learning rate or more regularization." : "more regularization."));
+        }
+    }
+
+    /// <summary>Refuses an id that is not valid Unicode text (a lone UTF-16 surrogate, possible only for ids built in code): the file
+    /// stores ids as UTF-8, which would turn it into U+FFFD, so the id would not round-trip and two such ids could become one.</summary>
+    private static void ThrowIfNotUnicode(Data.IdMap ids, string noun)
+    {
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (Data.InteractionLog.LoneSurrogate(ids.GetId(i)) is int at)
+            {
+                throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {noun} id at index {i} is not valid Unicode text (a lone UTF-16 surrogate at position {at}), which a model file cannot store; nothing was written. Build ids from whole characters."));
+            }
+        }
+    }
+
+    /// <summary>Where the model first holds a value that is not a finite number (a diverged training run), or null when it holds none.</summary>
+    internal static string? NotFinite(FactorModel model)
+    {
         int k = Math.Max(1, model.NumberOfFactors);
-        string? where = !float.IsFinite(model.GlobalBias) ? "the global bias"
+        return !float.IsFinite(model.GlobalBias) ? "the global bias"
             : FirstNotFinite(model.RawUserFactors) is int u and >= 0 ? $"the factors of user '{model.Users.GetId(u / k)}'"
             : FirstNotFinite(model.RawItemFactors) is int i and >= 0 ? $"the factors of item '{model.Items.GetId(i / k)}'"
             : FirstNotFinite(model.RawUserBiases) is int ub and >= 0 ? $"the bias of user '{model.Users.GetId(ub)}'"
@@ -66,11 +91,6 @@ public static class ModelFile
             : FirstNotFinite(model.RawItemPopularity) is int p and >= 0 ? $"the popularity of item '{model.Items.GetId(p)}'"
             : FirstNotFinite(model.RawSeenWeights) >= 0 ? "a seen item's weight"
             : null;
-        if (where is not null)
-        {
-            throw new InvalidOperationException(
-                $"The model holds a value that is not a finite number ({where}), so training diverged; nothing was saved. Look for extreme weights or ratings in the input, or train with a smaller learning rate or more regularization.");
-        }
     }
 
     /// <summary>The index of the first value that is not a finite number, or -1: the check <see cref="ModelSectionReader"/> makes of
@@ -122,13 +142,15 @@ public static class ModelFile
     /// <summary>Writes a model to a stream in the model format.</summary>
     /// <param name="model">The model.</param>
     /// <param name="stream">A writable stream; it is not closed.</param>
-    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged); nothing
-    /// is written.</exception>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged), or an id
+    /// that is not valid Unicode text; nothing is written.</exception>
     public static void Write(FactorModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfNotFinite(model);
+        ThrowIfNotUnicode(model.Users, "user");
+        ThrowIfNotUnicode(model.Items, "item");
         long written = 0;
         void Raw(ReadOnlySpan<byte> bytes)
         {

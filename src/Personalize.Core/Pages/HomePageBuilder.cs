@@ -253,7 +253,7 @@ public sealed class HomePageBuilder
 
             ArrayPool<int>.Shared.Return(seen);
 
-            var folded = new CompiledFilter(filter.Filter, bits, filter.ItemCount, false, filter.ToCatalog);
+            var folded = new CompiledFilter(filter.Filter, bits, filter.ItemCount, false, filter.ToCatalog, itemsFingerprint: filter.ItemsFingerprint);
             written = Recommender.ForUser(vector, 0, default, folded, buffer);
             source = RecommendationSource.Personalized;
         }

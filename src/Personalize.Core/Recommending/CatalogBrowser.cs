@@ -64,7 +64,7 @@ public sealed class CatalogBrowser
         (Filter? filter, _, SortOrder sort, IReadOnlyList<string> blockedItems) = _space.Resolve(user, request.Filter, request.Sort, request.ApplyPreferences, preferences);
         blockedItems = WithHistoryRules(user, filter, blockedItems);
         return _space.Page(user, filter, sort, blockedItems, default, null, RecommendationSource.NonPersonal, request.PageSize, request.Cursor, 0,
-            request.Facets, $"catalogue:{Catalog.Count}");
+            request.Facets, $"catalogue:{Catalog.Count}:{_model?.ContentFingerprint ?? 0:x16}");
     }
 
     /// <summary>Builds one page of a ranked candidate list (such as search hits ordered by <see cref="Recommender.Rank"/>) like a browse:

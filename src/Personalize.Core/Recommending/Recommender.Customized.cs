@@ -92,7 +92,7 @@ public sealed partial class Recommender
         ReadOnlySpan<int> excluded = known && ((personal && Options.ExcludeSeen) || explicitNotSeen) ? Model.GetSeenItems(user) : default;
         Action<ulong[], float[]>? scorer = personal && known ? (bits, relevance) => ScoreEligible(user, bits, relevance) : null;
         return space.Page(request.UserId, filter, sort, blockedItems, excluded, scorer, source, request.PageSize, request.Cursor,
-            request.CandidatePoolSize, request.Facets, $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}");
+            request.CandidatePoolSize, request.Facets, $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}:{Model.ContentFingerprint:x16}");
     }
 
     /// <summary>Builds one page of a user's customized list, reading their saved preferences from <see cref="PreferenceStore"/>.</summary>

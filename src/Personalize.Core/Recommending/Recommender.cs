@@ -172,7 +172,7 @@ public sealed partial class Recommender : IDisposable
     /// <summary>Checks that a filter fits this model's items and has no rule a span query cannot apply (<c>not bought</c>).</summary>
     private void CheckFilter(CompiledFilter filter)
     {
-        if (filter.ItemCount != Model.Items.Count)
+        if (!filter.Fits(Model.Items))
         {
             ThrowHelper.FilterForOtherModelItems(filter.ItemCount, Model.Items.Count);
         }

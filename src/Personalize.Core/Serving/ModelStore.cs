@@ -38,7 +38,8 @@ public sealed class ModelStore : IDisposable
     /// <param name="model">The first model to serve.</param>
     /// <param name="source">Where the model came from, for results and logs (a file path, or a description such as "retrained").</param>
     /// <param name="options">How to check and serve models; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentException">The model has no users or no items, or is not of <see cref="ModelStoreOptions.ExpectedKind"/>.</exception>
+    /// <exception cref="ArgumentException">The model has no users or no items, holds a value that is not a finite number (its training
+    /// diverged), or is not of <see cref="ModelStoreOptions.ExpectedKind"/>.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
     public ModelStore(FactorModel model, string source, ModelStoreOptions? options = null)
     {
@@ -193,6 +194,11 @@ public sealed class ModelStore : IDisposable
         if (model.Users.Count == 0 || model.Items.Count == 0)
         {
             return $"the model has {model.Users.Count} users and {model.Items.Count} items; a served model needs at least one of each.";
+        }
+
+        if (ModelFile.NotFinite(model) is { } where)
+        {
+            return $"the model holds a value that is not a finite number ({where}): its training diverged, and it would serve empty lists.";
         }
 
         if (model.Kind != expected)

@@ -113,7 +113,7 @@ public sealed partial class EventTracker
             return;
         }
 
-        if (filter.ItemCount != Items.Count)
+        if (!filter.Fits(Items))
         {
             ThrowHelper.FilterForOtherTrackerItems(filter.ItemCount, Items.Count);
         }

@@ -108,8 +108,11 @@ public sealed class InteractionLogTests
 
     public static TheoryData<Interaction, string> BadInteractions => new()
     {
-        { new Interaction("", "i1"), "Interaction 1 has an empty user or item id; both are required." },
-        { new Interaction("u1", null!), "Interaction 1 has an empty user or item id; both are required." },
+        { new Interaction("", "i1"), "Interaction 1 has an empty or blank user or item id; both are required." },
+        { new Interaction("u1", null!), "Interaction 1 has an empty or blank user or item id; both are required." },
+        { new Interaction(" ", "i1"), "Interaction 1 has an empty or blank user or item id; both are required." },
+        { new Interaction("user\uD83D", "i1"), "Interaction 1 has an id that is not valid Unicode text (a lone UTF-16 surrogate at position 4); a model file stores ids as UTF-8 and could not keep it." },
+        { new Interaction("u1", "\uDC00i"), "Interaction 1 has an id that is not valid Unicode text (a lone UTF-16 surrogate at position 0); a model file stores ids as UTF-8 and could not keep it." },
         { new Interaction("u1", "i1", Value: -1f), "Interaction 1 has the value -1; values must be finite and 0 or more." },
         { new Interaction("u1", "i1", Value: float.NaN), "Interaction 1 has the value NaN; values must be finite and 0 or more." },
         { new Interaction("u1", "i1", Value: float.PositiveInfinity), "Interaction 1 has the value Infinity; values must be finite and 0 or more." },

@@ -15,6 +15,7 @@ public sealed class IdMap
 
     private IdMap(string[] ids, Dictionary<string, int> indices)
     {
+        _fingerprint = new Lazy<ulong>(ComputeFingerprint, LazyThreadSafetyMode.PublicationOnly);
         _ids = ids;
         _indices = indices;
     }
@@ -25,33 +26,23 @@ public sealed class IdMap
     /// <summary>A hash of the ids in index order, computed once: two maps with the same ids in the same order have the same one, so an
     /// object built for one map's numbering (a compiled filter, co-occurrence counts, a paging cursor) can be checked against another in
     /// constant time.</summary>
-    internal ulong Fingerprint
+    internal ulong Fingerprint => _fingerprint.Value;
+
+    private readonly Lazy<ulong> _fingerprint;
+
+    private ulong ComputeFingerprint()
     {
-        get
+        var hash = new System.IO.Hashing.XxHash3();
+        Span<byte> length = stackalloc byte[4];
+        foreach (string id in _ids)
         {
-            if (Volatile.Read(ref _hasFingerprint))
-            {
-                return _fingerprint;
-            }
-
-            var hash = new System.IO.Hashing.XxHash3();
-            Span<byte> length = stackalloc byte[4];
-            foreach (string id in _ids)
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, id.Length);
-                hash.Append(length);
-                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
-            }
-
-            ulong value = hash.GetCurrentHashAsUInt64();
-            _fingerprint = value;
-            Volatile.Write(ref _hasFingerprint, true);   // published after the value, so a reader that sees the flag sees the value
-            return value;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, id.Length);
+            hash.Append(length);
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
         }
-    }
 
-    private ulong _fingerprint;
-    private bool _hasFingerprint;
+        return hash.GetCurrentHashAsUInt64();
+    }
 
     /// <summary>Gets the ids in index order: <c>Ids[i]</c> is the id of index <c>i</c>.</summary>
     public IReadOnlyList<string> Ids => _ids;

@@ -55,6 +55,7 @@ public sealed partial class FactorModel
                 $"The co-occurrence index is numbered by another set of {items.Count} items (other ids, or another order) than the model's; build it with the model's Items (CooccurrenceIndex.Build(data, items: model.Items)).");
         }
 
+        _contentFingerprint = new Lazy<ulong>(ComputeContentFingerprint, LazyThreadSafetyMode.PublicationOnly);
         Kind = kind;
         Users = users;
         Items = items;
@@ -118,36 +119,27 @@ public sealed partial class FactorModel
 
     /// <summary>A hash of what the model scores with (ids, factors, biases, seen items and popularity), computed once: the same for the
     /// same model loaded in another process, different for a retrained one, so a paging cursor can tell which model it came from.</summary>
-    internal ulong ContentFingerprint
+    internal ulong ContentFingerprint => _contentFingerprint.Value;
+
+    private readonly Lazy<ulong> _contentFingerprint;
+
+    private ulong ComputeContentFingerprint()
     {
-        get
-        {
-            if (Volatile.Read(ref _hasContentFingerprint))
-            {
-                return _contentFingerprint;
-            }
+        var hash = new System.IO.Hashing.XxHash3();
+        Span<byte> head = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head, Users.Fingerprint);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head[8..], Items.Fingerprint);
+        hash.Append(head);
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userFactors.AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemFactors.AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userBiases.AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemBiases.AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemPopularity.AsSpan()));
 
-            var hash = new System.IO.Hashing.XxHash3();
-            Span<byte> head = stackalloc byte[16];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head, Users.Fingerprint);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head[8..], Items.Fingerprint);
-            hash.Append(head);
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userFactors.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemFactors.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_userBiases.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemBiases.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenOffsets.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenItems.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_itemPopularity.AsSpan()));
-            ulong value = hash.GetCurrentHashAsUInt64();
-            _contentFingerprint = value;
-            Volatile.Write(ref _hasContentFingerprint, true);   // published after the value
-            return value;
-        }
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenOffsets.AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seenItems.AsSpan()));
+        return hash.GetCurrentHashAsUInt64();
     }
-
-    private ulong _contentFingerprint;
-    private bool _hasContentFingerprint;
 
     /// <summary>Gets all item factors, item-major: item <c>i</c> occupies <c>[i * NumberOfFactors, (i + 1) * NumberOfFactors)</c>.</summary>
     public ReadOnlySpan<float> ItemFactors => _itemFactors;

@@ -370,6 +370,23 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Preferences_with_items_warn_of_blocks_the_catalogue_has_nothing_for()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+
+        var (code, output, error) = cli.Run("preferences", "--store", cli.PathOf("p.db"), "--user", "u1", "--block-brand", "Acme,Acne",
+            "--block-category", "Home,Hom", "--block-item", "i3,i99", "--items", items);
+
+        Assert.True(code == 0, error);
+        Assert.Equal([$"warning: the brand 'Acne' is not in {items}, so blocking it blocks nothing; check its spelling (values match exactly).",
+            $"warning: the item 'i99' is not in {items}, so blocking it blocks nothing; check its spelling (values match exactly).",
+            $"warning: the category 'Hom' is not in {items}, so blocking it blocks nothing; check its spelling (values match exactly)."],
+            error.Trim().Split('\n').Select(l => l.Trim()));
+        Assert.Contains("blocked brands:     Acme, Acne", output);
+    }
+
+    [Fact]
     public void Preferences_refuse_a_malformed_category_path_and_note_an_unchecked_filter()
     {
         using var cli = new CliRunner();

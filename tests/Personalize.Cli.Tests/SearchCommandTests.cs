@@ -41,6 +41,18 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public void A_search_sorted_by_price_shows_the_price_as_browse_does()
+    {
+        using var cli = new CliRunner();
+
+        var (code, output, error) = cli.Run("search", "--items", Items(cli), "--query", "kettle", "--sort", "price-desc", "--top", "3", "--format", "csv");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["item_id,rank,score,price", "i27,1,", "i24,2,", "i21,3,"], output.Trim().Split('\n').Select((l, r) => r == 0 ? l : string.Join(',', l.Split(',').Take(2)) + ","));
+        Assert.Equal(["37", "34", "31"], Rows(output).Select(r => r[3]));
+    }
+
+    [Fact]
     public void Queries_without_words_in_a_batch_are_noted_with_the_first_line()
     {
         using var cli = new CliRunner();

@@ -203,6 +203,7 @@ public sealed class TrainCommandTests
         Assert.Matches(@"trial\s+2\s+grid", output);
         Assert.Matches(@"trial\s+12\s+grid", output);
         Assert.Contains("Chose factors", output);
+        Assert.Matches(@"on [\d,]+ held-out rows of 60 of the 60 users \(most popular", output);   // every user validates when there are few
         FactorModel loaded = ModelFile.Load(model);
         Assert.Equal("auto-tune", loaded.Properties["options_chosen_by"]);
         Assert.StartsWith("Chose factors " + loaded.NumberOfFactors.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",",

@@ -133,6 +133,12 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             {
                 throw new UsageException($"these preferences would make {settings.User}'s lists fail on {settings.Items}, so nothing was saved: {exception.Message}");
             }
+
+            // A block of a brand, item or category the catalogue lacks is harmless but blocks nothing: most likely a misspelling.
+            foreach (string missing in Unmatched(catalog, settings))
+            {
+                CliConsole.Error.WriteLine($"warning: {missing} is not in {settings.Items}, so blocking it blocks nothing; check its spelling (values match exactly).");
+            }
         }
         else if (settings.Filter is { Length: > 0 })
         {
@@ -152,6 +158,31 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         CliConsole.Out.WriteLine($"  preferred sort:     {changed.PreferredSort ?? "(none)"}");
         CliConsole.Out.WriteLine($"  personalization:    {(changed.PersonalizationOptOut ? "opted out" : "on")}");
         return CliApp.Success;
+    }
+
+    /// <summary>The brands, items and categories this run adds to the blocks that no item of the catalogue has (a category counts when an
+    /// item's category is it or lies under it).</summary>
+    private static IEnumerable<string> Unmatched(ItemCatalog catalog, Settings settings)
+    {
+        static string[] Split(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] Values(string attribute) => catalog.Schema.TryGetType(attribute, out _)
+            ? [.. Enumerable.Range(0, catalog.Count).Select(i => catalog.GetText(i, attribute)).OfType<string>().Distinct(StringComparer.Ordinal)]
+            : [];
+        string[] brands = Values("brand"), categories = Values("category");
+        foreach (string brand in Split(settings.BlockBrand).Where(b => !brands.Contains(b, StringComparer.Ordinal)))
+        {
+            yield return $"the brand '{brand}'";
+        }
+
+        foreach (string item in Split(settings.BlockItem).Where(i => catalog.GetIndex(i) < 0))
+        {
+            yield return $"the item '{item}'";
+        }
+
+        foreach (string category in Split(settings.BlockCategory).Where(c => !categories.Any(k => k == c || k.StartsWith(c + "/", StringComparison.Ordinal))))
+        {
+            yield return $"the category '{category}'";
+        }
     }
 
     private static string[] Add(IReadOnlyList<string> current, string? added) =>

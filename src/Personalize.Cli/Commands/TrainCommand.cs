@@ -375,7 +375,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)
         where TOptions : class =>
         string.Create(CultureInfo.InvariantCulture,
-            $"Chose {chosen}: the best {tuned.MetricName} of {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}), in {tuned.Elapsed.TotalSeconds:F1} s.");
+            $"Chose {chosen}: the best {tuned.MetricName} of {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}), in {tuned.Elapsed.TotalSeconds:F1} s.");
 
     private static Dictionary<string, string> Recorded<TOptions>(AutoTuneResult<TOptions> tuned, string why)
         where TOptions : class => new()

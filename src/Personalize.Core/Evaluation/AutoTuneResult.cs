@@ -7,8 +7,10 @@ public sealed class AutoTuneResult<TOptions>
     where TOptions : class
 {
     internal AutoTuneResult(TOptions options, AutoTuneTrial<TOptions> best, IReadOnlyList<AutoTuneTrial<TOptions>> trials, string metricName,
-        bool higherIsBetter, string baselineName, double baselineScore, int tuningUsers, int tuningRows, int validationRows, TimeSpan elapsed)
+        bool higherIsBetter, string baselineName, double baselineScore, int tuningUsers, int tuningRows, int validationRows, TimeSpan elapsed,
+        int validationUsers = 0)
     {
+        ValidationUsers = validationUsers;
         Options = options;
         Best = best;
         Trials = trials;
@@ -54,6 +56,10 @@ public sealed class AutoTuneResult<TOptions>
 
     /// <summary>Gets how many held-out rows scored the trials.</summary>
     public int ValidationRows { get; }
+
+    /// <summary>Gets how many users the held-out rows belong to: at most <see cref="AutoTuneOptions.MaxValidationUsers"/> of the
+    /// <see cref="TuningUsers"/>.</summary>
+    public int ValidationUsers { get; }
 
     /// <summary>Gets how long the search took.</summary>
     public TimeSpan Elapsed { get; }

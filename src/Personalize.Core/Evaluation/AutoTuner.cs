@@ -814,6 +814,6 @@ public static class AutoTuner
 
         public AutoTuneResult<TOptions> Result(string metricName, string baselineName, double baselineScore, Prepared data, TimeSpan elapsed) =>
             new(Best.Options, Best, [.. _trials], metricName, higherIsBetter, baselineName, baselineScore, data.Users, data.Train.Count,
-                data.Validation.Count, elapsed);
+                data.Validation.Count, elapsed, data.Validation.UserIndices.ToArray().Distinct().Count());
     }
 }

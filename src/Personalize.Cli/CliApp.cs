@@ -411,6 +411,7 @@ internal static class CliApp
         ["ItemColumn"] = "--item-col",
         ["EventColumn"] = "--event-col",
         ["TimeColumn"] = "--time-col",
+        ["TimeFormat"] = "--time-format",
         ["WeightColumn"] = "--weight-col",
         ["QuantityColumn"] = "--quantity-col",
         ["RatingColumn"] = "--rating-col",

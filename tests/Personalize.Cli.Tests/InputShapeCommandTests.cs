@@ -28,6 +28,22 @@ public sealed class InputShapeCommandTests
         Assert.Equal(["u1,i2,1,2026-03-15T00:00:00Z", "u1,i1,2,2026-01-01T00:00:00Z"], output.Trim().Split('\n').Skip(1).Select(l => l.Trim()));
     }
 
+    [Fact]
+    public void A_retail_log_with_US_dates_trains_and_replays_with_the_time_format()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("retail.csv", "InvoiceNo,StockCode,Quantity,InvoiceDate,CustomerID,event_type\n536365,85123A,6,12/1/2010 8:26,17850,purchase\n"
+            + "536366,71053,6,12/2/2010 8:28,17850,purchase\n536367,84406B,8,12/2/2010 9:01,13047,purchase\n");
+        string[] columns = ["--user-col", "CustomerID", "--item-col", "StockCode", "--time-col", "InvoiceDate", "--time-format", "M/d/yyyy H:mm"];
+
+        var (code, _, error) = cli.Run(["train", "--input", input, "--out", cli.PathOf("r.pzm"), "--no-tune", "--factors", "2", "--epochs", "1", .. columns]);
+        var (viewed, output, viewedError) = cli.Run(["recently-viewed", "--input", input, "--user", "17850", "--format", "csv", "--view-event", "purchase", .. columns]);
+
+        Assert.True(code == 0, error);
+        Assert.True(viewed == 0, viewedError);
+        Assert.Equal(["17850,71053,1,2010-12-02T08:28:00Z", "17850,85123A,2,2010-12-01T08:26:00Z"], output.Trim().Split('\n').Skip(1).Select(l => l.Trim()));
+    }
+
     [Theory]
     [InlineData("--user-col", "item_id")]
     [InlineData("--time-col", "timestamp")]

@@ -24,6 +24,10 @@ internal class InputSettings : CommandSettings
     [Description("Column of the timestamp (ISO 8601 such as 2024-01-31T12:00:00Z or 20240131, or Unix seconds). Default: timestamp when the header has it.")]
     public string? TimeColumn { get; init; }
 
+    [CommandOption("--time-format <FORMAT>")]
+    [Description("How the time column writes a time, as a .NET custom format such as 'M/d/yyyy H:mm' (read as UTC unless it has zzz). Default: ISO 8601, 20240131 or Unix seconds.")]
+    public string? TimeFormat { get; init; }
+
     [CommandOption("--weight-col <NAME>")]
     [Description("Numeric column that multiplies each row's event weight (such as a play count). Default: none.")]
     public string? WeightColumn { get; init; }
@@ -92,6 +96,7 @@ internal class InputSettings : CommandSettings
             ItemColumn = ItemColumn ?? (header ? "item_id" : "2"),
             EventColumn = EventColumn,
             TimeColumn = TimeColumn,
+            TimeFormat = TimeFormat,
             WeightColumn = WeightColumn,
             QuantityColumn = QuantityColumn,
             RatingColumn = RatingColumn,

@@ -638,6 +638,10 @@ public sealed class CsvInteractionReader
             return null;
         }
 
+        /// <summary>A sample time written in <paramref name="format"/>, for an error message.</summary>
+        private static string Example(string format) =>
+            new DateTimeOffset(2024, 1, 31, 12, 0, 0, TimeSpan.Zero).ToString(format, CultureInfo.InvariantCulture);
+
         /// <summary>Without a header, refuses a first row whose user and item fields are column names (<c>user_id,item_id</c>, <c>userId,movieId</c>):
         /// read as data, the header would become a user who had an item.</summary>
         private void CheckNotAHeader(CsvReader reader, long line)
@@ -736,14 +740,30 @@ public sealed class CsvInteractionReader
             }
 
             long time = 0;
-            if (Columns.Time >= 0)
+            if (Columns.Time >= 0 && options.TimeFormat is { } timeFormat)
+            {
+                // The caller's format, such as M/d/yyyy H:mm: exact, invariant culture, UTC unless the format has an offset.
+                if (!DateTimeOffset.TryParseExact(Chars(reader.GetSpan(Columns.Time), ref buffer).Trim(), timeFormat, CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+                {
+                    string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
+                    Reject(line, Columns.Time + 1, Columns.Name(Columns.Time),
+                        $"'{text}' is not a time in the format '{timeFormat}' (--time-format, TimeFormat); expected such as '{Example(timeFormat)}'.", reader);
+                    return;
+                }
+
+                time = parsed.ToUnixTimeSeconds();
+            }
+            else if (Columns.Time >= 0)
             {
                 if (!TimestampParser.TryParse(reader.GetSpan(Columns.Time), _integerTimes, out time, out IntegerTimes kind))
                 {
                     string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
                     string reason = _integerTimes == IntegerTimes.BasicDates && TimestampParser.TryParse(reader.GetSpan(Columns.Time), out _)
                         ? $"'{text}' is not a date written yyyyMMdd, as the file's first number ('{_firstIntegerTime}' on line {_firstIntegerTimeLine}) is; a file's numeric timestamps are all dates or all Unix seconds."
-                        : $"'{text}' is not a timestamp ({TimestampParser.Expected}).";
+                        : text.Contains('/', StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}")
+                            ? $"'{text}' is not a timestamp ({TimestampParser.Expected}); a date such as this does not say which number is the month, so give its format with --time-format (TimeFormat), such as 'M/d/yyyy H:mm'."
+                            : $"'{text}' is not a timestamp ({TimestampParser.Expected}).";
                     Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), reason, reader);
                     return;
                 }

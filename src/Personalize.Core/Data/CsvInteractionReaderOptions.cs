@@ -38,6 +38,12 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     /// <value>The default is <see langword="null"/>: the column <c>timestamp</c> is used when the header has it.</value>
     public string? TimeColumn { get; init; }
 
+    /// <summary>Gets the .NET custom date and time format of the time column, such as <c>M/d/yyyy H:mm</c> for <c>12/1/2010 8:26</c>, read
+    /// with the invariant culture, as UTC unless the format has an offset (<c>zzz</c>). Spellings such as <c>01/02/2024</c> are refused
+    /// without it, because they do not say which number is the month.</summary>
+    /// <value>The default is <see langword="null"/>: ISO 8601, eight-digit dates or Unix seconds.</value>
+    public string? TimeFormat { get; init; }
+
     /// <summary>Gets a numeric column whose value multiplies the row's event weight, such as a play count or a rating.</summary>
     /// <value>The default is <see langword="null"/>: no multiplier.</value>
     public string? WeightColumn { get; init; }
@@ -90,6 +96,12 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (TimeFormat is { } format && !TimeFormatRoundTrips(format))
+        {
+            yield return OptionsValidation.Error(nameof(TimeFormat), format,
+                "is not a date and time format that reads back what it writes; use .NET custom format specifiers such as M/d/yyyy H:mm or dd.MM.yyyy HH:mm:ss.");
+        }
+
         if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
         {
             yield return OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
@@ -122,6 +134,23 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
                     yield return OptionsValidation.Error(name, value, "must be a 1-based column position such as 1, because the file has no header.");
                 }
             }
+        }
+    }
+
+    /// <summary>Whether a format writes a date that it reads back (a format of literal text alone, or one missing the year, does not).</summary>
+    private static bool TimeFormatRoundTrips(string format)
+    {
+        var sample = new DateTimeOffset(2024, 11, 23, 17, 45, 30, TimeSpan.Zero);
+        try
+        {
+            string text = sample.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            return DateTimeOffset.TryParseExact(text, format, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset back)
+                && back.Year == sample.Year && back.Month == sample.Month && back.Day == sample.Day;
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 }

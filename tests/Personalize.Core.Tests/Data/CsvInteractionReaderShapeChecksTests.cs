@@ -42,6 +42,52 @@ public sealed class CsvInteractionReaderShapeChecksTests : IDisposable
     }
 
     [Fact]
+    public void A_time_format_reads_dates_written_another_way_as_UTC_or_with_their_offset()
+    {
+        InteractionLog us = Read("user_id,item_id,InvoiceDate\nu1,i1,12/1/2010 8:26\nu1,i2,1/12/2011 17:05\n",
+            new CsvInteractionReaderOptions { TimeColumn = "InvoiceDate", TimeFormat = "M/d/yyyy H:mm" });
+        InteractionLog offset = Read("user_id,item_id,when\nu1,i1,01.12.2010 08:26 +01:00\n",
+            new CsvInteractionReaderOptions { TimeColumn = "when", TimeFormat = "dd.MM.yyyy HH:mm zzz" });
+
+        Assert.Equal([DateTimeOffset.Parse("2010-12-01T08:26:00Z").ToUnixTimeSeconds(), DateTimeOffset.Parse("2011-01-12T17:05:00Z").ToUnixTimeSeconds()],
+            us.Timestamps.ToArray());
+        Assert.Equal([DateTimeOffset.Parse("2010-12-01T07:26:00Z").ToUnixTimeSeconds()], offset.Timestamps.ToArray());
+    }
+
+    [Fact]
+    public void A_time_that_does_not_fit_the_format_is_a_bad_row_with_an_example_of_the_format()
+    {
+        var exception = Assert.Throws<InteractionDataException>(() => Read("user_id,item_id,timestamp\nu1,i1,2010-12-01\n",
+            new CsvInteractionReaderOptions { TimeFormat = "M/d/yyyy H:mm" }));
+
+        Assert.Equal("events.csv:2:3: column 'timestamp': '2010-12-01' is not a time in the format 'M/d/yyyy H:mm' (--time-format, TimeFormat); expected such as '1/31/2024 12:00'.",
+            exception.Message);
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("HH:mm")]
+    public void A_time_format_that_cannot_read_a_date_is_refused(string format)
+    {
+        var exception = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new CsvInteractionReader(new CsvInteractionReaderOptions { TimeFormat = format }));
+
+        Assert.Contains("TimeFormat", exception.Message);
+        Assert.Contains(format, exception.Message);
+        Assert.Contains("is not a date and time format that reads back what it writes", exception.Message);
+    }
+
+    [Theory]
+    [InlineData("12/1/2010 8:26")]
+    [InlineData("01.12.2010")]
+    public void A_date_that_does_not_say_which_number_is_the_month_is_refused_with_the_time_format_option(string text)
+    {
+        var exception = Assert.Throws<InteractionDataException>(() => Read($"user_id,item_id,timestamp\nu1,i1,{text}\n"));
+
+        Assert.EndsWith("a date such as this does not say which number is the month, so give its format with --time-format (TimeFormat), such as 'M/d/yyyy H:mm'.",
+            exception.Message);
+    }
+
+    [Fact]
     public void Timestamps_that_all_fall_in_1970_are_noted()
     {
         InteractionLog log = Read("user_id,item_id,timestamp\nu1,i1,2025\nu1,i2,2026\n");

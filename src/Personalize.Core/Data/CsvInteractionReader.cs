@@ -858,13 +858,14 @@ public sealed class CsvInteractionReader
             }
 
             ReadOnlySpan<byte> raw = reader.GetSpan(column);
-            if (blankIsMissing && raw.Trim(" \t"u8).IsEmpty)
+            if (TrySmallInteger(raw, out value))
             {
                 return true;
             }
 
-            if (TrySmallInteger(raw, out value))
+            if (blankIsMissing && raw.Trim(" \t"u8).IsEmpty)
             {
+                value = missing;
                 return true;
             }
 

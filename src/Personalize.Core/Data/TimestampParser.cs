@@ -29,10 +29,16 @@ internal static class TimestampParser
         }
 
         // Unix seconds as a spreadsheet or pandas writes them, 1706702400.0 or 1706702400.25: the fraction is dropped, as for ISO 8601.
-        int point = text.IndexOf((byte)'.');
-        if (point > 0 && point < text.Length - 1 && IsInteger(text[..point]) && IsDigits(text[(point + 1)..]))
+        int start = text[0] == (byte)'-' ? 1 : 0;
+        int point = start;
+        while (point < text.Length && (uint)(text[point] - '0') <= 9)
         {
-            text = text[..point];
+            point++;
+        }
+
+        if (point > start && point < text.Length - 1 && text[point] == (byte)'.' && IsDigits(text[(point + 1)..]))
+        {
+            text = text[..point];   // ISO 8601 stops at its fifth byte ('-'), so only numbers get this far
         }
 
         if (IsInteger(text))

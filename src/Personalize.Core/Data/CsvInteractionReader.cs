@@ -638,6 +638,58 @@ public sealed class CsvInteractionReader
             return null;
         }
 
+        /// <summary>Reads the row's time: with <see cref="CsvInteractionReaderOptions.TimeFormat"/> in that format, otherwise as
+        /// <see cref="TimestampParser"/> reads it, numbers all of the kind of the file's first one. A bad time rejects the row.</summary>
+        private bool TryTime(CsvReader reader, long line, ref char[] buffer, out long time)
+        {
+            ReadOnlySpan<byte> raw = reader.GetSpan(Columns.Time);
+            if (options.TimeFormat is null)
+            {
+                if (!TimestampParser.TryParse(raw, _integerTimes, out time, out IntegerTimes kind))
+                {
+                    RejectTime(reader, line);
+                    return false;
+                }
+
+                if (kind != IntegerTimes.Any && _integerTimes == IntegerTimes.Any)
+                {
+                    // The first number decides how the file's numbers read: 20240131 a date, 20240131 in a file of Unix seconds a second.
+                    _integerTimes = kind;
+                    _firstIntegerTime = Encoding.UTF8.GetString(raw).Trim();
+                    _firstIntegerTimeLine = line;
+                }
+
+                return true;
+            }
+
+            // The caller's format, such as M/d/yyyy H:mm: exact, invariant culture, UTC unless the format has an offset.
+            if (DateTimeOffset.TryParseExact(Chars(raw, ref buffer).Trim(), options.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal,
+                    out DateTimeOffset parsed))
+            {
+                time = parsed.ToUnixTimeSeconds();
+                return true;
+            }
+
+            time = 0;
+            RejectTime(reader, line);
+            return false;
+        }
+
+        /// <summary>Rejects a row whose time does not read, saying why and what would read it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private void RejectTime(CsvReader reader, long line)
+        {
+            string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
+            string reason = options.TimeFormat is { } format
+                ? $"'{text}' is not a time in the format '{format}' (--time-format, TimeFormat); expected such as '{Example(format)}'."
+                : _integerTimes == IntegerTimes.BasicDates && TimestampParser.TryParse(reader.GetSpan(Columns.Time), out _)
+                ? $"'{text}' is not a date written yyyyMMdd, as the file's first number ('{_firstIntegerTime}' on line {_firstIntegerTimeLine}) is; a file's numeric timestamps are all dates or all Unix seconds."
+                : text.Contains('/', StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}")
+                ? $"'{text}' is not a timestamp ({TimestampParser.Expected}); a date such as this does not say which number is the month, so give its format with --time-format (TimeFormat), such as 'M/d/yyyy H:mm'."
+                : $"'{text}' is not a timestamp ({TimestampParser.Expected}).";
+            Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), reason, reader);
+        }
+
         /// <summary>A sample time written in <paramref name="format"/>, for an error message.</summary>
         private static string Example(string format) =>
             new DateTimeOffset(2024, 1, 31, 12, 0, 0, TimeSpan.Zero).ToString(format, CultureInfo.InvariantCulture);
@@ -740,41 +792,9 @@ public sealed class CsvInteractionReader
             }
 
             long time = 0;
-            if (Columns.Time >= 0 && options.TimeFormat is { } timeFormat)
+            if (Columns.Time >= 0 && !TryTime(reader, line, ref buffer, out time))
             {
-                // The caller's format, such as M/d/yyyy H:mm: exact, invariant culture, UTC unless the format has an offset.
-                if (!DateTimeOffset.TryParseExact(Chars(reader.GetSpan(Columns.Time), ref buffer).Trim(), timeFormat, CultureInfo.InvariantCulture,
-                        DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
-                {
-                    string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
-                    Reject(line, Columns.Time + 1, Columns.Name(Columns.Time),
-                        $"'{text}' is not a time in the format '{timeFormat}' (--time-format, TimeFormat); expected such as '{Example(timeFormat)}'.", reader);
-                    return;
-                }
-
-                time = parsed.ToUnixTimeSeconds();
-            }
-            else if (Columns.Time >= 0)
-            {
-                if (!TimestampParser.TryParse(reader.GetSpan(Columns.Time), _integerTimes, out time, out IntegerTimes kind))
-                {
-                    string text = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time));
-                    string reason = _integerTimes == IntegerTimes.BasicDates && TimestampParser.TryParse(reader.GetSpan(Columns.Time), out _)
-                        ? $"'{text}' is not a date written yyyyMMdd, as the file's first number ('{_firstIntegerTime}' on line {_firstIntegerTimeLine}) is; a file's numeric timestamps are all dates or all Unix seconds."
-                        : text.Contains('/', StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}")
-                            ? $"'{text}' is not a timestamp ({TimestampParser.Expected}); a date such as this does not say which number is the month, so give its format with --time-format (TimeFormat), such as 'M/d/yyyy H:mm'."
-                            : $"'{text}' is not a timestamp ({TimestampParser.Expected}).";
-                    Reject(line, Columns.Time + 1, Columns.Name(Columns.Time), reason, reader);
-                    return;
-                }
-
-                if (kind != IntegerTimes.Any && _integerTimes == IntegerTimes.Any)
-                {
-                    // The first number decides how the file's numbers read: 20240131 a date, 20240131 in a file of Unix seconds a second.
-                    _integerTimes = kind;
-                    _firstIntegerTime = Encoding.UTF8.GetString(reader.GetSpan(Columns.Time)).Trim();
-                    _firstIntegerTimeLine = line;
-                }
+                return;
             }
 
             if (time > _latestAllowed)

@@ -28,59 +28,22 @@ internal static class TimestampParser
             return false;
         }
 
-        // Unix seconds as a spreadsheet or pandas writes them, 1706702400.0 or 1706702400.25: the fraction is dropped, as for ISO 8601.
-        int start = text[0] == (byte)'-' ? 1 : 0;
-        int point = start;
-        while (point < text.Length && (uint)(text[point] - '0') <= 9)
-        {
-            point++;
-        }
-
-        if (point > start && point < text.Length - 1 && text[point] == (byte)'.' && IsDigits(text[(point + 1)..]))
-        {
-            text = text[..point];   // ISO 8601 stops at its fifth byte ('-'), so only numbers get this far
-        }
-
         if (IsInteger(text))
         {
-            if (!Utf8Parser.TryParse(text, out long number, out int consumed) || consumed != text.Length)
-            {
-                return false;
-            }
-
-            if (integers != IntegerTimes.UnixSeconds && text.Length == 8 && TryBasicDate(text, out unixSeconds))
-            {
-                // 20240131: a date in ISO 8601's basic form. As Unix seconds it would be a moment of 1970-1973, when no log was kept.
-                kind = IntegerTimes.BasicDates;
-                return true;
-            }
-
-            if (integers == IntegerTimes.BasicDates)
-            {
-                return false;
-            }
-
-            kind = IntegerTimes.UnixSeconds;
-
-            int digits = text[0] == (byte)'-' ? text.Length - 1 : text.Length;
-            if (digits >= 13)
-            {
-                // Milliseconds: round down to the second, as DateTimeOffset does, also before 1970.
-                unixSeconds = Math.DivRem(number, 1000, out long milliseconds);
-                unixSeconds -= milliseconds < 0 ? 1 : 0;
-            }
-            else
-            {
-                unixSeconds = number;
-            }
-
-            return unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
+            return TryNumber(text, integers, out unixSeconds, out kind);
         }
 
         if (TryParseIsoFast(text, out unixSeconds))
         {
             // An offset can push the first or last day of the calendar out of the range that the rest of the library converts.
             return unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
+        }
+
+        // Unix seconds as a spreadsheet or pandas writes them, 1706702400.0 or 1706702400.25: the fraction is dropped, as for ISO 8601.
+        int point = text.IndexOf((byte)'.');
+        if (point > 0 && point < text.Length - 1 && IsInteger(text[..point]) && IsDigits(text[(point + 1)..]))
+        {
+            return TryNumber(text[..point], integers, out unixSeconds, out kind);
         }
 
         // Only other spellings of an ISO date go to the general parser: it would read a time alone ("12:00") as today,
@@ -99,6 +62,45 @@ internal static class TimestampParser
         }
 
         return false;
+    }
+
+    /// <summary>Reads a whole number: eight digits that name a day are that day (unless <paramref name="integers"/> says seconds), 13 or
+    /// more digits are milliseconds, others Unix seconds.</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> text, IntegerTimes integers, out long unixSeconds, out IntegerTimes kind)
+    {
+        unixSeconds = 0;
+        kind = IntegerTimes.Any;
+        if (!Utf8Parser.TryParse(text, out long number, out int consumed) || consumed != text.Length)
+        {
+            return false;
+        }
+
+        if (integers != IntegerTimes.UnixSeconds && text.Length == 8 && TryBasicDate(text, out unixSeconds))
+        {
+            // 20240131: a date in ISO 8601's basic form. As Unix seconds it would be a moment of 1970-1973, when no log was kept.
+            kind = IntegerTimes.BasicDates;
+            return true;
+        }
+
+        if (integers == IntegerTimes.BasicDates)
+        {
+            return false;
+        }
+
+        kind = IntegerTimes.UnixSeconds;
+        int digits = text[0] == (byte)'-' ? text.Length - 1 : text.Length;
+        if (digits >= 13)
+        {
+            // Milliseconds: round down to the second, as DateTimeOffset does, also before 1970.
+            unixSeconds = Math.DivRem(number, 1000, out long milliseconds);
+            unixSeconds -= milliseconds < 0 ? 1 : 0;
+        }
+        else
+        {
+            unixSeconds = number;
+        }
+
+        return unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
     }
 
     private static bool StartsWithIsoDate(ReadOnlySpan<byte> s) =>

@@ -58,6 +58,29 @@ public sealed class InputShapeCommandTests
         Assert.Equal($"error: {flag} '{value}': with --no-header the file has no column names; give a 1-based position such as 3.", error.Trim());
     }
 
+    [Theory]
+    [InlineData("predict", "predict")]
+    [InlineData("related", "related")]
+    [InlineData("trending", "a replay of the event log")]
+    [InlineData("buy-again", "a replay of the event log")]
+    public void Duplicates_is_refused_where_no_ratings_are_trained(string command, string named)
+    {
+        using var cli = new CliRunner();
+        string[] args = command switch
+        {
+            "predict" => ["predict", "--model", cli.PathOf("m.pzm"), "--input", cli.SmallLog()],
+            "related" => ["related", "--model", cli.PathOf("m.pzm"), "--item", "i1", "--input", cli.SmallLog()],
+            "buy-again" => ["buy-again", "--input", cli.SmallLog(), "--user", "u1"],
+            _ => [command, "--input", cli.SmallLog()],
+        };
+
+        var (code, _, error) = cli.Run([.. args, "--duplicates", "average"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --duplicates chooses between a user's ratings of an item when training or evaluating --trainer explicit; {named} does not use it.",
+            error.Trim());
+    }
+
     [Fact]
     public void Predict_refuses_to_write_over_its_input_or_its_model()
     {

@@ -38,6 +38,7 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        settings.RefuseDuplicates("import-spark");
         if (string.IsNullOrWhiteSpace(settings.ModelDir) || string.IsNullOrWhiteSpace(settings.Out))
         {
             throw new UsageException("--model-dir and --out are required: the folder a Spark ALS model was saved to, and the model file to write.");

@@ -68,6 +68,16 @@ internal class InputSettings : CommandSettings
     [Description("fail (default): stop at the first bad row. skip: skip bad rows and report each on stderr.")]
     public string? BadRows { get; init; }
 
+    /// <summary>Refuses <c>--duplicates</c> on a command that builds no rating matrix from the log, where it would be ignored.</summary>
+    /// <param name="command">The command, as the person typed it.</param>
+    public void RefuseDuplicates(string command)
+    {
+        if (Duplicates is not null)
+        {
+            throw new UsageException($"--duplicates chooses between a user's ratings of an item when training or evaluating --trainer explicit; {command} does not use it.");
+        }
+    }
+
     public CsvInteractionReaderOptions ReaderOptions(Action<RejectedRow>? onRejected)
     {
         BadRowPolicy policy = BadRows?.ToLowerInvariant() switch

@@ -51,6 +51,7 @@ internal sealed class LiveSession
         }
 
         CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
+        settings.RefuseDuplicates("a replay of the event log");
         if (settings.Top < 1)
         {
             throw new UsageException($"--top {settings.Top} must be at least 1.");

@@ -35,6 +35,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        settings.RefuseDuplicates("predict");
         if (string.IsNullOrWhiteSpace(settings.Model) || string.IsNullOrWhiteSpace(settings.Input))
         {
             throw new UsageException("--model and --input are required: the model and the CSV of (user, item) pairs to score.");

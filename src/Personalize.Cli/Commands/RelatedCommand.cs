@@ -67,6 +67,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        settings.RefuseDuplicates("related");
         if (string.IsNullOrWhiteSpace(settings.Model))
         {
             throw new UsageException("--model is required: the model file to find related items in.");

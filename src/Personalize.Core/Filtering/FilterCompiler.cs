@@ -72,13 +72,20 @@ public static class FilterCompiler
     internal static ulong[] EvaluateFor(Filter filter, ItemCatalog catalog, int[] catalogItems) =>
         EvaluateAttributes(filter, catalog, catalogItems, out _, out _);
 
+    /// <summary>Whether a filter has the per-user rules <c>not seen</c> and <c>not bought</c>, as <see cref="Compile"/> reads them (alone,
+    /// or joined to the rest with 'and'), without evaluating its attribute conditions.</summary>
+    internal static (bool ExcludesSeen, bool ExcludesBought) HistoryRules(Filter filter)
+    {
+        Filter[] top = filter.Kind == FilterKind.And ? [.. filter.Operands] : [filter];
+        return (top.Any(o => o.Kind == FilterKind.NotSeen), top.Any(o => o.Kind == FilterKind.NotBought));
+    }
+
     private static ulong[] EvaluateAttributes(Filter filter, ItemCatalog? catalog, int[] toCatalog, out bool excludesSeen, out bool excludesBought)
     {
         // The per-user rules (not seen, not bought) are kept as flags for the query; they may stand alone or join the rest with 'and'.
         static bool PerUser(Filter f) => f.Kind is FilterKind.NotSeen or FilterKind.NotBought;
         Filter[] top = filter.Kind == FilterKind.And ? [.. filter.Operands] : [filter];
-        excludesSeen = top.Any(o => o.Kind == FilterKind.NotSeen);
-        excludesBought = top.Any(o => o.Kind == FilterKind.NotBought);
+        (excludesSeen, excludesBought) = HistoryRules(filter);
         Filter[] rest = [.. top.Where(o => !PerUser(o))];
         return rest.Length == 0 ? All(toCatalog.Length) : Evaluate(rest.Length == 1 ? rest[0] : Filter.AllOf(rest), catalog, toCatalog);
     }

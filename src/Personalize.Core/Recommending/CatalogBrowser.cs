@@ -98,6 +98,9 @@ public sealed class CatalogBrowser
         return _space.CandidatePage(user, filter, sort, blockedItems, ranked, request.PageSize, request.Cursor, request.Facets);
     }
 
+    /// <summary>Whether the browser has compiled this filter over the whole catalogue, for tests that a candidate page does not.</summary>
+    internal bool HasCompiled(Filter filter) => _space.TryGetCompiled(filter, out _);
+
     /// <summary>The items a filter's <c>not seen</c> leaves out, added to the blocked ones: the user's history in the model (none for a
     /// user the model does not know). <c>not bought</c> needs purchases, which neither the request nor a model holds, so it is refused.</summary>
     private IReadOnlyList<string> WithHistoryRules(string user, Filter? filter, IReadOnlyList<string> blockedItems)
@@ -107,14 +110,15 @@ public sealed class CatalogBrowser
             return blockedItems;
         }
 
-        CompiledFilter compiled = _space.Compile(filter);
-        if (compiled.ExcludesBought)
+        // Read from the filter itself: compiling it over the whole catalogue here would cost a search what its candidate page saves.
+        (bool excludesSeen, bool excludesBought) = FilterCompiler.HistoryRules(filter);
+        if (excludesBought)
         {
             throw new InvalidOperationException(
                 $"The filter '{FilterText.Format(filter)}' has 'not bought', which needs the user's purchases, and a browse has none; use Recommender.Recommend with RecommendationRequest.PurchasedItems, or leave the rule out.");
         }
 
-        if (!compiled.ExcludesSeen)
+        if (!excludesSeen)
         {
             return blockedItems;
         }

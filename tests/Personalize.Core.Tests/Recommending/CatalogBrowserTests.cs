@@ -54,6 +54,20 @@ public sealed class CatalogBrowserTests : IClassFixture<CustomShop>
         Assert.DoesNotContain(ranked, r => seen.Contains(r.ItemId));
     }
 
+    [Fact]
+    public void Not_seen_on_a_candidate_page_does_not_compile_the_filter_over_the_whole_catalogue()
+    {
+        var browser = new CatalogBrowser(_shop.Catalog, _shop.Model);
+        string user = _shop.Model.Users.GetId(3);
+        Filter filter = _shop.Parse("in_stock and not seen");
+
+        RecommendationPage page = browser.Browse(new BrowseRequest { UserId = user, Filter = filter, PageSize = 50 },
+            _shop.Recommender.Rank(user, [.. _shop.Catalog.Items.Ids.Take(60).Select(id => new RankCandidate(id, 1))]));
+
+        Assert.NotEmpty(page);
+        Assert.False(browser.HasCompiled(filter));
+    }
+
     [Theory]
     [InlineData("not bought", true)]
     [InlineData("not seen", false)]

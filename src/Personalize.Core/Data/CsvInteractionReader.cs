@@ -184,7 +184,7 @@ public sealed class CsvInteractionReader
     {
         var notes = new List<string>();
         Columns columns = state.Columns;
-        int[] used = [columns.User, columns.Item, columns.Event, columns.Time, columns.Weight, columns.Quantity, columns.Rating];
+        int[] used = columns.Used;
         string[] unused = [.. columns.Names.Where((_, c) => !used.Contains(c))];
         if (columns.Event < 0 && Options.EventColumn is null
             && unused.FirstOrDefault(h => SameName(h, CsvInteractionReaderDefaults.EventColumn) || EventNames.Contains(Key(h))) is { } eventLike)
@@ -208,6 +208,9 @@ public sealed class CsvInteractionReader
 
         return notes;
     }
+
+    /// <summary>Whether a field holds nothing but spaces and tabs.</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> field) => field.Trim(" \t"u8).IsEmpty;
 
     /// <summary>1971-01-01T00:00:00Z in Unix seconds.</summary>
     private const long LatestOf1970 = 31_536_000;
@@ -302,8 +305,7 @@ public sealed class CsvInteractionReader
             CheckUnambiguous(sourceName, headers, columns);
         }
 
-        columns.MinFieldCount = 1 + Math.Max(Math.Max(Math.Max(columns.User, columns.Item), Math.Max(Math.Max(columns.Event, columns.Time), columns.Weight)),
-            Math.Max(columns.Quantity, columns.Rating));
+        columns.MinFieldCount = 1 + columns.Used.Max();
         return columns;
     }
 
@@ -311,7 +313,7 @@ public sealed class CsvInteractionReader
     /// is a guess.</summary>
     private static void CheckUnambiguous(string sourceName, IReadOnlyList<string> headers, Columns columns)
     {
-        foreach (int used in new[] { columns.User, columns.Item, columns.Event, columns.Time, columns.Weight, columns.Quantity, columns.Rating })
+        foreach (int used in columns.Used)
         {
             if (used < 0)
             {
@@ -474,6 +476,9 @@ public sealed class CsvInteractionReader
         public int MinFieldCount;
         public string[] Names = [];
 
+        /// <summary>The column index of each value a row gives (user, item, event, time, weight, quantity, rating); -1 where absent.</summary>
+        public int[] Used => [User, Item, Event, Time, Weight, Quantity, Rating];
+
         public string Name(int index) => index < Names.Length ? Names[index] : "column " + (index + 1).ToString(CultureInfo.InvariantCulture);
     }
 
@@ -629,7 +634,7 @@ public sealed class CsvInteractionReader
         {
             for (int f = from; f < reader.FieldCount; f++)
             {
-                if (!reader.GetSpan(f).Trim(" \t"u8).IsEmpty)
+                if (!IsBlank(reader.GetSpan(f)))
                 {
                     return f;
                 }
@@ -725,7 +730,7 @@ public sealed class CsvInteractionReader
                 return;
             }
 
-            if (reader.FieldCount == 1 && reader.GetSpan(0).Trim(" \t"u8).IsEmpty)
+            if (reader.FieldCount == 1 && IsBlank(reader.GetSpan(0)))
             {
                 return;   // a line of spaces holds no row, like an empty line
             }
@@ -883,7 +888,7 @@ public sealed class CsvInteractionReader
                 return true;
             }
 
-            if (blankIsMissing && raw.Trim(" \t"u8).IsEmpty)
+            if (blankIsMissing && IsBlank(raw))
             {
                 value = missing;
                 return true;

@@ -136,20 +136,7 @@ internal static class TimestampParser
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {
         int start = text[0] == (byte)'-' ? 1 : 0;
-        if (start == text.Length)
-        {
-            return false;
-        }
-
-        for (int i = start; i < text.Length; i++)
-        {
-            if ((uint)(text[i] - '0') > 9)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return start < text.Length && IsDigits(text[start..]);
     }
 
     /// <summary>The common shapes, without allocating: <c>yyyy-MM-dd</c>, then optionally <c>[T ]HH:mm[:ss[.f+]]</c> and <c>Z</c> or <c>±HH[:]mm</c>.</summary>

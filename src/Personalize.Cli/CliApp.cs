@@ -177,7 +177,11 @@ internal static class CliApp
 
     /// <summary>Accepts <c>--k</c> (the documented spelling) for <c>-k</c>: the parser takes one-letter options only in short form.</summary>
     internal static string[] NormalizeArguments(string[] args) =>
-        [.. args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + a[4..] : a)];
+        [.. args.Select(NormalizeArgument)];
+
+    /// <summary>One argument as the parser takes it: <c>--k</c> (and <c>--k=N</c>) is the short option <c>-k</c>.</summary>
+    internal static string NormalizeArgument(string argument) =>
+        argument == "--k" ? "-k" : argument.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + argument[4..] : argument;
 
     /// <summary>
     /// When the arguments hold an option the command does not have, says so and suggests the nearest known option (by edit distance);
@@ -253,7 +257,7 @@ internal static class CliApp
             // The parser reads --name=value and --name:value as well as --name value; a flag takes a following true or false.
             int separator = argument.IndexOfAny(['=', ':'], argument.StartsWith("--", StringComparison.Ordinal) ? 2 : 1);
             string name = separator < 0 ? argument : argument[..separator];
-            if (!byName.TryGetValue(name == "--k" ? "-k" : name, out System.Reflection.PropertyInfo? property))
+            if (!byName.TryGetValue(NormalizeArgument(name), out System.Reflection.PropertyInfo? property))
             {
                 continue;
             }
@@ -286,7 +290,7 @@ internal static class CliApp
     /// <summary>"--input is given twice ('a.csv' and 'b.csv'); give it once.", naming each spelling used (<c>-k</c> and <c>--top</c>).</summary>
     private static string Repeated(List<(string Name, string? Value)> uses, bool flag)
     {
-        List<string> names = [.. uses.DistinctBy(u => u.Name == "--k" ? "-k" : u.Name, StringComparer.Ordinal).Select(u => u.Name)];
+        List<string> names = [.. uses.DistinctBy(u => NormalizeArgument(u.Name), StringComparer.Ordinal).Select(u => u.Name)];
         string times = uses.Count == 2 ? "twice" : $"{uses.Count} times";
         string subject = names.Count == 1 ? $"{names[0]} is given {times}" : $"{JoinAnd(names)} are one option, given {times}";
         return flag || uses.Any(u => u.Value is null)
@@ -295,7 +299,7 @@ internal static class CliApp
     }
 
     /// <summary>"a", "a and b", "a, b and c".</summary>
-    private static string JoinAnd(IReadOnlyList<string> parts) =>
+    internal static string JoinAnd(IReadOnlyList<string> parts) =>
         parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
 
     /// <summary>The long (<c>--name</c>) and short (<c>-n</c>) options of a command, <c>--help</c> included.</summary>

@@ -107,7 +107,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
         PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
-        PageOutput.Write(page, pageSize, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
+        PageOutput.Write(page, format, ItemTitles.FromCatalog(catalog), settings.Out, catalog);
         return CliApp.Success;
     }
 

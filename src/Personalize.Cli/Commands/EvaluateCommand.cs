@@ -269,7 +269,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             return;
         }
 
-        string options = given.Length == 1 ? given[0] : string.Join(", ", given[..^1]) + " and " + given[^1];
+        string options = CliApp.JoinAnd(given);
         string verb = given.Length == 1 ? "is" : "are";
         throw new UsageException(kind is null
             ? $"{options} {verb} for --split; --train and --test are measured as they are, with nothing held out of them."

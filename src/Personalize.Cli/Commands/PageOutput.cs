@@ -46,6 +46,21 @@ internal static class PageOutput
         return filter;
     }
 
+    /// <summary>Parses and compiles <c>--filter</c> for a model's items (<see cref="ParseListFilter"/>, then
+    /// <see cref="FilterCompiler.Compile"/>), with the compiler's refusals as usage errors.</summary>
+    public static CompiledFilter CompileListFilter(string text, ItemCatalog catalog, IdMap items)
+    {
+        Filter filter = ParseListFilter(text, catalog)!;
+        try
+        {
+            return FilterCompiler.Compile(filter, catalog, items);
+        }
+        catch (ArgumentException exception)
+        {
+            throw UsageException.For("--filter", exception);
+        }
+    }
+
     /// <summary>When a filtered list is empty, notes each text value of the filter that no item has exactly but some item has in another
     /// case (<c>brand = "acme"</c> for <c>Acme</c>), or, for <c>under</c>, as the start of a path segment (<c>"Kitch"</c> for
     /// <c>Kitchen</c>): values match exactly, so an empty list is otherwise a puzzle.</summary>
@@ -192,7 +207,7 @@ internal static class PageOutput
 
     /// <summary>Writes a page as a table, CSV or JSON; with <paramref name="related"/> (a search's "related to your search" shelf) the
     /// CSV gains <c>list</c> and <c>source</c> columns and rows for the shelf, and the JSON a <c>related</c> array.</summary>
-    public static void Write(RecommendationPage page, int pageSize, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null,
+    public static void Write(RecommendationPage page, string format, ItemTitles titles, string? outPath, ItemCatalog? catalog = null,
         IReadOnlyList<RelatedItem>? related = null, bool withSource = false)
     {
         int first = page.FirstRank;

@@ -192,22 +192,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
             ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
             CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
-            FilterParseResult parsed = FilterText.Parse(settings.Filter, catalog.Schema);
-            if (!parsed.TryGetValue(out Filter? value))
-            {
-                FilterSyntaxException error = parsed.Error!;
-                throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
-            }
-
-            PageOutput.RefuseNotBought(value);
-            try
-            {
-                filter = FilterCompiler.Compile(value, catalog, model.Items);
-            }
-            catch (ArgumentException exception)
-            {
-                throw UsageException.For("--filter", exception);
-            }
+            filter = PageOutput.CompileListFilter(settings.Filter, catalog, model.Items);
         }
 
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
@@ -368,7 +353,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
         RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
         PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
-        PageOutput.Write(page, pageSize, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out, catalog,
+        PageOutput.Write(page, format, catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog), settings.Out, catalog,
             withSource: settings.WithSource);
         return CliApp.Success;
     }

@@ -181,22 +181,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
     {
         ItemCatalog catalog = CatalogReading.Read(itemsPath, schema, idColumn);
         CatalogReading.WarnIfApart(catalog, model.Items, itemsPath);
-        FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
-        if (!parsed.TryGetValue(out Filter? value))
-        {
-            FilterSyntaxException error = parsed.Error!;
-            throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
-        }
-
-        PageOutput.RefuseNotBought(value);
-        try
-        {
-            return FilterCompiler.Compile(value, catalog, model.Items);
-        }
-        catch (ArgumentException exception)
-        {
-            throw UsageException.For("--filter", exception);
-        }
+        return PageOutput.CompileListFilter(text, catalog, model.Items);
     }
 
     internal static string SourceName(RelatedItemSource source) => source switch

@@ -178,7 +178,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
 
             var titles = ItemTitles.FromCatalog(catalog);
             PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
-            PageOutput.Write(page, pageSize, format, titles, settings.Out, catalog, related: settings.Related is null ? null : result.Related);
+            PageOutput.Write(page, format, titles, settings.Out, catalog, related: settings.Related is null ? null : result.Related);
             if (settings.Related is not null && format == "table")
             {
                 WriteRelated(result.Related, titles);

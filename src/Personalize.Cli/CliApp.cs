@@ -403,6 +403,7 @@ internal static class CliApp
         ["RatingRegularization"] = "--rating-regularization",
         ["NumberOfModels"] = "--models",
         ["ItemItemWeight"] = "--item-item-weight",
+        ["PopularityWeight"] = "--popularity-weight",
         ["ItemItemRegularization"] = "--item-item-regularization",
         ["ItemItemRank"] = "--item-item-rank",
         ["Seed"] = "--seed",

@@ -143,8 +143,9 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Theory]
-    [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit")]
-    [InlineData(new[] { "--trainer", "explicit", "--item-item-weight", "0.5" }, "--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit")]
+    [InlineData(new[] { "--trainer", "explicit", "--alpha", "3" }, "--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit")]
+    [InlineData(new[] { "--trainer", "explicit", "--item-item-weight", "0.5" }, "--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit")]
+    [InlineData(new[] { "--trainer", "explicit", "--popularity-weight", "0.5" }, "--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit")]
     [InlineData(new[] { "--learning-rate", "0.1" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
     [InlineData(new[] { "--rated-items" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]
     [InlineData(new[] { "--models", "3" }, "--learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items and --bayesian belong to --trainer explicit")]

@@ -74,6 +74,28 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void The_popularity_weight_trains_exactly_as_told_and_is_recorded()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog();
+        string model = cli.PathOf("model.pzm");
+
+        var train = cli.Run("train", "--input", input, "--out", model, "--popularity-weight", "0.3");
+        var outOfRange = cli.Run("train", "--input", input, "--out", cli.PathOf("y.pzm"), "--popularity-weight", "-0.1");
+        var inspect = cli.Run("inspect", "--model", model);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.DoesNotContain("Choosing options", train.Output);
+        FactorModel loaded = ModelFile.Load(model);
+        Assert.Equal("0.3", loaded.Properties[ModelPropertyNames.PopularityWeight]);
+        Assert.True(loaded.HasBiases);
+        Assert.Equal("given", loaded.Properties[ModelPropertyNames.OptionsChosenBy]);
+        Assert.Matches(@"popularity_weight\s*│\s*0\.3", inspect.Output);
+        Assert.NotEqual(0, outOfRange.ExitCode);
+        Assert.Contains("--popularity-weight -0.1: must be", outOfRange.Error);
+    }
+
+    [Fact]
     public void Implicit_training_on_a_file_with_ratings_says_that_the_ratings_are_not_used_unless_they_weigh_the_rows()
     {
         using var cli = new CliRunner();

@@ -87,6 +87,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Implicit trainer: how many item-item values each user and item gets (at most the number of items). Default: 128.")]
         public int? ItemItemRank { get; init; }
 
+        [CommandOption("--popularity-weight <W>")]
+        [Description("Implicit trainer: the share w of popularity blended into each user's list, 0 to 1 (1 is the most-popular list). Default: 0 (off; the tuner tries it).")]
+        public float? PopularityWeight { get; init; }
+
         [CommandOption("--weighting <KIND>")]
         [Description("Implicit trainer: how summed weights become confidence: auto (default: log for heavy-tailed counts such as play counts or quantities, linear otherwise), linear or log.")]
         public string? Weighting { get; init; }
@@ -96,7 +100,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--no-tune")]
-        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items, --bayesian, --item-item-weight, --item-item-regularization, --item-item-rank, --options) also turn the choice off.")]
+        [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items, --bayesian, --item-item-weight, --item-item-regularization, --item-item-rank, --popularity-weight, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
         [CommandOption("--no-cooccurrence")]
@@ -168,6 +172,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             ItemItemWeight = settings.ItemItemWeight ?? defaults.ItemItemWeight,
             ItemItemRegularization = settings.ItemItemRegularization ?? defaults.ItemItemRegularization,
             ItemItemRank = settings.ItemItemRank ?? defaults.ItemItemRank,
+            PopularityWeight = settings.PopularityWeight ?? defaults.PopularityWeight,
             Weighting = settings.Weighting is null ? defaults.Weighting : settings.Weighting.ToLowerInvariant() switch
             {
                 "auto" => ConfidenceWeighting.Automatic,
@@ -194,9 +199,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static BiasedMatrixFactorizationTrainer ExplicitTrainer(Settings settings)
     {
         if (settings.Alpha is not null || settings.HalfLife is not null || settings.Weighting is not null || settings.ItemItemWeight is not null
-            || settings.ItemItemRegularization is not null || settings.ItemItemRank is not null)
+            || settings.ItemItemRegularization is not null || settings.ItemItemRank is not null || settings.PopularityWeight is not null)
         {
-            throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life and the --item-item options belong to --trainer implicit.");
+            throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit.");
         }
 
         if (settings.Bayesian && (settings.LearningRate is not null || settings.Regularization is not null || settings.RatingRegularization is not null
@@ -226,7 +231,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static bool Tunes(Settings settings) =>
         !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
         && settings.Alpha is null && settings.ItemItemWeight is null && settings.ItemItemRegularization is null && settings.ItemItemRank is null
-        && settings.LearningRate is null && settings.BiasRegularization is null
+        && settings.PopularityWeight is null && settings.LearningRate is null && settings.BiasRegularization is null
         && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems && !settings.Bayesian;
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>
@@ -258,13 +263,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         return new(new ImplicitAlsTrainer(o), Recorded(tuned, why));
     }
 
-    /// <summary>The item-item blend of implicit options, for a trial line or the choice ("" when there is none).</summary>
+    /// <summary>The item-item and popularity blends of implicit options, for a trial line or the choice ("" when there is none).</summary>
     private static readonly int DefaultItemItemRank = new ImplicitAlsTrainer.Options().ItemItemRank;
 
-    private static string ItemItem(ImplicitAlsTrainer.Options o) => o.ItemItemWeight > 0
+    private static string ItemItem(ImplicitAlsTrainer.Options o) => (o.ItemItemWeight > 0
         ? string.Create(CultureInfo.InvariantCulture,
             $", blended with item-item (share {o.ItemItemWeight:G3}, λ {o.ItemItemRegularization:G4}{(o.ItemItemRank != DefaultItemItemRank ? $", rank {o.ItemItemRank}" : "")})")
-        : "";
+        : "") + (o.PopularityWeight > 0 ? string.Create(CultureInfo.InvariantCulture, $", with popularity (share {o.PopularityWeight:G3})") : "");
 
     /// <summary>The explicit trainer for a log: chosen by <see cref="AutoTuner"/> (printing each trial) unless options were given.</summary>
     internal static Chosen<BiasedMatrixFactorizationTrainer> ExplicitTrainerFor(Settings settings, InteractionLog log, CancellationToken token)

@@ -459,6 +459,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         "ItemItemWeight" => "item-item-weight",
         "ItemItemRegularization" => "item-item-regularization",
         "ItemItemRank" => "item-item-rank",
+        "PopularityWeight" => "popularity-weight",
         "LearningRate" => "learning-rate",
         "LearningRateDecay" => "learning-rate-decay",
         "RatingRegularization" => "rating-regularization",

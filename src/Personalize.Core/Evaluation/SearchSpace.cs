@@ -17,7 +17,7 @@ namespace Personalize.Core.Evaluation;
 /// <para>The searchable options are, for <see cref="ImplicitAlsTrainer"/>: NumberOfFactors (factors), NumberOfIterations (epochs),
 /// Regularization (regularization), RegularizationExponent (regularization-exponent), ConfidenceScale (alpha),
 /// ConjugateGradientSteps (cg-steps), InitialScale (initial-scale), ItemItemWeight (item-item-weight), ItemItemRegularization
-/// (item-item-regularization), ItemItemRank (item-item-rank); for <see cref="BiasedMatrixFactorizationTrainer"/>: NumberOfFactors
+/// (item-item-regularization), ItemItemRank (item-item-rank), PopularityWeight (popularity-weight); for <see cref="BiasedMatrixFactorizationTrainer"/>: NumberOfFactors
 /// (factors), NumberOfIterations (epochs), LearningRate (learning-rate), LearningRateDecay (learning-rate-decay), FactorRegularization
 /// (regularization), RatingRegularization (rating-regularization), BiasRegularization (bias-regularization), InitialScale (initial-scale). NumberOfIterations is the most epochs a
 /// candidate may run; early stopping picks the best epoch below it.</para>

@@ -30,6 +30,7 @@ internal static class SearchableOptions
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemWeight), "item-item-weight", SearchScale.Linear),
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemRegularization), "item-item-regularization", SearchScale.Logarithmic),
         Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.ItemItemRank), "item-item-rank", SearchScale.Linear),
+        Describe<ImplicitAlsTrainer.Options>(nameof(ImplicitAlsTrainer.Options.PopularityWeight), "popularity-weight", SearchScale.Linear),
     ];
 
     public static readonly SearchableOption[] Explicit =
@@ -58,6 +59,7 @@ internal static class SearchableOptions
         nameof(ImplicitAlsTrainer.Options.ItemItemWeight) => options with { ItemItemWeight = (float)value },
         nameof(ImplicitAlsTrainer.Options.ItemItemRegularization) => options with { ItemItemRegularization = (float)value },
         nameof(ImplicitAlsTrainer.Options.ItemItemRank) => options with { ItemItemRank = (int)value },
+        nameof(ImplicitAlsTrainer.Options.PopularityWeight) => options with { PopularityWeight = (float)value },
         _ => throw new InvalidOperationException($"'{name}' is not a searchable option of ImplicitAlsTrainer.Options."),
     };
 

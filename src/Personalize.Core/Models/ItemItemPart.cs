@@ -228,7 +228,7 @@ internal sealed class ItemItemPart
     }
 
     /// <summary>The standard deviation over items of <c>x · v_j</c>: √(xᵀ M x − (x · μ)²).</summary>
-    private static double Spread(ReadOnlySpan<float> x, float[] moment, float[] mean)
+    internal static double Spread(ReadOnlySpan<float> x, float[] moment, float[] mean)
     {
         int n = x.Length;
         double quadratic = 0;

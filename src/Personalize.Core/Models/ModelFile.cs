@@ -398,6 +398,7 @@ public static class ModelFile
         try
         {
             ItemItemPart.ReadProperties(h.Properties, h.Kind, h.Factors);   // a blended model's properties must add up for fold-in
+            PopularityPart.ReadWeight(h.Properties, h.Kind, h.HasBiases);
             return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
                 h.GlobalBias, userBiases, itemBiases, seenWeights, cooccurrence);
         }

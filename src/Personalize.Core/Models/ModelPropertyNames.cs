@@ -70,6 +70,10 @@ public static class ModelPropertyNames
     /// the ALS factors (<see cref="Factors"/>) followed by <see cref="ItemItemRank"/> item-item values.</summary>
     public const string ItemItemWeight = "item_item_weight";
 
+    /// <summary>Implicit ALS: the popularity share w in the per-user blend <c>(1 − w)·z(personal score) + w·z(ln(1 + users of the item))</c>
+    /// (absent or 0 when there is none): the user vectors are scaled by <c>(1 − w)/σ</c> and the item biases hold the popularity part.</summary>
+    public const string PopularityWeight = "popularity_weight";
+
     /// <summary>Implicit ALS: the item-item model's regularization λ.</summary>
     public const string ItemItemRegularization = "item_item_regularization";
 

@@ -26,6 +26,9 @@ internal sealed class FoldInSolver
     private readonly float _itemItemWeight;
     private readonly float[]? _factorMoment;
     private readonly float[]? _factorMean;
+    private readonly float _popularityWeight;
+    private readonly float[]? _vectorMoment;
+    private readonly float[]? _vectorMean;
 
     private FoldInSolver(FactorModel model)
     {
@@ -77,10 +80,22 @@ internal sealed class FoldInSolver
         MeanWeight = Logarithmic ? MathF.Exp(meanWeighted) - 1 : meanWeighted;
         ConfidenceScale = alpha / meanWeighted;
         _gram = new float[rank * rank];
+        // A model blended with popularity scales each user's whole vector by its spread over the items (see Complete).
+        _popularityWeight = PopularityPart.ReadWeight(p, model.Kind, model.HasBiases);
         if (_itemItem is null)
         {
             AlsKernels.Gram(model.RawItemFactors, model.Items.Count, rank, _gram, new ParallelOptions());
+            if (_popularityWeight > 0)
+            {
+                (_vectorMoment, _vectorMean) = ItemItemPart.Moments(_gram, model.RawItemFactors, model.Items.Count, rank);
+            }
+
             return;
+        }
+
+        if (_popularityWeight > 0)
+        {
+            (_vectorMoment, _vectorMean) = ItemItemPart.Moments(model.RawItemFactors, model.Items.Count, model.NumberOfFactors, new ParallelOptions());
         }
 
         int items = model.Items.Count, total = model.NumberOfFactors;
@@ -103,20 +118,34 @@ internal sealed class FoldInSolver
 
     /// <summary>
     /// Writes the user vector the model scores with: the solved factors, and for a blended model the item-item values of the history
-    /// (every item in it, whatever its weight, as the trainer counts every entry), each part scaled as the trainer scales it. Returns the
-    /// two scales (1 and 0 without item-item values).
+    /// (every item in it, whatever its weight, as the trainer counts every entry), each part scaled as the trainer scales it, and for a
+    /// model blended with popularity the whole vector scaled by (1 − w)/σ as the trainer scales it. Returns the two scales (1 and 0
+    /// without item-item values or popularity).
     /// </summary>
     public (float FactorScale, float PartScale) Complete(ReadOnlySpan<int> items, ReadOnlySpan<float> solution, Span<float> destination)
     {
         int k = FactorCount;
+        (float FactorScale, float PartScale) scales;
         if (_itemItem is null)
         {
             solution[..k].CopyTo(destination);
-            return (1f, 0f);
+            scales = (1f, 0f);
+        }
+        else
+        {
+            _itemItem.UserPart(items, destination.Slice(k, _itemItem.Rank));
+            scales = _itemItem.Combine(solution[..k], destination, _itemItemWeight, _factorMoment!, _factorMean!);
         }
 
-        _itemItem.UserPart(items, destination.Slice(k, _itemItem.Rank));
-        return _itemItem.Combine(solution[..k], destination, _itemItemWeight, _factorMoment!, _factorMean!);
+        if (_popularityWeight > 0)
+        {
+            Span<float> vector = destination[.._model.NumberOfFactors];
+            float scale = PopularityPart.UserScale(vector, _vectorMoment!, _vectorMean!, _popularityWeight);
+            TensorPrimitives.Multiply(vector, scale, vector);
+            scales = (scales.FactorScale * scale, scales.PartScale * scale);
+        }
+
+        return scales;
     }
 
     /// <summary>The item-item part of a blended model's score of <paramref name="item"/> that history item <paramref name="historyItem"/>

@@ -15,4 +15,5 @@ internal static class ImplicitAlsDefaults
     public const float ItemItemRegularization = 300f;
     public const int ItemItemRank = 128;
     public const int ItemItemIterations = 8;
+    public const float PopularityWeight = 0f;
 }

@@ -226,13 +226,13 @@ public sealed class ImplicitAlsTrainer
         Dictionary<string, string> properties = Describe(o, weighting);
         var model = new FactorModel(FactorModelKind.Implicit, data.Users, data.Items, o.NumberOfFactors, userFactors, itemFactors,
             (int[])data.UserOffsets.Clone(), (int[])data.UserItems.Clone(), popularity, properties, seenWeights: (float[])data.UserWeights.Clone());
-        if (itemItem is null)
+        if (itemItem is not null)
         {
-            return model;
+            itemItem.Describe(properties, o.ItemItemWeight);
+            model = itemItem.Blend(model, data, o.ItemItemWeight, properties, parallel);
         }
 
-        itemItem.Describe(properties, o.ItemItemWeight);
-        return itemItem.Blend(model, data, o.ItemItemWeight, properties, parallel);
+        return o.PopularityWeight > 0 ? PopularityPart.Blend(model, o.PopularityWeight, properties, parallel) : model;
     }
 
     private static void SolveSide(float[] gram, float[] other, float[] factors, int count, int[] offsets, int[] partners, float[] confidence,
@@ -469,6 +469,17 @@ public sealed class ImplicitAlsTrainer
         [Range(1, 1024)]
         public int ItemItemRank { get; init; } = ImplicitAlsDefaults.ItemItemRank;
 
+        /// <summary>Gets the share w of popularity in a per-user blend with the model's own scores: the model ranks by
+        /// (1 − w)·z(its score) + w·z(ln(1 + users of the item)), z standardizing each user's scores over all items. 0 turns it off.</summary>
+        /// <remarks>The blend is applied last, after the item-item values when there are some, and is kept in the model as item biases and
+        /// a scale of each user vector, so the blended model is still a factor model; fold-in scales a new user's vector the same way. It
+        /// pays where the factors know little about most people, as on a time split of a sparse purchase log, where what many people buy
+        /// is what the next person buys; <see cref="Evaluation.AutoTuner.TuneImplicit"/> tries it and keeps it only when it validates
+        /// better. A user with no history gets the popularity list. Cost: one value per item and per user in the model.</remarks>
+        /// <value>The default is 0 (off).</value>
+        [Range(0.0, 1.0)]
+        public float PopularityWeight { get; init; } = ImplicitAlsDefaults.PopularityWeight;
+
         /// <summary>Gets the seed of the initial factors: the same data, options and seed give the same model.</summary>
         /// <value>The default is 42.</value>
         public int Seed { get; init; } = ImplicitAlsDefaults.Seed;
@@ -489,6 +500,11 @@ public sealed class ImplicitAlsTrainer
             if (!float.IsFinite(ItemItemWeight))
             {
                 yield return OptionsValidation.Error(nameof(ItemItemWeight), ItemItemWeight, "must be a finite number.");
+            }
+
+            if (!float.IsFinite(PopularityWeight))
+            {
+                yield return OptionsValidation.Error(nameof(PopularityWeight), PopularityWeight, "must be a finite number.");
             }
 
             if (!float.IsFinite(ItemItemRegularization))

@@ -76,7 +76,7 @@ public sealed class SearchSpaceTests
             "The search space for ImplicitAlsTrainer.Options is invalid (1 error): 'factorz' is not an option a search can vary in ImplicitAlsTrainer.Options. "
             + "Valid names: NumberOfFactors (factors), NumberOfIterations (epochs), Regularization (regularization), RegularizationExponent (regularization-exponent), "
             + "ConfidenceScale (alpha), ConjugateGradientSteps (cg-steps), InitialScale (initial-scale), ItemItemWeight (item-item-weight), "
-            + "ItemItemRegularization (item-item-regularization), ItemItemRank (item-item-rank).",
+            + "ItemItemRegularization (item-item-regularization), ItemItemRank (item-item-rank), PopularityWeight (popularity-weight).",
             exception.Message);
     }
 

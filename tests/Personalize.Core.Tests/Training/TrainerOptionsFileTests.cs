@@ -90,6 +90,7 @@ public sealed class TrainerOptionsFileTests
                 "ItemItemWeight": 0,
                 "ItemItemRegularization": 300,
                 "ItemItemRank": 128,
+                "PopularityWeight": 0,
                 "Seed": 42,
                 "NumberOfThreads": null
               }
@@ -127,7 +128,7 @@ public sealed class TrainerOptionsFileTests
             "{\"trainer\": \"implicit\", \"options\": {\"Factors\": 32}}",
             "bad.json: options.Factors is not an option of the implicit trainer (ImplicitAlsTrainer.Options); valid names: NumberOfFactors, NumberOfIterations, "
             + "Regularization, RegularizationExponent, ConfidenceScale, Weighting, Solver, ConjugateGradientSteps, InitialScale, ItemItemWeight, "
-            + "ItemItemRegularization, ItemItemRank, Seed, NumberOfThreads."
+            + "ItemItemRegularization, ItemItemRank, PopularityWeight, Seed, NumberOfThreads."
         },
         {
             "{\"trainer\": \"implicit\", \"options\": {\"NumberOfFactors\": \"32\", \"Regularization\": true, \"Solver\": \"Magic\", \"NumberOfThreads\": 1.5, \"Seed\": null, \"numberOfFactors\": 2}}",

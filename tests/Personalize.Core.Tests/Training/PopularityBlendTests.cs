@@ -11,9 +11,10 @@ namespace Personalize.Core.Tests.Training;
 /// ranks by, fold-in, explanations, the model file and the tuner.</summary>
 public sealed class PopularityBlendTests
 {
-    /// <summary>Two taste groups over the items, with item popularity falling off within each group's half; a share of each user's
-    /// picks is drawn from the whole catalogue by popularity alone.</summary>
-    private static InteractionLog TasteLog(int users = 300, double popularShare = 0.3, int seed = 3, int picks = 8, int items = 60)
+    /// <summary>Two taste groups over the items, with item popularity falling off within each group's half (or, without
+    /// <paramref name="taste"/>, any item at random); a share of each user's picks is drawn from the whole catalogue by popularity alone.</summary>
+    private static InteractionLog TasteLog(int users = 300, double popularShare = 0.3, int seed = 3, int picks = 8, int items = 60, bool taste = true,
+        float otherWeight = 1f)
     {
         var random = new Random(seed);
         var rows = new List<Interaction>();
@@ -42,8 +43,9 @@ public sealed class PopularityBlendTests
         {
             for (int e = 0; e < picks; e++)
             {
-                int item = random.NextDouble() < popularShare ? Zipf(items) : (u % 2) * (items / 2) + Zipf(items / 2);
-                rows.Add(new Interaction($"u{u}", $"i{item}"));
+                bool popular = random.NextDouble() < popularShare;
+                int item = popular ? Zipf(items) : taste ? (u % 2) * (items / 2) + Zipf(items / 2) : random.Next(items);
+                rows.Add(new Interaction($"u{u}", $"i{item}", Value: popular ? 1f : otherWeight));
             }
         }
 
@@ -210,23 +212,38 @@ public sealed class PopularityBlendTests
         }
     }
 
-    [Fact]
-    public void The_tuner_blends_popularity_in_where_people_have_a_few_picks_that_follow_popularity()
+    [Theory]
+    [InlineData(0.3, true)]
+    [InlineData(1.0, false)]
+    public void The_tuner_ends_with_popularity_trials_on_the_best_options_and_keeps_one_only_for_a_clear_gain(double popularShare, bool taste)
     {
-        // Three picks each over 400 items, by popularity alone: what a person's two other picks say about the third is noise.
-        InteractionLog log = TasteLog(users: 1500, popularShare: 1, picks: 3, items: 400);
+        InteractionLog log = TasteLog(users: 800, popularShare: popularShare, picks: 5, items: 300, taste: taste);
         AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 1 });
         AutoTuneTrial<ImplicitAlsTrainer.Options>[] popularity = [.. result.Trials.Where(t => t.Stage == "popularity")];
+        AutoTuneTrial<ImplicitAlsTrainer.Options>[] others = [.. result.Trials.Where(t => t.Stage != "popularity")];
+        AutoTuneTrial<ImplicitAlsTrainer.Options> bestOther = others.MaxBy(t => t.Score)!;
+
+        // The last trials, at shares 0.1 and 0.25 first, on the best options before them.
+        Assert.Equal(popularity, result.Trials.TakeLast(popularity.Length));
         Assert.InRange(popularity.Length, 2, 5);
         Assert.Equal([0.1f, 0.25f], popularity.Take(2).Select(t => t.Options.PopularityWeight));
-        Assert.All(result.Trials.Where(t => t.Stage != "popularity"), t => Assert.Equal(0f, t.Options.PopularityWeight));
-        double bestWithout = result.Trials.Where(t => t.Stage != "popularity").Max(t => t.Score);
-        Assert.True(result.Options.PopularityWeight > 0, $"popularity best {popularity.Max(t => t.Score):F4} vs without {bestWithout:F4}");
-        Assert.True(result.Best.Score > bestWithout);
+        Assert.All(popularity, t => Assert.Equal(bestOther.Options with { PopularityWeight = 0f }, t.Options with { PopularityWeight = 0f }));
+        Assert.All(others, t => Assert.Equal(0f, t.Options.PopularityWeight));
+
+        // A share is chosen only when it validated at least 1 % better than every trial before it.
+        if (result.Options.PopularityWeight > 0)
+        {
+            Assert.True(result.Best.Score >= bestOther.Score * 1.01, $"{result.Best.Score:F4} vs {bestOther.Score:F4}");
+        }
+        else
+        {
+            Assert.Same(bestOther, result.Best);
+            Assert.All(popularity, t => Assert.True(t.Score < bestOther.Score * 1.01));
+        }
 
         // The chosen options train the model the trial scored.
         FactorModel chosen = new ImplicitAlsTrainer(result.Options).Fit(FeedbackMatrix.FromLog(log));
-        Assert.Equal(result.Options.PopularityWeight.ToString(System.Globalization.CultureInfo.InvariantCulture), chosen.Properties[ModelPropertyNames.PopularityWeight]);
+        Assert.Equal(result.Options.PopularityWeight > 0, chosen.Properties.ContainsKey(ModelPropertyNames.PopularityWeight));
     }
 
     [Fact]

@@ -269,7 +269,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     private static string ItemItem(ImplicitAlsTrainer.Options o) => (o.ItemItemWeight > 0
         ? string.Create(CultureInfo.InvariantCulture,
             $", blended with item-item (share {o.ItemItemWeight:G3}, λ {o.ItemItemRegularization:G4}{(o.ItemItemRank != DefaultItemItemRank ? $", rank {o.ItemItemRank}" : "")})")
-        : "") + (o.PopularityWeight > 0 ? string.Create(CultureInfo.InvariantCulture, $", with popularity (share {o.PopularityWeight:G3})") : "");
+        : "") + (o.PopularityWeight switch
+        {
+            >= 1 => ", with popularity (share 1: the most-popular list)",
+            > 0 => string.Create(CultureInfo.InvariantCulture, $", with popularity (share {o.PopularityWeight:G3})"),
+            _ => "",
+        });
 
     /// <summary>The explicit trainer for a log: chosen by <see cref="AutoTuner"/> (printing each trial) unless options were given.</summary>
     internal static Chosen<BiasedMatrixFactorizationTrainer> ExplicitTrainerFor(Settings settings, InteractionLog log, CancellationToken token)

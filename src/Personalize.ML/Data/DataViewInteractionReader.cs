@@ -226,11 +226,54 @@ public sealed class DataViewInteractionReader
             }
 
             default:
-            {
-                Func<double> number = NumberGetter(cursor, column);
-                return () => number().ToString(CultureInfo.InvariantCulture);
-            }
+                return IntegerIdGetter(cursor, column);
         }
+    }
+
+    /// <summary>An integer id written exactly (a 64-bit id does not fit a double: 1234567890123456789 and 1234567890123456790 would
+    /// become one id).</summary>
+    private static Func<string?> IntegerIdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type == NumberDataViewType.Int32)
+        {
+            ValueGetter<int> getter = cursor.GetGetter<int>(column);
+            int value = 0;
+            return () =>
+            {
+                getter(ref value);
+                return value.ToString(CultureInfo.InvariantCulture);
+            };
+        }
+
+        if (column.Type == NumberDataViewType.UInt32)
+        {
+            ValueGetter<uint> getter = cursor.GetGetter<uint>(column);
+            uint value = 0;
+            return () =>
+            {
+                getter(ref value);
+                return value.ToString(CultureInfo.InvariantCulture);
+            };
+        }
+
+        if (column.Type == NumberDataViewType.UInt64)
+        {
+            ValueGetter<ulong> getter = cursor.GetGetter<ulong>(column);
+            ulong value = 0;
+            return () =>
+            {
+                getter(ref value);
+                return value.ToString(CultureInfo.InvariantCulture);
+            };
+        }
+
+        ValueGetter<long> longGetter = cursor.GetGetter<long>(column);
+        long longValue = 0;
+        return () =>
+        {
+            longGetter(ref longValue);
+            return longValue.ToString(CultureInfo.InvariantCulture);
+        };
     }
 
     private static Func<double> NumberGetter(DataViewRowCursor cursor, DataViewSchema.Column column)

@@ -139,6 +139,7 @@ public sealed class PersonalizationModelOperations
                 {
                     ["kind"] = "factor-model", ["entry"] = entry,
                     ["userIdColumnName"] = factors.UserIdColumnName, ["itemIdColumnName"] = factors.ItemIdColumnName,
+                    ["unknownIdsScoreNaN"] = factors.UnknownIdsScoreNaN,
                 });
             }
             else
@@ -241,7 +242,8 @@ public sealed class PersonalizationModelOperations
                 else if (kind == "factor-model")
                 {
                     FactorModel model = ModelFile.Read(buffer, $"{source}!{entryName}");
-                    transformers.Add(new FactorModelTransformer(model, Text(node, "userIdColumnName", source), Text(node, "itemIdColumnName", source)));
+                    transformers.Add(new FactorModelTransformer(model, Text(node, "userIdColumnName", source), Text(node, "itemIdColumnName", source),
+                        trainingReport: null, unknownIdsScoreNaN: Flag(node, "unknownIdsScoreNaN", source)));
                 }
                 else
                 {
@@ -287,6 +289,14 @@ public sealed class PersonalizationModelOperations
         node?[property] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } text
             ? text
             : throw new ModelFormatException(source, ManifestEntry, $"a part has no '{property}'.");
+
+    /// <summary>An optional true/false property of a part: false when absent (files written before it existed).</summary>
+    private static bool Flag(JsonNode? node, string property, string source) => node?[property] switch
+    {
+        null => false,
+        JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+        _ => throw new ModelFormatException(source, ManifestEntry, $"a part's '{property}' is not true or false."),
+    };
 
     private static void Flatten(ITransformer transformer, List<ITransformer> into)
     {

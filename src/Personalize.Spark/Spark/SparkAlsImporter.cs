@@ -90,24 +90,7 @@ public static class SparkAlsImporter
                 popularity[item]++;
             }
 
-            if (kind == FactorModelKind.Explicit && log.HasRatings && log.Count > 0)
-            {
-                float min = float.PositiveInfinity, max = float.NegativeInfinity;
-                foreach (float r in log.Ratings)
-                {
-                    if (!float.IsNaN(r))
-                    {
-                        // A blank rating (a column found by its name) is missing, not a bound.
-                        (min, max) = (Math.Min(min, r), Math.Max(max, r));
-                    }
-                }
-
-                if (min <= max)
-                {
-                    properties[FactorModel.MinRatingProperty] = min.ToString("R", CultureInfo.InvariantCulture);
-                    properties[FactorModel.MaxRatingProperty] = max.ToString("R", CultureInfo.InvariantCulture);
-                }
-            }
+            // No rating range is recorded from a rating log: Spark's predictions are the bare dot products, and so are ours.
         }
 
         var model = FactorModel.FromFactors(kind, userMap, itemMap, metadata.Rank, users.Values, items.Values, seenOffsets, seenItems, popularity, properties);

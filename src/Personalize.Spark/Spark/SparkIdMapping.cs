@@ -40,7 +40,16 @@ internal sealed class SparkIdMapping
         var items = new Dictionary<long, string>();
         var userIds = new Dictionary<string, long>(StringComparer.Ordinal);
         var itemIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true, AllowLineBreaksInQuotes = false });
+        // A malformed line is an error on its line: read leniently, a quote escaped as Spark's CSV writer escapes it by default (\")
+        // would become a wrong id without a word.
+        CsvMalformedRecord? malformed = null;
+        using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with
+        {
+            TrackLineNumbers = true,
+            AllowLineBreaksInQuotes = false,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => malformed ??= record,
+        });
         string[] headers = [.. reader.Headers];
         int kindColumn = Array.IndexOf(headers, "kind"), indexColumn = Array.IndexOf(headers, "index"), idColumn = Array.IndexOf(headers, "id");
         if (kindColumn < 0 || indexColumn < 0 || idColumn < 0)
@@ -51,6 +60,7 @@ internal sealed class SparkIdMapping
 
         while (reader.Read())
         {
+            ThrowIfMalformed(path, malformed);
             long line = reader.LineNumber;
             string kind = reader.GetString(kindColumn) ?? "";
             string indexText = reader.GetString(indexColumn) ?? "";
@@ -84,7 +94,23 @@ internal sealed class SparkIdMapping
             }
         }
 
+        ThrowIfMalformed(path, malformed);
         return new SparkIdMapping(path, users, items);
+    }
+
+    private static void ThrowIfMalformed(string path, CsvMalformedRecord? malformed)
+    {
+        if (malformed is not { } record)
+        {
+            return;
+        }
+
+        string raw = record.RawRecord ?? "";
+        string hint = raw.Contains("\\\"", StringComparison.Ordinal)
+            ? " A quote inside a quoted field is escaped as \\\" here, as Spark's CSV writer does by default; write the mapping with .option(\"escape\", \"\\\"\") so quotes are doubled (\"\"), as in the README's snippet."
+            : "";
+        throw new InteractionDataException(path, record.LineNumber, 0, "id",
+            $"the line is not valid CSV ({record.Reason}): expected kind,index,id with a quoted field closed on its line and quotes inside it doubled.{hint}", raw);
     }
 
     /// <summary>

@@ -43,6 +43,41 @@ public sealed class DataViewInteractionReaderTests
         Assert.Equal(2, log.Report.Accepted);
     }
 
+    private sealed class LongRow
+    {
+        public long user_id { get; set; }
+
+        public ulong item_id { get; set; }
+    }
+
+    private sealed class IntRow
+    {
+        public int user_id { get; set; }
+
+        public uint item_id { get; set; }
+    }
+
+    [Fact]
+    public void Integer_ids_are_written_exactly_even_beyond_what_a_double_holds()
+    {
+        // 64-bit ids (Snowflake-style): through a double the first two would become one id, 1.2345678901234568E+18.
+        IDataView data = Ml.Data.LoadFromEnumerable(new[]
+        {
+            new LongRow { user_id = 1234567890123456789, item_id = 18446744073709551615 },
+            new LongRow { user_id = 1234567890123456790, item_id = 9007199254740993 },
+            new LongRow { user_id = -9007199254740993, item_id = 9007199254740992 },
+        });
+
+        InteractionLog log = new DataViewInteractionReader().Read(data);
+
+        Assert.Equal(["1234567890123456789", "1234567890123456790", "-9007199254740993"], log.Users.Ids);
+        Assert.Equal(["18446744073709551615", "9007199254740993", "9007199254740992"], log.Items.Ids);
+
+        InteractionLog small = new DataViewInteractionReader().Read(Ml.Data.LoadFromEnumerable(new[] { new IntRow { user_id = -7, item_id = 4000000000 } }));
+        Assert.Equal(["-7"], small.Users.Ids);
+        Assert.Equal(["4000000000"], small.Items.Ids);
+    }
+
     [Fact]
     public void Reads_key_columns_made_by_MapValueToKey()
     {

@@ -148,6 +148,34 @@ public sealed class RecommendationCatalogTests
     }
 
     [Fact]
+    public void Nan_parity_for_unknown_ids_survives_saving_and_loading_the_pipeline()
+    {
+        var (ml, keyed, _) = Ratings();
+        MatrixFactorizationTrainer.Options nan = RatingOptions();
+        nan.UnknownIdsScoreNaN = true;
+        FactorModelTransformer parity = ml.Recommendation().Trainers.MatrixFactorization(nan).Fit(keyed);
+        FactorModelTransformer fallback = ml.Recommendation().Trainers.MatrixFactorization(RatingOptions()).Fit(keyed);
+        var unseen = new List<MLTestData.RatingRow> { new() { UserId = "stranger", ItemId = "i1", Label = 3 } };
+        IDataView stranger = MLTestData.KeyIds(ml).Fit(ml.Data.LoadFromEnumerable(unseen)).Transform(ml.Data.LoadFromEnumerable(unseen));
+
+        ITransformer RoundTrip(FactorModelTransformer transformer)
+        {
+            using var stream = new MemoryStream();
+            ml.Personalization().Model.Save(transformer, keyed.Schema, stream);
+            stream.Position = 0;
+            return ml.Personalization().Model.Load(stream, out _);
+        }
+
+        FactorModelTransformer Ours(ITransformer loaded) => Assert.Single(Assert.IsType<TransformerChain<ITransformer>>(loaded).OfType<FactorModelTransformer>());
+        FactorModelTransformer loadedParity = Ours(RoundTrip(parity));
+        FactorModelTransformer loadedFallback = Ours(RoundTrip(fallback));
+        Assert.True(loadedParity.UnknownIdsScoreNaN);
+        Assert.False(loadedFallback.UnknownIdsScoreNaN);
+        Assert.True(float.IsNaN(EstimatorWorkout.Scores(loadedParity.Transform(stranger))[0]));
+        Assert.True(float.IsFinite(EstimatorWorkout.Scores(loadedFallback.Transform(stranger))[0]));
+    }
+
+    [Fact]
     public void Quiet_false_logs_each_epoch_through_the_context_log_and_quiet_true_logs_none()
     {
         var (ml, keyed, _) = Ratings();

@@ -110,6 +110,53 @@ public sealed class SparkAlsImporterTests
     }
 
     [Fact]
+    public async Task A_log_with_ratings_gives_seen_items_but_does_not_clamp_the_scores_which_stay_Sparks_dot_products()
+    {
+        using var directory = new TempDirectory();
+        var (folder, users, items) = Model(directory);
+        // Ratings of 2 to 3 only: a range recorded from them would clamp most dot products of these random factors.
+        string events = directory.Write("ratings.csv", "user_id,item_id,rating\n42,7,3\n3,1,2\n17,30,2.5\n");
+
+        FactorModel model = (await SparkAlsImporter.ImportAsync(folder.Path, new SparkAlsImportOptions { InteractionsPath = events })).Model;
+
+        Assert.False(model.Properties.ContainsKey(FactorModel.MinRatingProperty));
+        Assert.False(model.Properties.ContainsKey(FactorModel.MaxRatingProperty));
+        Assert.Equal(["7"], model.GetSeenItems(model.Users.GetIndex("42")).ToArray().Select(model.Items.GetId));
+        int outside = 0;
+        foreach (Row user in users.SelectMany(p => p))
+        {
+            foreach (Row item in items.SelectMany(p => p))
+            {
+                double expected = Dot(user.Features!, item.Features!);
+                outside += expected is < 2 or > 3 ? 1 : 0;
+                float score = model.PredictRating(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.True(Math.Abs(score - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"user {user.Id} item {item.Id}: {score} vs {expected}");
+            }
+        }
+
+        Assert.True(outside > 10, "the factors should give dot products outside the ratings' range");
+    }
+
+    [Fact]
+    public async Task An_id_with_doubled_quotes_is_read_and_one_escaped_the_way_Spark_does_by_default_is_an_error_on_its_line()
+    {
+        using var directory = new TempDirectory();
+        var (folder, _, _) = Model(directory);
+        string Users(string quoted) => "kind,index,id\n" + string.Join('\n', UserIds.Select(u => u == 3 ? $"user,3,{quoted}" : $"user,{u},c{u}")) + "\n";
+        string doubled = directory.Write("doubled.csv", Users("\"say \"\"hi\"\"\""));
+        string sparkDefault = directory.Write("spark.csv", Users("\"say \\\"hi\\\"\""));
+
+        FactorModel model = (await SparkAlsImporter.ImportAsync(folder.Path, new SparkAlsImportOptions { IdMappingPath = doubled })).Model;
+        var error = await Assert.ThrowsAsync<InteractionDataException>(() =>
+            SparkAlsImporter.ImportAsync(folder.Path, new SparkAlsImportOptions { IdMappingPath = sparkDefault }));
+
+        Assert.True(model.Users.TryGetIndex("say \"hi\"", out _));
+        Assert.Equal(3, error.LineNumber);   // the header, user 42, then user 3
+        Assert.Contains("spark.csv", error.Message);
+        Assert.Contains(".option(\"escape\", \"\\\"\")", error.Message);
+    }
+
+    [Fact]
     public async Task A_kind_recorded_in_the_metadata_is_used_and_a_contradicting_option_is_an_error()
     {
         using var directory = new TempDirectory();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Personalize.Core.Data;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tracking;
@@ -47,6 +48,12 @@ public sealed class PersonalizeOptions
     [ExistingFile("an item catalogue CSV, or leave it unset")]
     public string? CatalogPath { get; set; }
 
+    /// <summary>Gets or sets how <see cref="CatalogPath"/> is read: its id column (such as a retailer's <c>StockCode</c>), schema,
+    /// delimiter and bad-row policy.</summary>
+    /// <value>The default is <see cref="ItemCatalogOptions"/> with its defaults: ids in <c>item_id</c>, attributes typed from the data.</value>
+    [Required(ErrorMessage = "Catalog is required: leave it at its default or set an ItemCatalogOptions.")]
+    public ItemCatalogOptions Catalog { get; set; } = new();
+
     /// <summary>Gets or sets the kind of model served; a model file of another kind offered for a swap is rejected.</summary>
     /// <value>The default is <see langword="null"/>: the kind of the model loaded at start-up.</value>
     [DefinedEnum("Implicit, Explicit or null")]
@@ -93,6 +100,7 @@ public sealed class PersonalizeOptions
     /// directory is handed to the tracker over the new model (a snapshot, then the new tracker opens it). The tracker is disposed (the
     /// journal flushed and closed) with the service provider.</remarks>
     /// <value>The default is <see langword="null"/>: unless <see cref="Tracking"/> has a journal, live events are lost on restart.</value>
+    [UsableDirectory("a folder for the journal (it is created when missing)")]
     public string? JournalDirectory { get; set; }
 
     /// <summary>Gets or sets the clock of the service: "now" for the live tracker's surfaces (trending, buy again), the reload delay and

@@ -48,7 +48,7 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         _tracking = options.EffectiveTracking();
         _logger = logger;
         _timeProvider = timeProvider;
-        _catalog = options.CatalogPath is null ? null : ItemCatalog.ReadCsv(options.CatalogPath);
+        _catalog = options.CatalogPath is null ? null : ItemCatalog.ReadCsv(options.CatalogPath, options.Catalog);
         _store = Open(new ModelStoreOptions { ExpectedKind = options.ExpectedKind, Recommender = options.Recommender });
         FactorModel model = _store.Model;
         Log.ModelLoaded(_logger, _store.Source, model.Kind, model.Users.Count, model.Items.Count, model.NumberOfFactors, _store.Version);

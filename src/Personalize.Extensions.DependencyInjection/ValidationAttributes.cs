@@ -15,7 +15,44 @@ internal sealed class ExistingFileAttribute(string expected) : ValidationAttribu
         }
 
         string member = validationContext.MemberName ?? validationContext.DisplayName;
-        return new ValidationResult($"{member} = '{path}': the file does not exist (full path {Path.GetFullPath(path)}); expected {expected}.", [member]);
+        string problem = Directory.Exists(path) ? "it is a folder, not a file" : "the file does not exist";
+        return new ValidationResult($"{member} = '{path}': {problem} (full path {Path.GetFullPath(path)}); expected {expected}.", [member]);
+    }
+}
+
+/// <summary>A path that, when set, must be a folder or be creatable as one: not a file, and not under a file. Null is allowed.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class UsableDirectoryAttribute(string expected) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not string path || string.IsNullOrWhiteSpace(path) || Directory.Exists(path))
+        {
+            return ValidationResult.Success;
+        }
+
+        string member = validationContext.MemberName ?? validationContext.DisplayName;
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            return new ValidationResult($"{member} = '{path}': it is a file, not a folder (full path {full}); expected {expected}.", [member]);
+        }
+
+        // The nearest part of the path that exists must be a folder, or the folder cannot be created.
+        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (Directory.Exists(parent))
+            {
+                return ValidationResult.Success;
+            }
+
+            if (File.Exists(parent))
+            {
+                return new ValidationResult($"{member} = '{path}': '{parent}' is a file, so the folder cannot be created (full path {full}); expected {expected}.", [member]);
+            }
+        }
+
+        return ValidationResult.Success;
     }
 }
 

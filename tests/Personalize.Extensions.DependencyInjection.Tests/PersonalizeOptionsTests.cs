@@ -55,6 +55,28 @@ public sealed class PersonalizeOptionsTests
     }
 
     [Fact]
+    public async Task A_model_path_that_is_a_folder_and_a_journal_directory_that_is_a_file_or_under_one_are_named_at_start_up()
+    {
+        using var folder = new TempDirectory();
+        string file = folder.Write("journal", "not a folder");
+        foreach (string journal in new[] { file, Path.Combine(file, "sub") })
+        {
+            using IHost host = BuildHost(o =>
+            {
+                o.ModelPath = folder.Path;
+                o.JournalDirectory = journal;
+            });
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+            Assert.Equal(2, error.Failures.Count());
+            Assert.Contains(error.Failures, f => f.Contains($"ModelPath = '{folder.Path}': it is a folder, not a file"));
+            Assert.Contains(error.Failures, f => f.Contains($"JournalDirectory = '{journal}': ", StringComparison.Ordinal)
+                && f.Contains(journal == file ? "it is a file, not a folder" : $"'{file}' is a file, so the folder cannot be created"));
+        }
+    }
+
+    [Fact]
     public async Task Every_invalid_option_is_reported_together()
     {
         using var folder = new TempDirectory();

@@ -75,6 +75,28 @@ public sealed class RecommendationServiceTests : IDisposable
     }
 
     [Fact]
+    public void The_catalogue_is_read_with_the_catalog_options_such_as_another_id_column_and_delimiter()
+    {
+        string catalog = TinyModels.Catalog(_folder);
+        string sku = _folder.Write("sku.csv", File.ReadAllText(catalog).Replace(',', ';').Replace("item_id;", "sku;", StringComparison.Ordinal));
+        using var harness = new ServingHarness(o =>
+        {
+            o.ModelPath = _modelPath;
+            o.CatalogPath = sku;
+            o.Catalog = new Personalize.Core.Data.ItemCatalogOptions { IdColumn = "sku", Delimiter = ";" };
+        });
+        using var plain = new ServingHarness(o =>
+        {
+            o.ModelPath = _modelPath;
+            o.CatalogPath = catalog;
+        });
+
+        Assert.Equal(TinyModels.Key(plain.Service.ForUser("U003", 8, "brand = \"Acme\" and price < 20")),
+            TinyModels.Key(harness.Service.ForUser("U003", 8, "brand = \"Acme\" and price < 20")));
+        Assert.NotEmpty(harness.Service.ForUser("U003", 8, "brand = \"Acme\" and price < 20"));
+    }
+
+    [Fact]
     public void Recommend_names_the_model_version_that_answered_and_a_built_filter_answers_as_its_text()
     {
         string catalog = TinyModels.Catalog(_folder);

@@ -49,7 +49,7 @@ public static class SparkAlsImporter
         if (!Directory.Exists(modelDirectory))
         {
             throw new DirectoryNotFoundException(
-                $"The Spark model folder '{modelDirectory}' does not exist; expected the folder ALSModel.save(path) wrote, with metadata/, userFactors/ and itemFactors/.");
+                $"The Spark model folder '{modelDirectory}' {(File.Exists(modelDirectory) ? "is a file, not a folder" : "does not exist")}; expected the folder ALSModel.save(path) wrote, with metadata/, userFactors/ and itemFactors/.");
         }
 
         Metadata metadata = ReadMetadata(modelDirectory);

@@ -19,6 +19,7 @@ namespace Personalize.Search;
 public sealed partial class ProductSearch
 {
     private readonly CatalogBrowser _browser;
+    private readonly Lazy<(bool[] InCatalog, int Missing)> _catalogItems;
 
     /// <summary>Creates a search over an index.</summary>
     /// <param name="index">The text index; its catalogue is what filters, sorts and facets read.</param>
@@ -35,6 +36,26 @@ public sealed partial class ProductSearch
         RankOptions = rankOptions ?? new RankOptions();
         Validation.ThrowIfInvalid(RankOptions, nameof(Core.Recommending.RankOptions));
         _browser = new CatalogBrowser(index.Catalog, recommender?.Model, preferences, recommender?.Options.Attributes ?? new CatalogAttributes());
+        _catalogItems = new(() => InCatalog(index.Catalog, recommender?.Model.Items));
+    }
+
+    /// <summary>Which of the model's items the catalogue has, and how many it lacks.</summary>
+    private static (bool[] InCatalog, int Missing) InCatalog(ItemCatalog catalog, IdMap? items)
+    {
+        if (items is null)
+        {
+            return ([], 0);
+        }
+
+        var present = new bool[items.Count];
+        int missing = 0;
+        for (int i = 0; i < present.Length; i++)
+        {
+            present[i] = catalog.Items.TryGetIndex(items.GetId(i), out _);
+            missing += present[i] ? 0 : 1;
+        }
+
+        return (present, missing);
     }
 
     /// <summary>Gets the text index.</summary>
@@ -122,14 +143,18 @@ public sealed partial class ProductSearch
             }
         }
 
-        // Ask for enough that the best `count` remain after the excluded ones are dropped: the scan leaves out only the basket.
+        // Ask for enough that the best `count` remain after the excluded ones are dropped: the scan leaves out only the basket. A
+        // compiled filter holds catalogue items only; without one, the model's items that the catalogue lacks are dropped here too,
+        // as a page never shows them.
         CompiledFilter? filter = _browser.CompileFilter(browse, items, preferences);
-        var buffer = new RelatedItem[Math.Min(items.Count, count + excluded.Count)];
+        (bool[] inCatalog, int missing) = filter is null ? _catalogItems.Value : ([], 0);
+        var buffer = new RelatedItem[Math.Min(items.Count, count + excluded.Count + missing)];
         int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), filter, buffer);
         var related = new List<RelatedItem>(count);
         for (int r = 0; r < written && related.Count < count; r++)
         {
-            if (!excluded.Contains(buffer[r].ItemIndex))
+            int item = buffer[r].ItemIndex;
+            if (!excluded.Contains(item) && (missing == 0 || inCatalog[item]))
             {
                 related.Add(buffer[r]);
             }

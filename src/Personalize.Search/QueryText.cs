@@ -19,11 +19,17 @@ internal static class QueryText
         if (truncated && length < text.Length && char.IsLetterOrDigit(text[length]))
         {
             // The cut falls inside a word: drop its start, which would match as a word of its own ("kett" for "kettle"), when an
-            // earlier space leaves something to search for.
-            int space = text.LastIndexOfAny([' ', '\t', '\n', '\r'], length - 1, length);
-            if (space > 0)
+            // earlier boundary (a space, or punctuation such as the hyphens of "pour-over-kettle") leaves something to search for.
+            int boundary = length - 1;
+            while (boundary > 0 && (char.IsLetterOrDigit(text[boundary]) || char.IsSurrogate(text[boundary])
+                || char.GetUnicodeCategory(text[boundary]) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark))
             {
-                length = space;
+                boundary--;
+            }
+
+            if (boundary > 0)
+            {
+                length = boundary;
             }
         }
 

@@ -143,6 +143,7 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         TextMatch oneLongWord = index.Match(new string('x', 100));
         TextMatch cutInAWord = index.Match("dune ring dune ring dune ring dune ringing");
         TextMatch fine = index.Match("dune smart ring");
+        TextMatch cutAfterHyphens = index.Match("dune-ring-dune-ring-dune-ring-dune-ringing");
 
         Assert.Equal(["dune", "smart", "ring"], manyWords.Words);
         Assert.True(manyWords.Truncated);
@@ -150,6 +151,8 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         Assert.Equal((40, true), (oneLongWord.Query.Length, oneLongWord.Truncated));
         Assert.Equal(("dune ring dune ring dune ring dune", true), (cutInAWord.Query, cutInAWord.Truncated));
         Assert.False(fine.Truncated);
+        Assert.Equal(("dune-ring-dune-ring-dune-ring-dune", true), (cutAfterHyphens.Query, cutAfterHyphens.Truncated));
+        Assert.Equal(["dune", "ring"], cutAfterHyphens.Words.Distinct());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
@@ -58,6 +59,34 @@ public sealed class ProductSearchTests : IClassFixture<SampleShop>
         // Not asked for, or no model: none.
         Assert.Empty(search.Search(request with { Related = 0 }).Related);
         Assert.Empty(new ProductSearch(_shop.Index).Search(request).Related);
+    }
+
+    [Fact]
+    public void Related_to_your_search_without_a_filter_lists_only_items_the_catalogue_has()
+    {
+        var request = new SearchRequest("kettle") { UserId = HeavyUser, PageSize = 5, Related = 5 };
+        string[] related = [.. new ProductSearch(_shop.Index, _shop.Recommender).Search(request).Related.Select(r => r.ItemId)];
+        Assert.Equal(5, related.Length);
+
+        // The same shop with the catalogue missing the first three of those: the model still has them.
+        string[] lines = File.ReadAllLines(Path.Combine(SampleShop.Folder, "items.csv"));
+        string path = Path.Combine(Path.GetTempPath(), $"items-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllLines(path, lines.Where((line, i) => i == 0 || !related.Take(3).Contains(line[..line.IndexOf(',', StringComparison.Ordinal)])));
+            ItemCatalog smaller = ItemCatalog.ReadCsv(path);
+            using CatalogSearchIndex index = CatalogSearchIndex.Build(smaller);
+            SearchResult result = new ProductSearch(index, _shop.Recommender).Search(request);
+
+            Assert.Equal(_shop.Catalog.Count - 3, smaller.Count);
+            Assert.Equal(5, result.Related.Count);
+            Assert.All(result.Related, r => Assert.True(smaller.GetIndex(r.ItemId) >= 0, $"{r.ItemId} is not in the catalogue"));
+            Assert.Equal(related.Skip(3), result.Related.Select(r => r.ItemId).Take(2));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -49,6 +49,27 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void Accents_match_whether_written_precomposed_or_as_combining_marks_and_the_dotted_capital_I_folds_like_any_capital()
+    {
+        using var temp = new TempDirectory();
+        string nfd = "Cafe\u0301 Table";   // é as e + U+0301
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
+            $"item_id,title\nA,{nfd}\nB,\u00C7ay Glass\nC,\u0130stanbul Tea Set\nD,\uFF37ide Mug\n"));
+
+        foreach (string query in new[] { "café table", "cafe\u0301 table", "cafe table", "CAFÉ" })
+        {
+            Assert.Equal(["A"], index.Match(query).Candidates.Select(c => c.ItemId));
+        }
+
+        Assert.Equal(["B"], index.Match("cay").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["B"], index.Match("\u00E7ay").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["C"], index.Match("istanbul").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["C"], index.Match("ISTANBUL").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["C"], index.Match("\u0130stanbul").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["D"], index.Match("wide").Candidates.Select(c => c.ItemId));   // a full-width W
+    }
+
+    [Fact]
     public void Query_syntax_characters_are_plain_separators()
     {
         TextMatch plain = _shop.Index.Match("lumo kettle ");

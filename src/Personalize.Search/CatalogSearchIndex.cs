@@ -407,12 +407,12 @@ public sealed class CatalogSearchIndex : IDisposable
             var document = new Document { new StringField(IdField, catalog.Items.GetId(item), Field.Store.YES) };
             foreach (SearchField field in fields)
             {
-                string? text = catalog.GetValue(item, field.Attribute) switch
+                string? text = SearchAnalyzer.Normalize(catalog.GetValue(item, field.Attribute) switch
                 {
                     string s => s,
                     IReadOnlyList<string> tags => string.Join(' ', tags),
                     _ => null,
-                };
+                });
                 if (!string.IsNullOrEmpty(text))
                 {
                     document.Add(new TextField(SearchAnalyzer.StemmedPrefix + field.Attribute, text, Field.Store.NO));

@@ -52,15 +52,33 @@ internal sealed class SearchAnalyzer : Analyzer
         return new TokenStreamComponents(source, stream);
     }
 
-    /// <summary>Normalizes the text to Unicode form KC first: an accent written as a separate combining mark (form D, as some systems
-    /// write "Café") would otherwise stay in the word, and compatibility forms (full-width letters, ligatures) become plain letters.</summary>
-    protected override TextReader InitReader(string fieldName, TextReader reader) => new NormalizingReader(reader);
+    /// <summary>The text in Unicode form KC, which every text is put in before analysis (the catalogue's as it is indexed, a query's
+    /// in <see cref="Words"/>): an accent written as a separate combining mark (form D, as some systems write "Café") would otherwise
+    /// stay in the word, and compatibility forms (full-width letters, ligatures) become plain letters. Text already in that form (nearly
+    /// all) is returned as it is, without a copy; text that cannot be normalized (a lone surrogate) too.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Normalize(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return text.IsNormalized(System.Text.NormalizationForm.FormKC) ? text : text.Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
 
     /// <summary>The words of a text as a field would index them.</summary>
     public List<string> Words(string field, string text)
     {
         var words = new List<string>();
-        using TokenStream stream = GetTokenStream(field, text);
+        using TokenStream stream = GetTokenStream(field, Normalize(text));
         ICharTermAttribute term = stream.AddAttribute<ICharTermAttribute>();
         stream.Reset();
         while (stream.IncrementToken())
@@ -70,65 +88,5 @@ internal sealed class SearchAnalyzer : Analyzer
 
         stream.End();
         return words;
-    }
-}
-
-/// <summary>A reader of the Unicode form KC of another reader's text (read whole on first use: fields and queries are short).</summary>
-internal sealed class NormalizingReader(TextReader inner) : TextReader
-{
-    private StringReader? _normalized;
-
-    private StringReader Normalized
-    {
-        get
-        {
-            if (_normalized is null)
-            {
-                // Read in blocks: some of Lucene's readers do not implement ReadToEnd.
-                var text = new System.Text.StringBuilder();
-                var block = new char[1024];
-                for (int read; (read = inner.Read(block, 0, block.Length)) > 0;)
-                {
-                    text.Append(block, 0, read);
-                }
-
-                _normalized = new StringReader(Normalize(text.ToString()));
-            }
-
-            return _normalized;
-        }
-    }
-
-    public override int Peek() => Normalized.Peek();
-
-    public override int Read() => Normalized.Read();
-
-    public override int Read(char[] buffer, int index, int count) => Normalized.Read(buffer, index, count);
-
-    public override int Read(Span<char> buffer) => Normalized.Read(buffer);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _normalized?.Dispose();
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    /// <summary>Form KC, or the text as it is when it cannot be normalized (a lone surrogate: the query cleaner replaces those, but
-    /// catalogue text is indexed as given).</summary>
-    private static string Normalize(string text)
-    {
-        try
-        {
-            return text.IsNormalized(System.Text.NormalizationForm.FormKC) ? text : text.Normalize(System.Text.NormalizationForm.FormKC);
-        }
-        catch (ArgumentException)
-        {
-            return text;
-        }
     }
 }

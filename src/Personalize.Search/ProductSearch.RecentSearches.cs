@@ -19,7 +19,8 @@ public sealed partial class ProductSearch
     /// <returns>Up to <see cref="RecentSearchesRequest.Count"/> distinct items. Each recent search's results are read in the user's search
     /// order (<see cref="Search"/>: text relevance blended with taste), and the list takes one from each search in turn, newest search
     /// first, so every recent search is represented. Empty when the user has no recent searches.</returns>
-    /// <remarks>Reads at most 10,000 results of each search. Thread-safe.</remarks>
+    /// <remarks>Reads at most 10,000 results of each search. Thread-safe. This overload reads no preference store: pass the user's
+    /// preferences, or call <see cref="NewForRecentSearchesAsync"/>, which reads them from <see cref="PreferenceStore"/>.</remarks>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The filter does not fit the catalogue.</exception>
     /// <exception cref="InvalidOperationException">A saved preference is invalid.</exception>
@@ -60,6 +61,26 @@ public sealed partial class ProductSearch
         }
 
         return [.. result];
+    }
+
+    /// <summary>Finds items for the user's recent searches as <see cref="NewForRecentSearches"/> does, reading the user's saved
+    /// preferences from <see cref="PreferenceStore"/> (none when there is no store), as <see cref="SearchAsync"/> does.</summary>
+    /// <param name="tracker">The live tracker that recorded the searches and the user's events.</param>
+    /// <param name="request">The user, how many items, how many recent searches and the filter.</param>
+    /// <param name="cancellationToken">Cancels reading the preferences.</param>
+    /// <returns>The items (see <see cref="NewForRecentSearches"/>).</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
+    /// <exception cref="ArgumentException">The filter does not fit the catalogue.</exception>
+    /// <exception cref="InvalidOperationException">A saved preference is invalid.</exception>
+    public async Task<IReadOnlyList<RecentSearchItem>> NewForRecentSearchesAsync(EventTracker tracker, RecentSearchesRequest request,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        ArgumentNullException.ThrowIfNull(request);
+        UserPreferences? preferences = PreferenceStore is null
+            ? null
+            : await PreferenceStore.GetAsync(request.UserId, cancellationToken).ConfigureAwait(false);
+        return NewForRecentSearches(tracker, request, preferences);
     }
 
     /// <summary>The best results of one query, in the user's search order, that the user has not seen: at most the requested count.</summary>

@@ -69,6 +69,27 @@ public sealed class RecentSearchesTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public async Task The_async_overload_reads_the_users_saved_blocks_from_the_store_the_search_was_built_with()
+    {
+        var store = new InMemoryPreferenceStore();
+        var search = new ProductSearch(_shop.Index, _shop.Recommender, store);
+        var tracker = new EventTracker(_shop.Recommender);
+        string user = HeavyUser;
+        tracker.TrackSearch(user, "espresso", Start);
+        IReadOnlyList<RecentSearchItem> open = await search.NewForRecentSearchesAsync(tracker, new RecentSearchesRequest(user) { Count = 5 });
+        string brand = _shop.Catalog.GetText(open[0].ItemIndex, "brand")!;
+        await store.SaveAsync(user, new UserPreferences { BlockedBrands = [brand] });
+
+        IReadOnlyList<RecentSearchItem> blocked = await search.NewForRecentSearchesAsync(tracker, new RecentSearchesRequest(user) { Count = 5 });
+
+        Assert.Equal(search.NewForRecentSearches(tracker, new RecentSearchesRequest(user) { Count = 5 }).Select(i => i.ItemId), open.Select(i => i.ItemId));
+        Assert.NotEmpty(blocked);
+        Assert.DoesNotContain(blocked, i => _shop.Catalog.GetText(i.ItemIndex, "brand") == brand);
+        Assert.Equal(search.NewForRecentSearches(tracker, new RecentSearchesRequest(user) { Count = 5 }, new UserPreferences { BlockedBrands = [brand] })
+            .Select(i => i.ItemId), blocked.Select(i => i.ItemId));
+    }
+
+    [Fact]
     public void An_invalid_request_is_refused()
     {
         var search = new ProductSearch(_shop.Index, _shop.Recommender);

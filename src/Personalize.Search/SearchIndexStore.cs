@@ -57,7 +57,8 @@ public sealed class SearchIndexStore : IDisposable
     private SearchIndexSnapshot Current => Volatile.Read(ref _current) ?? throw new ObjectDisposedException(nameof(SearchIndexStore));
 
     /// <summary>Indexes a catalogue as a new generation under a root folder (created when missing), makes it the one to serve, and
-    /// opens it.</summary>
+    /// opens it. Of the generations already there, the one served until now is kept (another process may still read it) and older ones
+    /// are deleted, so building at every start leaves at most two.</summary>
     /// <param name="root">The root folder.</param>
     /// <param name="catalog">The catalogue.</param>
     /// <param name="options">What to index and how to read queries; <see langword="null"/> for the defaults.</param>
@@ -78,7 +79,20 @@ public sealed class SearchIndexStore : IDisposable
         ArgumentNullException.ThrowIfNull(catalog);
         Directory.CreateDirectory(root);
         var store = new SearchIndexStore(root, options, recommender, preferences, rankOptions);
+        long previous = store.ServedGeneration();
         store._current = store.BuildGeneration(catalog, 1, progress, cancellationToken);
+
+        // A service that builds at each start would otherwise leave one full index per start. The generation served before this build
+        // may still be open in another process (the one this start replaces) and stays; older ones are no one's to serve.
+        foreach (string folder in Directory.EnumerateDirectories(root, GenerationPrefix + "*"))
+        {
+            long generation = GenerationNumber(Path.GetFileName(folder));
+            if (generation >= 1 && generation < previous && previous != long.MaxValue)
+            {
+                TryDeleteFolder(folder);
+            }
+        }
+
         return store;
     }
 

@@ -128,6 +128,23 @@ public sealed class SearchIndexStoreTests
     }
 
     [Fact]
+    public void Building_at_every_start_keeps_the_generation_served_before_and_deletes_older_ones()
+    {
+        using var temp = new TempDirectory();
+        string root = Path.Combine(temp.Path, "search");
+        for (int start = 1; start <= 3; start++)
+        {
+            using SearchIndexStore store = SearchIndexStore.Build(root, Catalog(temp, "a", 50));
+            Assert.Equal(Path.Combine(root, $"index-00000{start}"), store.IndexPath);
+        }
+
+        Assert.Equal(["index-000002", "index-000003"], Generations(root));
+        using SearchIndexStore reopened = SearchIndexStore.Open(root, Catalog(temp, "a", 50));
+        using SearchIndexLease lease = reopened.Acquire();
+        Assert.Equal(50, lease.Index.Match("kettle").Candidates.Count);
+    }
+
+    [Fact]
     public void A_rebuild_deletes_the_folders_of_builds_that_never_finished_and_leaves_older_generations_to_their_readers()
     {
         using var temp = new TempDirectory();

@@ -10,10 +10,22 @@ namespace Personalize.Core.Preferences;
 /// The database runs in write-ahead-log mode with a busy timeout, so readers never block writers and concurrent writers wait their
 /// turn; each call uses its own pooled connection. Saves are optimistic: a save carries the version it read and fails with
 /// <see cref="PreferenceConflictException"/> if the row moved on. Thread-safe.
+/// <para>Each row's JSON carries a <c>schema</c> number. Reading a row written by a newer version (a higher schema, or a member this
+/// version does not know) throws <see cref="InvalidDataException"/> naming the store and the user, rather than dropping what it does not
+/// know and losing it at the next save.</para>
 /// </remarks>
 public sealed class SqlitePreferenceStore : IPreferenceStore
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+    /// <summary>The version of the stored JSON this code writes and reads; a row with a higher <c>schema</c> is from a newer version.</summary>
+    private const int CurrentSchema = 1;
+    private const string SchemaMember = "schema";
+    private static readonly HashSet<string> KnownMembers =
+        [.. Json.GetTypeInfo(typeof(UserPreferences)).Properties.Select(property => property.Name)];
     private readonly string _connectionString;
 
     /// <summary>Opens (creating if needed) a store in a database file.</summary>
@@ -55,9 +67,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         }
 
         long version = reader.GetInt64(0);
-        UserPreferences stored = JsonSerializer.Deserialize<UserPreferences>(reader.GetString(1), Json)
-            ?? throw new InvalidDataException($"The preferences of user '{userId}' in {Path} are not valid JSON.");
-        return stored with { Version = version };
+        return Parse(userId, reader.GetString(1)) with { Version = version };
     }
 
     /// <inheritdoc />
@@ -65,7 +75,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(preferences);
-        string json = JsonSerializer.Serialize(preferences with { Version = 0 }, Json);
+        string json = Format(preferences);
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
         // A first save inserts; a later one updates only the version it read. Either way no row changes unless the version matches.
@@ -94,6 +104,41 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         command.CommandText = "DELETE FROM user_preferences WHERE user_id = $user";
         command.Parameters.AddWithValue("$user", userId);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>The JSON of a row: the schema, then the preferences' members (the version lives in its own column).</summary>
+    private static string Format(UserPreferences preferences)
+    {
+        var json = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(preferences with { Version = 0 }, Json)!;
+        json.Insert(0, SchemaMember, CurrentSchema);
+        return json.ToJsonString(Json);
+    }
+
+    /// <summary>Reads a stored row's JSON, refusing a row written by a newer version (a member this version does not know, or a
+    /// <c>schema</c> above <see cref="CurrentSchema"/>): read silently, its unknown members would be lost at the next save.</summary>
+    private UserPreferences Parse(string userId, string json)
+    {
+        string where = $"The preferences of user '{userId}' in the preference store {Path}";
+        using JsonDocument document = JsonDocument.Parse(json);
+        foreach (JsonProperty member in document.RootElement.EnumerateObject())
+        {
+            if (member.Name == SchemaMember)
+            {
+                if (member.Value.ValueKind != JsonValueKind.Number || !member.Value.TryGetInt32(out int schema) || schema > CurrentSchema)
+                {
+                    throw new InvalidDataException(
+                        $"{where} have schema {member.Value.GetRawText()}, and this version reads schema {CurrentSchema} at most: they were written by a newer version of Personalize.Preferences.Sqlite. Use that version (nothing was read or changed, so nothing is lost).");
+                }
+            }
+            else if (!KnownMembers.Contains(member.Name))
+            {
+                throw new InvalidDataException(
+                    $"{where} have the member '{member.Name}', which this version does not know: they were written by a newer version of Personalize.Preferences.Sqlite. Use that version (nothing was read or changed, so nothing is lost).");
+            }
+        }
+
+        return document.RootElement.Deserialize<UserPreferences>(Json)
+            ?? throw new InvalidDataException($"{where} are not valid JSON.");
     }
 
     private SqliteConnection Open()

@@ -105,4 +105,59 @@ public sealed class SqlitePreferenceStoreTests
         Assert.Equal(1 + Writers * IncrementsPerWriter, final.Version);
         Assert.Equal(80, readsSeen);
     }
+
+    [Theory]
+    [InlineData("""{"schema":1,"default_filter":null,"blocked_brands":["Zen"],"blocked_tags":["vegan"]}""", "the member 'blocked_tags'")]
+    [InlineData("""{"schema":2,"blocked_brands":["Zen"]}""", "have schema 2, and this version reads schema 1 at most")]
+    public async Task A_row_written_by_a_newer_version_is_refused_naming_the_store_and_user_and_kept_intact(string json, string reason)
+    {
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+        await store.SaveAsync("U1", Sample);
+        WriteRow(store.Path, "U1", json);
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("U1"));
+
+        Assert.StartsWith($"The preferences of user 'U1' in the preference store {store.Path} ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("written by a newer version", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(json, ReadRow(store.Path, "U1"));
+    }
+
+    [Fact]
+    public async Task A_saved_row_carries_its_schema_and_reads_back()
+    {
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+
+        await store.SaveAsync("U1", Sample);
+
+        Assert.StartsWith("""{"schema":1,""", ReadRow(store.Path, "U1"), StringComparison.Ordinal);
+        Assert.Equal(Sample with { Version = 1 }, await store.GetAsync("U1"));
+    }
+
+    /// <summary>Puts a row's JSON straight into the store's table, as another version (or a damaged file) would have left it.</summary>
+    internal static void WriteRow(string path, string userId, string json)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO user_preferences (user_id, version, preferences, updated_at) VALUES ($user, 1, $json, 'now')
+            ON CONFLICT(user_id) DO UPDATE SET preferences = $json
+            """;
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$json", json);
+        command.ExecuteNonQuery();
+    }
+
+    internal static string? ReadRow(string path, string userId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT preferences FROM user_preferences WHERE user_id = $user";
+        command.Parameters.AddWithValue("$user", userId);
+        return command.ExecuteScalar() as string;
+    }
 }

@@ -12,7 +12,8 @@ namespace Personalize.Core.Preferences;
 /// <see cref="PreferenceConflictException"/> if the row moved on. Thread-safe.
 /// <para>Each row's JSON carries a <c>schema</c> number. Reading a row written by a newer version (a higher schema, or a member this
 /// version does not know) throws <see cref="InvalidDataException"/> naming the store and the user, rather than dropping what it does not
-/// know and losing it at the next save.</para>
+/// know and losing it at the next save. A row that is not valid JSON, or has a member of the wrong type or a null list, throws
+/// <see cref="InvalidDataException"/> naming the store, the user and the member.</para>
 /// </remarks>
 public sealed class SqlitePreferenceStore : IPreferenceStore
 {
@@ -71,10 +72,23 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="preferences"/> has a blocked list that is null or holds a null (the lists are
+    /// never null: empty means none).</exception>
     public async Task<UserPreferences> SaveAsync(string userId, UserPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(preferences);
+        foreach ((string field, IReadOnlyList<string> list) in Lists(preferences))
+        {
+            string property = string.Concat(field.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
+            if (list is null || list.Any(value => value is null))
+            {
+                throw new ArgumentException(
+                    $"The preferences to save for user '{userId}' have {(list is null ? $"{property} null" : $"a null in {property}")}; use an empty list for none (nothing was saved to {Path}).",
+                    nameof(preferences));
+            }
+        }
+
         string json = Format(preferences);
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
@@ -119,7 +133,22 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     private UserPreferences Parse(string userId, string json)
     {
         string where = $"The preferences of user '{userId}' in the preference store {Path}";
-        using JsonDocument document = JsonDocument.Parse(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"{where} are not valid JSON ({exception.Message}); expected the JSON object 'personalize preferences' writes.", exception);
+        }
+
+        using JsonDocument parsed = document;
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{where} are a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not the JSON object 'personalize preferences' writes.");
+        }
+
         foreach (JsonProperty member in document.RootElement.EnumerateObject())
         {
             if (member.Name == SchemaMember)
@@ -137,9 +166,44 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             }
         }
 
-        return document.RootElement.Deserialize<UserPreferences>(Json)
-            ?? throw new InvalidDataException($"{where} are not valid JSON.");
+        UserPreferences stored;
+        try
+        {
+            stored = document.RootElement.Deserialize<UserPreferences>(Json)!;
+        }
+        catch (JsonException exception)
+        {
+            string field = exception.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : "(the object)";
+            throw new InvalidDataException($"{where} have an invalid '{field}': {Expected(field)} ({exception.Message}).", exception);
+        }
+
+        foreach ((string field, IReadOnlyList<string> list) in Lists(stored))
+        {
+            if (list is null || list.Any(value => value is null))
+            {
+                throw new InvalidDataException($"{where} have {(list is null ? $"'{field}': null" : $"a null in '{field}'")}: {Expected(field)}.");
+            }
+        }
+
+        return stored;
     }
+
+    /// <summary>What a member of the stored JSON must hold.</summary>
+    private static string Expected(string field) => field switch
+    {
+        "blocked_brands" or "blocked_items" or "blocked_categories" => "expected a list of strings ([] for none)",
+        "default_filter" or "preferred_sort" => "expected a string or null",
+        "personalization_opt_out" => "expected true or false",
+        _ => "expected the JSON 'personalize preferences' writes",
+    };
+
+    /// <summary>The lists of <paramref name="preferences"/> by their JSON names (any may be null when deserialized or built carelessly).</summary>
+    private static (string Field, IReadOnlyList<string> List)[] Lists(UserPreferences preferences) =>
+    [
+        ("blocked_brands", preferences.BlockedBrands),
+        ("blocked_items", preferences.BlockedItems),
+        ("blocked_categories", preferences.BlockedCategories),
+    ];
 
     private SqliteConnection Open()
     {

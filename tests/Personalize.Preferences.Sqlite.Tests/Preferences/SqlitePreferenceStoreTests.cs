@@ -136,6 +136,40 @@ public sealed class SqlitePreferenceStoreTests
         Assert.Equal(Sample with { Version = 1 }, await store.GetAsync("U1"));
     }
 
+    [Theory]
+    [InlineData("not json", "are not valid JSON")]
+    [InlineData("[1, 2]", "are a JSON array, not the JSON object")]
+    [InlineData("""{"blocked_brands":"Zen"}""", "have an invalid 'blocked_brands': expected a list of strings")]
+    [InlineData("""{"blocked_items":[1]}""", "have an invalid 'blocked_items': expected a list of strings")]
+    [InlineData("""{"personalization_opt_out":"yes"}""", "have an invalid 'personalization_opt_out': expected true or false")]
+    [InlineData("""{"blocked_brands":null}""", "have 'blocked_brands': null: expected a list of strings")]
+    [InlineData("""{"blocked_categories":["Garden",null]}""", "have a null in 'blocked_categories': expected a list of strings")]
+    public async Task A_damaged_row_is_an_error_naming_the_store_the_user_and_the_field(string json, string reason)
+    {
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+        WriteRow(store.Path, "U1", json);
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("U1"));
+
+        Assert.StartsWith($"The preferences of user 'U1' in the preference store {store.Path} {reason}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_save_of_a_null_list_is_refused_naming_the_property()
+    {
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+
+        var nullList = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", Sample with { BlockedBrands = null! }));
+        var nullValue = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", Sample with { BlockedItems = ["I1", null!] }));
+
+        Assert.Equal("preferences", nullList.ParamName);
+        Assert.StartsWith("The preferences to save for user 'U1' have BlockedBrands null; use an empty list for none", nullList.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The preferences to save for user 'U1' have a null in BlockedItems;", nullValue.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync("U1"));
+    }
+
     /// <summary>Puts a row's JSON straight into the store's table, as another version (or a damaged file) would have left it.</summary>
     internal static void WriteRow(string path, string userId, string json)
     {

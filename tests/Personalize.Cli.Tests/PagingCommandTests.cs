@@ -358,6 +358,55 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Reading_another_applications_database_as_a_store_is_a_usage_error_and_leaves_it_untouched()
+    {
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string other = cli.PathOf("app.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me');";
+            command.ExecuteNonQuery();
+        }
+
+        byte[] before = File.ReadAllBytes(other);
+
+        var (browse, _, browseError) = cli.Run("browse", "--items", items, "--preferences", other, "--user", "u1");
+        var (recommend, _, recommendError) = cli.Run("recommend", "--model", model, "--items", items, "--preferences", other, "--user", "u1", "--page-size", "5");
+        var (show, _, showError) = cli.Run("preferences", "--store", other, "--user", "u1");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Equal((2, 2, 2), (browse, recommend, show));
+        Assert.StartsWith($"error: --preferences {other} is not a preference store: it is a SQLite database without the preferences table", browseError);
+        Assert.StartsWith($"error: --preferences {other} is not a preference store:", recommendError);
+        Assert.StartsWith($"error: --store {other} is not a preference store:", showError);
+        Assert.Equal(before, File.ReadAllBytes(other));
+        Assert.False(File.Exists(other + "-wal"));
+    }
+
+    [Fact]
+    public void Showing_a_missing_store_is_an_error_and_creates_nothing_while_a_change_creates_it()
+    {
+        using var cli = new CliRunner();
+        string store = cli.PathOf("new.db");
+
+        var (show, _, showError) = cli.Run("preferences", "--store", store, "--user", "u1");
+        bool existedAfterShow = File.Exists(store);
+        var (change, output, changeError) = cli.Run("preferences", "--store", store, "--user", "u1", "--block-brand", "Acme");
+        var (again, againOutput, _) = cli.Run("preferences", "--store", store, "--user", "u1");
+
+        Assert.Equal(2, show);
+        Assert.StartsWith($"error: The preference store '{store}' (--store) does not exist; create it with 'personalize preferences --store {store} --user u1 ...'.", showError);
+        Assert.False(existedAfterShow);
+        Assert.True(change == 0, changeError);
+        Assert.Contains("(version 1)", output);
+        Assert.Equal(0, again);
+        Assert.Contains("blocked brands:     Acme", againOutput);
+    }
+
+    [Fact]
     public void Sorting_by_a_price_read_as_text_says_to_declare_its_type()
     {
         using var cli = new CliRunner();

@@ -143,12 +143,29 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             throw new UsageException("--preferences needs --user: whose saved preferences to apply.");
         }
 
-        if (!File.Exists(store))
+        SqlitePreferenceStore opened = OpenForReading("--preferences", store, user);
+        return OnStore("--preferences", store, () => opened.GetAsync(user, cancellationToken).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Opens a preference store read-only (<paramref name="option"/> gave its <paramref name="path"/>): nothing is created or
+    /// changed, so another application's database is refused untouched, a store the process may not write can be read, and a missing
+    /// file is an error (a misspelt path would otherwise read as no preferences).</summary>
+    internal static SqlitePreferenceStore OpenForReading(string option, string path, string user)
+    {
+        if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The preference store '{store}' does not exist; create it with 'personalize preferences --store {store} --user {user} ...'.", store);
+            throw new FileNotFoundException($"The preference store '{path}' ({option}) does not exist; create it with 'personalize preferences --store {path} --user {user} ...'.", path);
         }
 
-        return OnStore("--preferences", store, () => new SqlitePreferenceStore(store).GetAsync(user, cancellationToken).GetAwaiter().GetResult());
+        try
+        {
+            return OnStore(option, path, () => SqlitePreferenceStore.OpenReadOnly(path));
+        }
+        catch (InvalidDataException)
+        {
+            throw new UsageException(
+                $"{option} {path} is not a preference store: it is a SQLite database without the preferences table (another application's?); give the SQLite file 'personalize preferences --store' writes. It was not changed.");
+        }
     }
 
     /// <summary>Runs an operation on a preference store, turning the database's refusal (a folder, a file that is not SQLite) into a

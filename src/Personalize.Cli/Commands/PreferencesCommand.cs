@@ -14,7 +14,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
     internal sealed class Settings : CommandSettings
     {
         [CommandOption("--store <DB>")]
-        [Description("The SQLite preference store (created if missing).")]
+        [Description("The SQLite preference store (created by the first change; only read, and required to exist, when nothing changes).")]
         public string? Store { get; init; }
 
         [CommandOption("-u|--user <ID>")]
@@ -101,7 +101,12 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             }
         }
 
-        SqlitePreferenceStore store = BrowseCommand.OnStore("--store", settings.Store, () => new SqlitePreferenceStore(settings.Store));
+        // Showing opens the store read-only: it creates and changes nothing (another application's file, a store it may not write).
+        bool changes = settings.Filter is not null || settings.BlockBrand is not null || settings.BlockItem is not null || settings.BlockCategory is not null
+            || settings.Sort is not null || settings.OptOut || settings.OptIn || settings.Reset;
+        SqlitePreferenceStore store = changes
+            ? BrowseCommand.OnStore("--store", settings.Store, () => new SqlitePreferenceStore(settings.Store))
+            : BrowseCommand.OpenForReading("--store", settings.Store, settings.User);
         if (settings.Reset)
         {
             bool deleted = BrowseCommand.OnStore("--store", settings.Store, () => store.DeleteAsync(settings.User, cancellationToken).GetAwaiter().GetResult());

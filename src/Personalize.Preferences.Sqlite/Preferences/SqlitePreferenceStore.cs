@@ -32,9 +32,34 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     /// <summary>Opens (creating if needed) a store in a database file.</summary>
     /// <param name="path">The database file.</param>
     public SqlitePreferenceStore(string path)
+        : this(path, readOnly: false)
+    {
+    }
+
+    private SqlitePreferenceStore(string path, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
+        IsReadOnly = readOnly;
+        if (readOnly)
+        {
+            if (!File.Exists(Path))
+            {
+                throw new FileNotFoundException($"The preference store {Path} does not exist.", Path);
+            }
+
+            _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true, DefaultTimeout = 30 }.ToString();
+            using SqliteConnection reader = Open();
+            using SqliteCommand check = reader.CreateCommand();
+            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'user_preferences'";
+            if (check.ExecuteScalar() is not (long and > 0))
+            {
+                throw new InvalidDataException($"{Path} is a SQLite database but not a preference store: it has no user_preferences table.");
+            }
+
+            return;
+        }
+
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path) ?? ".");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         using SqliteConnection connection = Open();
@@ -50,8 +75,20 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Opens an existing store for reading only: nothing in the file is created or changed (no table, no journal mode), so it
+    /// works on a file the process may not write, and <see cref="SaveAsync"/> and <see cref="DeleteAsync"/> throw.</summary>
+    /// <param name="path">The database file.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is a SQLite database without the preference table (another application's).</exception>
+    /// <exception cref="SqliteException">The file is not a SQLite database.</exception>
+    public static SqlitePreferenceStore OpenReadOnly(string path) => new(path, readOnly: true);
+
     /// <summary>Gets the database file.</summary>
     public string Path { get; }
+
+    /// <summary>Gets whether the store was opened with <see cref="OpenReadOnly"/>.</summary>
+    public bool IsReadOnly { get; }
 
     /// <inheritdoc />
     public async Task<UserPreferences?> GetAsync(string userId, CancellationToken cancellationToken = default)
@@ -74,10 +111,12 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="preferences"/> has a blocked list that is null or holds a null (the lists are
     /// never null: empty means none).</exception>
+    /// <exception cref="InvalidOperationException">The store was opened with <see cref="OpenReadOnly"/>.</exception>
     public async Task<UserPreferences> SaveAsync(string userId, UserPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(preferences);
+        ThrowIfReadOnly("save the preferences of user '" + userId + "'");
         foreach ((string field, IReadOnlyList<string> list) in Lists(preferences))
         {
             string property = string.Concat(field.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
@@ -110,9 +149,11 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The store was opened with <see cref="OpenReadOnly"/>.</exception>
     public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
+        ThrowIfReadOnly("delete the preferences of user '" + userId + "'");
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM user_preferences WHERE user_id = $user";
@@ -204,6 +245,14 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         ("blocked_items", preferences.BlockedItems),
         ("blocked_categories", preferences.BlockedCategories),
     ];
+
+    private void ThrowIfReadOnly(string what)
+    {
+        if (IsReadOnly)
+        {
+            throw new InvalidOperationException($"Cannot {what}: the preference store {Path} was opened read-only (SqlitePreferenceStore.OpenReadOnly); open it with the constructor to write.");
+        }
+    }
 
     private SqliteConnection Open()
     {

@@ -170,6 +170,60 @@ public sealed class SqlitePreferenceStoreTests
         Assert.Null(await store.GetAsync("U1"));
     }
 
+    [Fact]
+    public async Task A_read_only_store_reads_what_was_saved_and_refuses_to_write()
+    {
+        using var temp = new TempDirectory();
+        var writer = new SqlitePreferenceStore(temp.File("prefs.db"));
+        await writer.SaveAsync("U1", Sample);
+
+        SqlitePreferenceStore reader = SqlitePreferenceStore.OpenReadOnly(temp.File("prefs.db"));
+
+        Assert.True(reader.IsReadOnly);
+        Assert.False(writer.IsReadOnly);
+        Assert.Equal(Sample with { Version = 1 }, await reader.GetAsync("U1"));
+        Assert.Null(await reader.GetAsync("U2"));
+        var save = await Assert.ThrowsAsync<InvalidOperationException>(() => reader.SaveAsync("U2", Sample));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reader.DeleteAsync("U1"));
+        Assert.Contains($"the preference store {reader.Path} was opened read-only", save.Message, StringComparison.Ordinal);
+        Assert.Null(await writer.GetAsync("U2"));
+    }
+
+    [Fact]
+    public void Opening_another_applications_database_read_only_is_refused_and_changes_nothing()
+    {
+        using var temp = new TempDirectory();
+        string other = temp.File("app.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me');";
+            command.ExecuteNonQuery();
+        }
+
+        byte[] before = File.ReadAllBytes(other);
+
+        var refused = Assert.Throws<InvalidDataException>(() => SqlitePreferenceStore.OpenReadOnly(other));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Equal($"{Path.GetFullPath(other)} is a SQLite database but not a preference store: it has no user_preferences table.", refused.Message);
+        Assert.Equal(before, File.ReadAllBytes(other));
+        Assert.Equal(["app.db"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Opening_a_missing_file_read_only_is_refused_and_creates_nothing()
+    {
+        using var temp = new TempDirectory();
+        string missing = temp.File("sub/prefs.db");
+
+        var refused = Assert.Throws<FileNotFoundException>(() => SqlitePreferenceStore.OpenReadOnly(missing));
+
+        Assert.Equal(Path.GetFullPath(missing), refused.FileName);
+        Assert.False(Directory.Exists(temp.File("sub")));
+    }
+
     /// <summary>Puts a row's JSON straight into the store's table, as another version (or a damaged file) would have left it.</summary>
     internal static void WriteRow(string path, string userId, string json)
     {

@@ -406,6 +406,22 @@ public sealed class PagingCommandTests
         Assert.Contains("blocked brands:     Acme", againOutput);
     }
 
+    [Theory]
+    [InlineData(5, "database is locked")]
+    [InlineData(6, "database table is locked")]
+    public void A_store_locked_by_another_writer_is_a_runtime_failure_that_says_to_retry(int code, string text)
+    {
+        var locked = new Microsoft.Data.Sqlite.SqliteException($"SQLite Error {code}: '{text}'.", code);
+
+        var busy = Assert.Throws<IOException>(() => Personalize.Cli.Commands.BrowseCommand.OnStore<int>("--store", "p.db", () => throw locked));
+        var other = Assert.Throws<UsageException>(() => Personalize.Cli.Commands.BrowseCommand.OnStore<int>(
+            "--store", "p.db", () => throw new Microsoft.Data.Sqlite.SqliteException("SQLite Error 26: 'file is not a database'.", 26)));
+
+        Assert.Equal($"--store p.db is busy: another writer has held it locked for longer than the 30 s this waits (error {code}: '{text}'), so nothing was read or saved; retry when that writer is done.", busy.Message);
+        Assert.Same(locked, busy.InnerException);
+        Assert.StartsWith("--store p.db is not a preference store that can be opened (error 26", other.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sorting_by_a_price_read_as_text_says_to_declare_its_type()
     {

@@ -169,12 +169,20 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
     }
 
     /// <summary>Runs an operation on a preference store, turning the database's refusal (a folder, a file that is not SQLite) into a
-    /// usage error that names the option and the path.</summary>
+    /// usage error that names the option and the path, and a store another writer holds locked past the busy timeout (SQLite errors 5
+    /// and 6) into a runtime failure that says to retry.</summary>
     internal static T OnStore<T>(string option, string path, Func<T> operation)
     {
         try
         {
             return operation();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException exception) when (exception.SqliteErrorCode is 5 or 6)
+        {
+            string reason = exception.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal).TrimEnd('.');
+            throw new IOException(
+                $"{option} {path} is busy: another writer has held it locked for longer than the 30 s this waits ({reason}), so nothing was read or saved; retry when that writer is done.",
+                exception);
         }
         catch (System.Data.Common.DbException exception)
         {

@@ -14,6 +14,8 @@ namespace Personalize.Core.Preferences;
 /// version does not know) throws <see cref="InvalidDataException"/> naming the store and the user, rather than dropping what it does not
 /// know and losing it at the next save. A row that is not valid JSON, or has a member of the wrong type or a null list, throws
 /// <see cref="InvalidDataException"/> naming the store, the user and the member.</para>
+/// <para>A user id that is not valid Unicode text (a lone UTF-16 surrogate) throws <see cref="ArgumentException"/>: stored as UTF-8,
+/// such ids would share one record.</para>
 /// </remarks>
 public sealed class SqlitePreferenceStore : IPreferenceStore
 {
@@ -93,7 +95,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     /// <inheritdoc />
     public async Task<UserPreferences?> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userId);
+        CheckUserId(userId);
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT version, preferences FROM user_preferences WHERE user_id = $user";
@@ -114,7 +116,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     /// <exception cref="InvalidOperationException">The store was opened with <see cref="OpenReadOnly"/>.</exception>
     public async Task<UserPreferences> SaveAsync(string userId, UserPreferences preferences, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userId);
+        CheckUserId(userId);
         ArgumentNullException.ThrowIfNull(preferences);
         ThrowIfReadOnly("save the preferences of user '" + userId + "'");
         foreach ((string field, IReadOnlyList<string> list) in Lists(preferences))
@@ -152,7 +154,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     /// <exception cref="InvalidOperationException">The store was opened with <see cref="OpenReadOnly"/>.</exception>
     public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userId);
+        CheckUserId(userId);
         ThrowIfReadOnly("delete the preferences of user '" + userId + "'");
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
@@ -245,6 +247,26 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         ("blocked_items", preferences.BlockedItems),
         ("blocked_categories", preferences.BlockedCategories),
     ];
+
+    /// <summary>Refuses a null id, and one that is not valid Unicode text: SQLite keeps ids as UTF-8, where every lone UTF-16 surrogate
+    /// becomes the same replacement character, so two such users would share one record.</summary>
+    private static void CheckUserId(string userId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(userId))] string parameter = "userId")
+    {
+        ArgumentNullException.ThrowIfNull(userId, parameter);
+        for (int i = 0; i < userId.Length; i++)
+        {
+            if (char.IsHighSurrogate(userId[i]) && i + 1 < userId.Length && char.IsLowSurrogate(userId[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(userId[i]))
+            {
+                throw new ArgumentException(
+                    $"The user id has a lone UTF-16 surrogate at position {i}, so it is not valid Unicode text; the preference store keeps ids as UTF-8 and could not tell it from other such ids.",
+                    parameter);
+            }
+        }
+    }
 
     private void ThrowIfReadOnly(string what)
     {

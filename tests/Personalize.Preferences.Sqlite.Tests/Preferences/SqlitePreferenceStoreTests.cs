@@ -224,6 +224,27 @@ public sealed class SqlitePreferenceStoreTests
         Assert.False(Directory.Exists(temp.File("sub")));
     }
 
+    [Theory]
+    [InlineData(0xD800, false)]
+    [InlineData(0xDBFF, false)]
+    [InlineData(0xDC00, true)]
+    public async Task A_user_id_with_a_lone_surrogate_is_refused_so_two_such_users_cannot_share_a_record(int surrogate, bool first)
+    {
+        // Built here: xunit would replace a lone surrogate in InlineData text with U+FFFD.
+        string userId = first ? $"{(char)surrogate}u" : $"u{(char)surrogate}";
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+
+        var save = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync(userId, Sample));
+        var get = await Assert.ThrowsAsync<ArgumentException>(() => store.GetAsync(userId));
+        var delete = await Assert.ThrowsAsync<ArgumentException>(() => store.DeleteAsync(userId));
+
+        Assert.All([save, get, delete], refused => Assert.Equal("userId", refused.ParamName));
+        Assert.Contains("lone UTF-16 surrogate", save.Message, StringComparison.Ordinal);
+        await store.SaveAsync("u\uD83D\uDE00", Sample);
+        Assert.Equal(Sample with { Version = 1 }, await store.GetAsync("u\uD83D\uDE00"));
+    }
+
     /// <summary>Puts a row's JSON straight into the store's table, as another version (or a damaged file) would have left it.</summary>
     internal static void WriteRow(string path, string userId, string json)
     {

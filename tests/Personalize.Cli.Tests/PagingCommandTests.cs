@@ -317,6 +317,22 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void Preferences_refuse_not_bought_which_every_list_would_refuse_and_accept_not_seen_with_items()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string store = cli.PathOf("p.db");
+
+        var (bought, _, boughtError) = cli.Run("preferences", "--store", store, "--user", "u1", "--filter", "not bought and price < 8");
+        var (seen, seenOutput, seenError) = cli.Run("preferences", "--store", store, "--user", "u1", "--filter", "not seen and price < 8", "--items", items);
+
+        Assert.Equal(2, bought);
+        Assert.Contains("'not bought' needs the user's purchases", boughtError, StringComparison.Ordinal);
+        Assert.True(seen == 0, seenError);
+        Assert.Contains("default filter:     not seen and price < 8", seenOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Preferences_with_items_refuse_a_filter_the_catalogue_cannot_read_and_save_nothing()
     {
         using var cli = new CliRunner();

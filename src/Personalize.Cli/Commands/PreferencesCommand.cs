@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
+using Personalize.Core.Models;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
 using Spectre.Console;
@@ -126,13 +127,23 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
         };
 
+        // 'not bought' would make every list fail (a model file holds what people had, not what they bought): refuse it before saving.
+        if (settings.Filter is { Length: > 0 } && FilterText.Parse(settings.Filter) is { Success: true } saved)
+        {
+            PageOutput.RefuseNotBought(saved.Value);
+        }
+
         if (settings.Items is not null)
         {
-            // The same resolution every list makes (saved filter against the catalogue's attributes, blocks, sort), before saving.
+            // The same resolution every list makes (saved filter against the catalogue's attributes, blocks, sort), before saving. The
+            // browser has a model of the catalogue's items that knows no user, so 'not seen', which every list with a model applies,
+            // is checked as a rule and not refused for want of a model.
             ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+            FactorModel noUsers = FactorModel.FromFactors(FactorModelKind.Implicit, IdMap.FromIds([]), catalog.Items, 1, [],
+                new float[catalog.Count], [0], [], []);
             try
             {
-                _ = new CatalogBrowser(catalog).Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
+                _ = new CatalogBrowser(catalog, noUsers).Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
             }
             catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
             {

@@ -333,6 +333,23 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public async Task A_saved_not_bought_from_the_library_is_named_as_the_users_saved_filter_and_a_given_filter_still_works()
+    {
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string store = cli.PathOf("p.db");
+        await new Personalize.Core.Preferences.SqlitePreferenceStore(store)
+            .SaveAsync("u1", new Personalize.Core.Preferences.UserPreferences { DefaultFilter = "not bought" });
+
+        var (code, _, error) = cli.Run("browse", "--items", items, "--preferences", store, "--user", "u1");
+        var (given, _, givenError) = cli.Run("browse", "--items", items, "--preferences", store, "--user", "u1", "--filter", "price < 8");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"the saved default filter of user 'u1' in {store} is 'not bought'", error, StringComparison.Ordinal);
+        Assert.True(given == 0, givenError);
+    }
+
+    [Fact]
     public void Preferences_with_items_refuse_a_filter_the_catalogue_cannot_read_and_save_nothing()
     {
         using var cli = new CliRunner();

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Personalize.Core.Data;
+using Personalize.Core.Filtering;
 using Personalize.Core.Models;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
@@ -103,7 +104,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
         }
 
-        UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        UserPreferences? preferences = ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
         var browser = new CatalogBrowser(catalog, model);
         RecommendationPage page = PageOutput.Run(() => browser.Browse(request, preferences));
         PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);
@@ -131,7 +132,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             : lower;
     }
 
-    internal static UserPreferences? ReadPreferences(string? store, string? user, CancellationToken cancellationToken)
+    internal static UserPreferences? ReadPreferences(string? store, string? user, string? requestFilter, CancellationToken cancellationToken)
     {
         if (store is null)
         {
@@ -144,7 +145,25 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         }
 
         SqlitePreferenceStore opened = OpenForReading("--preferences", store, user);
-        return OnStore("--preferences", store, () => opened.GetAsync(user, cancellationToken).GetAwaiter().GetResult());
+        UserPreferences? preferences = OnStore("--preferences", store, () => opened.GetAsync(user, cancellationToken).GetAwaiter().GetResult());
+
+        // A saved 'not bought' (from an older version, or saved through the library) would fail every list with an error that does not
+        // say where the rule came from.
+        if (requestFilter is null && preferences?.DefaultFilter is { Length: > 0 } saved && FilterText.Parse(saved) is { Success: true } parsed)
+        {
+            try
+            {
+                PageOutput.RefuseNotBought(parsed.Value);
+            }
+            catch (UsageException)
+            {
+                throw new UsageException(
+                    $"--preferences: the saved default filter of user '{user}' in {store} is '{saved}': its 'not bought' needs the user's purchases, which a model file does not hold; "
+                    + $"change it with 'personalize preferences --store {store} --user {user} --filter \"...\"' (use 'not seen'), or give --filter to use another filter.");
+            }
+        }
+
+        return preferences;
     }
 
     /// <summary>Opens a preference store read-only (<paramref name="option"/> gave its <paramref name="path"/>): nothing is created or

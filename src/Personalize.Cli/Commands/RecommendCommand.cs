@@ -349,7 +349,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             Cursor = settings.Cursor,
             Facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets),
         };
-        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
         RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
         PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);

@@ -152,7 +152,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
         }
 
-        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, cancellationToken);
+        UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
         using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog);
         using Recommender? recommender = model is null ? null : new Recommender(model);
         var search = new ProductSearch(index, recommender);

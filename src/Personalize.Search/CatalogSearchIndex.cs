@@ -215,17 +215,20 @@ public sealed class CatalogSearchIndex : IDisposable
         string clean = QueryText.Clean(query, Options.MaxQueryLength, out bool truncated);
         List<string> all = _analyzer.Words(SearchAnalyzer.RawPrefix, clean);
         var words = new List<string>();
+        int counted = 0;   // stop words ("the", "for") are not searched for, so they do not count toward the limit
         foreach (string word in all)
         {
             if (!words.Contains(word, StringComparer.Ordinal))
             {
-                if (words.Count == Options.MaxQueryTerms)
+                bool stopWord = _analyzer.Words(SearchAnalyzer.StemmedPrefix, word).Count == 0;
+                if (!stopWord && counted == Options.MaxQueryTerms)
                 {
                     truncated = true;
                     break;
                 }
 
                 words.Add(word);
+                counted += stopWord ? 0 : 1;
             }
         }
 

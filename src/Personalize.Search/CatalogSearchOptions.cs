@@ -17,7 +17,8 @@ public sealed record CatalogSearchOptions : IValidatableObject
     [Range(1, 4096)]
     public int MaxQueryLength { get; init; } = CatalogSearchDefaults.MaxQueryLength;
 
-    /// <summary>Gets how many distinct words of a query are used; later words are ignored and the match says it was truncated.</summary>
+    /// <summary>Gets how many distinct words of a query are searched for (words such as "the" that are not searched for do not count); later
+    /// words are ignored and the match says it was truncated.</summary>
     /// <value>The default is 10.</value>
     [Range(1, 32)]
     public int MaxQueryTerms { get; init; } = CatalogSearchDefaults.MaxQueryTerms;

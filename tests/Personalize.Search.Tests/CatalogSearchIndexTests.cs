@@ -167,6 +167,9 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         TextMatch cutAfterHyphens = index.Match("dune-ring-dune-ring-dune-ring-dune-ringing");
 
         Assert.Equal(["dune", "smart", "ring"], manyWords.Words);
+        TextMatch stopWords = index.Match("the dune for a smart ring");   // words not searched for do not count toward the 3
+        Assert.Equal(["the", "dune", "for", "a", "smart", "ring"], stopWords.Words);
+        Assert.False(stopWords.Truncated);
         Assert.True(manyWords.Truncated);
         Assert.Equal(("dune", true), (longText.Query, longText.Truncated));
         Assert.Equal((40, true), (oneLongWord.Query.Length, oneLongWord.Truncated));

@@ -172,8 +172,11 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             RecommendationPage page = PageOutput.Run(() => (result = search.Search(request, preferences)).Page);
             if (result.Match.Truncated)
             {
+                string limit = settings.Query!.Length > index.Options.MaxQueryLength
+                    ? $"{index.Options.MaxQueryLength} characters"
+                    : $"{index.Options.MaxQueryTerms} distinct words besides words such as 'the'";
                 CliConsole.Error.WriteLine(
-                    $"note: --query is longer than the search reads ({index.Options.MaxQueryLength} characters, {index.Options.MaxQueryTerms} distinct words); it searched for: {string.Join(' ', result.Match.Words)}.");
+                    $"note: --query is longer than the search reads ({limit}); it searched for: {string.Join(' ', result.Match.Words)}.");
             }
 
             var titles = ItemTitles.FromCatalog(catalog);
@@ -223,7 +226,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         if (cut > 0)
         {
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"note: {cut:N0} queries of {settings.QueriesFrom} are longer than the search reads ({index.Options.MaxQueryLength} characters, {index.Options.MaxQueryTerms} distinct words), the first on line {firstCut}; each was searched for its first words."));
+                $"note: {cut:N0} queries of {settings.QueriesFrom} are longer than the search reads ({index.Options.MaxQueryLength} characters, or {index.Options.MaxQueryTerms} distinct words besides words such as 'the'), the first on line {firstCut}; each was searched for its first words."));
         }
 
         if (settings.Out is not null)

@@ -68,7 +68,7 @@ internal static class ListCursor
 
         if (BinaryPrimitives.ReadUInt64LittleEndian(bytes[2..]) != fingerprint)
         {
-            throw new ArgumentException("The cursor belongs to another query (a different user, filter, sort or model); start again from the first page.", parameterName);
+            throw new ArgumentException("The cursor belongs to another query (a different user, search text, filter, sort or model); start again from the first page.", parameterName);
         }
 
         var last = new OrderKey(BinaryPrimitives.ReadDoubleLittleEndian(bytes[10..]), BinaryPrimitives.ReadSingleLittleEndian(bytes[18..]),

@@ -33,6 +33,7 @@ public sealed class CatalogSearchIndex : IDisposable
     private const string IdField = "id";
     private const string FormatKey = "personalize.search.format";
     private const string FieldsKey = "personalize.search.fields";
+    private const string TextKey = "personalize.search.text";
     private const string Format = "2";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
@@ -60,7 +61,11 @@ public sealed class CatalogSearchIndex : IDisposable
                     + $"'{format ?? "none"}'); build it with CatalogSearchIndex.Build.");
             }
 
-            _fields = ChooseFields(ParseFields(recorded), options.Fields);
+            SearchField[] indexed = ParseFields(recorded);
+            _fields = ChooseFields(indexed, options.Fields);
+            // An index written before the fingerprint existed cannot tell, and is taken as matching.
+            MatchesCatalog = !data.TryGetValue(TextKey, out string? text)
+                || text == TextFingerprint(catalog, indexed).ToString("x16", CultureInfo.InvariantCulture);
             _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
             _vocabulary = Vocabulary.Read(_reader, SearchAnalyzer.AllField, CatalogSearchDefaults.MaxExpandedTermLength);
             _docToItem = new int[_reader.MaxDoc];
@@ -93,6 +98,12 @@ public sealed class CatalogSearchIndex : IDisposable
 
     /// <summary>Gets how many indexed items are in <see cref="Catalog"/> (items the catalogue lacks are never matched).</summary>
     public int Count { get; }
+
+    /// <summary>Gets whether <see cref="Catalog"/> is the catalogue the index was built from: the same items in the same order with the
+    /// same text in the indexed fields. When it is <see langword="false"/> (an index opened with a newer catalogue), queries match the
+    /// text as it was indexed: an item whose title changed is found by its old words, and items added since are never found; build the
+    /// index again (<see cref="SearchIndexStore.Rebuild"/>). An index built in memory always matches.</summary>
+    public bool MatchesCatalog { get; } = true;
 
     /// <summary>Indexes a catalogue in memory.</summary>
     /// <param name="catalog">The catalogue.</param>
@@ -156,7 +167,8 @@ public sealed class CatalogSearchIndex : IDisposable
 
     /// <summary>Opens an index that <see cref="Build(ItemCatalog, string, CatalogSearchOptions?)"/> wrote, read-only.</summary>
     /// <param name="path">The index folder.</param>
-    /// <param name="catalog">The catalogue (the one indexed, or a newer one: indexed items it lacks are never matched).</param>
+    /// <param name="catalog">The catalogue (the one indexed, or a newer one: indexed items it lacks are never matched, and
+    /// <see cref="CatalogSearchIndex.MatchesCatalog"/> says whether the index is out of date for it).</param>
     /// <param name="options">How to read queries; <see cref="CatalogSearchOptions.Fields"/>, when set, must name indexed fields (their
     /// boosts apply), and when <see langword="null"/> the fields and boosts the index was built with apply.</param>
     /// <returns>The index.</returns>
@@ -396,9 +408,41 @@ public sealed class CatalogSearchIndex : IDisposable
         writer.Dispose();
     }
 
+    /// <summary>The text an index of these fields holds, item by item: each id and its normalized field text, hashed.</summary>
+    private static ulong TextFingerprint(ItemCatalog catalog, IReadOnlyList<SearchField> fields)
+    {
+        var hash = new System.IO.Hashing.XxHash3();
+        for (int item = 0; item < catalog.Count; item++)
+        {
+            Append(hash, catalog.Items.GetId(item), '\u001d');
+            foreach (SearchField field in fields)
+            {
+                Append(hash, IndexedText(catalog, item, field), '\u001e');
+            }
+        }
+
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>Adds a text and its separator to the fingerprint (a missing text as an empty one).</summary>
+    private static void Append(System.IO.Hashing.XxHash3 hash, string? text, char separator)
+    {
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes((text ?? "").AsSpan()));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<char>(in separator)));
+    }
+
+    /// <summary>The text a field of an item is indexed with (normalized), or null when it has none.</summary>
+    private static string? IndexedText(ItemCatalog catalog, int item, SearchField field) => SearchAnalyzer.Normalize(catalog.GetValue(item, field.Attribute) switch
+    {
+        string s => s,
+        IReadOnlyList<string> tags => string.Join(' ', tags),
+        _ => null,
+    });
+
     private static void WriteDocuments(IndexWriter writer, ItemCatalog catalog, SearchField[] fields, IProgress<int>? progress,
         CancellationToken cancellationToken)
     {
+        var fingerprint = new System.IO.Hashing.XxHash3();
         for (int item = 0; item < catalog.Count; item++)
         {
             if ((item & (BuildChunk - 1)) == 0 && item > 0)
@@ -408,14 +452,11 @@ public sealed class CatalogSearchIndex : IDisposable
             }
 
             var document = new Document { new StringField(IdField, catalog.Items.GetId(item), Field.Store.YES) };
+            Append(fingerprint, catalog.Items.GetId(item), '\u001d');   // as TextFingerprint reads it back on Open
             foreach (SearchField field in fields)
             {
-                string? text = SearchAnalyzer.Normalize(catalog.GetValue(item, field.Attribute) switch
-                {
-                    string s => s,
-                    IReadOnlyList<string> tags => string.Join(' ', tags),
-                    _ => null,
-                });
+                string? text = IndexedText(catalog, item, field);
+                Append(fingerprint, text, '\u001e');
                 if (!string.IsNullOrEmpty(text))
                 {
                     document.Add(new TextField(SearchAnalyzer.StemmedPrefix + field.Attribute, text, Field.Store.NO));
@@ -431,6 +472,7 @@ public sealed class CatalogSearchIndex : IDisposable
         {
             [FormatKey] = Format,
             [FieldsKey] = string.Join('\u001f', fields.Select(f => f.Attribute + "\u001e" + f.Boost.ToString("R", CultureInfo.InvariantCulture))),
+            [TextKey] = fingerprint.GetCurrentHashAsUInt64().ToString("x16", CultureInfo.InvariantCulture),
         });
         // One segment: a query then seeks each term once and sets up one scorer per clause, instead of once per segment (the index
         // is read-only from here on, so the merge is paid once, at about a tenth of the build time).

@@ -98,7 +98,8 @@ public sealed class SearchIndexStore : IDisposable
 
     /// <summary>Opens the generation a root folder's <see cref="CurrentFileName"/> names.</summary>
     /// <param name="root">The root folder, written by <see cref="Build"/>.</param>
-    /// <param name="catalog">The catalogue (the one indexed, or a newer one: indexed items it lacks are never matched).</param>
+    /// <param name="catalog">The catalogue (the one indexed, or a newer one: indexed items it lacks are never matched, and
+    /// <see cref="CatalogSearchIndex.MatchesCatalog"/> says whether the index is out of date for it).</param>
     /// <param name="options">How to read queries; <see langword="null"/> for the fields and boosts the index was built with.</param>
     /// <param name="recommender">The recommender that personalizes <see cref="SearchIndexLease.Search"/>, or <see langword="null"/>.</param>
     /// <param name="preferences">Where users' saved preferences are read, or <see langword="null"/>.</param>

@@ -113,6 +113,29 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void An_index_opened_with_another_catalogue_says_it_does_not_match_it()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("index");
+        const string Before = "item_id,title,brand\nX1,Electric Kettle,Acme\nX2,Garden Hose,Zen\n";
+        using (CatalogSearchIndex.Build(Catalog(temp, Before), path))
+        {
+        }
+
+        using CatalogSearchIndex same = CatalogSearchIndex.Open(path, Catalog(temp, Before));
+        using CatalogSearchIndex retitled = CatalogSearchIndex.Open(path, Catalog(temp, "item_id,title,brand\nX1,Garden Hose,Acme\nX2,Garden Hose,Zen\n"));
+        using CatalogSearchIndex added = CatalogSearchIndex.Open(path, Catalog(temp, Before + "X3,Steel Kettle,Acme\n"));
+        using CatalogSearchIndex otherColumn = CatalogSearchIndex.Open(path, Catalog(temp, "item_id,title,brand,price\nX1,Electric Kettle,Acme,3\nX2,Garden Hose,Zen,4\n"));
+
+        Assert.True(same.MatchesCatalog);
+        Assert.True(otherColumn.MatchesCatalog);   // only the indexed fields count
+        Assert.False(retitled.MatchesCatalog);
+        Assert.Equal(["X1"], retitled.Match("kettle").Candidates.Select(c => c.ItemId));   // the old text, which is why it says so
+        Assert.False(added.MatchesCatalog);
+        Assert.True(CatalogSearchIndex.Build(Catalog(temp, Before)).MatchesCatalog);
+    }
+
+    [Fact]
     public void Opening_a_folder_without_an_index_or_naming_a_field_it_lacks_says_what_to_do()
     {
         using var temp = new TempDirectory();

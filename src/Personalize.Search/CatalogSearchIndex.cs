@@ -34,7 +34,9 @@ public sealed class CatalogSearchIndex : IDisposable
     private const string FormatKey = "personalize.search.format";
     private const string FieldsKey = "personalize.search.fields";
     private const string TextKey = "personalize.search.text";
-    private const string Format = "2";
+    // 3: text in Unicode form KC, folded before lower-casing, words split where letters meet digits; an index of format 2 would
+    // not match such queries, so it is refused with the advice to build it again.
+    private const string Format = "3";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
     private readonly DirectoryReader _reader;

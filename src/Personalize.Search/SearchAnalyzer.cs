@@ -9,7 +9,8 @@ using Lucene.Net.Util;
 namespace Personalize.Search;
 
 /// <summary>
-/// The analysis of indexed text and queries. Every field is indexed as <c>s:NAME</c>, stemmed words (standard tokenizer, English
+/// The analysis of indexed text and queries. Every field is indexed as <c>s:NAME</c>, stemmed words (standard tokenizer, words split
+/// where letters meet digits (<c>500ml</c>: <c>500</c> and <c>ml</c>), English
 /// possessives removed, lower case, accents folded to ASCII, English stop words removed, Porter stemming), for exact matches whatever
 /// the word form; and all fields together as <c>a:</c>, the words unstemmed (lower case, folded), for prefixes and typo tolerance,
 /// which need the word as typed.
@@ -32,7 +33,7 @@ internal sealed class SearchAnalyzer : Analyzer
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new StandardTokenizer(Version, reader) { MaxTokenLength = MaxWordLength };
-        TokenStream stream = source;
+        TokenStream stream = new LetterDigitSplitFilter(source);
         bool stemmed = fieldName.StartsWith(StemmedPrefix, StringComparison.Ordinal);
         if (stemmed)
         {

@@ -70,6 +70,25 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void A_number_and_its_unit_match_whether_written_together_or_apart()
+    {
+        using var temp = new TempDirectory();
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
+            "item_id,title\nA,Glass Bottle 500ml\nB,Steel Bottle 500 ml\nC,USB-C Cable 2m\nD,USB-C Cable 2 m braided\nE,HDMI Cable 1.5m\nF,XR500 Router\nG,Bottle 750ml\n"));
+        string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
+
+        Assert.Equal(["A", "B"], Found("500ml bottle"));
+        Assert.Equal(["A", "B"], Found("500 ml bottle"));
+        Assert.Equal(["C", "D"], Found("2m cable"));
+        Assert.Equal(["C", "D"], Found("2 m cable"));
+        Assert.Equal(["E"], Found("1.5 m cable"));
+        Assert.Equal(["E"], Found("1.5m"));
+        Assert.Equal(["F"], Found("xr500"));
+        Assert.Equal(["F"], Found("xr 500 router"));
+        Assert.DoesNotContain("G", Found("500ml"));
+    }
+
+    [Fact]
     public void Query_syntax_characters_are_plain_separators()
     {
         TextMatch plain = _shop.Index.Match("lumo kettle ");

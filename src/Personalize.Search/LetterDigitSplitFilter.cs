@@ -1,0 +1,100 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Util;
+
+namespace Personalize.Search;
+
+/// <summary>
+/// Splits a word where letters meet digits: <c>500ml</c> becomes <c>500</c> and <c>ml</c>, <c>2m</c> becomes <c>2</c> and <c>m</c>, and
+/// <c>xr500</c> becomes <c>xr</c> and <c>500</c>, so a number and its unit match whether they are written together or apart. Anything
+/// else in the word stays with its part (<c>1.5m</c> gives <c>1.5</c> and <c>m</c>). Each part after the first takes the next position.
+/// </summary>
+internal sealed class LetterDigitSplitFilter : TokenFilter
+{
+    private readonly ICharTermAttribute _term;
+    private readonly IOffsetAttribute _offset;
+    private readonly IPositionIncrementAttribute _position;
+    private readonly List<(int Start, int End)> _parts = [];
+    private char[] _word = [];
+    private int _next;
+    private int _startOffset;
+    private State? _state;
+
+    public LetterDigitSplitFilter(TokenStream input)
+        : base(input)
+    {
+        _term = AddAttribute<ICharTermAttribute>();
+        _offset = AddAttribute<IOffsetAttribute>();
+        _position = AddAttribute<IPositionIncrementAttribute>();
+    }
+
+    public override bool IncrementToken()
+    {
+        if (_next < _parts.Count)
+        {
+            RestoreState(_state);
+            Emit(_parts[_next++], positionIncrement: 1);
+            return true;
+        }
+
+        if (!m_input.IncrementToken())
+        {
+            return false;
+        }
+
+        char[] buffer = _term.Buffer;
+        int length = _term.Length;
+        _parts.Clear();
+        int start = 0;
+        for (int i = 1; i < length; i++)
+        {
+            bool before = char.IsDigit(buffer[i - 1]), after = char.IsDigit(buffer[i]);
+            if (before != after && (before ? char.IsLetter(buffer[i]) : char.IsLetter(buffer[i - 1])))
+            {
+                _parts.Add((start, i));
+                start = i;
+            }
+        }
+
+        if (_parts.Count == 0)
+        {
+            return true;   // one part: the word as it is
+        }
+
+        _parts.Add((start, length));
+        if (_word.Length < length)
+        {
+            _word = new char[ArrayUtil.Oversize(length, sizeof(char))];
+        }
+
+        Array.Copy(buffer, _word, length);
+        _startOffset = _offset.StartOffset;
+        _state = CaptureState();
+        _next = 1;
+        Emit(_parts[0], positionIncrement: _position.PositionIncrement);
+        return true;
+    }
+
+    public override void Reset()
+    {
+        base.Reset();
+        _parts.Clear();
+        _next = 0;
+        _state = null;
+    }
+
+    private void Emit((int Start, int End) part, int positionIncrement)
+    {
+        _term.CopyBuffer(_word, part.Start, part.End - part.Start);
+        // Offsets inside the word when they span it exactly; otherwise (a filter before changed its length) the word's own.
+        int end = _offset.EndOffset;
+        if (end - _startOffset == WordLength)
+        {
+            _offset.SetOffset(_startOffset + part.Start, _startOffset + part.End);
+        }
+
+        _position.PositionIncrement = positionIncrement;
+    }
+
+    private int WordLength => _parts.Count == 0 ? 0 : _parts[^1].End;
+}

@@ -18,7 +18,7 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
     private char[] _word = [];
     private int _next;
     private int _startOffset;
-    private State? _state;
+    private int _endOffset;
 
     public LetterDigitSplitFilter(TokenStream input)
         : base(input)
@@ -32,7 +32,7 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
     {
         if (_next < _parts.Count)
         {
-            RestoreState(_state);
+            // The attributes are still the word's, but for the ones Emit sets: no state to capture and restore.
             Emit(_parts[_next++], positionIncrement: 1);
             return true;
         }
@@ -69,7 +69,7 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
 
         Array.Copy(buffer, _word, length);
         _startOffset = _offset.StartOffset;
-        _state = CaptureState();
+        _endOffset = _offset.EndOffset;
         _next = 1;
         Emit(_parts[0], positionIncrement: _position.PositionIncrement);
         return true;
@@ -80,17 +80,19 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
         base.Reset();
         _parts.Clear();
         _next = 0;
-        _state = null;
     }
 
     private void Emit((int Start, int End) part, int positionIncrement)
     {
         _term.CopyBuffer(_word, part.Start, part.End - part.Start);
         // Offsets inside the word when they span it exactly; otherwise (a filter before changed its length) the word's own.
-        int end = _offset.EndOffset;
-        if (end - _startOffset == WordLength)
+        if (_endOffset - _startOffset == WordLength)
         {
             _offset.SetOffset(_startOffset + part.Start, _startOffset + part.End);
+        }
+        else
+        {
+            _offset.SetOffset(_startOffset, _endOffset);
         }
 
         _position.PositionIncrement = positionIncrement;

@@ -381,8 +381,9 @@ public sealed class CatalogSearchIndex : IDisposable
                 }
             }
 
-            // Every word must match, except a stop word that is not being typed ("the", "for").
-            root.Add(clause, stems[w].Count > 0 || asPrefix || asFuzzy ? Occur.MUST : Occur.SHOULD);
+            // Every word must match, except a stop word ("the", "for"): one still being typed may become "fork", so it ranks the
+            // items with such a word higher, but "kettle for" on the way to "kettle for kids" still finds every kettle.
+            root.Add(clause, stems[w].Count > 0 || asFuzzy ? Occur.MUST : Occur.SHOULD);
         }
 
         return root;

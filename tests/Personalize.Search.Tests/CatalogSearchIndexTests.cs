@@ -89,6 +89,20 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void A_stop_word_being_typed_ranks_the_words_it_starts_first_but_leaves_none_out()
+    {
+        using var temp = new TempDirectory();
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
+            "item_id,title\nA,Steel Kettle\nB,Kettle Fork Hook\nC,Fork Set\nD,Tea Cup\n"));
+
+        TextMatch typing = index.Match("kettle for");
+
+        Assert.Equal(["B", "A"], typing.Candidates.Select(c => c.ItemId));   // every kettle, the one with "fork" first
+        Assert.Equal(["B", "C"], index.Match("for").Candidates.Select(c => c.ItemId).Order());
+        Assert.Equal(["A", "B"], index.Match("the kettle for ").Candidates.Select(c => c.ItemId).Order());
+    }
+
+    [Fact]
     public void Query_syntax_characters_are_plain_separators()
     {
         TextMatch plain = _shop.Index.Match("lumo kettle ");

@@ -94,6 +94,9 @@ internal sealed class StorefrontProcess : IDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the output readers have delivered the last lines (the exception a crash prints); the
+                // parameterless WaitForExit waits for them too.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The storefront exited with code {_process.ExitCode} before it answered:\n{Output}");
             }
 

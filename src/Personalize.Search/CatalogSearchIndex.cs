@@ -229,20 +229,22 @@ public sealed class CatalogSearchIndex : IDisposable
         string clean = QueryText.Clean(query, Options.MaxQueryLength, out bool truncated);
         List<string> all = _analyzer.Words(SearchAnalyzer.RawPrefix, clean);
         var words = new List<string>();
-        int counted = 0;   // stop words ("the", "for") are not searched for, so they do not count toward the limit
+        var stemsOf = new List<List<string>>();
+        int counted = 0;   // stop words ("the", "for") have no stems: they are not searched for, so they do not count toward the limit
         foreach (string word in all)
         {
             if (!words.Contains(word, StringComparer.Ordinal))
             {
-                bool stopWord = _analyzer.Words(SearchAnalyzer.StemmedPrefix, word).Count == 0;
-                if (!stopWord && counted == Options.MaxQueryTerms)
+                List<string> wordStems = _analyzer.Words(SearchAnalyzer.StemmedPrefix, word);
+                if (wordStems.Count > 0 && counted == Options.MaxQueryTerms)
                 {
                     truncated = true;
                     break;
                 }
 
                 words.Add(word);
-                counted += stopWord ? 0 : 1;
+                stemsOf.Add(wordStems);
+                counted += wordStems.Count > 0 ? 1 : 0;
             }
         }
 
@@ -253,12 +255,7 @@ public sealed class CatalogSearchIndex : IDisposable
 
         char end = clean[^1];
         string? prefix = !truncated && (char.IsLetterOrDigit(end) || char.IsLowSurrogate(end)) ? all[^1] : null;
-        var stems = new List<string>[words.Count];
-        for (int w = 0; w < words.Count; w++)
-        {
-            stems[w] = _analyzer.Words(SearchAnalyzer.StemmedPrefix, words[w]);
-        }
-
+        List<string>[] stems = [.. stemsOf];
         List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, prefix, fuzzy: null));
         bool fuzzy = false;
         if (matches.Count < Options.FuzzyBelow)

@@ -79,20 +79,7 @@ public sealed class SearchIndexStore : IDisposable
         ArgumentNullException.ThrowIfNull(catalog);
         Directory.CreateDirectory(root);
         var store = new SearchIndexStore(root, options, recommender, preferences, rankOptions);
-        long previous = store.ServedGeneration();
-        store._current = store.BuildGeneration(catalog, 1, progress, cancellationToken);
-
-        // A service that builds at each start would otherwise leave one full index per start. The generation served before this build
-        // may still be open in another process (the one this start replaces) and stays; older ones are no one's to serve.
-        foreach (string folder in Directory.EnumerateDirectories(root, GenerationPrefix + "*"))
-        {
-            long generation = GenerationNumber(Path.GetFileName(folder));
-            if (generation >= 1 && generation < previous && previous != long.MaxValue)
-            {
-                TryDeleteFolder(folder);
-            }
-        }
-
+        store._current = store.BuildGeneration(catalog, 1, progress, cancellationToken, deleteOlder: true);
         return store;
     }
 
@@ -214,15 +201,19 @@ public sealed class SearchIndexStore : IDisposable
 
     /// <summary>Builds the next generation folder, points <see cref="CurrentFileName"/> at it and opens it. Generation folders numbered
     /// above the one <see cref="CurrentFileName"/> names are builds that never finished (the process ended during them: no one can
-    /// serve them) and are deleted first, so crashed rebuilds do not pile up; older generations are left to their readers.</summary>
-    private SearchIndexSnapshot BuildGeneration(ItemCatalog catalog, long version, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// serve them) and are deleted first, so crashed rebuilds do not pile up; older generations are left to their readers, unless
+    /// <paramref name="deleteOlder"/> (a store just made, which holds none of them): then the generation served until now stays (another
+    /// process, the one this start replaces, may still read it) and older ones, no one's to serve, go too, so a service that builds at
+    /// every start does not leave one full index per start.</summary>
+    private SearchIndexSnapshot BuildGeneration(ItemCatalog catalog, long version, IProgress<int>? progress, CancellationToken cancellationToken,
+        bool deleteOlder = false)
     {
         long served = ServedGeneration();
         long number = 0;
         foreach (string folder in Directory.EnumerateDirectories(Root, GenerationPrefix + "*"))
         {
             long generation = GenerationNumber(Path.GetFileName(folder));
-            if (generation > served)
+            if (generation > served || (deleteOlder && generation >= 1 && generation < served && served != long.MaxValue))
             {
                 TryDeleteFolder(folder);
                 generation = Directory.Exists(folder) ? generation : 0;   // one that could not be deleted keeps its number taken

@@ -396,15 +396,7 @@ public sealed class PagingCommandTests
         using var cli = new CliRunner();
         var (model, items) = Shop(cli);
         string other = cli.PathOf("app.db");
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me');";
-            command.ExecuteNonQuery();
-        }
-
-        byte[] before = File.ReadAllBytes(other);
+        byte[] before = Personalize.Core.Tests.TestSupport.OtherApplicationDatabase.Create(other);
 
         var (browse, _, browseError) = cli.Run("browse", "--items", items, "--preferences", other, "--user", "u1");
         var (recommend, _, recommendError) = cli.Run("recommend", "--model", model, "--items", items, "--preferences", other, "--user", "u1", "--page-size", "5");

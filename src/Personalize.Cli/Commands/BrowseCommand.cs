@@ -149,18 +149,12 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
 
         // A saved 'not bought' (from an older version, or saved through the library) would fail every list with an error that does not
         // say where the rule came from.
-        if (requestFilter is null && preferences?.DefaultFilter is { Length: > 0 } saved && FilterText.Parse(saved) is { Success: true } parsed)
+        if (requestFilter is null && preferences?.DefaultFilter is { Length: > 0 } saved && FilterText.Parse(saved) is { Success: true } parsed
+            && PageOutput.HasNotBought(parsed.Value))
         {
-            try
-            {
-                PageOutput.RefuseNotBought(parsed.Value);
-            }
-            catch (UsageException)
-            {
-                throw new UsageException(
-                    $"--preferences: the saved default filter of user '{user}' in {store} is '{saved}': its 'not bought' needs the user's purchases, which a model file does not hold; "
-                    + $"change it with 'personalize preferences --store {store} --user {user} --filter \"...\"' (use 'not seen'), or give --filter to use another filter.");
-            }
+            throw new UsageException(
+                $"--preferences: the saved default filter of user '{user}' in {store} is '{saved}': its 'not bought' needs the user's purchases, which a model file does not hold; "
+                + $"change it with 'personalize preferences --store {store} --user {user} --filter \"...\"' (use 'not seen'), or give --filter to use another filter.");
         }
 
         return preferences;
@@ -198,16 +192,18 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         }
         catch (Microsoft.Data.Sqlite.SqliteException exception) when (exception.SqliteErrorCode is 5 or 6)
         {
-            string reason = exception.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal).TrimEnd('.');
             throw new IOException(
-                $"{option} {path} is busy: another writer has held it locked for longer than the 30 s this waits ({reason}), so nothing was read or saved; retry when that writer is done.",
+                $"{option} {path} is busy: another writer has held it locked for longer than the 30 s this waits ({Reason(exception)}), so nothing was read or saved; retry when that writer is done.",
                 exception);
         }
         catch (System.Data.Common.DbException exception)
         {
-            string reason = exception.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal).TrimEnd('.');
             throw new UsageException(
-                $"{option} {path} is not a preference store that can be opened ({reason}); give the SQLite file 'personalize preferences --store' writes, or a new file's path to create one.");
+                $"{option} {path} is not a preference store that can be opened ({Reason(exception)}); give the SQLite file 'personalize preferences --store' writes, or a new file's path to create one.");
         }
     }
+
+    /// <summary>The database's message as a clause: "error 5: 'database is locked'".</summary>
+    private static string Reason(System.Data.Common.DbException exception) =>
+        exception.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal).TrimEnd('.');
 }

@@ -135,13 +135,15 @@ internal static class PageOutput
     /// <summary>Refuses <c>not bought</c>: it needs the user's purchases, and a model file holds what they had, not what they bought.</summary>
     public static void RefuseNotBought(Filter filter)
     {
-        static bool Has(Filter f) => f.Kind == FilterKind.NotBought || f.Operands.Any(Has);
-        if (Has(filter))
+        if (HasNotBought(filter))
         {
             throw new UsageException(
                 "--filter: 'not bought' needs the user's purchases, which a model file does not hold; use 'not seen' (the items in the user's training history), or leave it out.");
         }
     }
+
+    /// <summary>Whether <c>not bought</c> appears anywhere in a filter.</summary>
+    public static bool HasNotBought(Filter filter) => filter.Kind == FilterKind.NotBought || filter.Operands.Any(HasNotBought);
 
     public static SortOrder? ParseSort(string? text) =>
         text is null ? null

@@ -180,7 +180,6 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
     /// item's category is it or lies under it).</summary>
     private static IEnumerable<string> Unmatched(ItemCatalog catalog, Settings settings)
     {
-        static string[] Split(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         string[] Values(string attribute) => catalog.Schema.TryGetType(attribute, out _)
             ? [.. Enumerable.Range(0, catalog.Count).Select(i => catalog.GetText(i, attribute)).OfType<string>().Distinct(StringComparer.Ordinal)]
             : [];
@@ -202,7 +201,10 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
     }
 
     private static string[] Add(IReadOnlyList<string> current, string? added) =>
-        added is null ? [.. current] : [.. current.Concat(added.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal)];
+        added is null ? [.. current] : [.. current.Concat(Split(added)).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The values of a comma-separated option (<c>--block-brand Acme,Zen</c>), trimmed, without empty ones.</summary>
+    private static string[] Split(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string List(IReadOnlyList<string> values) => values.Count == 0 ? "(none)" : string.Join(", ", values);
 }

@@ -250,7 +250,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         AutoTuneResult<ImplicitAlsTrainer.Options>? tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
             progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
-                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s{ItemItem(t.Options)}"));
+                $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s{Blends(t.Options)}"));
         if (tuned is null)
         {
             return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "defaults (the log is too small to choose)" });
@@ -258,15 +258,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         ImplicitAlsTrainer.Options o = tuned.Options with { NumberOfThreads = given.TrainerOptions.NumberOfThreads };
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
-            $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}{ItemItem(o)}"));
+            $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}{Blends(o)}"));
         CliConsole.Out.WriteLine(why);
         return new(new ImplicitAlsTrainer(o), Recorded(tuned, why));
     }
 
-    /// <summary>The item-item and popularity blends of implicit options, for a trial line or the choice ("" when there is none).</summary>
     private static readonly int DefaultItemItemRank = new ImplicitAlsTrainer.Options().ItemItemRank;
 
-    private static string ItemItem(ImplicitAlsTrainer.Options o) => (o.ItemItemWeight > 0
+    /// <summary>The item-item and popularity blends of implicit options, for a trial line or the choice ("" when there is none).</summary>
+    private static string Blends(ImplicitAlsTrainer.Options o) => (o.ItemItemWeight > 0
         ? string.Create(CultureInfo.InvariantCulture,
             $", blended with item-item (share {o.ItemItemWeight:G3}, λ {o.ItemItemRegularization:G4}{(o.ItemItemRank != DefaultItemItemRank ? $", rank {o.ItemItemRank}" : "")})")
         : "") + (o.PopularityWeight switch

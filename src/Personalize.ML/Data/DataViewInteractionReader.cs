@@ -232,113 +232,29 @@ public sealed class DataViewInteractionReader
 
     /// <summary>An integer id written exactly (a 64-bit id does not fit a double: 1234567890123456789 and 1234567890123456790 would
     /// become one id).</summary>
-    private static Func<string?> IntegerIdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<string?> IntegerIdGetter(DataViewRowCursor cursor, DataViewSchema.Column column) =>
+        column.Type == NumberDataViewType.Int32 ? Read(cursor, column, (int v) => v.ToString(CultureInfo.InvariantCulture))
+        : column.Type == NumberDataViewType.UInt32 ? Read(cursor, column, (uint v) => v.ToString(CultureInfo.InvariantCulture))
+        : column.Type == NumberDataViewType.UInt64 ? Read(cursor, column, (ulong v) => v.ToString(CultureInfo.InvariantCulture))
+        : Read<long, string?>(cursor, column, v => v.ToString(CultureInfo.InvariantCulture));
+
+    private static Func<double> NumberGetter(DataViewRowCursor cursor, DataViewSchema.Column column) =>
+        column.Type == NumberDataViewType.Single ? Read(cursor, column, (float v) => (double)v)
+        : column.Type == NumberDataViewType.Double ? Read(cursor, column, (double v) => v)
+        : column.Type == NumberDataViewType.Int32 ? Read(cursor, column, (int v) => (double)v)
+        : column.Type == NumberDataViewType.UInt32 ? Read(cursor, column, (uint v) => (double)v)
+        : column.Type == NumberDataViewType.UInt64 ? Read(cursor, column, (ulong v) => (double)v)
+        : Read(cursor, column, (long v) => (double)v);
+
+    /// <summary>A reader of the current row's value of a column of raw type <typeparamref name="T"/>, converted.</summary>
+    private static Func<TResult> Read<T, TResult>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, TResult> convert)
     {
-        if (column.Type == NumberDataViewType.Int32)
-        {
-            ValueGetter<int> getter = cursor.GetGetter<int>(column);
-            int value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value.ToString(CultureInfo.InvariantCulture);
-            };
-        }
-
-        if (column.Type == NumberDataViewType.UInt32)
-        {
-            ValueGetter<uint> getter = cursor.GetGetter<uint>(column);
-            uint value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value.ToString(CultureInfo.InvariantCulture);
-            };
-        }
-
-        if (column.Type == NumberDataViewType.UInt64)
-        {
-            ValueGetter<ulong> getter = cursor.GetGetter<ulong>(column);
-            ulong value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value.ToString(CultureInfo.InvariantCulture);
-            };
-        }
-
-        ValueGetter<long> longGetter = cursor.GetGetter<long>(column);
-        long longValue = 0;
+        ValueGetter<T> getter = cursor.GetGetter<T>(column);
+        T value = default!;
         return () =>
         {
-            longGetter(ref longValue);
-            return longValue.ToString(CultureInfo.InvariantCulture);
-        };
-    }
-
-    private static Func<double> NumberGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        if (column.Type == NumberDataViewType.Single)
-        {
-            ValueGetter<float> getter = cursor.GetGetter<float>(column);
-            float value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value;
-            };
-        }
-
-        if (column.Type == NumberDataViewType.Double)
-        {
-            ValueGetter<double> getter = cursor.GetGetter<double>(column);
-            double value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value;
-            };
-        }
-
-        if (column.Type == NumberDataViewType.Int32)
-        {
-            ValueGetter<int> getter = cursor.GetGetter<int>(column);
-            int value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value;
-            };
-        }
-
-        if (column.Type == NumberDataViewType.UInt32)
-        {
-            ValueGetter<uint> getter = cursor.GetGetter<uint>(column);
-            uint value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value;
-            };
-        }
-
-        if (column.Type == NumberDataViewType.UInt64)
-        {
-            ValueGetter<ulong> getter = cursor.GetGetter<ulong>(column);
-            ulong value = 0;
-            return () =>
-            {
-                getter(ref value);
-                return value;
-            };
-        }
-
-        ValueGetter<long> longGetter = cursor.GetGetter<long>(column);
-        long longValue = 0;
-        return () =>
-        {
-            longGetter(ref longValue);
-            return longValue;
+            getter(ref value);
+            return convert(value);
         };
     }
 

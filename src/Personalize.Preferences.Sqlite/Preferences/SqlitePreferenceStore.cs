@@ -119,9 +119,8 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         CheckUserId(userId);
         ArgumentNullException.ThrowIfNull(preferences);
         ThrowIfReadOnly("save the preferences of user '" + userId + "'");
-        foreach ((string field, IReadOnlyList<string> list) in Lists(preferences))
+        foreach ((_, string property, IReadOnlyList<string> list) in Lists(preferences))
         {
-            string property = string.Concat(field.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
             if (list is null || list.Any(value => value is null))
             {
                 throw new ArgumentException(
@@ -220,7 +219,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             throw new InvalidDataException($"{where} have an invalid '{field}': {Expected(field)} ({exception.Message}).", exception);
         }
 
-        foreach ((string field, IReadOnlyList<string> list) in Lists(stored))
+        foreach ((string field, _, IReadOnlyList<string> list) in Lists(stored))
         {
             if (list is null || list.Any(value => value is null))
             {
@@ -240,12 +239,12 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         _ => "expected the JSON 'personalize preferences' writes",
     };
 
-    /// <summary>The lists of <paramref name="preferences"/> by their JSON names (any may be null when deserialized or built carelessly).</summary>
-    private static (string Field, IReadOnlyList<string> List)[] Lists(UserPreferences preferences) =>
+    /// <summary>The lists of <paramref name="preferences"/> by their JSON and property names (any may be null when deserialized or built carelessly).</summary>
+    private static (string Field, string Property, IReadOnlyList<string> List)[] Lists(UserPreferences preferences) =>
     [
-        ("blocked_brands", preferences.BlockedBrands),
-        ("blocked_items", preferences.BlockedItems),
-        ("blocked_categories", preferences.BlockedCategories),
+        ("blocked_brands", nameof(UserPreferences.BlockedBrands), preferences.BlockedBrands),
+        ("blocked_items", nameof(UserPreferences.BlockedItems), preferences.BlockedItems),
+        ("blocked_categories", nameof(UserPreferences.BlockedCategories), preferences.BlockedCategories),
     ];
 
     /// <summary>Refuses a null id, and one that is not valid Unicode text: SQLite keeps ids as UTF-8, where every lone UTF-16 surrogate

@@ -194,15 +194,7 @@ public sealed class SqlitePreferenceStoreTests
     {
         using var temp = new TempDirectory();
         string other = temp.File("app.db");
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me');";
-            command.ExecuteNonQuery();
-        }
-
-        byte[] before = File.ReadAllBytes(other);
+        byte[] before = Personalize.Core.Tests.TestSupport.OtherApplicationDatabase.Create(other);
 
         var refused = Assert.Throws<InvalidDataException>(() => SqlitePreferenceStore.OpenReadOnly(other));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -180,6 +180,24 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
+    public void Too_large_a_learning_rate_halves_itself_says_so_and_inspect_shows_where()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("m.pzm");
+
+        var train = cli.Run("train", "--trainer", "explicit", "--input", Ratings(cli), "--out", model, "--epochs", "10", "--learning-rate", "1");
+        var inspect = cli.Run("inspect", "--model", model);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Matches(@"epoch 1/10  train RMSE [0-9.]+  \d+ ms  \(the training error grew: run again \d+ times?, at step size 0\.\d+\)", train.Output);
+        Assert.Contains("warning: the training error grew at epoch 1", train.Error);
+        Assert.DoesNotContain("NaN", train.Output);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.Matches(@"learning_rate_halved_at\s*│\s*1(,\d+)*\s*│", inspect.Output);
+        Assert.True(float.IsFinite(ModelFile.Load(model).PredictRating("u1", "i1")));
+    }
+
+    [Fact]
     public void Rated_items_train_with_the_users_rated_items_and_inspect_shows_it()
     {
         using var cli = new CliRunner();

@@ -502,6 +502,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var watch = Stopwatch.StartNew();
         double loss = double.NaN;
         FactorModel? model = null;
+        var retried = new List<string>();
+        string Retried(TrainingProgress p)
+        {
+            if (p.Retries == 0)
+            {
+                return "";
+            }
+
+            retried.Add(p.Epoch.ToString(CultureInfo.InvariantCulture));
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  (the training error grew: run again {p.Retries} time{(p.Retries == 1 ? "" : "s")}, at step size {p.LearningRate:G3})");
+        }
+
         if (CliConsole.Interactive)
         {
             CliConsole.Out.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -512,7 +525,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                     {
                         loss = p.Loss;
                         task.Description = string.Create(CultureInfo.InvariantCulture,
-                            $"Epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G5}  {p.EpochTime.TotalMilliseconds:F0} ms");
+                            $"Epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G5}  {p.EpochTime.TotalMilliseconds:F0} ms{Retried(p)}");
                         task.Increment(1);
                     }));
                 });
@@ -523,8 +536,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 loss = p.Loss;
                 CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G6}  {p.EpochTime.TotalMilliseconds:F0} ms"));
+                    $"epoch {p.Epoch}/{p.NumberOfEpochs}  {lossName} {p.Loss:G6}  {p.EpochTime.TotalMilliseconds:F0} ms{Retried(p)}"));
             }));
+        }
+
+        if (retried.Count > 0)
+        {
+            CliConsole.Error.WriteLine(
+                $"warning: the training error grew at epoch {string.Join(", ", retried)}, so the step size was halved and the epoch run again "
+                + "(the model records it as learning_rate_halved_at). A smaller --learning-rate trains without the retries.");
         }
 
         return (model!, watch.Elapsed, loss);

@@ -28,6 +28,16 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
     public const string TrainerName = "explicit-mf";
 
+    /// <summary>An epoch whose training RMSE grows past this multiple of the lowest so far diverged (SGD only).</summary>
+    private const double GrowthLimit = 1.5;
+
+    /// <summary>The least training RMSE, in standard deviations of the ratings, that <see cref="GrowthLimit"/> multiplies, so that a
+    /// near-perfect fit (ratings that are all alike) does not count as diverging when its error stays tiny.</summary>
+    private const double MinimumReferenceError = 0.1;
+
+    /// <summary>How many times a fit may halve its step size before it gives up with an error.</summary>
+    private const int MaxHalvings = 20;
+
     /// <summary>Creates a trainer.</summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ValidationException">The options are invalid; the message lists every error.</exception>
@@ -40,6 +50,10 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>Gets the settings of this trainer.</summary>
     public Options TrainerOptions { get; }
 
+    /// <summary>Gets how many epochs, from the first and from each halving of the step size, start by saving a copy of the tables that
+    /// an epoch whose error grows goes back to (SGD only; settable for tests of an epoch that grows after them).</summary>
+    internal int WatchedEpochs { get; init; } = 5;
+
     /// <summary>Trains a model.</summary>
     /// <param name="data">The ratings.</param>
     /// <param name="progress">Receives one report per epoch, with the training RMSE measured during the epoch's pass.</param>
@@ -47,6 +61,7 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">The data has no ratings.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">SGD diverged even after its step size was halved 20 times.</exception>
     public FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(data, progress, null, cancellationToken);
 
@@ -62,6 +77,7 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <returns>The model after the last epoch run.</returns>
     /// <exception cref="ArgumentException">The data is empty.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">SGD diverged even after its step size was halved 20 times.</exception>
     public FactorModel Fit(RatingMatrix data, IProgress<TrainingProgress>? progress, Func<int, FactorModel, bool>? afterEpoch,
         CancellationToken cancellationToken) =>
         Fit(data, progress, afterEpoch, null, cancellationToken);
@@ -128,6 +144,7 @@ public sealed class BiasedMatrixFactorizationTrainer
         }
 
         var cellError = new double[blocks * blocks];
+        var halvedAt = new List<int>();   // the epochs undone and run again at half the step size (below)
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = blocks, CancellationToken = cancellationToken };
 
         // The arrays the tables were filled from are free once the tables hold the values: the final model of a single-model fit reuses
@@ -166,7 +183,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             TensorPrimitives.Multiply(x, unit, x);
             TensorPrimitives.Multiply(ub, unit, ub);
             TensorPrimitives.Multiply(ib, unit, ib);
-            return BuildModel(data, o, combined, x, y, mean * unit, ub, ib);
+            return BuildModel(data, o, combined, x, y, mean * unit, ub, ib, halvedAt);
 
             // The user factors the model stores are p + z (with the z of the current y), so serving needs no y.
             void Fold(Member member, float[] userFactors, int index)
@@ -186,13 +203,55 @@ public sealed class BiasedMatrixFactorizationTrainer
             }
         }
 
+        // Too large a step size makes SGD diverge: the training error grows, usually to infinity within an epoch. The first
+        // WatchedEpochs epochs start by saving a copy of the tables (the copy costs about what SGD over a few ratings per user does,
+        // so it is not made every epoch). When an epoch's training error (of any model) is not finite or grew past GrowthLimit times
+        // the lowest so far (the biases' error before the first epoch), the tables go back to the copy, and the epoch runs again at
+        // half the step size, which stays halved for the rest of the schedule; the copies are then made again for WatchedEpochs
+        // epochs. An epoch that grows after the watched ones goes back to the last copy, losing the epochs since. A run whose error
+        // never grows is unchanged by this.
+        var saved = Array.ConvertAll(members, member => Array.ConvertAll(member.Tables, table => new float[table.SavedLength]));
+        double start = BaselineError(data, baselineUserBias, baselineItemBias, mean, 1 / unit);
+        var lowest = new double[models];
+        Array.Fill(lowest, start);
+        var lowestWhenSaved = new double[models];
+        var errors = new double[models];
+        float stepScale = 1;
+        int retries = 0, watchedFrom = 0;
+        void Save()
+        {
+            for (int m = 0; m < models; m++)
+            {
+                lowestWhenSaved[m] = lowest[m];
+                for (int t = 0; t < saved[m].Length; t++)
+                {
+                    (SgdTable table, float[] copy) = (members[m].Tables[t], saved[m][t]);
+                    if (blocks == 1)
+                    {
+                        table.SaveTo(copy, 0, 1);
+                    }
+                    else
+                    {
+                        Parallel.For(0, blocks, parallel, part => table.SaveTo(copy, part, blocks));
+                    }
+                }
+            }
+        }
+
         for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
-            float learningRate = o.LearningRate * MathF.Pow(o.LearningRateDecay, epoch);
-            double rmse = 0;
-            foreach (Member member in members)
+            if (epoch - watchedFrom < WatchedEpochs)
             {
+                Save();
+            }
+
+            float learningRate = o.LearningRate * stepScale * MathF.Pow(o.LearningRateDecay, epoch);
+            double rmse = 0;
+            bool grew = false;
+            for (int m = 0; m < models; m++)
+            {
+                Member member = members[m];
                 SgdKernel kernel = member.Kernel;
                 Entry[][] cells = member.Cells;
                 RatedItems? rated = member.Rated;
@@ -221,10 +280,49 @@ public sealed class BiasedMatrixFactorizationTrainer
                     squared += e;
                 }
 
-                rmse += Math.Sqrt(squared / data.Count) * unit / models;
+                errors[m] = Math.Sqrt(squared / data.Count);
+                grew |= !double.IsFinite(errors[m]) || errors[m] > GrowthLimit * Math.Max(lowest[m], MinimumReferenceError);
+                rmse += errors[m] * unit / models;
             }
 
-            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), rmse));
+            if (grew)
+            {
+                if (halvedAt.Count == MaxHalvings)
+                {
+                    throw new InvalidOperationException(
+                        $"Explicit training diverged: the training RMSE of epoch {epoch + 1} was {rmse:G4} even at a step size of {learningRate:G3} "
+                        + $"(the learning rate {o.LearningRate:G3} halved {MaxHalvings} times). Look for extreme ratings in the input, or train with "
+                        + "more regularization.");
+                }
+
+                for (int m = 0; m < models; m++)
+                {
+                    lowest[m] = lowestWhenSaved[m];
+                    for (int t = 0; t < saved[m].Length; t++)
+                    {
+                        members[m].Tables[t].RestoreFrom(saved[m][t]);
+                    }
+                }
+
+                watchedFrom = epoch;
+                stepScale /= 2;
+                halvedAt.Add(epoch + 1);
+                retries++;
+                epoch--;
+                continue;
+            }
+
+            for (int m = 0; m < models; m++)
+            {
+                lowest[m] = Math.Min(lowest[m], errors[m]);
+            }
+
+            progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), rmse)
+            {
+                LearningRate = learningRate,
+                Retries = retries,
+            });
+            retries = 0;
             if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(final: false)))
             {
                 break;
@@ -256,10 +354,31 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>One of the models a fit trains side by side: its ratings in update order, its tables, its kernel, the arrays the
     /// tables were filled from, and with <see cref="Options.UseRatedItems"/> its rated-item factors.</summary>
     private sealed record Member(Entry[][] Cells, SgdTable UserTable, SgdTable ItemTable, SgdKernel Kernel, float[] UserFactors, float[] ItemFactors,
-        float[] UserBias, float[] ItemBias, RatedItems? Rated);
+        float[] UserBias, float[] ItemBias, RatedItems? Rated)
+    {
+        /// <summary>Gets every table the model's training writes, which an epoch that diverged restores.</summary>
+        public SgdTable[] Tables { get; } = Rated is null ? [UserTable, ItemTable]
+            : [UserTable, ItemTable, Rated.Implicit, Rated.Sums, Rated.Parts];
+    }
+
+    /// <summary>The RMSE, in units of <c>1 / <paramref name="scale"/></c>, of the biases alone on the training ratings: the error the
+    /// first epoch starts from.</summary>
+    private static double BaselineError(RatingMatrix data, float[] userBias, float[] itemBias, float mean, float scale)
+    {
+        ReadOnlySpan<int> users = data.UserIndices, items = data.ItemIndices;
+        ReadOnlySpan<float> ratings = data.Ratings;
+        double squared = 0;
+        for (int e = 0; e < ratings.Length; e++)
+        {
+            double error = (ratings[e] * scale) - mean - userBias[users[e]] - itemBias[items[e]];
+            squared += error * error;
+        }
+
+        return Math.Sqrt(squared / ratings.Length);
+    }
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
-        float[] userBias, float[] itemBias)
+        float[] userBias, float[] itemBias, IReadOnlyList<int>? halvedAt = null)
     {
         int users = data.Users.Count, items = data.Items.Count;
         var offsets = new int[users + 1];
@@ -301,6 +420,10 @@ public sealed class BiasedMatrixFactorizationTrainer
         {
             properties[ModelPropertyNames.LearningRate] = o.LearningRate.ToString(CultureInfo.InvariantCulture);
             properties[ModelPropertyNames.LearningRateDecay] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture);
+            if (halvedAt is { Count: > 0 })
+            {
+                properties[ModelPropertyNames.LearningRateHalvedAt] = string.Join(',', halvedAt);
+            }
         }
 
         if (o.UseRatedItems)
@@ -426,7 +549,12 @@ public sealed class BiasedMatrixFactorizationTrainer
         public int NumberOfIterations { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfIterations;
 
         /// <summary>Gets the SGD step size of the first epoch.</summary>
-        /// <remarks>Too large diverges (the training RMSE grows); too small needs many epochs.</remarks>
+        /// <remarks>Too small needs many epochs. Too large diverges: the training RMSE grows instead of falling. The trainer then
+        /// undoes the epoch and runs it again at half the step size, for the rest of the schedule too, and records the epochs in the
+        /// model's <see cref="ModelPropertyNames.LearningRateHalvedAt"/>; each epoch is reported with the step size it ran at
+        /// (<see cref="TrainingProgress.LearningRate"/>). It keeps one copy of the factors for this, saved at the start of
+        /// the first 5 epochs and of the 5 after each halving (an epoch that grows later goes back to the last copy, losing the epochs
+        /// since), and gives up with an <see cref="InvalidOperationException"/> after 20 halvings.</remarks>
         /// <value>The default is 0.02.</value>
         [Range(1e-6, 1.0)]
         public float LearningRate { get; init; } = BiasedMatrixFactorizationDefaults.LearningRate;

@@ -108,6 +108,40 @@ internal sealed unsafe class SgdTable
         GC.KeepAlive(_storage);
     }
 
+    /// <summary>Gets how many floats <see cref="SaveTo"/> writes: every row, padding included, and every bias.</summary>
+    public int SavedLength => (_layout.Count * Stride) + Bias.Length;
+
+    /// <summary>Copies part <paramref name="part"/> of <paramref name="parts"/> equal parts of the factors and biases into the same
+    /// place of <paramref name="saved"/> (<see cref="SavedLength"/> floats) as they are, for <see cref="RestoreFrom"/>: the parts can
+    /// be copied by as many threads.</summary>
+    public void SaveTo(float[] saved, int part, int parts)
+    {
+        int length = _layout.Count * Stride;
+        (int start, int end) = ((int)((long)SavedLength * part / parts), (int)((long)SavedLength * (part + 1) / parts));
+        if (start < length)
+        {
+            int rows = Math.Min(end, length) - start;
+            new ReadOnlySpan<float>(Rows + start, rows).CopyTo(saved.AsSpan(start, rows));
+        }
+
+        if (end > length)
+        {
+            int from = Math.Max(start, length);
+            Bias.AsSpan(from - length, end - from).CopyTo(saved.AsSpan(from, end - from));
+        }
+
+        GC.KeepAlive(_storage);
+    }
+
+    /// <summary>Puts back the factors and biases that <see cref="SaveTo"/> wrote into <paramref name="saved"/>.</summary>
+    public void RestoreFrom(float[] saved)
+    {
+        int length = _layout.Count * Stride;
+        saved.AsSpan(0, length).CopyTo(new Span<float>(Rows, length));
+        saved.AsSpan(length, Bias.Length).CopyTo(Bias);
+        GC.KeepAlive(_storage);
+    }
+
     /// <summary>Copies the factors and biases back into entity order.</summary>
     public void CopyTo(float[] factors, float[] bias)
     {

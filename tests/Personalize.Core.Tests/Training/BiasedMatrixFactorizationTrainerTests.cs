@@ -335,6 +335,94 @@ public sealed class BiasedMatrixFactorizationTrainerTests
         Assert.InRange(model.PredictRating("u1", "i1"), data.MinRating, data.MaxRating);
     }
 
+    [Fact]
+    public void A_run_whose_error_falls_reports_each_epochs_scheduled_step_size_and_no_retries()
+    {
+        (RatingMatrix train, _) = SampleSplit();
+        var reports = new List<TrainingProgress>();
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(new() { NumberOfIterations = 6 }).Fit(train, new Recorder(reports));
+
+        Assert.Equal(Enumerable.Range(1, 6), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Equal(0, r.Retries));
+        Assert.All(reports, r => Assert.Equal(0.02 * Math.Pow(0.95, r.Epoch - 1), r.LearningRate!.Value, 1e-6));
+        Assert.False(model.Properties.ContainsKey(ModelPropertyNames.LearningRateHalvedAt));
+    }
+
+    [Fact]
+    public void A_diverging_first_epoch_is_undone_and_run_again_at_half_the_step_size_exactly_as_a_run_started_there()
+    {
+        // On the sample, a step of 0.3 sends the first epoch's error to infinity and 0.15 converges: the retried run must start from
+        // exactly the state it started from, so it ends bit for bit where a run given 0.15 ends.
+        (RatingMatrix train, InteractionLog test) = SampleSplit();
+        var reports = new List<TrainingProgress>();
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfIterations = 20, LearningRate = 0.3f, NumberOfThreads = 2 };
+
+        FactorModel retried = new BiasedMatrixFactorizationTrainer(options).Fit(train, new Recorder(reports));
+        FactorModel direct = new BiasedMatrixFactorizationTrainer(options with { LearningRate = 0.15f }).Fit(train);
+
+        Assert.Equal(Enumerable.Range(1, 20), reports.Select(r => r.Epoch));
+        Assert.Equal(1, reports[0].Retries);
+        Assert.Equal(0.15, reports[0].LearningRate!.Value, 1e-6);
+        Assert.All(reports.Skip(1), r => Assert.Equal(0, r.Retries));
+        Assert.Equal("1", retried.Properties[ModelPropertyNames.LearningRateHalvedAt]);
+        Assert.Equal(direct.UserFactors.ToArray(), retried.UserFactors.ToArray());
+        Assert.Equal(direct.ItemFactors.ToArray(), retried.ItemFactors.ToArray());
+        Assert.Equal(Rmse(direct, test), Rmse(retried, test));
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 3)]
+    public void The_largest_learning_rate_allowed_still_trains_a_model_that_beats_the_biases(bool ratedItems, int models)
+    {
+        (RatingMatrix train, InteractionLog test) = SampleSplit();
+        var reports = new List<TrainingProgress>();
+        var options = new BiasedMatrixFactorizationTrainer.Options
+        {
+            NumberOfIterations = 30, LearningRate = 1, UseRatedItems = ratedItems, NumberOfModels = models,
+        };
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(options).Fit(train, new Recorder(reports));
+
+        Assert.Equal(Enumerable.Range(1, 30), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.Loss), $"epoch {r.Epoch}: training RMSE {r.Loss}"));
+        Assert.True(reports[0].Retries > 0, "a step of 1 should have been halved in the first epoch");
+        Assert.Null(ModelFile.NotFinite(model));
+        string[] halved = model.Properties[ModelPropertyNames.LearningRateHalvedAt].Split(',');
+        Assert.Equal(reports.Sum(r => r.Retries), halved.Length);
+        Assert.Equal(1 / Math.Pow(2, halved.Length) * Math.Pow(0.95, 29), reports[^1].LearningRate!.Value, 1e-6);
+        double held = Rmse(model, test), biases = Rmse(BiasBaseline.Fit(train), test);
+        Assert.True(held < biases, $"held-out RMSE {held:F4} is not below the biases' {biases:F4}");
+    }
+
+    [Theory]
+    [InlineData(0.5f)]
+    [InlineData(1f)]
+    public void An_epoch_that_grows_after_the_watched_ones_goes_back_to_the_last_copy_and_goes_on_at_half_the_step(float learningRate)
+    {
+        // On the whole sample these steps grow in epoch 1 and again in epoch 2. With one watched epoch the only copy is the state
+        // before epoch 1, so epoch 2 goes back there: epoch 1's work is lost, and training goes on from the start at half the step.
+        RatingMatrix data = RatingMatrix.FromLog(InteractionLog.ReadCsv(Path.Combine(SampleData.Folder, "ratings.csv")));
+        var reports = new List<TrainingProgress>();
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfIterations = 30, LearningRate = learningRate, NumberOfThreads = 2 };
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(options) { WatchedEpochs = 1 }.Fit(data, new Recorder(reports));
+        FactorModel watched = new BiasedMatrixFactorizationTrainer(options).Fit(data);
+
+        Assert.Equal(Enumerable.Range(1, 30), reports.Select(r => r.Epoch));
+        int[] halved = model.Properties[ModelPropertyNames.LearningRateHalvedAt].Split(',').Select(int.Parse).ToArray();
+        Assert.Equal(halved, watched.Properties[ModelPropertyNames.LearningRateHalvedAt].Split(',').Select(int.Parse));
+        Assert.Contains(2, halved);
+        Assert.Equal(halved.Count(e => e == 2), reports[1].Retries);
+        Assert.NotEqual(watched.UserFactors.ToArray(), model.UserFactors.ToArray());   // epoch 1's work was lost, not kept
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.Loss), $"epoch {r.Epoch}: training RMSE {r.Loss}"));
+        Assert.Null(ModelFile.NotFinite(model));
+        double biases = Rmse(BiasBaseline.Fit(data), InteractionLog.ReadCsv(Path.Combine(SampleData.Folder, "ratings.csv")));
+        Assert.True(reports[^1].Loss < biases, $"training RMSE {reports[^1].Loss:F4} is not below the biases' {biases:F4}");
+    }
+
     private sealed class Recorder(List<TrainingProgress> reports) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => reports.Add(value);

@@ -477,6 +477,74 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public void A_brand_with_a_comma_is_blocked_in_quotes_hides_its_items_and_unblocking_it_brings_them_back()
+    {
+        using var cli = new CliRunner();
+        string items = cli.Write("items.csv", "item_id,title,brand\n" + string.Join('\n',
+            Enumerable.Range(0, 12).Select(i => $"i{i},Thing {i},{(i % 3) switch { 0 => "\"Smith, Jones & Co\"", 1 => "Smith", _ => "\"Jones \"\"Bros\"\"\"" }}")) + "\n");
+        string store = cli.PathOf("p.db");
+        List<string> Browse() => Ids(Json(cli.Run("browse", "--items", items, "--user", "u1", "--preferences", store, "--page-size", "20", "--format", "json").Output));
+
+        var block = cli.Run("preferences", "--store", store, "--user", "u1", "--block-brand", "\"Smith, Jones & Co\", \"Jones \"\"Bros\"\"\"", "--items", items);
+        List<string> blocked = Browse();
+        var unblock = cli.Run("preferences", "--store", store, "--user", "u1", "--unblock-brand", "\"Smith, Jones & Co\",Nobody");
+        List<string> unblocked = Browse();
+
+        Assert.True(block.ExitCode == 0, block.Error);
+        Assert.Equal("", block.Error);
+        Assert.Contains("blocked brands:     \"Smith, Jones & Co\", \"Jones \"\"Bros\"\"\"", block.Output);
+        Assert.Equal(Enumerable.Range(0, 12).Where(i => i % 3 == 1).Select(i => $"i{i}").Order(), blocked.Order());
+        Assert.True(unblock.ExitCode == 0, unblock.Error);
+        Assert.Contains("blocked brands:     \"Jones \"\"Bros\"\"\"", unblock.Output);
+        Assert.Contains("(version 2)", unblock.Output);
+        Assert.Equal("warning: the brand 'Nobody' was not blocked for u1, so --unblock-brand left it as it was.", unblock.Error.Trim());
+        Assert.Equal(Enumerable.Range(0, 12).Where(i => i % 3 != 2).Select(i => $"i{i}").Order(), unblocked.Order());
+    }
+
+    [Fact]
+    public void Unblocking_items_and_categories_removes_exactly_those_values()
+    {
+        using var cli = new CliRunner();
+        string store = cli.PathOf("p.db");
+        var block = cli.Run("preferences", "--store", store, "--user", "u1", "--block-item", "i1,i2,i3", "--block-category", "Home,Home/Kitchen,Garden");
+
+        var (code, output, error) = cli.Run("preferences", "--store", store, "--user", "u1", "--unblock-item", " i2 ,i9", "--unblock-category", "Home");
+
+        Assert.True(block.ExitCode == 0, block.Error);
+        Assert.True(code == 0, error);
+        Assert.Contains("blocked items:      i1, i3", output);
+        Assert.Contains("blocked categories: Home/Kitchen, Garden", output);
+        Assert.Equal("warning: the item 'i9' was not blocked for u1, so --unblock-item left it as it was.", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--block-brand", "\"Smith, Jones", "error: --block-brand, column 1: the quote opened there is not closed")]
+    [InlineData("--block-item", "\"i1\" i2", "error: --block-item, column 6: expected a comma after the quoted value, not 'i'.")]
+    [InlineData("--unblock-brand", "Acme,Sm\"ith", "error: --unblock-brand, column 8: a quote inside a value; put the whole value in quotes")]
+    public void A_malformed_list_is_refused_naming_the_option_and_column_and_nothing_is_saved(string option, string value, string expected)
+    {
+        using var cli = new CliRunner();
+        string store = cli.PathOf("p.db");
+
+        var (code, _, error) = cli.Run("preferences", "--store", store, "--user", "u1", option, value);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, error.Trim());
+        Assert.False(File.Exists(store));
+    }
+
+    [Fact]
+    public void A_value_both_blocked_and_unblocked_in_one_command_is_refused()
+    {
+        using var cli = new CliRunner();
+
+        var (code, _, error) = cli.Run("preferences", "--store", cli.PathOf("p.db"), "--user", "u1", "--block-brand", "Acme,Zen", "--unblock-brand", "Zen");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: 'Zen' is in both --block-brand and --unblock-brand; give it in one of them.", error.Trim());
+    }
+
+    [Fact]
     public void Preferences_refuse_a_malformed_category_path_and_note_an_unchecked_filter()
     {
         using var cli = new CliRunner();

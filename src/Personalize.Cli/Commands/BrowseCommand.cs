@@ -183,7 +183,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
 
     /// <summary>Runs an operation on a preference store, turning the database's refusal (a folder, a file that is not SQLite) into a
     /// usage error that names the option and the path, and a store another writer holds locked past the busy timeout (SQLite errors 5
-    /// and 6) into a runtime failure that says to retry.</summary>
+    /// and 6), or a save that other writers beat at every attempt, into a runtime failure that says to retry.</summary>
     internal static T OnStore<T>(string option, string path, Func<T> operation)
     {
         try
@@ -194,6 +194,12 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         {
             throw new IOException(
                 $"{option} {path} is busy: another writer has held it locked for longer than the 30 s this waits ({Reason(exception)}), so nothing was read or saved; retry when that writer is done.",
+                exception);
+        }
+        catch (PreferenceConflictException exception)
+        {
+            throw new IOException(
+                $"{option} {path}: other writers changed the preferences of '{exception.UserId}' at each of {PreferenceStoreExtensions.DefaultAttempts} attempts to save, so nothing was saved; retry.",
                 exception);
         }
         catch (System.Data.Common.DbException exception)

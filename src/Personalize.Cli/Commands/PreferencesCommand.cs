@@ -27,16 +27,28 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         public string? Filter { get; init; }
 
         [CommandOption("--block-brand <BRANDS>")]
-        [Description("Add brands to block (comma-separated).")]
+        [Description("Add brands to block (comma-separated; a brand with a comma in double quotes: '\"Smith, Jones\",Acme').")]
         public string? BlockBrand { get; init; }
 
         [CommandOption("--block-item <IDS>")]
-        [Description("Add item ids to block (comma-separated).")]
+        [Description("Add item ids to block (comma-separated, quoted like --block-brand).")]
         public string? BlockItem { get; init; }
 
         [CommandOption("--block-category <PATHS>")]
-        [Description("Add category paths to block, with everything under them (comma-separated).")]
+        [Description("Add category paths to block, with everything under them (comma-separated, quoted like --block-brand).")]
         public string? BlockCategory { get; init; }
+
+        [CommandOption("--unblock-brand <BRANDS>")]
+        [Description("Remove brands from the blocked ones (comma-separated, quoted like --block-brand).")]
+        public string? UnblockBrand { get; init; }
+
+        [CommandOption("--unblock-item <IDS>")]
+        [Description("Remove item ids from the blocked ones.")]
+        public string? UnblockItem { get; init; }
+
+        [CommandOption("--unblock-category <PATHS>")]
+        [Description("Remove category paths from the blocked ones (exactly as blocked: a path under a blocked one is not unblocked alone).")]
+        public string? UnblockCategory { get; init; }
 
         [CommandOption("--sort <ORDER>")]
         [Description("Save a preferred sort order (\"\" clears it).")]
@@ -90,7 +102,8 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         }
 
         CatalogReading.Check(settings.Schema, settings.Items, settings.ItemsIdCol);
-        foreach (string category in (settings.BlockCategory ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var lists = new Lists(settings);
+        foreach (string category in lists.BlockCategory)
         {
             try
             {
@@ -102,9 +115,16 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             }
         }
 
+        foreach ((string option, string[] blocked, string[] unblocked) in lists.Pairs)
+        {
+            if (blocked.Intersect(unblocked, StringComparer.Ordinal).FirstOrDefault() is { } both)
+            {
+                throw new UsageException($"'{both}' is in both --block-{option} and --unblock-{option}; give it in one of them.");
+            }
+        }
+
         // Showing opens the store read-only: it creates and changes nothing (another application's file, a store it may not write).
-        bool changes = settings.Filter is not null || settings.BlockBrand is not null || settings.BlockItem is not null || settings.BlockCategory is not null
-            || settings.Sort is not null || settings.OptOut || settings.OptIn || settings.Reset;
+        bool changes = settings.Filter is not null || lists.Any || settings.Sort is not null || settings.OptOut || settings.OptIn || settings.Reset;
         SqlitePreferenceStore store = changes
             ? BrowseCommand.OnStore("--store", settings.Store, () => new SqlitePreferenceStore(settings.Store))
             : BrowseCommand.OpenForReading("--store", settings.Store, settings.User);
@@ -115,43 +135,47 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             return CliApp.Success;
         }
 
-        UserPreferences current = BrowseCommand.OnStore("--store", settings.Store, () => store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult())
-            ?? new UserPreferences();
-        UserPreferences changed = current with
-        {
-            DefaultFilter = settings.Filter is null ? current.DefaultFilter : settings.Filter.Length == 0 ? null : settings.Filter,
-            BlockedBrands = Add(current.BlockedBrands, settings.BlockBrand),
-            BlockedItems = Add(current.BlockedItems, settings.BlockItem),
-            BlockedCategories = Add(current.BlockedCategories, settings.BlockCategory),
-            PreferredSort = settings.Sort is null ? current.PreferredSort : settings.Sort.Length == 0 ? null : SortOrderText.Format(SortOrderText.Parse(settings.Sort)),
-            PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
-        };
-
         // 'not bought' would make every list fail (a model file holds what people had, not what they bought): refuse it before saving.
         if (settings.Filter is { Length: > 0 } && FilterText.Parse(settings.Filter) is { Success: true } saved)
         {
             PageOutput.RefuseNotBought(saved.Value);
         }
 
-        if (settings.Items is not null)
+        // The browser has a model of the catalogue's items that knows no user, so 'not seen', which every list with a model applies,
+        // is checked as a rule and not refused for want of a model.
+        ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+        CatalogBrowser? browser = catalog is null ? null : new CatalogBrowser(catalog, FactorModel.FromFactors(FactorModelKind.Implicit,
+            IdMap.FromIds([]), catalog.Items, 1, [], new float[catalog.Count], [0], [], []));
+        UserPreferences Change(UserPreferences current)
         {
-            // The same resolution every list makes (saved filter against the catalogue's attributes, blocks, sort), before saving. The
-            // browser has a model of the catalogue's items that knows no user, so 'not seen', which every list with a model applies,
-            // is checked as a rule and not refused for want of a model.
-            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
-            FactorModel noUsers = FactorModel.FromFactors(FactorModelKind.Implicit, IdMap.FromIds([]), catalog.Items, 1, [],
-                new float[catalog.Count], [0], [], []);
+            UserPreferences changed = current with
+            {
+                DefaultFilter = settings.Filter is null ? current.DefaultFilter : settings.Filter.Length == 0 ? null : settings.Filter,
+                BlockedBrands = Lists.Apply(current.BlockedBrands, lists.BlockBrand, lists.UnblockBrand),
+                BlockedItems = Lists.Apply(current.BlockedItems, lists.BlockItem, lists.UnblockItem),
+                BlockedCategories = Lists.Apply(current.BlockedCategories, lists.BlockCategory, lists.UnblockCategory),
+                PreferredSort = settings.Sort is null ? current.PreferredSort : settings.Sort.Length == 0 ? null : SortOrderText.Format(SortOrderText.Parse(settings.Sort)),
+                PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
+            };
+
+            // The same resolution every list makes (saved filter against the catalogue's attributes, blocks, sort), before saving: on
+            // what is saved now, which another writer may have changed since this command started.
             try
             {
-                _ = new CatalogBrowser(catalog, noUsers).Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
+                _ = browser?.Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
             }
             catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
             {
                 throw new UsageException($"these preferences would make {settings.User}'s lists fail on {settings.Items}, so nothing was saved: {exception.Message}");
             }
 
+            return changed;
+        }
+
+        if (catalog is not null)
+        {
             // A block of a brand, item or category the catalogue lacks is harmless but blocks nothing: most likely a misspelling.
-            foreach (string missing in Unmatched(catalog, settings))
+            foreach (string missing in Unmatched(catalog, lists))
             {
                 CliConsole.Error.WriteLine($"warning: {missing} is not in {settings.Items}, so blocking it blocks nothing; check its spelling (values match exactly).");
             }
@@ -161,16 +185,27 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             CliConsole.Error.WriteLine("note: the filter's attributes were not checked against a catalogue; give --items to check them before saving.");
         }
 
-        if (!changed.Equals(current))
+        // Read, change and save; when another writer saved in between, read their version and apply this change to it.
+        UserPreferences before = null!;
+        UserPreferences changed = BrowseCommand.OnStore("--store", settings.Store, () => store.UpdateAsync(settings.User, current =>
         {
-            changed = BrowseCommand.OnStore("--store", settings.Store, () => store.SaveAsync(settings.User, changed, cancellationToken).GetAwaiter().GetResult());
+            before = current;
+            return Change(current);
+        }, cancellationToken: cancellationToken).GetAwaiter().GetResult());
+        foreach ((string option, IReadOnlyList<string> was, string[] unblocked) in
+            new[] { ("brand", before.BlockedBrands, lists.UnblockBrand), ("item", before.BlockedItems, lists.UnblockItem), ("category", before.BlockedCategories, lists.UnblockCategory) })
+        {
+            foreach (string value in unblocked.Where(v => !was.Contains(v, StringComparer.Ordinal)))
+            {
+                CliConsole.Error.WriteLine($"warning: the {option} '{value}' was not blocked for {settings.User}, so --unblock-{option} left it as it was.");
+            }
         }
 
         CliConsole.Out.WriteLine($"Preferences of {settings.User} (version {changed.Version}):");
         CliConsole.Out.WriteLine($"  default filter:     {changed.DefaultFilter ?? "(none)"}");
-        CliConsole.Out.WriteLine($"  blocked brands:     {List(changed.BlockedBrands)}");
-        CliConsole.Out.WriteLine($"  blocked items:      {List(changed.BlockedItems)}");
-        CliConsole.Out.WriteLine($"  blocked categories: {List(changed.BlockedCategories)}");
+        CliConsole.Out.WriteLine($"  blocked brands:     {Lists.Format(changed.BlockedBrands)}");
+        CliConsole.Out.WriteLine($"  blocked items:      {Lists.Format(changed.BlockedItems)}");
+        CliConsole.Out.WriteLine($"  blocked categories: {Lists.Format(changed.BlockedCategories)}");
         CliConsole.Out.WriteLine($"  preferred sort:     {changed.PreferredSort ?? "(none)"}");
         CliConsole.Out.WriteLine($"  personalization:    {(changed.PersonalizationOptOut ? "opted out" : "on")}");
         return CliApp.Success;
@@ -178,33 +213,144 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
 
     /// <summary>The brands, items and categories this run adds to the blocks that no item of the catalogue has (a category counts when an
     /// item's category is it or lies under it).</summary>
-    private static IEnumerable<string> Unmatched(ItemCatalog catalog, Settings settings)
+    private static IEnumerable<string> Unmatched(ItemCatalog catalog, Lists lists)
     {
         string[] Values(string attribute) => catalog.Schema.TryGetType(attribute, out _)
             ? [.. Enumerable.Range(0, catalog.Count).Select(i => catalog.GetText(i, attribute)).OfType<string>().Distinct(StringComparer.Ordinal)]
             : [];
         string[] brands = Values("brand"), categories = Values("category");
-        foreach (string brand in Split(settings.BlockBrand).Where(b => !brands.Contains(b, StringComparer.Ordinal)))
+        foreach (string brand in lists.BlockBrand.Where(b => !brands.Contains(b, StringComparer.Ordinal)))
         {
             yield return $"the brand '{brand}'";
         }
 
-        foreach (string item in Split(settings.BlockItem).Where(i => catalog.GetIndex(i) < 0))
+        foreach (string item in lists.BlockItem.Where(i => catalog.GetIndex(i) < 0))
         {
             yield return $"the item '{item}'";
         }
 
-        foreach (string category in Split(settings.BlockCategory).Where(c => !categories.Any(k => k == c || k.StartsWith(c + "/", StringComparison.Ordinal))))
+        foreach (string category in lists.BlockCategory.Where(c => !categories.Any(k => k == c || k.StartsWith(c + "/", StringComparison.Ordinal))))
         {
             yield return $"the category '{category}'";
         }
     }
 
-    private static string[] Add(IReadOnlyList<string> current, string? added) =>
-        added is null ? [.. current] : [.. current.Concat(Split(added)).Distinct(StringComparer.Ordinal)];
+    /// <summary>The values of the six block and unblock options, each a list like <c>Acme,"Smith, Jones",Zen</c>.</summary>
+    private sealed class Lists(Settings settings)
+    {
+        public string[] BlockBrand { get; } = Parse("--block-brand", settings.BlockBrand);
 
-    /// <summary>The values of a comma-separated option (<c>--block-brand Acme,Zen</c>), trimmed, without empty ones.</summary>
-    private static string[] Split(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        public string[] BlockItem { get; } = Parse("--block-item", settings.BlockItem);
 
-    private static string List(IReadOnlyList<string> values) => values.Count == 0 ? "(none)" : string.Join(", ", values);
+        public string[] BlockCategory { get; } = Parse("--block-category", settings.BlockCategory);
+
+        public string[] UnblockBrand { get; } = Parse("--unblock-brand", settings.UnblockBrand);
+
+        public string[] UnblockItem { get; } = Parse("--unblock-item", settings.UnblockItem);
+
+        public string[] UnblockCategory { get; } = Parse("--unblock-category", settings.UnblockCategory);
+
+        /// <summary>Gets whether any of the six options was given (even empty).</summary>
+        public bool Any { get; } = settings.BlockBrand is not null || settings.BlockItem is not null || settings.BlockCategory is not null
+            || settings.UnblockBrand is not null || settings.UnblockItem is not null || settings.UnblockCategory is not null;
+
+        /// <summary>Gets each kind with its blocked and unblocked values.</summary>
+        public (string Option, string[] Blocked, string[] Unblocked)[] Pairs =>
+            [("brand", BlockBrand, UnblockBrand), ("item", BlockItem, UnblockItem), ("category", BlockCategory, UnblockCategory)];
+
+        /// <summary>The saved values, then the added ones that are new, without the removed ones.</summary>
+        public static string[] Apply(IReadOnlyList<string> current, string[] added, string[] removed) =>
+            [.. current.Concat(added).Distinct(StringComparer.Ordinal).Except(removed, StringComparer.Ordinal)];
+
+        /// <summary>The values as a list that <see cref="Parse"/> reads back: a value with a comma or a double quote in double quotes
+        /// (its quotes doubled), or "(none)".</summary>
+        public static string Format(IReadOnlyList<string> values) => values.Count == 0 ? "(none)"
+            : string.Join(", ", values.Select(v => v.Contains(',', StringComparison.Ordinal) || v.Contains('"', StringComparison.Ordinal) || v != v.Trim()
+                ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v));
+
+        /// <summary>Reads a comma-separated list: each value trimmed, empty ones dropped; a value in double quotes keeps its commas and
+        /// spaces, and "" inside it is one quote.</summary>
+        /// <exception cref="UsageException">A quote is not closed, or text follows a closing quote before the next comma.</exception>
+        public static string[] Parse(string option, string? text)
+        {
+            var values = new List<string>();
+            if (text is null)
+            {
+                return [];
+            }
+
+            int at = 0;
+            while (at <= text.Length)
+            {
+                while (at < text.Length && char.IsWhiteSpace(text[at]))
+                {
+                    at++;
+                }
+
+                if (at < text.Length && text[at] == '"')
+                {
+                    var value = new System.Text.StringBuilder();
+                    int open = at++;
+                    while (true)
+                    {
+                        if (at == text.Length)
+                        {
+                            throw new UsageException($"{option}, column {open + 1}: the quote opened there is not closed (write a quote inside a quoted value as \"\").");
+                        }
+
+                        if (text[at] == '"' && at + 1 < text.Length && text[at + 1] == '"')
+                        {
+                            value.Append('"');
+                            at += 2;
+                        }
+                        else if (text[at] == '"')
+                        {
+                            at++;
+                            break;
+                        }
+                        else
+                        {
+                            value.Append(text[at++]);
+                        }
+                    }
+
+                    while (at < text.Length && char.IsWhiteSpace(text[at]))
+                    {
+                        at++;
+                    }
+
+                    if (at < text.Length && text[at] != ',')
+                    {
+                        throw new UsageException($"{option}, column {at + 1}: expected a comma after the quoted value, not '{text[at]}'.");
+                    }
+
+                    if (value.Length > 0)
+                    {
+                        values.Add(value.ToString());
+                    }
+                }
+                else
+                {
+                    int comma = text.IndexOf(',', at);
+                    int end = comma < 0 ? text.Length : comma;
+                    string value = text[at..end].Trim();
+                    if (value.Contains('"', StringComparison.Ordinal))
+                    {
+                        throw new UsageException($"{option}, column {text.IndexOf('"', at) + 1}: a quote inside a value; put the whole value in quotes and double the quote (\"\").");
+                    }
+
+                    if (value.Length > 0)
+                    {
+                        values.Add(value);
+                    }
+
+                    at = end;
+                }
+
+                at++;   // past the comma (or the end)
+            }
+
+            return [.. values.Distinct(StringComparer.Ordinal)];
+        }
+    }
 }

@@ -106,6 +106,37 @@ public sealed class SqlitePreferenceStoreTests
         Assert.Equal(80, readsSeen);
     }
 
+    [Fact]
+    public async Task UpdateAsync_from_eight_stores_on_one_file_at_once_keeps_every_change()
+    {
+        // Eight writers (each its own store object and connections, as eight processes would have) each block one brand of one user
+        // at the same moment: the conflicts are read again and re-applied, so every brand is kept and each save is one version.
+        using var temp = new TempDirectory();
+        await new SqlitePreferenceStore(temp.File("prefs.db")).SaveAsync("U1", new UserPreferences { BlockedItems = ["I1"] });
+        using var start = new ManualResetEventSlim();
+        int calls = 0;
+
+        Task<UserPreferences>[] writers = [.. Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+            start.Wait();
+            return await store.UpdateAsync("U1", current =>
+            {
+                Interlocked.Increment(ref calls);
+                return current with { BlockedBrands = [.. current.BlockedBrands, $"B{w}"] };
+            }, attempts: 100);
+        }))];
+        start.Set();
+        UserPreferences[] results = await Task.WhenAll(writers);
+
+        UserPreferences final = (await new SqlitePreferenceStore(temp.File("prefs.db")).GetAsync("U1"))!;
+        Assert.Equal(Enumerable.Range(0, 8).Select(w => $"B{w}"), final.BlockedBrands.Order());
+        Assert.Equal(["I1"], final.BlockedItems);
+        Assert.Equal(9, final.Version);
+        Assert.Equal(Enumerable.Range(2, 8).Select(v => (long)v), results.Select(r => r.Version).Order());
+        Assert.True(calls >= 8, $"the change ran {calls} times for 8 writers");
+    }
+
     [Theory]
     [InlineData("""{"schema":1,"default_filter":null,"blocked_brands":["Zen"],"blocked_tags":["vegan"]}""", "the member 'blocked_tags'")]
     [InlineData("""{"schema":2,"blocked_brands":["Zen"]}""", "have schema 2, and this version reads schema 1 at most")]

@@ -19,7 +19,9 @@ namespace Personalize.Search;
 /// unpaired surrogates become spaces, and it is split into words (lower case, accents folded), at most
 /// <see cref="CatalogSearchOptions.MaxQueryTerms"/>. Characters that are operators in Lucene's query syntax (<c>+ - " * ? ~ ( ) :</c>
 /// and so on) are only separators. Every word must match in some field, in any form (English stemming: "shoes" finds "shoe"); English
-/// stop words alone need not match. The last word, when the text does not end in a space or punctuation, also matches as a prefix
+/// stop words alone need not match. A word also matches as two neighbouring words of the catalogue ("wifi" finds "Wi-Fi" and "wi fi"),
+/// and two query words as the one word the catalogue may write them as ("pour over" finds "Pourover"), at a slightly lower weight than
+/// the form as typed. The last word, when the text does not end in a space or punctuation, also matches as a prefix
 /// (search as you type: "kett" finds "kettle"). When exact words find fewer than <see cref="CatalogSearchOptions.FuzzyBelow"/> items, the
 /// query runs again with typo tolerance for the words that no item has ("kettel" finds "kettle").</para>
 /// <para>The work of one query is bounded by the options, whatever the text: prefixes and fuzzy words expand to at most
@@ -306,6 +308,16 @@ public sealed class CatalogSearchIndex : IDisposable
         _analyzer.Dispose();
     }
 
+    /// <summary>The weight of a match of a word's other form (two words joined, or one word split), against 1 for the word as written
+    /// in a field of weight 1.</summary>
+    private const float JoinedBoost = 0.8f;
+
+    /// <summary>The shortest query word looked up as two words (shorter ones, such as "ab", split too easily by chance).</summary>
+    private const int MinJoinedLength = 4;
+
+    /// <summary>The most ways one query word is split into two words.</summary>
+    private const int MaxSplits = 3;
+
     private static bool CanBeFuzzy(string word) => word.Length >= 4 && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
 
     private List<(int Doc, float Score)> Run(Query query)
@@ -334,7 +346,44 @@ public sealed class CatalogSearchIndex : IDisposable
             }
         }
 
-        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0;
+        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0 && Splits(word).Count == 0;
+    }
+
+    /// <summary>The ways a word splits into two words that both are in the catalogue (<c>wifi</c> → <c>wi</c> <c>fi</c>), at most
+    /// <see cref="MaxSplits"/>, the most even first.</summary>
+    private List<(string First, string Second)> Splits(string word)
+    {
+        var splits = new List<(string, string)>();
+        if (word.Length < MinJoinedLength || word.Length > CatalogSearchDefaults.MaxExpandedTermLength)
+        {
+            return splits;
+        }
+
+        // From the middle outwards: "pourover" tries pour|over first.
+        int middle = word.Length / 2;
+        for (int step = 0; step < word.Length && splits.Count < MaxSplits; step++)
+        {
+            int at = middle + ((step & 1) == 0 ? step / 2 : -(step / 2) - 1);
+            if (at >= 1 && at < word.Length && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at)))
+            {
+                splits.Add((word[..at], word[at..]));
+            }
+        }
+
+        return splits;
+    }
+
+    /// <summary>The two words joined when the catalogue has them as one word (<c>pour over</c> → <c>pourover</c>), or null.</summary>
+    private string? Joined(List<string> words, List<string>[] stems, int w)
+    {
+        if (w + 1 >= words.Count || stems[w].Count == 0 || stems[w + 1].Count == 0
+            || words[w].Length + words[w + 1].Length > CatalogSearchDefaults.MaxExpandedTermLength)
+        {
+            return null;
+        }
+
+        string joined = words[w] + words[w + 1];
+        return _vocabulary.Contains(joined) ? joined : null;
     }
 
     private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy)
@@ -342,48 +391,83 @@ public sealed class CatalogSearchIndex : IDisposable
         var root = new BooleanQuery(disableCoord: true);
         for (int w = 0; w < words.Count; w++)
         {
-            string word = words[w];
-            bool asPrefix = word == prefix && word.Length >= Options.MinPrefixLength && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
-            bool asFuzzy = fuzzy?[w] == true;
-            var clause = new BooleanQuery(disableCoord: true);
-            foreach (SearchField field in _fields)
+            // Two words the catalogue also writes as one ("pour over", "pourover"): either form matches.
+            if (Joined(words, stems, w) is { } joined)
             {
-                foreach (string stem in stems[w])
+                var pair = new BooleanQuery(disableCoord: true)
                 {
-                    clause.Add(new TermQuery(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) { Boost = field.Boost }, Occur.SHOULD);
-                }
-            }
-
-            // Prefixes, typos and stop words match the unstemmed words of all fields together: one expansion per word, not one per field.
-            var all = new Term(SearchAnalyzer.AllField, word);
-            if (stems[w].Count == 0)
-            {
-                clause.Add(new TermQuery(all) { Boost = 0.5f }, Occur.SHOULD);   // a stop word
-            }
-
-            if (asPrefix)
-            {
-                clause.Add(new PrefixQuery(all)
+                    { WordClause(words, stems, prefix, fuzzy, w), Occur.MUST },
+                    { WordClause(words, stems, prefix, fuzzy, w + 1), Occur.MUST },
+                };
+                root.Add(new BooleanQuery(disableCoord: true)
                 {
-                    Boost = 1f,
-                    MultiTermRewriteMethod = new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(Options.MaxExpansions),
-                }, Occur.SHOULD);
-            }
-
-            if (asFuzzy)
-            {
-                foreach ((string near, int edits) in _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, Options.MaxExpansions))
-                {
-                    clause.Add(new TermQuery(new Term(SearchAnalyzer.AllField, near)) { Boost = edits == 1 ? 0.5f : 0.3f }, Occur.SHOULD);
-                }
+                    { new TermQuery(new Term(SearchAnalyzer.AllField, joined)) { Boost = JoinedBoost }, Occur.SHOULD },
+                    { pair, Occur.SHOULD },
+                }, Occur.MUST);
+                w++;
+                continue;
             }
 
             // Every word must match, except a stop word ("the", "for"): one still being typed may become "fork", so it ranks the
             // items with such a word higher, but "kettle for" on the way to "kettle for kids" still finds every kettle.
-            root.Add(clause, stems[w].Count > 0 || asFuzzy ? Occur.MUST : Occur.SHOULD);
+            root.Add(WordClause(words, stems, prefix, fuzzy, w), stems[w].Count > 0 || fuzzy?[w] == true ? Occur.MUST : Occur.SHOULD);
         }
 
         return root;
+    }
+
+    /// <summary>What one word of a query matches: its stems in every field, and where they apply the word as a prefix, its near
+    /// spellings, and the word as two words joined ("wifi" matches "Wi-Fi").</summary>
+    private BooleanQuery WordClause(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy, int w)
+    {
+        string word = words[w];
+        bool asPrefix = word == prefix && word.Length >= Options.MinPrefixLength && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
+        bool asFuzzy = fuzzy?[w] == true;
+        var clause = new BooleanQuery(disableCoord: true);
+        foreach (SearchField field in _fields)
+        {
+            foreach (string stem in stems[w])
+            {
+                clause.Add(new TermQuery(new Term(SearchAnalyzer.StemmedPrefix + field.Attribute, stem)) { Boost = field.Boost }, Occur.SHOULD);
+            }
+        }
+
+        // Prefixes, typos and stop words match the unstemmed words of all fields together: one expansion per word, not one per field.
+        var all = new Term(SearchAnalyzer.AllField, word);
+        if (stems[w].Count == 0)
+        {
+            clause.Add(new TermQuery(all) { Boost = 0.5f }, Occur.SHOULD);   // a stop word
+        }
+        else
+        {
+            // The word as two neighbouring words ("wifi" as "Wi-Fi" or "wi fi"): a phrase, so the two must be next to each other.
+            foreach ((string first, string second) in Splits(word))
+            {
+                var phrase = new PhraseQuery { Boost = JoinedBoost };
+                phrase.Add(new Term(SearchAnalyzer.AllField, first));
+                phrase.Add(new Term(SearchAnalyzer.AllField, second));
+                clause.Add(phrase, Occur.SHOULD);
+            }
+        }
+
+        if (asPrefix)
+        {
+            clause.Add(new PrefixQuery(all)
+            {
+                Boost = 1f,
+                MultiTermRewriteMethod = new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(Options.MaxExpansions),
+            }, Occur.SHOULD);
+        }
+
+        if (asFuzzy)
+        {
+            foreach ((string near, int edits) in _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, Options.MaxExpansions))
+            {
+                clause.Add(new TermQuery(new Term(SearchAnalyzer.AllField, near)) { Boost = edits == 1 ? 0.5f : 0.3f }, Occur.SHOULD);
+            }
+        }
+
+        return clause;
     }
 
     private static void Write(Lucene.Net.Store.Directory directory, ItemCatalog catalog, SearchField[] fields, SearchAnalyzer analyzer,

@@ -12,8 +12,16 @@ namespace Personalize.Search;
 internal sealed class Vocabulary
 {
     private readonly Dictionary<(char First, int Length), string[]> _groups;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
 
-    private Vocabulary(Dictionary<(char, int), string[]> groups) => _groups = groups;
+    private Vocabulary(Dictionary<(char, int), string[]> groups)
+    {
+        _groups = groups;
+        _words = new HashSet<string>(groups.Values.SelectMany(g => g), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Whether an item has the word (of at most the length the vocabulary was read with, plus 2), without allocating.</summary>
+    public bool Contains(ReadOnlySpan<char> word) => _words.Contains(word);
 
     public static Vocabulary Read(IndexReader reader, string field, int maxLength)
     {

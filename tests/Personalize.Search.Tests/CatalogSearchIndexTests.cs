@@ -89,6 +89,39 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void A_word_written_as_one_or_as_two_finds_both_forms()
+    {
+        using var temp = new TempDirectory();
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
+            "item_id,title\nA,Wi-Fi Smart Plug\nB,WiFi Extender\nC,Pour Over Coffee Kettle\nD,Pourover Dripper\nE,Pour-over Stand\n"
+            + "F,Smart Plug\nG,Coffee Pour Jug\nH,Kettle Stand\n"));
+        string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
+
+        Assert.Equal(["A", "B"], Found("wifi "));
+        Assert.Equal(["A", "B"], Found("wi-fi "));
+        Assert.Equal(["A", "B"], Found("Wi Fi"));
+        Assert.Equal(["C", "D", "E"], Found("pourover "));
+        Assert.Equal(["C", "D", "E"], Found("pour over "));
+        Assert.Equal(["C", "D", "E"], Found("pour over"));    // the second word still being typed
+        Assert.Equal(["C"], Found("pour over kettle "));
+        Assert.Equal(["E"], Found("stand pourover "));
+        Assert.Equal(["A", "F"], Found("smartplug "));
+        Assert.Equal(["C", "E", "G"], Found("pour "));        // a word alone finds only itself, not the joined ones
+        Assert.Equal(["E", "H"], Found("stand "));
+        Assert.False(index.Match("pourover ").Fuzzy);
+    }
+
+    [Fact]
+    public void The_form_written_as_the_query_writes_it_ranks_first()
+    {
+        using var temp = new TempDirectory();
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp, "item_id,title\nA,Wi-Fi Plug\nB,WiFi Plug\n"));
+
+        Assert.Equal(["B", "A"], index.Match("wifi plug ").Candidates.Select(c => c.ItemId));
+        Assert.Equal(["A", "B"], index.Match("wi fi plug ").Candidates.Select(c => c.ItemId));
+    }
+
+    [Fact]
     public void A_stop_word_being_typed_ranks_the_words_it_starts_first_but_leaves_none_out()
     {
         using var temp = new TempDirectory();

@@ -512,7 +512,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
             retried.Add(p.Epoch.ToString(CultureInfo.InvariantCulture));
             return string.Create(CultureInfo.InvariantCulture,
-                $"  (the training error grew: run again {p.Retries} time{(p.Retries == 1 ? "" : "s")}, at step size {p.LearningRate:G3})");
+                $"  (the training error diverged: run again {p.Retries} time{(p.Retries == 1 ? "" : "s")}, at step size {p.LearningRate:G3})");
         }
 
         if (CliConsole.Interactive)
@@ -543,7 +543,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (retried.Count > 0)
         {
             CliConsole.Error.WriteLine(
-                $"warning: the training error grew at epoch {string.Join(", ", retried)}, so the step size was halved and the epoch run again "
+                $"warning: the training error diverged at epoch {string.Join(", ", retried)}, so the step size was halved and the epoch run again "
                 + "(the model records it as learning_rate_halved_at). A smaller --learning-rate trains without the retries.");
         }
 

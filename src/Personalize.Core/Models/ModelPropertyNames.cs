@@ -57,9 +57,9 @@ public static class ModelPropertyNames
     /// <summary>Explicit MF: the step size's decay per epoch.</summary>
     public const string LearningRateDecay = "learning_rate_decay";
 
-    /// <summary>Explicit MF by SGD: the epochs (from 1, comma-separated, one per halving) whose training error grew instead of falling,
-    /// so that the trainer undid them and ran them again at half the step size, which stayed halved for the rest of the schedule
-    /// (absent: none). An epoch listed twice was run three times.</summary>
+    /// <summary>Explicit MF by SGD: the epochs (from 1, comma-separated, one per halving) whose training error diverged (not finite,
+    /// or above 1.5 standard deviations of the ratings), so that the trainer undid them and ran them again at half the step size,
+    /// which stayed halved for the rest of the schedule (absent: none). An epoch listed twice was run three times.</summary>
     public const string LearningRateHalvedAt = "learning_rate_halved_at";
 
     /// <summary>Explicit MF: regularization of the factors once per user and item.</summary>

@@ -28,12 +28,10 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
     public const string TrainerName = "explicit-mf";
 
-    /// <summary>An epoch whose training RMSE grows past this multiple of the lowest so far diverged (SGD only).</summary>
-    private const double GrowthLimit = 1.5;
-
-    /// <summary>The least training RMSE, in standard deviations of the ratings, that <see cref="GrowthLimit"/> multiplies, so that a
-    /// near-perfect fit (ratings that are all alike) does not count as diverging when its error stays tiny.</summary>
-    private const double MinimumReferenceError = 0.1;
+    /// <summary>The training RMSE, in standard deviations of the ratings, above which an epoch diverged (SGD only). Predicting the
+    /// mean for every rating scores 1, so a model this far above it is not regularized back towards the mean (which strong
+    /// regularization does, and which stays near 1) but blown up by too large a step.</summary>
+    private const double DivergedError = 1.5;
 
     /// <summary>How many times a fit may halve its step size before it gives up with an error.</summary>
     private const int MaxHalvings = 20;
@@ -51,7 +49,7 @@ public sealed class BiasedMatrixFactorizationTrainer
     public Options TrainerOptions { get; }
 
     /// <summary>Gets how many epochs, from the first and from each halving of the step size, start by saving a copy of the tables that
-    /// an epoch whose error grows goes back to (SGD only; settable for tests of an epoch that grows after them).</summary>
+    /// an epoch that diverges goes back to (SGD only; settable for tests of an epoch that diverges after them).</summary>
     internal int WatchedEpochs { get; init; } = 5;
 
     /// <summary>Trains a model.</summary>
@@ -205,16 +203,11 @@ public sealed class BiasedMatrixFactorizationTrainer
 
         // Too large a step size makes SGD diverge: the training error grows, usually to infinity within an epoch. The first
         // WatchedEpochs epochs start by saving a copy of the tables (the copy costs about what SGD over a few ratings per user does,
-        // so it is not made every epoch). When an epoch's training error (of any model) is not finite or grew past GrowthLimit times
-        // the lowest so far (the biases' error before the first epoch), the tables go back to the copy, and the epoch runs again at
-        // half the step size, which stays halved for the rest of the schedule; the copies are then made again for WatchedEpochs
-        // epochs. An epoch that grows after the watched ones goes back to the last copy, losing the epochs since. A run whose error
-        // never grows is unchanged by this.
+        // so it is not made every epoch). When an epoch's training error (of any model) is not finite or above DivergedError, the
+        // tables go back to the copy, and the epoch runs again at half the step size, which stays halved for the rest of the schedule;
+        // the copies are then made again for WatchedEpochs epochs. An epoch that diverges after the watched ones goes back to the last
+        // copy, losing the epochs since. A run that does not diverge is unchanged by this.
         var saved = Array.ConvertAll(members, member => Array.ConvertAll(member.Tables, table => new float[table.SavedLength]));
-        double start = BaselineError(data, baselineUserBias, baselineItemBias, mean, 1 / unit);
-        var lowest = new double[models];
-        Array.Fill(lowest, start);
-        var lowestWhenSaved = new double[models];
         var errors = new double[models];
         float stepScale = 1;
         int retries = 0, watchedFrom = 0;
@@ -222,7 +215,6 @@ public sealed class BiasedMatrixFactorizationTrainer
         {
             for (int m = 0; m < models; m++)
             {
-                lowestWhenSaved[m] = lowest[m];
                 for (int t = 0; t < saved[m].Length; t++)
                 {
                     (SgdTable table, float[] copy) = (members[m].Tables[t], saved[m][t]);
@@ -248,7 +240,7 @@ public sealed class BiasedMatrixFactorizationTrainer
 
             float learningRate = o.LearningRate * stepScale * MathF.Pow(o.LearningRateDecay, epoch);
             double rmse = 0;
-            bool grew = false;
+            bool diverged = false;
             for (int m = 0; m < models; m++)
             {
                 Member member = members[m];
@@ -281,11 +273,11 @@ public sealed class BiasedMatrixFactorizationTrainer
                 }
 
                 errors[m] = Math.Sqrt(squared / data.Count);
-                grew |= !double.IsFinite(errors[m]) || errors[m] > GrowthLimit * Math.Max(lowest[m], MinimumReferenceError);
+                diverged |= !(errors[m] <= DivergedError);   // NaN too
                 rmse += errors[m] * unit / models;
             }
 
-            if (grew)
+            if (diverged)
             {
                 if (halvedAt.Count == MaxHalvings)
                 {
@@ -297,7 +289,6 @@ public sealed class BiasedMatrixFactorizationTrainer
 
                 for (int m = 0; m < models; m++)
                 {
-                    lowest[m] = lowestWhenSaved[m];
                     for (int t = 0; t < saved[m].Length; t++)
                     {
                         members[m].Tables[t].RestoreFrom(saved[m][t]);
@@ -310,11 +301,6 @@ public sealed class BiasedMatrixFactorizationTrainer
                 retries++;
                 epoch--;
                 continue;
-            }
-
-            for (int m = 0; m < models; m++)
-            {
-                lowest[m] = Math.Min(lowest[m], errors[m]);
             }
 
             progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), rmse)
@@ -361,21 +347,6 @@ public sealed class BiasedMatrixFactorizationTrainer
             : [UserTable, ItemTable, Rated.Implicit, Rated.Sums, Rated.Parts];
     }
 
-    /// <summary>The RMSE, in units of <c>1 / <paramref name="scale"/></c>, of the biases alone on the training ratings: the error the
-    /// first epoch starts from.</summary>
-    private static double BaselineError(RatingMatrix data, float[] userBias, float[] itemBias, float mean, float scale)
-    {
-        ReadOnlySpan<int> users = data.UserIndices, items = data.ItemIndices;
-        ReadOnlySpan<float> ratings = data.Ratings;
-        double squared = 0;
-        for (int e = 0; e < ratings.Length; e++)
-        {
-            double error = (ratings[e] * scale) - mean - userBias[users[e]] - itemBias[items[e]];
-            squared += error * error;
-        }
-
-        return Math.Sqrt(squared / ratings.Length);
-    }
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
         float[] userBias, float[] itemBias, IReadOnlyList<int>? halvedAt = null)
@@ -549,11 +520,12 @@ public sealed class BiasedMatrixFactorizationTrainer
         public int NumberOfIterations { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfIterations;
 
         /// <summary>Gets the SGD step size of the first epoch.</summary>
-        /// <remarks>Too small needs many epochs. Too large diverges: the training RMSE grows instead of falling. The trainer then
+        /// <remarks>Too small needs many epochs. Too large diverges: the training RMSE blows up (to infinity, or above 1.5
+        /// standard deviations of the ratings, where predicting the mean scores 1). The trainer then
         /// undoes the epoch and runs it again at half the step size, for the rest of the schedule too, and records the epochs in the
         /// model's <see cref="ModelPropertyNames.LearningRateHalvedAt"/>; each epoch is reported with the step size it ran at
         /// (<see cref="TrainingProgress.LearningRate"/>). It keeps one copy of the factors for this, saved at the start of
-        /// the first 5 epochs and of the 5 after each halving (an epoch that grows later goes back to the last copy, losing the epochs
+        /// the first 5 epochs and of the 5 after each halving (an epoch that diverges later goes back to the last copy, losing the epochs
         /// since), and gives up with an <see cref="InvalidOperationException"/> after 20 halvings.</remarks>
         /// <value>The default is 0.02.</value>
         [Range(1e-6, 1.0)]

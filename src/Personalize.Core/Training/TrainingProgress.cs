@@ -10,7 +10,7 @@ public sealed record TrainingProgress(int Epoch, int NumberOfEpochs, TimeSpan Ep
     /// <summary>Gets the step size the epoch ran with, for trainers that take one (explicit SGD); otherwise <see langword="null"/>.</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>Gets how many times the epoch was undone and run again at half the step size because its training error grew instead
-    /// of falling (a learning rate too large for the data); 0 when it ran once.</summary>
+    /// <summary>Gets how many times the epoch was undone and run again at half the step size because its training error diverged
+    /// (a learning rate too large for the data); 0 when it ran once.</summary>
     public int Retries { get; init; }
 }

@@ -156,8 +156,17 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
     /// <summary>Writes each epoch to an ML.NET channel, which raises <see cref="MLContext.Log"/>.</summary>
     private sealed class ChannelProgress(IChannel channel) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch} of {value.NumberOfEpochs}: training loss {value.Loss:G6}, {value.EpochTime.TotalMilliseconds:F1} ms"));
+        public void Report(TrainingProgress value)
+        {
+            if (value.Retries > 0)
+            {
+                channel.Warning(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {value.Epoch}: the training error diverged, so the epoch was run again {value.Retries} time(s) at half the step size, now {value.LearningRate:G3}; a smaller LearningRate trains without the retries"));
+            }
+
+            channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+                $"epoch {value.Epoch} of {value.NumberOfEpochs}: training loss {value.Loss:G6}, {value.EpochTime.TotalMilliseconds:F1} ms"));
+        }
     }
 
     /// <summary>The loss functions of ML.NET's trainer.</summary>

@@ -176,6 +176,37 @@ public sealed class RecommendationCatalogTests
     }
 
     [Fact]
+    public void A_learning_rate_too_large_is_halved_with_a_warning_in_the_log_and_the_model_beats_the_global_mean()
+    {
+        var (ml, keyed, rows) = Ratings();
+        var warnings = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Message.Contains("diverged", StringComparison.Ordinal))
+            {
+                lock (warnings)
+                {
+                    warnings.Add(e.Message);
+                }
+            }
+        };
+        MatrixFactorizationTrainer.Options options = RatingOptions();
+        options.Quiet = false;
+        options.LearningRate = 5;   // 1 in this library's terms (ML.NET's 0.1 maps to 0.02), the most it takes
+        options.NumberOfIterations = 20;
+
+        FactorModelTransformer model = ml.Recommendation().Trainers.MatrixFactorization(options).Fit(keyed);
+        RegressionMetrics metrics = ml.Recommendation().Evaluate(model.Transform(keyed));
+
+        Assert.Contains("epoch 1: the training error diverged, so the epoch was run again", Assert.Single(warnings, w => w.Contains("epoch 1:", StringComparison.Ordinal)));
+        Assert.True(model.Model.Properties.ContainsKey(ModelPropertyNames.LearningRateHalvedAt));
+        float[] actual = [.. rows.Select(r => r.Label)];
+        float mean = actual.Average();
+        double baseline = RatingMetrics.RootMeanSquaredError([.. actual.Select(_ => mean)], actual);
+        Assert.True(metrics.RootMeanSquaredError < baseline, $"RMSE {metrics.RootMeanSquaredError} vs global mean {baseline}");
+    }
+
+    [Fact]
     public void Quiet_false_logs_each_epoch_through_the_context_log_and_quiet_true_logs_none()
     {
         var (ml, keyed, _) = Ratings();

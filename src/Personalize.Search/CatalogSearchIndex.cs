@@ -38,7 +38,7 @@ public sealed class CatalogSearchIndex : IDisposable
     private const string TextKey = "personalize.search.text";
     // 3: text in Unicode form KC, folded before lower-casing, words split where letters meet digits; an index of format 2 would
     // not match such queries, so it is refused with the advice to build it again.
-    private const string Format = "3";
+    private const string Format = "4";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
     private readonly DirectoryReader _reader;
@@ -318,6 +318,9 @@ public sealed class CatalogSearchIndex : IDisposable
     /// <summary>The most ways one query word is split into two words.</summary>
     private const int MaxSplits = 3;
 
+    /// <summary>The words the stemmed fields leave out ("the", "in"), which are never half of a split word.</summary>
+    private static readonly Lucene.Net.Analysis.Util.CharArraySet StopWords = Lucene.Net.Analysis.En.EnglishAnalyzer.DefaultStopSet;
+
     private static bool CanBeFuzzy(string word) => word.Length >= 4 && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
 
     private List<(int Doc, float Score)> Run(Query query)
@@ -346,11 +349,21 @@ public sealed class CatalogSearchIndex : IDisposable
             }
         }
 
-        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0 && Splits(word).Count == 0;
+        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0 && !Splits(word).Exists(split => _searcher.Search(Phrase(split), 1).TotalHits > 0);
+    }
+
+    /// <summary>The two words next to each other in one field, unstemmed.</summary>
+    private static PhraseQuery Phrase((string First, string Second) split)
+    {
+        var phrase = new PhraseQuery { Boost = JoinedBoost };
+        phrase.Add(new Term(SearchAnalyzer.AllField, split.First));
+        phrase.Add(new Term(SearchAnalyzer.AllField, split.Second));
+        return phrase;
     }
 
     /// <summary>The ways a word splits into two words that both are in the catalogue (<c>wifi</c> → <c>wi</c> <c>fi</c>), at most
-    /// <see cref="MaxSplits"/>, the most even first.</summary>
+    /// <see cref="MaxSplits"/>, the most even first. Each half has two characters or more and is not a stop word: "into" is not
+    /// "in to", and "shoess" is a typo, not "shoes s".</summary>
     private List<(string First, string Second)> Splits(string word)
     {
         var splits = new List<(string, string)>();
@@ -364,7 +377,8 @@ public sealed class CatalogSearchIndex : IDisposable
         for (int step = 0; step < word.Length && splits.Count < MaxSplits; step++)
         {
             int at = middle + ((step & 1) == 0 ? step / 2 : -(step / 2) - 1);
-            if (at >= 1 && at < word.Length && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at)))
+            if (at >= 2 && at <= word.Length - 2 && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at))
+                && !StopWords.Contains(word[..at]) && !StopWords.Contains(word[at..]))
             {
                 splits.Add((word[..at], word[at..]));
             }
@@ -443,10 +457,7 @@ public sealed class CatalogSearchIndex : IDisposable
             // The word as two neighbouring words ("wifi" as "Wi-Fi" or "wi fi"): a phrase, so the two must be next to each other.
             foreach ((string first, string second) in Splits(word))
             {
-                var phrase = new PhraseQuery { Boost = JoinedBoost };
-                phrase.Add(new Term(SearchAnalyzer.AllField, first));
-                phrase.Add(new Term(SearchAnalyzer.AllField, second));
-                clause.Add(phrase, Occur.SHOULD);
+                clause.Add(Phrase((first, second)), Occur.SHOULD);
             }
         }
 

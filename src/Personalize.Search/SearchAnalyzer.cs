@@ -53,6 +53,10 @@ internal sealed class SearchAnalyzer : Analyzer
         return new TokenStreamComponents(source, stream);
     }
 
+    /// <summary>Keeps the fields of <see cref="AllField"/> apart: the last word of a title and the first of the brand are not
+    /// neighbours to a phrase (a word split in two, "lampshade" as "lamp shade", must find both halves in one field).</summary>
+    public override int GetPositionIncrementGap(string fieldName) => fieldName == AllField ? 100 : base.GetPositionIncrementGap(fieldName);
+
     /// <summary>The text in Unicode form KC, which every text is put in before analysis (the catalogue's as it is indexed, a query's
     /// in <see cref="Words"/>): an accent written as a separate combining mark (form D, as some systems write "Café") would otherwise
     /// stay in the word, and compatibility forms (full-width letters, ligatures) become plain letters. Text already in that form (nearly

@@ -502,6 +502,24 @@ public sealed class PagingCommandTests
     }
 
     [Fact]
+    public async Task Showing_and_unrelated_changes_keep_a_list_a_library_saved_with_repeats_as_it_is()
+    {
+        using var cli = new CliRunner();
+        string store = cli.PathOf("p.db");
+        var library = new Personalize.Core.Preferences.SqlitePreferenceStore(store);
+        await library.SaveAsync("u1", new Personalize.Core.Preferences.UserPreferences { BlockedBrands = ["Acme", "Acme", "Zen"] });
+
+        var shown = cli.Run("preferences", "--store", store, "--user", "u1");
+        var sorted = cli.Run("preferences", "--store", store, "--user", "u1", "--sort", "rating");
+
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains("(version 1)", shown.Output);
+        Assert.True(sorted.ExitCode == 0, sorted.Error);
+        Assert.Contains("(version 2)", sorted.Output);
+        Assert.Equal(["Acme", "Acme", "Zen"], (await library.GetAsync("u1"))!.BlockedBrands);
+    }
+
+    [Fact]
     public void Unblocking_items_and_categories_removes_exactly_those_values()
     {
         using var cli = new CliRunner();

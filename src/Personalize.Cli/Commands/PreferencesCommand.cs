@@ -185,13 +185,16 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             CliConsole.Error.WriteLine("note: the filter's attributes were not checked against a catalogue; give --items to check them before saving.");
         }
 
-        // Read, change and save; when another writer saved in between, read their version and apply this change to it.
+        // Read, change and save; when another writer saved in between, read their version and apply this change to it. Showing only
+        // reads (the store is open read-only).
         UserPreferences before = null!;
-        UserPreferences changed = BrowseCommand.OnStore("--store", settings.Store, () => store.UpdateAsync(settings.User, current =>
-        {
-            before = current;
-            return Change(current);
-        }, cancellationToken: cancellationToken).GetAwaiter().GetResult());
+        UserPreferences changed = BrowseCommand.OnStore("--store", settings.Store, () => changes
+            ? store.UpdateAsync(settings.User, current =>
+            {
+                before = current;
+                return Change(current);
+            }, cancellationToken: cancellationToken).GetAwaiter().GetResult()
+            : before = store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult() ?? new UserPreferences());
         foreach ((string option, IReadOnlyList<string> was, string[] unblocked) in
             new[] { ("brand", before.BlockedBrands, lists.UnblockBrand), ("item", before.BlockedItems, lists.UnblockItem), ("category", before.BlockedCategories, lists.UnblockCategory) })
         {
@@ -259,8 +262,9 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             [("brand", BlockBrand, UnblockBrand), ("item", BlockItem, UnblockItem), ("category", BlockCategory, UnblockCategory)];
 
         /// <summary>The saved values, then the added ones that are new, without the removed ones.</summary>
-        public static string[] Apply(IReadOnlyList<string> current, string[] added, string[] removed) =>
-            [.. current.Concat(added).Distinct(StringComparer.Ordinal).Except(removed, StringComparer.Ordinal)];
+        public static IReadOnlyList<string> Apply(IReadOnlyList<string> current, string[] added, string[] removed) =>
+            added.Length == 0 && removed.Length == 0 ? current
+                : [.. current.Concat(added).Distinct(StringComparer.Ordinal).Except(removed, StringComparer.Ordinal)];
 
         /// <summary>The values as a list that <see cref="Parse"/> reads back: a value with a comma or a double quote in double quotes
         /// (its quotes doubled), or "(none)".</summary>

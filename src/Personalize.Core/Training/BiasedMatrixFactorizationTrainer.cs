@@ -28,10 +28,14 @@ public sealed class BiasedMatrixFactorizationTrainer
     /// <summary>The name saved in a model's properties under <c>trainer</c>.</summary>
     public const string TrainerName = "explicit-mf";
 
-    /// <summary>The training RMSE, in standard deviations of the ratings, above which an epoch diverged (SGD only). Predicting the
-    /// mean for every rating scores 1, so a model this far above it is not regularized back towards the mean (which strong
-    /// regularization does, and which stays near 1) but blown up by too large a step.</summary>
-    private const double DivergedError = 1.5;
+    /// <summary>How far above its reference an epoch's training RMSE (in standard deviations of the ratings) must be for the epoch to
+    /// have diverged (SGD only). The reference is the error of the epoch before, but at least 1, what predicting the mean scores: a
+    /// model pulled back towards the mean by strong regularization stays near 1, one blown up by too large a step goes far past it.</summary>
+    private const double DivergedGrowth = 1.5;
+
+    /// <summary>The largest factor or bias, in standard deviations of the ratings, a saved copy of the tables may hold: a state beyond
+    /// it was already blown up by the epoch before, which its error alone did not show, and is not saved over an older copy.</summary>
+    private const float LargestSavedValue = 1e4f;
 
     /// <summary>How many times a fit may halve its step size before it gives up with an error.</summary>
     private const int MaxHalvings = 20;
@@ -203,16 +207,34 @@ public sealed class BiasedMatrixFactorizationTrainer
 
         // Too large a step size makes SGD diverge: the training error grows, usually to infinity within an epoch. The first
         // WatchedEpochs epochs start by saving a copy of the tables (the copy costs about what SGD over a few ratings per user does,
-        // so it is not made every epoch). When an epoch's training error (of any model) is not finite or above DivergedError, the
-        // tables go back to the copy, and the epoch runs again at half the step size, which stays halved for the rest of the schedule;
-        // the copies are then made again for WatchedEpochs epochs. An epoch that diverges after the watched ones goes back to the last
-        // copy, losing the epochs since. A run that does not diverge is unchanged by this.
+        // so it is not made every epoch). When an epoch's training error (of any model) is not finite or more than DivergedGrowth
+        // times its reference, the tables go back to the copy, and the epoch runs again at half the step size, which stays halved for
+        // the rest of the schedule; the copies are then made again for WatchedEpochs epochs. An epoch that diverges after the watched
+        // ones goes back to the last copy, losing the epochs since. A run that does not diverge is unchanged by this. The first
+        // epoch's reference is the error the starting factors can add to the biases' (at most 1): their dot products spread by
+        // InitialScale² / (3 √k), which a large InitialScale makes more than the ratings' own spread.
         var saved = Array.ConvertAll(members, member => Array.ConvertAll(member.Tables, table => new float[table.SavedLength]));
         var errors = new double[models];
+        double start = 1 + (o.InitialScale * (double)o.InitialScale / (3 * Math.Sqrt(rank)));
+        double reference = start, referenceWhenSaved = start;
         float stepScale = 1;
         int retries = 0, watchedFrom = 0;
         void Save()
         {
+            // A state already blown up (the epoch before ended in huge values that its error did not show) does not replace the older
+            // copy: the epoch then diverges and goes back to that one.
+            foreach (Member member in members)
+            {
+                foreach (SgdTable table in member.Tables)
+                {
+                    if (!(table.MaxMagnitude() <= LargestSavedValue))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            referenceWhenSaved = reference;
             for (int m = 0; m < models; m++)
             {
                 for (int t = 0; t < saved[m].Length; t++)
@@ -273,7 +295,7 @@ public sealed class BiasedMatrixFactorizationTrainer
                 }
 
                 errors[m] = Math.Sqrt(squared / data.Count);
-                diverged |= !(errors[m] <= DivergedError);   // NaN too
+                diverged |= !(errors[m] <= DivergedGrowth * Math.Max(reference, 1));   // NaN too
                 rmse += errors[m] * unit / models;
             }
 
@@ -282,9 +304,9 @@ public sealed class BiasedMatrixFactorizationTrainer
                 if (halvedAt.Count == MaxHalvings)
                 {
                     throw new InvalidOperationException(
-                        $"Explicit training diverged: the training RMSE of epoch {epoch + 1} was {rmse:G4} even at a step size of {learningRate:G3} "
-                        + $"(the learning rate {o.LearningRate:G3} halved {MaxHalvings} times). Look for extreme ratings in the input, or train with "
-                        + "more regularization.");
+                        string.Create(CultureInfo.InvariantCulture, $"Explicit training diverged: the training RMSE of epoch {epoch + 1} was {rmse:G4} even at a step size of {learningRate:G3} ")
+                        + string.Create(CultureInfo.InvariantCulture, $"(the learning rate {o.LearningRate:G3} halved {MaxHalvings} times). Look for extreme ratings in the input, or train with ")
+                        + "more regularization or a smaller initial scale.");
                 }
 
                 for (int m = 0; m < models; m++)
@@ -295,6 +317,7 @@ public sealed class BiasedMatrixFactorizationTrainer
                     }
                 }
 
+                reference = referenceWhenSaved;
                 watchedFrom = epoch;
                 stepScale /= 2;
                 halvedAt.Add(epoch + 1);
@@ -303,6 +326,7 @@ public sealed class BiasedMatrixFactorizationTrainer
                 continue;
             }
 
+            reference = errors.Max();
             progress?.Report(new TrainingProgress(epoch + 1, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), rmse)
             {
                 LearningRate = learningRate,
@@ -520,12 +544,13 @@ public sealed class BiasedMatrixFactorizationTrainer
         public int NumberOfIterations { get; init; } = BiasedMatrixFactorizationDefaults.NumberOfIterations;
 
         /// <summary>Gets the SGD step size of the first epoch.</summary>
-        /// <remarks>Too small needs many epochs. Too large diverges: the training RMSE blows up (to infinity, or above 1.5
-        /// standard deviations of the ratings, where predicting the mean scores 1). The trainer then
+        /// <remarks>Too small needs many epochs. Too large diverges: the training RMSE blows up (to infinity, or to more than
+        /// 1.5 times the epoch before's and 1.5 standard deviations of the ratings, where predicting the mean scores 1). The trainer then
         /// undoes the epoch and runs it again at half the step size, for the rest of the schedule too, and records the epochs in the
         /// model's <see cref="ModelPropertyNames.LearningRateHalvedAt"/>; each epoch is reported with the step size it ran at
-        /// (<see cref="TrainingProgress.LearningRate"/>). It keeps one copy of the factors for this, saved at the start of
-        /// the first 5 epochs and of the 5 after each halving (an epoch that diverges later goes back to the last copy, losing the epochs
+        /// (<see cref="TrainingProgress.LearningRate"/>). It keeps one copy of everything it trains for this (the factors and
+        /// biases, and with <see cref="UseRatedItems"/> the rated items' factors and each user's sums of them: about twice the training
+        /// memory), saved at the start of the first 5 epochs and of the 5 after each halving (an epoch that diverges later goes back to the last copy, losing the epochs
         /// since), and gives up with an <see cref="InvalidOperationException"/> after 20 halvings.</remarks>
         /// <value>The default is 0.02.</value>
         [Range(1e-6, 1.0)]

@@ -133,6 +133,15 @@ internal sealed unsafe class SgdTable
         GC.KeepAlive(_storage);
     }
 
+    /// <summary>The largest absolute factor or bias; NaN when one is NaN.</summary>
+    public float MaxMagnitude()
+    {
+        int length = _layout.Count * Stride;
+        float rows = length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(Rows, length)));
+        GC.KeepAlive(_storage);
+        return Bias.Length == 0 ? rows : MathF.Max(rows, Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(Bias)));
+    }
+
     /// <summary>Puts back the factors and biases that <see cref="SaveTo"/> wrote into <paramref name="saved"/>.</summary>
     public void RestoreFrom(float[] saved)
     {

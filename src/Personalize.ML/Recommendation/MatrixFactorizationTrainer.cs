@@ -161,7 +161,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
             if (value.Retries > 0)
             {
                 channel.Warning(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {value.Epoch}: the training error diverged, so the epoch was run again {value.Retries} time(s) at half the step size, now {value.LearningRate:G3}; a smaller LearningRate trains without the retries"));
+                    $"epoch {value.Epoch}: the training error diverged, so the epoch was run again {value.Retries} time(s), the step size halved each time, now {value.LearningRate:G3}; a smaller LearningRate trains without the retries"));
             }
 
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,

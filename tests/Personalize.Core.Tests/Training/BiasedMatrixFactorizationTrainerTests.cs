@@ -374,6 +374,45 @@ public sealed class BiasedMatrixFactorizationTrainerTests
     }
 
     [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void Undoing_an_epoch_restores_every_table_of_rated_items_and_of_each_averaged_model(bool ratedItems, int models)
+    {
+        (RatingMatrix train, _) = SampleSplit();
+        var options = new BiasedMatrixFactorizationTrainer.Options
+        {
+            NumberOfIterations = 10, LearningRate = 0.3f, NumberOfThreads = 2, UseRatedItems = ratedItems, NumberOfModels = models,
+        };
+
+        FactorModel retried = new BiasedMatrixFactorizationTrainer(options).Fit(train);
+        FactorModel direct = new BiasedMatrixFactorizationTrainer(options with { LearningRate = 0.15f }).Fit(train);
+
+        Assert.Equal("1", retried.Properties[ModelPropertyNames.LearningRateHalvedAt]);
+        Assert.False(direct.Properties.ContainsKey(ModelPropertyNames.LearningRateHalvedAt));
+        Assert.Equal(direct.UserFactors.ToArray(), retried.UserFactors.ToArray());
+        Assert.Equal(direct.ItemFactors.ToArray(), retried.ItemFactors.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void A_large_initial_scale_starts_far_from_the_ratings_without_being_taken_for_divergence(int factors)
+    {
+        // Starting factors of scale 10 add dot products spread far wider than the ratings (about 33 standard deviations at one
+        // factor), so the first epoch's error is high because of where it started, not because the step is too large.
+        (RatingMatrix train, _) = SampleSplit();
+        var reports = new List<TrainingProgress>();
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = factors, InitialScale = 10, NumberOfIterations = 10 };
+
+        FactorModel model = new BiasedMatrixFactorizationTrainer(options).Fit(train, new Recorder(reports));
+
+        Assert.Equal(Enumerable.Range(1, 10), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.Loss), $"epoch {r.Epoch}: training RMSE {r.Loss}"));
+        Assert.True(reports[0].Loss > 1.5 * 0.68, $"the first epoch's RMSE {reports[0].Loss} is not above 1.5 standard deviations, so this tests nothing");
+        Assert.Null(ModelFile.NotFinite(model));
+    }
+
+    [Theory]
     [InlineData(false, 1)]
     [InlineData(true, 1)]
     [InlineData(false, 3)]

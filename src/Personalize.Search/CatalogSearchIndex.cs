@@ -362,8 +362,9 @@ public sealed class CatalogSearchIndex : IDisposable
     }
 
     /// <summary>The ways a word splits into two words that both are in the catalogue (<c>wifi</c> → <c>wi</c> <c>fi</c>), at most
-    /// <see cref="MaxSplits"/>, the most even first. Each half has two characters or more and is not a stop word: "into" is not
-    /// "in to", and "shoess" is a typo, not "shoes s".</summary>
+    /// <see cref="MaxSplits"/>, the most even first. Neither half is a stop word: "into" is not "in to". A half may be one letter
+    /// ("usbc" is "USB-C", "tshirt" "T-shirt"); the phrase keeps that precise, and typo tolerance still runs for a word such as
+    /// "shoess" unless "shoes s" is in the catalogue.</summary>
     private List<(string First, string Second)> Splits(string word)
     {
         var splits = new List<(string, string)>();
@@ -377,7 +378,7 @@ public sealed class CatalogSearchIndex : IDisposable
         for (int step = 0; step < word.Length && splits.Count < MaxSplits; step++)
         {
             int at = middle + ((step & 1) == 0 ? step / 2 : -(step / 2) - 1);
-            if (at >= 2 && at <= word.Length - 2 && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at))
+            if (at >= 1 && at < word.Length && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at))
                 && !StopWords.Contains(word[..at]) && !StopWords.Contains(word[at..]))
             {
                 splits.Add((word[..at], word[at..]));

@@ -112,16 +112,19 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
-    public void A_word_is_split_only_into_two_words_of_one_field_that_are_not_stop_words_or_single_letters()
+    public void A_word_is_split_only_into_two_neighbouring_words_of_one_field_that_are_not_stop_words()
     {
         using var temp = new TempDirectory();
         using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
-            "item_id,title,brand\nA,Reading Lamp,Shade Co\nB,Lamp Shade,Lumo\nC,Step Into Style,Lumo\nD,Plug In To Wall,Volt\nE,Running Shoes S,Stride\n"));
+            "item_id,title,brand\nA,Reading Lamp,Shade Co\nB,Lamp Shade,Lumo\nC,Step Into Style,Lumo\nD,Plug In To Wall,Volt\nE,Running Shoes,Stride\n"
+            + "F,Socks Size S,Stride\nG,USB-C Cable,Volt\nH,Plain T-Shirt,Lumo\n"));
         string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
 
         Assert.Equal(["B"], Found("lampshade "));   // not A: "lamp" ends its title and "shade" starts its brand
         Assert.Equal(["C"], Found("into "));        // not D's "in to"
-        TextMatch typo = index.Match("shoess ");    // a typo, not "shoes" and "s": typo tolerance still runs
+        Assert.Equal(["G"], Found("usbc "));
+        Assert.Equal(["H"], Found("tshirt "));
+        TextMatch typo = index.Match("shoess ");    // a typo: no item has "shoes s", so typo tolerance still runs
         Assert.True(typo.Fuzzy);
         Assert.Equal(["E"], typo.Candidates.Select(c => c.ItemId));
     }

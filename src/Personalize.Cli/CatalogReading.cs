@@ -61,9 +61,10 @@ internal static class CatalogReading
         return catalog;
     }
 
-    /// <summary>Warns on stderr when fewer than half of the model's items are in the catalogue: a catalogue of another shop, or ids
-    /// spelled another way, would otherwise give empty filtered lists and no popularity without a word.</summary>
-    public static void WarnIfApart(ItemCatalog catalog, IdMap modelItems, string items)
+    /// <summary>Warns on stderr when fewer than half of the model's (or the log's: <paramref name="source"/>) items are in the catalogue:
+    /// a catalogue of another shop, or ids spelled another way, would otherwise give empty filtered lists and no popularity without a
+    /// word.</summary>
+    public static void WarnIfApart(ItemCatalog catalog, IdMap modelItems, string items, string source = "model")
     {
         int shared = 0;
         for (int i = 0; i < modelItems.Count; i++)
@@ -73,9 +74,9 @@ internal static class CatalogReading
 
         if (modelItems.Count > 0 && shared * 2 < modelItems.Count)
         {
-            string example = catalog.Count > 0 ? $" (the catalogue's ids look like '{catalog.Items.GetId(0)}', the model's like '{modelItems.GetId(0)}')" : "";
+            string example = catalog.Count > 0 ? $" (the catalogue's ids look like '{catalog.Items.GetId(0)}', the {source}'s like '{modelItems.GetId(0)}')" : "";
             CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"warning: only {shared:N0} of the model's {modelItems.Count:N0} items are in {items}{example}; items it lacks fail every attribute condition and have no title. Check that --items is this model's catalogue (and --items-id-col its id column)."));
+                $"warning: only {shared:N0} of the {source}'s {modelItems.Count:N0} items are in {items}{example}; items it lacks fail every attribute condition and have no title. Check that --items is this {source}'s catalogue (and --items-id-col its id column)."));
         }
     }
 

@@ -54,15 +54,21 @@ internal static class OptionParsing
         string t = text.Trim();
         if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0)
         {
-            TimeSpan? value = char.ToLowerInvariant(t[^1]) switch
+            double? seconds = char.ToLowerInvariant(t[^1]) switch
             {
-                's' => TimeSpan.FromSeconds(number),
-                'm' => TimeSpan.FromMinutes(number),
-                'h' => TimeSpan.FromHours(number),
-                'd' => TimeSpan.FromDays(number),
-                'w' => TimeSpan.FromDays(7 * number),
+                's' => number,
+                'm' => number * 60,
+                'h' => number * 3600,
+                'd' => number * 86400,
+                'w' => number * 7 * 86400,
                 _ => null,
             };
+            if (seconds is { } length && !(length < TimeSpan.MaxValue.TotalSeconds))
+            {
+                throw new UsageException($"{option} '{text}' is longer than the longest duration there is (about 29,000 centuries).");
+            }
+
+            TimeSpan? value = seconds is { } s ? TimeSpan.FromSeconds(s) : null;
             if (value is { } v)
             {
                 return v;

@@ -168,6 +168,9 @@ public sealed class LiveSurfaceCommandTests
     [InlineData(new[] { "trending", "--category", "Kitchen" }, "error: --category needs --items")]
     [InlineData(new[] { "trending", "--filter", "in_stock" }, "error: --filter needs --items")]
     [InlineData(new[] { "trending", "--format", "xml" }, "error: --format 'xml' is not a format")]
+    [InlineData(new[] { "trending", "--smoothing", "-1" }, "error: --smoothing -1 must be between 0 and 1,000,000,000")]
+    [InlineData(new[] { "trending", "--half-life", "1e300d" }, "error: --half-life '1e300d' is longer than the longest duration there is")]
+    [InlineData(new[] { "trending", "--as-of", "3/12/2010" }, "error: --as-of '3/12/2010' is not a time (expected ISO 8601")]
     public void Bad_usage_exits_with_code_2_and_one_line(string[] args, string expected)
     {
         using var cli = new CliRunner();
@@ -178,6 +181,96 @@ public sealed class LiveSurfaceCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith(expected, error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("trending", "events")]
+    [InlineData("trending", "items")]
+    [InlineData("recently-viewed", "events")]
+    [InlineData("buy-again", "items")]
+    public void Out_naming_an_input_is_refused_and_the_input_is_left_as_it_was(string command, string which)
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+        string target = which == "events" ? events : items;
+        string before = File.ReadAllText(target);
+
+        string[] user = command == "trending" ? [] : ["--user", "u1"];
+        var (code, _, error) = cli.Run([command, "--input", events, "--items", items, .. user, "--format", "csv", "--out", target]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --out {target} is also an input of this command", error);
+        Assert.Equal(before, File.ReadAllText(target));
+    }
+
+    [Fact]
+    public void As_of_reads_times_as_the_log_does_eight_digit_dates_and_the_time_format()
+    {
+        using var cli = new CliRunner();
+        string dates = cli.Write("d8.csv", "user_id,item_id,event_type,timestamp\nu1,A,view,20240101\nu1,B,view,20240102\nu1,C,view,20240103\n");
+        string european = cli.Write("eu.csv", "user_id,item_id,event_type,timestamp\nu1,A,view,1/12/2010 08:00\nu1,B,view,5/12/2010 08:00\n");
+
+        var byDate = cli.Run("recently-viewed", "--input", dates, "--user", "u1", "--as-of", "20240102", "--format", "csv");
+        var byFormat = cli.Run("recently-viewed", "--input", european, "--user", "u1", "--time-format", "d/M/yyyy HH:mm", "--as-of", "3/12/2010 08:00", "--format", "csv");
+
+        Assert.True(byDate.ExitCode == 0, byDate.Error);
+        Assert.Equal(["B", "A"], CsvRows(byDate.Output).Select(r => r[1]));
+        Assert.True(byFormat.ExitCode == 0, byFormat.Error);
+        Assert.Equal(["A"], CsvRows(byFormat.Output).Select(r => r[1]));
+    }
+
+    [Fact]
+    public void A_catalogue_whose_ids_are_not_the_logs_is_warned_of_and_nothing_trending_after_a_filter_says_so()
+    {
+        using var cli = new CliRunner();
+        var (events, items) = Shop(cli);
+        string other = cli.Write("other.csv", File.ReadAllText(items).Replace("\ni", "\nI", StringComparison.Ordinal));
+
+        var apart = cli.Run("trending", "--input", events, "--items", other);
+        var filtered = cli.Run("trending", "--input", events, "--items", items, "--filter", "category under \"Grocery\"");
+
+        Assert.Contains($"warning: only 2 of the log's 12 items are in {other}", apart.Error);
+        Assert.True(filtered.ExitCode == 0, filtered.Error);
+        Assert.Contains("no item that passes the filter is busier than usual.", filtered.Output);
+    }
+
+    [Fact]
+    public void Buy_again_chains_rows_less_than_a_minute_apart_into_one_order_and_leaves_out_purchases_of_no_units()
+    {
+        using var cli = new CliRunner();
+        var lines = new List<string> { "user_id,item_id,event_type,timestamp,quantity" };
+        for (int b = 0; b < 4; b++)
+        {
+            lines.Add($"b{b},tv,purchase,{Time(End.AddDays(-30 + b))},1");
+            lines.Add($"b{b},milk,purchase,{Time(End.AddDays(-30 + b))},1");
+        }
+
+        lines.Add($"u1,tv,purchase,{Time(End.AddDays(-3))},1");
+        lines.Add($"u1,tv,purchase,{Time(End.AddDays(-3).AddSeconds(50))},1");
+        lines.Add($"u1,tv,purchase,{Time(End.AddDays(-3).AddSeconds(100))},1");
+        lines.Add($"u1,milk,purchase,{Time(End.AddDays(-9))},2");
+        lines.Add($"u1,milk,purchase,{Time(End.AddDays(-2))},0");
+        string log = cli.Write("orders.csv", string.Join('\n', lines) + "\n");
+
+        var (code, output, error) = cli.Run("buy-again", "--input", log, "--user", "u1");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("1 purchases of quantity 0 (cancelled lines, not orders)", output);
+        Assert.Contains("u1 bought nothing", output);   // one order of each: nothing re-bought
+    }
+
+    [Fact]
+    public void A_log_whose_event_types_are_not_view_and_purchase_is_told_to_name_them()
+    {
+        using var cli = new CliRunner();
+        string log = cli.Write("cb.csv", $"user_id,item_id,event_type,timestamp\nu1,A,click,{Time(End.AddHours(-2))}\nu2,A,buy,{Time(End.AddHours(-1))}\n");
+
+        var (code, _, error) = cli.Run("trending", "--input", log, "--event-weights", "click=1,buy=10");
+        var named = cli.Run("trending", "--input", log, "--event-weights", "click=1,buy=10", "--view-event", "click", "--purchase-event", "buy");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --view-event 'view' is not one of the event types of --event-weights (click, buy); name the view and purchase types", error);
+        Assert.True(named.ExitCode == 0, named.Error);
     }
 
     [Fact]

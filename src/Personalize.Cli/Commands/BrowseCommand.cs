@@ -81,6 +81,11 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             throw new UsageException("--items is required: the catalogue to browse.");
         }
 
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Items, settings.Model, settings.Preferences);
+        }
+
         if (settings.Top is not null && settings.PageSize is not null && settings.Top != settings.PageSize)
         {
             throw new UsageException($"--top {settings.Top} and --page-size {settings.PageSize} disagree: give one (they are the same).");

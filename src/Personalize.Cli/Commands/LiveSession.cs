@@ -68,7 +68,12 @@ internal sealed class LiveSession
             throw new UsageException("--out needs --format csv or json; the table is for reading on screen.");
         }
 
-        DateTimeOffset? asOf = settings.AsOf is null ? null : ParseTime("--as-of", settings.AsOf);
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Input, settings.Items);
+        }
+
+        DateTimeOffset? asOf = settings.AsOf is null ? null : ParseTime("--as-of", settings.AsOf, settings.TimeFormat);
         CsvInteractionReaderOptions reader = settings.ReaderOptions(TrainCommand.ReportRejected);
         InteractionLog log = LogReading.Read(settings.Input, reader, CliCancellation.Token);
         if (!log.HasTimestamps && log.Count > 0)
@@ -83,12 +88,26 @@ internal sealed class LiveSession
 
         DateTimeOffset now = asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch;
         ItemCatalog? catalog = settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+        if (catalog is not null)
+        {
+            CatalogReading.WarnIfApart(catalog, log.Items, settings.Items!, "log");
+        }
         options = options with
         {
             EventWeights = reader.EventWeights,
             ViewEventType = settings.ViewEvent ?? options.ViewEventType,
             PurchaseEventType = settings.PurchaseEvent ?? options.PurchaseEventType,
         };
+        IReadOnlyList<string> types = options.EventWeights.Names;
+        foreach ((string option, string type) in new[] { ("--view-event", options.ViewEventType), ("--purchase-event", options.PurchaseEventType) })
+        {
+            if (!types.Contains(type, StringComparer.Ordinal))
+            {
+                throw new UsageException($"{option} '{type}' is not one of the event types of --event-weights ({string.Join(", ", types)}); name the "
+                    + "view and purchase types with --view-event and --purchase-event (the live surfaces tell views from purchases).");
+            }
+        }
+
         bool categories = needsCategories && catalog is not null && catalog.Schema.TryGetType(options.CategoryAttribute, out _);
         var tracker = new EventTracker(log.Items, options, categories ? catalog : null, new FixedTime(now));
         long replayed = tracker.Replay(log, now, CliCancellation.Token);
@@ -116,21 +135,41 @@ internal sealed class LiveSession
     }
 
     /// <summary>Parses ISO 8601 (UTC unless an offset is given) or Unix seconds.</summary>
-    public static DateTimeOffset ParseTime(string option, string text)
+    public static DateTimeOffset ParseTime(string option, string text, string? timeFormat = null)
     {
+        // Read as the log reads its own times: in the --time-format when one is given, eight digits as a date (20240131), 13 or more
+        // as Unix milliseconds, other numbers as Unix seconds, and otherwise only ISO 8601 (a date such as 3/12/2010 does not say which
+        // number is the month).
         string t = text.Trim();
-        if (t.Length > 0 && t.All(char.IsAsciiDigit) && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
-            && seconds <= 253_402_300_799)
+        if (timeFormat is not null && DateTimeOffset.TryParseExact(t, timeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset formatted))
         {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            return formatted;
         }
 
-        if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time))
+        if (t.Length > 0 && t.All(char.IsAsciiDigit) && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+        {
+            if (t.Length == 8 && DateTime.TryParseExact(t, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime day)
+                && day.Year is >= 1900 and < 2200)
+            {
+                return new DateTimeOffset(day, TimeSpan.Zero);
+            }
+
+            long seconds = t.Length >= 13 ? number / 1000 : number;
+            if (seconds <= 253_402_300_799)
+            {
+                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            }
+        }
+        else if (t.Length >= 10 && t[4] == '-' && t[7] == '-' && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time))
         {
             return time;
         }
 
-        throw new UsageException($"{option} '{text}' is not a time (expected ISO 8601 such as 2026-10-30T12:00:00Z, or Unix seconds such as 1793318400).");
+        throw new UsageException(timeFormat is null
+            ? $"{option} '{text}' is not a time (expected ISO 8601 such as 2026-10-30T12:00:00Z, a date such as 20261030, or Unix seconds such as 1793318400; give another form with --time-format)."
+            : $"{option} '{text}' is not a time in the format '{timeFormat}' (--time-format), nor ISO 8601 such as 2026-10-30T12:00:00Z, nor Unix seconds.");
     }
 
     /// <summary>One line on what was replayed, for the table output.</summary>
@@ -139,6 +178,11 @@ internal sealed class LiveSession
         TrackingReport report = Tracker.GetReport();
         var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
             $"Replayed {report.Received:N0} events up to {Time(AsOf)}: {report.Accepted:N0} accepted"));
+        if (report.CancelledPurchases > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $", {report.CancelledPurchases:N0} purchases of quantity 0 (cancelled lines, not orders)");
+        }
+
         if (report.UnknownEventTypes > 0)
         {
             line.Append(CultureInfo.InvariantCulture, $", {report.UnknownEventTypes:N0} of unknown event types ({string.Join(", ", report.UnknownEventTypeNames.Keys)})");

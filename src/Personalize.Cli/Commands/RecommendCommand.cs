@@ -122,6 +122,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             throw new UsageException("--model is required: the model file to recommend from.");
         }
 
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Model, settings.Items, settings.UsersFrom, settings.Preferences);
+        }
+
         int chosen = (settings.User is null ? 0 : 1) + (settings.UsersFrom is null ? 0 : 1) + (settings.AllUsers ? 1 : 0);
         if (settings.Session is not null ? settings.UsersFrom is not null || settings.AllUsers : chosen != 1)
         {

@@ -73,6 +73,11 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             throw new UsageException("--model is required: the model file to find related items in.");
         }
 
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Model, settings.Input, settings.Items);
+        }
+
         if (settings.Item is not { Length: > 0 })
         {
             throw new UsageException("--item is required: the item to find related items for (repeat it for a basket).");

@@ -53,7 +53,10 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         }
         catch (ArgumentOutOfRangeException exception)
         {
-            throw new UsageException(exception.Message.ReplaceLineEndings(" "));
+            // The options' names as the command line spells them.
+            throw new UsageException(exception.Message.ReplaceLineEndings(" ").Replace("SampleShopOptions.TargetEvents", "--events", StringComparison.Ordinal)
+                .Replace("SampleShopOptions.Users", "--users", StringComparison.Ordinal).Replace("SampleShopOptions.Items", "--items", StringComparison.Ordinal)
+                .Replace("x Users", "x --users", StringComparison.Ordinal));
         }
 
         return CliApp.Success;

@@ -98,6 +98,11 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
             throw new UsageException("--items is required: the catalogue to search.");
         }
 
+        if (settings.Out is not null)
+        {
+            OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Items, settings.QueriesFrom, settings.Model, settings.Preferences);
+        }
+
         if ((settings.Query is null) == (settings.QueriesFrom is null))
         {
             throw new UsageException("Give exactly one of --query TEXT or --queries-from FILE.");

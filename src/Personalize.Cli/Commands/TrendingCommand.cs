@@ -32,6 +32,12 @@ internal sealed class TrendingCommand : Command<TrendingCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Smoothing is { } smoothing && !(smoothing is >= 0 and <= 1e9))
+        {
+            throw new UsageException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--smoothing {smoothing} must be between 0 and 1,000,000,000 (events added to every item's baseline)."));
+        }
+
         var options = new EventTrackerOptions();
         options = options with
         {
@@ -72,7 +78,7 @@ internal sealed class TrendingCommand : Command<TrendingCommand.Settings>
                 CliConsole.Out.WriteLine(session.Summary());
                 if (items.Count == 0)
                 {
-                    CliConsole.Out.WriteLine($"Nothing is trending as of {LiveSession.Time(session.AsOf)}: no item is busier than usual.");
+                    CliConsole.Out.WriteLine($"Nothing is trending as of {LiveSession.Time(session.AsOf)}: no item{(session.Filter is null ? "" : " that passes the filter")}{(settings.Category is null ? "" : $" under '{settings.Category}'")} is busier than usual.");
                     break;
                 }
 

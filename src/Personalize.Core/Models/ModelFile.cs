@@ -240,7 +240,9 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path)
+                ? $"The model file '{path}' is a folder; give the path of the model file (such as model.pzm) in it."
+                : $"The model file '{path}' does not exist.", path);
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

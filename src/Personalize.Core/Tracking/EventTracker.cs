@@ -52,6 +52,7 @@ public sealed partial class EventTracker
     private readonly int _purchaseType;
     private readonly long _sameOrderTicks = EventTrackerDefaults.SameOrderWindow.Ticks;
     private readonly StripedCounter _accepted = new();
+    private long _cancelledPurchases;   // replayed purchase rows of no units (TrackingReport.CancelledPurchases)
     private readonly UnknownCounts _unknownItems;
     private readonly UnknownCounts _unknownEventTypes;
     private readonly Dictionary<string, int[]>? _categoryItems;
@@ -276,7 +277,8 @@ public sealed partial class EventTracker
     /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
     /// no more events until the tracker is created again).</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
-    /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, every accepted row is journaled (flushed once, at the end, with
+    /// <remarks>With a quantity column, a purchase row of quantity 0 (a cancelled line) is not an order: it is counted in
+    /// <see cref="TrackingReport.CancelledPurchases"/> and not applied. With <see cref="EventTrackerOptions.Journal"/>, every accepted row is journaled (flushed once, at the end, with
     /// <see cref="JournalFlushPolicy.EveryRecord"/>): seed a journaled tracker from history once, not at every start.</remarks>
     public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
@@ -320,6 +322,7 @@ public sealed partial class EventTracker
         ReadOnlySpan<int> userIndices = log.UserIndices;
         ReadOnlySpan<int> itemIndices = log.ItemIndices;
         ReadOnlySpan<byte> eventIndices = log.EventTypeIndices;
+        ReadOnlySpan<float> quantities = log.Quantities;   // empty without a quantity column
         long replayed = 0;
         long journaled = 0;
         foreach (int row in order)
@@ -346,6 +349,13 @@ public sealed partial class EventTracker
             if (item < 0)
             {
                 _unknownItems.Add(log.Items.GetId(itemIndices[row]));
+                continue;
+            }
+
+            if (type == _purchaseType && !quantities.IsEmpty && !(quantities[row] > 0))
+            {
+                // A purchase of no units is a cancelled line, not an order.
+                Interlocked.Increment(ref _cancelledPurchases);
                 continue;
             }
 
@@ -376,7 +386,10 @@ public sealed partial class EventTracker
         var (itemIds, everyItem) = _unknownItems.Snapshot();
         var (typeNames, _) = _unknownEventTypes.Snapshot();
         return new TrackingReport(_accepted.Read(), _unknownItems.Total, _unknownEventTypes.Total, itemIds, typeNames, everyItem, _users.Count,
-            Interlocked.Read(ref _evictedUsers), Interlocked.Read(ref _evictedUserItems), JournalReport());
+            Interlocked.Read(ref _evictedUsers), Interlocked.Read(ref _evictedUserItems), JournalReport())
+        {
+            CancelledPurchases = Interlocked.Read(ref _cancelledPurchases),
+        };
     }
 
     /// <summary>Gets whether the user has interacted with the item: in the model's training data (when the tracker was built over a model) or

@@ -2,7 +2,7 @@ namespace Personalize.Core.Tracking;
 
 /// <summary>What an <see cref="EventTracker"/> has received so far: every event is either accepted or counted as rejected, with the reason.</summary>
 /// <remarks>A snapshot: immutable and thread-safe. <see cref="Received"/> = <see cref="Accepted"/> + <see cref="UnknownItems"/> +
-/// <see cref="UnknownEventTypes"/> always holds.</remarks>
+/// <see cref="UnknownEventTypes"/> + <see cref="CancelledPurchases"/> always holds.</remarks>
 public sealed class TrackingReport
 {
     internal TrackingReport(long accepted, long unknownItems, long unknownEventTypes, IReadOnlyDictionary<string, long> unknownItemIds,
@@ -22,7 +22,11 @@ public sealed class TrackingReport
     }
 
     /// <summary>Gets how many events were received (tracked one by one or replayed from a log).</summary>
-    public long Received => Accepted + UnknownItems + UnknownEventTypes;
+    public long Received => Accepted + UnknownItems + UnknownEventTypes + CancelledPurchases;
+
+    /// <summary>Gets how many purchase rows of replayed logs had a quantity of 0 (a cancelled line of an order): they are not orders, so
+    /// they were not applied.</summary>
+    public long CancelledPurchases { get; init; }
 
     /// <summary>Gets how many events were accepted.</summary>
     public long Accepted { get; }

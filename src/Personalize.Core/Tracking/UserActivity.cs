@@ -161,7 +161,7 @@ internal sealed class UserActivity
     /// <summary>Records a purchase and says how it changes the item's repeat statistics.</summary>
     /// <param name="item">The item.</param>
     /// <param name="ticks">When.</param>
-    /// <param name="sameOrderTicks">Purchases closer than this to the last one are the same order.</param>
+    /// <param name="sameOrderTicks">Purchases closer than this to the last one (an order's latest row) are the same order.</param>
     /// <param name="intervalTicks">For a repeat: the time since the user's previous order of the item.</param>
     public PurchaseChange RecordPurchase(int item, long ticks, long sameOrderTicks, out long intervalTicks)
     {
@@ -178,6 +178,9 @@ internal sealed class UserActivity
         long fromFirst = history.FirstTicks - ticks;
         if (Math.Abs(gap) < sameOrderTicks || Math.Abs(fromFirst) < sameOrderTicks)
         {
+            // The order stretches to this row, so the window runs from each row to the next, not from the order's first row: three
+            // rows 50 s apart are one order.
+            history = new PurchaseHistory(history.Orders, Math.Min(history.FirstTicks, ticks), Math.Max(history.LastTicks, ticks));
             return PurchaseChange.SameOrder;
         }
 

@@ -1,3 +1,4 @@
+using Personalize.Core.Data;
 using Personalize.Core.Tracking;
 
 namespace Personalize.Core.Tests.Tracking;
@@ -101,6 +102,43 @@ public sealed class BuyAgainTests
         f.Track("u", "i1", "purchase", -Day + TimeSpan.FromSeconds(20));   // the same checkout, two rows
 
         Assert.Empty(f.Tracker.BuyAgain("u", 5));   // nobody re-bought it
+    }
+
+    [Fact]
+    public void Rows_each_less_than_a_minute_after_the_last_are_one_order_however_long_it_stretches()
+    {
+        var f = new TrackerFixture();
+        Buyers(f, "i1", buyers: 3, orders: 1, every: Day, start: -5 * Day);
+        f.Track("u", "i1", "purchase", -Day);
+        f.Track("u", "i1", "purchase", -Day + TimeSpan.FromSeconds(50));
+        f.Track("u", "i1", "purchase", -Day + TimeSpan.FromSeconds(100));   // 100 s after the first row, 50 s after the one before
+
+        Assert.Empty(f.Tracker.BuyAgain("u", 5));   // one order: nobody re-bought it
+
+        f.Track("u", "i1", "purchase", -Day + TimeSpan.FromSeconds(200));   // 100 s after the last row: a second order
+        Assert.Equal(2, Assert.Single(f.Tracker.BuyAgain("u", 5)).TimesBought);
+    }
+
+    [Fact]
+    public void A_replayed_purchase_of_no_units_is_a_cancellation_not_an_order()
+    {
+        var f = new TrackerFixture();
+        Buyers(f, "i1", buyers: 3, orders: 1, every: Day, start: -5 * Day);
+        DateTimeOffset start = TrackerFixture.Start;
+        InteractionLog log = InteractionLog.Create(
+        [
+            new Interaction("u", "i1", "purchase", start - (3 * Day), Quantity: 2),
+            new Interaction("u", "i1", "purchase", start - (2 * Day), Quantity: 0),
+            new Interaction("u", "i1", "purchase", start - Day, Quantity: 0),
+        ], EventWeights.Default);
+
+        long replayed = f.Tracker.Replay(log);
+
+        Assert.Equal(3, replayed);
+        Assert.Empty(f.Tracker.BuyAgain("u", 5));   // one order only
+        TrackingReport report = f.Tracker.GetReport();
+        Assert.Equal(2, report.CancelledPurchases);
+        Assert.Equal(report.Accepted + report.UnknownItems + report.UnknownEventTypes + report.CancelledPurchases, report.Received);
     }
 
     [Fact]

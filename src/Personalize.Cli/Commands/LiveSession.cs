@@ -134,7 +134,8 @@ internal sealed class LiveSession
         return new LiveSession(tracker, now, replayed, log.Count - replayed, titles, filter, format);
     }
 
-    /// <summary>Parses ISO 8601 (UTC unless an offset is given) or Unix seconds.</summary>
+    /// <summary>Parses a time as the log's are read: in <paramref name="timeFormat"/> when given (UTC unless it has an offset), ISO 8601
+    /// (UTC unless an offset is given), eight digits as a date, 13 or more as Unix milliseconds, or Unix seconds.</summary>
     public static DateTimeOffset ParseTime(string option, string text, string? timeFormat = null)
     {
         // Read as the log reads its own times: in the --time-format when one is given, eight digits as a date (20240131), 13 or more

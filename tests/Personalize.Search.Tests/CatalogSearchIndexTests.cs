@@ -11,6 +11,9 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
 
     private static ItemCatalog Catalog(TempDirectory temp, string csv) => ItemCatalog.ReadCsv(temp.Write("items.csv", csv));
 
+    /// <summary>The ids an index finds for a query, in id order.</summary>
+    private static string[] Found(CatalogSearchIndex index, string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
+
     [Fact]
     public void Every_word_must_match_and_every_item_with_both_words_is_found()
     {
@@ -75,17 +78,16 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         using var temp = new TempDirectory();
         using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
             "item_id,title\nA,Glass Bottle 500ml\nB,Steel Bottle 500 ml\nC,USB-C Cable 2m\nD,USB-C Cable 2 m braided\nE,HDMI Cable 1.5m\nF,XR500 Router\nG,Bottle 750ml\n"));
-        string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
 
-        Assert.Equal(["A", "B"], Found("500ml bottle"));
-        Assert.Equal(["A", "B"], Found("500 ml bottle"));
-        Assert.Equal(["C", "D"], Found("2m cable"));
-        Assert.Equal(["C", "D"], Found("2 m cable"));
-        Assert.Equal(["E"], Found("1.5 m cable"));
-        Assert.Equal(["E"], Found("1.5m"));
-        Assert.Equal(["F"], Found("xr500"));
-        Assert.Equal(["F"], Found("xr 500 router"));
-        Assert.DoesNotContain("G", Found("500ml"));
+        Assert.Equal(["A", "B"], Found(index, "500ml bottle"));
+        Assert.Equal(["A", "B"], Found(index, "500 ml bottle"));
+        Assert.Equal(["C", "D"], Found(index, "2m cable"));
+        Assert.Equal(["C", "D"], Found(index, "2 m cable"));
+        Assert.Equal(["E"], Found(index, "1.5 m cable"));
+        Assert.Equal(["E"], Found(index, "1.5m"));
+        Assert.Equal(["F"], Found(index, "xr500"));
+        Assert.Equal(["F"], Found(index, "xr 500 router"));
+        Assert.DoesNotContain("G", Found(index, "500ml"));
     }
 
     [Fact]
@@ -95,19 +97,18 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
             "item_id,title\nA,Wi-Fi Smart Plug\nB,WiFi Extender\nC,Pour Over Coffee Kettle\nD,Pourover Dripper\nE,Pour-over Stand\n"
             + "F,Smart Plug\nG,Coffee Pour Jug\nH,Kettle Stand\n"));
-        string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
 
-        Assert.Equal(["A", "B"], Found("wifi "));
-        Assert.Equal(["A", "B"], Found("wi-fi "));
-        Assert.Equal(["A", "B"], Found("Wi Fi"));
-        Assert.Equal(["C", "D", "E"], Found("pourover "));
-        Assert.Equal(["C", "D", "E"], Found("pour over "));
-        Assert.Equal(["C", "D", "E"], Found("pour over"));    // the second word still being typed
-        Assert.Equal(["C"], Found("pour over kettle "));
-        Assert.Equal(["E"], Found("stand pourover "));
-        Assert.Equal(["A", "F"], Found("smartplug "));
-        Assert.Equal(["C", "E", "G"], Found("pour "));        // a word alone finds only itself, not the joined ones
-        Assert.Equal(["E", "H"], Found("stand "));
+        Assert.Equal(["A", "B"], Found(index, "wifi "));
+        Assert.Equal(["A", "B"], Found(index, "wi-fi "));
+        Assert.Equal(["A", "B"], Found(index, "Wi Fi"));
+        Assert.Equal(["C", "D", "E"], Found(index, "pourover "));
+        Assert.Equal(["C", "D", "E"], Found(index, "pour over "));
+        Assert.Equal(["C", "D", "E"], Found(index, "pour over"));    // the second word still being typed
+        Assert.Equal(["C"], Found(index, "pour over kettle "));
+        Assert.Equal(["E"], Found(index, "stand pourover "));
+        Assert.Equal(["A", "F"], Found(index, "smartplug "));
+        Assert.Equal(["C", "E", "G"], Found(index, "pour "));        // a word alone finds only itself, not the joined ones
+        Assert.Equal(["E", "H"], Found(index, "stand "));
         Assert.False(index.Match("pourover ").Fuzzy);
     }
 
@@ -118,12 +119,11 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
             "item_id,title,brand\nA,Reading Lamp,Shade Co\nB,Lamp Shade,Lumo\nC,Step Into Style,Lumo\nD,Plug In To Wall,Volt\nE,Running Shoes,Stride\n"
             + "F,Socks Size S,Stride\nG,USB-C Cable,Volt\nH,Plain T-Shirt,Lumo\n"));
-        string[] Found(string query) => [.. index.Match(query).Candidates.Select(c => c.ItemId).Order()];
 
-        Assert.Equal(["B"], Found("lampshade "));   // not A: "lamp" ends its title and "shade" starts its brand
-        Assert.Equal(["C"], Found("into "));        // not D's "in to"
-        Assert.Equal(["G"], Found("usbc "));
-        Assert.Equal(["H"], Found("tshirt "));
+        Assert.Equal(["B"], Found(index, "lampshade "));   // not A: "lamp" ends its title and "shade" starts its brand
+        Assert.Equal(["C"], Found(index, "into "));        // not D's "in to"
+        Assert.Equal(["G"], Found(index, "usbc "));
+        Assert.Equal(["H"], Found(index, "tshirt "));
         TextMatch typo = index.Match("shoess ");    // a typo: no item has "shoes s", so typo tolerance still runs
         Assert.True(typo.Fuzzy);
         Assert.Equal(["E"], typo.Candidates.Select(c => c.ItemId));

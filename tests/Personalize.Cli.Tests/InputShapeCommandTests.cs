@@ -4,6 +4,32 @@ namespace Personalize.Cli.Tests;
 public sealed class InputShapeCommandTests
 {
     [Fact]
+    public void A_retail_log_with_cancellations_trains_leaving_the_negative_quantities_out_with_a_note()
+    {
+        using var cli = new CliRunner();
+        var lines = new List<string> { "InvoiceNo,StockCode,Quantity,InvoiceDate,CustomerID" };
+        for (int c = 0; c < 12; c++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                lines.Add($"5{c}{k},S{(c + k) % 9},{1 + k},12/{1 + k}/2010 8:26,C{c}");
+            }
+        }
+
+        lines.Add("C599,S1,-3,12/9/2010 9:41,C0");
+        string log = cli.Write("retail.csv", string.Join('\n', lines) + "\n");
+
+        var (code, output, error) = cli.Run("train", "--input", log, "--user-col", "CustomerID", "--item-col", "StockCode",
+            "--time-col", "InvoiceDate", "--time-format", "M/d/yyyy H:mm", "--out", cli.PathOf("r.pzm"), "--no-tune");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"note: {log}: 1 rows with a negative quantity (returns or cancellations, the first on line 50) were left out", error);
+        Assert.Matches(@"rows read\s*│\s*49\s", output);
+        Assert.Matches(@"accepted\s*│\s*48\s", output);
+        Assert.Matches(@"returns \(left out\)\s*│\s*1\s", output);
+    }
+
+    [Fact]
     public void Train_notes_a_column_that_looks_like_the_event_type_and_how_to_use_it()
     {
         using var cli = new CliRunner();

@@ -557,9 +557,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         table.HideHeaders();
         table.Border(TableBorder.Rounded);
         table.AddRow("rows read", report.Read.ToString("N0", CultureInfo.InvariantCulture));
-        // Rows read = accepted + rejected, where rejected also counts repeated ratings the duplicate policy refused after reading.
-        table.AddRow("accepted", (report.Read - result.Rejected).ToString("N0", CultureInfo.InvariantCulture));
+        // Rows read = accepted + rejected + returns, where rejected also counts repeated ratings the duplicate policy refused after reading.
+        table.AddRow("accepted", (report.Read - result.Rejected - report.Returns).ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("rejected", result.Rejected.ToString("N0", CultureInfo.InvariantCulture));
+        if (report.Returns > 0)
+        {
+            table.AddRow("returns (left out)", report.Returns.ToString("N0", CultureInfo.InvariantCulture));
+        }
         table.AddRow("users", result.Model.Users.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("items", result.Model.Items.Count.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("(user, item) pairs", result.Pairs.ToString("N0", CultureInfo.InvariantCulture));

@@ -13,7 +13,8 @@ namespace Personalize.Core.Data;
 /// <remarks>
 /// The reader is strict by default: the first bad row throws an <see cref="InteractionDataException"/> naming the file, line and
 /// column. With <see cref="BadRowPolicy.SkipAndReport"/> bad rows are skipped and reported instead, and
-/// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> always holds.
+/// <see cref="LoadReport.Read"/> = <see cref="LoadReport.Accepted"/> + <see cref="LoadReport.Rejected"/> + <see cref="LoadReport.Returns"/>
+/// always holds (a row with a negative quantity is a return: left out, not rejected).
 /// Problems with the whole file (empty file, missing column, wrong delimiter) always throw. Quoted fields may hold delimiters and
 /// doubled quotes but not line breaks, so a quote that is never closed spoils only its own line. A row with more non-empty fields than
 /// the header is bad (a delimiter split one of its fields), and so is a timestamp more than a day after this machine's clock (a
@@ -170,7 +171,10 @@ public sealed class CsvInteractionReader
             state.Reject(malformed.LineNumber, 0, null, MalformedReason(malformed.Reason), malformed.RawRecord);
         }
 
-        var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started), Notes(state));
+        var report = new LoadReport(sourceName, state.Accepted, state.Rejected, state.RejectedRows, Stopwatch.GetElapsedTime(started), Notes(state))
+        {
+            Returns = state.Returns,
+        };
         return new InteractionLog(state.Users.Build(), state.Items.Build(), state.Columns.Event >= 0 ? Options.EventWeights : null,
             state.UserIndices.ToArray(), state.ItemIndices.ToArray(), state.Events.ToArray(), state.Times.ToArray(),
             state.Columns.Time >= 0, state.Values.ToArray(), report,
@@ -197,6 +201,12 @@ public sealed class CsvInteractionReader
                 || Key(h).EndsWith("DATE", StringComparison.Ordinal) || Key(h).EndsWith("TIME", StringComparison.Ordinal)) is { } timeLike)
         {
             notes.Add($"there is no '{CsvInteractionReaderDefaults.TimeColumn}' column, so the rows have no times (no time split, time decay or recent popularity); if '{timeLike}' holds them, give --time-col {timeLike} (TimeColumn).");
+        }
+
+        if (state.Returns > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{state.Returns:N0} rows with a negative quantity (returns or cancellations, the first on line {state.FirstReturnLine}) were left out: they are not interactions."));
         }
 
         // Unix seconds of 1970 only: years (2024), day numbers or an order of events, read as seconds since 1970-01-01.
@@ -505,6 +515,8 @@ public sealed class CsvInteractionReader
         public Columns Columns = new();
         public long Accepted;
         public long Rejected;
+        public long Returns;          // rows of a negative quantity, left out (LoadReport.Returns)
+        public long FirstReturnLine;
         public CsvMalformedRecord? PendingMalformed;
         private int? _firstFieldCount;
 
@@ -819,11 +831,18 @@ public sealed class CsvInteractionReader
             // A blank in a column found by its conventional name (quantity or rating on a view, say) is a missing value; in a column the
             // options name, it is an error, as the caller asked for that column's values.
             if (!TryNumber(reader, Columns.Weight, line, 1f, nonNegative: true, "weight", "a finite number, 0 or more, such as 2.5", blankIsMissing: false, out float value)
-                || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: true, "quantity", "a finite number, 0 or more, such as 2",
+                || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: false, "quantity", "a finite number, such as 2 (or -2 for a return)",
                     blankIsMissing: options.QuantityColumn is null, out float quantity)
                 || !TryNumber(reader, Columns.Rating, line, float.NaN, nonNegative: false, "rating", "a number, such as 4 or 3.5",
                     blankIsMissing: options.RatingColumn is null, out float rating))
             {
+                return;
+            }
+
+            if (quantity < 0)
+            {
+                // A return or a cancellation, as retail logs write them (-2 of an item bought earlier): not an interaction.
+                FirstReturnLine = Returns++ == 0 ? line : FirstReturnLine;
                 return;
             }
 

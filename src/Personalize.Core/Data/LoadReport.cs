@@ -47,7 +47,11 @@ public sealed class LoadReport
     public string Source { get; }
 
     /// <summary>Gets how many data rows were read (the header is not counted).</summary>
-    public long Read => Accepted + Rejected;
+    public long Read => Accepted + Rejected + Returns;
+
+    /// <summary>Gets how many rows had a negative quantity (returns or cancellations, as retail logs write them) and were left out: they
+    /// are not interactions, and neither accepted nor rejected. A note in <see cref="Notes"/> names the first one's line.</summary>
+    public long Returns { get; init; }
 
     /// <summary>Gets how many rows were accepted.</summary>
     public long Accepted { get; }

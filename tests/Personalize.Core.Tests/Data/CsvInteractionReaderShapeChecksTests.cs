@@ -200,7 +200,7 @@ public sealed class CsvInteractionReaderShapeChecksTests : IDisposable
         var exception = Assert.Throws<InteractionDataException>(() =>
             Read("user_id,item_id,quantity\nu1,i1,\n", new CsvInteractionReaderOptions { QuantityColumn = "quantity" }));
 
-        Assert.Equal("events.csv:2:3: column 'quantity': '' is not a quantity (expected a finite number, 0 or more, such as 2).", exception.Message);
+        Assert.Equal("events.csv:2:3: column 'quantity': '' is not a quantity (expected a finite number, such as 2 (or -2 for a return)).", exception.Message);
     }
 
     [Fact]

@@ -31,9 +31,24 @@ public sealed class OptionalColumnTests
         Assert.True(log.Quantities.IsEmpty);
     }
 
+    [Fact]
+    public void Rows_with_a_negative_quantity_are_returns_left_out_counted_and_named_by_their_first_line()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("log.csv", "user_id,item_id,quantity\nu0,i0,2\nu0,i0,-2\nu1,i1,1\nu1,i2,-1.5\nu2,i2,0\n");
+
+        InteractionLog log = InteractionLog.ReadCsv(path);
+
+        Assert.Equal([2f, 1f, 0f], log.Quantities.ToArray());
+        Assert.Equal(["u0", "u1", "u2"], Enumerable.Range(0, log.Count).Select(r => log.Users.GetId(log.UserIndices[r])));
+        Assert.Equal((3L, 0L, 2L, 5L), (log.Report.Accepted, log.Report.Rejected, log.Report.Returns, log.Report.Read));
+        Assert.Equal("2 rows with a negative quantity (returns or cancellations, the first on line 3) were left out: they are not interactions.",
+            Assert.Single(log.Report.Notes));
+    }
+
     [Theory]
-    [InlineData("u1,i1,-1,4\n", 3, "quantity", "'-1' is not a quantity")]
     [InlineData("u1,i1,two,4\n", 3, "quantity", "'two' is not a quantity")]
+    [InlineData("u1,i1,NaN,4\n", 3, "quantity", "'NaN' is not a quantity")]
     [InlineData("u1,i1,1,five\n", 4, "rating", "'five' is not a rating")]
     public void Bad_quantities_and_ratings_are_rejected_with_their_column(string row, int column, string name, string reason)
     {

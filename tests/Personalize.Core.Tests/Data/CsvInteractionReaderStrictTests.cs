@@ -18,9 +18,9 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
     /// <summary>A bad row on line 3, between good rows: the row, its column (1-based, 0 for the whole row), the column name and what the reason says.</summary>
     public static TheoryData<string, string, int, string?, string> BadRows => new()
     {
-        { "empty user id", ",i1,view,2024-01-31T12:00:00Z,1", 1, "user_id", "column 'user_id': the id is empty (expected a non-empty user or item id)." },
-        { "blank user id", "   ,i1,view,2024-01-31T12:00:00Z,1", 1, "user_id", "column 'user_id': the id is empty (expected a non-empty user or item id)." },
-        { "empty item id", "u1,,view,2024-01-31T12:00:00Z,1", 2, "item_id", "column 'item_id': the id is empty (expected a non-empty user or item id)." },
+        { "empty user id", ",i1,view,2024-01-31T12:00:00Z,1", 1, "user_id", "column 'user_id': the id is empty (expected a non-empty user or item id; to leave out rows without one, such as guest checkouts, give --bad-rows skip (BadRows))." },
+        { "blank user id", "   ,i1,view,2024-01-31T12:00:00Z,1", 1, "user_id", "column 'user_id': the id is empty (expected a non-empty user or item id; to leave out rows without one, such as guest checkouts, give --bad-rows skip (BadRows))." },
+        { "empty item id", "u1,,view,2024-01-31T12:00:00Z,1", 2, "item_id", "column 'item_id': the id is empty (expected a non-empty user or item id; to leave out rows without one, such as guest checkouts, give --bad-rows skip (BadRows))." },
         { "unknown event type", "u1,i1,click,2024-01-31T12:00:00Z,1", 3, "event_type",
             "column 'event_type': 'click' is not a known event type; expected one of view, cart, purchase (add it with --event-weights)." },
         { "empty event type", "u1,i1,,2024-01-31T12:00:00Z,1", 3, "event_type", "column 'event_type': the event type is empty; expected one of view, cart, purchase." },

@@ -830,6 +830,8 @@ public sealed class CsvInteractionReader
 
             // A blank in a column found by its conventional name (quantity or rating on a view, say) is a missing value; in a column the
             // options name, it is an error, as the caller asked for that column's values.
+            // A weight must be 0 or more, also when it is the quantity column (units counted as confidence): a negative one is a bad row
+            // then, and a return (left out below) only in a quantity column that is not the weight.
             if (!TryNumber(reader, Columns.Weight, line, 1f, nonNegative: true, "weight", "a finite number, 0 or more, such as 2.5", blankIsMissing: false, out float value)
                 || !TryNumber(reader, Columns.Quantity, line, 1f, nonNegative: false, "quantity", "a finite number, such as 2 (or -2 for a return)",
                     blankIsMissing: options.QuantityColumn is null, out float quantity)

@@ -50,7 +50,8 @@ public sealed record CsvInteractionReaderOptions : IValidatableObject
 
     /// <summary>Gets the column of the quantity (units bought), kept in <see cref="InteractionLog.Quantities"/> for surfaces such as
     /// buy-again. It does not change the confidence; to count units, name it as <see cref="WeightColumn"/> too. A negative quantity is a
-    /// return or a cancellation, as retail logs write them: the row is left out and counted in <see cref="LoadReport.Returns"/>.</summary>
+    /// return or a cancellation, as retail logs write them: the row is left out and counted in <see cref="LoadReport.Returns"/> (unless
+    /// the column is also the weight, which must be 0 or more).</summary>
     /// <value>The default is <see langword="null"/>: the column <c>quantity</c> is used when the header has it, and a blank value there
     /// (a view has no quantity) is 1; otherwise 1. A column named here must have a number on every row.</value>
     public string? QuantityColumn { get; init; }

@@ -37,7 +37,8 @@ public sealed class CatalogSearchIndex : IDisposable
     private const string FieldsKey = "personalize.search.fields";
     private const string TextKey = "personalize.search.text";
     // 3: text in Unicode form KC, folded before lower-casing, words split where letters meet digits; an index of format 2 would
-    // not match such queries, so it is refused with the advice to build it again.
+    // not match such queries, so it is refused with the advice to build it again. 4: the fields of the all-words field are 100
+    // positions apart, so a split word's phrase stays in one field; an index of format 3 would join a title's last word to the brand.
     private const string Format = "4";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
@@ -258,20 +259,21 @@ public sealed class CatalogSearchIndex : IDisposable
         char end = clean[^1];
         string? prefix = !truncated && (char.IsLetterOrDigit(end) || char.IsLowSurrogate(end)) ? all[^1] : null;
         List<string>[] stems = [.. stemsOf];
-        List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, prefix, fuzzy: null));
+        List<(string First, string Second)>[] splits = [.. words.Select(Splits)];   // once per query, as the stems are
+        List<(int Doc, float Score)> matches = Run(BuildQuery(words, stems, splits, prefix, fuzzy: null));
         bool fuzzy = false;
         if (matches.Count < Options.FuzzyBelow)
         {
             var unknown = new bool[words.Count];
             for (int w = 0; w < words.Count; w++)
             {
-                unknown[w] = NeedsFuzzy(words[w], stems[w]);
+                unknown[w] = NeedsFuzzy(words[w], stems[w], splits[w]);
                 fuzzy |= unknown[w];
             }
 
             if (fuzzy)
             {
-                matches = Run(BuildQuery(words, stems, prefix, unknown));
+                matches = Run(BuildQuery(words, stems, splits, prefix, unknown));
             }
         }
 
@@ -318,9 +320,6 @@ public sealed class CatalogSearchIndex : IDisposable
     /// <summary>The most ways one query word is split into two words.</summary>
     private const int MaxSplits = 3;
 
-    /// <summary>The words the stemmed fields leave out ("the", "in"), which are never half of a split word.</summary>
-    private static readonly Lucene.Net.Analysis.Util.CharArraySet StopWords = Lucene.Net.Analysis.En.EnglishAnalyzer.DefaultStopSet;
-
     private static bool CanBeFuzzy(string word) => word.Length >= 4 && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
 
     private List<(int Doc, float Score)> Run(Query query)
@@ -331,7 +330,7 @@ public sealed class CatalogSearchIndex : IDisposable
     }
 
     /// <summary>Whether a word needs typo tolerance: long enough to be a typo and found in no field as typed.</summary>
-    private bool NeedsFuzzy(string word, List<string> stems)
+    private bool NeedsFuzzy(string word, List<string> stems, List<(string First, string Second)> splits)
     {
         if (!CanBeFuzzy(word))
         {
@@ -349,7 +348,7 @@ public sealed class CatalogSearchIndex : IDisposable
             }
         }
 
-        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0 && !Splits(word).Exists(split => _searcher.Search(Phrase(split), 1).TotalHits > 0);
+        return _reader.DocFreq(new Term(SearchAnalyzer.AllField, word)) == 0 && !splits.Exists(split => _searcher.Search(Phrase(split), 1).TotalHits > 0);
     }
 
     /// <summary>The two words next to each other in one field, unstemmed.</summary>
@@ -379,7 +378,7 @@ public sealed class CatalogSearchIndex : IDisposable
         {
             int at = middle + ((step & 1) == 0 ? step / 2 : -(step / 2) - 1);
             if (at >= 1 && at < word.Length && _vocabulary.Contains(word.AsSpan(0, at)) && _vocabulary.Contains(word.AsSpan(at))
-                && !StopWords.Contains(word[..at]) && !StopWords.Contains(word[at..]))
+                && !SearchAnalyzer.StopWords.Contains(word[..at]) && !SearchAnalyzer.StopWords.Contains(word[at..]))
             {
                 splits.Add((word[..at], word[at..]));
             }
@@ -401,7 +400,8 @@ public sealed class CatalogSearchIndex : IDisposable
         return _vocabulary.Contains(joined) ? joined : null;
     }
 
-    private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy)
+    private BooleanQuery BuildQuery(List<string> words, List<string>[] stems, List<(string First, string Second)>[] splits, string? prefix,
+        bool[]? fuzzy)
     {
         var root = new BooleanQuery(disableCoord: true);
         for (int w = 0; w < words.Count; w++)
@@ -411,8 +411,8 @@ public sealed class CatalogSearchIndex : IDisposable
             {
                 var pair = new BooleanQuery(disableCoord: true)
                 {
-                    { WordClause(words, stems, prefix, fuzzy, w), Occur.MUST },
-                    { WordClause(words, stems, prefix, fuzzy, w + 1), Occur.MUST },
+                    { WordClause(words, stems, splits, prefix, fuzzy, w), Occur.MUST },
+                    { WordClause(words, stems, splits, prefix, fuzzy, w + 1), Occur.MUST },
                 };
                 root.Add(new BooleanQuery(disableCoord: true)
                 {
@@ -425,7 +425,7 @@ public sealed class CatalogSearchIndex : IDisposable
 
             // Every word must match, except a stop word ("the", "for"): one still being typed may become "fork", so it ranks the
             // items with such a word higher, but "kettle for" on the way to "kettle for kids" still finds every kettle.
-            root.Add(WordClause(words, stems, prefix, fuzzy, w), stems[w].Count > 0 || fuzzy?[w] == true ? Occur.MUST : Occur.SHOULD);
+            root.Add(WordClause(words, stems, splits, prefix, fuzzy, w), stems[w].Count > 0 || fuzzy?[w] == true ? Occur.MUST : Occur.SHOULD);
         }
 
         return root;
@@ -433,7 +433,8 @@ public sealed class CatalogSearchIndex : IDisposable
 
     /// <summary>What one word of a query matches: its stems in every field, and where they apply the word as a prefix, its near
     /// spellings, and the word as two words joined ("wifi" matches "Wi-Fi").</summary>
-    private BooleanQuery WordClause(List<string> words, List<string>[] stems, string? prefix, bool[]? fuzzy, int w)
+    private BooleanQuery WordClause(List<string> words, List<string>[] stems, List<(string First, string Second)>[] splits, string? prefix,
+        bool[]? fuzzy, int w)
     {
         string word = words[w];
         bool asPrefix = word == prefix && word.Length >= Options.MinPrefixLength && word.Length <= CatalogSearchDefaults.MaxExpandedTermLength;
@@ -456,9 +457,9 @@ public sealed class CatalogSearchIndex : IDisposable
         else
         {
             // The word as two neighbouring words ("wifi" as "Wi-Fi" or "wi fi"): a phrase, so the two must be next to each other.
-            foreach ((string first, string second) in Splits(word))
+            foreach ((string First, string Second) split in splits[w])
             {
-                clause.Add(Phrase((first, second)), Occur.SHOULD);
+                clause.Add(Phrase(split), Occur.SHOULD);
             }
         }
 

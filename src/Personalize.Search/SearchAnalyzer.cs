@@ -22,6 +22,9 @@ internal sealed class SearchAnalyzer : Analyzer
     public const string RawPrefix = "r:";
     public const string AllField = "a:";
 
+    /// <summary>The English stop words the stemmed fields leave out ("the", "in"), which are also never half of a split query word.</summary>
+    public static readonly Lucene.Net.Analysis.Util.CharArraySet StopWords = EnglishAnalyzer.DefaultStopSet;
+
     /// <summary>Words longer than this are not indexed (no product word is; it bounds the index and the query).</summary>
     public const int MaxWordLength = 64;
 
@@ -46,7 +49,7 @@ internal sealed class SearchAnalyzer : Analyzer
         stream = new LowerCaseFilter(Version, stream);
         if (stemmed)
         {
-            stream = new StopFilter(Version, stream, EnglishAnalyzer.DefaultStopSet);
+            stream = new StopFilter(Version, stream, StopWords);
             stream = new PorterStemFilter(stream);
         }
 

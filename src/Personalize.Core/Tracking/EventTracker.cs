@@ -278,8 +278,9 @@ public sealed partial class EventTracker
     /// no more events until the tracker is created again).</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>With a quantity column, a purchase row of quantity 0 (a cancelled line) is not an order: it is counted in
-    /// <see cref="TrackingReport.CancelledPurchases"/> and not applied. With <see cref="EventTrackerOptions.Journal"/>, every accepted row is journaled (flushed once, at the end, with
-    /// <see cref="JournalFlushPolicy.EveryRecord"/>): seed a journaled tracker from history once, not at every start.</remarks>
+    /// <see cref="TrackingReport.CancelledPurchases"/> and not applied. With <see cref="EventTrackerOptions.Journal"/>, every accepted
+    /// row is journaled (flushed once, at the end, with <see cref="JournalFlushPolicy.EveryRecord"/>): seed a journaled tracker from
+    /// history once, not at every start.</remarks>
     public long Replay(InteractionLog log, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);

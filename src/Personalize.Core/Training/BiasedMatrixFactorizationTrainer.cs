@@ -303,10 +303,8 @@ public sealed class BiasedMatrixFactorizationTrainer
             {
                 if (halvedAt.Count == MaxHalvings)
                 {
-                    throw new InvalidOperationException(
-                        string.Create(CultureInfo.InvariantCulture, $"Explicit training diverged: the training RMSE of epoch {epoch + 1} was {rmse:G4} even at a step size of {learningRate:G3} ")
-                        + string.Create(CultureInfo.InvariantCulture, $"(the learning rate {o.LearningRate:G3} halved {MaxHalvings} times). Look for extreme ratings in the input, or train with ")
-                        + "more regularization or a smaller initial scale.");
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                        $"Explicit training diverged: the training RMSE of epoch {epoch + 1} was {rmse:G4} even at a step size of {learningRate:G3} (the learning rate {o.LearningRate:G3} halved {MaxHalvings} times). Look for extreme ratings in the input, or train with more regularization or a smaller initial scale."));
                 }
 
                 for (int m = 0; m < models; m++)
@@ -370,7 +368,6 @@ public sealed class BiasedMatrixFactorizationTrainer
         public SgdTable[] Tables { get; } = Rated is null ? [UserTable, ItemTable]
             : [UserTable, ItemTable, Rated.Implicit, Rated.Sums, Rated.Parts];
     }
-
 
     private static FactorModel BuildModel(RatingMatrix data, Options o, int rank, float[] userFactors, float[] itemFactors, float mean,
         float[] userBias, float[] itemBias, IReadOnlyList<int>? halvedAt = null)
@@ -550,8 +547,9 @@ public sealed class BiasedMatrixFactorizationTrainer
         /// model's <see cref="ModelPropertyNames.LearningRateHalvedAt"/>; each epoch is reported with the step size it ran at
         /// (<see cref="TrainingProgress.LearningRate"/>). It keeps one copy of everything it trains for this (the factors and
         /// biases, and with <see cref="UseRatedItems"/> the rated items' factors and each user's sums of them: about twice the training
-        /// memory), saved at the start of the first 5 epochs and of the 5 after each halving (an epoch that diverges later goes back to the last copy, losing the epochs
-        /// since), and gives up with an <see cref="InvalidOperationException"/> after 20 halvings.</remarks>
+        /// memory), saved at the start of the first 5 epochs and of the 5 after each halving (an epoch that diverges later goes back
+        /// to the last copy, losing the epochs since), and gives up with an <see cref="InvalidOperationException"/> after 20
+        /// halvings.</remarks>
         /// <value>The default is 0.02.</value>
         [Range(1e-6, 1.0)]
         public float LearningRate { get; init; } = BiasedMatrixFactorizationDefaults.LearningRate;

@@ -95,6 +95,9 @@ internal sealed unsafe class SgdTable
     /// <summary>Gets the distance between rows, in floats: the rank rounded up to a multiple of 16.</summary>
     public int Stride { get; }
 
+    /// <summary>Gets how many floats the rows span, padding included.</summary>
+    private int RowsLength => _layout.Count * Stride;
+
     /// <summary>Gets the biases, by row.</summary>
     public float[] Bias { get; }
 
@@ -104,19 +107,19 @@ internal sealed unsafe class SgdTable
     /// <summary>Sets every factor to zero.</summary>
     public void Clear()
     {
-        new Span<float>(Rows, _layout.Count * Stride).Clear();
+        new Span<float>(Rows, RowsLength).Clear();
         GC.KeepAlive(_storage);
     }
 
     /// <summary>Gets how many floats <see cref="SaveTo"/> writes: every row, padding included, and every bias.</summary>
-    public int SavedLength => (_layout.Count * Stride) + Bias.Length;
+    public int SavedLength => RowsLength + Bias.Length;
 
     /// <summary>Copies part <paramref name="part"/> of <paramref name="parts"/> equal parts of the factors and biases into the same
     /// place of <paramref name="saved"/> (<see cref="SavedLength"/> floats) as they are, for <see cref="RestoreFrom"/>: the parts can
     /// be copied by as many threads.</summary>
     public void SaveTo(float[] saved, int part, int parts)
     {
-        int length = _layout.Count * Stride;
+        int length = RowsLength;
         (int start, int end) = ((int)((long)SavedLength * part / parts), (int)((long)SavedLength * (part + 1) / parts));
         if (start < length)
         {
@@ -136,7 +139,7 @@ internal sealed unsafe class SgdTable
     /// <summary>The largest absolute factor or bias; NaN when one is NaN.</summary>
     public float MaxMagnitude()
     {
-        int length = _layout.Count * Stride;
+        int length = RowsLength;
         float rows = length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(Rows, length)));
         GC.KeepAlive(_storage);
         return Bias.Length == 0 ? rows : MathF.Max(rows, Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(Bias)));
@@ -145,7 +148,7 @@ internal sealed unsafe class SgdTable
     /// <summary>Puts back the factors and biases that <see cref="SaveTo"/> wrote into <paramref name="saved"/>.</summary>
     public void RestoreFrom(float[] saved)
     {
-        int length = _layout.Count * Stride;
+        int length = RowsLength;
         saved.AsSpan(0, length).CopyTo(new Span<float>(Rows, length));
         saved.AsSpan(length, Bias.Length).CopyTo(Bias);
         GC.KeepAlive(_storage);

@@ -68,6 +68,32 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
+    public void A_session_of_ratings_folds_into_an_explicit_model_and_events_or_bad_ratings_are_refused()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("r.pzm");
+        var train = cli.Run("train", "--trainer", "explicit", "--input", Ratings(cli), "--out", model, "--epochs", "20", "--no-tune");
+        Assert.True(train.ExitCode == 0, train.Error);
+
+        var odd = cli.Run("recommend", "--model", model, "--session", "i1=5,i3=4.5,i5=5,i0=1,i2=1.5", "--top", "5", "--format", "csv");
+        var even = cli.Run("recommend", "--model", model, "--session", "i1=1,i3=1.5,i5=1,i0=5,i2=4.5", "--top", "5", "--format", "csv");
+        var events = cli.Run("recommend", "--model", model, "--session", "i1:view");
+        var bad = cli.Run("recommend", "--model", model, "--session", "i1=good");
+
+        Assert.True(odd.ExitCode == 0, odd.Error);
+        Assert.True(even.ExitCode == 0, even.Error);
+        int[] Items(string csv) => [.. csv.Trim().Split('\n').Skip(1).Select(l => int.Parse(l.Split(',')[1][1..], CultureInfo.InvariantCulture))];
+        Assert.Equal(5, Items(odd.Output).Length);
+        Assert.All(Items(odd.Output), i => Assert.Equal(1, i % 2));
+        Assert.All(Items(even.Output), i => Assert.Equal(0, i % 2));
+        Assert.DoesNotContain(Items(odd.Output), i => i is 1 or 3 or 5);
+        Assert.Equal(2, events.ExitCode);
+        Assert.Contains("--session: 'i1:view' is not item=rating; the model was trained on ratings", events.Error);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--session: 'i1=good' is not item=rating", bad.Error);
+    }
+
+    [Fact]
     public void Duplicate_ratings_are_rejected_by_default_and_averaged_on_request()
     {
         using var cli = new CliRunner();

@@ -219,6 +219,24 @@ public sealed class LiveSurfaceCommandTests
         Assert.Equal(["A"], CsvRows(byFormat.Output).Select(r => r[1]));
     }
 
+    [Theory]
+    [InlineData("trending")]
+    [InlineData("recently-viewed")]
+    public void A_row_at_the_placeholder_time_0001_01_01_is_refused_with_its_line_and_column(string command)
+    {
+        using var cli = new CliRunner();
+        string events = cli.Write("min.csv",
+            "user_id,item_id,event_type,when\nu1,A,view,2026-01-01T10:00:00Z\nu1,,view,2026-01-01T10:05:00Z\nu1,B,view,0001-01-01T00:00:00Z\n");
+        string[] user = command == "trending" ? [] : ["--user", "u1"];
+
+        var (code, output, error) = cli.Run([command, "--input", events, "--time-col", "when", "--bad-rows", "skip", .. user]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{events}, line 4, column when: 0001-01-01T00:00:00Z is a placeholder the live surfaces cannot replay", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal("", output.Trim());
+    }
+
     [Fact]
     public void A_catalogue_whose_ids_are_not_the_logs_is_warned_of_and_nothing_trending_after_a_filter_says_so()
     {

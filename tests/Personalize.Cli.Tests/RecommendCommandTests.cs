@@ -114,7 +114,10 @@ public sealed class RecommendCommandTests
     [Theory]
     [InlineData(new[] { "--session", "i1:click" }, "--session: 'i1:click' is not item:event")]
     [InlineData(new[] { "--session", " , " }, "--session is empty")]
+    [InlineData(new[] { "--session", "i1=4" }, "--session: 'i1=4' gives a rating, but the model was trained on events (implicit)")]
     [InlineData(new[] { "--session", "i1", "--all-users" }, "--session goes alone (an anonymous visitor) or with --user ID")]
+    [InlineData(new[] { "--session", "i21:view,gone:cart", "--fail-on-unknown" }, "--fail-on-unknown: 1 --session items are not in the model ('gone'); without --fail-on-unknown they are skipped.")]
+    [InlineData(new[] { "--session", "i21:view", "--user", "nobody", "--fail-on-unknown" }, "--fail-on-unknown: 1 of 1 users are not in the model ('nobody')")]
     public void A_bad_session_exits_with_code_2(string[] args, string expected)
     {
         using var cli = new CliRunner();

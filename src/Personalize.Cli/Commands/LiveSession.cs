@@ -109,6 +109,16 @@ internal sealed class LiveSession
         }
 
         bool categories = needsCategories && catalog is not null && catalog.Schema.TryGetType(options.CategoryAttribute, out _);
+        ReadOnlySpan<long> times = log.Timestamps;
+        long never = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+        int earliest = times.IndexOf(never);
+        if (earliest >= 0)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"{settings.Input}, line {log.GetLineNumber(earliest)}, column {settings.TimeColumn ?? "timestamp"}: 0001-01-01T00:00:00Z is a placeholder ")
+                + "the live surfaces cannot replay (it means \"never\" to them); expected the time the event happened. Write it, or leave the row out.");
+        }
+
         var tracker = new EventTracker(log.Items, options, categories ? catalog : null, new FixedTime(now));
         long replayed = tracker.Replay(log, now, CliCancellation.Token);
 

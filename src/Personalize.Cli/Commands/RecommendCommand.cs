@@ -71,7 +71,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public string? Filter { get; init; }
 
         [CommandOption("--session <EVENTS>")]
-        [Description("Events since training, as item:event pairs (I0042:view,I0007:purchase; the event defaults to view). Alone: an anonymous visitor folded in from them; with --user: added to that user's history.")]
+        [Description("Events since training, as item:event pairs (I0042:view,I0007:purchase; the event defaults to view), or for a model trained on ratings item=rating pairs (I0042=4.5). Alone: an anonymous visitor folded in from them; with --user: added to that user's history.")]
         public string? Session { get; init; }
 
         [CommandOption("--explain <N>")]
@@ -107,7 +107,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public bool WithSource { get; init; }
 
         [CommandOption("--fail-on-unknown")]
-        [Description("Users the model does not know are an error (exit 2, naming the first ones) instead of getting the fallback list.")]
+        [Description("Users the model does not know are an error (exit 2, naming the first ones) instead of getting the fallback list; with --session, so are the session's unknown items.")]
         public bool FailOnUnknown { get; init; }
 
         [CommandOption("--include-seen")]
@@ -182,9 +182,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
             : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn) : ReadUsers(settings.UsersFrom, settings.UserColumn))
             : model.Users.Ids;
-        if (settings.FailOnUnknown && settings.Session is null)
+        if (settings.FailOnUnknown && (settings.Session is null || settings.User is not null))
         {
-            ThrowIfUnknown(model, users);
+            ThrowIfUnknown(model, users);   // with --session, --user is the known user the session adds to
         }
 
         CompiledFilter? filter = null;
@@ -201,7 +201,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
-        FoldedUser? session = settings.Session is null ? null : FoldInSession(recommender, settings.Session, settings.User);
+        FoldedUser? session = settings.Session is null ? null : FoldInSession(recommender, settings.Session, settings.User, settings.FailOnUnknown);
         IReadOnlyList<RecommendationList> lists = session is not null ? [recommender.ForUser(session, settings.Top, filter)]
             : filter is null ? recommender.ForUsers(users, settings.Top, CliCancellation.Token)
             : [.. users.Select(u => recommender.ForUser(u, settings.Top, filter))];
@@ -289,15 +289,38 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return "popular items by " + popularity;
     }
 
-    /// <summary>Folds in <c>--session</c>: comma-separated <c>item[:event]</c> pairs, weighed with the default event weights.</summary>
-    private static FoldedUser FoldInSession(Recommender recommender, string text, string? userId)
+    /// <summary>Folds in <c>--session</c>: comma-separated <c>item[:event]</c> pairs, weighed with the default event weights, or for a
+    /// model trained on ratings <c>item=rating</c> pairs. Items the model does not know are skipped with a warning, or with
+    /// <paramref name="failOnUnknown"/> refused.</summary>
+    private static FoldedUser FoldInSession(Recommender recommender, string text, string? userId, bool failOnUnknown)
     {
+        bool ratings = recommender.Model.Kind == FactorModelKind.Explicit;
         var events = new List<Interaction>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
+            int equals = part.LastIndexOf('=');
+            if (ratings)
+            {
+                if (equals <= 0 || !float.TryParse(part.AsSpan(equals + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out float rating)
+                    || !float.IsFinite(rating))
+                {
+                    throw new UsageException($"--session: '{part}' is not item=rating; the model was trained on ratings, so a session gives "
+                        + "the ratings of this visit (such as I0042=4.5,I0007=2).");
+                }
+
+                events.Add(new Interaction(userId ?? "", part[..equals].TrimEnd(), Rating: rating));
+                continue;
+            }
+
             int colon = part.LastIndexOf(':');
             string item = colon < 0 ? part : part[..colon];
             string type = colon < 0 ? "view" : part[(colon + 1)..];
+            if (equals >= 0 && colon < 0)
+            {
+                throw new UsageException($"--session: '{part}' gives a rating, but the model was trained on events (implicit); give item:event "
+                    + $"with an event of {EventWeights.Default} (such as I0042:view).");
+            }
+
             if (item.Length == 0 || EventWeights.Default.IndexOf(type) < 0)
             {
                 throw new UsageException($"--session: '{part}' is not item:event with an event of {EventWeights.Default} (such as I0042:view).");
@@ -319,6 +342,15 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         catch (ArgumentException exception)
         {
             throw UsageException.For("--session", exception);
+        }
+
+        if (failOnUnknown && user.UnknownItemIds.Count > 0)
+        {
+            const int Shown = 5;
+            string first = string.Join(", ", user.UnknownItemIds.Take(Shown).Select(i => "'" + i + "'"));
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--fail-on-unknown: {user.UnknownItemIds.Count:N0} --session items are not in the model ({(user.UnknownItemIds.Count > Shown ? "first: " : "")}{first}); ")
+                + "without --fail-on-unknown they are skipped.");
         }
 
         foreach (string unknown in user.UnknownItemIds)

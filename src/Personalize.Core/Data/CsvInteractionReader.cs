@@ -210,7 +210,8 @@ public sealed class CsvInteractionReader
         }
 
         // Unix seconds of 1970 only: years (2024), day numbers or an order of events, read as seconds since 1970-01-01.
-        if (columns.Time >= 0 && state.Accepted > 0 && state.LatestTime < LatestOf1970)
+        // ISO dates before 1971 are what they say: only numbers are read as Unix seconds.
+        if (columns.Time >= 0 && state.Accepted > 0 && state.LatestTime < LatestOf1970 && state.ReadsUnixSeconds)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"every timestamp, read as Unix seconds, falls in 1970 (the latest is {DateTimeOffset.FromUnixTimeSeconds(state.LatestTime):yyyy-MM-ddTHH:mm:ss}Z); if they are years, day numbers or an order of events, time splits, time decay and recent popularity read them wrong: write them as ISO 8601 dates such as 2024-01-31."));
@@ -522,6 +523,9 @@ public sealed class CsvInteractionReader
 
         /// <summary>How the file's numeric timestamps read: decided by the first one.</summary>
         private IntegerTimes _integerTimes = IntegerTimes.Any;
+
+        /// <summary>Whether the file's times are numbers read as Unix seconds (or milliseconds).</summary>
+        public bool ReadsUnixSeconds => _integerTimes == IntegerTimes.UnixSeconds;
 
         private string _firstIntegerTime = "";
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Internal;
@@ -313,7 +314,8 @@ public sealed partial class EventTracker
         if (order.Length > 0 && times[order[0]] <= NeverSeconds)
         {
             throw new ArgumentException(
-                $"Row {order[0] + 1} of the log is at 0001-01-01T00:00:00Z, the earliest instant, which the tracker keeps to mean \"never\"; nothing was replayed.",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The log's row from line {log.GetLineNumber(order[0])} is at 0001-01-01T00:00:00Z, the earliest instant, which the tracker keeps to mean \"never\"; nothing was replayed."),
                 nameof(log));
         }
 

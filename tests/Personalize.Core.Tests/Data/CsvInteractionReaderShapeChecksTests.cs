@@ -97,6 +97,17 @@ public sealed class CsvInteractionReaderShapeChecksTests : IDisposable
     }
 
     [Theory]
+    [InlineData("user_id,item_id,timestamp\nu1,i1,1965-03-01T10:00:00Z\nu1,i2,1970-06-01\n")]
+    [InlineData("user_id,item_id,timestamp\nu1,i1,19650301\nu1,i2,19700601\n")]
+    public void Dates_of_1970_or_earlier_written_as_dates_are_not_noted_as_unix_seconds(string content)
+    {
+        InteractionLog log = Read(content);
+
+        Assert.Empty(log.Report.Notes);
+        Assert.Equal(new DateTimeOffset(1970, 6, 1, 0, 0, 0, TimeSpan.Zero), log.GetLatestTimestamp());
+    }
+
+    [Theory]
     [InlineData("user_id,item_id,action\nu1,i1,view\n", "there is no 'event_type' column, so every row weighs the same; if 'action' holds the event types (view, purchase), give --event-col action (EventColumn).")]
     [InlineData("user_id,item_id,eventType\nu1,i1,view\n", "there is no 'event_type' column, so every row weighs the same; if 'eventType' holds the event types (view, purchase), give --event-col eventType (EventColumn).")]
     [InlineData("user_id,item_id,InvoiceDate\nu1,i1,2011-12-01\n", "there is no 'timestamp' column, so the rows have no times (no time split, time decay or recent popularity); if 'InvoiceDate' holds them, give --time-col InvoiceDate (TimeColumn).")]

@@ -53,7 +53,7 @@ public sealed class EventTrackerTimestampTests
         var exception = Assert.Throws<ArgumentException>(() => f.Tracker.Replay(log));
 
         Assert.Equal("log", exception.ParamName);
-        Assert.Contains("Row 2 of the log is at 0001-01-01T00:00:00Z", exception.Message);
+        Assert.Contains("The log's row from line 3 is at 0001-01-01T00:00:00Z", exception.Message);
         Assert.Equal(0L, f.Tracker.GetReport().Received);
         Assert.Empty(f.Tracker.RecentlyViewed("u1", 5));
     }

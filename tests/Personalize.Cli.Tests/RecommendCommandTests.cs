@@ -95,6 +95,23 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void A_user_id_with_spaces_around_it_is_the_user_the_log_names_as_the_reader_trims_ids()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var plain = cli.Run("recommend", "--model", model, "--user", "u1", "--top", "3", "--format", "csv", "--with-source");
+        var spaced = cli.Run("recommend", "--model", model, "--user", " u1 ", "--top", "3", "--format", "csv", "--with-source");
+        var recent = cli.Run("recently-viewed", "--input", cli.SmallLog(), "--user", "\tu1", "--format", "csv");
+
+        Assert.True(spaced.ExitCode == 0, spaced.Error);
+        Assert.Equal(plain.Output, spaced.Output);
+        Assert.Contains(",personalized", spaced.Output);
+        Assert.True(recent.ExitCode == 0, recent.Error);
+        Assert.StartsWith("u1,", recent.Output.Trim().Split('\n')[1]);
+    }
+
+    [Fact]
     public void A_session_alone_is_folded_in_as_an_anonymous_visitor_who_gets_items_of_the_same_group()
     {
         using var cli = new CliRunner();
@@ -114,6 +131,7 @@ public sealed class RecommendCommandTests
     [Theory]
     [InlineData(new[] { "--session", "i1:click" }, "--session: 'i1:click' is not item:event")]
     [InlineData(new[] { "--session", " , " }, "--session is empty")]
+    [InlineData(new[] { "--user", "  " }, "--user is empty: give a user id.")]
     [InlineData(new[] { "--session", "i1=4" }, "--session: 'i1=4' gives a rating, but the model was trained on events (implicit)")]
     [InlineData(new[] { "--session", "i1", "--all-users" }, "--session goes alone (an anonymous visitor) or with --user ID")]
     [InlineData(new[] { "--session", "i21:view,gone:cart", "--fail-on-unknown" }, "--fail-on-unknown: 1 --session items are not in the model ('gone'); without --fail-on-unknown they are skipped.")]

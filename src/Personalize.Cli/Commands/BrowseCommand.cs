@@ -59,7 +59,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
 
         [CommandOption("-u|--user <ID>")]
         [Description("The browsing user, whose saved preferences apply (with --preferences).")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
 
         [CommandOption("--preferences <DB>")]
         [Description("The SQLite preference store (see 'personalize preferences').")]
@@ -79,6 +79,11 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         if (string.IsNullOrWhiteSpace(settings.Items))
         {
             throw new UsageException("--items is required: the catalogue to browse.");
+        }
+
+        if (settings.User is "")
+        {
+            throw new UsageException("--user is empty: give a user id, or leave --user out.");
         }
 
         if (settings.Out is not null)

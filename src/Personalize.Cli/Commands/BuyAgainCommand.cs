@@ -15,7 +15,7 @@ internal sealed class BuyAgainCommand : Command<BuyAgainCommand.Settings>
     {
         [CommandOption("-u|--user <ID>")]
         [Description("The user.")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
 
         [CommandOption("--min-repeat-rate <RATE>")]
         [Description("Items whose repeat rate is below this are one-off purchases and left out. Default: 0.1.")]

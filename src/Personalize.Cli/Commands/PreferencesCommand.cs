@@ -20,7 +20,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
 
         [CommandOption("-u|--user <ID>")]
         [Description("Whose preferences.")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
 
         [CommandOption("--filter <TEXT>")]
         [Description("Save a default filter (\"\" clears it).")]

@@ -15,7 +15,7 @@ internal sealed class RecentlyViewedCommand : Command<RecentlyViewedCommand.Sett
     {
         [CommandOption("-u|--user <ID>")]
         [Description("The user.")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

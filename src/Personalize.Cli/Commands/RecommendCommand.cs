@@ -24,7 +24,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         [CommandOption("-u|--user <ID>")]
         [Description("One user id.")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
 
         [CommandOption("--users-from <FILE>")]
         [Description("A file of user ids: a CSV whose header has a user_id column (or the --user-col one), or one id per line. Repeated ids count once, in order of first appearance.")]
@@ -125,6 +125,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.Out is not null)
         {
             OptionParsing.CheckOutput("--out", settings.Out, writesModel: false, settings.Model, settings.Items, settings.UsersFrom, settings.Preferences);
+        }
+
+        if (settings.User is "")
+        {
+            throw new UsageException("--user is empty: give a user id.");
         }
 
         int chosen = (settings.User is null ? 0 : 1) + (settings.UsersFrom is null ? 0 : 1) + (settings.AllUsers ? 1 : 0);

@@ -44,7 +44,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
 
         [CommandOption("-u|--user <ID>")]
         [Description("The searching user: personal order with --model, saved preferences with --preferences.")]
-        public string? User { get; init; }
+        public string? User { get; init => field = value?.Trim(); }   // as the log's ids are read
 
         [CommandOption("--preferences <DB>")]
         [Description("The SQLite preference store (see 'personalize preferences'): blocked brands never appear, an opt-out gets the non-personal order.")]
@@ -96,6 +96,11 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         if (string.IsNullOrWhiteSpace(settings.Items))
         {
             throw new UsageException("--items is required: the catalogue to search.");
+        }
+
+        if (settings.User is "")
+        {
+            throw new UsageException("--user is empty: give a user id, or leave --user out.");
         }
 
         if (settings.Out is not null)

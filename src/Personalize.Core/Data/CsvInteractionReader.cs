@@ -400,7 +400,9 @@ public sealed class CsvInteractionReader
         {
             // movieId or CustomerID for the item or user id: name the columns that look like ids, other than the other id column.
             string other = option == nameof(CsvInteractionReaderOptions.UserColumn) ? Options.ItemColumn : Options.UserColumn;
-            string[] ids = headers.Where(h => LooksLikeId(h) && h != other && !SameName(h, other)).ToArray();
+            // For the item id, a product code (StockCode, SKU, ASIN) too.
+            bool item = option == nameof(CsvInteractionReaderOptions.ItemColumn);
+            string[] ids = headers.Where(h => (LooksLikeId(h) || (item && LooksLikeProductCode(h))) && h != other && !SameName(h, other)).ToArray();
             string what = option == nameof(CsvInteractionReaderOptions.UserColumn) ? "the user id" : "the item id";
             hint = ids.Length switch
             {
@@ -437,6 +439,17 @@ public sealed class CsvInteractionReader
         char before = trimmed[^3];
         return !char.IsLetterOrDigit(before) || (char.IsUpper(first) && char.IsLower(before));
     }
+
+    /// <summary>Whether a column name reads as a product code that may be the item id: <c>StockCode</c>, <c>product_code</c>, <c>SKU</c>,
+    /// <c>ASIN</c>, <c>ISBN</c>, <c>EAN</c>, <c>UPC</c> or <c>GTIN</c> (not <c>PostCode</c> or <c>CountryCode</c>).</summary>
+    internal static bool LooksLikeProductCode(string name)
+    {
+        string key = Key(name);
+        return key is "SKU" or "ASIN" or "ISBN" or "EAN" or "UPC" or "GTIN" || key.EndsWith("SKU", StringComparison.Ordinal)
+            || (key.EndsWith("CODE", StringComparison.Ordinal) && ProductWords.Any(w => key.StartsWith(w, StringComparison.Ordinal)));
+    }
+
+    private static readonly string[] ProductWords = ["STOCK", "PRODUCT", "ITEM", "ARTICLE", "PART", "ART"];
 
     /// <summary>The command-line flag of a column option, as the CLI and its messages spell it.</summary>
     private static string OptionFlag(string option) => option switch

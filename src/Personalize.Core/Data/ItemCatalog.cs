@@ -242,7 +242,7 @@ public sealed class ItemCatalog
         {
             // Name the column that probably is the id (ItemID for item_id, or sku_id), and the two ways to take it.
             string? near = headers.FirstOrDefault(h => CsvInteractionReader.SameName(h, options.IdColumn));
-            string[] idLike = headers.Where(CsvInteractionReader.LooksLikeId).ToArray();
+            string[] idLike = headers.Where(h => CsvInteractionReader.LooksLikeId(h) || CsvInteractionReader.LooksLikeProductCode(h)).ToArray();
             string hint = (near, idLike.Length) switch
             {
                 ({ } name, _) => $" '{name}' differs from '{options.IdColumn}' only in case or separators; if it is the item id, give --items-id-col {name} (ItemCatalogOptions.IdColumn) or rename it '{options.IdColumn}'.",

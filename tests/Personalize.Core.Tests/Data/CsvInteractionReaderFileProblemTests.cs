@@ -138,6 +138,8 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
     [InlineData("userId,movieId,rating", "userId", "item_id", "'movieId' looks like an id column; if it is the item id, give --item-col movieId.")]
     [InlineData("InvoiceNo,StockCode,CustomerID", "user_id", "item_id", "'CustomerID' looks like an id column; if it is the user id, give --user-col CustomerID.")]
     [InlineData("reviewer id,product_id,asin", "user_id", "item_id", "'reviewer id', 'product_id' look like id columns; if one is the user id, give --user-col and its name.")]
+    [InlineData("InvoiceNo,StockCode,CustomerID", "CustomerID", "item_id", "'StockCode' looks like an id column; if it is the item id, give --item-col StockCode.")]
+    [InlineData("reviewerID,asin,overall", "reviewerID", "item_id", "'asin' looks like an id column; if it is the item id, give --item-col asin.")]
     public void Read_of_a_header_with_a_column_named_like_an_id_names_it_and_the_option_that_takes_it(string header, string userColumn, string wanted, string hint)
     {
         string path = _directory.Write("events.csv", header + "\nu1,i1,4\n");
@@ -146,7 +148,7 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
             new CsvInteractionReader(new CsvInteractionReaderOptions { UserColumn = userColumn }).Read(path));
 
         Assert.EndsWith(hint, exception.Message);
-        Assert.Equal(userColumn == "userId" ? wanted : "user_id", exception.ColumnName);
+        Assert.Equal(userColumn == "user_id" ? "user_id" : wanted, exception.ColumnName);
     }
 
     [Theory]
@@ -161,6 +163,21 @@ public sealed class CsvInteractionReaderFileProblemTests : IDisposable
     public void A_column_name_looks_like_an_id_when_it_ends_in_id_as_a_word(string name, bool expected)
     {
         Assert.Equal(expected, CsvInteractionReader.LooksLikeId(name));
+    }
+
+    [Theory]
+    [InlineData("StockCode", true)]
+    [InlineData("product_code", true)]
+    [InlineData("SKU", true)]
+    [InlineData("variant_sku", true)]
+    [InlineData("asin", true)]
+    [InlineData("ISBN", true)]
+    [InlineData("PostCode", false)]
+    [InlineData("CountryCode", false)]
+    [InlineData("Description", false)]
+    public void A_column_name_looks_like_a_product_code_when_it_names_a_stock_or_product_code(string name, bool expected)
+    {
+        Assert.Equal(expected, CsvInteractionReader.LooksLikeProductCode(name));
     }
 
     [Fact]

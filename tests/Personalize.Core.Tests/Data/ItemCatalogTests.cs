@@ -141,14 +141,16 @@ public sealed class ItemCatalogTests
         Assert.Equal([2L, 3L, 5L], catalog.Report.RejectedRows.Select(r => r.LineNumber));
     }
 
-    [Fact]
-    public void A_file_with_one_column_named_like_an_id_names_it()
+    [Theory]
+    [InlineData("productId,title,price", "productId")]
+    [InlineData("StockCode,Description,UnitPrice", "StockCode")]
+    public void A_file_with_one_column_named_like_an_id_or_a_product_code_names_it(string header, string column)
     {
         using var temp = new TempDirectory();
 
-        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "productId,title,price\na,X,3\n")));
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", header + "\na,X,3\n")));
 
-        Assert.EndsWith("'productId' looks like an id column; if it is the item id, give --items-id-col productId (ItemCatalogOptions.IdColumn) or rename it 'item_id'.",
+        Assert.EndsWith($"'{column}' looks like an id column; if it is the item id, give --items-id-col {column} (ItemCatalogOptions.IdColumn) or rename it 'item_id'.",
             exception.Message);
     }
 

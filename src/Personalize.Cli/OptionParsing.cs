@@ -24,6 +24,11 @@ internal static class OptionParsing
             }
         }
 
+        if (Directory.Exists(full))
+        {
+            throw new UsageException($"{option} {output} is a folder; give the path of a file to write, such as {Path.Combine(output, writesModel ? "model.pzm" : "out.csv")}.");
+        }
+
         if (!writesModel && File.Exists(full) && StartsWithModelMagic(full))
         {
             throw new UsageException($"{option} {output} is a model file, which this command's output would replace; choose another path.");

@@ -133,6 +133,34 @@ public sealed class ImportSparkCommandTests
     }
 
     [Fact]
+    public void Out_naming_an_input_a_file_in_the_model_folder_or_a_folder_is_refused_before_anything_is_written()
+    {
+        using var cli = new CliRunner();
+        string dir = Model(cli);
+        string ids = cli.Write("ids.csv", "kind,index,id\nuser,0,alice\nuser,1,bob\nuser,2,carol\nitem,0,tea\nitem,1,cake\nitem,2,jam\n");
+        string events = cli.Write("events.csv", "user_id,item_id\nalice,tea\n");
+        string metadata = Path.Combine(dir, "metadata", "part-00000");
+        string idsBefore = File.ReadAllText(ids);
+        string metadataBefore = File.ReadAllText(metadata);
+
+        var overIds = cli.Run("import-spark", "--model-dir", dir, "--ids", ids, "--out", ids);
+        var overEvents = cli.Run("import-spark", "--model-dir", dir, "--ids", ids, "--interactions", events, "--out", events);
+        var inside = cli.Run("import-spark", "--model-dir", dir, "--out", metadata);
+        var folder = cli.Run("import-spark", "--model-dir", dir, "--out", cli.Folder);
+        var inspect = cli.Run("inspect", "--model", dir);
+
+        Assert.Equal((2, 2, 2, 2), (overIds.ExitCode, overEvents.ExitCode, inside.ExitCode, folder.ExitCode));
+        Assert.StartsWith($"error: --out {ids} is also an input of this command", overIds.Error);
+        Assert.StartsWith($"error: --out {events} is also an input of this command", overEvents.Error);
+        Assert.StartsWith($"error: --out {metadata} is inside --model-dir {dir}, which the import reads", inside.Error);
+        Assert.StartsWith($"error: --out {cli.Folder} is a folder; give the path of a file to write", folder.Error);
+        Assert.Equal(idsBefore, File.ReadAllText(ids));
+        Assert.Equal(metadataBefore, File.ReadAllText(metadata));
+        Assert.Equal(2, inspect.ExitCode);
+        Assert.Contains("is the folder of a Spark ALS model (userFactors, itemFactors); turn it into a model file with 'personalize import-spark --model-dir'", inspect.Error);
+    }
+
+    [Fact]
     public void A_missing_folder_exits_2_naming_it()
     {
         using var cli = new CliRunner();

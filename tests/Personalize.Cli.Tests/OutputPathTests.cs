@@ -40,10 +40,13 @@ public sealed class OutputPathTests
 
         var inspect = cli.Run("inspect", "--model", cli.Folder);
         var sample = cli.Run("sample", "--out", cli.PathOf("shop"), "--users", "50", "--items", "30", "--events", "10");
+        var train = cli.Run("train", "--input", cli.SmallLog(), "--out", cli.Folder, "--no-tune");
 
         Assert.NotEqual(0, inspect.ExitCode);
         Assert.Contains($"The model file '{cli.Folder}' is a folder; give the path of the model file", inspect.Error);
         Assert.Equal(2, sample.ExitCode);
         Assert.StartsWith("error: --events must be at least 6 x --users = 300", sample.Error);
+        Assert.Equal(2, train.ExitCode);
+        Assert.StartsWith($"error: --out {cli.Folder} is a folder; give the path of a file to write, such as {Path.Combine(cli.Folder, "model.pzm")}.", train.Error);
     }
 }

@@ -44,6 +44,13 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
             throw new UsageException("--model-dir and --out are required: the folder a Spark ALS model was saved to, and the model file to write.");
         }
 
+        OptionParsing.CheckOutput("--out", settings.Out, writesModel: true, settings.Ids, settings.Interactions);
+        string folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.ModelDir)) + Path.DirectorySeparatorChar;
+        if (Path.GetFullPath(settings.Out).StartsWith(folder, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        {
+            throw new UsageException($"--out {settings.Out} is inside --model-dir {settings.ModelDir}, which the import reads; write the model file elsewhere.");
+        }
+
         FactorModelKind? kind = settings.Kind?.ToLowerInvariant() switch
         {
             null => null,

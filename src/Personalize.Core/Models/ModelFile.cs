@@ -240,9 +240,11 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException(Directory.Exists(path)
-                ? $"The model file '{path}' is a folder; give the path of the model file (such as model.pzm) in it."
-                : $"The model file '{path}' does not exist.", path);
+            throw new FileNotFoundException(!Directory.Exists(path) ? $"The model file '{path}' does not exist."
+                : Directory.Exists(Path.Combine(path, "userFactors")) && Directory.Exists(Path.Combine(path, "itemFactors"))
+                    ? $"The model file '{path}' is the folder of a Spark ALS model (userFactors, itemFactors); turn it into a model file with "
+                        + "'personalize import-spark --model-dir' (SparkAlsImporter.ImportAsync) and give that file."
+                    : $"The model file '{path}' is a folder; give the path of the model file (such as model.pzm) in it.", path);
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

@@ -133,6 +133,11 @@ public static class SparkAlsImporter
             throw new ModelFormatException(file, "metadata", $"not JSON ({exception.Message}); expected the JSON line ALSModel.save writes.");
         }
 
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ModelFormatException(file, "metadata", $"the JSON is {Article(root.ValueKind)}, not an object; expected the JSON object ALSModel.save writes (class, rank, paramMap).");
+        }
+
         string? className = Text(root, "class");
         if (className != AlsModelClass)
         {
@@ -147,9 +152,15 @@ public static class SparkAlsImporter
         }
 
         if (!root.TryGetProperty("rank", out JsonElement rankElement) || rankElement.ValueKind != JsonValueKind.Number
-            || !rankElement.TryGetInt32(out int rank) || rank < 1 || rank > 1024)
+            || !rankElement.TryGetInt32(out int rank) || rank < 1)
         {
-            throw new ModelFormatException(file, "metadata", "no valid 'rank' (an integer from 1 to 1024), which ALSModel.save writes.");
+            throw new ModelFormatException(file, "metadata", "no valid 'rank' (a whole number, 1 or more), which ALSModel.save writes.");
+        }
+
+        if (rank > 1024)
+        {
+            throw new ModelFormatException(file, "metadata", string.Create(CultureInfo.InvariantCulture,
+                $"the rank is {rank}; this library serves models of rank 1 to 1024. Train the Spark model with setRank(1024) or less."));
         }
 
         bool? implicitPrefs = null;
@@ -164,6 +175,15 @@ public static class SparkAlsImporter
 
         return new Metadata(file, rank, Text(root, "sparkVersion"), Text(root, "uid"), Param(root, "userCol"), Param(root, "itemCol"), implicitPrefs);
     }
+
+    private static string Article(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     private static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -214,7 +234,15 @@ public static class SparkAlsImporter
         foreach (string file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await ReadFileAsync(file, name, rank, ids, fileOfRow, values, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ReadFileAsync(file, name, rank, ids, fileOfRow, values, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not (ModelFormatException or OperationCanceledException or OutOfMemoryException))
+            {
+                // A damaged file surfaces from the Parquet reader as whatever its decoder hit (an offset out of range, a null): name the file.
+                throw new ModelFormatException(file, name, $"not a readable Parquet file ({exception.Message}).");
+            }
         }
 
         // Order by Spark id, and reject ids saved twice, naming both files.
@@ -268,7 +296,8 @@ public static class SparkAlsImporter
                 && (f.ClrType == typeof(float) || f.ClrType == typeof(double)));
             if (idField is null || featureField is null)
             {
-                string found = string.Join(", ", fields.Select(f => $"{f.Path} ({f.ClrType.Name}{(f.MaxRepetitionLevel > 0 ? " list" : "")})"));
+                string found = string.Join(", ", fields.Select(f => f.MaxRepetitionLevel > 0
+                    ? $"{FirstSegment(f)} (array of {TypeName(f.ClrType)})" : $"{f.Name} ({TypeName(f.ClrType)})"));
                 throw new ModelFormatException(file, name,
                     $"expected the columns id (int) and features (array of float) that ALS writes; found {found}.");
             }
@@ -282,9 +311,10 @@ public static class SparkAlsImporter
                 int entries = checked((int)(group.GetMetadata(featureField)?.MetaData?.NumValues ?? 0));
                 float[] features = new float[entries];
                 int[] definitions = new int[entries], repetitions = new int[entries];
+                double[]? doubles = null;
                 if (featureField.ClrType == typeof(double))
                 {
-                    double[] doubles = new double[entries];
+                    doubles = new double[entries];
                     await group.ReadRawAsync<double>(featureField, doubles, definitions, repetitions, cancellationToken).ConfigureAwait(false);
                     for (int i = 0; i < entries; i++)
                     {
@@ -339,8 +369,12 @@ public static class SparkAlsImporter
                         float value = features[next++];
                         if (!float.IsFinite(value))
                         {
-                            throw new ModelFormatException(file, name,
-                                $"row {fileRow + row + 1} (id {groupIds[row]}): features[{count}] is {value.ToString(CultureInfo.InvariantCulture)}; every factor must be a finite number.");
+                            // A double beyond float's range is finite in the file: say so, not "Infinity".
+                            double written = doubles is null ? value : doubles[next - 1];
+                            string where = string.Create(CultureInfo.InvariantCulture, $"row {fileRow + row + 1} (id {groupIds[row]}): features[{count}] is {written}");
+                            throw new ModelFormatException(file, name, double.IsFinite(written)
+                                ? $"{where}, beyond the range of the float factors a model holds (±3.4E+38)."
+                                : $"{where}; every factor must be a finite number.");
                         }
 
                         if (count < rank)
@@ -366,6 +400,13 @@ public static class SparkAlsImporter
             }
         }
     }
+
+    /// <summary>A Parquet column's values as Spark's schema names them (string, not ReadOnlyMemory`1).</summary>
+    private static string TypeName(Type type) =>
+        type == typeof(int) ? "int" : type == typeof(long) ? "long" : type == typeof(float) ? "float" : type == typeof(double) ? "double"
+        : type == typeof(string) || type == typeof(ReadOnlyMemory<char>) ? "string" : type == typeof(byte[]) ? "binary"
+        : type == typeof(bool) ? "boolean" : type == typeof(short) ? "short" : type == typeof(byte) || type == typeof(sbyte) ? "byte"
+        : type == typeof(decimal) ? "decimal" : type.Name;
 
     private static async Task<long[]> ReadIdsAsync(ParquetRowGroupReader group, DataField field, string file, string name, long fileRow,
         CancellationToken cancellationToken)

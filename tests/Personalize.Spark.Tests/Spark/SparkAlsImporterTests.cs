@@ -1,3 +1,5 @@
+using Parquet;
+using Parquet.Schema;
 using Personalize.Core.Data;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
@@ -202,6 +204,10 @@ public sealed class SparkAlsImporterTests
         { "pipeline", "metadata", "This is a PipelineModel: point at its ALS stage" },
         { "cross-validator", "metadata", "This is a CrossValidatorModel: point at its bestModel/ folder" },
         { "no-rank", "metadata", "no valid 'rank'" },
+        { "big-rank", "metadata", "the rank is 2000; this library serves models of rank 1 to 1024." },
+        { "metadata-array", "metadata", "the JSON is an array, not an object; expected the JSON object ALSModel.save writes" },
+        { "metadata-null", "metadata", "the JSON is null, not an object" },
+        { "damaged-page", "itemFactors", "not a readable Parquet file (" },
     };
 
     [Theory]
@@ -226,6 +232,9 @@ public sealed class SparkAlsImporterTests
             case "empty-list": users = [[new Row(17, []), users[0][0]]]; break;
             case "duplicate": users = [[new Row(17, [1, 2, 3, 4, 5])], [new Row(17, [1, 2, 3, 4, 5])]]; break;
             case "no-rank": File.WriteAllText(Path.Combine(folder.Path, "metadata", "part-00000"), "{\"class\":\"org.apache.spark.ml.recommendation.ALSModel\"}\n"); break;
+            case "big-rank": File.WriteAllText(Path.Combine(folder.Path, "metadata", "part-00000"), "{\"class\":\"org.apache.spark.ml.recommendation.ALSModel\",\"rank\":2000}\n"); break;
+            case "metadata-array": File.WriteAllText(Path.Combine(folder.Path, "metadata", "part-00000"), "[1,2,3]\n"); break;
+            case "metadata-null": File.WriteAllText(Path.Combine(folder.Path, "metadata", "part-00000"), "null\n"); break;
         }
 
         folder.WriteFactors("userFactors", users);
@@ -235,11 +244,57 @@ public sealed class SparkAlsImporterTests
             File.WriteAllText(Directory.GetFiles(Path.Combine(folder.Path, "itemFactors"), "part-*.parquet")[0], "this is not parquet");
         }
 
+        if (breakage == "damaged-page")
+        {
+            // The footer (schema) intact, the pages after the magic number overwritten: the reader opens the file and fails on a page.
+            string file = Directory.GetFiles(Path.Combine(folder.Path, "itemFactors"), "part-*.parquet")[0];
+            byte[] bytes = File.ReadAllBytes(file);
+            bytes.AsSpan(4, 40).Fill(0xFF);
+            File.WriteAllBytes(file, bytes);
+        }
+
         var error = await Assert.ThrowsAsync<ModelFormatException>(() => SparkAlsImporter.ImportAsync(folder.Path));
 
         Assert.Equal(section, error.Section);
         Assert.Contains(message, error.Message);
         Assert.True(File.Exists(error.FilePath) || Directory.Exists(error.FilePath), error.FilePath);
+    }
+
+    [Fact]
+    public async Task String_ids_and_a_double_beyond_floats_range_are_named_in_Sparks_terms()
+    {
+        using var directory = new TempDirectory();
+        var folder = new SparkModelFolder(directory.File("m"));
+        folder.WriteMetadata(2);
+        folder.WriteFactors("itemFactors", [[new Row(1, [1, 2])]]);
+        string users = Path.Combine(folder.Path, "userFactors");
+        Directory.CreateDirectory(users);
+        string file = Path.Combine(users, "part-00000-abc-c000.snappy.parquet");
+        var features = new DataField<double>("element", false);
+        var schema = new ParquetSchema(new DataField<string>("id", false), new ListField("features", features));
+        await WriteAsync(file, schema, group => group.WriteAsync(schema.DataFields[0], new[] { "a" }), [1e39, 1]);
+
+        var stringIds = await Assert.ThrowsAsync<ModelFormatException>(() => SparkAlsImporter.ImportAsync(folder.Path));
+
+        Assert.EndsWith("expected the columns id (int) and features (array of float) that ALS writes; found id (string), features (array of double).",
+            stringIds.Message);
+
+        schema = new ParquetSchema(new DataField<int>("id", false), new ListField("features", features));
+        await WriteAsync(file, schema, group => group.WriteAsync<int>(schema.DataFields[0], new[] { 7 }.AsMemory()), [1e39, 1]);
+        var overflow = await Assert.ThrowsAsync<ModelFormatException>(() => SparkAlsImporter.ImportAsync(folder.Path));
+
+        Assert.EndsWith("row 1 (id 7): features[0] is 1E+39, beyond the range of the float factors a model holds (±3.4E+38).", overflow.Message);
+
+        static async Task WriteAsync(string path, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> writeIds, double[] values)
+        {
+            await using FileStream stream = File.Create(path);
+            await using ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream);
+            using ParquetRowGroupWriter group = writer.CreateRowGroup();
+            await writeIds(group);
+            DataField list = schema.DataFields[1];
+            await group.WriteAllPartsAsync<double>(list, values, values.Select(_ => list.MaxDefinitionLevel).ToArray(),
+                values.Select((_, i) => i == 0 ? 0 : 1).ToArray(), default);
+        }
     }
 
     [Fact]

@@ -6,8 +6,13 @@ namespace Personalize.Cli;
 internal sealed class ItemTitles
 {
     private readonly Dictionary<string, string> _titles;
+    private readonly HashSet<string> _ids;
 
-    private ItemTitles(Dictionary<string, string> titles) => _titles = titles;
+    private ItemTitles(Dictionary<string, string> titles, HashSet<string>? ids = null)
+    {
+        _titles = titles;
+        _ids = ids ?? new HashSet<string>(titles.Keys, StringComparer.Ordinal);
+    }
 
     public static ItemTitles Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -29,22 +34,42 @@ internal sealed class ItemTitles
             throw new UsageException($"The items file '{path}' has no column '{column}' (the item id); its header is: {header}.");
         }
 
-        if (!reader.TryGetFieldIndex("title", out int titleColumn))
-        {
-            return Empty;   // a catalogue without titles: items are shown by id
-        }
-
+        // A catalogue without titles: items are shown by id (the ids kept to check them against the model's).
+        bool hasTitles = reader.TryGetFieldIndex("title", out int titleColumn);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
         {
             string? id = reader.GetStringOrNull(idIndex);
             if (!string.IsNullOrEmpty(id))
             {
-                titles[id] = reader.GetStringOrNull(titleColumn) ?? "";
+                ids.Add(id);
+                if (hasTitles)
+                {
+                    titles[id] = reader.GetStringOrNull(titleColumn) ?? "";
+                }
             }
         }
 
-        return new ItemTitles(titles);
+        return new ItemTitles(titles, ids);
+    }
+
+    /// <summary>Warns on stderr, as <see cref="CatalogReading.WarnIfApart"/> does, when fewer than half of the model's items are in the
+    /// catalogue the titles came from (Spark's integer ids beside a catalogue of SKUs, say): no item would get a title.</summary>
+    public void WarnIfApart(Personalize.Core.Data.IdMap modelItems, string items)
+    {
+        int shared = 0;
+        for (int i = 0; i < modelItems.Count; i++)
+        {
+            shared += _ids.Contains(modelItems.GetId(i)) ? 1 : 0;
+        }
+
+        if (modelItems.Count > 0 && shared * 2 < modelItems.Count)
+        {
+            string example = _ids.Count > 0 ? $" (the catalogue's ids look like '{_ids.First()}', the model's like '{modelItems.GetId(0)}')" : "";
+            CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"warning: only {shared:N0} of the model's {modelItems.Count:N0} items are in {items}{example}; items it lacks have no title. Check that --items is this model's catalogue (and --items-id-col its id column)."));
+        }
     }
 
     public static ItemTitles FromCatalog(Personalize.Core.Data.ItemCatalog catalog)

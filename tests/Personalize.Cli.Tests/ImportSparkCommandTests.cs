@@ -54,6 +54,8 @@ public sealed class ImportSparkCommandTests
 
         var (code, output, error) = cli.Run("inspect", "--model", model);
         var stranger = cli.Run("recommend", "--model", model, "--user", "nobody", "--format", "json");
+        string skus = cli.Write("items.csv", "item_id,title\nI0001,Kettle\nI0002,Mug\n");
+        var titled = cli.Run("recommend", "--model", model, "--user", "0", "--items", skus, "--format", "csv");
 
         Assert.True(code == 0, error);
         string[] names = [.. output.Split('\n').Where(l => l.StartsWith('│')).Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1])];
@@ -62,6 +64,11 @@ public sealed class ImportSparkCommandTests
         Assert.Equal(0, stranger.ExitCode);
         Assert.Contains("\"source\": \"empty\"", stranger.Output, StringComparison.Ordinal);
         Assert.Contains("\"items\": []", stranger.Output, StringComparison.Ordinal);
+        Assert.Equal(0, titled.ExitCode);
+        Assert.Equal($"warning: only 0 of the model's 3 items are in {skus} (the catalogue's ids look like 'I0001', the model's like '0'); items it lacks "
+            + "have no title. Check that --items is this model's catalogue (and --items-id-col its id column).", titled.Error.Trim());
+        Assert.Equal("note: user 'nobody' is not in the model, and the model has no popularity to fall back on (a model imported without "
+            + "--interactions), so the list is empty.", stranger.Error.Trim());
     }
 
     [Fact]
@@ -100,6 +107,23 @@ public sealed class ImportSparkCommandTests
         Assert.Contains("note: Spark's ALSModel.save does not record implicitPrefs", error);
         Assert.Contains("note: without --interactions the model has no seen items", error);
         Assert.Equal(["0", "1", "2"], ModelFile.Load(cli.PathOf("m.pzm")).Users.Ids);
+    }
+
+    [Fact]
+    public void Predict_with_an_imported_explicit_model_says_that_unknown_pairs_score_0_and_not_a_rating()
+    {
+        using var cli = new CliRunner();
+        var import = cli.Run("import-spark", "--model-dir", Model(cli), "--out", cli.PathOf("m.pzm"));
+        Assert.True(import.ExitCode == 0, import.Error);
+        string pairs = cli.Write("pairs.csv", "user_id,item_id\n0,1\n9,1\n");
+
+        var (code, output, error) = cli.Run("predict", "--model", cli.PathOf("m.pzm"), "--input", pairs);
+
+        Assert.Equal(0, code);
+        Assert.Equal(["0,1,0", "9,1,0"], output.Trim().Split('\n').Skip(1));   // user 0 is (1, 0), item 1 is (0, 2): a dot product of 0 too
+        Assert.Contains("note: 1 of 2 pairs have a user or item the model does not know; their scores are 0, not ratings: the model has no global mean "
+            + "or biases to fall back on (a Spark ALS model, whose own prediction for them is NaN); leave those rows out, or give --fail-on-unknown.", error);
+        Assert.Contains("1 on the fallback (score 0, no biases)", error);
     }
 
     [Fact]

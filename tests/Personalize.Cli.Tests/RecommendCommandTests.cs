@@ -109,6 +109,20 @@ public sealed class RecommendCommandTests
         Assert.Contains(",personalized", spaced.Output);
         Assert.True(recent.ExitCode == 0, recent.Error);
         Assert.StartsWith("u1,", recent.Output.Trim().Split('\n')[1]);
+        Assert.Equal("", spaced.Error);
+    }
+
+    [Fact]
+    public void One_user_the_model_does_not_know_gets_the_fallback_list_and_a_note_that_says_so()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--user", "stranger", "--top", "3", "--format", "csv", "--with-source");
+
+        Assert.Equal(0, code);
+        Assert.Equal(3, output.Trim().Split('\n').Skip(1).Count(l => l.EndsWith(",popular-fallback", StringComparison.Ordinal)));
+        Assert.StartsWith("note: user 'stranger' is not in the model; the list is the fallback (", error.Trim());
     }
 
     [Fact]

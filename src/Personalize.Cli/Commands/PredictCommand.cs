@@ -99,14 +99,16 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
 
         if (unknown > 0)
         {
-            string rule = model.Kind == FactorModelKind.Explicit
-                ? "their predictions use the global mean and whichever bias is known"
-                : "their scores are 0 (no evidence)";
+            string rule = model.Kind != FactorModelKind.Explicit ? "their scores are 0 (no evidence)"
+                : model.HasBiases ? "their predictions use the global mean and whichever bias is known"
+                : "their scores are 0, not ratings: the model has no global mean or biases to fall back on (a Spark ALS model, "
+                    + "whose own prediction for them is NaN); leave those rows out, or give --fail-on-unknown";
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"note: {unknown:N0} of {pairs.Count:N0} pairs have a user or item the model does not know; {rule}."));
         }
 
-        string fallback = model.Kind == FactorModelKind.Explicit ? "global mean and known biases" : "score 0";
+        string fallback = model.Kind == FactorModelKind.Explicit && model.HasBiases ? "global mean and known biases"
+            : model.Kind == FactorModelKind.Explicit ? "score 0, no biases" : "score 0";
         CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"summary: {pairs.Count:N0} pairs scored, {pairs.Count - unknown:N0} personalized, {unknown:N0} on the fallback ({fallback}), {unknownUsers.Count:N0} unknown users, {unknownItems.Count:N0} unknown items."));
 

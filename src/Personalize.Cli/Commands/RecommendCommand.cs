@@ -184,6 +184,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         FactorModel model = ModelFile.Load(settings.Model);
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        if (settings.Items is not null && settings.Filter is null)
+        {
+            titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check below says it
+        }
+
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
             : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn) : ReadUsers(settings.UsersFrom, settings.UserColumn))
             : model.Users.Ids;
@@ -241,6 +246,14 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.UsersFrom is not null || settings.AllUsers)
         {
             CliConsole.Error.WriteLine(Summary(model, lists));
+        }
+        else if (session is null && settings.User is { } one && !model.Users.TryGetIndex(one, out _))
+        {
+            // One user the model does not know: the list is the fallback, or empty where the model has no popularity to fall back on.
+            CliConsole.Error.WriteLine(lists[0].Count > 0
+                ? $"note: user '{one}' is not in the model; the list is the fallback ({FallbackName(model)})."
+                : $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported without "
+                    + "--interactions), so the list is empty.");
         }
 
         return CliApp.Success;

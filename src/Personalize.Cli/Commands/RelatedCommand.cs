@@ -128,6 +128,11 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
 
         ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        if (settings.Items is not null && settings.Filter is null)
+        {
+            titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check says it
+        }
+
         CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, settings.ItemsIdCol, model);
         using var recommender = new Recommender(model, new RecommenderOptions
         {

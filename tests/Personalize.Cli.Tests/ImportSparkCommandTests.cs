@@ -106,7 +106,14 @@ public sealed class ImportSparkCommandTests
         Assert.Contains("Kind: explicit (from the Spark default).", output);
         Assert.Contains("note: Spark's ALSModel.save does not record implicitPrefs", error);
         Assert.Contains("note: without --interactions the model has no seen items", error);
+        Assert.DoesNotContain("_SUCCESS", error);
         Assert.Equal(["0", "1", "2"], ModelFile.Load(cli.PathOf("m.pzm")).Users.Ids);
+
+        File.Delete(Path.Combine(dir, "userFactors", "_SUCCESS"));
+        var unmarked = cli.Run("import-spark", "--model-dir", dir, "--out", cli.PathOf("m2.pzm"));
+
+        Assert.Equal(0, unmarked.ExitCode);
+        Assert.Contains("warning: userFactors/ has no _SUCCESS file, which Spark writes when a save completes: the save may have stopped part way", unmarked.Error);
     }
 
     [Fact]

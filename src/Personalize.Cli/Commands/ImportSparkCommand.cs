@@ -82,6 +82,13 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
         }
 
         CliConsole.Out.WriteLine($"Wrote {settings.Out}.");
+        if (result.FoldersWithoutSuccessMarker.Count > 0)
+        {
+            CliConsole.Error.WriteLine($"warning: {string.Join(" and ", result.FoldersWithoutSuccessMarker.Select(f => f + "/"))} "
+                + $"{(result.FoldersWithoutSuccessMarker.Count == 1 ? "has" : "have")} no _SUCCESS file, which Spark writes when a save completes: "
+                + "the save may have stopped part way, leaving users or items out. Check that the Spark job finished (or that its committer writes no marker).");
+        }
+
         if (result.KindSource == "default")
         {
             CliConsole.Error.WriteLine("note: Spark's ALSModel.save does not record implicitPrefs, so the model is imported as explicit (Spark's default); "

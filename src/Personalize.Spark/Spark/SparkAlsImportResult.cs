@@ -7,8 +7,9 @@ namespace Personalize.Core.Spark;
 public sealed class SparkAlsImportResult
 {
     internal SparkAlsImportResult(FactorModel model, string kindSource, string? sparkVersion, int userFiles, int itemFiles,
-        LoadReport? interactions, long interactionsNotInModel)
+        LoadReport? interactions, long interactionsNotInModel, IReadOnlyList<string> foldersWithoutSuccessMarker)
     {
+        FoldersWithoutSuccessMarker = foldersWithoutSuccessMarker;
         Model = model;
         KindSource = kindSource;
         SparkVersion = sparkVersion;
@@ -40,4 +41,9 @@ public sealed class SparkAlsImportResult
 
     /// <summary>Gets how many accepted interaction rows name a user or an item the Spark model does not have (they are not used).</summary>
     public long InteractionsNotInModel { get; }
+
+    /// <summary>Gets the factor folders (<c>userFactors</c>, <c>itemFactors</c>) that have no <c>_SUCCESS</c> file. Spark's file committer
+    /// writes it once a folder's part files are all in place, so without it the save may have stopped part way and rows may be missing
+    /// (unless the job's committer was set to write no marker). Empty when both have it.</summary>
+    public IReadOnlyList<string> FoldersWithoutSuccessMarker { get; }
 }

@@ -94,7 +94,9 @@ public static class SparkAlsImporter
         }
 
         var model = FactorModel.FromFactors(kind, userMap, itemMap, metadata.Rank, users.Values, items.Values, seenOffsets, seenItems, popularity, properties);
-        return new SparkAlsImportResult(model, kindSource, metadata.SparkVersion, users.Files, items.Files, interactionReport, notInModel);
+        // Spark's file committer writes _SUCCESS into a folder once every part file is in place: without it, part files may be missing.
+        string[] unmarked = [.. new[] { "userFactors", "itemFactors" }.Where(f => !File.Exists(Path.Combine(modelDirectory, f, "_SUCCESS")))];
+        return new SparkAlsImportResult(model, kindSource, metadata.SparkVersion, users.Files, items.Files, interactionReport, notInModel, unmarked);
     }
 
     private sealed record Metadata(string Path, int Rank, string? SparkVersion, string? Uid, string? UserColumn, string? ItemColumn, bool? ImplicitPrefs);

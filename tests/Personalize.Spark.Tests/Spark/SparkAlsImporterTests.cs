@@ -66,6 +66,20 @@ public sealed class SparkAlsImporterTests
         Assert.Equal("default", result.KindSource);
         Assert.Equal(("spark-als", "5", "3.5.1", "user"), (model.Properties["trainer"], model.Properties["factors"], model.Properties["spark_version"], model.Properties["spark_user_col"]));
         Assert.Equal(0, model.GetSeenItems(0).Length);
+        Assert.Empty(result.FoldersWithoutSuccessMarker);
+    }
+
+    [Fact]
+    public async Task A_factor_folder_without_the_success_marker_is_named_in_the_result()
+    {
+        using var directory = new TempDirectory();
+        var (folder, _, _) = Model(directory);
+        File.Delete(Path.Combine(folder.Path, "itemFactors", "_SUCCESS"));
+
+        SparkAlsImportResult result = await SparkAlsImporter.ImportAsync(folder.Path);
+
+        Assert.Equal(["itemFactors"], result.FoldersWithoutSuccessMarker);
+        Assert.Equal(ItemIds.Length, result.Model.Items.Count);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class CatalogSearchIndex : IDisposable
     // 3: text in Unicode form KC, folded before lower-casing, words split where letters meet digits; an index of format 2 would
     // not match such queries, so it is refused with the advice to build it again. 4: the fields of the all-words field are 100
     // positions apart, so a split word's phrase stays in one field; an index of format 3 would join a title's last word to the brand.
-    private const string Format = "4";
+    // 5: a colon separates words ("coffee:kettle" was one word); an index of format 4 would keep such words whole.
+    private const string Format = "5";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
     private readonly DirectoryReader _reader;

@@ -91,6 +91,19 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void A_colon_separates_words_in_queries_and_in_the_catalogue()
+    {
+        using var temp = new TempDirectory();
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(Catalog(temp,
+            "item_id,title\nA,Coffee Kettle\nB,Series:Kettle Classic\nC,Coffee Mug\n"));
+
+        Assert.Equal(["A"], Found(index, "coffee:kettle"));
+        Assert.Equal(Found(index, "coffee kettle "), Found(index, "coffee:kettle "));
+        Assert.Equal(["B"], Found(index, "series classic"));
+        Assert.Equal(["A", "B"], Found(index, "kettle "));
+    }
+
+    [Fact]
     public void A_word_written_as_one_or_as_two_finds_both_forms()
     {
         using var temp = new TempDirectory();

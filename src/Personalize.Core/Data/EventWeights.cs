@@ -24,7 +24,7 @@ public sealed class EventWeights
     public static EventWeights Default { get; } = new(["view", "cart", "purchase"], [1f, 4f, 10f]);
 
     /// <summary>Gets the event type names, in the order they were given.</summary>
-    public IReadOnlyList<string> Names => _names;
+    public IReadOnlyList<string> Names => field ??= Array.AsReadOnly(_names);   // read-only: Default is shared by every caller
 
     /// <summary>Gets how many event types there are.</summary>
     public int Count => _names.Length;

@@ -45,7 +45,7 @@ public sealed class IdMap
     }
 
     /// <summary>Gets the ids in index order: <c>Ids[i]</c> is the id of index <c>i</c>.</summary>
-    public IReadOnlyList<string> Ids => _ids;
+    public IReadOnlyList<string> Ids => field ??= Array.AsReadOnly(_ids);   // read-only: the map's own array stays as it was built
 
     /// <summary>Creates a map from ids listed in index order.</summary>
     /// <param name="ids">The ids; the first gets index 0. Each must be non-null and distinct.</param>

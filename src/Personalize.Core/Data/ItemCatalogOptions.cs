@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Personalize.Core.Data;
 
 /// <summary>How <see cref="ItemCatalog"/> reads an items CSV. Immutable and thread-safe.</summary>
-public sealed record ItemCatalogOptions
+public sealed record ItemCatalogOptions : IValidatableObject
 {
     /// <summary>Gets the column of the item id.</summary>
     /// <value>The default is <c>item_id</c>.</value>
@@ -36,4 +36,19 @@ public sealed record ItemCatalogOptions
     /// <value>The default is 1000.</value>
     [Range(0, int.MaxValue)]
     public int MaxReportedRejections { get; init; } = CsvInteractionReaderDefaults.MaxReportedRejections;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
+        {
+            yield return Internal.OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
+        }
+
+        if (TagSeparator is '"' or '\n' or '\r' || (Delimiter is { Length: 1 } d && d[0] == TagSeparator))
+        {
+            yield return Internal.OptionsValidation.Error(nameof(TagSeparator), TagSeparator.ToString(),
+                "must be a character other than a quote, a line break and the delimiter.");
+        }
+    }
 }

@@ -24,8 +24,9 @@ public sealed record FacetRequest
     public string Attribute { get; }
 
     /// <summary>Gets the range boundaries for a number attribute, in increasing order, or <see langword="null"/> for the default.</summary>
-    /// <value>The default is <see langword="null"/>.</value>
-    public IReadOnlyList<decimal>? Edges { get; init; }
+    /// <value>The default is <see langword="null"/>. Set, the list is copied.</value>
+    /// <exception cref="ArgumentException">The list set is empty or not strictly increasing.</exception>
+    public IReadOnlyList<decimal>? Edges { get; init => field = value is null ? null : CheckEdges(value, nameof(Edges)); }
 
     /// <summary>Gets whether <see cref="Edges"/> are cumulative "at least" thresholds rather than range boundaries.</summary>
     /// <value>The default is <see langword="false"/>.</value>
@@ -33,7 +34,8 @@ public sealed record FacetRequest
 
     /// <summary>Gets how many values to return at most for text, tag and category facets (the most frequent), or 0 for all.</summary>
     /// <value>The default is 0: all values.</value>
-    public int MaxValues { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public int MaxValues { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxValues), value, "MaxValues must be 0 (all) or more."); }
 
     /// <summary>Gets whether values and ranges that no eligible item has are listed, with a count of 0 (for a rail that shows every
     /// choice, greyed out); by default they are left out, so a rail never offers a choice that empties the list.</summary>

@@ -21,13 +21,15 @@ public sealed partial class FactorModel
     /// <param name="seenOffsets">Each user's seen items are <c>seenItems[seenOffsets[u] .. seenOffsets[u + 1]]</c>: <c>users.Count + 1</c>
     /// non-decreasing offsets from 0 to <c>seenItems.Length</c>; empty for no seen items.</param>
     /// <param name="seenItems">The item indices each user interacted with, ascending within each user.</param>
-    /// <param name="itemPopularity">How many users interacted with each item (<c>items.Count</c> values); empty for all zero.</param>
-    /// <param name="properties">Descriptive properties saved with the model (such as <c>trainer</c>), or <see langword="null"/> for none.</param>
+    /// <param name="itemPopularity">How many users interacted with each item (<c>items.Count</c> finite, non-negative values); empty for
+    /// all zero.</param>
+    /// <param name="properties">Descriptive properties saved with the model (such as <c>trainer</c>; at most 512 KiB in all), or
+    /// <see langword="null"/> for none.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="users"/> or <paramref name="items"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numberOfFactors"/> is less than 1.</exception>
     /// <exception cref="ArgumentException">An array does not match the number of users, items and factors, a factor is not finite,
-    /// or the seen items are out of range or not ascending.</exception>
+    /// the seen items are out of range or not ascending, a popularity is negative or not finite, or a property is null or too large.</exception>
     public static FactorModel FromFactors(FactorModelKind kind, IdMap users, IdMap items, int numberOfFactors,
         ReadOnlySpan<float> userFactors, ReadOnlySpan<float> itemFactors, ReadOnlySpan<int> seenOffsets = default,
         ReadOnlySpan<int> seenItems = default, ReadOnlySpan<float> itemPopularity = default,
@@ -72,10 +74,19 @@ public sealed partial class FactorModel
             throw new ArgumentException($"The item popularity has {itemPopularity.Length} values, but there are {items.Count} items.", nameof(itemPopularity));
         }
 
+        foreach (float value in itemPopularity)
+        {
+            if (!(value >= 0) || !float.IsFinite(value))
+            {
+                throw new ArgumentException($"The item popularity holds {value}; every value must be finite and not negative.", nameof(itemPopularity));
+            }
+        }
+
         float[] popularity = itemPopularity.IsEmpty ? new float[items.Count] : itemPopularity.ToArray();
         var copied = properties is null
             ? new Dictionary<string, string>(StringComparer.Ordinal)
             : new Dictionary<string, string>(properties, StringComparer.Ordinal);
+        CheckProperties(copied, nameof(properties));
         return new FactorModel(kind, users, items, numberOfFactors, userFactors.ToArray(), itemFactors.ToArray(), offsets, seenItems.ToArray(),
             popularity, copied);
     }

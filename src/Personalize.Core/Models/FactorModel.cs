@@ -182,17 +182,49 @@ public sealed partial class FactorModel
     /// <param name="properties">The properties to set; a key already present gets the new value.</param>
     /// <returns>The new model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="properties"/> is null.</exception>
+    /// <exception cref="ArgumentException">A key or value is null, or the properties would hold more than 512 KiB (a model file's limit).</exception>
     public FactorModel WithProperties(IEnumerable<KeyValuePair<string, string>> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
         var merged = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
         foreach ((string key, string value) in properties)
         {
+            if (key is null)
+            {
+                throw new ArgumentException("A property has a null key; keys and values must be strings.", nameof(properties));
+            }
+
             merged[key] = value;
         }
 
+        CheckProperties(merged, nameof(properties));
         return new(Kind, Users, Items, NumberOfFactors, _userFactors, _itemFactors, _seenOffsets, _seenItems, _itemPopularity, merged, GlobalBias,
             _userBiases, _itemBiases, _seenWeights, Cooccurrence);
+    }
+
+    /// <summary>The most a model's properties may hold, keys and values in UTF-8: a model file keeps them in a header that readers
+    /// cap at 1 MiB.</summary>
+    internal const int MaxPropertyBytes = 512 * 1024;
+
+    /// <summary>Refuses properties a model file could not keep: a null value, or more than <see cref="MaxPropertyBytes"/> in all.</summary>
+    internal static void CheckProperties(IReadOnlyDictionary<string, string> properties, string parameterName)
+    {
+        long bytes = 0;
+        foreach ((string key, string value) in properties)
+        {
+            if (value is null)
+            {
+                throw new ArgumentException($"The property '{key}' has a null value; keys and values must be strings.", parameterName);
+            }
+
+            bytes += System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value) + 10;
+        }
+
+        if (bytes > MaxPropertyBytes)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The properties hold {bytes:N0} bytes; a model file keeps at most {MaxPropertyBytes:N0} (512 KiB). Keep large data beside the model file."), parameterName);
+        }
     }
 
     /// <summary>Returns this model with other item popularity (what cold-start lists, popularity sorts and the most-popular baseline

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -300,6 +301,12 @@ public static class ModelFile
         int[] seenItems = seenAll[(h.Users + 1)..];
         CheckSeen(offsets, seenItems, h.Items, sourceName);
         float[] popularity = reader.FloatSection("POPU", h.Items);
+        int badPopularity = Array.FindIndex(popularity, p => !(p >= 0) || !float.IsFinite(p));
+        if (badPopularity >= 0)
+        {
+            throw new ModelFormatException(sourceName, "POPU", string.Create(CultureInfo.InvariantCulture,
+                $"item {badPopularity}'s popularity is {popularity[badPopularity]}; expected a finite count, 0 or more. The file is corrupted."));
+        }
         float[]? userBiases = null, itemBiases = null;
         if (h.HasBiases)
         {

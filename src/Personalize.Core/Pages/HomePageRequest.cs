@@ -39,12 +39,14 @@ public sealed record HomePageRequest : IValidatableObject
     public Filter? BusinessFilter { get; init; }
 
     /// <summary>Gets item ids the provider blocks everywhere on the page (recalled, out of stock).</summary>
-    /// <value>The default is empty.</value>
-    public IReadOnlyList<string> BlockedItems { get; init; } = [];
+    /// <value>The default is empty. Set, the list is copied.</value>
+    /// <exception cref="ArgumentNullException">The list set is null.</exception>
+    public IReadOnlyList<string> BlockedItems { get; init => field = [.. value ?? throw new ArgumentNullException(nameof(BlockedItems))]; } = [];
 
-    /// <summary>Gets the provider's pinned items.</summary>
-    /// <value>The default is empty.</value>
-    public IReadOnlyList<PinnedItem> Pinned { get; init; } = [];
+    /// <summary>Gets the provider's pinned items: at most a shelf's <see cref="ShelfRequest.Count"/> on each shelf.</summary>
+    /// <value>The default is empty. Set, the list is copied.</value>
+    /// <exception cref="ArgumentNullException">The list set is null.</exception>
+    public IReadOnlyList<PinnedItem> Pinned { get; init => field = [.. value ?? throw new ArgumentNullException(nameof(Pinned))]; } = [];
 
     /// <summary>Gets whether the user's saved preferences (default filter, blocks, opt-out) apply.</summary>
     /// <value>The default is <see langword="true"/>. An opt-out is honoured either way.</value>
@@ -83,7 +85,13 @@ public sealed record HomePageRequest : IValidatableObject
             }
         }
 
-        foreach (PinnedItem pin in Pinned ?? [])
+        if (BlockedItems.Any(id => id is null))
+        {
+            yield return new ValidationResult("must not hold null item ids.", [nameof(BlockedItems)]);
+        }
+
+        var pinsPerShelf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (PinnedItem pin in Pinned)
         {
             if (pin is null || !names.Contains(pin.Shelf ?? ""))
             {
@@ -92,6 +100,22 @@ public sealed record HomePageRequest : IValidatableObject
             else if (pin.Slot < 0)
             {
                 yield return new ValidationResult($"pins item '{pin.ItemId}' to slot {pin.Slot}: slots start at 0.", [nameof(Pinned)]);
+            }
+            else if (pin.ItemId is null)
+            {
+                yield return new ValidationResult($"pins a null item id to shelf '{pin.Shelf}'.", [nameof(Pinned)]);
+            }
+            else
+            {
+                pinsPerShelf[pin.Shelf!] = pinsPerShelf.GetValueOrDefault(pin.Shelf!) + 1;   // a named shelf: not null
+            }
+        }
+
+        foreach (ShelfRequest shelf in Shelves)
+        {
+            if (shelf is not null && pinsPerShelf.TryGetValue(shelf.Name, out int pinned) && pinned > shelf.Count)
+            {
+                yield return new ValidationResult($"pins {pinned} items to shelf '{shelf.Name}', which holds {shelf.Count}.", [nameof(Pinned)]);
             }
         }
     }

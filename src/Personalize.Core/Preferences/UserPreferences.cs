@@ -12,16 +12,22 @@ public sealed record UserPreferences
     public string? DefaultFilter { get; init; }
 
     /// <summary>Gets the brands the person never wants to see.</summary>
-    /// <value>The default is empty.</value>
-    public IReadOnlyList<string> BlockedBrands { get; init; } = [];
+    /// <value>The default is empty. Set, the list is copied, so the record stays as it was made.</value>
+    /// <exception cref="ArgumentNullException">The list set is null.</exception>
+    /// <exception cref="ArgumentException">The list set holds a null.</exception>
+    public IReadOnlyList<string> BlockedBrands { get; init => field = Copy(value, nameof(BlockedBrands)); } = [];
 
     /// <summary>Gets the item ids the person never wants to see.</summary>
-    /// <value>The default is empty.</value>
-    public IReadOnlyList<string> BlockedItems { get; init; } = [];
+    /// <value>The default is empty. Set, the list is copied, so the record stays as it was made.</value>
+    /// <exception cref="ArgumentNullException">The list set is null.</exception>
+    /// <exception cref="ArgumentException">The list set holds a null.</exception>
+    public IReadOnlyList<string> BlockedItems { get; init => field = Copy(value, nameof(BlockedItems)); } = [];
 
     /// <summary>Gets the category paths (and everything under them) the person never wants to see.</summary>
-    /// <value>The default is empty.</value>
-    public IReadOnlyList<string> BlockedCategories { get; init; } = [];
+    /// <value>The default is empty. Set, the list is copied, so the record stays as it was made.</value>
+    /// <exception cref="ArgumentNullException">The list set is null.</exception>
+    /// <exception cref="ArgumentException">The list set holds a null.</exception>
+    public IReadOnlyList<string> BlockedCategories { get; init => field = Copy(value, nameof(BlockedCategories)); } = [];
 
     /// <summary>Gets the preferred sort order by name (such as <c>relevance</c>, <c>price-asc</c>), or <see langword="null"/> for the list's own.</summary>
     /// <value>The default is <see langword="null"/>.</value>
@@ -34,6 +40,18 @@ public sealed record UserPreferences
     /// <summary>Gets the store's version of this record: it grows by one at each save, and a save of an older version is refused.</summary>
     /// <value>0 for a record that was never saved.</value>
     public long Version { get; init; }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<string> Copy(IReadOnlyList<string> value, string name)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        string[] copy = [.. value];
+        if (Array.IndexOf(copy, null) >= 0)
+        {
+            throw new ArgumentException("The list holds a null; every entry must be a string.", name);
+        }
+
+        return Array.AsReadOnly(copy);
+    }
 
     /// <summary>Compares the preferences by value (the lists element by element).</summary>
     /// <param name="other">The other preferences.</param>

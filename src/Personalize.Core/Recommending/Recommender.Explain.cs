@@ -6,7 +6,8 @@ namespace Personalize.Core.Recommending;
 public sealed partial class Recommender
 {
     /// <summary>Explains a user's score for an item by the items of their training history that contributed most.</summary>
-    /// <param name="userId">The user; one the model does not know has no history, so the explanation is empty with score 0.</param>
+    /// <param name="userId">The user; one the model does not know has no history, so the explanation is empty, and its score is the base
+    /// score alone: 0 for an implicit model, the global mean plus the item's bias (the rating predicted for a stranger) for an explicit one.</param>
     /// <param name="itemId">The item, usually one recommended to the user.</param>
     /// <param name="count">How many contributions to list at most.</param>
     /// <returns>The explanation. For a user the model knows, its <see cref="ScoreExplanation.Score"/> is the score

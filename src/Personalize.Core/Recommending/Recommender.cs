@@ -337,7 +337,7 @@ public sealed partial class Recommender : IDisposable
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
-            keys[i] = -popularity[i];
+            keys[i] = float.IsNaN(popularity[i]) ? 0f : -popularity[i];   // NaN (never from a checked model) ranks as none, and equals itself
         }
 
         // Stable on ties: index order breaks them, as in scoring.

@@ -138,6 +138,38 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Lambda = {options.Lambda} must be 0 or more and LearningRate = {options.LearningRate} above 0."));
         }
 
+        // The trainers' own ranges, in ML.NET's units (the rate and λ are scaled to this library's; see the constructor).
+        bool ratings = options.LossFunction == LossFunctionType.SquareLossRegression;
+        double maxLambda = ratings
+            ? 10_000.0 / (new BiasedMatrixFactorizationTrainer.Options().RatingRegularization / Defaults.Lambda)
+            : 1e6 / (new ImplicitAlsTrainer.Options().Regularization / Defaults.Lambda);
+        double maxRate = 1.0 / (new BiasedMatrixFactorizationTrainer.Options().LearningRate / Defaults.LearningRate);
+        if (options.ApproximationRank is < 1 or > 1024)
+        {
+            errors.Add($"ApproximationRank = {options.ApproximationRank} must be between 1 and 1024.");
+        }
+
+        if (options.NumberOfIterations is < 1 or > 10_000)
+        {
+            errors.Add($"NumberOfIterations = {options.NumberOfIterations} must be between 1 and 10000.");
+        }
+
+        if (options.Lambda > maxLambda)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Lambda = {options.Lambda} must be at most {maxLambda:G4}."));
+        }
+
+        if (ratings && options.LearningRate > maxRate)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate = {options.LearningRate} must be at most {maxRate:G4}."));
+        }
+
+        int maxThreads = ratings ? 256 : 1024;
+        if (options.NumberOfThreads < 1 || options.NumberOfThreads > maxThreads)
+        {
+            errors.Add($"NumberOfThreads = {options.NumberOfThreads} must be between 1 and {maxThreads}, or null for the machine's cores.");
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException($"MatrixFactorizationTrainer.Options are invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}): "

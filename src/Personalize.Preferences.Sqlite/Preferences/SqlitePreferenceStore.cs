@@ -218,6 +218,13 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             string field = exception.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : "(the object)";
             throw new InvalidDataException($"{where} have an invalid '{field}': {Expected(field)} ({exception.Message}).", exception);
         }
+        catch (ArgumentException exception) when (exception.ParamName is { } member)
+        {
+            // A list the record refuses as it is set: null, or holding a null.
+            string field = JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
+            throw new InvalidDataException(
+                $"{where} have {(exception is ArgumentNullException ? $"'{field}': null" : $"a null in '{field}'")}: {Expected(field)}.", exception);
+        }
 
         foreach ((string field, _, IReadOnlyList<string> list) in Lists(stored))
         {

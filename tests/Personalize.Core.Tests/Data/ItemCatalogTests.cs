@@ -87,7 +87,7 @@ public sealed class ItemCatalogTests
     {
         using var temp = new TempDirectory();
 
-        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "sku,brand\na,X\n")));
+        var exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(temp.Write("items.csv", "reference,brand\na,X\n")));
 
         Assert.Contains("no column named 'item_id'", exception.Message);
         Assert.EndsWith("Name the item id column with --items-id-col (ItemCatalogOptions.IdColumn), or call it 'item_id' in the header.", exception.Message);
@@ -139,6 +139,21 @@ public sealed class ItemCatalogTests
         Assert.Equal(2, catalog.Count);
         Assert.Equal(3, catalog.Report.Rejected);
         Assert.Equal([2L, 3L, 5L], catalog.Report.RejectedRows.Select(r => r.LineNumber));
+    }
+
+    [Theory]
+    [InlineData("\"", '|', "Delimiter")]
+    [InlineData(";", '"', "TagSeparator")]
+    [InlineData(";", ';', "TagSeparator")]
+    public void Options_that_cannot_read_a_file_are_refused_naming_the_option(string delimiter, char tags, string option)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv", "item_id;title\na;X\n");
+
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() =>
+            ItemCatalog.ReadCsv(path, new ItemCatalogOptions { Delimiter = delimiter, TagSeparator = tags }));
+
+        Assert.Contains(option + " = ", error.Message);
     }
 
     [Theory]

@@ -59,4 +59,40 @@ public sealed class FactorModelFromFactorsTests
     [Fact]
     public void FromFactors_rejects_zero_factors() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => FactorModel.FromFactors(FactorModelKind.Implicit, Users, Items, 0, [], []));
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(-5f)]
+    public void FromFactors_rejects_a_popularity_that_is_not_a_finite_count(float bad)
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            FactorModel.FromFactors(FactorModelKind.Implicit, Users, Items, 1, [1, 1], [1, 1, 1], itemPopularity: [bad, 2, 1]));
+
+        Assert.Equal("itemPopularity", error.ParamName);
+        Assert.Contains("every value must be finite and not negative", error.Message);
+    }
+
+    [Fact]
+    public void Properties_a_model_file_could_not_keep_are_refused_when_set_not_when_saved()
+    {
+        FactorModel model = FactorModel.FromFactors(FactorModelKind.Implicit, Users, Items, 1, [1, 1], [1, 1, 1]);
+        string big = new('x', 600 * 1024);
+
+        var large = Assert.Throws<ArgumentException>(() => model.WithProperties([new("note", big)]));
+        var nullValue = Assert.Throws<ArgumentException>(() => model.WithProperties([new("note", null!)]));
+        var fromFactors = Assert.Throws<ArgumentException>(() => FactorModel.FromFactors(FactorModelKind.Implicit, Users, Items, 1, [1, 1], [1, 1, 1],
+            properties: new Dictionary<string, string> { ["note"] = big }));
+
+        Assert.Contains("a model file keeps at most 524,288 (512 KiB)", large.Message);
+        Assert.Contains("The property 'note' has a null value", nullValue.Message);
+        Assert.Equal("properties", fromFactors.ParamName);
+
+        // Just under the limit saves and loads back.
+        FactorModel kept = model.WithProperties([new("note", new string('y', 500 * 1024))]);
+        using var stream = new MemoryStream();
+        ModelFile.Write(kept, stream);
+        stream.Position = 0;
+        Assert.Equal(500 * 1024, ModelFile.Read(stream, "m").Properties["note"].Length);
+    }
 }

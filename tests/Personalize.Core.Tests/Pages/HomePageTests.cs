@@ -202,4 +202,22 @@ public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>
         Assert.Contains("'nowhere'", error.Message, StringComparison.Ordinal);
         Assert.Contains("slot -1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void More_pins_than_a_shelf_holds_or_null_lists_are_refused_and_the_lists_are_copied()
+    {
+        string[] items = [.. Enumerable.Range(1, 5).Select(i => $"I{i:D4}")];
+        var crowded = new HomePageRequest("u", [new("s", ShelfKind.ForYou, 2)]) { Pinned = [.. items.Select((id, slot) => new PinnedItem("s", slot, id))] };
+
+        var error = Assert.Throws<ValidationException>(() => _shop.Builder.Build(crowded));
+        var nullPins = Assert.Throws<ArgumentNullException>(() => new HomePageRequest("u", [new("s", ShelfKind.ForYou, 2)]) { Pinned = null! });
+        var nullBlocks = Assert.Throws<ArgumentNullException>(() => new HomePageRequest("u", [new("s", ShelfKind.ForYou, 2)]) { BlockedItems = null! });
+        var blocked = new List<string> { "I0001" };
+        var request = new HomePageRequest("u", [new("s", ShelfKind.ForYou, 2)]) { BlockedItems = blocked };
+        blocked.Add("I0002");
+
+        Assert.Contains("pins 5 items to shelf 's', which holds 2.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("Pinned", "BlockedItems"), (nullPins.ParamName, nullBlocks.ParamName));
+        Assert.Equal(["I0001"], request.BlockedItems);
+    }
 }

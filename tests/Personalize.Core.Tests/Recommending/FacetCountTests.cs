@@ -160,5 +160,22 @@ public sealed class FacetCountTests : IClassFixture<CustomShop>
         Assert.Throws<ArgumentException>(() => FacetRequest.Ranges("price", 10, 10));
         Assert.Throws<ArgumentException>(() => FacetRequest.Thresholds("rating"));
         Assert.Throws<ArgumentException>(() => FacetRequest.ParseList(" , "));
+        var unordered = Assert.Throws<ArgumentException>(() => new FacetRequest("price") { Edges = [50m, 10m] });
+        Assert.Equal("Edges", unordered.ParamName);
+        Assert.Equal("Edges", Assert.Throws<ArgumentException>(() => new FacetRequest("price") { Edges = [] }).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FacetRequest("brand") { MaxValues = -1 });
+    }
+
+    [Fact]
+    public void Edges_set_on_the_record_are_copied_and_count_as_the_factory_does()
+    {
+        var edges = new List<decimal> { 10m, 50m };
+        var request = new FacetRequest("price") { Edges = edges };
+        edges[0] = 40m;
+
+        Assert.Equal([10m, 50m], request.Edges!);
+        var viaInit = FacetCounter.Count(_shop.Catalog, [request]);
+        var viaFactory = FacetCounter.Count(_shop.Catalog, [FacetRequest.Ranges("price", 10m, 50m)]);
+        Assert.Equal(viaFactory[0].Values.Select(v => (v.Label, v.Count)), viaInit[0].Values.Select(v => (v.Label, v.Count)));
     }
 }

@@ -124,6 +124,25 @@ public sealed class RecommendationCatalogTests
         Assert.Contains("Alpha = 2 must be above 0 and below 1.", error.Message);
     }
 
+    [Theory]
+    [InlineData(0, 0.1, 0.1, "ApproximationRank = 0 must be between 1 and 1024.")]
+    [InlineData(8, 10, 0.1, "LearningRate = 10 must be at most")]
+    [InlineData(8, 0.1, double.PositiveInfinity, "Lambda = Infinity must be at most")]
+    public void Out_of_range_numbers_are_an_argument_exception_in_the_terms_given(int rank, double rate, double lambda, string expected)
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new MatrixFactorizationTrainer.Options
+        {
+            MatrixColumnIndexColumnName = "user", MatrixRowIndexColumnName = "item", LabelColumnName = "Label",
+            ApproximationRank = rank, LearningRate = rate, Lambda = lambda,
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => ml.Recommendation().Trainers.MatrixFactorization(options));
+
+        Assert.Contains(expected, error.Message);
+        Assert.Equal("options", error.ParamName);
+    }
+
     [Fact]
     public void Unknown_ids_get_the_fallback_score_unless_nan_parity_is_asked_for()
     {

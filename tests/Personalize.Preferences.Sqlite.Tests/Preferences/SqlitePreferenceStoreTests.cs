@@ -192,12 +192,13 @@ public sealed class SqlitePreferenceStoreTests
         using var temp = new TempDirectory();
         var store = new SqlitePreferenceStore(temp.File("prefs.db"));
 
-        var nullList = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", Sample with { BlockedBrands = null! }));
+        // The record refuses such lists as they are set, so no store ever receives one.
+        var nullList = await Assert.ThrowsAsync<ArgumentNullException>(() => store.SaveAsync("U1", Sample with { BlockedBrands = null! }));
         var nullValue = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", Sample with { BlockedItems = ["I1", null!] }));
 
-        Assert.Equal("preferences", nullList.ParamName);
-        Assert.StartsWith("The preferences to save for user 'U1' have BlockedBrands null; use an empty list for none", nullList.Message, StringComparison.Ordinal);
-        Assert.StartsWith("The preferences to save for user 'U1' have a null in BlockedItems;", nullValue.Message, StringComparison.Ordinal);
+        Assert.Equal("BlockedBrands", nullList.ParamName);
+        Assert.Equal("BlockedItems", nullValue.ParamName);
+        Assert.StartsWith("The list holds a null; every entry must be a string.", nullValue.Message, StringComparison.Ordinal);
         Assert.Null(await store.GetAsync("U1"));
     }
 

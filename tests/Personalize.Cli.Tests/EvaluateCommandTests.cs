@@ -6,6 +6,19 @@ namespace Personalize.Cli.Tests;
 public sealed class EvaluateCommandTests
 {
     [Fact]
+    public void A_time_split_holds_out_its_share_rounded_half_up_as_the_other_splits_do()
+    {
+        using var cli = new CliRunner();
+        (string User, string Item)[] rows = [("u1", "a"), ("u2", "b"), ("u1", "c"), ("u2", "a"), ("u1", "b"), ("u2", "c"), ("u1", "d"), ("u2", "d"), ("u1", "e"), ("u2", "e")];
+        string log = cli.Write("ten.csv", "user_id,item_id,timestamp\n" + string.Concat(rows.Select((r, k) => $"{r.User},{r.Item},{1700000000 + (k * 100)}\n")));
+
+        var (code, output, error) = cli.Run("evaluate", "--input", log, "--split", "time", "--test-fraction", "0.25", "--no-tune", "--factors", "2", "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Split 1: 7 training rows, 3 held-out rows;", output);   // 2.5 of 10 rows rounds to 3, as --split random's would
+    }
+
+    [Fact]
     public void A_time_split_of_an_event_log_beats_most_popular_and_writes_json_and_a_report_with_charts()
     {
         using var cli = new CliRunner();

@@ -7,7 +7,9 @@ namespace Personalize.Search;
 /// <summary>
 /// Splits a word where letters meet digits: <c>500ml</c> becomes <c>500</c> and <c>ml</c>, <c>2m</c> becomes <c>2</c> and <c>m</c>, and
 /// <c>xr500</c> becomes <c>xr</c> and <c>500</c>, so a number and its unit match whether they are written together or apart. Anything
-/// else in the word stays with its part (<c>1.5m</c> gives <c>1.5</c> and <c>m</c>). Each part after the first takes the next position.
+/// else in the word stays with its part (<c>1.5m</c> gives <c>1.5</c> and <c>m</c>), but for a colon, which separates the parts and is
+/// dropped: Unicode's word rules keep a colon between letters in the word (as Swedish writes "S:t"), so <c>coffee:kettle</c> would be
+/// one word that nothing matches. Each part after the first takes the next position.
 /// </summary>
 internal sealed class LetterDigitSplitFilter : TokenFilter
 {
@@ -19,6 +21,7 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
     private int _next;
     private int _startOffset;
     private int _endOffset;
+    private int _length;
 
     public LetterDigitSplitFilter(TokenStream input)
         : base(input)
@@ -46,22 +49,42 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
         int length = _term.Length;
         _parts.Clear();
         int start = 0;
-        for (int i = 1; i < length; i++)
+        for (int i = 0; i < length; i++)
         {
-            bool before = char.IsDigit(buffer[i - 1]), after = char.IsDigit(buffer[i]);
-            if (before != after && (before ? char.IsLetter(buffer[i]) : char.IsLetter(buffer[i - 1])))
+            if (buffer[i] == ':')
             {
-                _parts.Add((start, i));
-                start = i;
+                if (i > start)
+                {
+                    _parts.Add((start, i));
+                }
+
+                start = i + 1;
+                continue;
+            }
+
+            if (i > start)
+            {
+                bool before = char.IsDigit(buffer[i - 1]), after = char.IsDigit(buffer[i]);
+                if (before != after && (before ? char.IsLetter(buffer[i]) : char.IsLetter(buffer[i - 1])))
+                {
+                    _parts.Add((start, i));
+                    start = i;
+                }
             }
         }
 
-        if (_parts.Count == 0)
+        if (start < length)
         {
+            _parts.Add((start, length));
+        }
+
+        if (_parts.Count == 0 || (_parts.Count == 1 && _parts[0] == (0, length)))
+        {
+            _parts.Clear();
             return true;   // one part: the word as it is
         }
 
-        _parts.Add((start, length));
+        _length = length;
         if (_word.Length < length)
         {
             _word = new char[ArrayUtil.Oversize(length, sizeof(char))];
@@ -86,7 +109,7 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
     {
         _term.CopyBuffer(_word, part.Start, part.End - part.Start);
         // Offsets inside the word when they span it exactly; otherwise (a filter before changed its length) the word's own.
-        if (_endOffset - _startOffset == WordLength)
+        if (_endOffset - _startOffset == _length)
         {
             _offset.SetOffset(_startOffset + part.Start, _startOffset + part.End);
         }
@@ -97,6 +120,4 @@ internal sealed class LetterDigitSplitFilter : TokenFilter
 
         _position.PositionIncrement = positionIncrement;
     }
-
-    private int WordLength => _parts.Count == 0 ? 0 : _parts[^1].End;
 }

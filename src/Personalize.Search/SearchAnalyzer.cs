@@ -33,20 +33,6 @@ internal sealed class SearchAnalyzer : Analyzer
     {
     }
 
-    /// <summary>Colons become spaces before the words are cut: Unicode's word rules keep a colon between letters in the word (as
-    /// Swedish writes "S:t"), so "coffee:kettle" would be one word that nothing matches. Both the catalogue and queries are read so.</summary>
-    protected override TextReader InitReader(string fieldName, TextReader reader) =>
-        new Lucene.Net.Analysis.CharFilters.MappingCharFilter(ColonAsSpace, reader);
-
-    private static readonly Lucene.Net.Analysis.CharFilters.NormalizeCharMap ColonAsSpace = BuildColonAsSpace();
-
-    private static Lucene.Net.Analysis.CharFilters.NormalizeCharMap BuildColonAsSpace()
-    {
-        var builder = new Lucene.Net.Analysis.CharFilters.NormalizeCharMap.Builder();
-        builder.Add(":", " ");
-        return builder.Build();
-    }
-
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new StandardTokenizer(Version, reader) { MaxTokenLength = MaxWordLength };

@@ -103,6 +103,19 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         Assert.Equal(["A", "B"], Found(index, "kettle "));
     }
 
+    [Theory]
+    [InlineData("coffee:kettle", "coffee kettle")]
+    [InlineData("a:b:c", "a b c")]
+    [InlineData("xr500:pro", "xr 500 pro")]
+    [InlineData("500ml", "500 ml")]
+    [InlineData("kettle", "kettle")]
+    public void The_analyzer_cuts_words_at_colons_and_where_letters_meet_digits(string text, string words)
+    {
+        using var analyzer = new SearchAnalyzer();
+
+        Assert.Equal(words.Split(' '), analyzer.Words(SearchAnalyzer.RawPrefix + "title", text));
+    }
+
     [Fact]
     public void A_word_written_as_one_or_as_two_finds_both_forms()
     {

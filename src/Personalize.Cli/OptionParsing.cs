@@ -18,7 +18,7 @@ internal static class OptionParsing
         string full = Path.GetFullPath(output);
         foreach (string? input in inputs)
         {
-            if (input is not null && string.Equals(Path.GetFullPath(input), full, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            if (!string.IsNullOrWhiteSpace(input) && string.Equals(Path.GetFullPath(input), full, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
             {
                 throw new UsageException($"{option} {output} is also an input of this command; choose another path so the input is not replaced.");
             }

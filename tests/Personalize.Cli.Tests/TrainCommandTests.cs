@@ -231,6 +231,31 @@ public sealed class TrainCommandTests
         Assert.StartsWith("Chose factors " + loaded.NumberOfFactors.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",",
             loaded.Properties["tuning"]);
         Assert.Equal(loaded.Properties["factors"], loaded.NumberOfFactors.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Matches(@"Choosing took \d+\.\d s\.", output);
+        Assert.DoesNotContain(" s.", loaded.Properties["tuning"]);   // the time is printed, not recorded
+
+        // The same command writes the same file: nothing that varies from run to run is recorded.
+        string again = cli.PathOf("tuned-again.pzm");
+        Assert.Equal(0, cli.Run("train", "--input", cli.SmallLog(), "--out", again, "--threads", "1").ExitCode);
+        Assert.Equal(File.ReadAllBytes(model), File.ReadAllBytes(again));
+    }
+
+    [Fact]
+    public void A_bare_no_tune_records_the_defaults_and_lone_item_item_shape_options_are_refused()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("d.pzm");
+
+        var bare = cli.Run("train", "--input", cli.SmallLog(), "--out", model, "--no-tune", "--epochs", "2");
+        var defaults = cli.Run("train", "--input", cli.SmallLog(), "--out", cli.PathOf("e.pzm"), "--no-tune");
+        var lone = cli.Run("train", "--input", cli.SmallLog(), "--out", cli.PathOf("f.pzm"), "--item-item-regularization", "50");
+
+        Assert.Equal(0, bare.ExitCode);
+        Assert.Equal("given", ModelFile.Load(model).Properties["options_chosen_by"]);
+        Assert.Equal(0, defaults.ExitCode);
+        Assert.Equal("defaults (--no-tune)", ModelFile.Load(cli.PathOf("e.pzm")).Properties["options_chosen_by"]);
+        Assert.Equal(2, lone.ExitCode);
+        Assert.Contains("--item-item-regularization and --item-item-rank shape the item-item blend, which --item-item-weight W (above 0) turns on", lone.Error);
     }
 
     [Theory]

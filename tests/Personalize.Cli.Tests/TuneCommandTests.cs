@@ -223,4 +223,31 @@ public sealed class TuneCommandTests
         Assert.Contains("none.json' does not exist", missing.Error);
         Assert.Empty(Directory.GetFiles(cli.Folder, "*.pzm"));
     }
+
+    [Fact]
+    public void Evaluate_takes_the_trainer_from_an_options_file_and_empty_or_clashing_options_are_refused()
+    {
+        using var cli = new CliRunner();
+        string ratings = cli.Write("ratings.csv", "user_id,item_id,rating\n" + string.Concat(
+            Enumerable.Range(0, 30).SelectMany(u => Enumerable.Range(0, 12).Select(i => $"u{u},i{i},{1 + ((u + i) % 5)}\n"))));
+        string explicitOptions = cli.PathOf("explicit.json");
+        TrainerOptionsFile.Save(new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 4, NumberOfIterations = 5 }, explicitOptions);
+        string bayesian = cli.PathOf("bayes.json");
+        TrainerOptionsFile.Save(new BiasedMatrixFactorizationTrainer.Options { UseBayesianSampling = true, NumberOfIterations = 5 }, bayesian);
+
+        var evaluate = cli.Run("evaluate", "--input", ratings, "--split", "random", "--options", explicitOptions, "--out", cli.PathOf("e.json"));
+        var clash = cli.Run("evaluate", "--input", ratings, "--split", "random", "--options", explicitOptions, "--trainer", "implicit");
+        var empty = cli.Run("train", "--input", ratings, "--options", "", "--out", cli.PathOf("m.pzm"));
+        var rate = cli.Run("train", "--input", ratings, "--options", bayesian, "--learning-rate", "0.05", "--out", cli.PathOf("b.pzm"));
+        var epochs = cli.Run("tune", "--input", ratings, "--trainer", "explicit", "--epochs", "20", "--space", "epochs=3,5", "--out", cli.PathOf("t.json"));
+
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Contains("model RMSE", evaluate.Output);
+        Assert.Equal(2, clash.ExitCode);
+        Assert.Contains("holds options for the explicit trainer, but --trainer is implicit", clash.Error);
+        Assert.Equal((2, "error: --options needs the path of an options file, such as the JSON that personalize tune writes."), (empty.ExitCode, empty.Error.Trim()));
+        Assert.Equal(2, rate.ExitCode);
+        Assert.Contains($"--options '{bayesian}' (UseBayesianSampling) draws its regularization from the data", rate.Error);
+        Assert.Equal((2, "error: --epochs and an epochs dimension of --space both set the epochs; give one of them."), (epochs.ExitCode, epochs.Error.Trim()));
+    }
 }

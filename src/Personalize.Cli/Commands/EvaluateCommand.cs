@@ -97,8 +97,19 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        bool explicitRatings = (settings.Trainer ?? "implicit").Equals("explicit", StringComparison.OrdinalIgnoreCase);
-        if (!explicitRatings && !(settings.Trainer ?? "implicit").Equals("implicit", StringComparison.OrdinalIgnoreCase))
+        // Without --trainer, an options file's trainer, as train reads it.
+        TrainCommand.CheckOptionsPath(settings);
+        FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
+        string trainer = settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit");
+        if (fileKind is { } kind && settings.Trainer is not null && (kind == FactorModelKind.Explicit) != trainer.Equals("explicit", StringComparison.OrdinalIgnoreCase))
+        {
+            string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
+            throw new UsageException(
+                $"--options '{settings.Options}' holds options for the {fileTrainer} trainer, but --trainer is {settings.Trainer}; leave out --trainer to use the file's.");
+        }
+
+        bool explicitRatings = trainer.Equals("explicit", StringComparison.OrdinalIgnoreCase);
+        if (!explicitRatings && !trainer.Equals("implicit", StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
         }

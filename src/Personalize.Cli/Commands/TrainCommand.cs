@@ -20,7 +20,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Input { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("train: where to save the model (required). evaluate: where to write the metrics as JSON. Default: evaluation.json in the current folder.")]
+        [Description("train: where to save the model (required). evaluate: where to write the metrics as JSON (default: evaluation.json in the current folder).")]
         public string? Out { get; init; }
 
         [CommandOption("--trainer <NAME>")]
@@ -108,7 +108,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool NoCooccurrence { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("Training threads; the model does not depend on it. Default: all cores.")]
+        [Description("Training threads. Implicit models and --bayesian do not depend on it; explicit SGD trains one block per thread, so its model does (inspect shows the count). Default: all cores.")]
         public int? Threads { get; init; }
     }
 
@@ -124,6 +124,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--out is required: where to save the model.");
         }
 
+        CheckOptionsPath(settings);
         OptionParsing.CheckOutput("--out", settings.Out, writesModel: true, settings.Input, settings.Options);
 
         FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
@@ -163,6 +164,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         CheckImplicitReading(settings);
 
         ImplicitAlsTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadImplicit(settings.Options);
+        if ((settings.ItemItemRegularization is not null || settings.ItemItemRank is not null) && !((settings.ItemItemWeight ?? defaults.ItemItemWeight) > 0))
+        {
+            throw new UsageException("--item-item-regularization and --item-item-rank shape the item-item blend, which --item-item-weight W (above 0) turns on; "
+                + "give it too, or leave them out.");
+        }
+
         return new ImplicitAlsTrainer(defaults with
         {
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
@@ -204,13 +211,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit.");
         }
 
-        if (settings.Bayesian && (settings.LearningRate is not null || settings.Regularization is not null || settings.RatingRegularization is not null
-            || settings.BiasRegularization is not null))
+        BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
+        if ((settings.Bayesian || defaults.UseBayesianSampling) && (settings.LearningRate is not null || settings.Regularization is not null
+            || settings.RatingRegularization is not null || settings.BiasRegularization is not null))
         {
-            throw new UsageException("--bayesian draws its regularization from the data; --learning-rate, --regularization, --rating-regularization and --bias-regularization do not apply to it.");
+            string source = settings.Bayesian ? "--bayesian" : $"--options '{settings.Options}' (UseBayesianSampling)";
+            throw new UsageException($"{source} draws its regularization from the data; --learning-rate, --regularization, --rating-regularization and --bias-regularization do not apply to it.");
         }
 
-        BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
         return new BiasedMatrixFactorizationTrainer(defaults with
         {
             NumberOfFactors = settings.Factors ?? defaults.NumberOfFactors,
@@ -227,12 +235,27 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         });
     }
 
+    /// <summary>Refuses an empty <c>--options</c> (the library's null-or-empty refusal would name no option).</summary>
+    internal static void CheckOptionsPath(Settings settings)
+    {
+        if (settings.Options is not null && string.IsNullOrWhiteSpace(settings.Options))
+        {
+            throw new UsageException("--options needs the path of an options file, such as the JSON that personalize tune writes.");
+        }
+    }
+
+    /// <summary>How untuned options came about: <c>given</c> (an option or an options file), or <c>defaults (--no-tune)</c>.</summary>
+    private static string GivenOrDefaults(Settings settings) => GivesOptions(settings) ? "given" : "defaults (--no-tune)";
+
     /// <summary>Whether the options are chosen from the data: unless --no-tune, and unless any option was given.</summary>
-    internal static bool Tunes(Settings settings) =>
-        !settings.NoTune && settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
+    internal static bool Tunes(Settings settings) => !settings.NoTune && !GivesOptions(settings);
+
+    /// <summary>Whether any trainer option or an options file was given.</summary>
+    private static bool GivesOptions(Settings settings) =>
+        !(settings.Options is null && settings.Factors is null && settings.Epochs is null && settings.Regularization is null
         && settings.Alpha is null && settings.ItemItemWeight is null && settings.ItemItemRegularization is null && settings.ItemItemRank is null
         && settings.PopularityWeight is null && settings.LearningRate is null && settings.BiasRegularization is null
-        && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems && !settings.Bayesian;
+        && settings.RatingRegularization is null && settings.Models is null && !settings.RatedItems && !settings.Bayesian);
 
     /// <summary>A trainer and the properties that record how its options were chosen.</summary>
     internal sealed record Chosen<TTrainer>(TTrainer Trainer, IReadOnlyDictionary<string, string> Properties);
@@ -243,10 +266,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ImplicitAlsTrainer given = ImplicitTrainer(settings);
         if (!Tunes(settings))
         {
-            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "given" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = GivenOrDefaults(settings) });
         }
 
-        CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune or any option turns this off):");
+        CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune, --options or any trainer option turns this off):");
         AutoTuneResult<ImplicitAlsTrainer.Options>? tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
             progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
@@ -260,6 +283,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         string why = Why(tuned, string.Create(CultureInfo.InvariantCulture,
             $"factors {o.NumberOfFactors}, regularization {o.Regularization:G3}, alpha {o.ConfidenceScale:G3}, epochs {o.NumberOfIterations}{Blends(o)}"));
         CliConsole.Out.WriteLine(why);
+        CliConsole.Out.WriteLine(Took(tuned));
         return new(new ImplicitAlsTrainer(o), Recorded(tuned, why));
     }
 
@@ -282,10 +306,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         BiasedMatrixFactorizationTrainer given = ExplicitTrainer(settings);
         if (!Tunes(settings))
         {
-            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = "given" });
+            return new(given, new Dictionary<string, string> { [ModelPropertyNames.OptionsChosenBy] = GivenOrDefaults(settings) });
         }
 
-        CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune or any option turns this off):");
+        CliConsole.Out.WriteLine("Choosing options on a held-out part of the ratings (--no-tune, --options or any trainer option turns this off):");
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options>? tuned = WithTrialProgress<BiasedMatrixFactorizationTrainer.Options>(
             progress => AutoTuner.TuneExplicit(log, settings.DuplicatePolicy(), given.TrainerOptions, null, progress, token),
             t => t.Options.UseBayesianSampling
@@ -304,6 +328,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : string.Create(CultureInfo.InvariantCulture,
                 $"factors {o.NumberOfFactors}, regularization {o.FactorRegularization:G3} + {o.RatingRegularization:G3} per rating, learning rate {o.LearningRate:G3}, epochs {o.NumberOfIterations}{(o.UseRatedItems ? ", rated items" : "")}{(o.NumberOfModels > 1 ? $", average of {o.NumberOfModels} models" : "")}"));
         CliConsole.Out.WriteLine(why);
+        CliConsole.Out.WriteLine(Took(tuned));
         return new(new BiasedMatrixFactorizationTrainer(o), Recorded(tuned, why));
     }
 
@@ -382,10 +407,21 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         return model.WithProperties([new(ModelPropertyNames.Fallback, choice.Reason)]);
     }
 
+    /// <summary>What was chosen and why, as the model records it: nothing that differs from run to run (the time is printed apart), so
+    /// the same command writes the same model file.</summary>
     private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)
+        where TOptions : class
+    {
+        // A blend with popularity is kept only when it validates 1 % better, so a trial may score above the choice without being it.
+        bool higherIsBetter = tuned.MetricName != "RMSE";
+        bool outscored = tuned.Trials.Any(t => higherIsBetter ? t.Score > tuned.Best.Score : t.Score < tuned.Best.Score);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}.");
+    }
+
+    private static string Took<TOptions>(AutoTuneResult<TOptions> tuned)
         where TOptions : class =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"Chose {chosen}: the best {tuned.MetricName} of {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}), in {tuned.Elapsed.TotalSeconds:F1} s.");
+        string.Create(CultureInfo.InvariantCulture, $"Choosing took {tuned.Elapsed.TotalSeconds:F1} s.");
 
     private static Dictionary<string, string> Recorded<TOptions>(AutoTuneResult<TOptions> tuned, string why)
         where TOptions : class => new()

@@ -137,6 +137,11 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
 
         int seed = settings.Seed ?? 42;
         SearchSpace space = Space(settings.Space, isExplicit);
+        if (settings.Epochs is not null && space.Parameters.Any(p => p.Name is "NumberOfIterations" or "epochs"))
+        {
+            throw new UsageException("--epochs and an epochs dimension of --space both set the epochs; give one of them.");
+        }
+
         var search = new HyperparameterSearch(new SearchOptions
         {
             Strategy = strategy,

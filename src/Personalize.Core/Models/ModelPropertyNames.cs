@@ -21,6 +21,13 @@ public static class ModelPropertyNames
     /// <summary>The training seed.</summary>
     public const string Seed = "seed";
 
+    /// <summary>The scale of the random initial factors (the trainer's <c>InitialScale</c>).</summary>
+    public const string InitialScale = "initial_scale";
+
+    /// <summary>Explicit MF trained by SGD: how many threads trained it. SGD runs in one block of users and items per thread, so the model
+    /// depends on the count (ALS and Bayesian sampling do not, and do not record it).</summary>
+    public const string Threads = "threads";
+
     /// <summary>Explicit MF: how many models, trained from different initial factors, the model averages (absent: one). The model's
     /// factor count is <see cref="Factors"/> times this.</summary>
     public const string Models = "models";

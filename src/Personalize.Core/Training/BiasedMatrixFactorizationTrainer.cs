@@ -412,6 +412,8 @@ public sealed class BiasedMatrixFactorizationTrainer
         {
             properties[ModelPropertyNames.LearningRate] = o.LearningRate.ToString(CultureInfo.InvariantCulture);
             properties[ModelPropertyNames.LearningRateDecay] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture);
+            properties[ModelPropertyNames.InitialScale] = o.InitialScale.ToString(CultureInfo.InvariantCulture);
+            properties[ModelPropertyNames.Threads] = (o.NumberOfThreads ?? Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture);
             if (halvedAt is { Count: > 0 })
             {
                 properties[ModelPropertyNames.LearningRateHalvedAt] = string.Join(',', halvedAt);

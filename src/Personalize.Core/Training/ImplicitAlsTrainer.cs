@@ -383,6 +383,7 @@ public sealed class ImplicitAlsTrainer
         [ModelPropertyNames.Solver] = o.Solver.ToString(),
         [ModelPropertyNames.ConjugateGradientSteps] = o.ConjugateGradientSteps.ToString(CultureInfo.InvariantCulture),
         [ModelPropertyNames.Seed] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        [ModelPropertyNames.InitialScale] = o.InitialScale.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Settings for <see cref="ImplicitAlsTrainer"/>. Immutable and safe to share between threads.</summary>

@@ -231,12 +231,23 @@ public static class TrainerOptionsFile
             return null;
         }
 
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (JsonProperty property in root.EnumerateObject())
         {
             if (!property.Name.Equals("trainer", StringComparison.OrdinalIgnoreCase) && !property.Name.Equals("options", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"'{property.Name}' is not a property of an options file; it has 'trainer' and 'options'.");
             }
+            else if (!seen.Add(property.Name))
+            {
+                // JSON readers differ on which of two keys wins; name it rather than guess.
+                errors.Add($"'{property.Name.ToLowerInvariant()}' is given twice (names are read ignoring case); give it once.");
+            }
+        }
+
+        if (seen.Count < root.EnumerateObject().Count(p => p.Name.Equals("trainer", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("options", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
         }
 
         if (!root.TryGetProperty("trainer", out JsonElement trainer) && !TryGetIgnoringCase(root, "trainer", out trainer))
@@ -278,10 +289,17 @@ public static class TrainerOptionsFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The options file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path)
+                ? $"The options file '{path}' is a folder; give the path of the JSON file (such as the one personalize tune writes)."
+                : $"The options file '{path}' does not exist.", path);
         }
 
         byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            bytes = bytes[3..];   // a UTF-8 byte order mark, as some Windows editors write
+        }
+
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             throw new TrainerOptionsFileException(path, 0, 0,

@@ -124,6 +124,8 @@ public sealed class TrainerOptionsFileTests
         { "{\"trainer\": \"implicit\", \"options\": [32]}", "bad.json: 'options' is an array; it must be an object of option names and values, such as {\"NumberOfFactors\": 32}." },
         { "{\"trainer\": \"implicit\", \"options\": {}, \"metric\": 0.3}", "bad.json: 'metric' is not a property of an options file; it has 'trainer' and 'options'." },
         { "{\"trainer\": \"explicit\", \"options\": {}}", "bad.json: the file holds options for the explicit trainer, not the implicit one; load it with LoadExplicit." },
+        { "{\"trainer\": \"implicit\", \"options\": {}, \"Options\": {\"NumberOfFactors\": 8}}", "bad.json: 'options' is given twice (names are read ignoring case); give it once." },
+        { "{\"trainer\": \"implicit\", \"trainer\": \"explicit\", \"options\": {}}", "bad.json: 'trainer' is given twice (names are read ignoring case); give it once." },
         {
             "{\"trainer\": \"implicit\", \"options\": {\"Factors\": 32}}",
             "bad.json: options.Factors is not an option of the implicit trainer (ImplicitAlsTrainer.Options); valid names: NumberOfFactors, NumberOfIterations, "
@@ -138,6 +140,17 @@ public sealed class TrainerOptionsFileTests
             + "options.NumberOfFactors is given twice; give each option once."
         },
     };
+
+    [Fact]
+    public void A_file_with_a_utf8_byte_order_mark_reads_as_without_one()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("bom.json");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{\"trainer\": \"implicit\", \"options\": {\"NumberOfFactors\": 8}}")]);
+
+        Assert.Equal(8, TrainerOptionsFile.LoadImplicit(path).NumberOfFactors);
+        Assert.Equal(FactorModelKind.Implicit, TrainerOptionsFile.ReadKind(path));
+    }
 
     [Theory, MemberData(nameof(BadFiles))]
     public void A_bad_file_is_reported_with_its_name_and_what_is_wrong(string content, string expected)

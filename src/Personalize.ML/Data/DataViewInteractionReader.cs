@@ -125,9 +125,9 @@ public sealed class DataViewInteractionReader
             if (reason is null && weightGetter is not null)
             {
                 double w = weightGetter();
-                if (!double.IsFinite(w) || w < 0)
+                if (!double.IsFinite(w) || w < 0 || !float.IsFinite((float)w))
                 {
-                    (column, reason) = (weight!.Value.Name, $"{w.ToString(CultureInfo.InvariantCulture)} is not a weight (expected a finite number, 0 or more).");
+                    (column, reason) = (weight!.Value.Name, $"{w.ToString(CultureInfo.InvariantCulture)} is not a weight (expected a finite number, 0 or more, within float's range).");
                 }
 
                 value = (float)w;
@@ -137,9 +137,9 @@ public sealed class DataViewInteractionReader
             if (reason is null && ratingGetter is not null)
             {
                 double r = ratingGetter();
-                if (!double.IsFinite(r))
+                if (!double.IsFinite(r) || !float.IsFinite((float)r))
                 {
-                    (column, reason) = (rating!.Value.Name, $"{r.ToString(CultureInfo.InvariantCulture)} is not a rating (expected a finite number).");
+                    (column, reason) = (rating!.Value.Name, $"{r.ToString(CultureInfo.InvariantCulture)} is not a rating (expected a finite number within float's range).");
                 }
 
                 ratingValue = (float)r;
@@ -174,7 +174,7 @@ public sealed class DataViewInteractionReader
         || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
     private static bool IsNumber(DataViewType type) => type == NumberDataViewType.Single || type == NumberDataViewType.Double
-        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64;
+        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
     private static DataViewSchema.Column Column(DataViewSchema schema, string name, Func<DataViewType, bool> accepts, string expected)
     {

@@ -19,6 +19,16 @@ internal static class EstimatorInput
         {
             PersonalizationColumns.RequireNumber(schema, rating, "rating (label)");
         }
+
+        if (columns.EventColumnName is { } events)
+        {
+            PersonalizationColumns.RequireText(schema, events, "event type");
+        }
+
+        if (columns.TimestampColumnName is { } time)
+        {
+            PersonalizationColumns.RequireTime(schema, time, "timestamp");
+        }
     }
 
     public static void Check(SchemaShape shape, DataViewInteractionReaderOptions columns)
@@ -33,6 +43,16 @@ internal static class EstimatorInput
         if (columns.RatingColumnName is { } rating)
         {
             PersonalizationColumns.RequireNumber(shape, rating, "rating (label)");
+        }
+
+        if (columns.EventColumnName is { } events)
+        {
+            PersonalizationColumns.RequireText(shape, events, "event type");
+        }
+
+        if (columns.TimestampColumnName is { } time)
+        {
+            PersonalizationColumns.RequireTime(shape, time, "timestamp");
         }
     }
 

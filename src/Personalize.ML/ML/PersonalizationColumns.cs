@@ -11,7 +11,9 @@ namespace Personalize.Core.ML;
 internal static class PersonalizationColumns
 {
     public const string IdTypes = "a key of UInt32 (as made by MapValueToKey) or text";
-    public const string NumberTypes = "a number (Single, Double, Int32 or Int64)";
+    public const string NumberTypes = "a number (Single, Double, Int32, Int64, UInt32 or UInt64)";
+    public const string TextTypes = "text";
+    public const string TimeTypes = "DateTime, DateTimeOffset or Unix seconds (a number)";
 
     private static readonly Lazy<SchemaShape.Column> ScoreShape = new(CreateScoreShape);
 
@@ -20,6 +22,19 @@ internal static class PersonalizationColumns
 
     public static DataViewSchema.Column RequireNumber(DataViewSchema schema, string name, string role) =>
         Require(schema, name, role, IsNumber, NumberTypes);
+
+    public static DataViewSchema.Column RequireText(DataViewSchema schema, string name, string role) =>
+        Require(schema, name, role, t => t is TextDataViewType, TextTypes);
+
+    public static DataViewSchema.Column RequireTime(DataViewSchema schema, string name, string role) =>
+        Require(schema, name, role, t => t is DateTimeDataViewType or DateTimeOffsetDataViewType || IsNumber(t), TimeTypes);
+
+    public static void RequireText(SchemaShape shape, string name, string role) =>
+        Require(shape, name, role, c => c.Kind == SchemaShape.Column.VectorKind.Scalar && !c.IsKey && c.ItemType is TextDataViewType, TextTypes);
+
+    public static void RequireTime(SchemaShape shape, string name, string role) =>
+        Require(shape, name, role, c => c.Kind == SchemaShape.Column.VectorKind.Scalar && !c.IsKey
+            && (c.ItemType is DateTimeDataViewType or DateTimeOffsetDataViewType || IsNumber(c.ItemType)), TimeTypes);
 
     public static void RequireId(SchemaShape shape, string name, string role) =>
         Require(shape, name, role, c => c.Kind == SchemaShape.Column.VectorKind.Scalar
@@ -35,7 +50,7 @@ internal static class PersonalizationColumns
     public static bool IsId(DataViewType type) => type is TextDataViewType || (type is KeyDataViewType key && key.RawType == typeof(uint));
 
     public static bool IsNumber(DataViewType type) => type == NumberDataViewType.Single || type == NumberDataViewType.Double
-        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64;
+        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
     private static DataViewSchema.Column Require(DataViewSchema schema, string name, string role, Func<DataViewType, bool> accepts, string expected)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -207,53 +208,84 @@ public sealed class PersonalizationModelOperations
 
         using (zip)
         {
-            JsonArray parts = ReadManifest(zip, source);
-            var transformers = new List<ITransformer>();
-            DataViewSchema? schema = null;
-            foreach (JsonNode? node in parts)
+            try
             {
-                string kind = Text(node, "kind", source);
-                string entryName = Text(node, "entry", source);
-                ZipArchiveEntry entry = zip.GetEntry(entryName)
-                    ?? throw new ModelFormatException(source, entryName, $"the manifest lists '{entryName}' but the file has no such entry.");
-                using var buffer = new MemoryStream();
-                using (Stream input = entry.Open())
-                {
-                    input.CopyTo(buffer);
-                }
-
-                buffer.Position = 0;
-                if (kind == "ml.net")
-                {
-                    ITransformer loaded;
-                    DataViewSchema partSchema;
-                    try
-                    {
-                        loaded = _mlContext.Model.Load(buffer, out partSchema);
-                    }
-                    catch (Exception exception) when (exception is InvalidOperationException or FormatException or InvalidDataException or IOException)
-                    {
-                        throw new ModelFormatException(source, entryName, $"ML.NET could not load this part: {exception.Message}");
-                    }
-
-                    schema ??= partSchema;
-                    Flatten(loaded, transformers);
-                }
-                else if (kind == "factor-model")
-                {
-                    FactorModel model = ModelFile.Read(buffer, $"{source}!{entryName}");
-                    transformers.Add(new FactorModelTransformer(model, Text(node, "userIdColumnName", source), Text(node, "itemIdColumnName", source),
-                        trainingReport: null, unknownIdsScoreNaN: Flag(node, "unknownIdsScoreNaN", source)));
-                }
-                else
-                {
-                    throw new ModelFormatException(source, entryName, $"unknown part kind '{kind}'; expected 'ml.net' or 'factor-model'.");
-                }
+                return Load(zip, source, out inputSchema);
             }
-
-            inputSchema = schema ?? throw new ModelFormatException(source, ManifestEntry, "the manifest lists no ML.NET part, so the input schema is missing.");
-            return new TransformerChain<ITransformer>([.. transformers]);
+            catch (InvalidDataException exception)
+            {
+                // The zip's directory or an entry's compressed data is damaged (a truncated file, a flipped byte).
+                throw new ModelFormatException(source, null, $"the file is damaged (truncated or corrupted): {exception.Message}");
+            }
         }
+    }
+
+    private ITransformer Load(ZipArchive zip, string source, out DataViewSchema inputSchema)
+    {
+        JsonArray parts = ReadManifest(zip, source);
+        var transformers = new List<ITransformer>();
+        DataViewSchema? schema = null;
+        foreach (JsonNode? node in parts)
+        {
+            string kind = Text(node, "kind", source);
+            string entryName = Text(node, "entry", source);
+            ZipArchiveEntry entry = zip.GetEntry(entryName)
+                ?? throw new ModelFormatException(source, entryName, $"the manifest lists '{entryName}' but the file has no such entry.");
+            using MemoryStream buffer = ReadChecked(entry, source, entryName);
+            if (kind == "ml.net")
+            {
+                ITransformer loaded;
+                DataViewSchema partSchema;
+                try
+                {
+                    loaded = _mlContext.Model.Load(buffer, out partSchema);
+                }
+                catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
+                {
+                    // ML.NET reports a part it cannot read in many ways (a TargetInvocationException from a loader, a format error).
+                    Exception reason = exception is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : exception;
+                    throw new ModelFormatException(source, entryName, $"ML.NET could not load this part: {reason.Message}");
+                }
+
+                schema ??= partSchema;
+                Flatten(loaded, transformers);
+            }
+            else if (kind == "factor-model")
+            {
+                FactorModel model = ModelFile.Read(buffer, $"{source}!{entryName}");
+                transformers.Add(new FactorModelTransformer(model, Text(node, "userIdColumnName", source), Text(node, "itemIdColumnName", source),
+                    trainingReport: null, unknownIdsScoreNaN: Flag(node, "unknownIdsScoreNaN", source)));
+            }
+            else
+            {
+                throw new ModelFormatException(source, entryName, $"unknown part kind '{kind}'; expected 'ml.net' or 'factor-model'.");
+            }
+        }
+
+        inputSchema = schema ?? throw new ModelFormatException(source, ManifestEntry, "the manifest lists no ML.NET part, so the input schema is missing.");
+        return new TransformerChain<ITransformer>([.. transformers]);
+    }
+
+    /// <summary>An entry's bytes, checked against the CRC-32 the zip records for it (a flipped bit in a part could otherwise load and
+    /// score differently).</summary>
+    private static MemoryStream ReadChecked(ZipArchiveEntry entry, string source, string entryName)
+    {
+        var buffer = new MemoryStream();
+        using (Stream input = entry.Open())
+        {
+            input.CopyTo(buffer);
+        }
+
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (crc != entry.Crc32)
+        {
+            buffer.Dispose();
+            throw new ModelFormatException(source, entryName, string.Create(CultureInfo.InvariantCulture,
+                $"the entry is damaged: its checksum is {crc:X8}, the zip recorded {entry.Crc32:X8}."));
+        }
+
+        buffer.Position = 0;
+        return buffer;
     }
 
     private static JsonArray ReadManifest(ZipArchive zip, string source)

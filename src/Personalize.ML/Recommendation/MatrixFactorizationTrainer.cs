@@ -8,9 +8,12 @@ namespace Personalize.Core.ML.Recommendation;
 
 /// <summary>
 /// ML.NET's matrix-factorization trainer, by its names (<c>Microsoft.ML.Trainers.MatrixFactorizationTrainer</c>, from the
-/// <c>Microsoft.ML.Recommender</c> package), trained by this library's managed trainers: code written for ML.NET's recommender
-/// compiles against this class by changing its <c>using</c> (and the one call ML.NET keeps internal: <c>mlContext.Model.Save</c>,
-/// which becomes <c>mlContext.Personalization().Model.Save</c>).
+/// <c>Microsoft.ML.Recommender</c> package), trained by this library's managed trainers: code written for ML.NET's recommender that
+/// creates the trainer from the catalog or options, fits, transforms, evaluates and predicts compiles against this class by changing
+/// its <c>using</c> (and the one call ML.NET keeps internal: <c>mlContext.Model.Save</c>, which becomes
+/// <c>mlContext.Personalization().Model.Save</c>). Not carried over: <c>Fit(trainData, validationData)</c> (this trainer has no
+/// validation-driven stop; hold out rows and evaluate instead) and ML.NET's <c>MatrixFactorizationModelParameters</c> (the model is a
+/// <see cref="Personalize.Core.Models.FactorModel"/>, on <see cref="FactorModelTransformer.Model"/>).
 /// </summary>
 /// <remarks>
 /// <para><see cref="LossFunctionType.SquareLossRegression"/> (the default) trains <see cref="BiasedMatrixFactorizationTrainer"/>: ratings
@@ -20,8 +23,9 @@ namespace Personalize.Core.ML.Recommendation;
 /// A pair given twice is averaged (ratings) or counted twice (one-class), as LIBMF's squared loss treats repeated entries.</para>
 /// <para>How ML.NET's settings map, and what differs, is written on each field of <see cref="Options"/>. Two deliberate differences:
 /// a user or item the model has never seen gets the fallback score (the global mean and the known bias for ratings, 0 for one-class)
-/// instead of NaN, unless <see cref="Options.UnknownIdsScoreNaN"/> asks for ML.NET's NaN; and training is deterministic (same data and
-/// options, same model).</para>
+/// instead of NaN, unless <see cref="Options.UnknownIdsScoreNaN"/> asks for ML.NET's NaN; and training is deterministic (same data,
+/// options and thread count, same model; one-class training is the same for any thread count, while ratings are trained by SGD in one
+/// block per thread, so set <see cref="Options.NumberOfThreads"/> for the same model on machines with other core counts).</para>
 /// </remarks>
 public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransformer>
 {
@@ -140,10 +144,12 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
 
         // The trainers' own ranges, in ML.NET's units (the rate and λ are scaled to this library's; see the constructor).
         bool ratings = options.LossFunction == LossFunctionType.SquareLossRegression;
+        // RatingRegularization is in [0, 100], the implicit Regularization and ConfidenceScale in [0, 1e6], LearningRate in [1e-6, 1].
         double maxLambda = ratings
-            ? 10_000.0 / (new BiasedMatrixFactorizationTrainer.Options().RatingRegularization / Defaults.Lambda)
+            ? 100.0 / (new BiasedMatrixFactorizationTrainer.Options().RatingRegularization / Defaults.Lambda)
             : 1e6 / (new ImplicitAlsTrainer.Options().Regularization / Defaults.Lambda);
-        double maxRate = 1.0 / (new BiasedMatrixFactorizationTrainer.Options().LearningRate / Defaults.LearningRate);
+        double rateScale = new BiasedMatrixFactorizationTrainer.Options().LearningRate / Defaults.LearningRate;
+        double minRate = 1e-6 / rateScale, maxRate = 1.0 / rateScale;
         if (options.ApproximationRank is < 1 or > 1024)
         {
             errors.Add($"ApproximationRank = {options.ApproximationRank} must be between 1 and 1024.");
@@ -159,9 +165,15 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Lambda = {options.Lambda} must be at most {maxLambda:G4}."));
         }
 
-        if (ratings && options.LearningRate > maxRate)
+        if (ratings && options.LearningRate > 0 && (options.LearningRate < minRate || options.LearningRate > maxRate))
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate = {options.LearningRate} must be at most {maxRate:G4}."));
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate = {options.LearningRate} must be between {minRate:G4} and {maxRate:G4}."));
+        }
+
+        // Alpha maps to a confidence scale of 1 / Alpha - 1, which the implicit trainer takes up to 1e6.
+        if (!ratings && options.Alpha > 0 && options.Alpha < 1 && options.Alpha != Defaults.Alpha && 1 / options.Alpha - 1 > 1e6)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Alpha = {options.Alpha} must be at least {1 / (1e6 + 1):G4} (a confidence scale of 1 / Alpha - 1 up to 1E+06)."));
         }
 
         int maxThreads = ratings ? 256 : 1024;

@@ -122,4 +122,37 @@ public sealed class DataViewInteractionReaderTests
         Assert.StartsWith("The data view has no column 'customer'; its columns are: user_id, item_id, event_type, when, count.", missing.Message);
         Assert.StartsWith("Column 'event_type' should be a number, but is instead String.", mistyped.Message);
     }
+
+    private sealed class WideRow
+    {
+        public string user_id { get; set; } = "";
+
+        public string item_id { get; set; } = "";
+
+        public double weight { get; set; } = 1;
+
+        public uint plays { get; set; } = 1;
+    }
+
+    [Fact]
+    public void A_double_beyond_floats_range_is_a_bad_row_and_unsigned_counts_are_numbers()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[]
+        {
+            new WideRow { user_id = "u1", item_id = "i1", weight = 2, plays = 3 },
+            new WideRow { user_id = "u2", item_id = "i2", weight = 1e39, plays = 4 },
+        });
+
+        InteractionLog skipped = new DataViewInteractionReader(new DataViewInteractionReaderOptions { WeightColumnName = "weight", BadRows = BadRowPolicy.SkipAndReport })
+            .Read(data);
+        var failed = Assert.Throws<InteractionDataException>(() =>
+            new DataViewInteractionReader(new DataViewInteractionReaderOptions { WeightColumnName = "weight" }).Read(data));
+        InteractionLog plays = new DataViewInteractionReader(new DataViewInteractionReaderOptions { WeightColumnName = "plays" }).Read(data);
+
+        Assert.Equal((1L, 1L), (skipped.Report.Accepted, skipped.Report.Rejected));
+        Assert.Equal((2L, "weight"), (failed.LineNumber, failed.ColumnName));
+        Assert.Contains("1E+39 is not a weight (expected a finite number, 0 or more, within float's range)", failed.Message);
+        Assert.Equal(2, plays.Count);
+        Assert.Equal(3f, plays.GetWeight(0));
+    }
 }

@@ -34,7 +34,7 @@ public sealed class BiasedMatrixFactorizationEstimatorTests
 
         FactorModelTransformer transformer = EstimatorWorkout.Run(ml, estimator, keyed, keyed,
         [
-            (textLabel, "Column 'Label' for the rating (label) should be a number (Single, Double, Int32 or Int64), but is instead String.", true),
+            (textLabel, "Column 'Label' for the rating (label) should be a number (Single, Double, Int32, Int64, UInt32 or UInt64), but is instead String.", true),
             (noLabel, "Could not find the rating (label) column 'Label'", true),
             (empty, "BiasedMatrixFactorization has nothing to learn from", false),
         ]);

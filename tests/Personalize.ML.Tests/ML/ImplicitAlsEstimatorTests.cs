@@ -152,6 +152,25 @@ public sealed class ImplicitAlsEstimatorTests
         Assert.Equal((481L, 480L, 1L), (skipping.TrainingReport!.Read, skipping.TrainingReport.Accepted, skipping.TrainingReport.Rejected));
     }
 
+    [Theory]
+    [InlineData("Kind", null, "event type")]
+    [InlineData(null, "When", "timestamp")]
+    [InlineData("Count", null, "event type")]
+    [InlineData(null, "UserId", "timestamp")]
+    public void Event_and_timestamp_columns_are_checked_with_the_others_before_any_row_is_read(string? events, string? time, string role)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(MLTestData.Events());
+        var columns = new DataViewInteractionReaderOptions { UserColumnName = "UserId", ItemColumnName = "ItemId", EventColumnName = events, TimestampColumnName = time };
+        var estimator = ml.Personalization().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options { NumberOfFactors = 4, NumberOfIterations = 2 }, columns);
+
+        var shape = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.GetOutputSchema(EstimatorWorkout.ShapeOf(data.Schema)));
+        var fit = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(data));
+
+        Assert.Contains(role, shape.Message);
+        Assert.Contains(role, fit.Message);
+    }
+
     [Fact]
     public void Invalid_settings_are_reported_together_when_the_estimator_is_made()
     {

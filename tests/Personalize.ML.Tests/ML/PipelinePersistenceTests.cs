@@ -109,6 +109,46 @@ public sealed class PipelinePersistenceTests
     }
 
     [Fact]
+    public void A_truncated_or_damaged_file_is_refused_as_damaged_or_loads_the_same_scores_never_other_scores_or_other_exceptions()
+    {
+        (MLContext ml, IDataView data, var model) = Fitted();
+        using var directory = new TempDirectory();
+        string path = directory.File("ok.zip");
+        ml.Personalization().Model.Save(model, data.Schema, path);
+        byte[] bytes = File.ReadAllBytes(path);
+        float[] expected = EstimatorWorkout.Scores(model.Transform(data));
+        string damaged = directory.File("damaged.zip");
+
+        File.WriteAllBytes(damaged, bytes[..^1]);
+        var truncated = Assert.Throws<ModelFormatException>(() => ml.Personalization().Model.Load(damaged, out _));
+        Assert.Contains("damaged.zip: the file is damaged (truncated or corrupted)", truncated.Message);
+
+        int refused = 0, same = 0;
+        for (int position = 0; position < bytes.Length; position += Math.Max(1, bytes.Length / 150))
+        {
+            byte[] copy = (byte[])bytes.Clone();
+            copy[position] ^= 0x10;
+            File.WriteAllBytes(damaged, copy);
+            ITransformer? loaded = null;
+            try
+            {
+                loaded = ml.Personalization().Model.Load(damaged, out _);
+            }
+            catch (ModelFormatException)
+            {
+                refused++;
+                continue;
+            }
+
+            // A byte the reader does not use (a file date, say) may change; then the scores are the same.
+            Assert.True(expected.SequenceEqual(EstimatorWorkout.Scores(loaded.Transform(data))), $"byte {position} changed the scores without an error");
+            same++;
+        }
+
+        Assert.True(refused > 0, "no flip was refused");
+    }
+
+    [Fact]
     public void MLNETs_own_Save_replaces_an_existing_file_before_our_transformer_is_asked()
     {
         // Evidence for the documented limit: ModelOperationsCatalog.Save(model, schema, path) runs File.Create(path) (truncating it) and

@@ -126,7 +126,9 @@ public sealed class RecommendationCatalogTests
 
     [Theory]
     [InlineData(0, 0.1, 0.1, "ApproximationRank = 0 must be between 1 and 1024.")]
-    [InlineData(8, 10, 0.1, "LearningRate = 10 must be at most")]
+    [InlineData(8, 10, 0.1, "LearningRate = 10 must be between")]
+    [InlineData(8, 1e-7, 0.1, "LearningRate = 1E-07 must be between")]
+    [InlineData(8, 0.1, 1000, "Lambda = 1000 must be at most 333.3.")]
     [InlineData(8, 0.1, double.PositiveInfinity, "Lambda = Infinity must be at most")]
     public void Out_of_range_numbers_are_an_argument_exception_in_the_terms_given(int rank, double rate, double lambda, string expected)
     {

@@ -295,7 +295,7 @@ public sealed class PersonalizationModelOperations
         JsonNode? manifest;
         try
         {
-            using Stream input = entry.Open();
+            using MemoryStream input = ReadChecked(entry, source, ManifestEntry);
             manifest = JsonNode.Parse(input);
         }
         catch (JsonException exception)

@@ -123,6 +123,13 @@ public sealed class RecommendCommandTests
         Assert.Equal(0, code);
         Assert.Equal(3, output.Trim().Split('\n').Skip(1).Count(l => l.EndsWith(",popular-fallback", StringComparison.Ordinal)));
         Assert.StartsWith("note: user 'stranger' is not in the model; the list is the fallback (", error.Trim());
+
+        string items = cli.Write("items.csv", "item_id,price\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"i{i},{i + 1}\n")));
+        var filtered = cli.Run("recommend", "--model", model, "--user", "stranger", "--items", items, "--filter", "price > 1000");
+
+        Assert.Equal(0, filtered.ExitCode);
+        Assert.StartsWith("note: user 'stranger' is not in the model, and no item of the fallback (", filtered.Error.Trim());
+        Assert.EndsWith(") passes the filter.", filtered.Error.Trim());
     }
 
     [Fact]

@@ -250,10 +250,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         else if (session is null && settings.User is { } one && !model.Users.TryGetIndex(one, out _))
         {
             // One user the model does not know: the list is the fallback, or empty where the model has no popularity to fall back on.
-            CliConsole.Error.WriteLine(lists[0].Count > 0
-                ? $"note: user '{one}' is not in the model; the list is the fallback ({FallbackName(model)})."
-                : $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported without "
-                    + "--interactions), so the list is empty.");
+            string fallback = FallbackName(model);
+            CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model; the list is the fallback ({fallback})."
+                : fallback.StartsWith("none", StringComparison.Ordinal)
+                    ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported without "
+                        + "--interactions), so the list is empty."
+                    : $"note: user '{one}' is not in the model, and no item of the fallback ({fallback}) passes the filter.");
         }
 
         return CliApp.Success;

@@ -412,9 +412,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     private static string Why<TOptions>(AutoTuneResult<TOptions> tuned, string chosen)
         where TOptions : class
     {
-        // A blend with popularity is kept only when it validates 1 % better, so a trial may score above the choice without being it.
-        bool higherIsBetter = tuned.MetricName != "RMSE";
-        bool outscored = tuned.Trials.Any(t => higherIsBetter ? t.Score > tuned.Best.Score : t.Score < tuned.Best.Score);
+        // A blend with popularity is kept only when it validates 1 % better, so such a trial may score above the choice without being it.
+        bool outscored = tuned.Trials.Any(t => t.Stage == "popularity" && t.Score > tuned.Best.Score && tuned.MetricName != "RMSE");
         return string.Create(CultureInfo.InvariantCulture,
             $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}.");
     }

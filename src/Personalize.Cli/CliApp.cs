@@ -453,6 +453,11 @@ internal static class CliApp
             return message;   // about a file the person named (such as --options best.json): its own names stand
         }
 
+        if (message.StartsWith("--space:", StringComparison.Ordinal))
+        {
+            return message;   // names the space's dimensions (NumberOfIterations (epochs)), not the command's options
+        }
+
         string? Flag(string property) =>
             PropertyOptions.TryGetValue(property, out string? flag) && OptionType(commandType, flag.Split(' ')[0]) is not null ? flag : null;
 

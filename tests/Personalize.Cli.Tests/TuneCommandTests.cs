@@ -120,7 +120,7 @@ public sealed class TuneCommandTests
     }
 
     [Theory]
-    [InlineData("factorz=1,2", "error: --space: The search space for ImplicitAlsTrainer.Options is invalid (1 error): 'factorz' is not an option a search can vary in ImplicitAlsTrainer.Options. Valid names: NumberOfFactors (factors),")]
+    [InlineData("factorz=1,2", "error: --space: The search space for ImplicitAlsTrainer.Options is invalid (1 error): 'factorz' is not an option a search can vary in ImplicitAlsTrainer.Options. Valid names: NumberOfFactors (factors), NumberOfIterations (epochs), Regularization (regularization),")]
     [InlineData("factors=16,,32", "error: --space: The search space is invalid at 'factors=16,,32': a value is missing.")]
     [InlineData("factors=0;alpha=-1..5", "error: --space: The search space for ImplicitAlsTrainer.Options is invalid (2 errors): NumberOfFactors = 0: must be between 1 and 1024. ConfidenceScale = -1: must be between 0 and 1000000.")]
     [InlineData("regularization=0.5..0.1", "error: --space: The search space is invalid at 'regularization=0.5..0.1': The range of 'regularization' is 0.5..0.1; the minimum must be less than the maximum")]

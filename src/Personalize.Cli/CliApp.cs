@@ -463,7 +463,7 @@ internal static class CliApp
 
         if (exception is ArgumentException or UsageException)
         {
-            message = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\(Parameter '[^']*'\)(\s*Actual value was [^.]*\.)?", "").Trim();
+            message = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\(Parameter '[^']*'\)(\s*Actual value was .*?\.(?=\s|$))?", "").Trim();
         }
 
         // "TypeName is invalid (2 errors): A = 1: reason. B = 2: reason." -> "--a 1: reason. --b 2: reason." when every one maps.

@@ -15,6 +15,11 @@ internal static class OptionParsing
     /// <exception cref="UsageException">The path would destroy an input or a model.</exception>
     public static void CheckOutput(string option, string output, bool writesModel, params string?[] inputs)
     {
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            throw new UsageException($"{option} needs the path of a file to write.");
+        }
+
         string full = Path.GetFullPath(output);
         foreach (string? input in inputs)
         {

@@ -6,6 +6,72 @@ namespace Personalize.Cli.Tests;
 public sealed class EvaluateCommandTests
 {
     [Fact]
+    public void Folds_average_each_metric_over_the_folds_that_measured_it_and_a_split_that_measured_nothing_says_n_a()
+    {
+        using var cli = new CliRunner();
+        // 60 users with 8 rows each, and 12 users with one row each: some folds hold out a newcomer, others do not.
+        string log = cli.Write("mixed.csv", File.ReadAllText(cli.SmallLog()) + string.Concat(Enumerable.Range(0, 12).Select(u => $"solo{u},i{u},view,2026-10-29T12:00:00Z\n")));
+        string onePerUser = cli.Write("one.csv", "user_id,item_id,timestamp\n" + string.Concat(Enumerable.Range(0, 40).Select(u => $"u{u},i{u % 7},{1700000000 + (u * 100)}\n")));
+
+        var folds = cli.Run("evaluate", "--input", log, "--split", "kfold", "--folds", "5", "--no-tune", "--factors", "4", "--epochs", "2", "--out", cli.PathOf("k.json"));
+        var nothing = cli.Run("evaluate", "--input", onePerUser, "--split", "time", "--test-fraction", "0.5", "--no-tune", "--factors", "2", "--epochs", "2", "--out", cli.PathOf("t.json"));
+
+        Assert.True(folds.ExitCode == 0, folds.Error);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(cli.PathOf("k.json")));
+        int foldsWithNewUsers = json.RootElement.GetProperty("folds").EnumerateArray().Count(f => f.GetProperty("metrics").TryGetProperty("new users", out _));
+        Assert.InRange(foldsWithNewUsers, 1, 5);
+        Assert.Contains("new users (fallback) recall@10", folds.Output);   // averaged over the folds that have newcomers
+        Assert.True(nothing.ExitCode == 0, nothing.Error);
+        Assert.Matches(@"model recall@10\s+│ n/a", nothing.Output);          // no known user was evaluated: not 0.0000
+        Assert.Matches(@"new users\s+│ 20", nothing.Output);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--split", "random", "--test-fraction", "1.5" }, "error: --test-fraction: The test fraction is 1.5; it must be greater than 0 and less than 1 (for example 0.2 to hold out a fifth).")]
+    [InlineData(new[] { "--split", "random", "--k", "2147483647" }, "error: --k 2147483647 must be between 1 and 100,000.")]
+    [InlineData(new[] { "--split", "time", "--last-days", "1000000" }, "error: --last-days 1000000 reaches back before the year 1; give the days the test part should span.")]
+    [InlineData(new[] { "--split", "last", "--last-n", "1000" }, "; choose a smaller --last-n.")]
+    [InlineData(new[] { "--split", "random", "--out", "" }, "error: --out needs the path of a file to write.")]
+    [InlineData(new[] { "--split", "random", "--out", "r-at-k.png", "--report", "r.md" }, "error: --report r.md writes its chart r-at-k.png beside it, which is where --out writes the JSON; choose other names.")]
+    public void Out_of_range_or_clashing_options_are_exit_2_naming_the_option(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        string[] paths = [.. args.Select(a => a is "r-at-k.png" or "r.md" ? cli.PathOf(a) : a)];
+        string expectedText = expected.Replace("--report r.md", "--report " + cli.PathOf("r.md"), StringComparison.Ordinal);
+
+        var (code, _, error) = cli.Run(["evaluate", "--input", log, "--no-tune", "--factors", "2", "--epochs", "2", .. paths]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expectedText, error.Trim());
+    }
+
+    [Fact]
+    public void Half_life_without_timestamps_and_empty_train_or_test_files_are_exit_2()
+    {
+        using var cli = new CliRunner();
+        string noTimes = cli.Write("nt.csv", "user_id,item_id\nu1,i1\nu1,i2\nu2,i1\nu2,i3\n");
+        string empty = cli.Write("empty.csv", "user_id,item_id\n");
+
+        var halfLife = cli.Run("evaluate", "--input", noTimes, "--split", "random", "--half-life", "7d", "--no-tune");
+        var train = cli.Run("train", "--input", noTimes, "--half-life", "7d", "--no-tune", "--out", cli.PathOf("m.pzm"));
+        var emptyTrain = cli.Run("evaluate", "--train", empty, "--test", noTimes, "--no-tune");
+        var emptyTest = cli.Run("evaluate", "--train", noTimes, "--test", empty, "--no-tune");
+
+        Assert.Equal((2, 2, 2, 2), (halfLife.ExitCode, train.ExitCode, emptyTrain.ExitCode, emptyTest.ExitCode));
+        Assert.Contains($"--half-life decays rows by their age, but {noTimes} has no timestamps", halfLife.Error);
+        Assert.Contains($"--half-life decays rows by their age, but {noTimes} has no timestamps", train.Error);
+        Assert.Contains($"--train {empty} holds no accepted rows, so there is nothing to train on.", emptyTrain.Error);
+        Assert.Contains($"--test {empty} holds no accepted rows, so there is nothing to evaluate.", emptyTest.Error);
+
+        string ratings = cli.Write("ratings.csv", "user_id,item_id,rating,plays\n" + string.Concat(
+            Enumerable.Range(0, 20).SelectMany(u => Enumerable.Range(0, 8).Select(i => $"u{u},i{i},{1 + ((u + i) % 5)},{u + i}\n"))));
+        var weighted = cli.Run("evaluate", "--trainer", "explicit", "--input", ratings, "--split", "random", "--weight-col", "plays", "--no-tune");
+        Assert.Equal(2, weighted.ExitCode);
+        Assert.Contains("--weight-col and --event-weights weigh the implicit trainer's rows", weighted.Error);
+    }
+
+    [Fact]
     public void A_time_split_holds_out_its_share_rounded_half_up_as_the_other_splits_do()
     {
         using var cli = new CliRunner();
@@ -150,7 +216,7 @@ public sealed class EvaluateCommandTests
     [InlineData(new[] { "evaluate", "--input", "events.csv" }, "Give either --train FILE --test FILE, or --input FILE --split KIND.")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "sideways" }, "--split 'sideways' is not a split")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "random", "--test-fraction", "1.5" }, "The test fraction is 1.5")]
-    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--k", "0" }, "--k 0 must be at least 1")]
+    [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--k", "0" }, "--k 0 must be between 1 and 100,000.")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--last-days", "-1" }, "--last-days -1 must be a number of days above 0.")]
     [InlineData(new[] { "evaluate", "--input", "events.csv", "--split", "time", "--last-days", "40" },
         "The time split of events.csv (480 rows, from 2026-10-01 12:00 to 2026-10-28 12:00 UTC) leaves no rows to train on; choose a smaller --last-days")]

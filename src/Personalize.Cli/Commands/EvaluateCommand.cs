@@ -68,7 +68,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         [CommandOption("-k <K>")]
         [Description("The list length of ranking metrics (also written --k). Default: 10.")]
-        public int K { get; init; } = 10;
+        public int? KGiven { get; init; }
+
+        public int K => KGiven ?? 10;
 
         [CommandOption("--protocol <KIND>")]
         [Description("ranking (default: the model's top-K against held-out rows) or search (each held-out purchase's one-word title query: MRR@50 of the purchased item, personalized search against text-only and popularity baselines; needs --items).")]
@@ -114,9 +116,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
         }
 
-        if (settings.K < 1)
+        if (settings.K is < 1 or > MaxListLength)
         {
-            throw new UsageException($"--k {settings.K} must be at least 1.");
+            throw new UsageException(Invariant($"--k {settings.K} must be between 1 and {MaxListLength:N0}."));
         }
 
         bool search = (settings.Protocol ?? "ranking").ToLowerInvariant() switch
@@ -136,6 +138,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException("--protocol search measures the implicit trainer and writes JSON only: --trainer explicit and --report are for the ranking protocol.");
         }
 
+        if (search && (settings.HalfLife is not null || settings.KGiven is not null))
+        {
+            throw new UsageException("--protocol search measures MRR@50 of the implicit trainer as it trains by default: --half-life and --k are for the ranking protocol.");
+        }
+
         string outPath = settings.Out ?? "evaluation.json";
         OptionParsing.CheckOutput("--out", outPath, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
         if (settings.Report is not null)
@@ -146,10 +153,25 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             }
 
             OptionParsing.CheckOutput("--report", settings.Report, writesModel: false, settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
+            foreach (string chart in ReportCharts(settings.Report))
+            {
+                // The report's charts sit beside it, named after it: they must not replace the JSON or an input either.
+                if (string.Equals(chart, Path.GetFullPath(outPath), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                {
+                    throw new UsageException($"--report {settings.Report} writes its chart {Path.GetFileName(chart)} beside it, which is where --out writes the JSON; choose other names.");
+                }
+
+                OptionParsing.CheckOutput($"--report {settings.Report} (its chart {Path.GetFileName(chart)})", chart, writesModel: false,
+                    settings.Input, settings.Train, settings.Test, settings.Items, settings.Options);
+            }
         }
 
         CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(TrainCommand.ReportRejected);
         IReadOnlyList<LogSplit> splits = Splits(settings, reader);
+        if (!explicitRatings)
+        {
+            TrainCommand.NoteUnusedRatings(splits[0].Train, reader, settings.Train ?? settings.Input ?? "the log");
+        }
         if (search)
         {
             if (splits.Count != 1)
@@ -188,6 +210,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return CliApp.Success;
     }
 
+    /// <summary>The longest list a ranking is measured on: each user's list is held at once.</summary>
+    private const int MaxListLength = 100_000;
+
     /// <summary>The measurements of one split.</summary>
     private sealed record Fold(int TrainRows, int TestRows, Dictionary<string, double> Metrics, List<double> EpochMetric, string EpochMetricName,
         Dictionary<string, double[]> AtK, int PairsSkipped, RankingReport Ranking);
@@ -203,7 +228,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             }
 
             CheckSplitOptions(settings, null);
-            return [new LogSplit(LogReading.Read(settings.Train, reader, token), LogReading.Read(settings.Test, reader, token))];
+            var given = new LogSplit(LogReading.Read(settings.Train, reader, token), LogReading.Read(settings.Test, reader, token));
+            if (given.Train.Count == 0 || given.Test.Count == 0)
+            {
+                (string option, string file) = given.Train.Count == 0 ? ("--train", settings.Train) : ("--test", settings.Test);
+                throw new UsageException($"{option} {file} holds no accepted rows, so there is {(option == "--train" ? "nothing to train on" : "nothing to evaluate")}.");
+            }
+
+            return [given];
         }
 
         if (settings.Input is null || settings.Split is null)
@@ -233,7 +265,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
         catch (ArgumentOutOfRangeException exception)
         {
-            throw UsageException.For("", exception);
+            throw UsageException.For(kind switch { "last" => "--last-n", "kfold" => "--folds", _ => "--test-fraction" }, exception);
         }
         catch (InvalidOperationException exception)
         {
@@ -245,7 +277,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             if (split.Train.Count == 0 || split.Test.Count == 0)
             {
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-                    $"The {settings.Split} split of {Path.GetFileName(settings.Input)} ({log.Count:N0} rows{Span(log)}) leaves {(split.Train.Count == 0 ? "no rows to train on" : "no held-out rows")}; {(settings.Split.Equals("time", StringComparison.OrdinalIgnoreCase) ? "choose a smaller --last-days or a --test-fraction" : "choose another --test-fraction or split")}."));
+                    $"The {settings.Split} split of {Path.GetFileName(settings.Input)} ({log.Count:N0} rows{Span(log)}) leaves {(split.Train.Count == 0 ? "no rows to train on" : "no held-out rows")}; {kind switch
+                    {
+                        "time" => "choose a smaller --last-days or a --test-fraction (rows at one second stay together)",
+                        "last" => "choose a smaller --last-n",
+                        "kfold" => "choose fewer --folds",
+                        _ => "choose another --test-fraction",
+                    }}."));
             }
         }
 
@@ -331,12 +369,23 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new UsageException($"--last-days {settings.LastDays.ToString(CultureInfo.InvariantCulture)} must be a number of days above 0.");
         }
 
-        return TrainTestSplit.ByTime(log, log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays));
+        DateTimeOffset cut;
+        try
+        {
+            cut = log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new UsageException($"--last-days {settings.LastDays.ToString(CultureInfo.InvariantCulture)} reaches back before the year 1; give the days the test part should span.");
+        }
+
+        return TrainTestSplit.ByTime(log, cut);
     }
 
     private static Fold Implicit(Settings settings, LogSplit split)
     {
         TimeSpan? halfLife = settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife);
+        TrainCommand.CheckHalfLife(halfLife, split.Train, settings.Train ?? settings.Input ?? "the log");
         var feedbackOptions = new FeedbackOptions { HalfLife = halfLife };
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, feedbackOptions);
         ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainerFor(settings, split.Train, feedbackOptions, CliCancellation.Token).Trainer;
@@ -481,13 +530,18 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return new Fold(split.Train.Count, split.Test.Count, metrics, perEpoch, epochMetric, atK, skipped, ours);
     }
 
+    /// <summary>Each metric's mean and sd over the folds that measured it: a fold without new users has no new-user rows, a fold that
+    /// evaluated no user has no ranking figures (not 0), and a rating metric with no known pair is NaN. A metric no fold measured is NaN
+    /// (shown as n/a, written as null).</summary>
     private static List<(string Name, double Mean, double Sd)> Average(List<Fold> folds)
     {
         var result = new List<(string, double, double)>();
-        foreach (string name in folds[0].Metrics.Keys)
+        // In the order of the fold with the most rows (a fold with new users lists them first), then any others.
+        IEnumerable<string> names = folds.OrderByDescending(f => f.Metrics.Count).SelectMany(f => f.Metrics.Keys).Distinct(StringComparer.Ordinal);
+        foreach (string name in names)
         {
-            double[] values = folds.Select(f => f.Metrics[name]).ToArray();
-            double mean = values.Average();
+            double[] values = [.. folds.Where(f => Measured(f, name)).Select(f => f.Metrics[name])];
+            double mean = values.Length == 0 ? double.NaN : values.Average();
             double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
             result.Add((name, mean, sd));
         }
@@ -495,11 +549,21 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return result;
     }
 
+    private static bool Measured(Fold fold, string name) =>
+        fold.Metrics.TryGetValue(name, out double value) && !double.IsNaN(value)
+        && !(fold.Ranking.UsersEvaluated == 0 && (name.StartsWith("model ", StringComparison.Ordinal) || name.StartsWith("most popular ", StringComparison.Ordinal))
+            && !name.Contains("RMSE", StringComparison.Ordinal) && !name.Contains("MAE", StringComparison.Ordinal));
+
     /// <summary>A metric's cell: counts (such as "new users") as whole numbers, measurements to four decimals; ± sd over several splits.</summary>
     private static string Value(string name, double mean, double sd, int folds)
     {
         bool count = name == "new users";
         string Format(double x) => count && folds == 1 ? Invariant($"{x:N0}") : count ? Invariant($"{x:N1}") : Invariant($"{x:F4}");
+        if (double.IsNaN(mean))
+        {
+            return "n/a";   // nothing measured: no user evaluated, no known pair
+        }
+
         return folds > 1 ? $"{Format(mean)} ± {Format(sd)}" : Format(mean);
     }
 
@@ -579,6 +643,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
     }
 
+    /// <summary>The two charts a report writes beside itself: <c>NAME-per-epoch.png</c> and <c>NAME-at-k.png</c>.</summary>
+    private static string[] ReportCharts(string report)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(report)) ?? ".";
+        string stem = Path.GetFileNameWithoutExtension(report);
+        return [Path.Combine(folder, stem + "-per-epoch.png"), Path.Combine(folder, stem + "-at-k.png")];
+    }
+
     private static void WriteReport(string path, List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
@@ -588,7 +660,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var md = new StringBuilder();
         md.Append(Invariant($"# Evaluation: {(explicitRatings ? "explicit MF" : "implicit ALS")}\n\n"));
         md.Append(Invariant($"{folds.Count} split(s); K = {settings.K}; split 1 has {first.TrainRows:N0} training and {first.TestRows:N0} held-out rows.\n\n"));
-        md.Append("| metric | value |\n|---|---:|\n");
+        md.Append(folds.Count > 1 ? "| metric | mean ± sd |\n|---|---:|\n" : "| metric | value |\n|---|---:|\n");
         foreach (var (name, mean, sd) in rows)
         {
             string metric = name.Replace("@K", "@" + settings.K.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);

@@ -211,6 +211,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit.");
         }
 
+        if (settings.WeightColumn is not null || settings.EventWeights is not null)
+        {
+            throw new UsageException("--weight-col and --event-weights weigh the implicit trainer's rows; --trainer explicit learns the ratings of --rating-col, each rating as it is.");
+        }
+
         BiasedMatrixFactorizationTrainer.Options defaults = settings.Options is null ? new() : TrainerOptionsFile.LoadExplicit(settings.Options);
         if ((settings.Bayesian || defaults.UseBayesianSampling) && (settings.LearningRate is not null || settings.Regularization is not null
             || settings.RatingRegularization is not null || settings.BiasRegularization is not null))
@@ -233,6 +238,25 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Seed = settings.Seed ?? defaults.Seed,
             NumberOfThreads = settings.Threads ?? defaults.NumberOfThreads,
         });
+    }
+
+    /// <summary>Notes that the implicit trainer does not use a log's rating column.</summary>
+    internal static void NoteUnusedRatings(InteractionLog log, CsvInteractionReaderOptions readerOptions, string input)
+    {
+        if (log.HasRatings && readerOptions.WeightColumn is null)
+        {
+            CliConsole.Error.WriteLine(
+                $"note: {input} has a rating column, which the implicit trainer does not use: every row counts as an interaction, a low rating as much as a high one. --trainer explicit learns the ratings; --weight-col {readerOptions.RatingColumn ?? "rating"} weights the rows by them.");
+        }
+    }
+
+    /// <summary>Refuses <c>--half-life</c> on a log without times (the library's refusal would be exit 1 and name no option).</summary>
+    internal static void CheckHalfLife(TimeSpan? halfLife, InteractionLog log, string input)
+    {
+        if (halfLife is not null && !log.HasTimestamps && log.Count > 0)
+        {
+            throw new UsageException($"--half-life decays rows by their age, but {input} has no timestamps; name the time column with --time-col, or leave --half-life out.");
+        }
     }
 
     /// <summary>Refuses an empty <c>--options</c> (the library's null-or-empty refusal would name no option).</summary>
@@ -466,12 +490,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Func<InteractionLog, FeedbackOptions, Chosen<ImplicitAlsTrainer>> choose, CancellationToken token, bool cooccurrence = false)
     {
         InteractionLog log = LogReading.Read(input, readerOptions, token);
-        if (log.HasRatings && readerOptions.WeightColumn is null)
-        {
-            CliConsole.Error.WriteLine(
-                $"note: {input} has a rating column, which the implicit trainer does not use: every row counts as an interaction, a low rating as much as a high one. --trainer explicit learns the ratings; --weight-col {readerOptions.RatingColumn ?? "rating"} weights the rows by them.");
-        }
+        NoteUnusedRatings(log, readerOptions, input);
 
+        CheckHalfLife(halfLife, log, input);
         var feedbackOptions = new FeedbackOptions { HalfLife = halfLife };
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, feedbackOptions);
         if (feedback.NumberOfEntries == 0)

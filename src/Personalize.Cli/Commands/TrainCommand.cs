@@ -211,7 +211,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--confidence-scale (--alpha), --weighting, --half-life, --popularity-weight and the --item-item options belong to --trainer implicit.");
         }
 
-        if (settings.WeightColumn is not null || settings.EventWeights is not null)
+        // (--event-weights with --event-col still names the event types a ratings log may hold, which the reader checks.)
+        if (settings.WeightColumn is not null || (settings.EventWeights is not null && settings.EventColumn is null))
         {
             throw new UsageException("--weight-col and --event-weights weigh the implicit trainer's rows; --trainer explicit learns the ratings of --rating-col, each rating as it is.");
         }

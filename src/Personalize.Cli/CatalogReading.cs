@@ -64,19 +64,26 @@ internal static class CatalogReading
     /// <summary>Warns on stderr when fewer than half of the model's (or the log's: <paramref name="source"/>) items are in the catalogue:
     /// a catalogue of another shop, or ids spelled another way, would otherwise give empty filtered lists and no popularity without a
     /// word.</summary>
-    public static void WarnIfApart(ItemCatalog catalog, IdMap modelItems, string items, string source = "model")
+    public static void WarnIfApart(ItemCatalog catalog, IdMap modelItems, string items, string source = "model") =>
+        WarnIfApart(id => catalog.GetIndex(id) >= 0, catalog.Count > 0 ? catalog.Items.GetId(0) : null, modelItems, items, source,
+            "fail every attribute condition and have no title");
+
+    /// <summary>The check of <see cref="WarnIfApart(ItemCatalog, IdMap, string, string)"/> for any catalogue: <paramref name="inCatalogue"/>
+    /// tells its ids, <paramref name="example"/> is one of them (or null for none), and <paramref name="consequence"/> says what an item
+    /// it lacks misses.</summary>
+    public static void WarnIfApart(Func<string, bool> inCatalogue, string? example, IdMap modelItems, string items, string source, string consequence)
     {
         int shared = 0;
         for (int i = 0; i < modelItems.Count; i++)
         {
-            shared += catalog.GetIndex(modelItems.GetId(i)) >= 0 ? 1 : 0;
+            shared += inCatalogue(modelItems.GetId(i)) ? 1 : 0;
         }
 
         if (modelItems.Count > 0 && shared * 2 < modelItems.Count)
         {
-            string example = catalog.Count > 0 ? $" (the catalogue's ids look like '{catalog.Items.GetId(0)}', the {source}'s like '{modelItems.GetId(0)}')" : "";
+            string looks = example is null ? "" : $" (the catalogue's ids look like '{example}', the {source}'s like '{modelItems.GetId(0)}')";
             CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"warning: only {shared:N0} of the {source}'s {modelItems.Count:N0} items are in {items}{example}; items it lacks fail every attribute condition and have no title. Check that --items is this {source}'s catalogue (and --items-id-col its id column)."));
+                $"warning: only {shared:N0} of the {source}'s {modelItems.Count:N0} items are in {items}{looks}; items it lacks {consequence}. Check that --items is this {source}'s catalogue (and --items-id-col its id column)."));
         }
     }
 

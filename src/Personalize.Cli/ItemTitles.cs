@@ -54,23 +54,11 @@ internal sealed class ItemTitles
         return new ItemTitles(titles, ids);
     }
 
-    /// <summary>Warns on stderr, as <see cref="CatalogReading.WarnIfApart"/> does, when fewer than half of the model's items are in the
-    /// catalogue the titles came from (Spark's integer ids beside a catalogue of SKUs, say): no item would get a title.</summary>
-    public void WarnIfApart(Personalize.Core.Data.IdMap modelItems, string items)
-    {
-        int shared = 0;
-        for (int i = 0; i < modelItems.Count; i++)
-        {
-            shared += _ids.Contains(modelItems.GetId(i)) ? 1 : 0;
-        }
-
-        if (modelItems.Count > 0 && shared * 2 < modelItems.Count)
-        {
-            string example = _ids.Count > 0 ? $" (the catalogue's ids look like '{_ids.First()}', the model's like '{modelItems.GetId(0)}')" : "";
-            CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"warning: only {shared:N0} of the model's {modelItems.Count:N0} items are in {items}{example}; items it lacks have no title. Check that --items is this model's catalogue (and --items-id-col its id column)."));
-        }
-    }
+    /// <summary>Warns on stderr, as <see cref="CatalogReading.WarnIfApart(Personalize.Core.Data.ItemCatalog, Personalize.Core.Data.IdMap, string, string)"/>
+    /// does, when fewer than half of the model's items are in the catalogue the titles came from (Spark's integer ids beside a catalogue
+    /// of SKUs, say): no item would get a title.</summary>
+    public void WarnIfApart(Personalize.Core.Data.IdMap modelItems, string items) =>
+        CatalogReading.WarnIfApart(_ids.Contains, _ids.Count > 0 ? _ids.First() : null, modelItems, items, "model", "have no title");
 
     public static ItemTitles FromCatalog(Personalize.Core.Data.ItemCatalog catalog)
     {

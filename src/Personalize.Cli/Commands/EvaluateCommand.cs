@@ -99,22 +99,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        // Without --trainer, an options file's trainer, as train reads it.
-        TrainCommand.CheckOptionsPath(settings);
-        FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
-        string trainer = settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit");
-        if (fileKind is { } kind && settings.Trainer is not null && (kind == FactorModelKind.Explicit) != trainer.Equals("explicit", StringComparison.OrdinalIgnoreCase))
-        {
-            string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
-            throw new UsageException(
-                $"--options '{settings.Options}' holds options for the {fileTrainer} trainer, but --trainer is {settings.Trainer}; leave out --trainer to use the file's.");
-        }
-
-        bool explicitRatings = trainer.Equals("explicit", StringComparison.OrdinalIgnoreCase);
-        if (!explicitRatings && !trainer.Equals("implicit", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
-        }
+        bool explicitRatings = TrainCommand.TrainerName(settings) == "explicit";   // without --trainer, an options file's, as train reads it
 
         if (settings.K is < 1 or > MaxListLength)
         {

@@ -124,22 +124,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException("--out is required: where to save the model.");
         }
 
-        CheckOptionsPath(settings);
         OptionParsing.CheckOutput("--out", settings.Out, writesModel: true, settings.Input, settings.Options);
-
-        FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
-        string trainerName = (settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit")).ToLowerInvariant();
-        if (trainerName is not ("implicit" or "explicit"))
-        {
-            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
-        }
-
-        if (fileKind is { } kind && (kind == FactorModelKind.Explicit) != (trainerName == "explicit"))
-        {
-            string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
-            throw new UsageException(
-                $"--options '{settings.Options}' holds options for the {fileTrainer} trainer, but --trainer is {trainerName}; leave out --trainer to use the file's, or tune the {trainerName} trainer.");
-        }
+        string trainerName = TrainerName(settings);
 
         CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
         TrainResult result = trainerName == "explicit"
@@ -260,13 +246,30 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    /// <summary>Refuses an empty <c>--options</c> (the library's null-or-empty refusal would name no option).</summary>
-    internal static void CheckOptionsPath(Settings settings)
+    /// <summary>The trainer to use, <c>implicit</c> or <c>explicit</c>: <c>--trainer</c>, or an options file's, or implicit; an empty
+    /// <c>--options</c>, an unknown trainer and a file of the other trainer are refused.</summary>
+    internal static string TrainerName(Settings settings)
     {
         if (settings.Options is not null && string.IsNullOrWhiteSpace(settings.Options))
         {
             throw new UsageException("--options needs the path of an options file, such as the JSON that personalize tune writes.");
         }
+
+        FactorModelKind? fileKind = settings.Options is null ? null : TrainerOptionsFile.ReadKind(settings.Options);
+        string trainerName = (settings.Trainer ?? (fileKind == FactorModelKind.Explicit ? "explicit" : "implicit")).ToLowerInvariant();
+        if (trainerName is not ("implicit" or "explicit"))
+        {
+            throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
+        }
+
+        if (fileKind is { } kind && (kind == FactorModelKind.Explicit) != (trainerName == "explicit"))
+        {
+            string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
+            throw new UsageException(
+                $"--options '{settings.Options}' holds options for the {fileTrainer} trainer, but --trainer is {trainerName}; leave out --trainer to use the file's, or tune the {trainerName} trainer.");
+        }
+
+        return trainerName;
     }
 
     /// <summary>How untuned options came about: <c>given</c> (an option or an options file), or <c>defaults (--no-tune)</c>.</summary>

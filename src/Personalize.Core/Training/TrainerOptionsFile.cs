@@ -232,6 +232,7 @@ public static class TrainerOptionsFile
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        bool twice = false;
         foreach (JsonProperty property in root.EnumerateObject())
         {
             if (!property.Name.Equals("trainer", StringComparison.OrdinalIgnoreCase) && !property.Name.Equals("options", StringComparison.OrdinalIgnoreCase))
@@ -242,10 +243,11 @@ public static class TrainerOptionsFile
             {
                 // JSON readers differ on which of two keys wins; name it rather than guess.
                 errors.Add($"'{property.Name.ToLowerInvariant()}' is given twice (names are read ignoring case); give it once.");
+                twice = true;
             }
         }
 
-        if (seen.Count < root.EnumerateObject().Count(p => p.Name.Equals("trainer", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("options", StringComparison.OrdinalIgnoreCase)))
+        if (twice)
         {
             return null;
         }

@@ -173,8 +173,7 @@ public sealed class DataViewInteractionReader
     private static bool IsId(DataViewType type) => type is TextDataViewType || (type is KeyDataViewType key && key.RawType == typeof(uint)) || type == NumberDataViewType.Int32
         || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
-    private static bool IsNumber(DataViewType type) => type == NumberDataViewType.Single || type == NumberDataViewType.Double
-        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64 || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
+    private static bool IsNumber(DataViewType type) => Personalize.Core.ML.PersonalizationColumns.IsNumber(type);   // as the estimators check
 
     private static DataViewSchema.Column Column(DataViewSchema schema, string name, Func<DataViewType, bool> accepts, string expected)
     {

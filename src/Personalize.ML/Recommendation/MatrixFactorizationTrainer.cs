@@ -145,10 +145,11 @@ public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransform
         // The trainers' own ranges, in ML.NET's units (the rate and λ are scaled to this library's; see the constructor).
         bool ratings = options.LossFunction == LossFunctionType.SquareLossRegression;
         // RatingRegularization is in [0, 100], the implicit Regularization and ConfidenceScale in [0, 1e6], LearningRate in [1e-6, 1].
+        var biased = new BiasedMatrixFactorizationTrainer.Options();
         double maxLambda = ratings
-            ? 100.0 / (new BiasedMatrixFactorizationTrainer.Options().RatingRegularization / Defaults.Lambda)
+            ? 100.0 / (biased.RatingRegularization / Defaults.Lambda)
             : 1e6 / (new ImplicitAlsTrainer.Options().Regularization / Defaults.Lambda);
-        double rateScale = new BiasedMatrixFactorizationTrainer.Options().LearningRate / Defaults.LearningRate;
+        double rateScale = biased.LearningRate / Defaults.LearningRate;
         double minRate = 1e-6 / rateScale, maxRate = 1.0 / rateScale;
         if (options.ApproximationRank is < 1 or > 1024)
         {

@@ -64,6 +64,15 @@ public sealed class EvaluateCommandTests
         Assert.Contains($"--train {empty} holds no accepted rows, so there is nothing to train on.", emptyTrain.Error);
         Assert.Contains($"--test {empty} holds no accepted rows, so there is nothing to evaluate.", emptyTest.Error);
 
+        // A header alone with a time column crashed ("Nullable object must have a value") under every split.
+        string emptyWithTimes = cli.Write("empty-times.csv", "user_id,item_id,timestamp\n");
+        foreach (string split in new[] { "time", "kfold", "random" })
+        {
+            var emptyInput = cli.Run("evaluate", "--input", emptyWithTimes, "--split", split, "--no-tune");
+            Assert.Equal(2, emptyInput.ExitCode);
+            Assert.Contains($"--input {emptyWithTimes} holds no accepted rows, so there is nothing to split.", emptyInput.Error);
+        }
+
         string ratings = cli.Write("ratings.csv", "user_id,item_id,rating,plays\n" + string.Concat(
             Enumerable.Range(0, 20).SelectMany(u => Enumerable.Range(0, 8).Select(i => $"u{u},i{i},{1 + ((u + i) % 5)},{u + i}\n"))));
         var weighted = cli.Run("evaluate", "--trainer", "explicit", "--input", ratings, "--split", "random", "--weight-col", "plays", "--no-tune");

@@ -160,6 +160,52 @@ public sealed class TrainCommandTests
         Assert.Matches(@"rejected\s*│\s*2", output);
     }
 
+    [Fact]
+    public void Skipped_rows_are_listed_up_to_twenty_then_counted()
+    {
+        // A retail log leaves the customer empty on a quarter of its rows (guest checkouts): a warning each would bury the output.
+        using var cli = new CliRunner();
+        var log = new System.Text.StringBuilder("user_id,item_id\n");
+        for (int row = 0; row < 60; row++)
+        {
+            log.Append(row % 2 == 0 ? "" : $"u{row % 7}").Append($",i{row % 5}\n");
+        }
+
+        string input = cli.Write("guests.csv", log.ToString());
+
+        var (code, output, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--bad-rows", "skip", "--no-tune", "--factors", "4", "--epochs", "2");
+
+        Assert.Equal(0, code);
+        string[] warnings = [.. error.TrimEnd().Split('\n').Where(line => line.StartsWith("warning:", StringComparison.Ordinal))];
+        Assert.Equal(21, warnings.Length);
+        Assert.All(warnings.Take(20), w => Assert.EndsWith("column 'user_id': the id is empty (expected a non-empty user or item id).", w));
+        Assert.StartsWith("warning: guests.csv:2:1:", warnings[0]);
+        Assert.Equal($"warning: {input}: 10 more rows were rejected and are not listed (30 in all, the first 20 above).", warnings[20]);
+        Assert.Matches(@"rejected\s*│\s*30", output);
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    public void A_column_no_row_can_read_is_an_error_even_when_skipping_bad_rows(string command)
+    {
+        // Dates written 12/1/2010 do not say which number is the month: with --bad-rows skip every row went, and evaluate then failed
+        // with "'1' cannot be greater than -1".
+        using var cli = new CliRunner();
+        string input = cli.Write("retail.csv",
+            "CustomerID,StockCode,InvoiceDate\n,85123A,12/1/2010 8:26\n12346,71053,12/1/2010 8:26\n12347,84406B,12/2/2010 9:01\n12347,85123A,12/3/2010 10:00\n");
+        string[] args = command == "train"
+            ? ["train", "--input", input, "--out", cli.PathOf("m.pzm")]
+            : ["evaluate", "--input", input, "--split", "time"];
+
+        var (code, _, error) = cli.Run([.. args, "--user-col", "CustomerID", "--item-col", "StockCode", "--time-col", "InvoiceDate", "--bad-rows", "skip"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {input}:3:3: every row was rejected (4), so nothing is left to read; most for this: column 'InvoiceDate': '12/1/2010 8:26' is not a timestamp", error);
+        Assert.Contains("--time-format", error);
+        Assert.False(File.Exists(cli.PathOf("m.pzm")));
+    }
+
     [Theory]
     [InlineData("", "is empty")]
     [InlineData("user_id;item_id\nu1;i1\n", "set the delimiter to ';'")]

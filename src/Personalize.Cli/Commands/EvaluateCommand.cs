@@ -151,7 +151,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             }
         }
 
-        CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(TrainCommand.ReportRejected);
+        CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(RejectedRowWarnings.Write);
         IReadOnlyList<LogSplit> splits = Splits(settings, reader);
         if (!explicitRatings)
         {
@@ -236,6 +236,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         CheckSplitOptions(settings, kind);
         InteractionLog log = LogReading.Read(settings.Input, reader, token);
+        if (log.Count == 0)
+        {
+            throw new UsageException($"--input {settings.Input} holds no accepted rows, so there is nothing to split.");
+        }
+
         IReadOnlyList<LogSplit> splits;
         try
         {
@@ -392,6 +397,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     {
         BiasedMatrixFactorizationTrainer trainer = TrainCommand.ExplicitTrainerFor(settings, split.Train, CliCancellation.Token).Trainer;
         RatingMatrix ratings = RatingMatrix.FromLog(split.Train, settings.DuplicatePolicy());
+        RejectedRowWarnings.Write(settings.Train ?? settings.Input ?? "the training part", ratings.Report);
         var (pairs, skipped) = KnownPairs(ratings, split.Test);
         var perEpoch = new List<double>();
         FactorModel model = trainer.Fit(ratings, null, (epoch, snapshot) =>

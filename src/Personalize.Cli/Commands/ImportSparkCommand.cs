@@ -62,7 +62,7 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
         {
             IdMappingPath = settings.Ids,
             InteractionsPath = settings.Interactions,
-            InteractionReaderOptions = settings.Interactions is null ? null : settings.ReaderOptions(TrainCommand.ReportRejected),
+            InteractionReaderOptions = settings.Interactions is null ? null : settings.ReaderOptions(RejectedRowWarnings.Write),
             Kind = kind,
         };
 
@@ -77,6 +77,7 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
         CliConsole.Out.WriteLine($"Kind: {model.Kind.ToString().ToLowerInvariant()} (from the {result.KindSource switch { "metadata" => "metadata", "option" => "--kind option", _ => "Spark default" }}).");
         if (result.Interactions is { } report)
         {
+            RejectedRowWarnings.WriteRest(settings.Interactions!, report.Rejected);
             CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Interactions: {report.Read:N0} rows read, {report.Accepted:N0} accepted, {report.Rejected:N0} rejected; {result.InteractionsNotInModel:N0} name a user or item the Spark model does not have and were not used."));
         }

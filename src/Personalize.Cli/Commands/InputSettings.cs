@@ -113,7 +113,7 @@ internal class InputSettings : CommandSettings
             Delimiter = OptionParsing.Delimiter(Delimiter),
             EventWeights = EventWeights is null ? Core.Data.EventWeights.Default : Core.Data.EventWeights.Parse(EventWeights),
             BadRows = policy,
-            OnRejectedRow = onRejected,
+            OnRejectedRow = onRejected is null ? null : RejectedRowWarnings.Capped(onRejected),
             MinRating = MinRating,
             MaxRating = MaxRating,
         };

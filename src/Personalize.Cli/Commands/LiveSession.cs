@@ -74,7 +74,7 @@ internal sealed class LiveSession
         }
 
         DateTimeOffset? asOf = settings.AsOf is null ? null : ParseTime("--as-of", settings.AsOf, settings.TimeFormat);
-        CsvInteractionReaderOptions reader = settings.ReaderOptions(TrainCommand.ReportRejected);
+        CsvInteractionReaderOptions reader = settings.ReaderOptions(RejectedRowWarnings.Write);
         InteractionLog log = LogReading.Read(settings.Input, reader, CliCancellation.Token);
         if (!log.HasTimestamps && log.Count > 0)
         {

@@ -47,7 +47,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
-        InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
+        InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write), CliCancellation.Token);
+        RejectedRowWarnings.WriteRest(settings.Input, pairs.Report.Rejected);
         var output = new StringBuilder("user_id,item_id,score\n");
         int unknown = 0;
         var unknownUsers = new HashSet<string>(StringComparer.Ordinal);

@@ -176,7 +176,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
 
     private static CooccurrenceIndex CountCooccurrence(Settings settings, FactorModel model)
     {
-        InteractionLog log = LogReading.Read(settings.Input!, settings.ReaderOptions(TrainCommand.ReportRejected), CliCancellation.Token);
+        InteractionLog log = LogReading.Read(settings.Input!, settings.ReaderOptions(RejectedRowWarnings.Write), CliCancellation.Token);
         CooccurrenceIndex index = CooccurrenceIndex.Build(FeedbackMatrix.FromLog(log), items: model.Items, cancellationToken: CliCancellation.Token);
         if (index.UnmatchedEntryCount > 0)
         {

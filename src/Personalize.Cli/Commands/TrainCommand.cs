@@ -130,7 +130,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         CancellationToken token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliCancellation.Token).Token;
         TrainResult result = trainerName == "explicit"
             ? TrainExplicit(settings.Input, ExplicitReaderOptions(settings), settings.DuplicatePolicy(), log => ExplicitTrainerFor(settings, log, token), token)
-            : Train(settings.Input, settings.ReaderOptions(ReportRejected),
+            : Train(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write),
                 settings.HalfLife is null ? null : OptionParsing.Duration("--half-life", settings.HalfLife),
                 (log, feedback) => ImplicitTrainerFor(settings, log, feedback, token), token, cooccurrence: !settings.NoCooccurrence);
         result = result with { Model = WithFallback(settings, result.Log, result.Model, token) };
@@ -458,7 +458,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     };
 
     internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
-        settings.ReaderOptions(ReportRejected) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
+        settings.ReaderOptions(RejectedRowWarnings.Write) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
     /// <summary>How many (user, item) pairs have a summed weight of 0.</summary>
     private static int ZeroWeightPairs(FeedbackMatrix feedback)
@@ -477,8 +477,6 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         return zero;
     }
-
-    internal static void ReportRejected(RejectedRow row) => CliConsole.Error.WriteLine($"warning: {row}");
 
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
 
@@ -535,10 +533,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         InteractionLog log = LogReading.Read(input, readerOptions, token);
         RatingMatrix ratings = RatingMatrix.FromLog(log, matrixOptions);
-        foreach (RejectedRow row in ratings.Report.RejectedRows)
-        {
-            ReportRejected(row);
-        }
+        RejectedRowWarnings.Write(input, ratings.Report);
 
         if (ratings.Count == 0)
         {

@@ -171,10 +171,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             InteractionLog log = LogReading.Read(settings.Input, TrainCommand.ExplicitReaderOptions(settings), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             RatingMatrix ratings = RatingMatrix.FromLog(parts.Train, settings.DuplicatePolicy());
-            foreach (RejectedRow row in ratings.Report.RejectedRows)
-            {
-                TrainCommand.ReportRejected(row);
-            }
+            RejectedRowWarnings.Write(settings.Input, ratings.Report);
 
             if (ratings.Count == 0)
             {
@@ -199,7 +196,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             IReadOnlyList<ImplicitAlsTrainer.Options> candidates = Candidates(() => search.GetImplicitCandidates(space, baseOptions));
             CheckMinEpochs(settings, [.. candidates.Select(c => c.NumberOfIterations)], baseOptions.NumberOfIterations, trainerName);
             int count = candidates.Count;
-            InteractionLog log = LogReading.Read(settings.Input, settings.ReaderOptions(TrainCommand.ReportRejected), token);
+            InteractionLog log = LogReading.Read(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write), token);
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             FeedbackMatrix feedback = FeedbackMatrix.FromLog(parts.Train, new FeedbackOptions { HalfLife = halfLife });
             if (feedback.NumberOfEntries == 0)

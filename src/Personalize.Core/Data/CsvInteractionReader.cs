@@ -981,7 +981,9 @@ public sealed class CsvInteractionReader
                 chars = Chars(raw, ref buffer).Trim();
                 if (chars.IsEmpty)
                 {
-                    Reject(line, column + 1, Columns.Name(column), "the id is empty (expected a non-empty user or item id; to leave out rows without one, such as guest checkouts, give --bad-rows skip (BadRows)).", reader);
+                    Reject(line, column + 1, Columns.Name(column), options.BadRows == BadRowPolicy.Fail
+                        ? "the id is empty (expected a non-empty user or item id; to leave out rows without one, such as guest checkouts, give --bad-rows skip (BadRows))."
+                        : "the id is empty (expected a non-empty user or item id).", reader);
                     return false;
                 }
             }

@@ -187,6 +187,18 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
     }
 
     [Fact]
+    public void A_skipped_row_without_an_id_is_not_told_to_skip_rows()
+    {
+        string path = _directory.Write("guests.csv", "user_id,item_id\nu1,i1\n,i2\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
+        InteractionLog log = new CsvInteractionReader(new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport }).Read(path);
+
+        Assert.EndsWith("give --bad-rows skip (BadRows)).", exception.Reason);
+        Assert.Equal("column 'user_id': the id is empty (expected a non-empty user or item id).", Assert.Single(log.Report.RejectedRows).Reason);
+    }
+
+    [Fact]
     public void Read_compares_field_counts_with_the_first_row_in_a_file_without_a_header()
     {
         string path = _directory.Write("pairs.csv", "u1,i1\nu2,i2\nu3,Book, Vol 2\n");

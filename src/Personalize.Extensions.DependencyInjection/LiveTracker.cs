@@ -43,7 +43,7 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
         ArgumentNullException.ThrowIfNull(lease);
         long version = lease.Version;
         Following current = Volatile.Read(ref _current);
-        if (version > current.Version)
+        if (version > current.Version || current.Tracker.IsClosed)
         {
             current = MoveTo(lease.Model, version);
         }
@@ -73,7 +73,7 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
     internal Following Sync()
     {
         Following current = Volatile.Read(ref _current);
-        if (current.Version == _service.ModelVersion)
+        if (current.Version == _service.ModelVersion && !current.Tracker.IsClosed)
         {
             return current;
         }
@@ -124,6 +124,11 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             Following current = _current;
+            if (current.Tracker.IsClosed)
+            {
+                return OpenAgain(current, model, version);
+            }
+
             if (version <= current.Version)
             {
                 return current;   // another caller moved it meanwhile
@@ -154,22 +159,47 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
     }
 
     /// <summary>After a failed move: when the old tracker was closed (its journal handed over but not taken), opens it again over its
-    /// model, so tracking goes on there; the next call tries the move again.</summary>
+    /// model, so tracking goes on there; the next call tries the move again. When that fails too, the closed tracker stays, and the next
+    /// call opens one again (<see cref="OpenAgain"/>).</summary>
     private void Reopen(Following current)
     {
-        if (current.Tracker.Options.Journal is null)
+        if (!current.Tracker.IsClosed)
         {
-            return;   // an in-memory tracker is left as it was
+            return;   // the snapshot could not be written, or there is no journal: the old tracker keeps tracking
         }
 
         try
         {
             Volatile.Write(ref _current, current with { Tracker = _create(current.Model) });
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or EventJournalException)
         {
-            // The old tracker still holds the journal (the snapshot could not be written): it keeps tracking.
+            // Left closed: the journal directory holds the snapshot the move wrote, and the next call opens a tracker on it.
         }
+    }
+
+    /// <summary>Opens a tracker on the journal a failed move left closed, over the newer of the model it followed and
+    /// <paramref name="model"/>; the journal's snapshot carries the state. Called under the write lock.</summary>
+    /// <exception cref="IOException">The journal still cannot be opened; the next call tries again.</exception>
+    private Following OpenAgain(Following closed, FactorModel model, long version)
+    {
+        (FactorModel target, long targetVersion) = version > closed.Version ? (model, version) : (closed.Model, closed.Version);
+        EventTracker opened;
+        try
+        {
+            opened = _create(target);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or EventJournalException)
+        {
+            Log.TrackerMoveFailed(_logger, exception, closed.Version, targetVersion);
+            throw;
+        }
+
+        Following moved = new(opened, target, targetVersion);
+        Volatile.Write(ref _current, moved);
+        TrackingReport report = opened.GetReport();
+        Log.TrackerMoved(_logger, closed.Version, targetVersion, report.Users, target.Items.Count, report.Journal?.Directory ?? "(in memory)");
+        return moved;
     }
 
     /// <summary>A tracker and the model (and its version) whose items it follows.</summary>

@@ -57,6 +57,6 @@ internal static partial class Log
     public static partial void TrackerMoved(ILogger logger, long from, long to, int users, int items, string journal);
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Error,
-        Message = "The live tracker could not move from model version {From} to {To}; tracking stays on the old version's items and the move is tried again at the next event.")]
+        Message = "The live tracker could not move from model version {From} to {To}; tracking stays on the old version's items (or, if the old tracker had already handed its journal over, fails with this error) and the move is tried again at the next event.")]
     public static partial void TrackerMoveFailed(ILogger logger, Exception exception, long from, long to);
 }

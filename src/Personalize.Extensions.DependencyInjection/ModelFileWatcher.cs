@@ -4,10 +4,17 @@ namespace Personalize.Extensions.DependencyInjection;
 
 /// <summary>
 /// Watches one model file and calls back once it has stayed unchanged for the reload delay (debounce): every change event restarts a
-/// <see cref="TimeProvider"/> timer, and only the timer reloads. Thread-safe.
+/// <see cref="TimeProvider"/> timer, and only the timer reloads. The file is also looked at every <see cref="PollInterval"/>, for the
+/// replacements that raise no event in its folder: the folder itself renamed away and another put in its place, or a symbolic link on
+/// the way to the file pointed elsewhere (a Kubernetes volume's <c>..data</c>, a deployment's <c>current</c>). Thread-safe.
 /// </summary>
 internal sealed class ModelFileWatcher : IDisposable
 {
+    /// <summary>How often the file's length, write time and link target are compared with what they were.</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ITimer _poll;
+    private FileIdentity? _seen;
     private readonly object _gate = new();
     private readonly string _path;
     private readonly string _fileName;
@@ -33,6 +40,8 @@ internal sealed class ModelFileWatcher : IDisposable
         _reload = reload;
         _logger = logger;
         _timer = timeProvider.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _seen = FileIdentity.Of(_path);
+        _poll = timeProvider.CreateTimer(_ => Poll(), null, PollInterval, PollInterval);
         if (watchFileSystem)
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!)
@@ -79,7 +88,47 @@ internal sealed class ModelFileWatcher : IDisposable
         }
 
         _watcher?.Dispose();
+        _poll.Dispose();
         _timer.Dispose();
+    }
+
+    /// <summary>Records a change when the file the path leads to is not the one seen before (also after a change event, which is harmless:
+    /// the debounce restarts).</summary>
+    private void Poll()
+    {
+        FileIdentity? now = FileIdentity.Of(_path);
+        lock (_gate)
+        {
+            if (_disposed || now == _seen)
+            {
+                return;
+            }
+
+            _seen = now;
+        }
+
+        OnChanged();
+    }
+
+    /// <summary>What tells one file at a path from another: where its links lead, its length and its last write time.</summary>
+    private sealed record FileIdentity(string Target, long Length, DateTime LastWriteUtc)
+    {
+        /// <summary>The identity of the file <paramref name="path"/> leads to now, or null when there is none (or it cannot be read).</summary>
+        public static FileIdentity? Of(string path)
+        {
+            try
+            {
+                // FileInfo describes a link itself; the link's final target is the file that would be loaded. Links among the folders on the
+                // way are followed by the system, so the target's length and time are those of the file they lead to now.
+                string target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+                var info = new FileInfo(target);
+                return info.Exists ? new FileIdentity(target, info.Length, info.LastWriteTimeUtc) : null;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e)
@@ -99,12 +148,15 @@ internal sealed class ModelFileWatcher : IDisposable
 
     private void Fire()
     {
+        FileIdentity? loading = FileIdentity.Of(_path);
         lock (_gate)
         {
             if (_disposed)
             {
                 return;
             }
+
+            _seen = loading;   // the file this reload reads: the next poll does not take it for a change
         }
 
         try

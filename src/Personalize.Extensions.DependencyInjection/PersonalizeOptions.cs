@@ -39,12 +39,13 @@ public sealed class PersonalizeOptions
     /// <para>Keep it on the same machine, outside the directory that deployments overwrite, and give each service its own file.</para>
     /// </remarks>
     /// <value>The default is <see langword="null"/>: no copy is kept, and a damaged <see cref="ModelPath"/> stops start-up.</value>
-    [NotSameFile(nameof(ModelPath), "the last-good copy must be a file of its own, such as 'state/shop.last-good.pzm'.")]
+    [NotSameFile("the last-good copy must be a file of its own, such as 'state/shop.last-good.pzm'.", nameof(ModelPath), nameof(CatalogPath))]
     public string? LastGoodModelPath { get; set; }
 
     /// <summary>Gets or sets the item catalogue CSV whose attributes filter texts read (see <c>ItemCatalog.ReadCsv</c>).</summary>
     /// <remarks>Needed only for filtered queries; it is read once, at start-up.</remarks>
-    /// <value>The default is <see langword="null"/>: queries with a filter are refused.</value>
+    /// <value>The default is <see langword="null"/>: queries with a filter are refused. An empty or blank value (an empty configuration
+    /// value) is unset too.</value>
     [ExistingFile("an item catalogue CSV, or leave it unset")]
     public string? CatalogPath { get; set; }
 
@@ -52,6 +53,7 @@ public sealed class PersonalizeOptions
     /// delimiter and bad-row policy.</summary>
     /// <value>The default is <see cref="ItemCatalogOptions"/> with its defaults: ids in <c>item_id</c>, attributes typed from the data.</value>
     [Required(ErrorMessage = "Catalog is required: leave it at its default or set an ItemCatalogOptions.")]
+    [ValidNested]
     public ItemCatalogOptions Catalog { get; set; } = new();
 
     /// <summary>Gets or sets the kind of model served; a model file of another kind offered for a swap is rejected.</summary>
@@ -73,7 +75,10 @@ public sealed class PersonalizeOptions
 
     /// <summary>Gets or sets whether the model file is watched and reloaded when it changes.</summary>
     /// <remarks>Replace the file atomically (<see cref="ModelFile.Save"/> does) so no half-written file is read; a file that fails its checks
-    /// is rejected and logged, and the old model keeps serving.</remarks>
+    /// is rejected and logged, and the old model keeps serving. The file's folder is watched for changes, and the file is also looked at
+    /// every 10 seconds (its length, write time and where its links lead), for the replacements that raise no event in that folder: the
+    /// folder renamed away and another moved into its place, or a symbolic link on the way pointed elsewhere (a Kubernetes volume's
+    /// <c>..data</c>, a deployment's <c>current</c>).</remarks>
     /// <value>The default is <see langword="false"/>.</value>
     public bool WatchForChanges { get; set; }
 
@@ -112,7 +117,7 @@ public sealed class PersonalizeOptions
     public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>The tracker options with <see cref="JournalDirectory"/> applied.</summary>
-    internal EventTrackerOptions EffectiveTracking() => JournalDirectory is not { Length: > 0 } directory
+    internal EventTrackerOptions EffectiveTracking() => string.IsNullOrWhiteSpace(JournalDirectory)
         ? Tracking
-        : Tracking with { Journal = (Tracking.Journal ?? new EventJournalOptions(directory)) with { Directory = directory } };
+        : Tracking with { Journal = (Tracking.Journal ?? new EventJournalOptions(JournalDirectory)) with { Directory = JournalDirectory } };
 }

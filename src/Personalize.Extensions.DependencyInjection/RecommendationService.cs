@@ -43,12 +43,12 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
         bool watchFileSystem = true)
     {
         _modelPath = options.ModelPath ?? throw new ArgumentException("PersonalizeOptions.ModelPath is required.", nameof(options));
-        _lastGoodPath = options.LastGoodModelPath is { Length: > 0 } lastGood ? Path.GetFullPath(lastGood) : null;
+        _lastGoodPath = string.IsNullOrWhiteSpace(options.LastGoodModelPath) ? null : Path.GetFullPath(options.LastGoodModelPath);
         _maxCount = options.MaxCount;
         _tracking = options.EffectiveTracking();
         _logger = logger;
         _timeProvider = timeProvider;
-        _catalog = options.CatalogPath is null ? null : ItemCatalog.ReadCsv(options.CatalogPath, options.Catalog);
+        _catalog = string.IsNullOrWhiteSpace(options.CatalogPath) ? null : ItemCatalog.ReadCsv(options.CatalogPath, options.Catalog);
         _store = Open(new ModelStoreOptions { ExpectedKind = options.ExpectedKind, Recommender = options.Recommender });
         FactorModel model = _store.Model;
         Log.ModelLoaded(_logger, _store.Source, model.Kind, model.Users.Count, model.Items.Count, model.NumberOfFactors, _store.Version);
@@ -237,12 +237,12 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
                 }
             }
 
+            Log.NoLastGood(_logger, _modelPath, why);
             if (failure is ModelFormatException format)
             {
                 throw new ModelFormatException(format.FilePath, format.Section, $"{format.Reason} No model could serve instead: {why}.");
             }
 
-            Log.NoLastGood(_logger, _modelPath, why);
             throw;
         }
     }
@@ -270,8 +270,9 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
                 _lastGoodVersion = version;
                 Log.LastGoodSaved(_logger, _lastGoodPath, version);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
+                // InvalidOperationException: the model holds what the format cannot keep (an id that is not valid UTF-16); it serves anyway.
                 Log.LastGoodNotSaved(_logger, exception, _lastGoodPath, version);
             }
         }

@@ -56,22 +56,29 @@ internal sealed class UsableDirectoryAttribute(string expected) : ValidationAttr
     }
 }
 
-/// <summary>A path that, when set, must not name the same file as another path property (compared as full paths).</summary>
+/// <summary>A path that, when set, must not name the same file as any of other path properties (compared as full paths).</summary>
 [AttributeUsage(AttributeTargets.Property)]
-internal sealed class NotSameFileAttribute(string otherProperty, string suggestion) : ValidationAttribute
+internal sealed class NotSameFileAttribute(string suggestion, params string[] otherProperties) : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
-        if (value is not string path || string.IsNullOrWhiteSpace(path)
-            || validationContext.ObjectType.GetProperty(otherProperty)?.GetValue(validationContext.ObjectInstance) is not string other
-            || string.IsNullOrWhiteSpace(other)
-            || !string.Equals(Path.GetFullPath(path), Path.GetFullPath(other), StringComparison.Ordinal))
+        if (value is not string path || string.IsNullOrWhiteSpace(path))
         {
             return ValidationResult.Success;
         }
 
-        string member = validationContext.MemberName ?? validationContext.DisplayName;
-        return new ValidationResult($"{member} = '{path}': the same file as {otherProperty}; {suggestion}", [member]);
+        foreach (string otherProperty in otherProperties)
+        {
+            if (validationContext.ObjectType.GetProperty(otherProperty)?.GetValue(validationContext.ObjectInstance) is string other
+                && !string.IsNullOrWhiteSpace(other)
+                && string.Equals(Path.GetFullPath(path), Path.GetFullPath(other), StringComparison.Ordinal))
+            {
+                string member = validationContext.MemberName ?? validationContext.DisplayName;
+                return new ValidationResult($"{member} = '{path}': the same file as {otherProperty}; {suggestion}", [member]);
+            }
+        }
+
+        return ValidationResult.Success;
     }
 }
 

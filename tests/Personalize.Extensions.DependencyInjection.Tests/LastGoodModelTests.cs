@@ -119,7 +119,10 @@ public sealed class LastGoodModelTests : IDisposable
         using IHost host = BuildHost(Configure);
 
         var error = await Assert.ThrowsAsync<ModelFormatException>(() => host.StartAsync());
+        using var harness = new ServingHarness(Configure);
+        Assert.Throws<ModelFormatException>(() => harness.Service);
 
+        Assert.Contains(_lastGood, Assert.Single(harness.Logs.WithEventId(13)).Message);   // "no model could serve" is logged for damage too
         Assert.Equal(_modelPath, error.FilePath);
         Assert.StartsWith("shop.pzm: section '", error.Message);
         Assert.EndsWith($"No model could serve instead: the last-good copy {_lastGood} does not exist yet (it is written once a model has loaded and passed its checks).",
@@ -154,6 +157,36 @@ public sealed class LastGoodModelTests : IDisposable
         LogEntry entry = Assert.Single(harness.Logs.WithEventId(12));
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.Contains(_lastGood, entry.Message);
+    }
+
+    [Fact]
+    public void A_model_the_copy_cannot_hold_is_a_warning_and_the_swap_stands()
+    {
+        // ModelFile.Save refuses an id that is not valid UTF-16 with InvalidOperationException; TrySwap threw it after the swap applied.
+        using var harness = new ServingHarness(Configure);
+        Assert.Equal(1, harness.Service.ModelVersion);
+        FactorModel unsavable = FactorModel.FromFactors(_second.Kind, _second.Users,
+            Personalize.Core.Data.IdMap.FromIds([.. Enumerable.Range(0, _second.Items.Count).Select(i => i == 0 ? "I\uD800x" : _second.Items.GetId(i))]),
+            _second.NumberOfFactors, _second.UserFactors, _second.ItemFactors);
+
+        ModelSwapResult swap = harness.Service.TrySwap(unsavable, "in memory");
+
+        Assert.True(swap.Accepted);
+        Assert.Equal(2, harness.Service.ModelVersion);
+        Assert.Contains(_lastGood, Assert.Single(harness.Logs.WithEventId(12)).Message);
+    }
+
+    [Fact]
+    public async Task The_last_good_copy_may_not_be_the_catalogue()
+    {
+        // It overwrote items.csv with the model at start-up; the next start failed reading the catalogue.
+        string items = _folder.Write("items.csv", "item_id,brand\nI0001,Acme\n");
+        using IHost host = BuildHost(o => { o.ModelPath = _modelPath; o.CatalogPath = items; o.LastGoodModelPath = items; });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"LastGoodModelPath = '{items}': the same file as CatalogPath", Assert.Single(error.Failures));
+        Assert.StartsWith("item_id,brand", File.ReadAllText(items));
     }
 
     [Fact]

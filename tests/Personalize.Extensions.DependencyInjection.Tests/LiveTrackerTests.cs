@@ -155,6 +155,45 @@ public sealed class LiveTrackerTests : IDisposable
         Assert.Empty(harness.Logs.WithEventId(14));
     }
 
+    [Fact]
+    public async Task A_move_whose_journal_could_not_be_opened_again_is_retried_at_the_next_event_and_tracking_recovers()
+    {
+        // A transient fault while the journal changes hands: the new tracker cannot open it, nor can the old one again. The old tracker
+        // is closed then; tracking used to throw ObjectDisposedException for good, and so did every later swap (after applying it).
+        var clock = new FlakyClock(At.AddDays(20));
+        string journal = _folder.File("events");
+        string expected;
+        using (EventTracker direct = new(_first, new EventTrackerOptions(), null, clock))
+        {
+            Play(direct, Events);
+            using EventTracker moved = direct.MoveTo(_second);
+            Play(moved, After);
+            expected = Surfaces(moved, null, "U001") + Surfaces(moved, null, "U002");
+        }
+
+        using IHost host = BuildHost(o =>
+        {
+            o.ModelPath = _modelPath;
+            o.TimeProvider = clock;
+            o.Tracking = new EventTrackerOptions { Journal = new EventJournalOptions(journal) { FlushPolicy = JournalFlushPolicy.GroupCommit } };
+        });
+        await host.StartAsync();
+        var service = host.Services.GetRequiredService<IRecommendationService>();
+        var live = host.Services.GetRequiredService<ILiveTracker>();
+        Play(live, Events);
+
+        clock.FailuresLeft = 2;   // the group-commit timer of the new tracker, then of the old one opened again
+        Assert.True(service.TrySwap(_second, "retrained").Accepted);
+        Assert.Equal(0, clock.FailuresLeft);
+
+        Play(live, After);   // opens a tracker on the journal again, over the served model
+        Assert.Equal(Ids(_second.Items), Ids(live.Tracker.Items));
+        Assert.Equal(expected, Surfaces(live.Tracker, null, "U001") + Surfaces(live.Tracker, null, "U002"));
+        Assert.True(service.TrySwap(_first, "rolled back").Accepted);
+        Assert.Equal(Ids(_first.Items), Ids(live.Tracker.Items));
+        await host.StopAsync();
+    }
+
     private static IHost BuildHost(Action<PersonalizeOptions> configure)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -211,5 +250,24 @@ public sealed class LiveTrackerTests : IDisposable
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>A fixed clock whose timers fail to be created while <see cref="FailuresLeft"/> is above 0, as an I/O fault would.</summary>
+    private sealed class FlakyClock(DateTimeOffset now) : TimeProvider
+    {
+        public int FailuresLeft;
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new IOException("injected transient I/O fault");
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }

@@ -41,6 +41,59 @@ public sealed class ModelFileWatcherTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_replaced_under_the_file_is_seen_by_the_poll_and_reloads_once()
+    {
+        // Renaming the watched folder away and another into its place raises no event in the folder being watched (it moved).
+        var clock = new FakeTimeProvider();
+        int reloads = 0;
+        string models = Path.Combine(_folder.Path, "models"), next = Path.Combine(_folder.Path, "models.new");
+        Directory.CreateDirectory(models);
+        Directory.CreateDirectory(next);
+        File.WriteAllText(Path.Combine(models, "shop.pzm"), "version 1");
+        File.WriteAllText(Path.Combine(next, "shop.pzm"), "version 2, longer");
+        using var watcher = new ModelFileWatcher(Path.Combine(models, "shop.pzm"), Delay, clock, () => reloads++, NullLogger.Instance, watchFileSystem: false);
+
+        clock.Advance(ModelFileWatcher.PollInterval * 3);
+        Assert.Equal(0, reloads);   // unchanged: the poll stays quiet
+
+        Directory.Move(models, models + ".old");
+        Directory.Move(next, models);
+        clock.Advance(ModelFileWatcher.PollInterval);
+        clock.Advance(Delay);
+        Assert.Equal(1, reloads);
+
+        clock.Advance(ModelFileWatcher.PollInterval * 3);
+        Assert.Equal(1, reloads);   // the file the reload read is not a change
+    }
+
+    [Fact]
+    public void A_symbolic_link_pointed_at_another_folder_is_seen_by_the_poll()
+    {
+        // A Kubernetes volume: shop.pzm -> ..data/shop.pzm, and ..data -> the current version's folder, re-pointed at each update.
+        var clock = new FakeTimeProvider();
+        int reloads = 0;
+        foreach (string version in new[] { "v1", "v2" })
+        {
+            Directory.CreateDirectory(Path.Combine(_folder.Path, version));
+        }
+
+        File.WriteAllText(Path.Combine(_folder.Path, "v1", "shop.pzm"), "version 1");
+        File.WriteAllText(Path.Combine(_folder.Path, "v2", "shop.pzm"), "version 2, longer");
+        string data = Path.Combine(_folder.Path, "..data");
+        Directory.CreateSymbolicLink(data, "v1");
+        string model = Path.Combine(_folder.Path, "shop.pzm");
+        File.CreateSymbolicLink(model, Path.Combine("..data", "shop.pzm"));
+        using var watcher = new ModelFileWatcher(model, Delay, clock, () => reloads++, NullLogger.Instance, watchFileSystem: false);
+
+        Directory.Delete(data);
+        Directory.CreateSymbolicLink(data, "v2");
+        clock.Advance(ModelFileWatcher.PollInterval);
+        clock.Advance(Delay);
+
+        Assert.Equal(1, reloads);
+    }
+
+    [Fact]
     public void No_reload_happens_after_the_watcher_is_disposed()
     {
         var clock = new FakeTimeProvider();

@@ -89,16 +89,37 @@ public sealed class PersonalizeOptionsTests
             o.ReloadDelay = TimeSpan.FromSeconds(-1);
             o.ExpectedKind = (FactorModelKind)7;
             o.Recommender = new RecommenderOptions { NumberOfThreads = 0 };
+            o.Catalog = new Personalize.Core.Data.ItemCatalogOptions { Delimiter = "\"" };
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Equal(5, error.Failures.Count());
+        Assert.Equal(6, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("Catalog: ") && f.Contains("Delimiter"));
         Assert.Contains(error.Failures, f => f.Contains("CatalogPath = '") && f.Contains("no-items.csv': the file does not exist"));
         Assert.Contains(error.Failures, f => f.Contains("MaxCount"));
         Assert.Contains(error.Failures, f => f.Contains("ReloadDelay"));
         Assert.Contains(error.Failures, f => f.Contains("ExpectedKind = 7: must be Implicit, Explicit or null."));
         Assert.Contains(error.Failures, f => f.Contains("Recommender: ") && f.Contains("NumberOfThreads"));
+    }
+
+    [Fact]
+    public async Task Blank_catalogue_and_journal_paths_are_unset_as_validation_takes_them()
+    {
+        // An empty configuration value passed validation as unset, then failed at start-up without naming the option (CatalogPath), or
+        // was used as a folder named by spaces (JournalDirectory).
+        using var folder = new TempDirectory();
+        string model = TinyModels.Save(folder, "shop.pzm", TinyModels.Implicit(seed: 1));
+        using IHost host = BuildHost(o => { o.ModelPath = model; o.CatalogPath = ""; o.JournalDirectory = "  "; });
+
+        await host.StartAsync();
+
+        var service = host.Services.GetRequiredService<IRecommendationService>();
+        Assert.Equal(10, service.ForUser("U005", 10).Count);
+        var refused = Assert.Throws<InvalidOperationException>(() => service.ForUser("U005", 10, "in_stock"));
+        Assert.StartsWith("A filter needs an item catalogue", refused.Message);
+        Assert.Null(host.Services.GetRequiredService<ILiveTracker>().Tracker.GetReport().Journal);
+        await host.StopAsync();
     }
 
     [Fact]

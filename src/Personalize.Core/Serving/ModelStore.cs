@@ -187,7 +187,7 @@ public sealed class ModelStore : IDisposable
     internal ModelSnapshot? CurrentSnapshot => Volatile.Read(ref _current);
 
     private string? Incompatibility(FactorModel model, string source) =>
-        Incompatibility(model, ExpectedKind) is { } reason ? $"{Path.GetFileName(source)}: {reason}" : null;
+        Incompatibility(model, ExpectedKind) is { } reason ? $"{(Path.IsPathFullyQualified(source) ? Path.GetFileName(source) : source)}: {reason}" : null;   // a swap's source is a description, such as "nightly retrain 2024/05/01"
 
     private static string? Incompatibility(FactorModel model, FactorModelKind expected)
     {

@@ -44,6 +44,11 @@ public sealed partial class EventTracker : IDisposable
         }
     }
 
+    /// <summary>Gets whether this tracker was disposed, or closed by <see cref="MoveTo(Models.FactorModel)"/> handing its journal over: it tracks
+    /// no more (with a journal, tracking throws <see cref="ObjectDisposedException"/>). After a move that failed with
+    /// <see cref="IOException"/>, this tells whether the journal was already handed over: then open a tracker on the directory again.</summary>
+    public bool IsClosed => Volatile.Read(ref _disposed);
+
     /// <summary>Flushes the journal to disk and closes it (no snapshot is written: the next start-up replays the journal since the last
     /// one). Tracking after this throws <see cref="ObjectDisposedException"/> when there is a journal; without one, it does nothing.</summary>
     public void Dispose()

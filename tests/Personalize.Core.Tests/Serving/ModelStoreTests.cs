@@ -151,10 +151,12 @@ public sealed class ModelStoreTests
         using var store = new ModelStore(TestModels.Create(seed: 1), "first");
 
         ModelSwapResult result = store.TrySwap(TestModels.Create(seed: 2, userCount: 0), "empty retrain");
+        ModelSwapResult dated = store.TrySwap(TestModels.Create(seed: 2, userCount: 0), "nightly retrain 2024/05/01");
 
         Assert.False(result.Accepted);
         Assert.Equal("empty retrain: the model has 0 users and 100 items; a served model needs at least one of each.", result.Reason);
         Assert.Null(result.Model);
+        Assert.StartsWith("nightly retrain 2024/05/01: the model has 0 users", dated.Reason);   // a description, not a path (was "01: ...")
     }
 
     [Fact]

@@ -74,6 +74,7 @@ public sealed class EventTrackerMoveTests
             JournalScenario.Call next = scenario.Calls[300];
 
             Assert.Throws<ObjectDisposedException>(() => tracker.Track("u0", "i0", "view", next.At));
+            Assert.Equal((true, false), (tracker.IsClosed, moved.IsClosed));
             Assert.Equal((300L, 0L), (moved.GetReport().Journal!.SnapshotSequence, moved.GetReport().Journal!.RecordsReplayed));
             scenario.Play(moved, 300, 500);
             live = scenario.Surfaces(moved);
@@ -92,7 +93,13 @@ public sealed class EventTrackerMoveTests
         using var folder = new TempDirectory();
         var scenario = new JournalScenario(seed: 24, count: 10);
         var tracker = new EventTracker(scenario.Items, new EventTrackerOptions { Journal = new EventJournalOptions(folder.File("journal")) });
+        using var inMemory = new EventTracker(scenario.Items);
+        using EventTracker copy = inMemory.MoveTo(scenario.Items);
+        Assert.False(tracker.IsClosed);
         tracker.Dispose();
+
+        Assert.True(tracker.IsClosed);
+        Assert.False(inMemory.IsClosed);   // without a journal the state is copied and the tracker is left as it was
 
         Assert.Throws<ObjectDisposedException>(() => tracker.MoveTo(scenario.Items));
         Assert.Throws<ArgumentNullException>(() => tracker.MoveTo((IdMap)null!));

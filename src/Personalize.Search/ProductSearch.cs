@@ -147,14 +147,30 @@ public sealed partial class ProductSearch
         // compiled filter holds catalogue items only; without one, the model's items that the catalogue lacks are dropped here too,
         // as a page never shows them.
         CompiledFilter? filter = _browser.CompileFilter(browse, items, preferences);
+        CompiledFilter? scanFilter = filter;
+        if (filter is { ExcludesSeen: true })
+        {
+            // The related scan has no user, so it refuses 'not seen': the user's history in the model is left out here, and the filter's
+            // other conditions are checked item by item over a scan of every item (so the filter still costs no results).
+            if (browse.UserId is { } user && recommender.Model.Users.TryGetIndex(user, out int userIndex))
+            {
+                foreach (int seen in recommender.Model.GetSeenItems(userIndex))
+                {
+                    excluded.Add(seen);
+                }
+            }
+
+            scanFilter = null;
+        }
+
         (bool[] inCatalog, int missing) = filter is null ? _catalogItems.Value : ([], 0);
-        var buffer = new RelatedItem[Math.Min(items.Count, count + excluded.Count + missing)];
-        int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), filter, buffer);
+        var buffer = new RelatedItem[scanFilter == filter ? Math.Min(items.Count, count + excluded.Count + missing) : items.Count];
+        int written = recommender.RelatedTo(CollectionsMarshal.AsSpan(basket), scanFilter, buffer);
         var related = new List<RelatedItem>(count);
         for (int r = 0; r < written && related.Count < count; r++)
         {
             int item = buffer[r].ItemIndex;
-            if (!excluded.Contains(item) && (missing == 0 || inCatalog[item]))
+            if (!excluded.Contains(item) && (missing == 0 || inCatalog[item]) && (scanFilter is not null || filter is null || filter.IsEligible(item)))
             {
                 related.Add(buffer[r]);
             }

@@ -106,6 +106,11 @@ public sealed class RelatedCommandTests
         Assert.Equal(0, tableCode);
         Assert.Contains("Related to Thing 14 (i14) (factors + co-occurrence)", table);
         Assert.Contains("together", table);
+
+        // 'not seen' was accepted and left out in silence: a list of related items has no user.
+        var notSeen = cli.Run("related", "--model", model, "--item", "i14", "--items", items, "--filter", "in_stock and not seen");
+        Assert.Equal(2, notSeen.ExitCode);
+        Assert.Contains("--filter: 'not seen' does not apply to related items", notSeen.Error);
     }
 
     [Theory]

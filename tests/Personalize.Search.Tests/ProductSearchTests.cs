@@ -62,6 +62,26 @@ public sealed class ProductSearchTests : IClassFixture<SampleShop>
     }
 
     [Fact]
+    public void Related_to_your_search_with_not_seen_leaves_out_the_users_history_and_keeps_the_filters_count()
+    {
+        // The related scan has no user: 'not seen' is applied from the model's history, the attribute conditions item by item.
+        var search = new ProductSearch(_shop.Index, _shop.Recommender);
+        var request = new SearchRequest("dune") { UserId = HeavyUser, Filter = Parse("price <= 80 and not seen"), PageSize = 5, Related = 8 };
+
+        SearchResult result = search.Search(request);
+
+        int user = _shop.Model.Users.GetIndex(HeavyUser);
+        var seen = _shop.Model.GetSeenItems(user).ToArray().Select(_shop.Model.Items.GetId).ToHashSet();
+        var matched = _shop.Index.Match("dune").Candidates.Select(c => c.ItemId).ToHashSet();
+        CompiledFilter prices = FilterCompiler.Compile(Parse("price <= 80"), _shop.Catalog, _shop.Model.Items);
+        List<string> expected = [.. _shop.Recommender.RelatedTo([.. result.Page.Select(r => r.ItemId)], _shop.Model.Items.Count, prices)
+            .Where(r => !matched.Contains(r.ItemId) && !seen.Contains(r.ItemId)).Take(8).Select(r => r.ItemId)];
+        Assert.NotEmpty(seen);
+        Assert.Equal(8, result.Related.Count);
+        Assert.Equal(expected, result.Related.Select(r => r.ItemId));
+    }
+
+    [Fact]
     public void Related_to_your_search_without_a_filter_lists_only_items_the_catalogue_has()
     {
         var request = new SearchRequest("kettle") { UserId = HeavyUser, PageSize = 5, Related = 5 };

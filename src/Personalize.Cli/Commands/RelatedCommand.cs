@@ -134,6 +134,10 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         }
 
         CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, settings.ItemsIdCol, model);
+        if (filter is { ExcludesSeen: true })
+        {
+            throw new UsageException("--filter: 'not seen' does not apply to related items, which are not anyone's list (there is no user whose history to leave out); leave it out.");
+        }
         using var recommender = new Recommender(model, new RecommenderOptions
         {
             RelatedItemsSimilarity = similarity,

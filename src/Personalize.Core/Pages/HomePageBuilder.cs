@@ -57,7 +57,7 @@ public sealed class HomePageBuilder
     /// <param name="cancellationToken">Cancels reading the preferences.</param>
     /// <returns>The page.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid (all problems listed).</exception>
-    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page (the page's, the business one or a shelf's) has 'not seen' or 'not bought'.</exception>
     public async Task<HomePage> BuildAsync(HomePageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -66,12 +66,19 @@ public sealed class HomePageBuilder
         return Build(request, preferences);
     }
 
+    /// <summary>Refuses 'not seen' and 'not bought' in a filter of the page: only their attribute conditions would be applied, so the rule
+    /// would be dropped in silence.</summary>
+    private static CompiledFilter WithoutSeenRules(CompiledFilter filter, string what) => filter.ExcludesSeen || filter.ExcludesBought
+        ? throw new InvalidOperationException($"The {what} '{FilterText.Format(filter.Filter)}' has 'not seen' or 'not bought'; each shelf decides what "
+            + "the user has seen or bought (for you leaves seen items out, buy again is what they bought), so leave the rule out of a filter of the page.")
+        : filter;
+
     /// <summary>Builds a page with the preferences given (or none).</summary>
     /// <param name="request">The page.</param>
     /// <param name="preferences">The user's saved preferences, or <see langword="null"/>.</param>
     /// <returns>The page.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid (all problems listed).</exception>
-    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, or a saved preference is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page (the page's, the business one or a shelf's) has 'not seen' or 'not bought'.</exception>
     public HomePage Build(HomePageRequest request, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -84,7 +91,7 @@ public sealed class HomePageBuilder
         bool personal = preferences?.PersonalizationOptOut != true;
 
         // The page's bitset: business rules and the user's blocks (what pins must pass) ...
-        ulong[] allowed = Bits(request.BusinessFilter is null ? null : space.Compile(request.BusinessFilter), n);
+        ulong[] allowed = Bits(request.BusinessFilter is null ? null : WithoutSeenRules(space.Compile(request.BusinessFilter), "business filter"), n);
         if (blocksOnly is not null)
         {
             And(allowed, space.Compile(blocksOnly).Bits);
@@ -102,14 +109,7 @@ public sealed class HomePageBuilder
         ulong[] eligible = (ulong[])allowed.Clone();
         if (userFilter is not null)
         {
-            CompiledFilter compiledUser = space.Compile(userFilter);
-            if (compiledUser.ExcludesSeen || compiledUser.ExcludesBought)
-            {
-                throw new InvalidOperationException($"The page filter '{FilterText.Format(userFilter)}' has 'not seen' or 'not bought'; each shelf decides what "
-                    + "the user has seen or bought (for you leaves seen items out, buy again is what they bought), so leave the rule out of a page filter.");
-            }
-
-            And(eligible, compiledUser.Bits);
+            And(eligible, WithoutSeenRules(space.Compile(userFilter), "page filter").Bits);
         }
 
         // Pins are reserved before any shelf is filled.
@@ -134,7 +134,7 @@ public sealed class HomePageBuilder
             ulong[] shelfBits = (ulong[])eligible.Clone();
             if (shelfRequest.Filter is not null)
             {
-                And(shelfBits, space.Compile(shelfRequest.Filter).Bits);
+                And(shelfBits, WithoutSeenRules(space.Compile(shelfRequest.Filter), $"filter of shelf '{shelfRequest.Name}'").Bits);
             }
 
             var filter = new CompiledFilter(shelfRequest.Filter ?? userFilter ?? Filter.NotSeen, shelfBits, n, excludesSeen: false, space.ToCatalog);

@@ -25,7 +25,8 @@ public sealed partial class Recommender
     /// <see cref="RelatedTo(ReadOnlySpan{int}, CompiledFilter?, Span{RelatedItem})"/>.</remarks>
     /// <exception cref="ArgumentNullException">An id is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c>.</exception>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c> or <c>not seen</c> (a list
+    /// of related items has no user).</exception>
     public RelatedItemList RelatedTo(IReadOnlyList<string> itemIds, int count, CompiledFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(itemIds);
@@ -68,7 +69,8 @@ public sealed partial class Recommender
     /// so the blend is exact without scoring co-occurrence for every item.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the model's items.</exception>
-    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c>.</exception>
+    /// <exception cref="ArgumentException">The filter was compiled for another item set, or has <c>not bought</c> or <c>not seen</c> (a list
+    /// of related items has no user).</exception>
     public int RelatedTo(ReadOnlySpan<int> itemIndices, CompiledFilter? filter, Span<RelatedItem> destination)
     {
         int itemCount = Model.Items.Count;
@@ -83,6 +85,13 @@ public sealed partial class Recommender
         if (filter is not null)
         {
             CheckFilter(filter);
+            if (filter.ExcludesSeen)
+            {
+                // A related list has no user whose seen items could be left out: the rule would be dropped in silence.
+                throw new ArgumentException(
+                    $"The filter '{FilterText.Format(filter.Filter)}' has 'not seen', but a list of related items has no user; leave the rule out, or leave out the items the user saw yourself.",
+                    nameof(filter));
+            }
         }
 
         int k = Math.Min(destination.Length, itemCount);

@@ -132,6 +132,31 @@ public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>
         Assert.DoesNotContain(recalled, items);
     }
 
+    [Theory]
+    [InlineData("business")]
+    [InlineData("shelf")]
+    [InlineData("page")]
+    public void History_rules_in_any_filter_of_the_page_are_refused_rather_than_dropped(string where)
+    {
+        // Only the page filter was checked: 'in_stock and not seen' as the business filter showed seen items on the recent shelf, and
+        // 'not bought' on a shelf showed what the user bought.
+        Filter rule = Filter.Where("in_stock").IsTrue().And(where == "shelf" ? Filter.NotBought : Filter.NotSeen);
+        IReadOnlyList<ShelfRequest> shelves = where == "shelf"
+            ? [new("recent", ShelfKind.RecentlyViewed, 8) { Filter = rule }, new("for-you", ShelfKind.ForYou, 8)]
+            : FiveShelves();
+        var request = new HomePageRequest(_shop.User, shelves)
+        {
+            BusinessFilter = where == "business" ? rule : null,
+            Filter = where == "page" ? rule : null,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => _shop.Builder.Build(request));
+
+        string what = where switch { "business" => "business filter", "shelf" => "filter of shelf 'recent'", _ => "page filter" };
+        Assert.StartsWith($"The {what} '", error.Message);
+        Assert.Contains("has 'not seen' or 'not bought'", error.Message);
+    }
+
     [Fact]
     public void Pinned_items_take_their_slot_and_appear_nowhere_else()
     {

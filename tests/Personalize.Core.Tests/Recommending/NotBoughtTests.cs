@@ -34,5 +34,9 @@ public sealed class NotBoughtTests : IClassFixture<CustomShop>
         var direct = Assert.Throws<ArgumentException>(() => _shop.Recommender.ForUser("user-4", 10, _shop.Recommender.Compile(filter)));
         Assert.Contains("'not bought'", direct.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => _shop.Recommender.RelatedTo(["item-1"], 10, _shop.Recommender.Compile(filter)));
+
+        // Nor is 'not seen' for related items, which have no user (it was left out in silence).
+        var notSeen = Assert.Throws<ArgumentException>(() => _shop.Recommender.RelatedTo(["item-1"], 10, _shop.Recommender.Compile(_shop.Parse("not seen"))));
+        Assert.Contains("has 'not seen', but a list of related items has no user", notSeen.Message, StringComparison.Ordinal);
     }
 }

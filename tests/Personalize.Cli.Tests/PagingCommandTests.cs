@@ -76,6 +76,31 @@ public sealed class PagingCommandTests
         }
     }
 
+    [Fact]
+    public void Pool_size_sets_how_many_of_the_users_best_items_an_attribute_sort_holds()
+    {
+        // A personalized list sorted by price is the user's best N, cheapest first: N was 200 with no way to change it from the CLI.
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string[] query = ["recommend", "--model", model, "--user", "u1", "--items", items, "--sort", "price-asc", "--page-size", "40", "--facets", "brand", "--format", "json"];
+
+        var (code, output, error) = cli.Run([.. query, "--pool-size", "12"]);
+        var (wideCode, wideOutput, wideError) = cli.Run(query);
+        var relevance = cli.Run("recommend", "--model", model, "--user", "u1", "--items", items, "--pool-size", "12");
+        var zero = cli.Run([.. query, "--pool-size", "0"]);
+
+        Assert.True(code == 0, error);
+        Assert.True(wideCode == 0, wideError);
+        JsonElement pool = Json(output);
+        Assert.Equal(12, pool.GetProperty("total").GetInt32());
+        Assert.Equal(12, Ids(pool).Count);
+        Assert.Equal(12, pool.GetProperty("facets")[0].GetProperty("values").EnumerateArray().Sum(v => v.GetProperty("count").GetInt32()));
+        Assert.True(Json(wideOutput).GetProperty("total").GetInt32() > 12);
+        Assert.Equal((2, 2), (relevance.ExitCode, zero.ExitCode));
+        Assert.Contains("--pool-size sizes a list sorted by an attribute", relevance.Error);
+        Assert.Contains("--pool-size 0 must be between 1 and 1,000,000.", zero.Error);
+    }
+
     [Theory]
     [InlineData("--top", "error: --top 0 must be between 1 and 10000.")]
     [InlineData("--page-size", "error: --page-size 0 must be between 1 and 10000.")]

@@ -31,6 +31,7 @@ public sealed class RecommendFilterTests
     [InlineData("brand in (\"Acme\" \"Zen\")", "error: --filter, column 17: expected ',' or ')'")]
     [InlineData("colour = \"red\"", "error: --filter, column 1: unknown attribute 'colour'")]
     [InlineData("brand >= 3", "error: --filter, column 7:")]
+    [InlineData("in_stock and\nbrand >= 3", "error: --filter, line 2, column 7:")]   // the column counts from the start of its line
     public void A_bad_filter_exits_with_code_2_and_one_line_naming_the_column(string filter, string expected)
     {
         using var cli = new CliRunner();

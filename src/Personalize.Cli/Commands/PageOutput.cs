@@ -26,12 +26,16 @@ internal static class PageOutput
         FilterParseResult parsed = FilterText.Parse(text, catalog.Schema);
         if (!parsed.TryGetValue(out Filter? value))
         {
-            FilterSyntaxException error = parsed.Error!;
-            throw new UsageException($"--filter, column {error.Column}: {error.Reason}");
+            throw FilterError(parsed.Error!);
         }
 
         return value;
     }
+
+    /// <summary>The usage error for a <c>--filter</c> that does not parse, at its column (and line, when the text spans lines).</summary>
+    public static UsageException FilterError(FilterSyntaxException error) => new(error.Line > 1
+        ? $"--filter, line {error.Line}, column {error.Column}: {error.Reason}"
+        : $"--filter, column {error.Column}: {error.Reason}");
 
     /// <summary>Parses <c>--filter</c> for a list of the catalogue or a user's recommendations: <see cref="ParseFilter"/>, and
     /// <c>not bought</c> refused (see <see cref="RefuseNotBought"/>).</summary>

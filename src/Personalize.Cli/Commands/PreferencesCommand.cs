@@ -93,7 +93,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
 
         if (settings.Filter is { Length: > 0 } filter && FilterText.Parse(filter) is { Success: false } parsed)
         {
-            throw new UsageException($"--filter, column {parsed.Error!.Column}: {parsed.Error.Reason}");
+            throw PageOutput.FilterError(parsed.Error!);
         }
 
         if (settings.Sort is { Length: > 0 } sort && !SortOrderText.TryParse(sort, out _))

@@ -79,8 +79,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public int Explain { get; init; }
 
         [CommandOption("--sort <ORDER>")]
-        [Description("Order the list: relevance, price-asc, price-desc, rating, newest or popularity (needs --items for attributes). Pages one user's list.")]
+        [Description("Order the list: relevance, price-asc, price-desc, rating, newest or popularity (needs --items for attributes). Pages one user's list. An order other than relevance sorts the user's --pool-size best items (price-asc: their best 200, cheapest first), not the whole catalogue.")]
         public string? Sort { get; init; }
+
+        [CommandOption("--pool-size <N>")]
+        [Description("With --sort other than relevance: how many of the user's best items the list holds and sorts (1 to 1,000,000). Default: 200.")]
+        public int? PoolSize { get; init; }
 
         [CommandOption("--page-size <N>")]
         [Description("Items per page (with --user). Pages one user's list; the page prints the cursor of the next one.")]
@@ -91,7 +95,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         public string? Cursor { get; init; }
 
         [CommandOption("--facets <ATTRIBUTES>")]
-        [Description("Count values over the eligible items, e.g. brand,category,price,rating (needs --items).")]
+        [Description("Count values over the items of the whole list (with --sort other than relevance, its --pool-size best items), e.g. brand,category,price,rating (needs --items).")]
         public string? Facets { get; init; }
 
         [CommandOption("--empty-facets")]
@@ -170,6 +174,16 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.WithSource && format != "csv")
         {
             throw new UsageException("--with-source adds a column to --format csv; the table and JSON always show the source.");
+        }
+
+        if (settings.PoolSize is { } pool && (pool < 1 || pool > 1_000_000))
+        {
+            throw new UsageException($"--pool-size {pool} must be between 1 and 1,000,000.");
+        }
+
+        if (settings.PoolSize is not null && (settings.Sort is null || PageOutput.ParseSort(settings.Sort) == SortOrder.Relevance))
+        {
+            throw new UsageException("--pool-size sizes a list sorted by an attribute (--sort price-asc, say); a relevance list is the user's best items already.");
         }
 
         if (settings.Sort is not null || settings.PageSize is not null || settings.Cursor is not null || settings.Facets is not null || settings.Preferences is not null)
@@ -405,6 +419,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             PageSize = pageSize,
             Cursor = settings.Cursor,
             Facets = PageOutput.ParseFacets(settings.Facets, catalog, settings.EmptyFacets),
+            CandidatePoolSize = settings.PoolSize ?? new RecommendationRequest(settings.User).CandidatePoolSize,
         };
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });

@@ -503,7 +503,8 @@ public sealed class ItemCatalog
                 value = text.Split(tagSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
                 return true;
             case AttributeType.Category:
-                value = string.Join('/', text.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                string path = string.Join('/', text.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                value = path.Length == 0 ? null : path;   // "/" names no category: missing, as an empty cell is (a facet of "" failed)
                 return true;
             default:
                 value = text;
@@ -534,6 +535,15 @@ public sealed class ItemCatalog
     {
         bool ok = TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out long seconds);
         value = ok ? DateTimeOffset.FromUnixTimeSeconds(seconds) : default;
+        if (ok && text.Contains('.', StringComparison.Ordinal) && text.Contains('T', StringComparison.OrdinalIgnoreCase)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset precise)
+            && precise.ToUnixTimeSeconds() == seconds)
+        {
+            // An ISO time with a fraction of a second keeps it, as a filter's bound does ("2025-01-01T00:00:00.7Z" >= "...00.5Z"); the
+            // timestamp reader, which drops it, has said it is a time.
+            value = precise.ToUniversalTime();
+        }
+
         return ok;
     }
 }

@@ -170,6 +170,15 @@ internal sealed class FilterLexer
             return LexError(FilterErrorCode.InvalidNumber, start, Format(FilterTextErrors.NumberOutOfRange, raw));
         }
 
+        // decimal keeps at most 28 decimal places and rounds the rest away in silence: 0.00000000000000000000000000005 would read 0.
+        ReadOnlySpan<char> literal = text.AsSpan(start, i - start);
+        int point = literal.IndexOf('.');
+        int places = point < 0 ? 0 : literal[(point + 1)..].TrimEnd('0').Length;
+        if (places > number.Scale)
+        {
+            return LexError(FilterErrorCode.InvalidNumber, start, Format(FilterTextErrors.NumberTooPrecise, raw));
+        }
+
         _next = i;
         return new FilterToken(FilterTokenKind.Number, start, i) { Number = number };
     }

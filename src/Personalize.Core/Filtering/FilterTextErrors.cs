@@ -24,6 +24,7 @@ internal static class FilterTextErrors
     public const string InvalidEscape = "'\\{0}' is not an escape; inside a string only \\\" (a quote) and \\\\ (a backslash) are.";
     public const string InvalidNumber = "'{0}' is not a number; write digits with an optional '-' and decimal point, such as 12 or -0.5.";
     public const string NumberOutOfRange = "{0} is outside the range of numbers, about -7.9e28 to 7.9e28 (decimal).";
+    public const string NumberTooPrecise = "{0} has more digits than a number keeps (28 decimal places, 28 or 29 digits in all), so it would be rounded; write fewer.";
     public const string InvalidDateTime =
         "{0} is not an ISO 8601 date-time; write it as \"2024-01-31T12:00:00Z\" (an offset such as +02:00 may replace Z) or as a date, \"2024-01-31\".";
 

@@ -53,6 +53,32 @@ public sealed class ItemCatalogTests
     }
 
     [Fact]
+    public void A_category_of_slashes_alone_is_missing_and_a_time_keeps_its_fraction_of_a_second()
+    {
+        // "/" became the empty path, on which every category facet failed; "…00.7Z" was kept as "…00Z", so a filter
+        // 'added_at >= "…00.5Z"' (the filter keeps fractions) left the item out.
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv",
+            "item_id,added_at,category\n" +
+            "a,2025-01-01T00:00:00.700Z,/\n" +
+            "b,2025-01-01T00:00:00.300+00:00,Garden\n" +
+            "c,2025-01-01T00:00:01Z, / / \n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path);
+
+        Assert.Null(catalog.GetValue(0, "category"));
+        Assert.Null(catalog.GetValue(2, "category"));
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, 700, TimeSpan.Zero), catalog.GetValue(0, "added_at"));
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, 300, TimeSpan.Zero), catalog.GetValue(1, "added_at"));
+        var items = Personalize.Core.Data.IdMap.FromIds(["a", "b", "c"]);
+        var later = Personalize.Core.Filtering.FilterCompiler.Compile(
+            Personalize.Core.Filtering.FilterText.Parse("added_at >= \"2025-01-01T00:00:00.5Z\"", catalog.Schema).Value!, catalog, items);
+        Assert.Equal((true, false, true), (later.IsEligible(0), later.IsEligible(1), later.IsEligible(2)));
+        var facet = Personalize.Core.Filtering.FacetCounter.Count(catalog, [new Personalize.Core.Filtering.FacetRequest("category")]);
+        Assert.Equal(("Garden", 1), (facet[0].Values.Single().Label, facet[0].Values.Single().Count));
+    }
+
+    [Fact]
     public void A_declared_schema_wins_and_bad_values_are_reported_with_line_and_column()
     {
         using var temp = new TempDirectory();

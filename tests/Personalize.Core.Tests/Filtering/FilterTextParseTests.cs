@@ -225,6 +225,12 @@ public sealed class FilterTextParseTests
         Assert.Equal(string.Format(FilterTextErrors.UnexpectedCharacter, "(U+0007)"), FilterText.Parse("a\u0007").Error!.Reason);
         Assert.Equal(string.Format(FilterTextErrors.NumberOutOfRange, "99999999999999999999999999999999"),
             FilterText.Parse("price = 99999999999999999999999999999999").Error!.Reason);
+        // More places than a decimal keeps were rounded away in silence: this read 'price > 0'.
+        Assert.Equal(string.Format(FilterTextErrors.NumberTooPrecise, "0.00000000000000000000000000005"),
+            FilterText.Parse("price > 0.00000000000000000000000000005").Error!.Reason);
+        Assert.Equal(FilterErrorCode.InvalidNumber, FilterText.Parse("price = 12345678901234567890.123456789012").Error!.ErrorCode);
+        Assert.True(FilterText.Parse("price > 0.0000000000000000000000000001").Success);   // 28 places
+        Assert.True(FilterText.Parse("price = 1.000000000000000000000000000000").Success);   // zeros past the 28th change nothing
         Assert.Equal(string.Format(FilterTextErrors.ExpectedCloseParenthesis, "column 1", "the string \"b\""),
             FilterText.Parse("(brand = \"a\" \"b\")").Error!.Reason);
         Assert.Equal(string.Format(FilterTextErrors.MixedValueTypes, "the number 1", "a number", "a string"),

@@ -51,6 +51,7 @@ public interface IRecommendationService
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
     /// <exception cref="FilterSyntaxException">The filter text is invalid; the exception says where and why.</exception>
+    /// <exception cref="ArgumentException">The filter has <c>not bought</c>: the service has no purchases (see <see cref="Acquire"/>).</exception>
     /// <exception cref="InvalidOperationException">A filter was given but no <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
     RecommendationList ForUser(string userId, int count, string? filter = null);
 
@@ -67,6 +68,7 @@ public interface IRecommendationService
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
     /// <exception cref="FilterSyntaxException">The filter text is invalid; the exception says where and why.</exception>
+    /// <exception cref="ArgumentException">The filter has <c>not bought</c>: the service has no purchases (see <see cref="Acquire"/>).</exception>
     /// <exception cref="InvalidOperationException">A filter was given but no <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
     ServedRecommendations Recommend(string userId, int count, string? filter = null);
 
@@ -79,8 +81,9 @@ public interface IRecommendationService
     /// <returns>The list, the model version and its source.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="filter"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="PersonalizeOptions.MaxCount"/>.</exception>
-    /// <exception cref="ArgumentException">The filter names an attribute the catalogue does not have (the message lists those it has)
-    /// or compares an attribute with a value of another type.</exception>
+    /// <exception cref="ArgumentException">The filter names an attribute the catalogue does not have (the message lists those it has),
+    /// compares an attribute with a value of another type, or has <c>not bought</c> (the service has no purchases; see
+    /// <see cref="Acquire"/>).</exception>
     /// <exception cref="InvalidOperationException">No <see cref="PersonalizeOptions.CatalogPath"/> is configured.</exception>
     ServedRecommendations Recommend(string userId, int count, Filter filter);
 

@@ -301,6 +301,13 @@ internal sealed class RecommendationService : IRecommendationService, IDisposabl
 
         Filter filter = built ?? FilterText.Parse(text, _catalog.Schema).Value;   // Value throws the FilterSyntaxException
         compiled = FilterCompiler.Compile(filter, _catalog, model.Items);
+        if (compiled.ExcludesBought)
+        {
+            // The recommender's own advice names RecommendationRequest, which this service's methods do not take.
+            throw new ArgumentException($"The filter '{text}' has 'not bought', which needs the user's purchases, and the service has none: leave the "
+                + "rule out (or use 'not seen'), or take a lease (Acquire) and call lease.Recommender.Recommend with RecommendationRequest.PurchasedItems.",
+                nameof(filter));
+        }
         if (cache.Compiled.Count < FilterCacheSize)
         {
             cache.Compiled.TryAdd(text, compiled);

@@ -143,6 +143,11 @@ public sealed class RecommendationServiceTests : IDisposable
 
         Assert.True(error.Position > 0);
         Assert.Empty(harness.Metrics.Of(PersonalizeDiagnostics.Queries));
+
+        // 'not bought' needs purchases the service's methods do not take: the advice names what does (it named RecommendationRequest).
+        var notBought = Assert.Throws<ArgumentException>(() => harness.Service.ForUser("U003", 8, "not bought"));
+        Assert.Contains("take a lease (Acquire) and call lease.Recommender.Recommend with RecommendationRequest.PurchasedItems", notBought.Message);
+        Assert.Throws<ArgumentException>(() => harness.Service.Recommend("U003", 8, Filter.NotBought));
     }
 
     [Fact]

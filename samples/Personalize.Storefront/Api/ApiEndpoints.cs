@@ -292,7 +292,8 @@ internal static class ApiEndpoints
             catch (IOException exception)
             {
                 return Results.Problem(title: "The event journal could not write.",
-                    detail: $"Events 0 to {i - 1} were recorded; event {i} and later were not ({exception.Message}). Retry those later.",
+                    detail: (i == 0 ? "No event was recorded" : i == 1 ? "Event 0 was recorded" : $"Events 0 to {i - 1} were recorded")
+                        + $"; event {i} and later were not ({exception.Message}). Retry those later.",
                     statusCode: StatusCodes.Status503ServiceUnavailable,
                     extensions: new Dictionary<string, object?> { ["recorded"] = i, ["accepted"] = accepted });
             }

@@ -426,10 +426,13 @@ public sealed class PagingCommandTests
         var (browse, _, browseError) = cli.Run("browse", "--items", items, "--preferences", other, "--user", "u1");
         var (recommend, _, recommendError) = cli.Run("recommend", "--model", model, "--items", items, "--preferences", other, "--user", "u1", "--page-size", "5");
         var (show, _, showError) = cli.Run("preferences", "--store", other, "--user", "u1");
+        var (change, _, changeError) = cli.Run("preferences", "--store", other, "--user", "u1", "--block-brand", "Zen");   // wrote into it
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        Assert.Equal((2, 2, 2), (browse, recommend, show));
-        Assert.StartsWith($"error: --preferences {other} is not a preference store: it is a SQLite database without the preferences table", browseError);
+        Assert.Equal((2, 2, 2, 2), (browse, recommend, show, change));
+        Assert.StartsWith($"error: --store {other} is not a preference store:", changeError);
+        Assert.StartsWith($"error: --preferences {other} is not a preference store: it has the table(s) ", browseError);
+        Assert.Contains("and no user_preferences table. It was not changed; give a file of its own.", browseError);
         Assert.StartsWith($"error: --preferences {other} is not a preference store:", recommendError);
         Assert.StartsWith($"error: --store {other} is not a preference store:", showError);
         Assert.Equal(before, File.ReadAllBytes(other));
@@ -499,6 +502,49 @@ public sealed class PagingCommandTests
             $"warning: the category 'Hom' is not in {items}, so blocking it blocks nothing; check its spelling (values match exactly)."],
             error.Trim().Split('\n').Select(l => l.Trim()));
         Assert.Contains("blocked brands:     Acme, Acne", output);
+    }
+
+    [Fact]
+    public void Preferences_refuse_reset_with_changes_and_blocks_no_list_could_apply()
+    {
+        // --reset --opt-out deleted the record and dropped the opt-out in silence; 300 blocked brands saved, then failed every list.
+        using var cli = new CliRunner();
+        var (model, items) = Shop(cli);
+        string store = cli.PathOf("p.db");
+        Assert.Equal(0, cli.Run("preferences", "--store", store, "--user", "u1", "--block-brand", "Acme").ExitCode);
+
+        var reset = cli.Run("preferences", "--store", store, "--user", "u1", "--reset", "--opt-out");
+        var many = cli.Run("preferences", "--store", store, "--user", "u1", "--block-brand", string.Join(',', Enumerable.Range(0, 300).Select(i => $"B{i}")));
+        var recommend = cli.Run("recommend", "--model", model, "--user", "u1", "--preferences", store, "--page-size", "5");
+        var shown = cli.Run("preferences", "--store", store, "--user", "u1");
+
+        Assert.Equal((2, 2, 2), (reset.ExitCode, many.ExitCode, recommend.ExitCode));
+        Assert.Contains("--reset deletes all of the user's preferences and takes no other change", reset.Error);
+        Assert.Contains("these preferences would make u1's lists fail, so nothing was saved: ", many.Error);
+        Assert.Contains("--preferences: u1 blocks brands or categories in", recommend.Error);
+        Assert.Contains("give the catalogue with --items.", recommend.Error);
+        Assert.Contains("blocked brands:     Acme", shown.Output);
+        Assert.Contains("personalization:    on", shown.Output);
+    }
+
+    [Fact]
+    public void Category_paths_are_blocked_and_unblocked_by_their_segments_as_filters_match_them()
+    {
+        // "Kitchen /Coffee" blocked what Kitchen/Coffee does, but --unblock-category Kitchen/Coffee left it in place, and the catalogue
+        // check warned that 'Home / Kitchen' blocks nothing.
+        using var cli = new CliRunner();
+        var (_, items) = Shop(cli);
+        string store = cli.PathOf("p.db");
+
+        var block = cli.Run("preferences", "--store", store, "--user", "u1", "--block-category", "Home / Kitchen,Home/Kitchen , Garden", "--items", items);
+        var unblock = cli.Run("preferences", "--store", store, "--user", "u1", "--unblock-category", " Home/ Kitchen");
+
+        Assert.True(block.ExitCode == 0, block.Error);
+        Assert.Equal("", block.Error);
+        Assert.Contains("blocked categories: Home/Kitchen, Garden", block.Output);
+        Assert.True(unblock.ExitCode == 0, unblock.Error);
+        Assert.Equal("", unblock.Error);
+        Assert.Contains("blocked categories: Garden", unblock.Output);
     }
 
     [Fact]

@@ -180,15 +180,7 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
             throw new FileNotFoundException($"The preference store '{path}' ({option}) does not exist; create it with 'personalize preferences --store {path} --user {user} ...'.", path);
         }
 
-        try
-        {
-            return OnStore(option, path, () => SqlitePreferenceStore.OpenReadOnly(path));
-        }
-        catch (InvalidDataException)
-        {
-            throw new UsageException(
-                $"{option} {path} is not a preference store: it is a SQLite database without the preferences table (another application's?); give the SQLite file 'personalize preferences --store' writes. It was not changed.");
-        }
+        return OnStore(option, path, () => SqlitePreferenceStore.OpenReadOnly(path));   // another application's database: a usage error
     }
 
     /// <summary>Runs an operation on a preference store, turning the database's refusal (a folder, a file that is not SQLite) into a
@@ -216,6 +208,11 @@ internal sealed class BrowseCommand : Command<BrowseCommand.Settings>
         {
             throw new UsageException(
                 $"{option} {path} is not a preference store that can be opened ({Reason(exception)}); give the SQLite file 'personalize preferences --store' writes, or a new file's path to create one.");
+        }
+        catch (InvalidDataException exception) when (exception.Message.Contains("is a SQLite database but not a preference store", StringComparison.Ordinal))
+        {
+            // Opening it to write: another application's database, which a change would have altered (a table added, its journal mode).
+            throw new UsageException($"{option} {path} is not a preference store: {exception.Message[(exception.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}");
         }
     }
 

@@ -123,6 +123,12 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             }
         }
 
+        if (settings.Reset && (settings.Filter is not null || lists.Any || settings.Sort is not null || settings.OptOut || settings.OptIn))
+        {
+            // The delete ran and the changes were dropped in silence: --reset --opt-out left the user opted in.
+            throw new UsageException("--reset deletes all of the user's preferences and takes no other change; run it, then the changes in a second command.");
+        }
+
         // Showing opens the store read-only: it creates and changes nothing (another application's file, a store it may not write).
         bool changes = settings.Filter is not null || lists.Any || settings.Sort is not null || settings.OptOut || settings.OptIn || settings.Reset;
         SqlitePreferenceStore store = changes
@@ -153,7 +159,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
                 DefaultFilter = settings.Filter is null ? current.DefaultFilter : settings.Filter.Length == 0 ? null : settings.Filter,
                 BlockedBrands = Lists.Apply(current.BlockedBrands, lists.BlockBrand, lists.UnblockBrand),
                 BlockedItems = Lists.Apply(current.BlockedItems, lists.BlockItem, lists.UnblockItem),
-                BlockedCategories = Lists.Apply(current.BlockedCategories, lists.BlockCategory, lists.UnblockCategory),
+                BlockedCategories = Lists.Apply(current.BlockedCategories, lists.BlockCategory, lists.UnblockCategory, Lists.CategoryPath),
                 PreferredSort = settings.Sort is null ? current.PreferredSort : settings.Sort.Length == 0 ? null : SortOrderText.Format(SortOrderText.Parse(settings.Sort)),
                 PersonalizationOptOut = settings.OptOut || (!settings.OptIn && current.PersonalizationOptOut),
             };
@@ -163,10 +169,15 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             try
             {
                 _ = browser?.Browse(new BrowseRequest { UserId = settings.User, PageSize = 1 }, changed);
+                if (browser is null)
+                {
+                    BlocksFit(changed);
+                }
             }
             catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
             {
-                throw new UsageException($"these preferences would make {settings.User}'s lists fail on {settings.Items}, so nothing was saved: {exception.Message}");
+                string on = settings.Items is null ? "" : $" on {settings.Items}";
+                throw new UsageException($"these preferences would make {settings.User}'s lists fail{on}, so nothing was saved: {exception.Message}");
             }
 
             return changed;
@@ -196,7 +207,7 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
             }, cancellationToken: cancellationToken).GetAwaiter().GetResult()
             : before = store.GetAsync(settings.User, cancellationToken).GetAwaiter().GetResult() ?? new UserPreferences());
         foreach ((string option, IReadOnlyList<string> was, string[] unblocked) in
-            new[] { ("brand", before.BlockedBrands, lists.UnblockBrand), ("item", before.BlockedItems, lists.UnblockItem), ("category", before.BlockedCategories, lists.UnblockCategory) })
+            new[] { ("brand", before.BlockedBrands, lists.UnblockBrand), ("item", before.BlockedItems, lists.UnblockItem), ("category", [.. before.BlockedCategories.Select(Lists.CategoryPath)], lists.UnblockCategory) })
         {
             foreach (string value in unblocked.Where(v => !was.Contains(v, StringComparer.Ordinal)))
             {
@@ -212,6 +223,34 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         CliConsole.Out.WriteLine($"  preferred sort:     {changed.PreferredSort ?? "(none)"}");
         CliConsole.Out.WriteLine($"  personalization:    {(changed.PersonalizationOptOut ? "opted out" : "on")}");
         return CliApp.Success;
+    }
+
+    /// <summary>Without a catalogue to try the preferences on: the saved filter and the blocks must still make one filter, within the limits
+    /// of its text (256 values in a list, 4,096 characters), as every list applies them; 300 blocked brands saved, then failed every list.</summary>
+    /// <exception cref="ArgumentException">They do not fit.</exception>
+    private static void BlocksFit(UserPreferences preferences)
+    {
+        var parts = new List<Filter>();
+        if (preferences.DefaultFilter is { Length: > 0 } text && FilterText.Parse(text) is { Success: true } saved)
+        {
+            parts.Add(saved.Value);
+        }
+
+        if (preferences.BlockedBrands.Count > 0)
+        {
+            parts.Add(Filter.Not(Filter.Where("brand").In(preferences.BlockedBrands)));
+        }
+
+        if (preferences.BlockedCategories.Count > 0)
+        {
+            Filter[] under = [.. preferences.BlockedCategories.Select(c => Filter.Where("category").Under(c))];
+            parts.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
+        }
+
+        if (parts.Count > 1)
+        {
+            _ = Filter.AllOf(parts);
+        }
     }
 
     /// <summary>The brands, items and categories this run adds to the blocks that no item of the catalogue has (a category counts when an
@@ -245,13 +284,13 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
 
         public string[] BlockItem { get; } = Parse("--block-item", settings.BlockItem);
 
-        public string[] BlockCategory { get; } = Parse("--block-category", settings.BlockCategory);
+        public string[] BlockCategory { get; } = [.. Parse("--block-category", settings.BlockCategory).Select(CategoryPath)];
 
         public string[] UnblockBrand { get; } = Parse("--unblock-brand", settings.UnblockBrand);
 
         public string[] UnblockItem { get; } = Parse("--unblock-item", settings.UnblockItem);
 
-        public string[] UnblockCategory { get; } = Parse("--unblock-category", settings.UnblockCategory);
+        public string[] UnblockCategory { get; } = [.. Parse("--unblock-category", settings.UnblockCategory).Select(CategoryPath)];
 
         /// <summary>Gets whether any of the six options was given (even empty).</summary>
         public bool Any { get; } = settings.BlockBrand is not null || settings.BlockItem is not null || settings.BlockCategory is not null
@@ -261,10 +300,23 @@ internal sealed class PreferencesCommand : Command<PreferencesCommand.Settings>
         public (string Option, string[] Blocked, string[] Unblocked)[] Pairs =>
             [("brand", BlockBrand, UnblockBrand), ("item", BlockItem, UnblockItem), ("category", BlockCategory, UnblockCategory)];
 
-        /// <summary>The saved values, then the added ones that are new, without the removed ones.</summary>
-        public static IReadOnlyList<string> Apply(IReadOnlyList<string> current, string[] added, string[] removed) =>
-            added.Length == 0 && removed.Length == 0 ? current
-                : [.. current.Concat(added).Distinct(StringComparer.Ordinal).Except(removed, StringComparer.Ordinal)];
+        /// <summary>The saved values, then the added ones that are new, without the removed ones; compared as <paramref name="key"/>
+        /// makes them (a category path by its segments), when given.</summary>
+        public static IReadOnlyList<string> Apply(IReadOnlyList<string> current, string[] added, string[] removed, Func<string, string>? key = null)
+        {
+            if (added.Length == 0 && removed.Length == 0)
+            {
+                return current;
+            }
+
+            key ??= value => value;
+            var gone = new HashSet<string>(removed.Select(key), StringComparer.Ordinal);
+            return [.. current.Concat(added).DistinctBy(key, StringComparer.Ordinal).Where(value => !gone.Contains(key(value)))];
+        }
+
+        /// <summary>A category path as filters match it: its segments trimmed ("Kitchen / Coffee" is Kitchen/Coffee; an empty segment stays,
+        /// for the filter to refuse).</summary>
+        public static string CategoryPath(string path) => string.Join('/', path.Split('/', StringSplitOptions.TrimEntries));
 
         /// <summary>The values as a list that <see cref="Parse"/> reads back: a value with a comma or a double quote in double quotes
         /// (its quotes doubled), or "(none)".</summary>

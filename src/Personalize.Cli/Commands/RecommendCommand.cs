@@ -422,6 +422,13 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             CandidatePoolSize = settings.PoolSize ?? new RecommendationRequest(settings.User).CandidatePoolSize,
         };
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
+        if (catalog is null && preferences is { } saved && (saved.BlockedBrands.Count > 0 || saved.BlockedCategories.Count > 0))
+        {
+            // The library's advice names its constructor (new Recommender(model, catalog, ...)), which a CLI user does not call.
+            throw new UsageException($"--preferences: {settings.User} blocks brands or categories in {settings.Preferences}, which the catalogue's attributes tell; "
+                + "give the catalogue with --items.");
+        }
+
         using var recommender = new Recommender(model, catalog, null, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });
         RecommendationPage page = PageOutput.Run(() => recommender.Recommend(request, preferences));
         PageOutput.NoteNearMisses(page.Filter, catalog, page.TotalCount);

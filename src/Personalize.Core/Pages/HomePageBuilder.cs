@@ -109,7 +109,9 @@ public sealed class HomePageBuilder
         ulong[] eligible = (ulong[])allowed.Clone();
         if (userFilter is not null)
         {
-            And(eligible, WithoutSeenRules(space.Compile(userFilter), "page filter").Bits);
+            // Without a page filter in the request, the page filter is the user's saved default one: say so.
+            string what = request.Filter is null ? $"saved default filter of user '{request.UserId}' (the page filter)" : "page filter";
+            And(eligible, WithoutSeenRules(space.Compile(userFilter), what).Bits);
         }
 
         // Pins are reserved before any shelf is filled.

@@ -104,15 +104,27 @@ internal sealed class ItemSpace
                 parts.Add(saved);
             }
 
-            if (preferences.BlockedBrands.Count > 0)
+            try
             {
-                blocks.Add(Filter.Not(Filter.Where(_attributes.Brand).In(preferences.BlockedBrands)));
-            }
+                if (preferences.BlockedBrands.Count > 0)
+                {
+                    blocks.Add(Filter.Not(Filter.Where(_attributes.Brand).In(preferences.BlockedBrands)));
+                }
 
-            if (preferences.BlockedCategories.Count > 0)
+                if (preferences.BlockedCategories.Count > 0)
+                {
+                    Filter[] under = [.. preferences.BlockedCategories.Select(c => Filter.Where(_attributes.Category).Under(c))];
+                    blocks.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
+                }
+
+                _ = AllOf([.. parts, .. blocks]);   // the whole filter must fit its text limit too
+            }
+            catch (ArgumentException exception)
             {
-                Filter[] under = [.. preferences.BlockedCategories.Select(c => Filter.Where(_attributes.Category).Under(c))];
-                blocks.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
+                // Blocks are saved without a limit but applied as a filter, which has one: say whose preferences and what to do.
+                throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The saved preferences of user '{userId}' ({preferences.BlockedBrands.Count:N0} blocked brands, {preferences.BlockedCategories.Count:N0} blocked categories) cannot be applied as a filter: {exception.Message} Unblock some."),
+                    exception);
             }
 
             if (requestSort is null && preferences.PreferredSort is { } preferred)

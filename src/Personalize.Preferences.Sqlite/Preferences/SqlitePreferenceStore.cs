@@ -15,7 +15,10 @@ namespace Personalize.Core.Preferences;
 /// know and losing it at the next save. A row that is not valid JSON, or has a member of the wrong type or a null list, throws
 /// <see cref="InvalidDataException"/> naming the store, the user and the member.</para>
 /// <para>A user id that is not valid Unicode text (a lone UTF-16 surrogate) throws <see cref="ArgumentException"/>: stored as UTF-8,
-/// such ids would share one record.</para>
+/// such ids would share one record. So does such text in the preferences (a blocked brand, the default filter), which would come back
+/// changed.</para>
+/// <para>A delete empties the user's row and moves its version on, so that a save carrying a version read before the delete fails with
+/// <see cref="PreferenceConflictException"/> rather than overwriting preferences saved after it.</para>
 /// </remarks>
 public sealed class SqlitePreferenceStore : IPreferenceStore
 {
@@ -33,6 +36,8 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
 
     /// <summary>Opens (creating if needed) a store in a database file.</summary>
     /// <param name="path">The database file.</param>
+    /// <exception cref="InvalidDataException">The file is a SQLite database of another application (tables of its own and no preference
+    /// table, or a preference table with other columns); it is not changed.</exception>
     public SqlitePreferenceStore(string path)
         : this(path, readOnly: false)
     {
@@ -52,9 +57,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
 
             _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true, DefaultTimeout = 30 }.ToString();
             using SqliteConnection reader = Open();
-            using SqliteCommand check = reader.CreateCommand();
-            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'user_preferences'";
-            if (check.ExecuteScalar() is not (long and > 0))
+            if (!CheckIsStore(reader))
             {
                 throw new InvalidDataException($"{Path} is a SQLite database but not a preference store: it has no user_preferences table.");
             }
@@ -65,6 +68,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path) ?? ".");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         using SqliteConnection connection = Open();
+        CheckIsStore(connection);
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -75,6 +79,49 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
                 updated_at TEXT NOT NULL);
             """;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Whether the database holds the preference table; refuses one whose table of that name has other columns, and a database
+    /// with tables of its own and no preference table (another application's, which a write would change: a table added, its journal
+    /// mode switched). An empty database is not a store yet.</summary>
+    /// <exception cref="InvalidDataException">The database is another application's.</exception>
+    private bool CheckIsStore(SqliteConnection connection)
+    {
+        var tables = new List<string>();
+        using (SqliteCommand list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using SqliteDataReader reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (!tables.Contains("user_preferences"))
+        {
+            return tables.Count == 0
+                ? false
+                : throw new InvalidDataException(
+                    $"{Path} is a SQLite database but not a preference store: it has the table(s) {string.Join(", ", tables.Take(5))}{(tables.Count > 5 ? ", ..." : "")} and no user_preferences table. It was not changed; give a file of its own.");
+        }
+
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (SqliteCommand info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('user_preferences')";
+            using SqliteDataReader reader = info.ExecuteReader();
+            while (reader.Read())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        string[] missing = [.. new[] { "user_id", "version", "preferences", "updated_at" }.Where(column => !columns.Contains(column))];
+        return missing.Length == 0
+            ? true
+            : throw new InvalidDataException(
+                $"{Path} is a SQLite database but not a preference store: its user_preferences table has no column {string.Join(", ", missing)}. It was not changed.");
     }
 
     /// <summary>Opens an existing store for reading only: nothing in the file is created or changed (no table, no journal mode), so it
@@ -107,7 +154,8 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         }
 
         long version = reader.GetInt64(0);
-        return Parse(userId, reader.GetString(1)) with { Version = version };
+        string json = reader.GetString(1);
+        return json.Length == 0 ? null : Parse(userId, json) with { Version = version };   // empty: deleted (see DeleteAsync)
     }
 
     /// <inheritdoc />
@@ -129,13 +177,21 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             }
         }
 
+        CheckText(userId, preferences);
         string json = Format(preferences);
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
-        // A first save inserts; a later one updates only the version it read. Either way no row changes unless the version matches.
+        // A first save inserts, or fills the row a delete emptied with the next version (so a writer that read the record before the
+        // delete cannot overwrite the new one: the version it carries is gone); a later save updates only the version it read. Either
+        // way no row changes unless the version matches.
         command.CommandText = preferences.Version == 0
-            ? "INSERT INTO user_preferences (user_id, version, preferences, updated_at) VALUES ($user, 1, $json, $now) ON CONFLICT(user_id) DO NOTHING RETURNING version"
-            : "UPDATE user_preferences SET version = version + 1, preferences = $json, updated_at = $now WHERE user_id = $user AND version = $expected RETURNING version";
+            ? """
+              INSERT INTO user_preferences (user_id, version, preferences, updated_at) VALUES ($user, 1, $json, $now)
+              ON CONFLICT(user_id) DO UPDATE SET version = version + 1, preferences = excluded.preferences, updated_at = excluded.updated_at
+              WHERE user_preferences.preferences = ''
+              RETURNING version
+              """
+            : "UPDATE user_preferences SET version = version + 1, preferences = $json, updated_at = $now WHERE user_id = $user AND version = $expected AND preferences <> '' RETURNING version";
         command.Parameters.AddWithValue("$user", userId);
         command.Parameters.AddWithValue("$json", json);
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
@@ -157,8 +213,11 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         ThrowIfReadOnly("delete the preferences of user '" + userId + "'");
         await using SqliteConnection connection = Open();
         await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM user_preferences WHERE user_id = $user";
+        // The row stays, emptied, with its version moved on: a save carrying a version read before the delete fails instead of
+        // writing over a record saved after it (a version that restarted at 1 would match).
+        command.CommandText = "UPDATE user_preferences SET version = version + 1, preferences = '', updated_at = $now WHERE user_id = $user AND preferences <> ''";
         command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -270,6 +329,24 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
                 throw new ArgumentException(
                     $"The user id has a lone UTF-16 surrogate at position {i}, so it is not valid Unicode text; the preference store keeps ids as UTF-8 and could not tell it from other such ids.",
                     parameter);
+            }
+        }
+    }
+
+    /// <summary>Refuses text in the preferences that is not valid Unicode (a lone UTF-16 surrogate): stored as UTF-8 it would come back
+    /// changed ("A\uD800" as "A\uFFFD"), and a block would then match nothing.</summary>
+    private void CheckText(string userId, UserPreferences preferences)
+    {
+        IEnumerable<(string Field, string? Value)> texts = Lists(preferences).SelectMany(list => list.List.Select(value => (list.Field, (string?)value)))
+            .Append(("default_filter", preferences.DefaultFilter)).Append(("preferred_sort", preferences.PreferredSort));
+        foreach ((string field, string? value) in texts)
+        {
+            if (value is not null && System.Text.Unicode.Utf8.FromUtf16(value, new byte[value.Length * 3], out _, out _, replaceInvalidSequences: false)
+                    == System.Buffers.OperationStatus.InvalidData)
+            {
+                throw new ArgumentException(
+                    $"The preferences to save for user '{userId}' have text in '{field}' with a lone UTF-16 surrogate, so it is not valid Unicode; the store keeps text as UTF-8, where it would change (nothing was saved to {Path}).",
+                    "preferences");
             }
         }
     }

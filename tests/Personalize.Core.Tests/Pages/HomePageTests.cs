@@ -136,6 +136,7 @@ public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>
     [InlineData("business")]
     [InlineData("shelf")]
     [InlineData("page")]
+    [InlineData("saved")]
     public void History_rules_in_any_filter_of_the_page_are_refused_rather_than_dropped(string where)
     {
         // Only the page filter was checked: 'in_stock and not seen' as the business filter showed seen items on the recent shelf, and
@@ -150,9 +151,17 @@ public sealed class HomePageTests : IClassFixture<HomePageTests.Shop>
             Filter = where == "page" ? rule : null,
         };
 
-        var error = Assert.Throws<InvalidOperationException>(() => _shop.Builder.Build(request));
+        UserPreferences? saved = where == "saved" ? new UserPreferences { DefaultFilter = "in_stock and not seen" } : null;
 
-        string what = where switch { "business" => "business filter", "shelf" => "filter of shelf 'recent'", _ => "page filter" };
+        var error = Assert.Throws<InvalidOperationException>(() => _shop.Builder.Build(request, saved));
+
+        string what = where switch
+        {
+            "business" => "business filter",
+            "shelf" => "filter of shelf 'recent'",
+            "saved" => $"saved default filter of user '{_shop.User}' (the page filter)",
+            _ => "page filter",
+        };
         Assert.StartsWith($"The {what} '", error.Message);
         Assert.Contains("has 'not seen' or 'not bought'", error.Message);
     }

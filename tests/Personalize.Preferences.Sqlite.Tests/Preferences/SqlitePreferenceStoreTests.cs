@@ -231,9 +231,70 @@ public sealed class SqlitePreferenceStoreTests
         var refused = Assert.Throws<InvalidDataException>(() => SqlitePreferenceStore.OpenReadOnly(other));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        Assert.Equal($"{Path.GetFullPath(other)} is a SQLite database but not a preference store: it has no user_preferences table.", refused.Message);
+        Assert.StartsWith($"{Path.GetFullPath(other)} is a SQLite database but not a preference store: it has the table(s) ", refused.Message);
+        Assert.EndsWith("and no user_preferences table. It was not changed; give a file of its own.", refused.Message);
         Assert.Equal(before, File.ReadAllBytes(other));
         Assert.Equal(["app.db"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Opening_another_applications_database_to_write_is_refused_and_changes_nothing()
+    {
+        // The writing constructor added its table and switched the file to WAL: any change through 'personalize preferences' did.
+        using var temp = new TempDirectory();
+        string other = temp.File("app.db");
+        byte[] before = Personalize.Core.Tests.TestSupport.OtherApplicationDatabase.Create(other);
+        string lookalike = temp.File("lookalike.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={lookalike}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE user_preferences (user_id TEXT, settings TEXT)";
+            command.ExecuteNonQuery();
+        }
+
+        var refused = Assert.Throws<InvalidDataException>(() => new SqlitePreferenceStore(other));
+        var lookalikeRefused = Assert.Throws<InvalidDataException>(() => new SqlitePreferenceStore(lookalike));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Contains("is a SQLite database but not a preference store: it has the table(s) ", refused.Message);
+        Assert.Equal(before, File.ReadAllBytes(other));
+        Assert.EndsWith("its user_preferences table has no column version, preferences, updated_at. It was not changed.", lookalikeRefused.Message);
+        Assert.False(File.Exists(other + "-wal"));
+    }
+
+    [Fact]
+    public async Task A_save_read_before_a_delete_cannot_overwrite_what_was_saved_after_it()
+    {
+        // The version restarted at 1 after a delete, so a writer holding version 1 from before it matched and overwrote the new record.
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+        UserPreferences read = await store.SaveAsync("U1", new UserPreferences { BlockedBrands = ["Acme"] });
+        Assert.True(await store.DeleteAsync("U1"));
+        UserPreferences other = await store.SaveAsync("U1", new UserPreferences { BlockedBrands = ["Zen"], PersonalizationOptOut = true });
+
+        await Assert.ThrowsAsync<PreferenceConflictException>(() => store.SaveAsync("U1", read with { BlockedBrands = ["Acme", "Wren"] }));
+
+        Assert.Equal(other, await store.GetAsync("U1"));
+        Assert.True(other.Version > read.Version);
+        Assert.True(await store.DeleteAsync("U1"));
+        Assert.Null(await store.GetAsync("U1"));
+        await Assert.ThrowsAsync<PreferenceConflictException>(() => store.SaveAsync("U1", other));
+    }
+
+    [Fact]
+    public async Task Text_with_a_lone_surrogate_in_the_preferences_is_refused_rather_than_changed()
+    {
+        using var temp = new TempDirectory();
+        var store = new SqlitePreferenceStore(temp.File("prefs.db"));
+
+        var brand = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", new UserPreferences { BlockedBrands = ["Acme", $"A{(char)0xD800}"] }));
+        var filter = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("U1", new UserPreferences { DefaultFilter = $"brand = \"{(char)0xDC00}\"" }));
+
+        Assert.Contains("text in 'blocked_brands' with a lone UTF-16 surrogate", brand.Message);
+        Assert.Contains("text in 'default_filter'", filter.Message);
+        Assert.Null(await store.GetAsync("U1"));
+        Assert.Equal(["caf\u00E9", "\U0001F600"], (await store.SaveAsync("U1", new UserPreferences { BlockedBrands = ["caf\u00E9", "\U0001F600"] })).BlockedBrands);
     }
 
     [Fact]

@@ -69,9 +69,10 @@ public sealed class CatalogSearchIndex : IDisposable
 
             SearchField[] indexed = ParseFields(recorded);
             _fields = ChooseFields(indexed, options.Fields);
-            // An index written before the fingerprint existed cannot tell, and is taken as matching.
-            MatchesCatalog = !data.TryGetValue(TextKey, out string? text)
-                || text == TextFingerprint(catalog, indexed).ToString("x16", CultureInfo.InvariantCulture);
+            // An index written before the fingerprint existed cannot tell, and is taken as matching; a catalogue without a field the
+            // index holds cannot match (and has no text to fingerprint).
+            MatchesCatalog = indexed.All(field => catalog.Schema.TryGetType(field.Attribute, out _))
+                && (!data.TryGetValue(TextKey, out string? text) || text == TextFingerprint(catalog, indexed).ToString("x16", CultureInfo.InvariantCulture));
             _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
             _vocabulary = Vocabulary.Read(_reader, SearchAnalyzer.AllField, CatalogSearchDefaults.MaxExpandedTermLength);
             _docToItem = new int[_reader.MaxDoc];
@@ -475,7 +476,10 @@ public sealed class CatalogSearchIndex : IDisposable
 
         if (asFuzzy)
         {
-            foreach ((string near, int edits) in _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, Options.MaxExpansions))
+            // Lucene refuses a query of more than MaxClauseCount clauses (TooManyClausesException): the typos get what the stems,
+            // splits and prefix leave of it, so a MaxExpansions near its 1,024 cannot make a query throw.
+            int room = Math.Min(Options.MaxExpansions, BooleanQuery.MaxClauseCount - clause.Clauses.Count);
+            foreach ((string near, int edits) in room <= 0 ? [] : _vocabulary.Near(word, word.Length >= 8 ? 2 : 1, room))
             {
                 clause.Add(new TermQuery(new Term(SearchAnalyzer.AllField, near)) { Boost = edits == 1 ? 0.5f : 0.3f }, Occur.SHOULD);
             }

@@ -73,4 +73,29 @@ public sealed class SearchProtocolTests
         Assert.Equal((2, 2, 2), (noItems.ExitCode, itemsForRanking.ExitCode, badWeight.ExitCode));
         Assert.Contains("--protocol search needs --items", noItems.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Nothing_to_probe_is_a_usage_error_and_close_weights_keep_their_own_names()
+    {
+        // A test part without a purchase wrote NaN rows, then failed writing the JSON ("infinity cannot be written", exit 1); weights
+        // 0.001 and 0.004 were both named "w = 0", two JSON members of one name.
+        using var cli = new CliRunner();
+        string items = cli.Write("items.csv", "item_id,title\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"i{i},Steel Kettle {i}\n")));
+        string train = cli.Write("train.csv", "user_id,item_id,event_type\n" + string.Concat(Enumerable.Range(0, 60).Select(r => $"u{r % 9},i{r % 30},purchase\n")));
+        string views = cli.Write("views.csv", "user_id,item_id,event_type\nu1,i3,view\nu2,i4,view\n");
+        string bought = cli.Write("bought.csv", "user_id,item_id,event_type\nu1,i3,purchase\nu2,i4,purchase\n");
+
+        var none = cli.Run("evaluate", "--protocol", "search", "--train", train, "--test", views, "--items", items, "--no-tune", "--factors", "2", "--epochs", "1");
+        var close = cli.Run("evaluate", "--protocol", "search", "--train", train, "--test", bought, "--items", items, "--no-tune", "--factors", "2", "--epochs", "1",
+            "--blend-weights", "0.001,0.004,0.004", "--out", cli.PathOf("close.json"));
+
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--protocol search: no held-out row could be a query (2 test rows;", none.Error);
+        Assert.True(close.ExitCode == 0, close.Error);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(cli.PathOf("close.json")));
+        string[] names = [.. document.RootElement.GetProperty("mrr").EnumerateObject().Select(p => p.Name)];
+        Assert.Equal(names.Length, names.Distinct().Count());
+        Assert.Contains("personalized (w = 0.001)", names);
+        Assert.Contains("personalized (w = 0.004)", names);
+    }
 }

@@ -236,7 +236,9 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         using CatalogSearchIndex retitled = CatalogSearchIndex.Open(path, Catalog(temp, "item_id,title,brand\nX1,Garden Hose,Acme\nX2,Garden Hose,Zen\n"));
         using CatalogSearchIndex added = CatalogSearchIndex.Open(path, Catalog(temp, Before + "X3,Steel Kettle,Acme\n"));
         using CatalogSearchIndex otherColumn = CatalogSearchIndex.Open(path, Catalog(temp, "item_id,title,brand,price\nX1,Electric Kettle,Acme,3\nX2,Garden Hose,Zen,4\n"));
+        using CatalogSearchIndex dropped = CatalogSearchIndex.Open(path, Catalog(temp, "item_id,title\nX1,Electric Kettle\nX2,Garden Hose\n"));   // threw KeyNotFound
 
+        Assert.False(dropped.MatchesCatalog);   // the brand it indexed is gone: rebuild
         Assert.True(same.MatchesCatalog);
         Assert.True(otherColumn.MatchesCatalog);   // only the indexed fields count
         Assert.False(retitled.MatchesCatalog);
@@ -284,6 +286,32 @@ public sealed class CatalogSearchIndexTests : IClassFixture<SampleShop>
         Assert.Equal("CatalogSearchOptions is invalid (4 errors): MaxQueryLength = 5000: must be between 1 and 4096. MaxQueryTerms = 0: must be between 1 and 32. "
             + "Fields gives 'title' boost -1: must be positive and finite. Fields names 'title' twice.", error.Message);
         Assert.Equal(["title", "brand", "category", "tags"], _shop.Index.Fields.Select(f => f.Attribute));
+    }
+
+    [Fact]
+    public void The_largest_MaxExpansions_cannot_make_a_typo_query_exceed_Lucenes_clause_limit()
+    {
+        // 1,100 eight-letter words two edits from 'kaaaaaaa': with MaxExpansions 1024 the typos, stems and prefix made more than
+        // Lucene's 1,024 clauses, and Match threw TooManyClausesException.
+        using var temp = new TempDirectory();
+        var random = new Random(5);
+        var words = new HashSet<string>();
+        while (words.Count < 1100)
+        {
+            char[] word = "kaaaaaaa".ToCharArray();
+            word[1 + random.Next(7)] = (char)('b' + random.Next(25));
+            word[1 + random.Next(7)] = (char)('b' + random.Next(25));
+            words.Add(new string(word));
+        }
+
+        ItemCatalog catalog = Catalog(temp, "item_id,title\n" + string.Concat(words.Select((w, i) => $"i{i},{w}\n")));
+        using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog, new CatalogSearchOptions { MaxExpansions = 1024 });
+
+        TextMatch typed = index.Match("kaaaaaaa");
+        TextMatch finished = index.Match("kaaaaaaa ");
+
+        Assert.NotEmpty(typed.Candidates);
+        Assert.NotEmpty(finished.Candidates);
     }
 
     [Fact]

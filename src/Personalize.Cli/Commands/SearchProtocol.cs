@@ -35,6 +35,14 @@ internal static class SearchProtocol
 
         IReadOnlyList<float> weights = ParseWeights(settings.BlendWeights);
         ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+        (List<Probe> probes, int unusable) = Probes(catalog, split.Test);
+        if (probes.Count == 0)
+        {
+            // Every MRR would be NaN (and the JSON writer refuses NaN): nothing to measure, said before training.
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--protocol search: no held-out row could be a query ({split.Test.Count:N0} test rows; {unusable:N0} purchases skipped, their item not in the catalogue or without a title word): it probes the purchases (event type 'purchase', or every row of a log without event types) of items {settings.Items} has, by a word of their title."));
+        }
+
         CancellationToken token = CliCancellation.Token;
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train, new FeedbackOptions());
         ImplicitAlsTrainer trainer = TrainCommand.ImplicitTrainerFor(settings, split.Train, new FeedbackOptions(), token).Trainer;
@@ -55,9 +63,10 @@ internal static class SearchProtocol
         using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog);
         using var recommender = new Recommender(model);
         var personalized = new List<(string Name, ProductSearch Search)>();
-        foreach (float w in extraWeights.Prepend(weight))
+        foreach (float w in extraWeights.Prepend(weight).Distinct())
         {
-            personalized.Add(($"personalized (w = {w.ToString("0.##", CultureInfo.InvariantCulture)})",
+            // The shortest text that reads back as w: "0.##" gave 0.001 and 0.004 one name, and the JSON two members of that name.
+            personalized.Add(($"personalized (w = {w.ToString(CultureInfo.InvariantCulture)})",
                 new ProductSearch(index, recommender, rankOptions: new RankOptions { PersonalizationWeight = w })));
         }
 

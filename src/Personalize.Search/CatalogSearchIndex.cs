@@ -39,8 +39,9 @@ public sealed class CatalogSearchIndex : IDisposable
     // 3: text in Unicode form KC, folded before lower-casing, words split where letters meet digits; an index of format 2 would
     // not match such queries, so it is refused with the advice to build it again. 4: the fields of the all-words field are 100
     // positions apart, so a split word's phrase stays in one field; an index of format 3 would join a title's last word to the brand.
-    // 5: a colon separates words ("coffee:kettle" was one word); an index of format 4 would keep such words whole.
-    private const string Format = "5";
+    // 5: a colon separates words ("coffee:kettle" was one word); an index of format 4 would keep such words whole. 6: combining marks
+    // are dropped from words (form KC composes nothing with invariant globalization, so "Cafe\u0301" stayed apart from "café").
+    private const string Format = "6";
     private const int BuildChunk = 1024;   // a power of two: cancellation is checked and progress reported once per chunk
     private readonly Lucene.Net.Store.Directory _directory;
     private readonly DirectoryReader _reader;
@@ -258,7 +259,15 @@ public sealed class CatalogSearchIndex : IDisposable
             return new TextMatch(clean, words, truncated, fuzzy: false, []);
         }
 
-        char end = clean[^1];
+        // Still typing when the text ends in a word: a letter, a digit, or a combining mark on one ("Cafe\u0301", an accent typed apart).
+        int last = clean.Length - 1;
+        while (last > 0 && char.GetUnicodeCategory(clean[last]) is System.Globalization.UnicodeCategory.NonSpacingMark
+                   or System.Globalization.UnicodeCategory.SpacingCombiningMark or System.Globalization.UnicodeCategory.EnclosingMark)
+        {
+            last--;
+        }
+
+        char end = clean[last];
         string? prefix = !truncated && (char.IsLetterOrDigit(end) || char.IsLowSurrogate(end)) ? all[^1] : null;
         List<string>[] stems = [.. stemsOf];
         List<(string First, string Second)>[] splits = [.. words.Select(Splits)];   // once per query, as the stems are

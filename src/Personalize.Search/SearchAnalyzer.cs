@@ -11,7 +11,7 @@ namespace Personalize.Search;
 /// <summary>
 /// The analysis of indexed text and queries. Every field is indexed as <c>s:NAME</c>, stemmed words (standard tokenizer, words split
 /// where letters meet digits (<c>500ml</c>: <c>500</c> and <c>ml</c>), English
-/// possessives removed, lower case, accents folded to ASCII, English stop words removed, Porter stemming), for exact matches whatever
+/// possessives removed, lower case, accents folded to ASCII (combining marks dropped), English stop words removed, Porter stemming), for exact matches whatever
 /// the word form; and all fields together as <c>a:</c>, the words unstemmed (lower case, folded), for prefixes and typo tolerance,
 /// which need the word as typed.
 /// </summary>
@@ -46,6 +46,7 @@ internal sealed class SearchAnalyzer : Analyzer
         // Folded before lower-casing: the invariant lower case leaves the Turkish dotted capital İ as it is, and folding then made it a
         // capital I that no query matched.
         stream = new ASCIIFoldingFilter(stream);
+        stream = new CombiningMarkFilter(stream);
         stream = new LowerCaseFilter(Version, stream);
         if (stemmed)
         {
@@ -63,7 +64,9 @@ internal sealed class SearchAnalyzer : Analyzer
     /// <summary>The text in Unicode form KC, which every text is put in before analysis (the catalogue's as it is indexed, a query's
     /// in <see cref="Words"/>): an accent written as a separate combining mark (form D, as some systems write "Café") would otherwise
     /// stay in the word, and compatibility forms (full-width letters, ligatures) become plain letters. Text already in that form (nearly
-    /// all) is returned as it is, without a copy; text that cannot be normalized (a lone surrogate) too.</summary>
+    /// all) is returned as it is, without a copy; text that cannot be normalized (a lone surrogate) too. With invariant globalization
+    /// (as this repository's programs run) .NET leaves such text as it is; <see cref="CombiningMarkFilter"/> drops the marks then, and
+    /// ASCII folding turns compatibility forms into plain letters.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
     public static string? Normalize(string? text)
     {

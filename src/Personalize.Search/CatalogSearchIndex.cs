@@ -600,7 +600,7 @@ public sealed class CatalogSearchIndex : IDisposable
             SearchField[] present = [.. CatalogSearchDefaults.Fields.Where(f => catalog.Schema.TryGetType(f.Attribute, out AttributeType t) && IsText(t))];
             return present.Length > 0 ? present : throw new ArgumentException(
                 $"The catalogue has none of the default search fields ({string.Join(", ", CatalogSearchDefaults.Fields.Select(f => f.Attribute))}) as text; "
-                + $"name its text attributes in CatalogSearchOptions.Fields. It has: {string.Join(", ", catalog.Schema.Names)}.", nameof(catalog));
+                + $"name its text attributes in CatalogSearchOptions.Fields (--fields on the command line). It has: {string.Join(", ", catalog.Schema.Names)}.", nameof(catalog));
         }
 
         foreach (SearchField field in named)

@@ -7,7 +7,10 @@ public sealed record CatalogSearchOptions : IValidatableObject
 {
     /// <summary>Gets the attributes to search and their boosts, or <see langword="null"/> for the defaults.</summary>
     /// <remarks>Named fields must be text, category or tags attributes of the catalogue. The defaults are the ones the catalogue has of
-    /// <c>title</c> (3), <c>name</c> (3), <c>brand</c> (2), <c>category</c> (1.5) and <c>tags</c> (1).</remarks>
+    /// <c>title</c> (3), <c>name</c> (3), <c>brand</c> (2), <c>category</c> (1.5) and <c>tags</c> (1). An index opened with fewer fields
+    /// than it was built with (<see cref="CatalogSearchIndex.Open(string, Core.Data.ItemCatalog, CatalogSearchOptions?)"/>) matches whole
+    /// words in those alone, but the word being typed (as a prefix), typos and stop words in every field it was built with, since those
+    /// match the words of all fields together: to search fewer fields throughout, build the index with them.</remarks>
     /// <value>The default is <see langword="null"/>: title, name, brand, category and tags, where present.</value>
     public IReadOnlyList<SearchField>? Fields { get; init; }
 

@@ -9,6 +9,26 @@ public sealed class SearchCommandTests
     private static List<string[]> Rows(string csv) => [.. csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))];
 
     [Fact]
+    public void Fields_names_the_text_columns_to_search_and_a_catalogue_without_the_default_ones_is_a_usage_error()
+    {
+        // A catalogue with only a description column was exit 1, its advice naming CatalogSearchOptions.Fields, which the CLI had not.
+        using var cli = new CliRunner();
+        string items = cli.Write("desc.csv", "item_id,description,price\nA,red kettle,3\nB,blue mug,4\nC,steel kettle,5\n");
+
+        var none = cli.Run("search", "--items", items, "--query", "kettle");
+        var named = cli.Run("search", "--items", items, "--query", "kettle", "--fields", "description:2", "--format", "csv");
+        var number = cli.Run("search", "--items", items, "--query", "kettle", "--fields", "price");
+        var badBoost = cli.Run("search", "--items", items, "--query", "kettle", "--fields", "description:0");
+
+        Assert.Equal((2, 0, 2, 2), (none.ExitCode, named.ExitCode, number.ExitCode, badBoost.ExitCode));
+        Assert.Contains("--items: The catalogue has none of the default search fields", none.Error);
+        Assert.Contains("(--fields on the command line)", none.Error);
+        Assert.Equal(["A", "C"], named.Output.Trim().Split('\n').Skip(1).Select(l => l.Split(',')[0]).Order());
+        Assert.Contains("--fields: The search field 'price' is a Number attribute", number.Error);
+        Assert.Contains("--fields 'description:0': the boost after ':' must be a positive number", badBoost.Error);
+    }
+
+    [Fact]
     public void Search_writes_item_rank_score_csv_for_every_match_that_passes_the_filter()
     {
         using var cli = new CliRunner();

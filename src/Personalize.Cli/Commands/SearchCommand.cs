@@ -30,6 +30,10 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         [Description("Column of the item id in the --items catalogue. Default: item_id")]
         public string? ItemsIdCol { get; init; }
 
+        [CommandOption("--fields <FIELDS>")]
+        [Description("The text columns of --items to search, each with an optional boost: title:3,description (default: title 3, name 3, brand 2, category 1.5 and tags 1, those the catalogue has).")]
+        public string? Fields { get; init; }
+
         [CommandOption("-q|--query <TEXT>")]
         [Description("What a person typed: plain text, never query syntax.")]
         public string? Query { get; init; }
@@ -163,7 +167,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         UserPreferences? preferences = BrowseCommand.ReadPreferences(settings.Preferences, settings.User, settings.Filter, cancellationToken);
-        using CatalogSearchIndex index = CatalogSearchIndex.Build(catalog);
+        using CatalogSearchIndex index = BuildIndex(catalog, settings.Fields);
         using Recommender? recommender = model is null ? null : new Recommender(model);
         var search = new ProductSearch(index, recommender);
         if (queries is null)
@@ -322,5 +326,39 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
         }
 
         return queries;
+    }
+
+    /// <summary>Builds the search index of the catalogue over <c>--fields</c> (name or name:boost, comma-separated), or the default fields.</summary>
+    /// <exception cref="UsageException">A field is malformed, not a text column, or the catalogue has none of the default fields.</exception>
+    private static CatalogSearchIndex BuildIndex(ItemCatalog catalog, string? fields)
+    {
+        CatalogSearchOptions? options = null;
+        if (fields is not null)
+        {
+            var named = new List<SearchField>();
+            foreach (string part in fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                int colon = part.LastIndexOf(':');
+                float boost = 1f;
+                if (colon >= 0 && !(float.TryParse(part[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out boost)
+                    && float.IsFinite(boost) && boost > 0))
+                {
+                    throw new UsageException($"--fields '{part}': the boost after ':' must be a positive number, such as title:3.");
+                }
+
+                named.Add(new SearchField(colon >= 0 ? part[..colon].Trim() : part, boost));
+            }
+
+            options = new CatalogSearchOptions { Fields = named };
+        }
+
+        try
+        {
+            return CatalogSearchIndex.Build(catalog, options);
+        }
+        catch (Exception exception) when (exception is ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            throw new UsageException($"{(fields is null ? "--items" : "--fields")}: {exception.Message}");
+        }
     }
 }

@@ -126,7 +126,7 @@ public sealed class CatalogBrowser
         if (_model is null)
         {
             throw new InvalidOperationException(
-                $"The filter '{FilterText.Format(filter)}' has 'not seen', which needs the user's history; create the browser with the model that holds it.");
+                $"The filter '{FilterText.Format(filter)}' has 'not seen', which needs the user's history; create the browser with the model that holds it (--model on the command line).");
         }
 
         if (!_model.Users.TryGetIndex(user, out int index))

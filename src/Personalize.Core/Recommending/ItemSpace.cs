@@ -178,7 +178,7 @@ internal sealed class ItemSpace
             throw new InvalidOperationException($"Sorting by '{name}' reads the {expected} attribute '{attribute}', which the catalogue "
                 + (catalog.Schema.TryGetType(attribute, out _)
                     ? $"has as {type} (some value is not a {expected.ToString().ToLowerInvariant()}); declare its type ({attribute}:{expected.ToString().ToLowerInvariant()} in the CatalogSchema, --schema on the command line) to read it as one and have the bad rows named, or name the right attribute in RecommenderOptions.Attributes."
-                    : $"does not have; it has: {string.Join(", ", catalog.Schema.Names)}. Name the right attribute in RecommenderOptions.Attributes."));
+                    : $"does not have; it has: {string.Join(", ", catalog.Schema.Names)}. Name the right attribute in RecommenderOptions.Attributes (on the command line, the catalogue needs a '{attribute}' column)."));
         }
 
         double[] column = catalog.GetNumericColumn(attribute);

@@ -146,11 +146,7 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
                 throw;
             }
 
-            Following moved = new(next, model, version);
-            Volatile.Write(ref _current, moved);
-            TrackingReport report = next.GetReport();
-            Log.TrackerMoved(_logger, current.Version, version, report.Users, model.Items.Count, report.Journal?.Directory ?? "(in memory)");
-            return moved;
+            return Follow(next, model, version, current.Version);
         }
         finally
         {
@@ -195,10 +191,17 @@ internal sealed class LiveTracker : ILiveTracker, IDisposable
             throw;
         }
 
-        Following moved = new(opened, target, targetVersion);
+        return Follow(opened, target, targetVersion, closed.Version);
+    }
+
+    /// <summary>Makes <paramref name="tracker"/>, over <paramref name="model"/>, the one tracking calls use, and logs the move from
+    /// <paramref name="from"/>. Called under the write lock.</summary>
+    private Following Follow(EventTracker tracker, FactorModel model, long version, long from)
+    {
+        Following moved = new(tracker, model, version);
         Volatile.Write(ref _current, moved);
-        TrackingReport report = opened.GetReport();
-        Log.TrackerMoved(_logger, closed.Version, targetVersion, report.Users, target.Items.Count, report.Journal?.Directory ?? "(in memory)");
+        TrackingReport report = tracker.GetReport();
+        Log.TrackerMoved(_logger, from, version, report.Users, model.Items.Count, report.Journal?.Directory ?? "(in memory)");
         return moved;
     }
 

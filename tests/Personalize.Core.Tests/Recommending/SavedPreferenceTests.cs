@@ -90,6 +90,13 @@ public sealed class SavedPreferenceTests : IClassFixture<CustomShop>
         Assert.Contains("'user-9'", filter.Message, StringComparison.Ordinal);
         var sort = Assert.Throws<InvalidOperationException>(() => _shop.Recommender.Recommend(new RecommendationRequest("user-9"), new UserPreferences { PreferredSort = "cheap" }));
         Assert.Contains("'cheap'", sort.Message, StringComparison.Ordinal);
+
+        // Blocks are saved without a limit but applied as one filter, which has one: an ArgumentException about FilterText.MaxListSize
+        // did not say it came from the saved preferences.
+        var blocks = Assert.Throws<InvalidOperationException>(() => _shop.Recommender.Recommend(new RecommendationRequest("user-9"),
+            new UserPreferences { BlockedBrands = [.. Enumerable.Range(0, 300).Select(i => $"Brand {i}")] }));
+        Assert.StartsWith("The saved preferences of user 'user-9' (300 blocked brands, 0 blocked categories) cannot be applied as a filter: ", blocks.Message);
+        Assert.EndsWith("Unblock some.", blocks.Message);
     }
 
     [Fact]

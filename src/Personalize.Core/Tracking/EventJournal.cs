@@ -240,10 +240,24 @@ internal sealed class EventJournal : IDisposable
             }
 
             string? headerProblem = CheckHeader(path, bytes);
+            if (headerProblem is not null && bytes.Length <= HeaderLength && s + 1 < segments.Count)
+            {
+                // A segment whose creation failed part way (its header cut short, no record in it), with segments after it: the records
+                // went on in the segment before it and then in the next one, so it is a leftover, not damage.
+                obsolete.Add(path);
+                continue;
+            }
+
             long first = headerProblem is null ? BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(12)) : 0;
             if (headerProblem is null && first != segments[s].First)
             {
                 headerProblem = $"the header says the first record is {first}, the file name says {segments[s].First}";
+            }
+            else if (headerProblem is null && first > expected && snapshotSequence == 0 && s == start && recovery.RecordsReplayed == 0)
+            {
+                // No snapshot, and the journal starts after record 1: the snapshot that held the records before it was moved away, as
+                // the message of a damaged snapshot advises to start from the journal alone. Replay what the journal holds.
+                expected = first;
             }
             else if (headerProblem is null && first > expected)
             {
@@ -496,7 +510,7 @@ internal sealed class EventJournal : IDisposable
             }
         }
 
-        if (length <= 0 || length > payload.Length - at)
+        if (length < 0 || length > payload.Length - at)   // 0: an empty item id, which an IdMap may hold and Track accepts
         {
             return $"a string of {length} bytes does not fit the payload ({payload.Length - at} bytes left)";
         }
@@ -581,6 +595,17 @@ internal sealed class EventJournal : IDisposable
         catch
         {
             handle.Dispose();
+            // A segment without its header would read as damage at the next start, ending recovery there: the segments after it,
+            // made once the disk had room again, would be dropped with the events they hold.
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Left behind; recovery skips a segment that holds no record and is not the last.
+            }
+
             throw;
         }
 

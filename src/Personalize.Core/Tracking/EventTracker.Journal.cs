@@ -88,8 +88,9 @@ public sealed partial class EventTracker : IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"The event journal in '{_journalDirectory}' is in use by another tracker ({lockPath} is locked): use one "
-                + "directory per tracker, and dispose a tracker before opening its journal again.", e);
+            // Most often another tracker holds the lock, but a full disk or a read-only file system fails here too: say what the system said.
+            throw new IOException($"The event journal in '{_journalDirectory}' is in use by another tracker, or its lock file could not be made "
+                + $"({lockPath}: {e.Message}): use one directory per tracker, and dispose a tracker before opening its journal again.", e);
         }
 
         try

@@ -13,7 +13,7 @@ public sealed partial class EventTracker
     /// user's latest search of the same query does not move it back.</param>
     /// <returns><see cref="TrackOutcome.Accepted"/>, or <see cref="TrackOutcome.EmptyQuery"/> for a query of white space only.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, or not valid Unicode text (a lone UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
     /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
     /// no more events until the tracker is created again).</exception>
@@ -24,6 +24,7 @@ public sealed partial class EventTracker
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(query);
+        CheckUserId(userId);
         CheckTimestamp(timestamp);
         string text = NormalizeQuery(query);
         if (text.Length == 0)

@@ -183,10 +183,12 @@ public sealed partial class EventTracker
     /// <param name="eventType">The event type, one of <see cref="EventTrackerOptions.EventWeights"/> (ignoring case), such as
     /// <c>view</c>; another is counted in <see cref="GetReport"/>, never thrown.</param>
     /// <param name="timestamp">When it happened. Events may arrive a little out of order. It must be later than
-    /// <see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never".</param>
+    /// <see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never". Trending weighs an event by how recent it is,
+    /// doubling every half-life: an event stamped far ahead of the others (a client's wrong clock) outweighs them all, so stamp events
+    /// with the server's clock.</param>
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, or not valid Unicode text (a lone UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/> (as a
     /// <c>default</c> value is).</exception>
     /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
@@ -200,6 +202,7 @@ public sealed partial class EventTracker
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentNullException.ThrowIfNull(eventType);
+        CheckUserId(userId);
         CheckTimestamp(timestamp);
         int type = EventTypeIndex(eventType);
         if (type < 0)
@@ -558,6 +561,28 @@ public sealed partial class EventTracker
         {
             throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp,
                 "The timestamp is DateTimeOffset.MinValue (perhaps a default value), which the tracker keeps to mean \"never\"; give the time the event happened.");
+        }
+    }
+
+    /// <summary>Refuses a user id that is not valid Unicode text (a lone UTF-16 surrogate): the journal and snapshots keep ids as UTF-8,
+    /// where every such id becomes the same replacement character, so two users would become one (and a snapshot listing both, unreadable).</summary>
+    private static void CheckUserId(string userId)
+    {
+        for (int i = 0; i < userId.Length; i++)
+        {
+            char c = userId[i];
+            if (!char.IsSurrogate(c))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < userId.Length && char.IsLowSurrogate(userId[i + 1]))
+            {
+                i++;   // a pair: one character outside the Basic Multilingual Plane
+                continue;
+            }
+
+            throw new ArgumentException($"The user id has a lone UTF-16 surrogate at position {i}, so it is not valid Unicode text; the tracker keeps ids as UTF-8 and could not tell it from other such ids.", nameof(userId));
         }
     }
 

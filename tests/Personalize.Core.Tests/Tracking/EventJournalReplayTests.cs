@@ -209,6 +209,80 @@ public sealed class EventJournalReplayTests
     }
 
     [Fact]
+    public void A_snapshot_moved_away_leaves_the_journal_after_it_to_replay_as_its_message_says()
+    {
+        // The damaged-snapshot message says to move it away "to start from the journal alone"; recovery then took the journal's first
+        // record (after the snapshot) for a gap, and dropped and deleted the segment.
+        using var folder = new TempDirectory();
+        var scenario = new JournalScenario(seed: 31, count: 40);
+        string journal = folder.File("journal");
+        using (EventTracker tracker = Open(journal, scenario, null))
+        {
+            scenario.Play(tracker, 0, 25);
+            Assert.Equal(25, tracker.SaveSnapshot());
+            scenario.Play(tracker, 25, 40);
+        }
+
+        File.Move(Path.Combine(journal, "tracker.snapshot"), folder.File("tracker.snapshot.damaged"));
+        using EventTracker reopened = Open(journal, scenario, null);
+
+        JournalReport report = reopened.GetReport().Journal!;
+        Assert.Equal((15L, 0L, 40L), (report.RecordsReplayed, report.RecordsDropped, report.LastSequence));
+        Assert.Null(report.DroppedReason);
+    }
+
+    [Fact]
+    public void A_segment_left_without_its_header_ends_no_recovery_when_segments_follow_it()
+    {
+        // A full disk failed a segment's header: the 0-byte file read as damage at the next start, and the segments after it, with
+        // events acknowledged as durable, were dropped and deleted.
+        using var folder = new TempDirectory();
+        var scenario = new JournalScenario(seed: 32, count: 20);
+        string journal = folder.File("journal"), other = folder.File("other");
+        using (EventTracker tracker = Open(journal, scenario, null))
+        {
+            scenario.Play(tracker, 0, 10);
+        }
+
+        using (EventTracker tracker = Open(other, scenario, null))
+        {
+            scenario.Play(tracker, 0, 10);
+            Assert.Equal(10, tracker.SaveSnapshot());   // starts the segment of record 11
+            scenario.Play(tracker, 10, 20);
+        }
+
+        string later = Directory.GetFiles(other, "events-*.journal").Single();
+        File.Copy(later, Path.Combine(journal, Path.GetFileName(later)));
+        File.WriteAllBytes(Path.Combine(journal, $"events-{5:D20}.journal"), []);
+        using EventTracker reopened = Open(journal, scenario, null);
+
+        JournalReport report = reopened.GetReport().Journal!;
+        Assert.Equal((20L, 0L, 20L), (report.RecordsReplayed, report.RecordsDropped, report.LastSequence));
+        Assert.False(File.Exists(Path.Combine(journal, $"events-{5:D20}.journal")));
+        Assert.True(File.Exists(Path.Combine(journal, Path.GetFileName(later))));
+    }
+
+    [Fact]
+    public void An_empty_item_id_is_journaled_and_read_back()
+    {
+        // An IdMap may hold "", and Track accepts it; the journal wrote it, but read a zero-length id as damage and dropped the rest.
+        using var folder = new TempDirectory();
+        IdMap items = IdMap.FromIds(["", "i1"]);
+        var options = new EventTrackerOptions { Journal = new EventJournalOptions(folder.File("journal")) };
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 10, 1, 12, 0, 0, TimeSpan.Zero));
+        using (var tracker = new EventTracker(items, options, null, clock))
+        {
+            Assert.Equal(TrackOutcome.Accepted, tracker.Track("u1", "", "view", clock.GetUtcNow()));
+            Assert.Equal(TrackOutcome.Accepted, tracker.Track("u1", "i1", "view", clock.GetUtcNow()));
+        }
+
+        using var reopened = new EventTracker(items, options, null, clock);
+
+        Assert.Equal((2L, 0L), (reopened.GetReport().Journal!.RecordsReplayed, reopened.GetReport().Journal!.RecordsDropped));
+        Assert.True(reopened.HasSeen("u1", ""));
+    }
+
+    [Fact]
     public void A_journal_directory_is_used_by_one_tracker_at_a_time()
     {
         using var folder = new TempDirectory();

@@ -42,6 +42,23 @@ public sealed class EventTrackerTimestampTests
     }
 
     [Fact]
+    public void A_user_id_with_a_lone_surrogate_is_refused_so_two_cannot_become_one()
+    {
+        // "user\uD800" and "user\uD801" were both kept as "user\uFFFD" by the journal and the snapshot, which then listed one user twice
+        // and could not be read at the next start.
+        var f = new TrackerFixture();
+        DateTimeOffset now = f.Clock.GetUtcNow();
+        string lone = "user" + (char)0xD800;
+
+        var track = Assert.Throws<ArgumentException>(() => f.Tracker.Track(lone, "i1", "view", now));
+        Assert.Throws<ArgumentException>(() => f.Tracker.TrackSearch(lone, "kettle", now));
+
+        Assert.Equal("userId", track.ParamName);
+        Assert.Equal(TrackOutcome.Accepted, f.Tracker.Track("user\U0001F600", "i1", "view", now));   // a surrogate pair is fine
+        Assert.Equal(1L, f.Tracker.GetReport().Received);
+    }
+
+    [Fact]
     public void Replay_of_a_log_with_a_row_at_the_minimum_instant_throws_before_replaying_anything()
     {
         using var folder = new TempDirectory();

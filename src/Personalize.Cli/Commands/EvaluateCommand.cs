@@ -350,7 +350,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             long[] times = log.Timestamps.ToArray();
             Array.Sort(times);
             // The held-out share rounds as the other splits' does (half away from zero), and rows at the cut's second go with it.
-            int first = Math.Clamp(times.Length - (int)Math.Round(times.Length * fraction, MidpointRounding.AwayFromZero), 1, times.Length - 1);
+            int first = Math.Clamp(times.Length - (int)Math.Round(times.Length * (decimal)fraction, MidpointRounding.AwayFromZero), 1, times.Length - 1);
             return TrainTestSplit.ByTime(log, DateTimeOffset.FromUnixTimeSeconds(times[first]));
         }
 

@@ -1,6 +1,7 @@
 namespace Personalize.Core.Data;
 
-/// <summary>What a load read, accepted and rejected. <see cref="Read"/> always equals <see cref="Accepted"/> + <see cref="Rejected"/>.</summary>
+/// <summary>What a load read, accepted and rejected. <see cref="Read"/> always equals <see cref="Accepted"/> + <see cref="Rejected"/> +
+/// <see cref="Returns"/> (rows left out as returns or cancellations, which are not interactions).</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed class LoadReport
 {

@@ -57,8 +57,9 @@ public sealed class AutoTuneResult<TOptions>
     /// <summary>Gets how many held-out rows scored the trials.</summary>
     public int ValidationRows { get; }
 
-    /// <summary>Gets how many users the held-out rows belong to: at most <see cref="AutoTuneOptions.MaxValidationUsers"/> of the
-    /// <see cref="TuningUsers"/>.</summary>
+    /// <summary>Gets how many users the held-out rows belong to: for implicit trials at most <see cref="AutoTuneOptions.MaxValidationUsers"/>
+    /// of the <see cref="TuningUsers"/> (ranking costs a scan of every item per user); for explicit ones, whose held-out ratings cost a
+    /// dot product each, every tuning user with a held-out rating.</summary>
     public int ValidationUsers { get; }
 
     /// <summary>Gets how long the search took.</summary>

@@ -186,7 +186,8 @@ public static class TrainTestSplit
         }
     }
 
-    private static int Rounded(double fraction, int count) => (int)Math.Round(fraction * count, MidpointRounding.AwayFromZero);
+    private static int Rounded(double fraction, int count) =>
+        (int)Math.Round((decimal)fraction * count, MidpointRounding.AwayFromZero);   // in decimal: 0.29 × 50 is 14.499999999999998 in double
 
     private static int[] Shuffled(int count, System.Random random)
     {

@@ -275,7 +275,8 @@ public sealed partial class FactorModel
     /// </summary>
     /// <param name="userId">The user's id.</param>
     /// <param name="itemId">The item's id.</param>
-    /// <returns>The prediction (for implicit models, the preference score, 0 when either id is unknown).</returns>
+    /// <returns>The prediction (for implicit models, the preference score: for an unknown id the known biases alone, which are 0 unless the
+    /// model blends in popularity, as <c>ImplicitAlsTrainer.Options.PopularityWeight</c> does through the item biases).</returns>
     public float PredictRating(string userId, string itemId)
     {
         ArgumentNullException.ThrowIfNull(userId);

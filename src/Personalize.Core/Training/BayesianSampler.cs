@@ -33,8 +33,10 @@ internal static class BayesianSampler
     /// in a state of small factors and a strong prior before the chain found the structure; 0.3 found it within 20.</summary>
     private const double InitialScale = 0.3;
 
-    /// <summary>The number of sweeps before the rows are summed for the model: at most 10, and half the sweeps when there are fewer than 20.</summary>
-    public static int BurnIn(int sweeps) => Math.Min(10, sweeps / 2);
+    /// <summary>The number of sweeps before the rows are summed for the model, whatever the run's length: so the model after sweep e of a
+    /// longer run (what a search scores) is the model of a run of e sweeps (what its options train). It was half the sweeps below 20,
+    /// and the two differed there. A run of 10 sweeps or fewer gives its last draw.</summary>
+    public const int BurnIn = 10;
 
     /// <summary>Runs <see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfIterations"/> sweeps and returns the posterior-mean model,
     /// calling <paramref name="afterSweep"/> with the model so far after each sweep (false stops there) and <paramref name="build"/> to
@@ -44,7 +46,7 @@ internal static class BayesianSampler
         CancellationToken cancellationToken)
     {
         int k = o.NumberOfFactors, width = k + 2, free = k + 1;
-        int users = data.Users.Count, items = data.Items.Count, sweeps = o.NumberOfIterations, burnIn = BurnIn(sweeps);
+        int users = data.Users.Count, items = data.Items.Count, sweeps = o.NumberOfIterations, burnIn = BurnIn;
         double mean = data.Mean, unit = BiasedMatrixFactorizationTrainer.RatingUnit(data);
         Side userSide = Side.Build(users, data.UserIndices, data.ItemIndices, data.Ratings, mean, unit);
         Side itemSide = Side.Build(items, data.ItemIndices, data.UserIndices, data.Ratings, mean, unit);
@@ -65,7 +67,7 @@ internal static class BayesianSampler
             CancellationToken = cancellationToken,
         };
 
-        FactorModel Snapshot()
+        FactorModel Snapshot(int done)
         {
             double[] u = effectiveUsers, it = effectiveItems;
             double scale = 1;
@@ -80,6 +82,7 @@ internal static class BayesianSampler
             double noise = summed > 0 ? noisePrecisionSum / summed : noisePrecision;
             BiasedMatrixFactorizationTrainer.Options effective = o with
             {
+                NumberOfIterations = done,   // the model records the sweeps it is made of ("epochs")
                 FactorRegularization = (float)(unit * factorPrecision / noise),
                 RatingRegularization = 0,
                 BiasRegularization = (float)(unit * biasPrecision / noise),
@@ -123,7 +126,7 @@ internal static class BayesianSampler
             progress?.Report(new TrainingProgress(sweep, sweeps, Stopwatch.GetElapsedTime(started), Math.Sqrt(squared / data.Count) * unit));
             if (afterSweep is not null && sweep < sweeps)
             {
-                FactorModel snapshot = Snapshot();
+                FactorModel snapshot = Snapshot(sweep);
                 if (!afterSweep(sweep, snapshot))
                 {
                     return snapshot;
@@ -131,7 +134,7 @@ internal static class BayesianSampler
             }
         }
 
-        FactorModel model = Snapshot();
+        FactorModel model = Snapshot(sweeps);
         afterSweep?.Invoke(sweeps, model);
         return model;
     }

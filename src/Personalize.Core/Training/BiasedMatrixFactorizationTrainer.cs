@@ -153,7 +153,7 @@ public sealed class BiasedMatrixFactorizationTrainer
         // them, and only a model handed to afterEpoch (which must stay valid while training goes on) gets new ones. Several models are
         // stored as one: each user's rows side by side, divided by the number of models, against the items' rows side by side, so one
         // dot product is the average of the models' dot products; the biases are averaged.
-        FactorModel Snapshot(bool final)
+        FactorModel Snapshot(bool final, int epochs)
         {
             int combined = rank * models;
             float[] x = final && models == 1 ? members[0].UserFactors : new float[users * combined];
@@ -185,7 +185,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             TensorPrimitives.Multiply(x, unit, x);
             TensorPrimitives.Multiply(ub, unit, ub);
             TensorPrimitives.Multiply(ib, unit, ib);
-            return BuildModel(data, o, combined, x, y, mean * unit, ub, ib, halvedAt);
+            return BuildModel(data, o with { NumberOfIterations = epochs }, combined, x, y, mean * unit, ub, ib, halvedAt);   // the epochs run
 
             // The user factors the model stores are p + z (with the z of the current y), so serving needs no y.
             void Fold(Member member, float[] userFactors, int index)
@@ -252,6 +252,7 @@ public sealed class BiasedMatrixFactorizationTrainer
             }
         }
 
+        int ran = 0;
         for (int epoch = 0; epoch < o.NumberOfIterations; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -331,13 +332,14 @@ public sealed class BiasedMatrixFactorizationTrainer
                 Retries = retries,
             });
             retries = 0;
-            if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(final: false)))
+            ran = epoch + 1;
+            if (afterEpoch is not null && !afterEpoch(epoch + 1, Snapshot(final: false, ran)))
             {
                 break;
             }
         }
 
-        return Snapshot(final: true);
+        return Snapshot(final: true, ran);
     }
 
     /// <summary>Copies each row of <paramref name="source"/> (<paramref name="rank"/> values per row) times <paramref name="scale"/> into

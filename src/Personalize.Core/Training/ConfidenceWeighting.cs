@@ -4,7 +4,8 @@ namespace Personalize.Core.Training;
 /// confidence.</summary>
 public enum ConfidenceWeighting
 {
-    /// <summary><see cref="Logarithmic"/> when the weights have a heavy tail (the largest is at least 100 times the median: play counts,
+    /// <summary><see cref="Logarithmic"/> when the weights have a heavy tail (the largest is at least 100 times the median rounded up to a
+    /// power of two, so 200 times a median of 1 and 400 times one of 3: play counts,
     /// quantities), <see cref="Linear"/> otherwise (event-type weights such as view=1, cart=4, purchase=10). The model records which.</summary>
     Automatic = 0,
 

@@ -44,6 +44,8 @@ public sealed class ImplicitAlsTrainer
     /// <param name="cancellationToken">Cancels training; checked between users and items.</param>
     /// <returns>The model, with the data's id maps, each user's seen items and item popularity.</returns>
     /// <exception cref="ArgumentException">The data has no entries.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (the factors overflowed), as with regularization 0 and users or
+    /// items with fewer interactions than factors; the message says what to change.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FactorModel Fit(FeedbackMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(data, progress, null, cancellationToken);
@@ -76,11 +78,16 @@ public sealed class ImplicitAlsTrainer
                 .Prepare(o.ItemItemRegularization, parallel)
             : null;
         ConfidenceWeighting weighting = Resolve(o.Weighting, data.UserWeights);
+        int ran = o.NumberOfIterations;   // the model records the epochs it is made of, also when afterEpoch stops early
         (float[] userFactors, float[] itemFactors) = Epochs(data, weighting, progress, afterEpoch is null
             ? null
-            : (epoch, users, items) => afterEpoch(epoch, Build(data, o, weighting, (float[])users.Clone(), (float[])items.Clone(), itemItem, parallel)),
+            : (epoch, users, items) =>
+            {
+                ran = epoch;
+                return afterEpoch(epoch, Build(data, o with { NumberOfIterations = epoch }, weighting, (float[])users.Clone(), (float[])items.Clone(), itemItem, parallel));
+            },
             parallel);
-        return Build(data, o, weighting, userFactors, itemFactors, itemItem, parallel);
+        return Build(data, o with { NumberOfIterations = ran }, weighting, userFactors, itemFactors, itemItem, parallel);
     }
 
     /// <summary>Runs the ALS epochs alone (<see cref="Options.NumberOfIterations"/> of them) and returns the user and item factors, for a
@@ -166,6 +173,13 @@ public sealed class ImplicitAlsTrainer
             KeepOffZero(itemFactors, o.InitialScale / MathF.Sqrt(rank));
 
             loss += RegularizationLoss(userFactors, userRegularization, rank);
+            if (!double.IsFinite(loss))
+            {
+                // The factors overflowed: a model of NaN would recommend nothing, and be taken for personalized lists.
+                string advice = o.Regularization == 0 ? "give a regularization above 0" : "raise the regularization, or use fewer factors";
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Training diverged in epoch {epoch}: the loss is {loss}, so the factors are not finite numbers. With regularization {o.Regularization} and the {o.Solver} solver, the equations of users or items with fewer interactions than the {rank} factors have no single solution; {advice}."));
+            }
 
             progress?.Report(new TrainingProgress(epoch, o.NumberOfIterations, Stopwatch.GetElapsedTime(started), loss / ((double)users * items)));
             if (afterEpoch is not null && !afterEpoch(epoch, userFactors, itemFactors))
@@ -178,7 +192,7 @@ public sealed class ImplicitAlsTrainer
     }
 
     /// <summary>The weighting <see cref="ConfidenceWeighting.Automatic"/> stands for on these weights: logarithmic when the largest weight
-    /// is at least 100 times the median (taken to a power of two).</summary>
+    /// is at least 100 times the median rounded up to a power of two (200 times a median of 1; 400 times one of 3).</summary>
     internal static ConfidenceWeighting Resolve(ConfidenceWeighting weighting, ReadOnlySpan<float> weights)
     {
         if (weighting != ConfidenceWeighting.Automatic)

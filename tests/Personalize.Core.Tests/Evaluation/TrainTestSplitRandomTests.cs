@@ -22,6 +22,8 @@ public sealed class TrainTestSplitRandomTests
     [InlineData(101, 0.3, 30)]   // 30.3
     [InlineData(3, 0.5, 2)]      // 1.5 rounds up
     [InlineData(7, 0.01, 0)]     // 0.07
+    [InlineData(50, 0.29, 15)]   // 14.5 rounds up (in double 0.29 × 50 is 14.499999999999998, which gave 14)
+    [InlineData(90, 0.35, 32)]   // 31.5 rounds up (31.499999999999996 in double)
     public void Random_holds_out_the_rounded_share_of_rows(int rows, double fraction, int expectedTest)
     {
         InteractionLog log = SplitLogs.Numbered(rows);

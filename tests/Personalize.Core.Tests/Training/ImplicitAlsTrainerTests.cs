@@ -65,6 +65,40 @@ public sealed class ImplicitAlsTrainerTests
         Assert.Contains("no interactions", exception.Message);
     }
 
+    [Fact]
+    public void A_model_records_the_epochs_it_was_trained_for_also_when_stopped_early()
+    {
+        // The property "epochs" said the options' count: 15 for a fit stopped after epoch 2, 5 for the snapshot after epoch 1 of 5.
+        FeedbackMatrix feedback = PlantedFeedback(seed: 4, users: 80, items: 40);
+        var snapshots = new List<FactorModel>();
+        FactorModel stopped = new ImplicitAlsTrainer(new ImplicitAlsTrainer.Options { NumberOfFactors = 8, NumberOfThreads = 1 })
+            .Fit(feedback, null, (epoch, model) => { snapshots.Add(model); return epoch < 2; }, CancellationToken.None);
+        var ratings = RatingMatrix.FromLog(InteractionLog.Create([.. Enumerable.Range(0, 200).Select(r => new Interaction($"u{r % 20}", $"i{r % 13}", Rating: 1 + (r % 5)))]));
+        FactorModel sgd = new BiasedMatrixFactorizationTrainer(new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 4, NumberOfThreads = 1 })
+            .Fit(ratings, null, (epoch, _) => epoch < 3, CancellationToken.None);
+
+        Assert.Equal(["1", "2"], snapshots.Select(m => m.Properties[ModelPropertyNames.Epochs]));
+        Assert.Equal("2", stopped.Properties[ModelPropertyNames.Epochs]);
+        Assert.Equal("3", sgd.Properties[ModelPropertyNames.Epochs]);
+    }
+
+    [Fact]
+    public void A_fit_whose_factors_overflow_throws_instead_of_returning_a_model_of_NaN()
+    {
+        // Regularization 0, the exact solver and 3 items under 16 factors: singular equations. Fit returned all 528 factors NaN, and the
+        // recommender then gave empty "personalized" lists.
+        var rows = Enumerable.Range(0, 30).SelectMany(u => new[] { new Interaction($"u{u}", $"i{u % 3}"), new Interaction($"u{u}", $"i{(u + 1) % 3}") });
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(InteractionLog.Create([.. rows]));
+        var singular = new ImplicitAlsTrainer.Options { NumberOfFactors = 16, NumberOfIterations = 15, Regularization = 0, Solver = ImplicitAlsSolver.Cholesky };
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ImplicitAlsTrainer(singular).Fit(feedback));
+        FactorModel regularized = new ImplicitAlsTrainer(singular with { Regularization = 0.03f }).Fit(feedback);
+
+        Assert.StartsWith("Training diverged in epoch ", error.Message);
+        Assert.EndsWith("give a regularization above 0.", error.Message);
+        Assert.All(regularized.UserFactors.ToArray(), f => Assert.True(float.IsFinite(f)));
+    }
+
     [Theory]
     [InlineData(ImplicitAlsSolver.ConjugateGradient)]
     [InlineData(ImplicitAlsSolver.Cholesky)]

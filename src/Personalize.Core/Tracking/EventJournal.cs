@@ -136,7 +136,17 @@ internal sealed class EventJournal : IDisposable
             }
 
             long upTo = Volatile.Read(ref _lastSequence);
-            RandomAccess.FlushToDisk(_handle);
+            try
+            {
+                RandomAccess.FlushToDisk(_handle);
+            }
+            catch (IOException e)
+            {
+                // Records up to upTo may not be on disk: as after a failed write, no more events are taken (a restart replays what is).
+                Volatile.Write(ref _failure, $"flushing records up to {upTo} of '{SegmentPath}' to disk failed: {e.Message}");
+                throw new IOException($"The event journal could not be flushed: {_failure}", e);
+            }
+
             Volatile.Write(ref _durableSequence, upTo);
         }
     }

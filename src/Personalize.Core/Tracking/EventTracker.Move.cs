@@ -16,7 +16,7 @@ public sealed partial class EventTracker
     /// <para>Every surface of the new tracker names the same items as this one's, now numbered as the new model numbers them: recently
     /// viewed, buy again, trending (overall and per category), recent searches and each user's tracked items and weights (the input of
     /// fold-in, which the new tracker solves against the new model's items). State of items the new model lacks is dropped; items it adds
-    /// start with no events. The counts of <see cref="GetReport"/> carry over.</para>
+    /// start with no events. The counts of <see cref="GetReport"/> carry over, but for <see cref="TrackingReport.CancelledPurchases"/>.</para>
     /// <para>With <see cref="EventTrackerOptions.Journal"/>, this writes a snapshot, closes this tracker (as <see cref="Dispose"/> does)
     /// and opens the new one on the same directory, which restores the snapshot; tracking on this tracker afterwards throws
     /// <see cref="ObjectDisposedException"/>. Without a journal the state is copied in memory and this tracker is left as it was.</para>

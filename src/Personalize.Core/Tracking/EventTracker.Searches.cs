@@ -15,8 +15,9 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, or not valid Unicode text (a lone UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
-    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
-    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied), or with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/> not flushed to disk (the event is applied, but a restart may not replay it); either
+    /// way the journal accepts no more events until the tracker is created again.</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>Thread-safe: a short lock on the user's state. Each user keeps at most
     /// <see cref="EventTrackerOptions.RecentSearchCapacity"/> distinct queries; the least recent is forgotten.</remarks>

@@ -191,8 +191,9 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, or not valid Unicode text (a lone UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/> (as a
     /// <c>default</c> value is).</exception>
-    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
-    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied), or with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/> not flushed to disk (the event is applied, but a restart may not replay it); either
+    /// way the journal accepts no more events until the tracker is created again.</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>With <see cref="EventTrackerOptions.Journal"/>, an accepted event is journaled before this returns, as durably as
     /// <see cref="EventJournalOptions.FlushPolicy"/> says, and ids longer than 4,096 characters are refused with
@@ -238,8 +239,9 @@ public sealed partial class EventTracker
     /// <returns>Whether the event was accepted, or why not.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is <see cref="DateTimeOffset.MinValue"/>.</exception>
-    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
-    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied), or with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/> not flushed to disk (the event is applied, but a restart may not replay it); either
+    /// way the journal accepts no more events until the tracker is created again.</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     public TrackOutcome TrackAnonymous(string itemId, string eventType, DateTimeOffset timestamp)
     {
@@ -278,8 +280,9 @@ public sealed partial class EventTracker
     /// <exception cref="ArgumentException">The log has no timestamps or no event types, or has a row at 0001-01-01T00:00:00Z
     /// (<see cref="DateTimeOffset.MinValue"/>, which the tracker keeps to mean "never"); nothing is replayed then.</exception>
     /// <exception cref="OperationCanceledException">The replay was cancelled.</exception>
-    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied, and the journal accepts
-    /// no more events until the tracker is created again).</exception>
+    /// <exception cref="IOException">With a journal: the record could not be written (the event is not applied), or with
+    /// <see cref="JournalFlushPolicy.EveryRecord"/> not flushed to disk (the event is applied, but a restart may not replay it); either
+    /// way the journal accepts no more events until the tracker is created again.</exception>
     /// <exception cref="ObjectDisposedException">With a journal: the tracker was disposed.</exception>
     /// <remarks>With a quantity column, a purchase row of quantity 0 (a cancelled line) is not an order: it is counted in
     /// <see cref="TrackingReport.CancelledPurchases"/> and not applied. With <see cref="EventTrackerOptions.Journal"/>, every accepted

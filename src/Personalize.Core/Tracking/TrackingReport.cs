@@ -25,7 +25,8 @@ public sealed class TrackingReport
     public long Received => Accepted + UnknownItems + UnknownEventTypes + CancelledPurchases;
 
     /// <summary>Gets how many purchase rows of replayed logs had a quantity of 0 (a cancelled line of an order): they are not orders, so
-    /// they were not applied.</summary>
+    /// they were not applied. Counted by this tracker's <see cref="EventTracker.Replay"/> calls alone: not being applied, they are not
+    /// journaled or kept in snapshots, so a tracker restored from its journal, or moved to another model, counts from 0.</summary>
     public long CancelledPurchases { get; init; }
 
     /// <summary>Gets how many events were accepted.</summary>

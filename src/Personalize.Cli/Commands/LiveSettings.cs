@@ -20,7 +20,7 @@ internal class LiveSettings : InputSettings
     public int Top { get; init; } = 10;
 
     [CommandOption("--items <FILE>")]
-    [Description("The catalogue CSV: titles in the table and json, and the attributes --filter reads.")]
+    [Description("The catalogue CSV: titles in the table and json, the attributes --filter reads, and the categories trending --category and buy-again read (an item with few buyers is scored like its category, so buy-again's scores change with it).")]
     public string? Items { get; init; }
 
     [CommandOption("--schema <TYPES>")]

@@ -24,6 +24,14 @@ public sealed class EvaluateCommandTests
         Assert.True(nothing.ExitCode == 0, nothing.Error);
         Assert.Matches(@"model recall@10\s+│ n/a", nothing.Output);          // no known user was evaluated: not 0.0000
         Assert.Matches(@"new users\s+│ 20", nothing.Output);
+        // The JSON says so too, in the fold as well as the averages (the fold's metrics read 0 and the average's sd 0).
+        using JsonDocument unmeasured = JsonDocument.Parse(File.ReadAllText(cli.PathOf("t.json")));
+        JsonElement recall = unmeasured.RootElement.GetProperty("metrics").GetProperty("model recall@K");
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (recall.GetProperty("mean").ValueKind, recall.GetProperty("sd").ValueKind));
+        JsonElement fold = unmeasured.RootElement.GetProperty("folds")[0];
+        Assert.Equal(0, fold.GetProperty("users_evaluated").GetInt32());
+        Assert.Equal(JsonValueKind.Null, fold.GetProperty("metrics").GetProperty("model recall@K").ValueKind);
+        Assert.Equal(JsonValueKind.Number, fold.GetProperty("metrics").GetProperty("new users (fallback) recall@K").ValueKind);
     }
 
     [Theory]

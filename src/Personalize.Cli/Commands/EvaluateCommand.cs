@@ -533,7 +533,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             double[] values = [.. folds.Where(f => Measured(f, name)).Select(f => f.Metrics[name])];
             double mean = values.Length == 0 ? double.NaN : values.Average();
-            double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+            double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1))
+                : values.Length == 1 ? 0 : double.NaN;   // nothing measured has no spread either (null in the JSON)
             result.Add((name, mean, sd));
         }
 
@@ -608,7 +609,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 writer.WriteStartObject("metrics");
                 foreach (var (name, value) in fold.Metrics)
                 {
-                    WriteNumber(writer, name, value);
+                    WriteNumber(writer, name, Measured(fold, name) ? value : double.NaN);   // a fold that evaluated no user measured 0 of nothing
                 }
 
                 writer.WriteEndObject();

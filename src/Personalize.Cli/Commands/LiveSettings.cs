@@ -12,7 +12,7 @@ internal class LiveSettings : InputSettings
     public string? Input { get; init; }
 
     [CommandOption("--as-of <TIME>")]
-    [Description("Replay events up to this time and answer as of it (ISO 8601 or Unix seconds). Default: the last event in the log.")]
+    [Description("Replay events up to this time and answer as of it, read as the log's times are (ISO 8601 or Unix seconds, or in --time-format when given). Default: the last event in the log.")]
     public string? AsOf { get; init; }
 
     [CommandOption("-k|--top <N>")]

@@ -19,7 +19,7 @@ internal sealed class SearchCommand : Command<SearchCommand.Settings>
     internal sealed class Settings : CommandSettings
     {
         [CommandOption("--items <FILE>")]
-        [Description("The catalogue (CSV with item_id and attribute columns); its title, brand, category and tags are searched.")]
+        [Description("The catalogue (CSV with item_id and attribute columns); its title, name, brand, category and tags are searched (or the --fields given).")]
         public string? Items { get; init; }
 
         [CommandOption("--schema <TYPES>")]

@@ -227,7 +227,7 @@ internal sealed class EventJournal : IDisposable
         int start = 0;
         while (start + 1 < segments.Count && segments[start + 1].First <= snapshotSequence + 1)
         {
-            File.Delete(segments[start].Path);
+            DeleteSegment(segments[start].Path);
             start++;
         }
 
@@ -250,7 +250,7 @@ internal sealed class EventJournal : IDisposable
             }
 
             string? headerProblem = CheckHeader(path, bytes);
-            if (headerProblem is not null && bytes.Length <= HeaderLength && s + 1 < segments.Count)
+            if (headerProblem is not null && bytes.Length <= HeaderLength && s + 1 < segments.Count && StartsLikeSegment(bytes))
             {
                 // A segment whose creation failed part way (its header cut short, no record in it), with segments after it: the records
                 // went on in the segment before it and then in the next one, so it is a leftover, not damage.
@@ -329,7 +329,7 @@ internal sealed class EventJournal : IDisposable
 
         foreach (string path in obsolete)
         {
-            File.Delete(path);
+            DeleteSegment(path);
         }
 
         if (recovery.DroppedReason is not null)
@@ -340,6 +340,27 @@ internal sealed class EventJournal : IDisposable
 
         return recovery;
     }
+
+    /// <summary>Deletes a segment that a snapshot covers, unless the file does not start as a segment does (another program's file that
+    /// only has the name of one: the journal never deletes what it did not write; recovery refuses it when it reads it).</summary>
+    public static void DeleteSegment(string path)
+    {
+        Span<byte> start = stackalloc byte[8];
+        int read;
+        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            read = RandomAccess.Read(handle, start, 0);
+        }
+
+        if (StartsLikeSegment(start[..read]))
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> begin as a segment does: the magic, or the part of it a cut-short write left (nothing, at
+    /// the least).</summary>
+    private static bool StartsLikeSegment(ReadOnlySpan<byte> bytes) => bytes[..Math.Min(bytes.Length, 8)].SequenceEqual(Magic[..Math.Min(bytes.Length, 8)]);
 
     /// <summary>The segments of a directory, by their first sequence number (from the file name); other files are ignored.</summary>
     public static List<(string Path, long First)> ListSegments(string directory)

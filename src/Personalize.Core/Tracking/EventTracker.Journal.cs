@@ -258,7 +258,7 @@ public sealed partial class EventTracker : IDisposable
         TrackerSnapshotFile.Write(_journalDirectory, sequence, payload);
         foreach (string path in covered)
         {
-            File.Delete(path);
+            EventJournal.DeleteSegment(path);
         }
 
         Interlocked.Increment(ref _snapshotsWritten);

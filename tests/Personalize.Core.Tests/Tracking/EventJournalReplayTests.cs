@@ -263,6 +263,30 @@ public sealed class EventJournalReplayTests
     }
 
     [Fact]
+    public void A_file_that_only_has_the_name_of_a_segment_is_not_deleted_by_a_snapshot()
+    {
+        // A snapshot deleted every events-*.journal before the current segment, unread; the documentation promises a file that is not
+        // a journal segment is never cut or deleted.
+        using var folder = new TempDirectory();
+        var scenario = new JournalScenario(seed: 33, count: 10);
+        string journal = folder.File("journal");
+        string foreign = Path.Combine(journal, $"events-{0:D20}.journal");
+        using (EventTracker tracker = Open(journal, scenario, null))
+        {
+            File.WriteAllText(foreign, "item_id,category\ni0,Grocery\n");   // put there while the tracker runs
+            scenario.Play(tracker, 0, 5);
+            Assert.Equal(5, tracker.SaveSnapshot());
+            scenario.Play(tracker, 5, 10);
+        }
+
+        using EventTracker reopened = Open(journal, scenario, null);
+
+        Assert.Equal("item_id,category\ni0,Grocery\n", File.ReadAllText(foreign));
+        Assert.Equal((5L, 5L, 10L), (reopened.GetReport().Journal!.SnapshotSequence, reopened.GetReport().Journal!.RecordsReplayed,
+            reopened.GetReport().Journal!.LastSequence));
+    }
+
+    [Fact]
     public void An_empty_item_id_is_journaled_and_read_back()
     {
         // An IdMap may hold "", and Track accepts it; the journal wrote it, but read a zero-length id as damage and dropped the rest.

@@ -69,6 +69,11 @@ public sealed partial class EventTracker
             }
             else if (searches.Count == Options.RecentSearchCapacity)
             {
+                if (searches[0].SearchedAt > at)
+                {
+                    return;   // a late search older than every one kept is the least recent itself: it displaced a newer one
+                }
+
                 searches.RemoveAt(0);   // kept oldest first: forget the least recent
             }
 

@@ -57,6 +57,10 @@ public sealed class RecentSearchesTests
         Assert.Equal(new string('y', 199), searches[0].Query);
         Assert.Equal(new string('x', 200), searches[1].Query);
         Assert.Equal("q4", searches[2].Query);
+
+        // A late search older than every one kept is the least recent: it is not kept (it displaced q4, the newest of the rest).
+        f.Tracker.TrackSearch("u", "late", At(3));
+        Assert.Equal([new string('y', 199), new string('x', 200), "q4"], f.Tracker.RecentSearches("u", 10).Select(r => r.Query));
     }
 
     [Fact]

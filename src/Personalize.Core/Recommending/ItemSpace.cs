@@ -84,6 +84,7 @@ internal sealed class ItemSpace
     {
         var parts = new List<Filter>();
         var blocks = new List<Filter>();
+        Filter? combined = null;
         SortOrder sort = requestSort ?? SortOrder.Relevance;
         IReadOnlyList<string> blockedItems = [];
         if (requestFilter is not null)
@@ -117,7 +118,8 @@ internal sealed class ItemSpace
                     blocks.Add(Filter.Not(under.Length == 1 ? under[0] : Filter.AnyOf(under)));
                 }
 
-                _ = AllOf([.. parts, .. blocks]);   // the whole filter must fit its text limit too
+                parts.AddRange(blocks);
+                combined = AllOf(parts);   // the whole filter must fit its text limit too
             }
             catch (ArgumentException exception)
             {
@@ -135,9 +137,12 @@ internal sealed class ItemSpace
 
             blockedItems = preferences.BlockedItems;
         }
+        else
+        {
+            combined = AllOf(parts);
+        }
 
-        parts.AddRange(blocks);
-        return (AllOf(parts), AllOf(blocks), sort, blockedItems);
+        return (combined, AllOf(blocks), sort, blockedItems);
     }
 
     private static Filter? AllOf(List<Filter> filters) => filters.Count switch

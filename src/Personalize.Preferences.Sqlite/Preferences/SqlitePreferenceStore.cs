@@ -318,19 +318,30 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     private static void CheckUserId(string userId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(userId))] string parameter = "userId")
     {
         ArgumentNullException.ThrowIfNull(userId, parameter);
-        for (int i = 0; i < userId.Length; i++)
+        if (LoneSurrogateAt(userId) is int i and >= 0)
         {
-            if (char.IsHighSurrogate(userId[i]) && i + 1 < userId.Length && char.IsLowSurrogate(userId[i + 1]))
+            throw new ArgumentException(
+                $"The user id has a lone UTF-16 surrogate at position {i}, so it is not valid Unicode text; the preference store keeps ids as UTF-8 and could not tell it from other such ids.",
+                parameter);
+        }
+    }
+
+    /// <summary>The position of the first UTF-16 surrogate in <paramref name="text"/> that is not half of a pair, or -1 when there is none.</summary>
+    private static int LoneSurrogateAt(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 i++;
             }
-            else if (char.IsSurrogate(userId[i]))
+            else if (char.IsSurrogate(text[i]))
             {
-                throw new ArgumentException(
-                    $"The user id has a lone UTF-16 surrogate at position {i}, so it is not valid Unicode text; the preference store keeps ids as UTF-8 and could not tell it from other such ids.",
-                    parameter);
+                return i;
             }
         }
+
+        return -1;
     }
 
     /// <summary>Refuses text in the preferences that is not valid Unicode (a lone UTF-16 surrogate): stored as UTF-8 it would come back
@@ -341,8 +352,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             .Append(("default_filter", preferences.DefaultFilter)).Append(("preferred_sort", preferences.PreferredSort));
         foreach ((string field, string? value) in texts)
         {
-            if (value is not null && System.Text.Unicode.Utf8.FromUtf16(value, new byte[value.Length * 3], out _, out _, replaceInvalidSequences: false)
-                    == System.Buffers.OperationStatus.InvalidData)
+            if (value is not null && LoneSurrogateAt(value) >= 0)
             {
                 throw new ArgumentException(
                     $"The preferences to save for user '{userId}' have text in '{field}' with a lone UTF-16 surrogate, so it is not valid Unicode; the store keeps text as UTF-8, where it would change (nothing was saved to {Path}).",

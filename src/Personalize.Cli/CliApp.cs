@@ -73,6 +73,11 @@ internal static class CliApp
                 throw new UsageException(repeated);
             }
 
+            if (MissingValue(arguments) is { } missing)
+            {
+                throw new UsageException(missing);
+            }
+
             return app.Run(arguments);
         }
         catch (CommandParseException) when (UnknownOption(arguments) is { } message)
@@ -285,6 +290,56 @@ internal static class CliApp
         }
 
         return first is null ? null : Repeated(given[first], firstIsFlag);
+    }
+
+    /// <summary>
+    /// When an option that takes a value is last, or followed by another option, says so; otherwise null. The parser would fill the
+    /// value in with a placeholder of its own ("__default_command") and the command would run with it: write a file of that name, or
+    /// list a user of that name.
+    /// </summary>
+    internal static string? MissingValue(string[] arguments)
+    {
+        if (arguments.Length == 0 || !Commands.TryGetValue(arguments[0], out Type? commandType))
+        {
+            return null;
+        }
+
+        var byName = new Dictionary<string, (CommandOptionAttribute Option, Type Type)>(StringComparer.Ordinal);
+        foreach (var (option, property) in OptionsOf(commandType))
+        {
+            foreach (string name in option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)))
+            {
+                byName.TryAdd(name, (option, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType));
+            }
+        }
+
+        HashSet<string> known = KnownOptions(commandType);
+        bool IsOption(string argument) =>
+            known.Contains(argument.Split('=', 2)[0]) || (argument.Length > 2 && argument.StartsWith("--", StringComparison.Ordinal) && char.IsAsciiLetter(argument[2]));
+        for (int a = 1; a < arguments.Length; a++)
+        {
+            string argument = arguments[a];
+            if (argument == "--")
+            {
+                break;
+            }
+
+            if (!byName.TryGetValue(argument, out var option) || option.Type == typeof(bool))
+            {
+                continue;   // not an option, given with =value, or a flag
+            }
+
+            if (a + 1 == arguments.Length || IsOption(arguments[a + 1]))
+            {
+                string shown = argument == "-k" ? "--k" : argument;
+                string what = option.Option.ValueName is { Length: > 0 } name ? $" ({name})" : "";
+                return $"{shown} needs a value{what}; see 'personalize {arguments[0]} --help'.";
+            }
+
+            a++;   // the value, which may itself start with '-' (a negative number)
+        }
+
+        return null;
     }
 
     /// <summary>"--input is given twice ('a.csv' and 'b.csv'); give it once.", naming each spelling used (<c>-k</c> and <c>--top</c>).</summary>

@@ -60,6 +60,8 @@ public sealed class ImportSparkCommandTests
         Assert.True(code == 0, error);
         string[] names = [.. output.Split('\n').Where(l => l.StartsWith('│')).Select(l => l.Split('│', StringSplitOptions.TrimEntries)[1])];
         Assert.Contains("factors", names);
+        Assert.Contains("none (nothing is left out as seen: a model imported from Spark without --interactions", output);
+        Assert.Contains("none (users the model does not know get an empty list)", output);
         Assert.Equal(names.Length, names.Distinct().Count());
         Assert.Equal(0, stranger.ExitCode);
         Assert.Contains("\"source\": \"empty\"", stranger.Output, StringComparison.Ordinal);
@@ -67,8 +69,8 @@ public sealed class ImportSparkCommandTests
         Assert.Equal(0, titled.ExitCode);
         Assert.Equal($"warning: only 0 of the model's 3 items are in {skus} (the catalogue's ids look like 'I0001', the model's like '0'); items it lacks "
             + "have no title. Check that --items is this model's catalogue (and --items-id-col its id column).", titled.Error.Trim());
-        Assert.Equal("note: user 'nobody' is not in the model, and the model has no popularity to fall back on (a model imported without "
-            + "--interactions), so the list is empty.", stranger.Error.Trim());
+        Assert.Equal("note: user 'nobody' is not in the model, and the model has no popularity to fall back on (a model imported from Spark without "
+            + "--interactions, or with a log that names none of its users and items), so the list is empty.", stranger.Error.Trim());
     }
 
     [Fact]
@@ -92,6 +94,24 @@ public sealed class ImportSparkCommandTests
         Assert.Equal(["alice,cherry,1,1", "alice,banana,2,0"], lines.Skip(1));
         FactorModel loaded = ModelFile.Load(model);
         Assert.Equal(("spark-als", FactorModelKind.Implicit), (loaded.Properties["trainer"], loaded.Kind));
+    }
+
+    [Fact]
+    public void Interactions_that_name_what_the_model_lacks_are_warned_of_with_the_likely_cause()
+    {
+        using var cli = new CliRunner();
+        string dir = Model(cli);
+        string ids = cli.Write("ids.csv", "kind,index,id\nuser,0,alice\nuser,1,bob\nuser,2,carol\nitem,0,apple\nitem,1,banana\nitem,2,cherry\n");
+        string events = cli.Write("events.csv", "user_id,item_id\nalice,apple\nbob,banana\nbob,apple\ndave,apple\n");
+
+        var unmapped = cli.Run("import-spark", "--model-dir", dir, "--out", cli.PathOf("a.pzm"), "--interactions", events, "--kind", "implicit");
+        var mapped = cli.Run("import-spark", "--model-dir", dir, "--out", cli.PathOf("b.pzm"), "--ids", ids, "--interactions", events, "--kind", "implicit");
+
+        Assert.True(unmapped.ExitCode == 0, unmapped.Error);
+        Assert.Contains($"warning: every one of the 4 accepted rows of {events} names a user or item the Spark model does not have, so the model has no "
+            + "seen items and no popularity. Without --ids the model's ids are Spark's integer indices", unmapped.Error);
+        Assert.True(mapped.ExitCode == 0, mapped.Error);
+        Assert.DoesNotContain("warning", mapped.Error);   // 1 of 4 rows unmatched: a log a little newer than the model
     }
 
     [Fact]

@@ -145,6 +145,16 @@ public sealed class RelatedCommandTests
 
         Assert.True(code == 0, error);
         Assert.Matches(@"seen weights\s+│ yes", output);
+        FactorModel loaded = ModelFile.Load(model);
+        long pairs = Enumerable.Range(0, loaded.Users.Count).Sum(u => (long)loaded.GetSeenItems(u).Length);
+        int popular = 0;
+        foreach (float p in loaded.ItemPopularity)
+        {
+            popular += p > 0 ? 1 : 0;
+        }
+
+        Assert.Matches($@"seen items\s+│ {pairs:N0} \(user, item\) pairs, left out of recommendations", output);
+        Assert.Matches($@"popularity\s+│ {popular:N0} items \(the fallback list", output);
         Assert.Matches(@"co-occurrence\s+│ [\d,]+ neighbour entries, up to 100 per item, pairs seen by 2\+ users", output);
     }
 }

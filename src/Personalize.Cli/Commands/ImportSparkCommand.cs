@@ -80,6 +80,19 @@ internal sealed class ImportSparkCommand : Command<ImportSparkCommand.Settings>
             RejectedRowWarnings.WriteRest(settings.Interactions!, report.Rejected);
             CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Interactions: {report.Read:N0} rows read, {report.Accepted:N0} accepted, {report.Rejected:N0} rejected; {result.InteractionsNotInModel:N0} name a user or item the Spark model does not have and were not used."));
+            if (report.Accepted > 0 && result.InteractionsNotInModel * 2 > report.Accepted)
+            {
+                // Most of the log matching nothing is a sign of ids that differ (no --ids, or a mapping of another run), not of a log
+                // that is a little newer than the model: say so, as the model then has few seen items and little popularity.
+                bool none = result.InteractionsNotInModel == report.Accepted;
+                string count = none ? "every one" : result.InteractionsNotInModel.ToString("N0", CultureInfo.InvariantCulture);
+                string cause = settings.Ids is null
+                    ? "Without --ids the model's ids are Spark's integer indices: give the StringIndexer labels with --ids."
+                    : $"Check that {settings.Ids} is the mapping of the run that trained the model and that the log uses the same ids.";
+                CliConsole.Error.WriteLine($"warning: {count} of the {report.Accepted.ToString("N0", CultureInfo.InvariantCulture)} accepted rows of "
+                    + $"{settings.Interactions} name{(none ? "s" : "")} a user or item the Spark model does not have, so the model has "
+                    + $"{(none ? "no seen items and no" : "few seen items and little")} popularity. {cause}");
+            }
         }
 
         CliConsole.Out.WriteLine($"Wrote {settings.Out}.");

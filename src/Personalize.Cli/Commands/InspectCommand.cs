@@ -35,6 +35,32 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         return CliApp.Success;
     }
 
+    /// <summary>How many (user, item) pairs the model holds as seen: what recommendations leave out and fold-in starts from.</summary>
+    private static string SeenItems(FactorModel model)
+    {
+        long pairs = 0;
+        for (int u = 0; u < model.Users.Count; u++)
+        {
+            pairs += model.GetSeenItems(u).Length;
+        }
+
+        return pairs > 0 ? string.Create(CultureInfo.InvariantCulture, $"{pairs:N0} (user, item) pairs, left out of recommendations")
+            : "none (nothing is left out as seen: a model imported from Spark without --interactions, or with a log that matched none of it)";
+    }
+
+    /// <summary>How many items have a popularity: the fallback list for users the model does not know.</summary>
+    private static string Popularity(FactorModel model)
+    {
+        int items = 0;
+        foreach (float p in model.ItemPopularity)
+        {
+            items += p > 0 ? 1 : 0;
+        }
+
+        return items > 0 ? string.Create(CultureInfo.InvariantCulture, $"{items:N0} items (the fallback list for users the model does not know)")
+            : "none (users the model does not know get an empty list)";
+    }
+
     /// <summary>
     /// The rows of <c>inspect</c>, each once: what the file holds, then the recorded properties in key order. A property that repeats a
     /// row (trainers and the Spark importer record <c>factors</c>) is left out when it agrees and shown as <c>name (recorded)</c> when not.
@@ -47,6 +73,8 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
             ("users", model.Users.Count.ToString("N0", CultureInfo.InvariantCulture)),
             ("items", model.Items.Count.ToString("N0", CultureInfo.InvariantCulture)),
             ("factors", Factors(model)),
+            ("seen items", SeenItems(model)),
+            ("popularity", Popularity(model)),
             ("seen weights", model.HasSeenWeights ? "yes" : "no (fold-in of known users and explanations assume the mean weight)"),
             ("co-occurrence", model.Cooccurrence is { } index
                 ? string.Create(CultureInfo.InvariantCulture, $"{index.NumberOfEntries:N0} neighbour entries, up to {index.Options.NumberOfNeighbors} per item, pairs seen by {index.Options.MinimumCount}+ users")

@@ -267,8 +267,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             string fallback = FallbackName(model);
             CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model; the list is the fallback ({fallback})."
                 : fallback.StartsWith("none", StringComparison.Ordinal)
-                    ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported without "
-                        + "--interactions), so the list is empty."
+                    ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported from Spark without "
+                        + "--interactions, or with a log that names none of its users and items), so the list is empty."
                     : $"note: user '{one}' is not in the model, and no item of the fallback ({fallback}) passes the filter.");
         }
 

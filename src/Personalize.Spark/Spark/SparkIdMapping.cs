@@ -6,8 +6,9 @@ namespace Personalize.Core.Spark;
 
 /// <summary>
 /// The id mapping file of a Spark import: CSV rows <c>kind,index,id</c> (kind <c>user</c> or <c>item</c>, Spark's integer index from
-/// <c>StringIndexer</c>, the caller's id) that turn Spark's integer ids back into the caller's string ids. Every problem (a missing
-/// header, an unknown kind, an index that is not an integer, an empty id, an index or id mapped twice) is an
+/// <c>StringIndexer</c>, the caller's id) that turn Spark's integer ids back into the caller's string ids. Fields are trimmed, as the
+/// interaction reader trims ids. Every problem (a missing header, a line with more fields than the header, an unknown kind, an index
+/// that is not an integer, an empty id, an index or id mapped twice) is an
 /// <see cref="InteractionDataException"/> naming the file, line and column.
 /// </summary>
 internal sealed class SparkIdMapping
@@ -31,6 +32,12 @@ internal sealed class SparkIdMapping
     /// <exception cref="InteractionDataException">The file is malformed.</exception>
     public static SparkIdMapping Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"The id mapping path '{path}' is a folder; give the CSV file inside it (Spark writes one as part-*.csv when the mapping is coalesced to one partition).", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The id mapping file '{path}' does not exist.", path);
@@ -62,9 +69,21 @@ internal sealed class SparkIdMapping
         {
             ThrowIfMalformed(path, malformed);
             long line = reader.LineNumber;
-            string kind = reader.GetString(kindColumn) ?? "";
-            string indexText = reader.GetString(indexColumn) ?? "";
-            string id = reader.GetString(idColumn) ?? "";
+            // More fields than the header means a delimiter split one, such as an unquoted comma in a name: the id would be its first
+            // part. Empty extra fields (a trailing delimiter) are fine.
+            for (int extra = headers.Length; extra < reader.FieldCount; extra++)
+            {
+                if (!string.IsNullOrWhiteSpace(reader.GetString(extra)))
+                {
+                    throw new InteractionDataException(path, line, extra + 1, null,
+                        $"the line has {reader.FieldCount} fields where the header has {headers.Length}; a comma inside an unquoted id (such as a name) splits it: quote that field.");
+                }
+            }
+
+            // Ids are trimmed as the interaction reader and the command line trim them, so ' U0' here is the user 'U0' there.
+            string kind = (reader.GetString(kindColumn) ?? "").Trim();
+            string indexText = (reader.GetString(indexColumn) ?? "").Trim();
+            string id = (reader.GetString(idColumn) ?? "").Trim();
             (Dictionary<long, string> byIndex, Dictionary<string, long> byId) = kind switch
             {
                 "user" => (users, userIds),

@@ -173,6 +173,22 @@ public sealed class SparkAlsImporterTests
     }
 
     [Fact]
+    public async Task Mapped_ids_are_trimmed_as_logs_trim_them_a_trailing_comma_is_no_field_and_a_folder_is_named_as_one()
+    {
+        using var directory = new TempDirectory();
+        var (folder, _, _) = Model(directory);
+        string padded = directory.Write("padded.csv", "kind,index,id\n" + string.Join('\n', UserIds.Select(u => $" user , {u} , c{u} ,")) + "\n");
+        Directory.CreateDirectory(directory.File("als-ids"));
+
+        FactorModel model = (await SparkAlsImporter.ImportAsync(folder.Path, new SparkAlsImportOptions { IdMappingPath = padded })).Model;
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            SparkAlsImporter.ImportAsync(folder.Path, new SparkAlsImportOptions { IdMappingPath = directory.File("als-ids") }));
+
+        Assert.All(UserIds, u => Assert.True(model.Users.TryGetIndex($"c{u}", out _), $"c{u}"));
+        Assert.Contains("is a folder; give the CSV file inside it", error.Message);
+    }
+
+    [Fact]
     public async Task A_kind_recorded_in_the_metadata_is_used_and_a_contradicting_option_is_an_error()
     {
         using var directory = new TempDirectory();
@@ -336,6 +352,7 @@ public sealed class SparkAlsImporterTests
         { "kind,index,id\nshop,1,a\n", 2, "'shop' is not a kind; expected user or item." },
         { "kind,index,id\nitem,x,a\n", 2, "'x' is not an integer index" },
         { "user,index\n", 1, "expected the header kind,index,id" },
+        { "kind,index,id\nuser,42,Smith, John\n", 2, "the line has 4 fields where the header has 3; a comma inside an unquoted id" },
         { "kind,index,id\nuser,42,a\n", 0, "no user row for index 3, which the Spark model has" },
     };
 

@@ -38,6 +38,50 @@ internal static class OptionParsing
         {
             throw new UsageException($"{option} {output} is a model file, which this command's output would replace; choose another path.");
         }
+
+        // Found out only when the result is written, these would cost the whole run (a train of hours): check them first.
+        if (output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar))
+        {
+            throw new UsageException($"{option} {output} ends in '{output[^1]}', so it names a folder; give the path of a file to write, such as "
+                + $"{Path.Combine(output, writesModel ? "model.pzm" : "out.csv")}.");
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        while (folder is not null && !Directory.Exists(folder))
+        {
+            if (File.Exists(folder))
+            {
+                throw new UsageException($"{option} {output} cannot be written: {folder} is a file, not a folder.");
+            }
+
+            folder = Path.GetDirectoryName(folder);
+        }
+
+        if (folder is not null && !CanCreateFileIn(folder, out string? reason))
+        {
+            throw new UsageException($"{option} {output} cannot be written: a file cannot be created in {folder} ({reason}).");
+        }
+    }
+
+    /// <summary>Whether a file can be created in <paramref name="folder"/>: creates and deletes an empty one, which is what permissions,
+    /// a read-only mount and a full table of files all answer to.</summary>
+    private static bool CanCreateFileIn(string folder, out string? reason)
+    {
+        string probe = Path.Combine(folder, $".personalize-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            reason = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            reason = exception.Message.TrimEnd('.');
+            return false;
+        }
     }
 
     private static bool StartsWithModelMagic(string path)

@@ -81,6 +81,33 @@ public sealed class DemoAndSampleCommandTests
     }
 
     [Fact]
+    public void Sample_refuses_to_replace_a_folders_files_without_force_and_says_when_few_users_cap_the_events()
+    {
+        using var cli = new CliRunner();
+        string shop = Path.Combine(cli.Folder, "shop");
+        Directory.CreateDirectory(shop);
+        string real = cli.Write("shop/events.csv", "user_id,item_id,event_type,timestamp\nu,REAL,view,2026-01-01T00:00:00Z\n");
+
+        var refused = cli.Run("sample", "--out", shop, "--users", "10", "--items", "30", "--events", "100");
+        string kept = File.ReadAllText(real);
+        var forced = cli.Run("sample", "--out", shop, "--users", "10", "--items", "30", "--events", "100", "--force");
+        var onFile = cli.Run("sample", "--out", real);
+        var capped = cli.Run("sample", "--out", Path.Combine(cli.Folder, "few"), "--users", "2", "--items", "30", "--events", "100000");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"error: --out '{shop}' already has events.csv; give --force to replace it with the sample, or another folder.", refused.Error.Trim());
+        Assert.Contains("REAL", kept);
+        Assert.True(forced.ExitCode == 0, forced.Error);
+        Assert.DoesNotContain("REAL", File.ReadAllText(real));
+        Assert.Equal(2, onFile.ExitCode);
+        Assert.Contains("is a file; give the folder", onFile.Error);
+        Assert.True(capped.ExitCode == 0, capped.Error);
+        int events = File.ReadLines(Path.Combine(cli.Folder, "few", "events.csv")).Count() - 1;
+        Assert.True(events < 90_000, $"{events} events");
+        Assert.Contains($"note: {events:N0} events where --events asked for about 100,000: each of the 2 users has at most 180 sessions", capped.Error);
+    }
+
+    [Fact]
     public void Sample_rejects_impossible_sizes_with_exit_code_2()
     {
         using var cli = new CliRunner();

@@ -49,4 +49,27 @@ public sealed class OutputPathTests
         Assert.Equal(2, train.ExitCode);
         Assert.StartsWith($"error: --out {cli.Folder} is a folder; give the path of a file to write, such as {Path.Combine(cli.Folder, "model.pzm")}.", train.Error);
     }
+
+    [Fact]
+    public void An_out_that_cannot_be_written_is_refused_before_the_work_and_nothing_is_created()
+    {
+        using var cli = new CliRunner();
+        string log = cli.SmallLog();
+        string slash = cli.PathOf("ev.json") + "/";
+        string underFile = Path.Combine(log, "x.json");
+
+        var evaluate = cli.Run("evaluate", "--input", log, "--split", "random", "--out", slash);
+        var tune = cli.Run("tune", "--input", log, "--out", underFile);
+        var train = cli.Run("train", "--input", log, "--out", Path.Combine(underFile, "m.pzm"), "--no-tune");
+
+        Assert.Equal(2, evaluate.ExitCode);
+        Assert.Equal($"error: --out {slash} ends in '/', so it names a folder; give the path of a file to write, such as {Path.Combine(slash, "out.csv")}.", evaluate.Error.Trim());
+        Assert.Equal("", evaluate.Output);
+        Assert.False(Directory.Exists(cli.PathOf("ev.json")));
+        Assert.Equal(2, tune.ExitCode);
+        Assert.Equal($"error: --out {underFile} cannot be written: {log} is a file, not a folder.", tune.Error.Trim());
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains($"{log} is a file, not a folder.", train.Error);
+        Assert.Empty(Directory.GetFiles(cli.Folder, ".personalize-write-check-*"));
+    }
 }

@@ -27,8 +27,12 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         public int? Items { get; init; }
 
         [CommandOption("--events <N>")]
-        [Description("Approximate number of events. Default: 93000 (the bundled sample).")]
+        [Description("Approximate number of events (each user has at most two sessions a day on average, so few --users cap it: the command says so). Default: 93000 (the bundled sample).")]
         public int? Events { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Replace items.csv, events.csv and ratings.csv where --out already has them (to regenerate samples/data). Default: off, and the command refuses to replace them")]
+        public bool Force { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -46,10 +50,29 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
             Items = settings.Items ?? defaults.Items,
             TargetEvents = settings.Events ?? defaults.TargetEvents,
         };
+        if (File.Exists(settings.Out))
+        {
+            throw new UsageException($"--out '{settings.Out}' is a file; give the folder to write items.csv, events.csv and ratings.csv to.");
+        }
+
+        string[] existing = [.. new[] { SampleShopGenerator.ItemsFileName, SampleShopGenerator.EventsFileName, SampleShopGenerator.RatingsFileName }
+            .Where(name => Path.Exists(Path.Combine(settings.Out, name)))];
+        if (existing.Length > 0 && !settings.Force)
+        {
+            throw new UsageException($"--out '{settings.Out}' already has {CliApp.JoinAnd(existing)}; give --force to replace "
+                + $"{(existing.Length == 1 ? "it" : "them")} with the sample, or another folder.");
+        }
+
         try
         {
             SampleShopSummary summary = SampleShopGenerator.Write(settings.Out, options);
             CliConsole.Out.WriteLine($"Wrote {summary.Items:N0} items, {summary.Events:N0} events and {summary.Ratings:N0} ratings to {settings.Out}.");
+            if (summary.Events < 0.9 * options.TargetEvents)
+            {
+                CliConsole.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"note: {summary.Events:N0} events where --events asked for about {options.TargetEvents:N0}: each of the {options.Users:N0} users has at most "
+                    + $"{options.Days * 2:N0} sessions (two a day over {options.Days} days); give more --users for more events."));
+            }
         }
         catch (ArgumentOutOfRangeException exception)
         {

@@ -773,9 +773,19 @@ public sealed class CsvInteractionReader
             // More fields than the header (or, without one, the first row) means a delimiter split a field, such as a comma in a name or
             // a decimal comma: reading on would take part of the field for all of it. Empty extra fields (a trailing delimiter) are fine.
             int expected = Columns.Names.Length > 0 ? Columns.Names.Length : (_firstFieldCount ??= reader.FieldCount);
+            string reference = Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
+            if (reader.FieldCount < expected)
+            {
+                // Fewer fields than the header: one is missing, and nothing says which, so the fields after it would be read from the
+                // wrong columns (an item id taken from the price column).
+                Reject(line, 0, null,
+                    $"the row has {reader.FieldCount} field(s) where {reference}; a field is missing, so the values after it would be read from the wrong columns: give every column a value or an empty field.",
+                    reader);
+                return;
+            }
+
             if (reader.FieldCount > expected && ExtraFieldText(reader, expected) is int extra)
             {
-                string reference = Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
                 Reject(line, extra + 1, null,
                     $"the row has {reader.FieldCount} fields where {reference}; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter.",
                     reader);

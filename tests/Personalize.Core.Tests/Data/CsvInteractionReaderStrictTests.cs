@@ -187,6 +187,22 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
     }
 
     [Fact]
+    public void A_row_with_fewer_fields_than_the_header_is_refused_instead_of_read_from_the_wrong_columns()
+    {
+        // The country column is not used, so the row still has every used column's position: without the check, u2's item was "4.50".
+        string path = _directory.Write("sales.csv", "user_id,country,item_id,price\nu1,DE,i1,9.99\nu2,i2,4.50\nu3,FR,i2,4.50\n");
+
+        var exception = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
+        InteractionLog log = new CsvInteractionReader(new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport }).Read(path);
+
+        Assert.Equal(3L, exception.LineNumber);
+        Assert.Equal("the row has 3 field(s) where the header has 4; a field is missing, so the values after it would be read from the wrong "
+            + "columns: give every column a value or an empty field.", exception.Reason);
+        Assert.Equal((2, 1L), (log.Count, log.Report.Rejected));
+        Assert.Equal(["i1", "i2"], log.Items.Ids);
+    }
+
+    [Fact]
     public void A_skipped_row_without_an_id_is_not_told_to_skip_rows()
     {
         string path = _directory.Write("guests.csv", "user_id,item_id\nu1,i1\n,i2\n");

@@ -1,5 +1,3 @@
-using CsvHelper;
-
 namespace Personalize.Cli;
 
 /// <summary>Item titles from a catalogue CSV (columns <c>item_id</c>, or the one <c>--items-id-col</c> names, and <c>title</c>), for showing people what an id is.</summary>
@@ -16,42 +14,17 @@ internal sealed class ItemTitles
 
     public static ItemTitles Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
 
+    /// <summary>Reads the titles with the catalogue reader that <c>--filter</c> and <c>browse</c> use, so ids are trimmed, the id column is
+    /// found by the same rules, and a bad row is the same error with its line, whether or not a filter is given.</summary>
     public static ItemTitles Load(string path, string? idColumn)
     {
-        string column = CatalogReading.IdColumn(idColumn);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The items file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"The items file '{path}' is a folder; give the catalogue CSV file inside it."
+                : $"The items file '{path}' does not exist.", path);
         }
 
-        using CsvReader reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
-        if (!reader.TryGetFieldIndex(column, out int idIndex))
-        {
-            // The catalogue reader's error names the column that probably is the id, and how to take it.
-            string header = string.Join(",", reader.Headers);
-            reader.Dispose();
-            _ = Personalize.Core.Data.ItemCatalog.ReadCsv(path, new Personalize.Core.Data.ItemCatalogOptions { IdColumn = column });
-            throw new UsageException($"The items file '{path}' has no column '{column}' (the item id); its header is: {header}.");
-        }
-
-        // A catalogue without titles: items are shown by id (the ids kept to check them against the model's).
-        bool hasTitles = reader.TryGetFieldIndex("title", out int titleColumn);
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            string? id = reader.GetStringOrNull(idIndex);
-            if (!string.IsNullOrEmpty(id))
-            {
-                ids.Add(id);
-                if (hasTitles)
-                {
-                    titles[id] = reader.GetStringOrNull(titleColumn) ?? "";
-                }
-            }
-        }
-
-        return new ItemTitles(titles, ids);
+        return FromCatalog(Personalize.Core.Data.ItemCatalog.ReadCsv(path, new Personalize.Core.Data.ItemCatalogOptions { IdColumn = CatalogReading.IdColumn(idColumn) }));
     }
 
     /// <summary>Warns on stderr, as <see cref="CatalogReading.WarnIfApart(Personalize.Core.Data.ItemCatalog, Personalize.Core.Data.IdMap, string, string)"/>
@@ -74,7 +47,7 @@ internal sealed class ItemTitles
             }
         }
 
-        return new ItemTitles(titles);
+        return new ItemTitles(titles, new HashSet<string>(catalog.Items.Ids, StringComparer.Ordinal));
     }
 
     public string? Get(string itemId) => _titles.TryGetValue(itemId, out string? title) ? title : null;

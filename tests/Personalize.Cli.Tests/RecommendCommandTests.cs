@@ -51,6 +51,24 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void Titles_are_read_as_the_filter_reads_the_catalogue_padded_ids_and_all()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string items = cli.Write("items.csv", "item_id , title ,price\n" + string.Join('\n', Enumerable.Range(0, 30).Select(i => $" i{i} , Thing {i} ,{i}")) + "\n");
+
+        var plain = cli.Run("recommend", "--model", model, "--user", "u0", "--items", items, "--top", "3", "--format", "json");
+        var filtered = cli.Run("recommend", "--model", model, "--user", "u0", "--items", items, "--top", "3", "--format", "json", "--filter", "price < 100");
+
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.True(filtered.ExitCode == 0, filtered.Error);
+        Assert.DoesNotContain("warning", plain.Error);
+        using JsonDocument json = JsonDocument.Parse(plain.Output);
+        JsonElement first = json.RootElement[0].GetProperty("items")[0];
+        Assert.Equal("Thing " + first.GetProperty("item_id").GetString()![1..], first.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public void An_unknown_user_gets_popular_items_and_json_says_so()
     {
         using var cli = new CliRunner();

@@ -207,7 +207,9 @@ public sealed class ItemCatalog
         string[] headers;
         using (CsvReader reader = CsvReader.FromFile(path, csvOptions))
         {
-            headers = [.. reader.Headers];
+            // Names and values are trimmed, as the log reader trims them: "item_id, price" names a column 'price', and " 1.5" is a number
+            // when the column's type is inferred, as it is when the value is parsed.
+            headers = [.. reader.Headers.Select(h => h.Trim())];
             readingHeader = false;
             if (headerProblem is { } malformed)
             {
@@ -224,10 +226,11 @@ public sealed class ItemCatalog
                 var fields = new string[reader.FieldCount];
                 for (int f = 0; f < fields.Length; f++)
                 {
-                    fields[f] = reader.GetString(f) ?? "";
+                    fields[f] = (reader.GetString(f) ?? "").Trim();
                 }
 
-                rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord), FieldCountProblem(fields, headers.Length)));
+                rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord),
+                    FieldCountProblem(fields, headers.Length) ?? Utf8Problem(reader, headers)));
             }
         }
 
@@ -351,6 +354,27 @@ public sealed class ItemCatalog
     /// <summary>Why a row's fields do not line up with the header's columns, or null when they do: fewer fields than columns (a value
     /// would be missing without a word), or more with text in the extra ones (a delimiter inside an unquoted field split it, so every later
     /// value would sit in the wrong column). Empty extra fields, from a trailing delimiter, are fine.</summary>
+    /// <summary>
+    /// A row that is not valid UTF-8: read on, its bytes would become U+FFFD, and values that differ (Zoë, Zoä saved as Latin-1) would be
+    /// one brand, matched by no filter.
+    /// </summary>
+    private static string? Utf8Problem(CsvReader reader, string[] headers)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(reader.RawRecord))
+        {
+            return null;
+        }
+
+        int field = 0;
+        while (field < reader.FieldCount - 1 && System.Text.Unicode.Utf8.IsValid(reader.GetSpan(field)))
+        {
+            field++;
+        }
+
+        string column = field < headers.Length ? $"column '{headers[field]}'" : $"field {field + 1}";
+        return $"{column} is not valid UTF-8 (expected UTF-8 text: save the file as UTF-8; one saved as Latin-1 or Windows-1252 writes é as a byte UTF-8 cannot read).";
+    }
+
     private static string? FieldCountProblem(string[] fields, int columns)
     {
         if (fields.Length < columns)
@@ -473,7 +497,7 @@ public sealed class ItemCatalog
     {
         AttributeType.Number => "number (expected digits with '.' as the decimal point, such as 19.99)",
         AttributeType.Boolean => "boolean (expected true, false, yes, no, 1 or 0)",
-        AttributeType.DateTime => "date-time (expected ISO 8601, such as 2026-03-14T09:30:00Z)",
+        AttributeType.DateTime => "date-time (expected ISO 8601 such as 2026-03-14T09:30:00Z, a date of eight digits such as 20260314, or Unix seconds such as 1773480600)",
         _ => "value",
     };
 
@@ -533,6 +557,18 @@ public sealed class ItemCatalog
 
     private static bool TryDate(string text, out DateTimeOffset value)
     {
+        // A number of up to eight digits is a date of eight digits (yyyyMMdd) or nothing: as Unix seconds, 20240230 (no such day) or a
+        // year (2024) would be a time in 1970. Unix seconds of a catalogue's times have ten digits.
+        string trimmed = text.Trim();
+        if (trimmed.Length <= 8 && trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit))
+        {
+            long daySeconds = 0;
+            bool day = trimmed.Length == 8
+                && TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(trimmed), IntegerTimes.BasicDates, out daySeconds, out _);
+            value = day ? DateTimeOffset.FromUnixTimeSeconds(daySeconds) : default;
+            return day;
+        }
+
         bool ok = TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out long seconds);
         value = ok ? DateTimeOffset.FromUnixTimeSeconds(seconds) : default;
         if (ok && text.Contains('.', StringComparison.Ordinal) && text.Contains('T', StringComparison.OrdinalIgnoreCase)

@@ -120,6 +120,50 @@ public sealed class ItemCatalogTests
     }
 
     [Fact]
+    public void A_row_that_is_not_utf8_is_a_bad_row_naming_its_column_instead_of_merging_values()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("items.csv");
+        // Latin-1: "Zoë" and "Zoä" each end in one byte that UTF-8 cannot read, so both became "Zo\uFFFD", one brand.
+        File.WriteAllBytes(path, [.. "item_id,title,brand\nI1,Mug,Zo"u8, 0xEB, .. "\nI2,Plate,Zo"u8, 0xE4, .. "\nI3,Bowl,Acme\n"u8]);
+
+        var strict = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path));
+        ItemCatalog lenient = ItemCatalog.ReadCsv(path, new ItemCatalogOptions { BadRows = BadRowPolicy.SkipAndReport });
+
+        Assert.Equal("items.csv:2: column 'brand' is not valid UTF-8 (expected UTF-8 text: save the file as UTF-8; one saved as Latin-1 or "
+            + "Windows-1252 writes é as a byte UTF-8 cannot read).", strict.Message);
+        Assert.Equal(["I3"], lenient.Items.Ids);
+        Assert.Equal([2L, 3L], lenient.Report.RejectedRows.Select(r => r.LineNumber));
+    }
+
+    [Theory]
+    [InlineData("20240131", "2024-01-31T00:00:00Z")]
+    [InlineData("1706702400", "2024-01-31T12:00:00Z")]
+    [InlineData("2024-01-31", "2024-01-31T00:00:00Z")]
+    [InlineData("20240230", null)]
+    [InlineData("2024", null)]
+    [InlineData("0", null)]
+    public void A_number_in_a_datetime_column_is_a_date_of_eight_digits_or_unix_seconds_never_a_time_in_1970(string cell, string? expected)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("items.csv", $"item_id,added_at\nI1,{cell}\nI2,2025-06-01\n");
+        var schema = new CatalogSchema([new("added_at", AttributeType.DateTime)]);
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path, new ItemCatalogOptions { Schema = schema, BadRows = BadRowPolicy.SkipAndReport });
+
+        if (expected is null)
+        {
+            RejectedRow rejected = Assert.Single(catalog.Report.RejectedRows);
+            Assert.Equal((2L, 2), (rejected.LineNumber, rejected.ColumnNumber));
+            Assert.Contains("is not a date-time (expected ISO 8601 such as 2026-03-14T09:30:00Z, a date of eight digits such as 20260314, or Unix seconds", rejected.Reason);
+        }
+        else
+        {
+            Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), catalog.GetValue(catalog.GetIndex("I1"), "added_at"));
+        }
+    }
+
+    [Fact]
     public void A_file_with_the_id_column_spelled_another_way_names_it()
     {
         using var temp = new TempDirectory();

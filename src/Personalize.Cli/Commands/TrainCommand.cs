@@ -461,23 +461,6 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         settings.ReaderOptions(RejectedRowWarnings.Write) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
     /// <summary>How many (user, item) pairs have a summed weight of 0.</summary>
-    private static int ZeroWeightPairs(FeedbackMatrix feedback)
-    {
-        int zero = 0;
-        for (int user = 0; user < feedback.NumberOfUsers; user++)
-        {
-            foreach (float weight in feedback.GetWeights(user))
-            {
-                if (weight == 0)
-                {
-                    zero++;
-                }
-            }
-        }
-
-        return zero;
-    }
-
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
 
     /// <summary>Counts item co-occurrence from the same feedback the model was trained on, and attaches it to the model.</summary>
@@ -502,7 +485,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new InteractionDataException(input, 0, 0, null, "no rows were accepted, so there is nothing to train on.");
         }
 
-        if (ZeroWeightPairs(feedback) is > 0 and int zero)
+        if (feedback.CountZeroWeightPairs() is > 0 and int zero)
         {
             string why = readerOptions.WeightColumn is { } weightColumn ? $"{weightColumn} or the event weight is 0 on every row" : "the event weight is 0 on every row";
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -58,6 +58,12 @@ public sealed class FeedbackMatrix
     /// <returns>The weights.</returns>
     public ReadOnlySpan<float> GetWeights(int userIndex) => UserWeights.AsSpan(UserOffsets[userIndex], UserOffsets[userIndex + 1] - UserOffsets[userIndex]);
 
+    /// <summary>Counts the (user, item) pairs whose weight is 0 in all (every row of the pair weighs 0, such as a quantity or label of 0).
+    /// They still count as had (left out of that user's recommendations) and as interactions of the lowest confidence; leave such rows
+    /// out of the log to drop the pairs.</summary>
+    /// <returns>How many pairs weigh 0.</returns>
+    public int CountZeroWeightPairs() => UserWeights.AsSpan(0, NumberOfEntries).Count(0f);
+
     /// <summary>Gets how many distinct users interacted with an item.</summary>
     /// <param name="itemIndex">The item's index.</param>
     /// <returns>The count.</returns>

@@ -49,18 +49,68 @@ internal static class KeyValueIds
             return Values<ulong>(column, v => v.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (item == NumberDataViewType.Int16)
+        {
+            return Values<short>(column, v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (item == NumberDataViewType.UInt16)
+        {
+            return Values<ushort>(column, v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (item == NumberDataViewType.SByte)
+        {
+            return Values<sbyte>(column, v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (item == NumberDataViewType.Byte)
+        {
+            return Values<byte>(column, v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (item == NumberDataViewType.Single)
         {
-            return Values<float>(column, v => v.ToString(CultureInfo.InvariantCulture));
+            return Values<float>(column, v => v == MathF.Floor(v) && Math.Abs(v) < 1e15f
+                ? ((long)v).ToString(CultureInfo.InvariantCulture) : v.ToString("R", CultureInfo.InvariantCulture));
         }
 
         if (item == NumberDataViewType.Double)
         {
-            return Values<double>(column, v => v.ToString(CultureInfo.InvariantCulture));
+            return Values<double>(column, Number);
         }
 
-        return null;
+        if (item is BooleanDataViewType)
+        {
+            return Values<bool>(column, v => v ? "true" : "false");
+        }
+
+        if (item is DateTimeDataViewType)
+        {
+            return Values<DateTime>(column, v => v.ToString("o", CultureInfo.InvariantCulture));
+        }
+
+        if (item is DateTimeOffsetDataViewType)
+        {
+            return Values<DateTimeOffset>(column, v => v.ToString("o", CultureInfo.InvariantCulture));
+        }
+
+        if (item is TimeSpanDataViewType)
+        {
+            return Values<TimeSpan>(column, v => v.ToString("c", CultureInfo.InvariantCulture));
+        }
+
+        // Taking the key numbers for ids would give ids that another data view numbers differently: say so instead.
+        throw new ArgumentException($"The key values of column '{column.Name}' are of type {item}, which cannot be the model's ids; "
+            + "map a text or numeric column to keys (MapValueToKey).", nameof(column));
     }
+
+    /// <summary>A number as its id: a whole number as digits (1000000000, as the caller wrote it, not 1E+09), others as the shortest text
+    /// that reads back as the same value.</summary>
+    private static string Number(double value) =>
+        value == Math.Floor(value) && Math.Abs(value) < 1e15
+            ? ((long)value).ToString(CultureInfo.InvariantCulture)
+            : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The index in <paramref name="ids"/> of every key of the column (entry 0, the missing key, and unknown ids are -1), or

@@ -26,6 +26,12 @@ public sealed class BiasedMatrixFactorizationEstimator : IEstimator<FactorModelT
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(columns);
+        if (columns.WeightColumnName is { } weight)
+        {
+            throw new ArgumentException($"The rating trainer counts each rating once, so the weight column '{weight}' would be read and ignored; "
+                + "leave WeightColumnName unset (to weigh events, train implicit feedback with ImplicitAls).", nameof(columns));
+        }
+
         if (string.IsNullOrEmpty(columns.RatingColumnName))
         {
             columns = columns with { RatingColumnName = PersonalizationTrainers.DefaultLabelColumnName };

@@ -63,8 +63,22 @@ public sealed class ImplicitAlsEstimator : IEstimator<FactorModelTransformer>
         EstimatorInput.Check(input.Schema, Columns);
         InteractionLog log = _reader.Read(input, cancellationToken);
         EstimatorInput.ThrowIfEmpty(log, Columns, "ImplicitAls");
-        FactorModel model = _trainer.Fit(FeedbackMatrix.FromLog(log, Feedback), progress, cancellationToken);
-        return new FactorModelTransformer(model, Columns.UserColumnName, Columns.ItemColumnName, log.Report);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(log, Feedback);
+        FactorModel model = _trainer.Fit(feedback, progress, cancellationToken);
+        LoadReport report = log.Report;
+        if (feedback.CountZeroWeightPairs() is > 0 and int zero)
+        {
+            // A weight column of 0/1 labels makes every 0 row a pair the user had: say so where the caller looks at what was read.
+            report = new LoadReport(report.Source, report.Accepted, report.Rejected, report.RejectedRows, report.Elapsed,
+            [
+                .. report.Notes,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{zero:N0} (user, item) pairs weigh 0 in all ({Columns.WeightColumnName ?? "the event weight"} is 0 on every row of the pair): they still count as had (left out of that user's recommendations) and as interactions of the lowest confidence. Filter those rows out of the data view to drop the pairs."),
+            ])
+            { Returns = report.Returns };
+        }
+
+        return new FactorModelTransformer(model, Columns.UserColumnName, Columns.ItemColumnName, report);
     }
 
     /// <summary>Gets the shape of the output for an input shape: the input's columns and a Single <c>Score</c>.</summary>

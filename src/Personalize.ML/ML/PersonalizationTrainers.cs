@@ -73,6 +73,8 @@ public sealed class PersonalizationTrainers
     /// <param name="ratings">What happens to a pair rated twice; <see langword="null"/> to reject it.</param>
     /// <returns>The estimator.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid; the message lists every error.</exception>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> names a weight column: the rating trainer counts each rating once, so
+    /// the weights would be read and ignored.</exception>
     public BiasedMatrixFactorizationEstimator BiasedMatrixFactorization(BiasedMatrixFactorizationTrainer.Options options,
         DataViewInteractionReaderOptions? columns = null, RatingMatrixOptions? ratings = null) =>
         new(options, columns ?? Columns(DefaultUserIdColumnName, DefaultItemIdColumnName), ratings);

@@ -152,6 +152,28 @@ public sealed class ImplicitAlsEstimatorTests
         Assert.Equal((481L, 480L, 1L), (skipping.TrainingReport!.Read, skipping.TrainingReport.Accepted, skipping.TrainingReport.Rejected));
     }
 
+    [Fact]
+    public void Pairs_of_weight_zero_are_told_in_the_training_report_and_a_weight_for_ratings_is_refused()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = MLTestData.Events();
+        rows.Add(new MLTestData.EventRow { UserId = "label0", ItemId = rows[0].ItemId, Count = 0 });
+        rows.Add(new MLTestData.EventRow { UserId = "label0", ItemId = rows[1].ItemId == rows[0].ItemId ? rows[2].ItemId : rows[1].ItemId, Count = 1 });
+        var options = new ImplicitAlsTrainer.Options { NumberOfFactors = 4, NumberOfIterations = 2 };
+        var columns = new DataViewInteractionReaderOptions { UserColumnName = "UserId", ItemColumnName = "ItemId", WeightColumnName = "Count" };
+
+        FactorModelTransformer zero = ml.Personalization().Trainers.ImplicitAls(options, columns).Fit(ml.Data.LoadFromEnumerable(rows));
+        FactorModelTransformer plain = ml.Personalization().Trainers.ImplicitAls(options, columns).Fit(ml.Data.LoadFromEnumerable(MLTestData.Events()));
+        var weighted = Assert.Throws<ArgumentException>(() => ml.Personalization().Trainers.BiasedMatrixFactorization(
+            new BiasedMatrixFactorizationTrainer.Options(), columns with { RatingColumnName = "Count" }));
+
+        Assert.Equal("1 (user, item) pairs weigh 0 in all (Count is 0 on every row of the pair): they still count as had (left out of that user's "
+            + "recommendations) and as interactions of the lowest confidence. Filter those rows out of the data view to drop the pairs.",
+            Assert.Single(zero.TrainingReport!.Notes));
+        Assert.Empty(plain.TrainingReport!.Notes);
+        Assert.StartsWith("The rating trainer counts each rating once, so the weight column 'Count' would be read and ignored", weighted.Message);
+    }
+
     [Theory]
     [InlineData("Kind", null, "event type")]
     [InlineData(null, "When", "timestamp")]

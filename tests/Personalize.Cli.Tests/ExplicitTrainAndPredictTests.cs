@@ -54,6 +54,23 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
+    public void Predict_says_which_rows_it_left_out_as_returns()
+    {
+        using var cli = new CliRunner();
+        string model = cli.PathOf("r.pzm");
+        var train = cli.Run("train", "--trainer", "explicit", "--input", Ratings(cli), "--out", model, "--epochs", "5", "--no-tune");
+        Assert.True(train.ExitCode == 0, train.Error);
+        string pairs = cli.Write("pairs.csv", "user_id,item_id,quantity\nu1,i1,1\nu1,i2,-1\nu2,i3,\n");
+
+        var (code, output, error) = cli.Run("predict", "--model", model, "--input", pairs);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u1,i1", "u2,i3"], output.Trim().Split('\n').Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        Assert.Contains("1 rows with a negative quantity (returns or cancellations, the first on line 3) were left out", error);
+        Assert.Contains("note: 1 of 3 rows were read as returns (a negative quantity) and have no prediction", error);
+    }
+
+    [Fact]
     public void Predict_with_fail_on_unknown_is_exit_2_naming_the_first_unknown_pairs_and_writes_nothing()
     {
         using var cli = new CliRunner();
@@ -83,6 +100,7 @@ public sealed class ExplicitTrainAndPredictTests
         var even = cli.Run("recommend", "--model", model, "--session", "i1=1,i3=1.5,i5=1,i0=5,i2=4.5", "--top", "5", "--format", "csv");
         var events = cli.Run("recommend", "--model", model, "--session", "i1:view");
         var bad = cli.Run("recommend", "--model", model, "--session", "i1=good");
+        var outside = cli.Run("recommend", "--model", model, "--session", "i1=99");
 
         Assert.True(odd.ExitCode == 0, odd.Error);
         Assert.True(even.ExitCode == 0, even.Error);
@@ -95,6 +113,8 @@ public sealed class ExplicitTrainAndPredictTests
         Assert.Contains("--session: 'i1:view' is not item=rating; the model was trained on ratings", events.Error);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--session: 'i1=good' is not item=rating", bad.Error);
+        Assert.Equal(2, outside.ExitCode);
+        Assert.StartsWith("error: --session: The event at position 0 (item 'i1') has the rating 99, far outside the ratings the model was trained on (1.5 to 4.5)", outside.Error.Trim());
     }
 
     [Fact]

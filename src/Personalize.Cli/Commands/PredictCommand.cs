@@ -47,8 +47,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
-        InteractionLog pairs = InteractionLog.ReadCsv(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write), CliCancellation.Token);
-        RejectedRowWarnings.WriteRest(settings.Input, pairs.Report.Rejected);
+        // Read as train reads a log, so its notes are told: rows left out as returns (a negative quantity) have no prediction either.
+        InteractionLog pairs = LogReading.Read(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write), CliCancellation.Token);
         var output = new StringBuilder("user_id,item_id,score\n");
         int unknown = 0;
         var unknownUsers = new HashSet<string>(StringComparer.Ordinal);
@@ -117,6 +117,12 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         {
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"note: {pairs.Report.Rejected:N0} of {pairs.Report.Read:N0} rows were rejected and have no prediction (see the warnings above)."));
+        }
+
+        if (pairs.Report.Returns > 0)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {pairs.Report.Returns:N0} of {pairs.Report.Read:N0} rows were read as returns (a negative quantity) and have no prediction; leave the quantity column out of the file to score them."));
         }
 
         return CliApp.Success;

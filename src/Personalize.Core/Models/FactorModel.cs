@@ -79,6 +79,12 @@ public sealed partial class FactorModel
         }
     }
 
+    /// <summary>Gets the lowest rating seen in training (explicit models), or negative infinity when the model records none.</summary>
+    internal float MinRating => _minRating;
+
+    /// <summary>Gets the highest rating seen in training (explicit models), or positive infinity when the model records none.</summary>
+    internal float MaxRating => _maxRating;
+
     /// <summary>The property that holds the lowest rating seen in training (explicit models).</summary>
     public const string MinRatingProperty = "rating_min";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
@@ -59,7 +60,7 @@ public sealed partial class Recommender
     /// <see cref="Explain(FoldedUser, string, int)"/>. The allocation-free form, with item indices and weights, is
     /// <see cref="FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>.</remarks>
     /// <exception cref="ArgumentException">An event has an event type the weights do not know, an invalid value, or (explicit models) no
-    /// rating.</exception>
+    /// rating or one far outside the range the model was trained on (more than half its width beyond it).</exception>
     public FoldedUser FoldIn(string? userId, IEnumerable<Interaction> events, EventWeights? eventWeights = null) =>
         FoldInEvents(userId, userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, events, eventWeights);
 
@@ -239,7 +240,7 @@ public sealed partial class Recommender
         int unknownEvents = 0, position = 0;
         foreach (Interaction e in events)
         {
-            float weight = EventWeight(e, position, eventWeights, solver.IsExplicit);
+            float weight = EventWeight(e, position, eventWeights, solver.IsExplicit, Model);
             if (e.ItemId is null)
             {
                 throw new ArgumentException($"The event at position {position} has no item id.", nameof(events));
@@ -277,13 +278,30 @@ public sealed partial class Recommender
             mergedWeights[..merged], factor, indices.Count, unknownEvents, unknownIds, factorScale, partScale);
     }
 
-    private static float EventWeight(in Interaction e, int position, EventWeights eventWeights, bool isExplicit)
+    /// <summary>
+    /// Whether a rating lies farther outside the range a model was trained on than half that range's width (at least 1): the lowest and
+    /// highest ratings seen need not be the scale's ends (a 1-5 scale whose log has no 5 yet), but 99 on it, or -5, is a mistake.
+    /// </summary>
+    internal static bool FarOutside(float rating, float min, float max)
+    {
+        float slack = float.IsFinite(max - min) ? MathF.Max((max - min) / 2, 1) : 0;
+        return rating < min - slack || rating > max + slack;
+    }
+
+    private static float EventWeight(in Interaction e, int position, EventWeights eventWeights, bool isExplicit, FactorModel model)
     {
         if (isExplicit)
         {
             if (e.Rating is not { } rating || !float.IsFinite(rating))
             {
                 throw new ArgumentException($"The event at position {position} (item '{e.ItemId}') has no rating; an explicit model folds in ratings.", "events");
+            }
+
+            if (FarOutside(rating, model.MinRating, model.MaxRating))
+            {
+                // A rating of 99 on a 1-5 model moved the user's bias by ten stars: every score came out near 29.
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The event at position {position} (item '{e.ItemId}') has the rating {rating}, far outside the ratings the model was trained on ({model.MinRating} to {model.MaxRating})."), "events");
             }
 
             return rating;

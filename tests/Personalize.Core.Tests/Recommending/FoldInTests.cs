@@ -177,6 +177,21 @@ public sealed class FoldInTests
         Assert.Contains("has no rating; an explicit model folds in ratings", error.Message);
     }
 
+    [Fact]
+    public void FoldIn_of_an_explicit_model_refuses_a_rating_outside_the_range_it_was_trained_on()
+    {
+        FactorModel model = ExplicitModel(seed: 79);   // ratings 1 to 5
+        using var recommender = new Recommender(model);
+
+        FoldedUser edge = recommender.FoldIn(null, [new Interaction("x", "i1", Rating: 5), new Interaction("x", "i2", Rating: 1)]);
+        var above = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [new Interaction("x", "i1", Rating: 99)]));
+        var below = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [new Interaction("x", "i2", Rating: 4), new Interaction("x", "i1", Rating: -5)]));
+
+        Assert.Equal(2, edge.EventCount);
+        Assert.Contains("The event at position 0 (item 'i1') has the rating 99, far outside the ratings the model was trained on (1 to 5)", above.Message);
+        Assert.Contains("The event at position 1 (item 'i1') has the rating -5, far outside the ratings the model was trained on (1 to 5)", below.Message);
+    }
+
     public static TheoryData<string, string> BadEvents => new()
     {
         { "click", "the event type 'click', which the event weights do not know (known: view, cart, purchase)" },

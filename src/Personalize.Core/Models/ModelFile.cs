@@ -113,8 +113,8 @@ public static class ModelFile
     /// <param name="model">The model.</param>
     /// <param name="path">The target file; it is replaced if it exists.</param>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
-    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged): <see cref="Write"/>
-    /// refuses it before its first byte, the temporary file is deleted, and the target is left as it was.</exception>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged), or anything
+    /// else <see cref="Write"/> refuses before its first byte: the temporary file is deleted, and the target is left as it was.</exception>
     public static void Save(FactorModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -143,8 +143,9 @@ public static class ModelFile
     /// <summary>Writes a model to a stream in the model format.</summary>
     /// <param name="model">The model.</param>
     /// <param name="stream">A writable stream; it is not closed.</param>
-    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged), or an id
-    /// that is not valid Unicode text; nothing is written.</exception>
+    /// <exception cref="InvalidOperationException">The model holds a value that is not a finite number (training diverged), an id
+    /// that is not valid Unicode text, or properties that do not fit it (an item-item or popularity blend the model has no part for,
+    /// as reading would refuse); nothing is written.</exception>
     public static void Write(FactorModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -152,6 +153,17 @@ public static class ModelFile
         ThrowIfNotFinite(model);
         ThrowIfNotUnicode(model.Users, "user");
         ThrowIfNotUnicode(model.Items, "item");
+        try
+        {
+            // What Read refuses in the header is refused here, so no file is written that cannot be loaded again.
+            ItemItemPart.ReadProperties(model.Properties, model.Kind, model.NumberOfFactors);
+            PopularityPart.ReadWeight(model.Properties, model.Kind, model.HasBiases);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidDataException)
+        {
+            throw new InvalidOperationException($"The model cannot be saved, because it could not be loaded again: {exception.Message}", exception);
+        }
+
         long written = 0;
         void Raw(ReadOnlySpan<byte> bytes)
         {

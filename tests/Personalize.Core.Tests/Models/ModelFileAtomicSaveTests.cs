@@ -39,6 +39,26 @@ public sealed class ModelFileAtomicSaveTests
         Assert.Throws<InvalidOperationException>(() => ModelFile.Write(diverged, new MemoryStream()));
     }
 
+    [Theory]
+    [InlineData(ModelPropertyNames.PopularityWeight, "0.1")]
+    [InlineData(ModelPropertyNames.PopularityWeight, "high")]
+    [InlineData(ModelPropertyNames.ItemItemWeight, "0.35")]
+    public void Save_refuses_properties_that_loading_would_refuse_and_keeps_the_file_it_would_replace(string name, string value)
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pzm");
+        FactorModel good = TestModels.Create(seed: 26);
+        ModelFile.Save(good, path);
+        byte[] before = File.ReadAllBytes(path);
+        FactorModel unloadable = good.WithProperties([new(name, value)]);
+
+        var exception = Assert.Throws<InvalidOperationException>(() => ModelFile.Save(unloadable, path));
+
+        Assert.StartsWith("The model cannot be saved, because it could not be loaded again: ", exception.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(folder.Path));
+    }
+
     private static int[] Offsets(FactorModel model)
     {
         var offsets = new int[model.Users.Count + 1];

@@ -102,10 +102,17 @@ internal static class OptionParsing
         }
     }
 
-    /// <summary>Parses <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> or a .NET TimeSpan such as <c>1.12:00:00</c>.</summary>
+    /// <summary>Parses <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> or a .NET TimeSpan such as <c>1.12:00:00</c>; refuses a
+    /// number without a unit and <c>M</c> (months or minutes?).</summary>
     public static TimeSpan Duration(string option, string text)
     {
         string t = text.Trim();
+        if (t.Length >= 2 && t[^1] == 'M' && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            // Months to many people, minutes to a lower-casing parser: neither guess is safe.
+            throw new UsageException($"{option} '{text}': M could be months or minutes; write {t[..^1]}m for minutes, or the days (such as 180d for six months).");
+        }
+
         if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number > 0)
         {
             double? seconds = char.ToLowerInvariant(t[^1]) switch
@@ -125,13 +132,20 @@ internal static class OptionParsing
             TimeSpan? value = seconds is { } s ? TimeSpan.FromSeconds(s) : null;
             if (value is { } v)
             {
-                return v;
+                return v > TimeSpan.Zero ? v
+                    : throw new UsageException($"{option} '{text}' is shorter than the shortest duration there is (0.0000001 s).");
             }
         }
 
-        if (TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out TimeSpan span) && span > TimeSpan.Zero)
+        // A TimeSpan such as 1.12:00:00; a bare number ("10", which TimeSpan reads as days) names no unit, so it is refused below.
+        if (t.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out TimeSpan span) && span > TimeSpan.Zero)
         {
             return span;
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double bare) && bare > 0)
+        {
+            throw new UsageException($"{option} '{text}' has no unit; write {t}d for days, {t}h for hours, {t}m for minutes or {t}s for seconds.");
         }
 
         throw new UsageException($"{option} '{text}' is not a positive duration (expected a number and a unit, such as 30d, 12h, 90m, 45s or 2w).");

@@ -148,7 +148,9 @@ public sealed class LiveSurfaceCommandTests
         var (events, items) = Shop(cli);
 
         var (code, csv, error) = cli.Run("buy-again", "--input", events, "--user", "u1", "--items", items, "--format", "csv");
-        var (emptyCode, table, _) = cli.Run("buy-again", "--input", events, "--user", "nobody");
+        var (emptyCode, table, emptyError) = cli.Run("buy-again", "--input", events, "--user", "nobody");
+        var viewed = cli.Run("recently-viewed", "--input", events, "--user", "nobody", "--format", "json");
+        var known = cli.Run("recently-viewed", "--input", events, "--user", "u1", "--format", "json");
 
         Assert.True(code == 0, error);
         string[][] rows = CsvRows(csv);
@@ -157,6 +159,10 @@ public sealed class LiveSurfaceCommandTests
         Assert.Equal(("1", "2026-10-21T00:00:00Z", "10", "2026-10-31T00:00:00Z"), (rows[0][4], rows[0][5], rows[0][6], rows[0][7]));
         Assert.Equal(0, emptyCode);
         Assert.Contains("nobody bought nothing up to", table);
+        string note = $"note: user 'nobody' has no row in {events} (its users look like 'v2'), so the list is empty; ids are compared exactly, after trimming.";
+        Assert.Equal(note, emptyError.Trim());
+        Assert.Equal(note, viewed.Error.Trim());
+        Assert.DoesNotContain("note:", known.Error);
     }
 
     [Theory]
@@ -164,6 +170,9 @@ public sealed class LiveSurfaceCommandTests
     [InlineData(new[] { "buy-again", "--user", "u1", "--top", "0" }, "error: --top 0 must be at least 1.")]
     [InlineData(new[] { "trending", "--as-of", "soon" }, "error: --as-of 'soon' is not a time")]
     [InlineData(new[] { "trending", "--half-life", "fast" }, "error: --half-life 'fast' is not a positive duration")]
+    [InlineData(new[] { "trending", "--half-life", "6M" }, "error: --half-life '6M': M could be months or minutes; write 6m for minutes, or the days (such as 180d for six months).")]
+    [InlineData(new[] { "trending", "--half-life", "10" }, "error: --half-life '10' has no unit; write 10d for days, 10h for hours, 10m for minutes or 10s for seconds.")]
+    [InlineData(new[] { "trending", "--half-life", "1e-12s" }, "error: --half-life '1e-12s' is shorter than the shortest duration there is (0.0000001 s).")]
     [InlineData(new[] { "trending", "--half-life", "2d", "--baseline-half-life", "1d" }, "error: --baseline-half-life 1.00:00:00: must be longer than --half-life (2.00:00:00)")]
     [InlineData(new[] { "trending", "--category", "Kitchen" }, "error: --category needs --items")]
     [InlineData(new[] { "trending", "--filter", "in_stock" }, "error: --filter needs --items")]

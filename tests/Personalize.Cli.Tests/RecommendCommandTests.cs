@@ -113,6 +113,32 @@ public sealed class RecommendCommandTests
     }
 
     [Fact]
+    public void Explanations_with_item_ids_that_hold_the_columns_separators_split_back_into_those_ids()
+    {
+        using var cli = new CliRunner();
+        // Every item id of the small log holds ';', ':' or '%': i7 becomes "i;7", "i:7" or "i%7".
+        string[] marks = [";", ":", "%"];
+        string log = string.Join('\n', File.ReadAllLines(cli.SmallLog()).Select((line, n) => n == 0 ? line
+            : System.Text.RegularExpressions.Regex.Replace(line, @",i(\d+),", m => $",i{marks[int.Parse(m.Groups[1].Value) % 3]}{m.Groups[1].Value},")));
+        string input = cli.Write("marked.csv", log + "\n");
+        string model = cli.PathOf("marked.pzm");
+        var train = cli.Run("train", "--input", input, "--out", model, "--factors", "8", "--epochs", "5", "--no-tune");
+        var seen = log.Split('\n').Where(l => l.StartsWith("u4,", StringComparison.Ordinal)).Select(l => l.Split(',')[1]).ToHashSet();
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--user", "u4", "--top", "3", "--explain", "3", "--format", "csv");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(code == 0, error);
+        foreach (string line in output.Trim().Split('\n').Skip(1))
+        {
+            string[] pairs = line.Split(',')[4].Split(';');
+            Assert.Equal(3, pairs.Length);
+            Assert.All(pairs, pair => Assert.Contains(Uri.UnescapeDataString(pair.Split(':')[0]), seen));
+            Assert.All(pairs, pair => Assert.True(double.TryParse(pair.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture, out _), pair));
+        }
+    }
+
+    [Fact]
     public void A_user_id_with_spaces_around_it_is_the_user_the_log_names_as_the_reader_trims_ids()
     {
         using var cli = new CliRunner();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Personalize.Cli.Commands;
 using Personalize.Core.Models;
 using Personalize.Core.Training;
 
@@ -117,6 +118,25 @@ public sealed class TuneCommandTests
         string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
         Assert.Contains(" --half-life 7d --event-weights view=1,cart=2,purchase=50 --delimiter , --options ", flat);
         Assert.Contains("Train with them: personalize train --input ", flat);
+    }
+
+    [Fact]
+    public void The_suggested_train_command_quotes_paths_with_spaces_so_it_can_be_pasted_into_a_shell()
+    {
+        using var cli = new CliRunner();
+        string input = cli.SmallLog("my events.csv");
+        string best = cli.PathOf("my best.json");
+
+        var (code, output, error) = cli.Run("tune", "--input", input, "--space", "factors=4", "--epochs", "2", "--out", best);
+
+        Assert.True(code == 0, error);
+        Assert.Equal("'a b'", TuneCommand.ShellWord("a b"));
+        Assert.Equal("'it'\\''s'", TuneCommand.ShellWord("it's"));
+        Assert.Equal("plain.csv", TuneCommand.ShellWord("plain.csv"));
+        // The console wraps long lines, anywhere in a long path: compare without any white space.
+        static string Bare(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", "");
+        Assert.Contains(Bare($"--input '{input}'"), Bare(output));
+        Assert.Contains(Bare($"--options '{best}' --out model.pzm"), Bare(output));
     }
 
     [Theory]

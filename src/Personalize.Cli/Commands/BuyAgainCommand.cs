@@ -33,6 +33,7 @@ internal sealed class BuyAgainCommand : Command<BuyAgainCommand.Settings>
         options = options with { BuyAgainMinimumRepeatRate = settings.MinimumRepeatRate ?? options.BuyAgainMinimumRepeatRate };
         // With a catalogue, an item with few buyers is judged by its category's repeat rate.
         LiveSession session = LiveSession.Open(settings, options, needsCategories: settings.Items is not null);
+        session.NoteIfUnknownUser(settings.User);
         IReadOnlyList<BuyAgainItem> items = session.Tracker.BuyAgain(settings.User, settings.Top, session.Filter);
         switch (session.Format)
         {

@@ -13,8 +13,14 @@ namespace Personalize.Cli.Commands;
 /// </summary>
 internal sealed class LiveSession
 {
-    private LiveSession(EventTracker tracker, DateTimeOffset asOf, long replayed, long later, ItemTitles titles, CompiledFilter? filter, string format)
+    private readonly IdMap _users;
+    private readonly string _input;
+
+    private LiveSession(EventTracker tracker, DateTimeOffset asOf, long replayed, long later, ItemTitles titles, CompiledFilter? filter, string format,
+        IdMap users, string input)
     {
+        _users = users;
+        _input = input;
         Tracker = tracker;
         AsOf = asOf;
         Replayed = replayed;
@@ -140,8 +146,19 @@ internal sealed class LiveSession
             }
         }
 
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
-        return new LiveSession(tracker, now, replayed, log.Count - replayed, titles, filter, format);
+        ItemTitles titles = catalog is null ? ItemTitles.Empty : ItemTitles.FromCatalog(catalog);
+        return new LiveSession(tracker, now, replayed, log.Count - replayed, titles, filter, format, log.Users, settings.Input);
+    }
+
+    /// <summary>Says on stderr when <paramref name="user"/> has no row in the log at all: a typo or another id scheme gets an empty list
+    /// that reads like a user with no history.</summary>
+    public void NoteIfUnknownUser(string user)
+    {
+        if (!_users.TryGetIndex(user, out _))
+        {
+            string like = _users.Count > 0 ? $" (its users look like '{_users.GetId(0)}')" : "";
+            CliConsole.Error.WriteLine($"note: user '{user}' has no row in {_input}{like}, so the list is empty; ids are compared exactly, after trimming.");
+        }
     }
 
     /// <summary>Parses a time as the log's are read: in <paramref name="timeFormat"/> when given (UTC unless it has an offset), ISO 8601

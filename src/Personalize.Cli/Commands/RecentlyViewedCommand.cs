@@ -26,6 +26,7 @@ internal sealed class RecentlyViewedCommand : Command<RecentlyViewedCommand.Sett
         }
 
         LiveSession session = LiveSession.Open(settings, new EventTrackerOptions(), needsCategories: false);
+        session.NoteIfUnknownUser(settings.User);
         IReadOnlyList<ViewedItem> items = session.Tracker.RecentlyViewed(settings.User, settings.Top, session.Filter);
         switch (session.Format)
         {

@@ -665,9 +665,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
                 if (explanations is not null)
                 {
-                    // item:share pairs, largest first, such as I0042:0.38;I0007:0.21
+                    // item:share pairs, largest first, such as I0042:0.38;I0007:0.21; an id's own ';', ':' and '%' are percent-encoded
                     string because = explanations[l][r] is { } why
-                        ? string.Join(';', why.Contributions.Select(c => c.ItemId + ":" + c.Share.ToString("F2", CultureInfo.InvariantCulture)))
+                        ? string.Join(';', why.Contributions.Select(c => BecauseId(c.ItemId) + ":" + c.Share.ToString("F2", CultureInfo.InvariantCulture)))
                         : "";
                     builder.Append(',').Append(CsvField(because));
                 }
@@ -678,6 +678,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         return builder.ToString();
     }
+
+    /// <summary>An item id in the <c>because</c> column: its <c>%</c>, <c>;</c> and <c>:</c> as <c>%25</c>, <c>%3B</c> and <c>%3A</c>, so
+    /// the column splits on ';' into pairs and each pair on ':' into id and share, whatever the ids hold.</summary>
+    internal static string BecauseId(string id) =>
+        id.AsSpan().IndexOfAny("%;:") < 0 ? id
+            : id.Replace("%", "%25", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
 
     internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

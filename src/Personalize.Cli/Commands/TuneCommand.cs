@@ -182,7 +182,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             SearchResult<BiasedMatrixFactorizationTrainer.Options> result = RunWithProgress(count, "RMSE",
                 progress => search.SearchExplicit(ratings, parts.Test, space, baseOptions, progress, token));
             TrainerOptionsFile.Save(result.BestOptions, outPath);
-            PrintLeaderboard(result, space, outPath, settings.Input + ReadingFlags(context.Arguments));
+            PrintLeaderboard(result, space, outPath, ShellWord(settings.Input) + ReadingFlags(context.Arguments));
         }
         else
         {
@@ -209,7 +209,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             SearchResult<ImplicitAlsTrainer.Options> result = RunWithProgress(count, metric,
                 progress => search.SearchImplicit(feedback, parts.Test, space, baseOptions, progress, token));
             TrainerOptionsFile.Save(result.BestOptions, outPath);
-            PrintLeaderboard(result, space, outPath, settings.Input + ReadingFlags(context.Arguments));
+            PrintLeaderboard(result, space, outPath, ShellWord(settings.Input) + ReadingFlags(context.Arguments));
         }
 
         return CliApp.Success;
@@ -395,7 +395,7 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 $"The best candidate was still improving at its last allowed epoch ({best.MaxEpochs}); a larger --epochs may do better."));
         }
 
-        CliConsole.Out.WriteLine($"Best options written to {outPath}. Train with them: personalize train --input {input} --options {outPath} --out model.pzm");
+        CliConsole.Out.WriteLine($"Best options written to {outPath}. Train with them: personalize train --input {input} --options {ShellWord(outPath)} --out model.pzm");
     }
 
     /// <summary>The reading options, from <see cref="InputSettings"/>'s own declarations (switches such as <c>--no-header</c>, and options
@@ -433,15 +433,19 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
                 string? value = equals > 0 ? argument[(equals + 1)..] : a + 1 < arguments.Count ? arguments[++a] : null;
                 if (value is not null)
                 {
-                    flags.Append(' ').Append(name).Append(' ').Append(value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || "'\"$`\\|;&<>()*?".Contains(c))
-                        ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
-                        : value);
+                    flags.Append(' ').Append(name).Append(' ').Append(ShellWord(value));
                 }
             }
         }
 
         return flags.ToString();
     }
+
+    /// <summary>A value as one word of a POSIX shell: in single quotes when it is empty or holds a space or a character the shell reads.</summary>
+    internal static string ShellWord(string value) =>
+        value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || "'\"$`\\|;&<>()*?#~".Contains(c))
+            ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
+            : value;
 
     private static string Describe(IReadOnlyList<KeyValuePair<string, double>> values) =>
         values.Count == 0 ? "base options" : string.Join(" ", values.Select(v => $"{ShortName(v.Key)}={Number(v.Value)}"));

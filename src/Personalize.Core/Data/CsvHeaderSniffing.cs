@@ -18,7 +18,7 @@ internal static class CsvHeaderSniffing
     /// </summary>
     internal static char? Detect(ReadOnlySpan<byte> start)
     {
-        if (start.StartsWith("\xEF\xBB\xBF"u8))
+        if (start.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))   // "\xEF\xBB\xBF"u8 would be the UTF-8 of three characters, six bytes
         {
             start = start[3..];
         }
@@ -80,13 +80,56 @@ internal static class CsvHeaderSniffing
             }
 
             length += read;
-            if (buffer.AsSpan(0, length).TrimStart("\xEF\xBB\xBF\r\n"u8).IndexOf((byte)'\n') >= 0)
+            if (buffer.AsSpan(0, length).TrimStart((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF, (byte)'\r', (byte)'\n']).IndexOf((byte)'\n') >= 0)
             {
                 break;
             }
         }
 
         return buffer[..length];
+    }
+
+    /// <summary>
+    /// Why a file cannot be read as CSV text, from its first bytes, or <see langword="null"/>: a compressed file or a workbook (its
+    /// bytes would be taken for a header of strange column names), or UTF-16 without a byte order mark (every other byte zero).
+    /// </summary>
+    internal static string? Unreadable(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        {
+            return "the file is gzip-compressed; decompress it first (gunzip, or give the data through a pipe: --input <(zcat file.csv.gz)).";
+        }
+
+        if (head.StartsWith("PK\x03\x04"u8))
+        {
+            return "the file is a zip archive (or an .xlsx workbook); extract the CSV, or save the sheet as CSV (UTF-8).";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return null;   // a byte order mark: UTF-16 and UTF-8 with one are read
+        }
+
+        int zeros = head.Count((byte)0);
+        return head.Length >= 4 && zeros * 4 >= head.Length
+            ? "the file looks like UTF-16 text without a byte order mark (every other byte is zero); save it as UTF-8."
+            : null;
+    }
+
+    /// <summary>Throws when a file cannot be read as CSV text (see <see cref="Unreadable"/>), naming the file.</summary>
+    internal static void ThrowIfUnreadable(string path)
+    {
+        Span<byte> head = stackalloc byte[512];
+        int length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        if (Unreadable(head[..length]) is { } reason)
+        {
+            throw new InteractionDataException(path, 1, 0, null, reason);
+        }
     }
 
     /// <summary>The delimiter of a file's header line (see <see cref="Detect"/>).</summary>

@@ -45,17 +45,20 @@ public sealed class CsvInteractionReader
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the read; checked every 65,536 rows.</param>
     /// <returns>The log, with its <see cref="InteractionLog.Report"/>.</returns>
-    /// <exception cref="InteractionDataException">The file or a row is bad.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InteractionDataException">The file or a row is bad (a compressed file, or UTF-16 without a byte order mark, is
+    /// refused before reading, naming what it is).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist (or is a folder).</exception>
     /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
     public InteractionLog Read(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The interaction file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"The interaction file '{path}' is a folder; give the CSV file inside it."
+                : $"The interaction file '{path}' does not exist.", path);
         }
 
+        CsvHeaderSniffing.ThrowIfUnreadable(path);
         using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return Read(stream, path, cancellationToken);
     }

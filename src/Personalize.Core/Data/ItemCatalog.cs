@@ -156,8 +156,8 @@ public sealed class ItemCatalog
     /// <param name="path">The file.</param>
     /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
     /// <returns>The catalogue.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InteractionDataException">The file is empty, has no id column, or has a header column with an empty or repeated
+    /// <exception cref="FileNotFoundException">The file does not exist (or is a folder).</exception>
+    /// <exception cref="InteractionDataException">The file is compressed or not UTF-8/UTF-16 text with a byte order mark, is empty, has no id column, or has a header column with an empty or repeated
     /// name (under either policy); or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
     public static ItemCatalog ReadCsv(string path, ItemCatalogOptions? options = null)
     {
@@ -166,8 +166,11 @@ public sealed class ItemCatalog
         OptionsValidation.ThrowIfInvalid(options, nameof(ItemCatalogOptions));
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The items file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"The items file '{path}' is a folder; give the catalogue CSV file inside it."
+                : $"The items file '{path}' does not exist.", path);
         }
+
+        CsvHeaderSniffing.ThrowIfUnreadable(path);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = new List<(long Line, string[] Fields, string Raw, string? Problem)>();

@@ -18,7 +18,8 @@ public sealed record ItemCatalogOptions : IValidatableObject
     /// <value>The default is <c>|</c>.</value>
     public char TagSeparator { get; init; } = '|';
 
-    /// <summary>Gets the field delimiter, or <see langword="null"/> to detect it.</summary>
+    /// <summary>Gets the field delimiter, one character, or <see langword="null"/> to detect it from the header (<c>,</c> <c>;</c> tab or
+    /// <c>|</c>).</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? Delimiter { get; init; }
 
@@ -40,9 +41,11 @@ public sealed record ItemCatalogOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Delimiter is not null && (Delimiter.Length == 0 || Delimiter.Contains('\n') || Delimiter.Contains('\r') || Delimiter.Contains('"')))
+        if (Delimiter is not null && (Delimiter.Length != 1 || Delimiter[0] is '\n' or '\r' or '"'))
         {
-            yield return Internal.OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one or more characters other than quotes and line breaks.");
+            // A delimiter of several characters (as logs take with CsvInteractionReaderOptions.Delimiter) is not read by the catalogue
+            // reader: it was ignored, and the header read as one column.
+            yield return Internal.OptionsValidation.Error(nameof(Delimiter), Delimiter, "must be one character other than a quote or a line break.");
         }
 
         if (TagSeparator is '"' or '\n' or '\r' || (Delimiter is { Length: 1 } d && d[0] == TagSeparator))

@@ -149,10 +149,6 @@ public static class ModelFile
     public static void Write(FactorModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(stream);
-        ThrowIfNotFinite(model);
-        ThrowIfNotUnicode(model.Users, "user");
-        ThrowIfNotUnicode(model.Items, "item");
         try
         {
             // What Read refuses in the header is refused here, so no file is written that cannot be loaded again.
@@ -164,6 +160,18 @@ public static class ModelFile
             throw new InvalidOperationException($"The model cannot be saved, because it could not be loaded again: {exception.Message}", exception);
         }
 
+        WriteWithoutPropertyCheck(model, stream);
+    }
+
+    /// <summary>Writes a model without checking that its properties fit it: for tests of what reading refuses in a file (a header edited
+    /// by hand, or written by another program).</summary>
+    internal static void WriteWithoutPropertyCheck(FactorModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfNotFinite(model);
+        ThrowIfNotUnicode(model.Users, "user");
+        ThrowIfNotUnicode(model.Items, "item");
         long written = 0;
         void Raw(ReadOnlySpan<byte> bytes)
         {

@@ -21,6 +21,60 @@ public sealed class CsvHeaderRobustnessTests : IDisposable
         return path;
     }
 
+    public static TheoryData<string, string> UnreadableFiles => new()
+    {
+        { "gzip", "the file is gzip-compressed; decompress it first" },
+        { "zip", "the file is a zip archive (or an .xlsx workbook)" },
+        { "utf16", "the file looks like UTF-16 text without a byte order mark (every other byte is zero); save it as UTF-8." },
+    };
+
+    private static byte[] Unreadable(string kind)
+    {
+        byte[] text = Encoding.UTF8.GetBytes("item_id,user_id\ni1,u1\n");
+        switch (kind)
+        {
+            case "gzip":
+                using (var buffer = new MemoryStream())
+                {
+                    using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+                    {
+                        gzip.Write(text);
+                    }
+
+                    return buffer.ToArray();
+                }
+
+            case "zip":
+                return [.. "PK\x03\x04"u8, .. text];
+            default:
+                return new UnicodeEncoding(bigEndian: false, byteOrderMark: false).GetBytes("item_id,user_id\ni1,u1\n");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableFiles))]
+    public void A_compressed_or_utf16_file_without_a_byte_order_mark_is_named_as_such_by_both_readers(string kind, string reason)
+    {
+        string path = WriteBytes("data.csv", Unreadable(kind));
+
+        var log = Assert.Throws<InteractionDataException>(() => new CsvInteractionReader().Read(path));
+        var catalog = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path));
+
+        Assert.StartsWith(reason, log.Reason);
+        Assert.StartsWith(reason, catalog.Reason);
+        Assert.Equal((1L, path), (log.LineNumber, log.FilePath));
+    }
+
+    [Fact]
+    public void A_folder_is_named_as_a_folder_by_both_readers()
+    {
+        var log = Assert.Throws<FileNotFoundException>(() => new CsvInteractionReader().Read(_directory.Path));
+        var catalog = Assert.Throws<FileNotFoundException>(() => ItemCatalog.ReadCsv(_directory.Path));
+
+        Assert.Contains("is a folder; give the CSV file inside it.", log.Message);
+        Assert.Contains("is a folder; give the catalogue CSV file inside it.", catalog.Message);
+    }
+
     [Fact]
     public void A_data_row_does_not_decide_the_delimiter_of_the_interactions()
     {

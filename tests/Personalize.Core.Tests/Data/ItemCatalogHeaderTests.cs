@@ -19,7 +19,7 @@ public sealed class ItemCatalogHeaderTests : IDisposable
             {
                 data.Add("item_id,\ni1,x\n", policy, 2, "",
                     "column 2 of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one).");
-                data.Add("item_id, ,title\ni1,x,T\n", policy, 2, " ",
+                data.Add("item_id, ,title\ni1,x,T\n", policy, 2, "",   // names are trimmed
                     "column 2 of the header has no name; expected a name for every column (a delimiter at the end of the header line makes an empty one).");
                 data.Add("item_id,category,category\ni1,a,b\n", policy, 3, "category",
                     "the column name 'category' appears twice (columns 2 and 3); expected distinct column names.");

@@ -213,6 +213,7 @@ public sealed class ItemCatalogTests
 
     [Theory]
     [InlineData("\"", '|', "Delimiter")]
+    [InlineData("::", '|', "Delimiter")]
     [InlineData(";", '"', "TagSeparator")]
     [InlineData(";", ';', "TagSeparator")]
     public void Options_that_cannot_read_a_file_are_refused_naming_the_option(string delimiter, char tags, string option)

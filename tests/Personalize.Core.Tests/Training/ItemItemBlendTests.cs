@@ -217,7 +217,12 @@ public sealed class ItemItemBlendTests
         string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.pzm");
         try
         {
-            ModelFile.Save(broken, path);
+            Assert.Throws<InvalidOperationException>(() => ModelFile.Save(broken, path));   // refused when saved, and when read:
+            using (FileStream file = File.Create(path))
+            {
+                ModelFile.WriteWithoutPropertyCheck(broken, file);
+            }
+
             ModelFormatException error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
             Assert.StartsWith(Path.GetFileName(path) + ": ", error.Message);
             Assert.Contains(ModelPropertyNames.ItemItemRank, error.Message);

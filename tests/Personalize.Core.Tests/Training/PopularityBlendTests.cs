@@ -183,7 +183,12 @@ public sealed class PopularityBlendTests
         string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.pzm");
         try
         {
-            ModelFile.Save(broken, path);
+            Assert.Throws<InvalidOperationException>(() => ModelFile.Save(broken, path));   // refused when saved, and when read:
+            using (FileStream file = File.Create(path))
+            {
+                ModelFile.WriteWithoutPropertyCheck(broken, file);
+            }
+
             ModelFormatException error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
             Assert.StartsWith(Path.GetFileName(path) + ": ", error.Message);
             Assert.Contains($"'{ModelPropertyNames.PopularityWeight}={value}' {expected}", error.Message);
@@ -202,7 +207,12 @@ public sealed class PopularityBlendTests
         string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.pzm");
         try
         {
-            ModelFile.Save(broken, path);
+            Assert.Throws<InvalidOperationException>(() => ModelFile.Save(broken, path));   // refused when saved, and when read:
+            using (FileStream file = File.Create(path))
+            {
+                ModelFile.WriteWithoutPropertyCheck(broken, file);
+            }
+
             ModelFormatException error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
             Assert.Contains("only an implicit model with item biases", error.Message);
         }

@@ -13,10 +13,11 @@ public sealed partial class Recommender
     /// <returns>The explanation. For a user the model knows, its <see cref="ScoreExplanation.Score"/> is the score
     /// <see cref="ForUser(string, int, Filtering.CompiledFilter?)"/> shows (the trained vector's), and <see cref="ScoreExplanation.BaseScore"/> plus every
     /// contribution adds up to it.</returns>
-    /// <remarks>The parts come from the user's training history solved exactly, whose vector differs slightly from the trained one (the
-    /// trainer's last item update comes after the last user update). That small difference, <see cref="ScoreExplanation.Reconciled"/>,
-    /// is spread over the history items in proportion to the size of their parts, so the parts add up to the score the user was
-    /// shown.</remarks>
+    /// <remarks>The parts come from the user's training history solved exactly, whose vector differs from the trained one: slightly for
+    /// implicit ALS (the trainer's last item update comes after the last user update), more for explicit models, whose trainers are not
+    /// one ridge step (SGD; the average of several models and Bayesian sampling most, where the difference can be as large as the parts
+    /// themselves, and the parts are then a rough guide). That difference, <see cref="ScoreExplanation.Reconciled"/>, is spread over the
+    /// history items in proportion to the size of their parts, so the parts add up to the score the user was shown.</remarks>
     /// <exception cref="ArgumentException">The model does not know the item.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public ScoreExplanation Explain(string userId, string itemId, int count)
@@ -80,10 +81,14 @@ public sealed partial class Recommender
         }
 
         float reconciled = 0;
-        if (trainedUser >= 0 && history.Length > 0)
+        // A known user of an explicit model is folded in as the trained vector plus the ridge's change (see AnchorToTrainedUser): the
+        // parts explain the ridge solution, and what the trained vector adds is reconciled as for a user explained by id.
+        bool anchored = solver.IsExplicit && user.IsKnownUser;
+        if ((trainedUser >= 0 || anchored) && history.Length > 0)
         {
             // The score ForUser shows: the trained vector, summed as the scan sums it (item part, then the user's offset).
-            float shown = TensorPrimitives.Dot(Model.GetUserFactors(trainedUser), y) + Model.GetItemBias(item) + (Model.GlobalBias + Model.GetUserBias(trainedUser));
+            float shown = trainedUser < 0 ? score
+                : TensorPrimitives.Dot(Model.GetUserFactors(trainedUser), y) + Model.GetItemBias(item) + (Model.GlobalBias + Model.GetUserBias(trainedUser));
             double magnitude = 0;
             foreach (float value in values)
             {

@@ -27,9 +27,11 @@ public sealed class ScoreExplanation
     }
 
     /// <summary>Gets how much the contributions were moved, in all, so that they add up to the trained vector's score: the trained
-    /// score minus the score of the history solved exactly. 0 for folded-in users, whose score is the solved one.</summary>
-    /// <remarks>It is spread over the history items in proportion to the size of their parts; it is usually a small fraction of
-    /// <see cref="Score"/>.</remarks>
+    /// score minus the score of the history solved exactly. 0 for folded-in users of implicit models and for users an explicit model does
+    /// not know, whose score is the solved one.</summary>
+    /// <remarks>It is spread over the history items in proportion to the size of their parts. For implicit models it is usually a small
+    /// fraction of <see cref="Score"/>; for explicit models trained by Bayesian sampling or as an average of several models it can be as
+    /// large as the personalized part, and the contributions are then a rough guide.</remarks>
     public float Reconciled { get; }
 
     /// <summary>Gets the explained item's id.</summary>
@@ -40,8 +42,8 @@ public sealed class ScoreExplanation
 
     /// <summary>Gets the score that is explained: for a user the model knows, explained by id, the score
     /// <see cref="Recommender.ForUser(string, int, Filtering.CompiledFilter?)"/> shows (the trained vector's); for a folded-in user, that user's score.</summary>
-    /// <remarks>For a trained user explained by id this is the score of their history solved exactly, which matches the trained vector
-    /// up to the trainer's solver tolerance (conjugate gradient stops after a few steps).</remarks>
+    /// <remarks>For a trained user explained by id this is the score of the trained vector; the parts come from the history solved
+    /// exactly, and <see cref="Reconciled"/> is the difference.</remarks>
     public float Score { get; }
 
     /// <summary>Gets the part of the score that does not come from the history: the global and item biases (explicit models), 0 for

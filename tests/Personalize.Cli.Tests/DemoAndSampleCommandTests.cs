@@ -61,6 +61,25 @@ public sealed class DemoAndSampleCommandTests
     }
 
     [Fact]
+    public void Demo_on_a_log_of_fewer_than_10_days_or_no_events_says_so()
+    {
+        using var cli = new CliRunner();
+        Directory.CreateDirectory(cli.PathOf("short"));
+        Directory.CreateDirectory(cli.PathOf("empty"));
+        cli.Write("short/events.csv", "user_id,item_id,event_type,timestamp\n" + string.Join('\n', Enumerable.Range(1, 5).Select(d => $"u{d},i{d},view,2026-01-0{d}T12:00:00Z")) + "\n");
+        cli.Write("empty/events.csv", "user_id,item_id,event_type,timestamp\n");
+
+        var shortLog = cli.Run("demo", "--data", cli.PathOf("short"));
+        var empty = cli.Run("demo", "--data", cli.PathOf("empty"));
+
+        Assert.Equal(2, shortLog.ExitCode);
+        Assert.Equal($"error: {cli.PathOf("short/events.csv")} spans fewer than 10 days (its first event is on 2026-01-01, its last on 2026-01-05): the demo "
+            + "holds out the last 10 days and trains on the days before them.", shortLog.Error.Trim());
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("has no events; the demo trains on a log", empty.Error);
+    }
+
+    [Fact]
     public void Sample_writes_the_three_files_with_their_headers_deterministically()
     {
         using var cli = new CliRunner();

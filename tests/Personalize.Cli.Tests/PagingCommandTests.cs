@@ -37,6 +37,8 @@ public sealed class PagingCommandTests
         Assert.Equal(20, all.Distinct().Count());
         int[] prices = [.. all.Select(id => 5 + (int.Parse(id[1..]) % 7))];
         Assert.Equal(prices.Order(), prices);
+        // The sorted attribute is a JSON number, as the catalogue holds it (it was written as text, "5").
+        Assert.Equal(prices[..Ids(first).Count], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("price").GetInt32()));
         Assert.Equal(2, second.GetProperty("page").GetInt32());
         int inStock = Enumerable.Range(0, 40).Count(i => i % 3 != 0);
         Assert.Equal(inStock, first.GetProperty("total").GetInt32());
@@ -287,6 +289,8 @@ public sealed class PagingCommandTests
         Assert.Equal(8, all.Distinct().Count());
         int[] prices = [.. all.Select(id => 5 + (int.Parse(id[1..]) % 7))];
         Assert.Equal(prices.Order(), prices);
+        // The sorted attribute is a JSON number, as the catalogue holds it (it was written as text, "5").
+        Assert.Equal(prices[..Ids(first).Count], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("price").GetInt32()));
         Assert.Equal("personalized", first.GetProperty("source").GetString());
         Assert.Equal("price-asc", first.GetProperty("sort").GetString());
     }
@@ -671,6 +675,6 @@ public sealed class PagingCommandTests
         Assert.Equal("item_id,rank,score,rating", byRating[0]);
         Assert.Equal("item_id,rank,score", plain[0]);
         JsonElement json = Json(cli.Run("browse", "--items", items, "--sort", "price-desc", "--page-size", "3", "--format", "json").Output);
-        Assert.All(json.GetProperty("items").EnumerateArray(), item => Assert.Equal("11", item.GetProperty("price").GetString()));
+        Assert.All(json.GetProperty("items").EnumerateArray(), item => Assert.Equal(11, item.GetProperty("price").GetInt32()));
     }
 }

@@ -46,11 +46,21 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         IAnsiConsole console = CliConsole.Out;
 
         InteractionLog log = InteractionLog.ReadCsv(events);
+        if (log.Count == 0)
+        {
+            throw new UsageException($"{events} has no events; the demo trains on a log (personalize sample --out DIR writes one).");
+        }
+
         DateTimeOffset latest = log.GetLatestTimestamp()
             ?? throw new UsageException($"{events} has no timestamps; the demo holds out the last 10 days and needs them.");
         // The cut falls at midnight (UTC), so the held-out part is the last 10 whole days and the date printed is the first of them.
         DateTimeOffset cutoff = new DateTimeOffset(latest.UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - 10);
         (InteractionLog train, InteractionLog heldOut) = log.SplitByTime(cutoff);
+        if (train.Count == 0)
+        {
+            throw new UsageException(Invariant($"{events} spans fewer than 10 days (its first event is on {DateTimeOffset.FromUnixTimeSeconds(System.Linq.Enumerable.Min(log.Timestamps.ToArray())).UtcDateTime:yyyy-MM-dd}, its last on {latest.UtcDateTime:yyyy-MM-dd}): the demo holds out the last 10 days and trains on the days before them."));
+        }
+
         console.MarkupLine(Invariant($"[bold]Sample shop[/]: {log.Report.Read:N0} events read ({log.Report.Rejected:N0} rejected), {log.Users.Count:N0} users, {log.Items.Count:N0} items, in {log.Report.Elapsed.TotalMilliseconds:F0} ms."));
         console.MarkupLine(Invariant($"Training on events before {cutoff:yyyy-MM-dd} ({train.Count:N0}); holding out the last 10 days, {cutoff:yyyy-MM-dd} to {latest.UtcDateTime:yyyy-MM-dd} ({heldOut.Count:N0}), to check the model."));
 

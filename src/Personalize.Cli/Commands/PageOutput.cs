@@ -355,7 +355,12 @@ internal static class PageOutput
                 writer.WriteNumber("score", page[r].Score);
                 if (sorted is not null)
                 {
-                    if (sorted.Text(page[r].ItemId) is { } value)
+                    // A number as a JSON number (the price 10, not "10"); a date as ISO 8601 text; a missing value as null.
+                    if (sorted.Number(page[r].ItemId) is { } number)
+                    {
+                        writer.WriteNumber(sorted.Attribute, number);
+                    }
+                    else if (sorted.Text(page[r].ItemId) is { } value)
                     {
                         writer.WriteString(sorted.Attribute, value);
                     }
@@ -477,6 +482,13 @@ internal sealed class SortedColumn(ItemCatalog catalog, string attribute)
             _ => null,
         };
         return catalog is not null && attribute is not null && catalog.Schema.TryGetType(attribute, out _) ? new SortedColumn(catalog, attribute) : null;
+    }
+
+    /// <summary>The item's value when it is a number, or null.</summary>
+    public decimal? Number(string itemId)
+    {
+        int index = catalog.GetIndex(itemId);
+        return index >= 0 && catalog.GetValue(index, Attribute) is decimal value ? value : null;
     }
 
     /// <summary>The item's value as text (dates in ISO 8601), or null when it has none.</summary>

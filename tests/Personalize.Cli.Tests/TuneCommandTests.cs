@@ -121,6 +121,21 @@ public sealed class TuneCommandTests
     }
 
     [Fact]
+    public void A_time_split_that_holds_out_more_than_asked_says_so()
+    {
+        using var cli = new CliRunner();
+        // 50 users, each with 3 views on one day and 3 the next: the latest 20 % cannot be cut out of the second day.
+        string log = cli.Write("ties.csv", "user_id,item_id,event_type,timestamp\n" + string.Join('\n',
+            Enumerable.Range(0, 50).SelectMany(u => Enumerable.Range(0, 6).Select(e => $"u{u},i{((u * 7) + e) % 20},view,2026-01-0{(e < 3 ? 1 : 2)}T00:00:00Z"))) + "\n");
+
+        var (code, output, error) = cli.Run("tune", "--input", log, "--validation-split", "time", "--space", "factors=4", "--epochs", "2", "--out", cli.PathOf("t.json"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("150 to train, 150 of 50 users to validate (time split, 20 % asked; 50 % held out, as rows of the same time at the cut go together)",
+            System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+    }
+
+    [Fact]
     public void The_suggested_train_command_quotes_paths_with_spaces_so_it_can_be_pasted_into_a_shell()
     {
         using var cli = new CliRunner();

@@ -355,7 +355,17 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
         }
 
         CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Tuning {trainer}: {candidates} candidates ({strategy.ToString().ToLowerInvariant()}), {log.Count:N0} rows: {parts.Train.Count:N0} to train, {parts.Test.Count:N0} of {validationUsers.Count:N0} users to validate ({split} split, {fraction:P0}); metric {metric}."));
+            $"Tuning {trainer}: {candidates} candidates ({strategy.ToString().ToLowerInvariant()}), {log.Count:N0} rows: {parts.Train.Count:N0} to train, {parts.Test.Count:N0} of {validationUsers.Count:N0} users to validate ({split} split, {fraction:P0}{Actual(parts, fraction)}); metric {metric}."));
+    }
+
+    /// <summary>", 50 % held out": the share the split held out, when it is not the one asked for (a time split cannot cut between
+    /// rows of the same time, so it holds them all out).</summary>
+    private static string Actual(LogSplit parts, double fraction)
+    {
+        int total = parts.Train.Count + parts.Test.Count;
+        double actual = total == 0 ? 0 : (double)parts.Test.Count / total;
+        return Math.Abs(actual - fraction) < 0.01 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $" asked; {actual:P0} held out{(parts.Test.Count > 0 && actual > fraction ? ", as rows of the same time at the cut go together" : "")}");
     }
 
     private static void PrintLeaderboard<TOptions>(SearchResult<TOptions> result, SearchSpace space, string outPath, string input)

@@ -291,7 +291,9 @@ public sealed class PersonalizationModelOperations
     private static JsonArray ReadManifest(ZipArchive zip, string source)
     {
         ZipArchiveEntry entry = zip.GetEntry(ManifestEntry)
-            ?? throw new ModelFormatException(source, null, $"not a saved pipeline: the zip has no {ManifestEntry}. Files saved by mlContext.Model.Save load with mlContext.Model.Load.");
+            ?? throw new ModelFormatException(source, null, $"not a pipeline saved by mlContext.Personalization().Model.Save: the zip has no {ManifestEntry}. A pipeline without a personalization "
+                + "trainer, saved by mlContext.Model.Save, loads with mlContext.Model.Load; one with such a trainer is saved with "
+                + "mlContext.Personalization().Model.Save (mlContext.Model.Save refuses it, and the file it leaves is incomplete: save it again).");
         JsonNode? manifest;
         try
         {

@@ -103,7 +103,7 @@ public sealed class PipelinePersistenceTests
         var missingPart = Assert.Throws<ModelFormatException>(() => ml.Personalization().Model.Load(directory.File("ok.zip"), out _));
 
         Assert.Contains("the zip has no pipeline.json", mlnet.Message);
-        Assert.Contains("Files saved by mlContext.Model.Save load with mlContext.Model.Load", mlnet.Message);
+        Assert.Contains("saved by mlContext.Model.Save, loads with mlContext.Model.Load; one with such a trainer is saved with mlContext.Personalization().Model.Save", mlnet.Message);
         Assert.Contains("not a saved pipeline", notZip.Message);
         Assert.Equal("parts/1.pzm", missingPart.Section);
     }

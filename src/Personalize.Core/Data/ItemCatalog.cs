@@ -232,6 +232,11 @@ public sealed class ItemCatalog
                     fields[f] = (reader.GetString(f) ?? "").Trim();
                 }
 
+                if (fields is [{ Length: 0 }])
+                {
+                    continue;   // a line of spaces holds no row, like an empty line (as the log reader takes it)
+                }
+
                 rows.Add((reader.LineNumber, fields, System.Text.Encoding.UTF8.GetString(reader.RawRecord),
                     FieldCountProblem(fields, headers.Length) ?? Utf8Problem(reader, headers)));
             }

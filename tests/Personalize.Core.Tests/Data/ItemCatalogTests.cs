@@ -198,6 +198,17 @@ public sealed class ItemCatalogTests
     }
 
     [Fact]
+    public void A_line_of_spaces_holds_no_row_as_in_a_log()
+    {
+        using var temp = new TempDirectory();
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(temp.Write("items.csv", "item_id,title\nA1,Alpha\n   \nA2,Beta\n\t\n"));
+
+        Assert.Equal(["A1", "A2"], catalog.Items.Ids);
+        Assert.Equal(0, catalog.Report.Rejected);
+    }
+
+    [Fact]
     public void Misaligned_rows_skipped_are_counted_and_the_rest_read_as_written()
     {
         using var temp = new TempDirectory();

@@ -154,9 +154,10 @@ public sealed class LiveSurfaceCommandTests
 
         Assert.True(code == 0, error);
         string[][] rows = CsvRows(csv);
-        Assert.Equal("user_id,item_id,rank,score,times_bought,last_bought,typical_interval_days,due_at", csv.Split('\n')[0]);
+        Assert.Equal("user_id,item_id,rank,score,times_bought,last_bought,typical_interval_days,due_at,repeat_rate", csv.Split('\n')[0]);
         Assert.Equal(["u1", "c1", "1"], rows.Single()[..3]);
         Assert.Equal(("1", "2026-10-21T00:00:00Z", "10", "2026-10-31T00:00:00Z"), (rows[0][4], rows[0][5], rows[0][6], rows[0][7]));
+        Assert.InRange(double.Parse(rows[0][8], System.Globalization.CultureInfo.InvariantCulture), 0.0, 1.0);
         Assert.Equal(0, emptyCode);
         Assert.Contains("nobody bought nothing up to", table);
         string note = $"note: user 'nobody' has no row in {events} (its users look like 'v2'), so the list is empty; ids are compared exactly, after trimming.";

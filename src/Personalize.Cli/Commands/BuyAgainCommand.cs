@@ -38,14 +38,15 @@ internal sealed class BuyAgainCommand : Command<BuyAgainCommand.Settings>
         switch (session.Format)
         {
             case "csv":
-                var csv = new StringBuilder("user_id,item_id,rank,score,times_bought,last_bought,typical_interval_days,due_at\n");
+                var csv = new StringBuilder("user_id,item_id,rank,score,times_bought,last_bought,typical_interval_days,due_at,repeat_rate\n");
                 for (int r = 0; r < items.Count; r++)
                 {
                     BuyAgainItem item = items[r];
                     csv.Append(RecommendCommand.CsvField(settings.User)).Append(',').Append(RecommendCommand.CsvField(item.ItemId)).Append(',')
                         .Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',').Append(LiveSession.Number(item.Score)).Append(',')
                         .Append(item.TimesBought.ToString(CultureInfo.InvariantCulture)).Append(',').Append(LiveSession.Time(item.LastBought)).Append(',')
-                        .Append(LiveSession.Number(item.TypicalInterval.TotalDays)).Append(',').Append(LiveSession.Time(item.DueAt)).Append('\n');
+                        .Append(LiveSession.Number(item.TypicalInterval.TotalDays)).Append(',').Append(LiveSession.Time(item.DueAt)).Append(',')
+                        .Append(LiveSession.Number(item.RepeatRate)).Append('\n');   // as JSON has it
                 }
 
                 LiveSession.Write(settings.Out, csv.ToString(), items.Count);

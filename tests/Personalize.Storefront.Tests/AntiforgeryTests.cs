@@ -61,6 +61,22 @@ public sealed class AntiforgeryTests : IClassFixture<StorefrontFactory>
     }
 
     [Fact]
+    public async Task A_purchase_of_an_item_the_model_lacks_says_it_was_not_recorded_instead_of_thanking_for_it()
+    {
+        using HttpClient client = Client("U0503");
+        string token = Pages.AntiforgeryToken(await client.GetStringAsync("/product/I0457"));   // in the catalogue, in no one's history
+        long before = await Accepted(client);
+
+        HttpResponseMessage bought = await client.PostAsync("/product/I0457/buy", new FormUrlEncodedContent([new(Pages.AntiforgeryField, token)]));
+        string page = await client.GetStringAsync(bought.Headers.Location?.OriginalString);
+
+        Assert.Equal("/product/I0457?done=untracked", bought.Headers.Location?.OriginalString);
+        Assert.Equal(before, await Accepted(client));
+        Assert.Contains("so your action was not recorded", System.Net.WebUtility.HtmlDecode(page));
+        Assert.DoesNotContain("Thank you for your order!", page);
+    }
+
+    [Fact]
     public async Task A_token_without_the_cookie_it_pairs_with_is_refused()
     {
         // What a forged post from another site can have at best: a token it got for itself, sent with the shopper's cookies, whose

@@ -260,6 +260,7 @@ internal static class ApiEndpoints
         }
 
         const int MaxEvents = 100;
+        const int MaxJournaledIdLength = 4096;   // the event journal's limit on an id
         if (events.Count is 0 or > MaxEvents)
         {
             return Problem("Wrong number of events.", $"Send 1 to {MaxEvents} events per request; this body has {events.Count}.", new() { ["count"] = events.Count });
@@ -277,6 +278,19 @@ internal static class ApiEndpoints
             {
                 return Problem("Unknown event type.", $"Event {i}: '{e.Type}' is not an event type; expected view, cart or purchase.",
                     new() { ["index"] = i, ["field"] = "type" });
+            }
+
+            // Checked before any event is written, so a refused batch records nothing and a retry records nothing twice.
+            if (!shop.Current.Model.Items.TryGetIndex(e.Item, out _))
+            {
+                return Problem("Item not tracked yet.", $"Event {i}: the item '{e.Item}' is in the catalogue but not in the served model (nobody had it "
+                    + "in the training log), so its events cannot be tracked until a model that has it is served.", new() { ["index"] = i, ["field"] = "item" });
+            }
+
+            if (e.User is { Length: > MaxJournaledIdLength })
+            {
+                return Problem("User id too long.", $"Event {i}: the user id has {e.User.Length} characters; at most {MaxJournaledIdLength}.",
+                    new() { ["index"] = i, ["field"] = "user" });
             }
         }
 

@@ -5,6 +5,7 @@ using Personalize.Core.Filtering;
 using Personalize.Core.Pages;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
+using Personalize.Core.Tracking;
 using Personalize.Search;
 using Personalize.Storefront.Shop;
 
@@ -142,8 +143,10 @@ internal static class PageEndpoints
         {
             result = await snapshot.Search.SearchAsync(request, http.RequestAborted);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {
+            // A filter the search cannot apply ('not bought': a search does not know the shopper's purchases) is the shopper's to
+            // change, as a syntax error is: the page says so instead of failing.
             html.Append("<div class=\"warn\" id=\"error\">").Append(Html.E(exception.Message.Split(" (Parameter", 2)[0])).Append("</div>");
             return Html.Page(http, shop, snapshot, "Search", html.ToString(), StatusCodes.Status400BadRequest, q);
         }
@@ -238,6 +241,11 @@ internal static class PageEndpoints
         {
             html.Append("<div class=\"flash\" id=\"flash\">").Append(done == "cart" ? "Added to your cart." : "Thank you for your order!").Append("</div>");
         }
+        else if (done == "untracked")
+        {
+            html.Append("<div class=\"warn\" id=\"flash\">This item is new to the shop's model, so your action was not recorded; "
+                + "it will count once a model that knows the item is served.</div>");
+        }
 
         if (preferences?.BlockedBrands.Contains(item.Brand) == true)
         {
@@ -325,8 +333,9 @@ internal static class PageEndpoints
             return Results.NotFound();
         }
 
-        shop.Track(Visitor.UserId(http), id, eventType);
-        return Results.Redirect("/product/" + Html.U(id) + "?done=" + eventType);
+        // An item the served model lacks cannot be tracked: say so on the page instead of thanking for an order that was not recorded.
+        TrackOutcome outcome = shop.Track(Visitor.UserId(http), id, eventType);
+        return Results.Redirect("/product/" + Html.U(id) + "?done=" + (outcome == TrackOutcome.Accepted ? eventType : "untracked"));
     }
 
     private static async Task<IResult> Profile(HttpContext http, Shop.Shop shop)
@@ -358,9 +367,17 @@ internal static class PageEndpoints
             PersonalizationOptOut = form["optout"] == "on",
             Version = saved?.Version ?? 0,
         };
-        if (ShopQuery.ParseFilter(defaultFilter, shop.Catalog).Error is { } error)
+        (Filter? parsed, FilterSyntaxException? error) = ShopQuery.ParseFilter(defaultFilter, shop.Catalog);
+        if (error is not null)
         {
             return ProfilePage(http, shop, user, wanted, error.Message, null, StatusCodes.Status400BadRequest);
+        }
+
+        if (parsed is not null && FilterCompiler.Compile(parsed, shop.Catalog, shop.Catalog.Items).ExcludesBought)
+        {
+            // Search and the API's lists have no purchases to leave out: saved, the rule would fail them on every visit.
+            return ProfilePage(http, shop, user, wanted, "'not bought' cannot be a saved default filter in this shop: its search does not know what "
+                + "you bought. Use 'not seen' to leave out what you viewed or bought, or leave the rule out.", null, StatusCodes.Status400BadRequest);
         }
 
         if (ShopQuery.ParseSort(sort).Error is { } sortError)

@@ -57,7 +57,7 @@ public sealed class HomePageBuilder
     /// <param name="cancellationToken">Cancels reading the preferences.</param>
     /// <returns>The page.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid (all problems listed).</exception>
-    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page (the page's, the business one or a shelf's) has 'not seen' or 'not bought'.</exception>
+    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page given in the request (the page's, the business one or a shelf's) has 'not seen' or 'not bought' (a saved default filter may: its other conditions apply, and each shelf decides what the user has seen or bought).</exception>
     public async Task<HomePage> BuildAsync(HomePageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -78,7 +78,7 @@ public sealed class HomePageBuilder
     /// <param name="preferences">The user's saved preferences, or <see langword="null"/>.</param>
     /// <returns>The page.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid (all problems listed).</exception>
-    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page (the page's, the business one or a shelf's) has 'not seen' or 'not bought'.</exception>
+    /// <exception cref="InvalidOperationException">A filter needs a catalogue and the recommender has none, a saved preference is invalid, or a filter of the page given in the request (the page's, the business one or a shelf's) has 'not seen' or 'not bought' (a saved default filter may: its other conditions apply, and each shelf decides what the user has seen or bought).</exception>
     public HomePage Build(HomePageRequest request, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -109,9 +109,12 @@ public sealed class HomePageBuilder
         ulong[] eligible = (ulong[])allowed.Clone();
         if (userFilter is not null)
         {
-            // Without a page filter in the request, the page filter is the user's saved default one: say so.
-            string what = request.Filter is null ? $"saved default filter of user '{request.UserId}' (the page filter)" : "page filter";
-            And(eligible, WithoutSeenRules(space.Compile(userFilter), what).Bits);
+            // A page filter in the request may not hold 'not seen' or 'not bought' (each shelf decides that). Without one, the page filter
+            // is the user's saved default, made for lists (where 'not seen' leaves out what they had): its other conditions narrow
+            // every shelf, and the rules are left to the shelves (for you leaves seen items out; buy again and recently viewed are
+            // what they bought and viewed). Refusing it failed every home page of that user until they changed the setting.
+            CompiledFilter compiled = space.Compile(userFilter);
+            And(eligible, (request.Filter is null ? compiled : WithoutSeenRules(compiled, "page filter")).Bits);
         }
 
         // Pins are reserved before any shelf is filled.

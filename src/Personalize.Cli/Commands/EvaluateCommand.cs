@@ -152,7 +152,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
 
         CsvInteractionReaderOptions reader = explicitRatings ? TrainCommand.ExplicitReaderOptions(settings) : settings.ReaderOptions(RejectedRowWarnings.Write);
-        IReadOnlyList<LogSplit> splits = Splits(settings, reader);
+        IReadOnlyList<LogSplit> splits = Splits(settings, reader, explicitRatings);
         if (!explicitRatings)
         {
             TrainCommand.NoteUnusedRatings(splits[0].Train, reader, settings.Train ?? settings.Input ?? "the log");
@@ -202,7 +202,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     private sealed record Fold(int TrainRows, int TestRows, Dictionary<string, double> Metrics, List<double> EpochMetric, string EpochMetricName,
         Dictionary<string, double[]> AtK, int PairsSkipped, RankingReport Ranking);
 
-    private static IReadOnlyList<LogSplit> Splits(Settings settings, CsvInteractionReaderOptions reader)
+    private static IReadOnlyList<LogSplit> Splits(Settings settings, CsvInteractionReaderOptions reader, bool explicitRatings)
     {
         CancellationToken token = CliCancellation.Token;
         if (settings.Train is not null || settings.Test is not null)
@@ -214,6 +214,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
             CheckSplitOptions(settings, null);
             var given = new LogSplit(LogReading.Read(settings.Train, reader, token), LogReading.Read(settings.Test, reader, token));
+            if (explicitRatings)
+            {
+                CheckDuplicateRatings(settings, given.Train, settings.Train);
+                CheckDuplicateRatings(settings, given.Test, settings.Test);
+            }
+
             if (given.Train.Count == 0 || given.Test.Count == 0)
             {
                 (string option, string file) = given.Train.Count == 0 ? ("--train", settings.Train) : ("--test", settings.Test);
@@ -239,6 +245,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (log.Count == 0)
         {
             throw new UsageException($"--input {settings.Input} holds no accepted rows, so there is nothing to split.");
+        }
+
+        if (explicitRatings)
+        {
+            CheckDuplicateRatings(settings, log, settings.Input);
         }
 
         IReadOnlyList<LogSplit> splits;
@@ -391,6 +402,30 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             return true;
         }, CliCancellation.Token);
         return Ranking(settings, split, model, new Dictionary<string, double>(), perEpoch, $"NDCG@{settings.K}", 0);
+    }
+
+    /// <summary>
+    /// Checks a whole log's repeated ratings before it is split, as <c>train</c> checks its input: checked in the training part only,
+    /// a repeat was an error or not depending on the split seed, and could land in the test part, scoring a pair the model was trained
+    /// on. Under --duplicates average or sum a pair rated more than once is merged within each part; the note says it may span both.
+    /// </summary>
+    private static void CheckDuplicateRatings(Settings settings, InteractionLog log, string file)
+    {
+        RatingMatrixOptions policy = settings.DuplicatePolicy();
+        RatingMatrix whole = RatingMatrix.FromLog(log, policy);   // throws under reject, naming the line, as train does
+        if (policy.Duplicates == DuplicateRatingPolicy.Reject && whole.Report.RejectedRows.Count > 0)
+        {
+            // --bad-rows skip: the repeats would still be split, and one could be scored in the test part against the other.
+            RejectedRow first = whole.Report.RejectedRows[0];
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"{file} rates {whole.Report.Rejected:N0} pair(s) more than once (the first again on line {first.LineNumber}), and a split could put one rating of a pair in each part; give --duplicates average or sum to merge them, or leave the repeats out of the file."));
+        }
+
+        if (whole.Count < log.Count)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {file} rates {log.Count - whole.Count:N0} pair(s) more than once; each part merges its own ratings of a pair, and a pair can fall in both parts."));
+        }
     }
 
     private static Fold Explicit(Settings settings, LogSplit split)

@@ -152,7 +152,7 @@ public sealed class EvaluateCommandTests
             "--test", cli.Write("test.csv", string.Join('\n', test)), "--out", json, "--epochs", "30");
 
         Assert.True(code == 0, error);
-        Assert.Contains("1 held-out pairs with an unknown user or item skipped", output);
+        Assert.Contains("1 held-out pairs with an unknown user or item skipped", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement m = doc.RootElement.GetProperty("metrics");
         double model = m.GetProperty("model RMSE").GetProperty("mean").GetDouble();
@@ -213,6 +213,13 @@ public sealed class EvaluateCommandTests
 
         Assert.True(code == 0, error);
         Assert.Matches(@"│ new users\s+│ 2\s+│", output);
+        // Counted once, as new users on the fallback list (they were also counted among the skipped).
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(cli.PathOf("e.json")));
+        JsonElement fold = json.RootElement.GetProperty("folds")[0];
+        int skipped = fold.GetProperty("users_skipped").GetInt32();
+        Assert.Contains($", 2 new users on the fallback list, {skipped - 2:N0} skipped,", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+        Assert.Contains("Most popular: all-time popularity (distinct users of each item in the training part).", output);
+        Assert.Equal(JsonValueKind.Null, fold.GetProperty("most_popular_half_life_days").ValueKind);
     }
 
     [Fact]

@@ -200,7 +200,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     /// <summary>The measurements of one split.</summary>
     private sealed record Fold(int TrainRows, int TestRows, Dictionary<string, double> Metrics, List<double> EpochMetric, string EpochMetricName,
-        Dictionary<string, double[]> AtK, int PairsSkipped, RankingReport Ranking);
+        Dictionary<string, double[]> AtK, int PairsSkipped, RankingReport Ranking)
+    {
+        /// <summary>The half-life of the popularity the most-popular baseline ranks by (the new-user fallback the run chose), or null for
+        /// all-time popularity (distinct users).</summary>
+        public TimeSpan? PopularityHalfLife { get; init; }
+    }
 
     private static IReadOnlyList<LogSplit> Splits(Settings settings, CsvInteractionReaderOptions reader, bool explicitRatings)
     {
@@ -492,7 +497,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     private static Fold Ranking(Settings settings, LogSplit split, FactorModel model, Dictionary<string, double> metrics, List<double> perEpoch,
         string epochMetric, int skipped)
     {
-        model = TrainCommand.WithFallback(settings, split.Train, model, CliCancellation.Token);
+        model = TrainCommand.WithFallback(settings, split.Train, model, out TimeSpan? halfLife, CliCancellation.Token);
         using var recommender = new Recommender(model);
         RankingReport ours = RankingEvaluation.Evaluate(recommender, split.Test, settings.K, CliCancellation.Token);
         RankingReport popular = RankingEvaluation.EvaluatePopularity(model, split.Test, settings.K, CliCancellation.Token);
@@ -553,7 +558,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             }
         }
 
-        return new Fold(split.Train.Count, split.Test.Count, metrics, perEpoch, epochMetric, atK, skipped, ours);
+        return new Fold(split.Train.Count, split.Test.Count, metrics, perEpoch, epochMetric, atK, skipped, ours) { PopularityHalfLife = halfLife };
     }
 
     /// <summary>Each metric's mean and sd over the folds that measured it: a fold without new users has no new-user rows, a fold that
@@ -608,9 +613,18 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         CliConsole.Out.Write(table);
         Fold first = folds[0];
         string ratingNote = explicitRatings ? Invariant($"; rating metrics: {first.PairsSkipped:N0} held-out pairs with an unknown user or item skipped.") : ".";
+        // New users are skipped by the model's evaluation and scored on the fallback list: count them once, as such.
+        int fresh = first.Metrics.TryGetValue("new users", out double n) ? (int)n : 0;
+        string newUsers = fresh > 0 ? Invariant($", {fresh:N0} new users on the fallback list") : "";
         CliConsole.Out.WriteLine(Invariant(
-            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated, {first.Ranking.UsersSkipped:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}"));
+            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated{newUsers}, {first.Ranking.UsersSkipped - fresh:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}"));
+        CliConsole.Out.WriteLine(MostPopularIs(first.PopularityHalfLife));
     }
+
+    /// <summary>Which popularity the most-popular rows rank by: the fallback the run chose, so a recency-weighted one is named.</summary>
+    private static string MostPopularIs(TimeSpan? halfLife) => halfLife is { } h
+        ? Invariant($"Most popular: popularity with a half-life of {h.TotalDays:0.#} days (the new-user fallback this run chose on the training part), as the model serves it.")
+        : "Most popular: all-time popularity (distinct users of each item in the training part).";
 
     private static string Json(List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)
     {
@@ -641,6 +655,15 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 writer.WriteNumber("users_skipped", fold.Ranking.UsersSkipped);
                 writer.WriteNumber("unknown_items_skipped", fold.Ranking.UnknownItemsSkipped);
                 writer.WriteNumber("rating_pairs_skipped", fold.PairsSkipped);
+                if (fold.PopularityHalfLife is { } halfLife)
+                {
+                    writer.WriteNumber("most_popular_half_life_days", halfLife.TotalDays);   // the baseline is recency-weighted popularity
+                }
+                else
+                {
+                    writer.WriteNull("most_popular_half_life_days");   // all-time popularity
+                }
+
                 writer.WriteStartObject("metrics");
                 foreach (var (name, value) in fold.Metrics)
                 {

@@ -414,22 +414,30 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     /// <summary>Unless options were given: the cold-start list chosen for the log's newcomers (<see cref="AutoTuner.ChooseFallback"/>),
     /// applied to the model and recorded in it.</summary>
-    internal static FactorModel WithFallback(Settings settings, InteractionLog log, FactorModel model, CancellationToken token, bool quiet = false)
+    internal static FactorModel WithFallback(Settings settings, InteractionLog log, FactorModel model, CancellationToken token, bool quiet = false) =>
+        WithFallback(settings, log, model, out _, token, quiet);
+
+    /// <summary>As <see cref="WithFallback(Settings, InteractionLog, FactorModel, CancellationToken, bool)"/>, also giving the half-life of
+    /// the popularity the model now holds (null: all-time popularity).</summary>
+    internal static FactorModel WithFallback(Settings settings, InteractionLog log, FactorModel model, out TimeSpan? halfLife, CancellationToken token,
+        bool quiet = false)
     {
+        halfLife = null;
         if (!Tunes(settings))
         {
             return model;
         }
 
         FallbackChoice choice = AutoTuner.ChooseFallback(log, cancellationToken: token);
+        halfLife = choice.HalfLife;
         if (!quiet)
         {
             CliConsole.Out.WriteLine($"Fallback for new users: {choice.Reason}.");
         }
 
-        if (choice.HalfLife is { } halfLife)
+        if (choice.HalfLife is { } chosen)
         {
-            model = model.WithItemPopularity(PopularityCounter.Count(log, model.Items, halfLife));
+            model = model.WithItemPopularity(PopularityCounter.Count(log, model.Items, chosen));
         }
 
         return model.WithProperties([new(ModelPropertyNames.Fallback, choice.Reason)]);

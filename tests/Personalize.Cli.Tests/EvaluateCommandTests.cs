@@ -201,6 +201,24 @@ public sealed class EvaluateCommandTests
         Assert.False(File.Exists(cli.PathOf("e.json")));
     }
 
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(3, 9)]
+    public void Last_days_of_a_log_of_dates_holds_out_that_many_dates(int days, int heldOut)
+    {
+        using var cli = new CliRunner();
+        // Three rows a day over ten dates, written without a time: --last-days 1 held out the last two dates (the cut's midnight went in).
+        string log = cli.Write("dates.csv", "user_id,item_id,timestamp\n" + string.Concat(Enumerable.Range(1, 10).SelectMany(d =>
+            Enumerable.Range(0, 3).Select(u => $"u{u},i{((d * 7) + (u * 3)) % 12},202401{d:D2}\n"))));
+
+        var (code, _, error) = cli.Run("evaluate", "--input", log, "--split", "time", "--last-days", days.ToString(CultureInfo.InvariantCulture),
+            "--no-tune", "--factors", "2", "--epochs", "2", "--out", cli.PathOf("e.json"));
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(cli.PathOf("e.json")));
+        Assert.Equal(heldOut, json.RootElement.GetProperty("folds")[0].GetProperty("test_rows").GetInt32());
+    }
+
     [Fact]
     public void The_count_of_new_users_on_a_time_split_is_a_whole_number()
     {

@@ -378,7 +378,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         DateTimeOffset cut;
         try
         {
-            cut = log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays);
+            // The last N days are (latest − N days, latest]: a row at the cut's very second is N days old, so it trains. Taken in, it held
+            // out N + 1 days of a log of dates (--last-days 1 held out the last two dates).
+            cut = log.GetLatestTimestamp()!.Value.AddDays(-settings.LastDays).AddSeconds(1);
         }
         catch (ArgumentOutOfRangeException)
         {

@@ -122,6 +122,10 @@ public sealed class EvaluateCommandTests
         Assert.Equal(5, doc.RootElement.GetProperty("k").GetInt32());
         string markdown = File.ReadAllText(report);
         Assert.Contains("![NDCG@5 per epoch](report-per-epoch.png)", markdown);
+        // The counts the report says it keeps, as the console prints them.
+        string split = output.Split('\n').Single(l => l.StartsWith("Split 1: ", StringComparison.Ordinal)).Trim();
+        Assert.Contains(split, markdown);
+        Assert.Contains("Most popular: all-time popularity", markdown);
         foreach (string png in new[] { "report-per-epoch.png", "report-at-k.png" })
         {
             byte[] bytes = File.ReadAllBytes(cli.PathOf(png));

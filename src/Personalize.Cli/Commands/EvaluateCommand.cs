@@ -613,14 +613,19 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
 
         CliConsole.Out.Write(table);
-        Fold first = folds[0];
+        CliConsole.Out.WriteLine(SplitSummary(folds[0], explicitRatings));
+        CliConsole.Out.WriteLine(MostPopularIs(folds[0].PopularityHalfLife));
+    }
+
+    /// <summary>What split 1 held and who was evaluated, skipped and counted, for the console and the report.</summary>
+    private static string SplitSummary(Fold first, bool explicitRatings)
+    {
         string ratingNote = explicitRatings ? Invariant($"; rating metrics: {first.PairsSkipped:N0} held-out pairs with an unknown user or item skipped.") : ".";
         // New users are skipped by the model's evaluation and scored on the fallback list: count them once, as such.
         int fresh = first.Metrics.TryGetValue("new users", out double n) ? (int)n : 0;
         string newUsers = fresh > 0 ? Invariant($", {fresh:N0} new users on the fallback list") : "";
-        CliConsole.Out.WriteLine(Invariant(
-            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated{newUsers}, {first.Ranking.UsersSkipped - fresh:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}"));
-        CliConsole.Out.WriteLine(MostPopularIs(first.PopularityHalfLife));
+        return Invariant(
+            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated{newUsers}, {first.Ranking.UsersSkipped - fresh:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}");
     }
 
     /// <summary>Which popularity the most-popular rows rank by: the fallback the run chose, so a recency-weighted one is named.</summary>
@@ -731,6 +736,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             [.. first.AtK.Select(pair => (pair.Key, ks, pair.Value))]);
         md.Append(Invariant($"\n## Metrics at K = 1..20 against most popular\n\n![metrics at K]({kChart})\n"));
         md.Append("\nHeld-out users unknown to the model, users with nothing new to find, and held-out items unknown to the model are skipped and counted; rating metrics skip pairs with an unknown user or item.\n");
+        md.Append('\n').Append(SplitSummary(first, explicitRatings)).Append("\n\n").Append(MostPopularIs(first.PopularityHalfLife)).Append('\n');
         OutputFile.Write(path, md.ToString());
     }
 

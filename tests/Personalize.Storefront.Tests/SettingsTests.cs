@@ -29,4 +29,22 @@ public sealed class SettingsTests
 
         Assert.Contains("has no items.csv", exception.Message);
     }
+
+    [Fact]
+    public async Task A_second_storefront_on_a_state_folder_in_use_stops_before_it_trains_and_leaves_the_served_model_alone()
+    {
+        using var first = new StorefrontFactory();
+        using HttpClient client = first.CreateClient();
+        Assert.True((await client.GetAsync("/api/model")).IsSuccessStatusCode);   // the first holds the journal
+        string state = Path.GetDirectoryName(first.ModelPath)!;
+        string trained = Path.Combine(state, "shop.pzm");
+        byte[] before = File.ReadAllBytes(trained);
+
+        // No model given: the second would train one into the same folder, and the first (watching its file) swap it in.
+        using var second = new StorefrontFactory(new() { ["Storefront:StateDirectory"] = state, ["Storefront:Model"] = "", ["Storefront:Factors"] = "8" });
+        InvalidOperationException exception = Assert.Throws<InvalidOperationException>(() => second.CreateClient());
+
+        Assert.Contains("is in use by another storefront (or another tracker), so this one would not start; nothing was trained or written", exception.Message);
+        Assert.Equal(before, File.ReadAllBytes(trained));
+    }
 }

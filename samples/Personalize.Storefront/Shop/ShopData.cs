@@ -55,10 +55,13 @@ internal sealed class ShopData
 
         ItemCatalog catalog = ItemCatalog.ReadCsv(items);
         InteractionLog history = InteractionLog.ReadCsv(events);
-        string? model = options.Model;
+        string? model = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model;   // an empty setting is unset: train one
         bool trained = false;
         if (model is null)
         {
+            // A second storefront on this state folder would stop at the journal's lock, but only after training: its model would have
+            // replaced the running shop's file, which the running shop then swapped in. Ask the lock first.
+            ThrowIfJournalInUse(JournalDirectory(options));
             string state = StateDirectory(options);
             System.IO.Directory.CreateDirectory(state);
             model = Path.Combine(state, "shop.pzm");
@@ -67,6 +70,27 @@ internal sealed class ShopData
         }
 
         return new ShopData(directory, catalog, history, Path.GetFullPath(model), trained);
+    }
+
+    /// <summary>Throws when another tracker (another storefront) holds the journal: the lock file the live tracker takes (tracker.lock,
+    /// held with no sharing while the tracker is open), opened and released again.</summary>
+    private static void ThrowIfJournalInUse(string journal)
+    {
+        string lockPath = Path.Combine(journal, "tracker.lock");
+        if (!File.Exists(lockPath))
+        {
+            return;
+        }
+
+        try
+        {
+            using Microsoft.Win32.SafeHandles.SafeFileHandle probe = File.OpenHandle(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new InvalidOperationException($"The event journal {journal} is in use by another storefront (or another tracker), so this one "
+                + "would not start; nothing was trained or written. Stop the other one, or give this one its own Storefront:StateDirectory.", exception);
+        }
     }
 
     /// <summary>Trains implicit ALS with fixed options (no tuning) and attaches co-occurrence counts for related items.</summary>

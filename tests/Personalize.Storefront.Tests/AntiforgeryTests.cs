@@ -77,6 +77,23 @@ public sealed class AntiforgeryTests : IClassFixture<StorefrontFactory>
     }
 
     [Fact]
+    public async Task A_save_from_a_stale_profile_page_is_a_conflict_and_the_newer_save_stays()
+    {
+        using HttpClient client = Client("U0505");
+        // Tab A opens the profile, tab B saves, then tab A saves the form it was filled from: it overwrote B's save with 200.
+        string tabA = await client.GetStringAsync("/profile");
+        string version = System.Text.RegularExpressions.Regex.Match(tabA, "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
+        HttpResponseMessage tabB = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price <= 9"));
+        HttpResponseMessage stale = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price <= 20"), ("version", version));
+
+        Assert.NotEqual("", version);
+        Assert.Equal(HttpStatusCode.OK, tabB.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("Reload the page and save again.", await stale.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"default-filter\" value=\"price &lt;= 9\"", await client.GetStringAsync("/profile"));
+    }
+
+    [Fact]
     public async Task A_token_without_the_cookie_it_pairs_with_is_refused()
     {
         // What a forged post from another site can have at best: a token it got for itself, sent with the shopper's cookies, whose

@@ -365,7 +365,8 @@ internal static class PageEndpoints
             DefaultFilter = defaultFilter,
             PreferredSort = sort,
             PersonalizationOptOut = form["optout"] == "on",
-            Version = saved?.Version ?? 0,
+            // The version the form was filled from (a form without one, as an old page posts, takes the stored one).
+            Version = long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out long version) ? version : saved?.Version ?? 0,
         };
         (Filter? parsed, FilterSyntaxException? error) = ShopQuery.ParseFilter(defaultFilter, shop.Catalog);
         if (error is not null)
@@ -416,7 +417,9 @@ internal static class PageEndpoints
             return Html.Page(http, shop, snapshot, "Profile", html.ToString(), status);
         }
 
+        // The version the form was filled from goes back with it: a save from a stale tab is a conflict, not a silent overwrite.
         html.Append("<form method=\"post\" action=\"/profile\" id=\"preferences\">").Append(Html.AntiforgeryField(http))
+            .Append("<input type=\"hidden\" name=\"version\" value=\"").Append(preferences.Version.ToString(CultureInfo.InvariantCulture)).Append("\">")
             .Append("<h2>Brands you never want to see</h2><div class=\"brands\">");
         foreach (string brand in shop.Brands)
         {

@@ -157,8 +157,9 @@ public sealed class ItemCatalog
     /// <param name="options">How to read it; <see langword="null"/> for the defaults.</param>
     /// <returns>The catalogue.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist (or is a folder).</exception>
-    /// <exception cref="InteractionDataException">The file is compressed or not UTF-8/UTF-16 text with a byte order mark, is empty, has no id column, or has a header column with an empty or repeated
-    /// name (under either policy); or a row is bad under <see cref="BadRowPolicy.Fail"/>.</exception>
+    /// <exception cref="InteractionDataException">The file is compressed or UTF-16 without a byte order mark, is empty, has no id column, or
+    /// has a header column with an empty or repeated name (under either policy); or a row is bad (one that is not valid UTF-8 among them)
+    /// under <see cref="BadRowPolicy.Fail"/>.</exception>
     public static ItemCatalog ReadCsv(string path, ItemCatalogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -359,9 +360,6 @@ public sealed class ItemCatalog
         return new ItemCatalog(IdMap.FromIds(ids), schema, [.. values.Select(v => v.ToArray())], report, typeWarnings);
     }
 
-    /// <summary>Why a row's fields do not line up with the header's columns, or null when they do: fewer fields than columns (a value
-    /// would be missing without a word), or more with text in the extra ones (a delimiter inside an unquoted field split it, so every later
-    /// value would sit in the wrong column). Empty extra fields, from a trailing delimiter, are fine.</summary>
     /// <summary>
     /// A row that is not valid UTF-8: read on, its bytes would become U+FFFD, and values that differ (Zoë, Zoä saved as Latin-1) would be
     /// one brand, matched by no filter.
@@ -383,6 +381,9 @@ public sealed class ItemCatalog
         return $"{column} is not valid UTF-8 (expected UTF-8 text: save the file as UTF-8; one saved as Latin-1 or Windows-1252 writes é as a byte UTF-8 cannot read).";
     }
 
+    /// <summary>Why a row's fields do not line up with the header's columns, or null when they do: fewer fields than columns (a value
+    /// would be missing without a word), or more with text in the extra ones (a delimiter inside an unquoted field split it, so every later
+    /// value would sit in the wrong column). Empty extra fields, from a trailing delimiter, are fine.</summary>
     private static string? FieldCountProblem(string[] fields, int columns)
     {
         if (fields.Length < columns)

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Buffers;
+using System.Globalization;
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
 using Personalize.Core.Internal;

@@ -17,7 +17,7 @@ public sealed class FoldInTests
         new ImplicitAlsTrainer(new() { NumberOfFactors = 8, NumberOfIterations = epochs, Solver = solver, NumberOfThreads = 1, Regularization = 0.05f })
             .Fit(CooccurrenceIndexTests.Feedback(seed, users: 120, items: 40, perUser: 10));
 
-    internal static FactorModel ExplicitModel(int seed)
+    internal static FactorModel ExplicitModel(int seed, BiasedMatrixFactorizationTrainer.Options? options = null)
     {
         var random = new Random(seed);
         var rows = new List<Interaction>();
@@ -29,7 +29,7 @@ public sealed class FoldInTests
             }
         }
 
-        return new BiasedMatrixFactorizationTrainer(new() { NumberOfFactors = 6, NumberOfIterations = 20, NumberOfThreads = 1 })
+        return new BiasedMatrixFactorizationTrainer(options ?? new() { NumberOfFactors = 6, NumberOfIterations = 20, NumberOfThreads = 1 })
             .Fit(RatingMatrix.FromLog(InteractionLog.Create(rows)));
     }
 
@@ -183,19 +183,8 @@ public sealed class FoldInTests
     [MemberData(nameof(NotOneRidgeStep))]
     public void A_known_user_of_an_explicit_model_that_is_not_one_ridge_step_folds_in_as_the_trained_vector_plus_the_new_events_change(string trainer)
     {
-        var random = new Random(80);
-        var rows = new List<Interaction>();
-        for (int u = 0; u < 60; u++)
-        {
-            foreach (int i in Enumerable.Range(0, 30).OrderBy(_ => random.Next()).Take(12))
-            {
-                rows.Add(new Interaction($"u{u}", $"i{i}", Rating: 1 + random.Next(9) / 2f));
-            }
-        }
-
         var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 6, NumberOfIterations = 20, NumberOfThreads = 1 };
-        options = trainer == "bayesian" ? options with { UseBayesianSampling = true } : options with { NumberOfModels = 3 };
-        FactorModel model = new BiasedMatrixFactorizationTrainer(options).Fit(RatingMatrix.FromLog(InteractionLog.Create(rows)));
+        FactorModel model = ExplicitModel(seed: 80, trainer == "bayesian" ? options with { UseBayesianSampling = true } : options with { NumberOfModels = 3 });
         using var recommender = new Recommender(model);
         int user = model.Users.GetIndex("u7");
         string unseen = model.Items.Ids.First(id => !model.GetSeenItems(user).Contains(model.Items.GetIndex(id)));

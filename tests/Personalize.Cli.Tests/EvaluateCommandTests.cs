@@ -32,6 +32,11 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, fold.GetProperty("users_evaluated").GetInt32());
         Assert.Equal(JsonValueKind.Null, fold.GetProperty("metrics").GetProperty("model recall@K").ValueKind);
         Assert.Equal(JsonValueKind.Number, fold.GetProperty("metrics").GetProperty("new users (fallback) recall@K").ValueKind);
+        // One split measured it: a mean, and no spread (it was 0).
+        JsonElement fresh = unmeasured.RootElement.GetProperty("metrics").GetProperty("new users (fallback) recall@K");
+        Assert.Equal((JsonValueKind.Number, JsonValueKind.Null), (fresh.GetProperty("mean").ValueKind, fresh.GetProperty("sd").ValueKind));
+        JsonElement spread = json.RootElement.GetProperty("metrics").GetProperty("new users (fallback) recall@K").GetProperty("sd");
+        Assert.Equal(foldsWithNewUsers > 1 ? JsonValueKind.Number : JsonValueKind.Null, spread.ValueKind);
     }
 
     [Theory]

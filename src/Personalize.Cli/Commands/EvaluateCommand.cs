@@ -565,7 +565,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     /// <summary>Each metric's mean and sd over the folds that measured it: a fold without new users has no new-user rows, a fold that
     /// evaluated no user has no ranking figures (not 0), and a rating metric with no known pair is NaN. A metric no fold measured is NaN
-    /// (shown as n/a, written as null).</summary>
+    /// (shown as n/a, written as null), and so is the sd of one that fewer than two folds measured.</summary>
     private static List<(string Name, double Mean, double Sd)> Average(List<Fold> folds)
     {
         var result = new List<(string, double, double)>();
@@ -575,8 +575,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             double[] values = [.. folds.Where(f => Measured(f, name)).Select(f => f.Metrics[name])];
             double mean = values.Length == 0 ? double.NaN : values.Average();
-            double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1))
-                : values.Length == 1 ? 0 : double.NaN;   // nothing measured has no spread either (null in the JSON)
+            // One measurement, or none, has no spread (n/a in the table, null in the JSON): "± 0.0000" said the folds agreed.
+            double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : double.NaN;
             result.Add((name, mean, sd));
         }
 
@@ -598,7 +598,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             return "n/a";   // nothing measured: no user evaluated, no known pair
         }
 
-        return folds > 1 ? $"{Format(mean)} ± {Format(sd)}" : Format(mean);
+        return folds > 1 ? $"{Format(mean)} ± {(double.IsNaN(sd) ? "n/a (one split measured it)" : Format(sd))}" : Format(mean);
     }
 
     private static void PrintTable(List<(string Name, double Mean, double Sd)> rows, List<Fold> folds, Settings settings, bool explicitRatings)

@@ -62,7 +62,17 @@ public static class StorefrontApp
         services.AddSingleton<Shop.Shop>();
         services.AddHostedService<ShopWarmup>();
         services.AddAntiforgery();   // page forms carry a token (PageEndpoints); the JSON API does not (README "Forms and the API")
-        services.AddProblemDetails();
+        // A query value that does not bind (count=abc) is a 400 naming the parameter and the value, as the API's own checks are, instead
+        // of a bare "Bad Request".
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Title = "A parameter could not be read.";
+                context.ProblemDetails.Detail = bad.Message;
+            }
+        });
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -85,7 +95,10 @@ public static class StorefrontApp
 
     private static void MapEndpoints(WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseRateLimiter();
         PageEndpoints.Map(app);

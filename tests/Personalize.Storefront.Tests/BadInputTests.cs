@@ -68,6 +68,20 @@ public sealed class BadInputTests : IClassFixture<StorefrontFactory>
         Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
     }
 
+    [Theory]
+    [InlineData("/api/recommendations?user=U0042&count=abc", "count", "abc")]
+    [InlineData("/api/recommendations?user=U0042&count=99999999999999", "count", "99999999999999")]
+    public async Task A_parameter_that_is_not_a_number_answers_400_naming_it_and_the_value(string url, string parameter, string value)
+    {
+        using HttpClient client = _factory.CreateClient();
+
+        JsonElement problem = await StorefrontFactory.Problem(await client.GetAsync(url), 400);
+
+        Assert.Equal("A parameter could not be read.", problem.GetProperty("title").GetString());
+        Assert.Contains(parameter, problem.GetProperty("detail").GetString());
+        Assert.Contains(value, problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_item_answers_404()
     {

@@ -57,9 +57,37 @@ internal static class OptionParsing
             folder = Path.GetDirectoryName(folder);
         }
 
-        if (folder is not null && !CanCreateFileIn(folder, out string? reason))
+        // A model is saved beside its target and renamed over it, so its folder must take a new file; a text output is written in place,
+        // so an existing target (or /dev/stdout) needs only to be writable itself.
+        if (!writesModel && File.Exists(full))
+        {
+            if (!CanOpenForWriting(full, out string? denied))
+            {
+                throw new UsageException($"{option} {output} cannot be written ({denied}).");
+            }
+        }
+        else if (folder is not null && !CanCreateFileIn(folder, out string? reason))
         {
             throw new UsageException($"{option} {output} cannot be written: a file cannot be created in {folder} ({reason}).");
+        }
+    }
+
+    /// <summary>Whether an existing file can be opened for writing: opened without truncating it, then closed.</summary>
+    private static bool CanOpenForWriting(string path, out string? reason)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            reason = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            reason = exception.Message.TrimEnd('.');
+            return false;
         }
     }
 

@@ -155,6 +155,7 @@ public sealed class BadInputTests : IClassFixture<StorefrontFactory>
         HttpResponseMessage home = await client.GetAsync("/");
         HttpResponseMessage notBought = await Pages.PostForm(client, "/profile", "/profile", ("filter", "not bought"));
         HttpResponseMessage search = await client.GetAsync("/search?q=kettle&f=" + Uri.EscapeDataString("not bought"));
+        HttpResponseMessage partial = await Pages.PostForm(client, "/profile", "/profile", ("filter", "price < 10 or not seen"));   // read, not applicable
         string profile = await client.GetStringAsync("/profile");
 
         Assert.Equal(HttpStatusCode.OK, notSeen.StatusCode);
@@ -162,6 +163,8 @@ public sealed class BadInputTests : IClassFixture<StorefrontFactory>
         Assert.Equal(HttpStatusCode.BadRequest, notBought.StatusCode);
         Assert.Contains("'not bought' cannot be a saved default filter in this shop", System.Net.WebUtility.HtmlDecode(await notBought.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.BadRequest, search.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);   // was 500
+        Assert.Contains("id=\"error\"", await partial.Content.ReadAsStringAsync());
         Assert.Contains("id=\"error\"", await search.Content.ReadAsStringAsync());
         Assert.Contains("value=\"price &lt;= 50 and not seen\"", profile);
     }

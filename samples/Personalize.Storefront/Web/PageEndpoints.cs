@@ -374,7 +374,18 @@ internal static class PageEndpoints
             return ProfilePage(http, shop, user, wanted, error.Message, null, StatusCodes.Status400BadRequest);
         }
 
-        if (parsed is not null && FilterCompiler.Compile(parsed, shop.Catalog, shop.Catalog.Items).ExcludesBought)
+        CompiledFilter? compiled;
+        try
+        {
+            compiled = parsed is null ? null : FilterCompiler.Compile(parsed, shop.Catalog, shop.Catalog.Items);
+        }
+        catch (ArgumentException exception)
+        {
+            // Read, but not applicable ('price < 10 or not seen': the rule applies to the whole filter only).
+            return ProfilePage(http, shop, user, wanted, exception.Message.Split(" (Parameter", 2)[0], null, StatusCodes.Status400BadRequest);
+        }
+
+        if (compiled is { ExcludesBought: true })
         {
             // Search and the API's lists have no purchases to leave out: saved, the rule would fail them on every visit.
             return ProfilePage(http, shop, user, wanted, "'not bought' cannot be a saved default filter in this shop: its search does not know what "

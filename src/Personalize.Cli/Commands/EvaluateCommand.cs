@@ -659,7 +659,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 writer.WriteNumber("train_rows", fold.TrainRows);
                 writer.WriteNumber("test_rows", fold.TestRows);
                 writer.WriteNumber("users_evaluated", fold.Ranking.UsersEvaluated);
-                writer.WriteNumber("users_skipped", fold.Ranking.UsersSkipped);
+                // New users are scored on the fallback list ("new users" among the metrics), not skipped, as the console counts them.
+                writer.WriteNumber("users_skipped", fold.Ranking.UsersSkipped - (fold.Metrics.TryGetValue("new users", out double fresh) ? (int)fresh : 0));
                 writer.WriteNumber("unknown_items_skipped", fold.Ranking.UnknownItemsSkipped);
                 writer.WriteNumber("rating_pairs_skipped", fold.PairsSkipped);
                 if (fold.PopularityHalfLife is { } halfLife)

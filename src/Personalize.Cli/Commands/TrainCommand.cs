@@ -468,7 +468,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
         settings.ReaderOptions(RejectedRowWarnings.Write) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
 
-    /// <summary>How many (user, item) pairs have a summed weight of 0.</summary>
+    /// <summary>What a training run read, trained and measured.</summary>
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);
 
     /// <summary>Counts item co-occurrence from the same feedback the model was trained on, and attaches it to the model.</summary>

@@ -123,6 +123,11 @@ internal static class CsvHeaderSniffing
         int length;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
+            if (!stream.CanSeek)
+            {
+                return;   // a pipe (--input <(zcat f.csv.gz)): what this read took, the reader would never see
+            }
+
             length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
 

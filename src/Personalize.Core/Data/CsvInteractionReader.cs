@@ -661,6 +661,33 @@ public sealed class CsvInteractionReader
             PendingMalformed = record;
         }
 
+        /// <summary>How many fields a row needs: the header's (or the first row's) up to its last non-blank one.</summary>
+        private int? _fieldsNeeded;
+
+        /// <summary>How many names a header has up to its last non-blank one.</summary>
+        private static int NonBlankLength(string[] names)
+        {
+            int length = names.Length;
+            while (length > 0 && string.IsNullOrWhiteSpace(names[length - 1]))
+            {
+                length--;
+            }
+
+            return length;
+        }
+
+        /// <summary>How many fields a row has up to its last non-blank one.</summary>
+        private static int FilledFieldCount(CsvReader reader)
+        {
+            int length = reader.FieldCount;
+            while (length > 0 && IsBlank(reader.GetSpan(length - 1)))
+            {
+                length--;
+            }
+
+            return length;
+        }
+
         /// <summary>The index of the first field from <paramref name="from"/> on that holds more than white space, or null.</summary>
         private static int? ExtraFieldText(CsvReader reader, int from)
         {
@@ -777,7 +804,10 @@ public sealed class CsvInteractionReader
             // a decimal comma: reading on would take part of the field for all of it. Empty extra fields (a trailing delimiter) are fine.
             int expected = Columns.Names.Length > 0 ? Columns.Names.Length : (_firstFieldCount ??= reader.FieldCount);
             string reference = Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
-            if (reader.FieldCount < expected)
+            // Trailing empty names (a delimiter at the end of the header) or fields (of the first row, without a header) name no column:
+            // a row without them is not short.
+            _fieldsNeeded ??= Columns.Names.Length > 0 ? NonBlankLength(Columns.Names) : FilledFieldCount(reader);
+            if (reader.FieldCount < _fieldsNeeded)
             {
                 // Fewer fields than the header: one is missing, and nothing says which, so the fields after it would be read from the
                 // wrong columns (an item id taken from the price column).

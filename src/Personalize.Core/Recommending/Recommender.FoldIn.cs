@@ -42,7 +42,8 @@ public sealed partial class Recommender
     /// <para>Score the vector with <see cref="ForUser(ReadOnlySpan{float}, float, ReadOnlySpan{int}, CompiledFilter?, Span{Recommendation})"/>.
     /// The list form, with item ids and event types, is <see cref="FoldIn(string?, IEnumerable{Interaction}, EventWeights?)"/>.</para>
     /// </remarks>
-    /// <exception cref="ArgumentException">The spans' lengths do not match, or a weight is not finite (or, for implicit models, negative).</exception>
+    /// <exception cref="ArgumentException">The spans' lengths do not match, or a weight is not finite (or, for implicit models, negative; for
+    /// explicit models, a rating far outside the range the model was trained on: more than half its width beyond it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the model's items.</exception>
     public float FoldIn(string? userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights, Span<float> destination) =>
         FoldInSpans(userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, itemIndices, weights, destination);
@@ -406,6 +407,12 @@ public sealed partial class Recommender
             if (!float.IsFinite(w) || (!solver.IsExplicit && w < 0))
             {
                 ThrowHelper.NegativeWeight(nameof(weights), p, w);
+            }
+
+            if (solver.IsExplicit && FarOutside(w, Model.MinRating, Model.MaxRating))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The rating at position {p} is {w}, far outside the ratings the model was trained on ({Model.MinRating} to {Model.MaxRating})."), nameof(weights));
             }
         }
 

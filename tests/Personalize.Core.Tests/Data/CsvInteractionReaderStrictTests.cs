@@ -202,6 +202,20 @@ public sealed class CsvInteractionReaderStrictTests : IDisposable
         Assert.Equal(["i1", "i2"], log.Items.Ids);
     }
 
+    [Theory]
+    [InlineData("user_id,item_id,event_type,timestamp,\nU1,I1,view,2024-01-01T00:00:00Z\nU2,I2,view,2024-01-02T00:00:00Z\n", true)]
+    [InlineData("U1,I1,view,2024-01-01T00:00:00Z,\nU2,I2,view,2024-01-02T00:00:00Z\nU3,I1,view,2024-01-03T00:00:00Z\n", false)]
+    public void A_trailing_delimiter_on_the_header_or_the_first_row_names_no_column_a_row_could_miss(string content, bool header)
+    {
+        string path = _directory.Write("trailing.csv", content);
+        var options = header ? new CsvInteractionReaderOptions()
+            : new CsvInteractionReaderOptions { HasHeader = false, UserColumn = "1", ItemColumn = "2", EventColumn = "3", TimeColumn = "4" };
+
+        InteractionLog log = new CsvInteractionReader(options).Read(path);
+
+        Assert.Equal((header ? 2 : 3, 0L), (log.Count, log.Report.Rejected));
+    }
+
     [Fact]
     public void A_skipped_row_without_an_id_is_not_told_to_skip_rows()
     {

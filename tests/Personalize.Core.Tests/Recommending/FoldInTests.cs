@@ -216,6 +216,8 @@ public sealed class FoldInTests
         Assert.Equal(2, edge.EventCount);
         Assert.Contains("The event at position 0 (item 'i1') has the rating 99, far outside the ratings the model was trained on (1 to 5)", above.Message);
         Assert.Contains("The event at position 1 (item 'i1') has the rating -5, far outside the ratings the model was trained on (1 to 5)", below.Message);
+        var spans = Assert.Throws<ArgumentException>(() => recommender.FoldIn(null, [model.Items.GetIndex("i1")], [99f], new float[model.NumberOfFactors]));
+        Assert.Contains("The rating at position 0 is 99, far outside the ratings the model was trained on (1 to 5)", spans.Message);
     }
 
     public static TheoryData<string, string> BadEvents => new()

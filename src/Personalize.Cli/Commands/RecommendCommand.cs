@@ -197,7 +197,17 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         FactorModel model = ModelFile.Load(settings.Model);
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        if (settings.Filter is not null && settings.Items is null)
+        {
+            throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
+        }
+
+        // One read of the catalogue serves the titles and the filter (with --schema, as the filter reads it).
+        ItemCatalog? catalogue = settings.Items is null ? null
+            : settings.Filter is not null ? CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol)
+            : null;
+        ItemTitles titles = catalogue is not null ? ItemTitles.FromCatalog(catalogue)
+            : settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
         if (settings.Items is not null && settings.Filter is null)
         {
             titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check below says it
@@ -214,14 +224,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         CompiledFilter? filter = null;
         if (settings.Filter is not null)
         {
-            if (settings.Items is null)
-            {
-                throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
-            }
-
-            ItemCatalog catalog = CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
-            CatalogReading.WarnIfApart(catalog, model.Items, settings.Items);
-            filter = PageOutput.CompileListFilter(settings.Filter, catalog, model.Items);
+            CatalogReading.WarnIfApart(catalogue!, model.Items, settings.Items!);
+            filter = PageOutput.CompileListFilter(settings.Filter, catalogue!, model.Items);
         }
 
         using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = !settings.IncludeSeen });

@@ -127,13 +127,16 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             CliConsole.Error.WriteLine("note: the model has no co-occurrence section, so related items come from the item factors alone; give --input events.csv (or retrain) to add co-occurrence.");
         }
 
-        ItemTitles titles = settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        // One read of the catalogue serves the titles and the filter (with --schema, as the filter reads it).
+        ItemCatalog? catalogue = settings.Filter is null || settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
+        ItemTitles titles = catalogue is not null ? ItemTitles.FromCatalog(catalogue)
+            : settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
         if (settings.Items is not null && settings.Filter is null)
         {
             titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check says it
         }
 
-        CompiledFilter? filter = settings.Filter is null ? null : CompileFilter(settings.Filter, settings.Items!, settings.Schema, settings.ItemsIdCol, model);
+        CompiledFilter? filter = catalogue is null ? null : CompileFilter(settings.Filter!, settings.Items!, catalogue, model);
         if (filter is { ExcludesSeen: true })
         {
             throw new UsageException("--filter: 'not seen' does not apply to related items, which are not anyone's list (there is no user whose history to leave out); leave it out.");
@@ -191,9 +194,8 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
         return index;
     }
 
-    private static CompiledFilter CompileFilter(string text, string itemsPath, string? schema, string? idColumn, FactorModel model)
+    private static CompiledFilter CompileFilter(string text, string itemsPath, ItemCatalog catalog, FactorModel model)
     {
-        ItemCatalog catalog = CatalogReading.Read(itemsPath, schema, idColumn);
         CatalogReading.WarnIfApart(catalog, model.Items, itemsPath);
         return PageOutput.CompileListFilter(text, catalog, model.Items);
     }

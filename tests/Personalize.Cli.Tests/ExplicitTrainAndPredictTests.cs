@@ -154,6 +154,19 @@ public sealed class ExplicitTrainAndPredictTests
     }
 
     [Fact]
+    public void Evaluate_on_given_files_notes_pairs_the_training_file_rates_too()
+    {
+        using var cli = new CliRunner();
+        string train = cli.Write("train.csv", "user_id,item_id,rating\nu1,a,5\nu1,b,3\nu2,a,4\nu2,b,2\nu3,a,1\nu3,c,5\nu4,b,4\nu4,c,2\n");
+        string test = cli.Write("test.csv", "user_id,item_id,rating\nu1,c,4\nu2,a,4\nu4,a,3\n");
+
+        var (code, _, error) = cli.Run("evaluate", "--trainer", "explicit", "--train", train, "--test", test, "--no-tune", "--factors", "2", "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"note: 1 (user, item) pair(s) of {test} are rated in {train} too (the first on line 3); each is scored against a rating the model was trained on.", error);
+    }
+
+    [Fact]
     public void Skipped_duplicate_ratings_count_as_rejected_and_not_as_accepted()
     {
         using var cli = new CliRunner();

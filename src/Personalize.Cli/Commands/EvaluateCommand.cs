@@ -223,6 +223,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             {
                 CheckDuplicateRatings(settings, given.Train, settings.Train);
                 CheckDuplicateRatings(settings, given.Test, settings.Test);
+                NoteRatedInBoth(given, settings.Train, settings.Test);
             }
 
             if (given.Train.Count == 0 || given.Test.Count == 0)
@@ -432,6 +433,34 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"note: {file} rates {log.Count - whole.Count:N0} pair(s) more than once; each part merges its own ratings of a pair, and a pair can fall in both parts."));
+        }
+    }
+
+    /// <summary>Notes the pairs of a --test file that the --train file rates too: each is scored against a rating the model was trained
+    /// on, which flatters the RMSE.</summary>
+    private static void NoteRatedInBoth(LogSplit given, string train, string test)
+    {
+        var trained = new HashSet<(string User, string Item)>();
+        for (int row = 0; row < given.Train.Count; row++)
+        {
+            trained.Add((given.Train.Users.GetId(given.Train.UserIndices[row]), given.Train.Items.GetId(given.Train.ItemIndices[row])));
+        }
+
+        var both = new HashSet<(string User, string Item)>();
+        long first = 0;
+        for (int row = 0; row < given.Test.Count; row++)
+        {
+            var pair = (given.Test.Users.GetId(given.Test.UserIndices[row]), given.Test.Items.GetId(given.Test.ItemIndices[row]));
+            if (trained.Contains(pair) && both.Add(pair) && both.Count == 1)
+            {
+                first = given.Test.GetLineNumber(row);
+            }
+        }
+
+        if (both.Count > 0)
+        {
+            CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"note: {both.Count:N0} (user, item) pair(s) of {test} are rated in {train} too (the first on line {first}); each is scored against a rating the model was trained on."));
         }
     }
 

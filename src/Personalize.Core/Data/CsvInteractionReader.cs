@@ -661,6 +661,10 @@ public sealed class CsvInteractionReader
             PendingMalformed = record;
         }
 
+        /// <summary>"the header has 4" or "the first row has 4", for a message: built only for a row that is rejected (built for every
+        /// row, it doubled what reading a log allocates).</summary>
+        private string Reference(int expected) => Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
+
         /// <summary>How many fields a row needs: the header's (or the first row's) up to its last non-blank one.</summary>
         private int? _fieldsNeeded;
 
@@ -803,7 +807,6 @@ public sealed class CsvInteractionReader
             // More fields than the header (or, without one, the first row) means a delimiter split a field, such as a comma in a name or
             // a decimal comma: reading on would take part of the field for all of it. Empty extra fields (a trailing delimiter) are fine.
             int expected = Columns.Names.Length > 0 ? Columns.Names.Length : (_firstFieldCount ??= reader.FieldCount);
-            string reference = Columns.Names.Length > 0 ? $"the header has {expected}" : $"the first row has {expected}";
             // Trailing empty names (a delimiter at the end of the header) or fields (of the first row, without a header) name no column:
             // a row without them is not short.
             _fieldsNeeded ??= Columns.Names.Length > 0 ? NonBlankLength(Columns.Names) : FilledFieldCount(reader);
@@ -812,7 +815,7 @@ public sealed class CsvInteractionReader
                 // Fewer fields than the header: one is missing, and nothing says which, so the fields after it would be read from the
                 // wrong columns (an item id taken from the price column).
                 Reject(line, 0, null,
-                    $"the row has {reader.FieldCount} field(s) where {reference}; a field is missing, so the values after it would be read from the wrong columns: give every column a value or an empty field.",
+                    $"the row has {reader.FieldCount} field(s) where {Reference(expected)}; a field is missing, so the values after it would be read from the wrong columns: give every column a value or an empty field.",
                     reader);
                 return;
             }
@@ -820,7 +823,7 @@ public sealed class CsvInteractionReader
             if (reader.FieldCount > expected && ExtraFieldText(reader, expected) is int extra)
             {
                 Reject(line, extra + 1, null,
-                    $"the row has {reader.FieldCount} fields where {reference}; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter.",
+                    $"the row has {reader.FieldCount} fields where {Reference(expected)}; a delimiter inside an unquoted field (such as a comma in a name, or a decimal comma) splits it: quote that field, or choose another delimiter.",
                     reader);
                 return;
             }

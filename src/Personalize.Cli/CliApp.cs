@@ -127,17 +127,24 @@ internal static class CliApp
     }
 
     /// <summary>The value type of a command's option (without Nullable), or null when the command has no such option.</summary>
-    private static Type? OptionType(Type commandType, string name)
+    private static Type? OptionType(Type commandType, string name) =>
+        OptionsByName(commandType).TryGetValue(name, out var option) ? option.Type : null;
+
+    /// <summary>Each option of a command by each of its names (<c>--name</c>, <c>-n</c>), with the property it fills and that property's
+    /// value type (without Nullable; <c>bool</c> for a flag).</summary>
+    private static Dictionary<string, (CommandOptionAttribute Option, System.Reflection.PropertyInfo Property, Type Type)> OptionsByName(Type commandType)
     {
+        var byName = new Dictionary<string, (CommandOptionAttribute, System.Reflection.PropertyInfo, Type)>(StringComparer.Ordinal);
         foreach (var (option, property) in OptionsOf(commandType))
         {
-            if (option.LongNames.Any(n => "--" + n == name) || option.ShortNames.Any(n => "-" + n == name))
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            foreach (string name in option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)))
             {
-                return Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                byName.TryAdd(name, (option, property, type));
             }
         }
 
-        return null;
+        return byName;
     }
 
     /// <summary>The example of each command that has one, as its help shows it: a value with spaces or characters a shell reads (<c>;</c>,
@@ -234,14 +241,7 @@ internal static class CliApp
             return null;
         }
 
-        var byName = new Dictionary<string, System.Reflection.PropertyInfo>(StringComparer.Ordinal);
-        foreach (var (option, property) in OptionsOf(commandType))
-        {
-            foreach (string name in option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)))
-            {
-                byName.TryAdd(name, property);
-            }
-        }
+        var byName = OptionsByName(commandType);
 
         var given = new Dictionary<string, List<(string Name, string? Value)>>(StringComparer.Ordinal);
         string? first = null;
@@ -262,12 +262,12 @@ internal static class CliApp
             // The parser reads --name=value and --name:value as well as --name value; a flag takes a following true or false.
             int separator = argument.IndexOfAny(['=', ':'], argument.StartsWith("--", StringComparison.Ordinal) ? 2 : 1);
             string name = separator < 0 ? argument : argument[..separator];
-            if (!byName.TryGetValue(NormalizeArgument(name), out System.Reflection.PropertyInfo? property))
+            if (!byName.TryGetValue(NormalizeArgument(name), out var option))
             {
                 continue;
             }
 
-            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            (System.Reflection.PropertyInfo property, Type type) = (option.Property, option.Type);
             bool flag = type == typeof(bool);
             string? value = separator >= 0 ? argument[(separator + 1)..]
                 : flag ? (a + 1 < arguments.Length && bool.TryParse(arguments[a + 1], out _) ? arguments[++a] : null)
@@ -304,15 +304,7 @@ internal static class CliApp
             return null;
         }
 
-        var byName = new Dictionary<string, (CommandOptionAttribute Option, Type Type)>(StringComparer.Ordinal);
-        foreach (var (option, property) in OptionsOf(commandType))
-        {
-            foreach (string name in option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)))
-            {
-                byName.TryAdd(name, (option, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType));
-            }
-        }
-
+        var byName = OptionsByName(commandType);
         HashSet<string> known = KnownOptions(commandType);
         bool IsOption(string argument) =>
             known.Contains(argument.Split('=', 2)[0]) || (argument.Length > 2 && argument.StartsWith("--", StringComparison.Ordinal) && char.IsAsciiLetter(argument[2]));

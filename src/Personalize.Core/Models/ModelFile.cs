@@ -152,8 +152,7 @@ public static class ModelFile
         try
         {
             // What Read refuses in the header is refused here, so no file is written that cannot be loaded again.
-            ItemItemPart.ReadProperties(model.Properties, model.Kind, model.NumberOfFactors);
-            PopularityPart.ReadWeight(model.Properties, model.Kind, model.HasBiases);
+            ThrowIfPropertiesDoNotFit(model.Properties, model.Kind, model.NumberOfFactors, model.HasBiases);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidDataException)
         {
@@ -161,6 +160,15 @@ public static class ModelFile
         }
 
         WriteWithoutPropertyCheck(model, stream);
+    }
+
+    /// <summary>Throws (<see cref="ArgumentException"/> or <see cref="InvalidDataException"/>) when a model's properties do not fit it: a
+    /// blended model's item-item properties must add up for fold-in, and a popularity weight needs an implicit model with item biases.
+    /// Reading and writing check the same.</summary>
+    private static void ThrowIfPropertiesDoNotFit(IReadOnlyDictionary<string, string> properties, FactorModelKind kind, int factors, bool hasBiases)
+    {
+        ItemItemPart.ReadProperties(properties, kind, factors);
+        PopularityPart.ReadWeight(properties, kind, hasBiases);
     }
 
     /// <summary>Writes a model without checking that its properties fit it: for tests of what reading refuses in a file (a header edited
@@ -428,8 +436,7 @@ public static class ModelFile
 
         try
         {
-            ItemItemPart.ReadProperties(h.Properties, h.Kind, h.Factors);   // a blended model's properties must add up for fold-in
-            PopularityPart.ReadWeight(h.Properties, h.Kind, h.HasBiases);
+            ThrowIfPropertiesDoNotFit(h.Properties, h.Kind, h.Factors, h.HasBiases);
             return new FactorModel(h.Kind, users, items, h.Factors, userFactors, itemFactors, offsets, seenItems, popularity, h.Properties,
                 h.GlobalBias, userBiases, itemBiases, seenWeights, cooccurrence);
         }

@@ -73,32 +73,21 @@ internal static class OptionParsing
     }
 
     /// <summary>Whether an existing file can be opened for writing: opened without truncating it, then closed.</summary>
-    private static bool CanOpenForWriting(string path, out string? reason)
-    {
-        try
-        {
-            using (new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-            {
-            }
-
-            reason = null;
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            reason = exception.Message.TrimEnd('.');
-            return false;
-        }
-    }
+    private static bool CanOpenForWriting(string path, out string? reason) =>
+        CanOpen(() => new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite), out reason);
 
     /// <summary>Whether a file can be created in <paramref name="folder"/>: creates and deletes an empty one, which is what permissions,
     /// a read-only mount and a full table of files all answer to.</summary>
-    private static bool CanCreateFileIn(string folder, out string? reason)
+    private static bool CanCreateFileIn(string folder, out string? reason) =>
+        CanOpen(() => new FileStream(Path.Combine(folder, $".personalize-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew,
+            FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose), out reason);
+
+    /// <summary>Opens and closes a stream; false with the system's reason when that fails for want of access or room.</summary>
+    private static bool CanOpen(Func<FileStream> open, out string? reason)
     {
-        string probe = Path.Combine(folder, $".personalize-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            using (open())
             {
             }
 

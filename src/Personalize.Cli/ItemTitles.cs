@@ -27,6 +27,24 @@ internal sealed class ItemTitles
         return FromCatalog(Personalize.Core.Data.ItemCatalog.ReadCsv(path, new Personalize.Core.Data.ItemCatalogOptions { IdColumn = CatalogReading.IdColumn(idColumn) }));
     }
 
+    /// <summary>For a command that shows titles and may filter: with a filter, the catalogue read once (with --schema, as the filter reads
+    /// it) and the titles from it; without one, the titles alone and no catalogue; without --items, neither.</summary>
+    public static (Personalize.Core.Data.ItemCatalog? Catalogue, ItemTitles Titles) Read(string? items, bool filtered, string? schema, string? idColumn)
+    {
+        if (items is null)
+        {
+            return (null, Empty);
+        }
+
+        if (!filtered)
+        {
+            return (null, Load(items, idColumn));
+        }
+
+        Personalize.Core.Data.ItemCatalog catalogue = CatalogReading.Read(items, schema, idColumn);
+        return (catalogue, FromCatalog(catalogue));
+    }
+
     /// <summary>Warns on stderr, as <see cref="CatalogReading.WarnIfApart(Personalize.Core.Data.ItemCatalog, Personalize.Core.Data.IdMap, string, string)"/>
     /// does, when fewer than half of the model's items are in the catalogue the titles came from (Spark's integer ids beside a catalogue
     /// of SKUs, say): no item would get a title.</summary>

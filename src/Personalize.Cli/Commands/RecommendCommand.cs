@@ -202,12 +202,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             throw new UsageException("--filter needs --items: the catalogue whose attributes the filter reads.");
         }
 
-        // One read of the catalogue serves the titles and the filter (with --schema, as the filter reads it).
-        ItemCatalog? catalogue = settings.Items is null ? null
-            : settings.Filter is not null ? CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol)
-            : null;
-        ItemTitles titles = catalogue is not null ? ItemTitles.FromCatalog(catalogue)
-            : settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        (ItemCatalog? catalogue, ItemTitles titles) = ItemTitles.Read(settings.Items, settings.Filter is not null, settings.Schema, settings.ItemsIdCol);
         if (settings.Items is not null && settings.Filter is null)
         {
             titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check below says it

@@ -127,10 +127,7 @@ internal sealed class RelatedCommand : Command<RelatedCommand.Settings>
             CliConsole.Error.WriteLine("note: the model has no co-occurrence section, so related items come from the item factors alone; give --input events.csv (or retrain) to add co-occurrence.");
         }
 
-        // One read of the catalogue serves the titles and the filter (with --schema, as the filter reads it).
-        ItemCatalog? catalogue = settings.Filter is null || settings.Items is null ? null : CatalogReading.Read(settings.Items, settings.Schema, settings.ItemsIdCol);
-        ItemTitles titles = catalogue is not null ? ItemTitles.FromCatalog(catalogue)
-            : settings.Items is null ? ItemTitles.Empty : ItemTitles.Load(settings.Items, settings.ItemsIdCol);
+        (ItemCatalog? catalogue, ItemTitles titles) = ItemTitles.Read(settings.Items, settings.Filter is not null, settings.Schema, settings.ItemsIdCol);
         if (settings.Items is not null && settings.Filter is null)
         {
             titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check says it

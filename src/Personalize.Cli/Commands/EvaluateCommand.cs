@@ -205,6 +205,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         /// <summary>The half-life of the popularity the most-popular baseline ranks by (the new-user fallback the run chose), or null for
         /// all-time popularity (distinct users).</summary>
         public TimeSpan? PopularityHalfLife { get; init; }
+
+        /// <summary>The held-out users scored on the fallback list (first seen in the test part).</summary>
+        public int NewUsers => Metrics.TryGetValue("new users", out double n) ? (int)n : 0;
+
+        /// <summary>The held-out users neither the model nor the fallback scored: the model's evaluation skips the new users too, but the
+        /// fallback scores them, so they count once, as new users.</summary>
+        public int UsersSkipped => Ranking.UsersSkipped - NewUsers;
     }
 
     private static IReadOnlyList<LogSplit> Splits(Settings settings, CsvInteractionReaderOptions reader, bool explicitRatings)
@@ -650,11 +657,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     private static string SplitSummary(Fold first, bool explicitRatings)
     {
         string ratingNote = explicitRatings ? Invariant($"; rating metrics: {first.PairsSkipped:N0} held-out pairs with an unknown user or item skipped.") : ".";
-        // New users are skipped by the model's evaluation and scored on the fallback list: count them once, as such.
-        int fresh = first.Metrics.TryGetValue("new users", out double n) ? (int)n : 0;
-        string newUsers = fresh > 0 ? Invariant($", {fresh:N0} new users on the fallback list") : "";
+        string newUsers = first.NewUsers > 0 ? Invariant($", {first.NewUsers:N0} new users on the fallback list") : "";
         return Invariant(
-            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated{newUsers}, {first.Ranking.UsersSkipped - fresh:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}");
+            $"Split 1: {first.TrainRows:N0} training rows, {first.TestRows:N0} held-out rows; ranking: {first.Ranking.UsersEvaluated:N0} users evaluated{newUsers}, {first.UsersSkipped:N0} skipped, {first.Ranking.UnknownItemsSkipped:N0} unknown held-out items skipped{ratingNote}");
     }
 
     /// <summary>Which popularity the most-popular rows rank by: the fallback the run chose, so a recency-weighted one is named.</summary>
@@ -688,8 +693,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 writer.WriteNumber("train_rows", fold.TrainRows);
                 writer.WriteNumber("test_rows", fold.TestRows);
                 writer.WriteNumber("users_evaluated", fold.Ranking.UsersEvaluated);
-                // New users are scored on the fallback list ("new users" among the metrics), not skipped, as the console counts them.
-                writer.WriteNumber("users_skipped", fold.Ranking.UsersSkipped - (fold.Metrics.TryGetValue("new users", out double fresh) ? (int)fresh : 0));
+                writer.WriteNumber("users_skipped", fold.UsersSkipped);
                 writer.WriteNumber("unknown_items_skipped", fold.Ranking.UnknownItemsSkipped);
                 writer.WriteNumber("rating_pairs_skipped", fold.PairsSkipped);
                 if (fold.PopularityHalfLife is { } halfLife)

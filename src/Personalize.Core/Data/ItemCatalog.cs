@@ -303,7 +303,7 @@ public sealed class ItemCatalog
             string? problem = rowProblem;
             int problemColumn = 0;
             string? problemName = null;
-            string id = idColumn < fields.Length ? fields[idColumn].Trim() : "";
+            string id = idColumn < fields.Length ? fields[idColumn] : "";   // fields are trimmed as they are read
             if (problem is not null)
             {
                 // A malformed record, or a row whose fields do not line up with the header's columns.
@@ -324,7 +324,7 @@ public sealed class ItemCatalog
             for (int a = 0; a < attributes.Count && problem is null; a++)
             {
                 var (name, column, type) = attributes[a];
-                string text = column < fields.Length ? fields[column].Trim() : "";
+                string text = column < fields.Length ? fields[column] : "";
                 if (!TryParse(text, type, options.TagSeparator, out parsed[a]))
                 {
                     (problem, problemColumn, problemName) = ($"column '{name}': '{text}' is not a {Describe(type)}.", column + 1, name);
@@ -394,7 +394,7 @@ public sealed class ItemCatalog
 
         for (int f = columns; f < fields.Length; f++)
         {
-            if (fields[f].Trim().Length > 0)
+            if (fields[f].Length > 0)
             {
                 return string.Create(CultureInfo.InvariantCulture,
                     $"the row has {fields.Length} fields where the header has {columns}; a delimiter inside an unquoted field (such as a comma in a title, or a decimal comma) splits it: quote that field, or choose another delimiter.");
@@ -567,13 +567,12 @@ public sealed class ItemCatalog
     private static bool TryDate(string text, out DateTimeOffset value)
     {
         // A number of up to eight digits is a date of eight digits (yyyyMMdd) or nothing: as Unix seconds, 20240230 (no such day) or a
-        // year (2024) would be a time in 1970. Unix seconds of a catalogue's times have ten digits.
-        string trimmed = text.Trim();
-        if (trimmed.Length <= 8 && trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit))
+        // year (2024) would be a time in 1970. Unix seconds of a catalogue's times have ten digits. (Values come trimmed, as read.)
+        if (text.Length <= 8 && text.Length > 0 && text.All(char.IsAsciiDigit))
         {
             long daySeconds = 0;
-            bool day = trimmed.Length == 8
-                && TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(trimmed), IntegerTimes.BasicDates, out daySeconds, out _);
+            bool day = text.Length == 8
+                && TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(text), IntegerTimes.BasicDates, out daySeconds, out _);
             value = day ? DateTimeOffset.FromUnixTimeSeconds(daySeconds) : default;
             return day;
         }

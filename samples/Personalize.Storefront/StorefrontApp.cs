@@ -27,12 +27,41 @@ public static class StorefrontApp
         return app;
     }
 
+    /// <summary>Builds and runs the app until it is stopped. A start-up problem the settings or files cause (a bad setting, a missing
+    /// file, a model that fails its checks, a journal in use) is written as one "error:" message instead of a stack trace.</summary>
+    /// <param name="args">The command-line arguments, as for <see cref="Build"/>.</param>
+    /// <param name="error">Where the start-up problem is written (the console's error stream).</param>
+    /// <param name="configure">Changes the builder before the app is built (tests use it); may be null.</param>
+    /// <returns>0 once the app stopped; 2 when it could not start for such a problem.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            await Build(args, configure).RunAsync();
+            return 0;
+        }
+        catch (Exception exception) when (StartupProblem(exception) is { } message)
+        {
+            await error.WriteLineAsync($"error: {message}");
+            return 2;
+        }
+    }
+
+    /// <summary>The message of a start-up failure that the settings or files cause; null for anything else (a bug keeps its trace).</summary>
+    private static string? StartupProblem(Exception exception) => exception switch
+    {
+        OptionsValidationException invalid => "the settings are not valid:" + string.Concat(invalid.Failures.Select(f => Environment.NewLine + "  " + f)),
+        StorefrontStartupException or Core.Models.ModelFormatException or Core.Data.InteractionDataException
+            or IOException or UnauthorizedAccessException => exception.Message,
+        _ => null,
+    };
+
     /// <summary>Registers the storefront's services (used by <see cref="Build"/> and by <c>WebApplicationFactory</c> through Program).</summary>
     private static void Configure(IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<StorefrontOptions>(configuration.GetSection("Storefront"));
-        StorefrontOptions options = configuration.GetSection("Storefront").Get<StorefrontOptions>() ?? new StorefrontOptions();
-        options.Validate();   // before anything is read or trained: every bad setting at once
+        StorefrontOptions options = StorefrontOptions.Read(configuration.GetSection("Storefront"));   // before anything is read or trained
         ShopData data = ShopData.Load(options);
         services.AddSingleton(data);
         string journal = ShopData.JournalDirectory(options);

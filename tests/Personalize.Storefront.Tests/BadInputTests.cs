@@ -127,6 +127,25 @@ public sealed class BadInputTests : IClassFixture<StorefrontFactory>
         Assert.Equal(title, (await StorefrontFactory.Problem(response, 400)).GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"user\":\"U0042\",\"item\":\"I0291\",\"type\":\"view\",\"timestamp\":\"2024-01-31T12:00:00Z\"}", "the field 'timestamp' is not one the API reads")]
+    [InlineData("{\"user\":\"U0042\",\"itemId\":\"I0291\",\"type\":\"view\"}", "the field 'itemId' is not one the API reads")]
+    [InlineData("{\"User\":\"U0042\",\"item\":\"I0291\",\"type\":\"view\"}", "the field 'User' is not one the API reads")]
+    [InlineData("{\"user\":\"U0042\",\"item\":\"I0291\",\"item\":\"I0292\",\"type\":\"view\"}", "the field 'item' is given twice")]
+    public async Task A_field_the_api_does_not_read_refuses_the_batch_instead_of_being_dropped(string second, string detail)
+    {
+        using HttpClient client = _factory.CreateClient();
+        long before = (await StorefrontFactory.GetJson(client, "/api/tracking")).GetProperty("accepted").GetInt64();
+        string body = "[{\"user\":\"U0042\",\"item\":\"I0291\",\"type\":\"view\"}," + second + "]";
+
+        HttpResponseMessage response = await client.PostAsync("/api/events", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        JsonElement problem = await StorefrontFactory.Problem(response, 400);
+        Assert.Equal("The body is not an event or a list of events.", problem.GetProperty("title").GetString());
+        Assert.StartsWith("Event 1: " + detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, (await StorefrontFactory.GetJson(client, "/api/tracking")).GetProperty("accepted").GetInt64());
+    }
+
     [Fact]
     public async Task An_event_that_cannot_be_tracked_refuses_the_whole_batch_before_anything_is_recorded()
     {

@@ -238,7 +238,9 @@ public sealed class CrashTests
 
         InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StorefrontProcess.StartAsync(settings));
 
-        Assert.Contains("ModelFormatException", refused.Message);
+        Assert.Contains("ModelFormatException", refused.Message);   // the host's log of the failed start
+        Assert.Contains("exited with code 2 ", refused.Message);    // then one error line, not an unhandled exception's abort (134)
+        Assert.Contains("error: ", refused.Message);
         Assert.Contains("shop.pzm", refused.Message);
         Assert.Contains("No model could serve instead: the last-good copy", refused.Message);
     }

@@ -508,8 +508,26 @@ internal static class ApiEndpoints
             throw new FormatException($"Event {index} is a JSON {element.ValueKind.ToString().ToLowerInvariant()}; expected an object such as {{\"user\":\"U0042\",\"item\":\"I0291\",\"type\":\"view\"}}.");
         }
 
+        // A field the API does not read would be dropped in silence: a "timestamp" recorded as now, an "itemId" as no item.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!EventFields.Contains(property.Name))
+            {
+                throw new FormatException($"Event {index}: the field '{property.Name}' is not one the API reads; an event has user, item and type "
+                    + "(names in lower case), and the shop records the time it receives it.");
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                throw new FormatException($"Event {index}: the field '{property.Name}' is given twice.");
+            }
+        }
+
         return new EventBody(Text(element, "user", index), Text(element, "item", index), Text(element, "type", index));
     }
+
+    private static readonly string[] EventFields = ["user", "item", "type"];
 
     private static string? Text(JsonElement element, string name, int index) =>
         !element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null ? null

@@ -42,7 +42,7 @@ internal sealed class ShopData
     public static ShopData Load(StorefrontOptions options)
     {
         string directory = options.Data ?? FindSampleData()
-            ?? throw new InvalidOperationException("The sample shop was not found: set Storefront:Data to a folder with items.csv and events.csv (samples/data).");
+            ?? throw new StorefrontStartupException("The sample shop was not found: set Storefront:Data to a folder with items.csv and events.csv (samples/data).");
         string items = Path.Combine(directory, "items.csv");
         string events = Path.Combine(directory, "events.csv");
         foreach (string file in new[] { items, events })
@@ -53,9 +53,19 @@ internal sealed class ShopData
             }
         }
 
+        string? given = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model;   // an empty setting is unset: train one
+        if (given is not null && !File.Exists(given))
+        {
+            // Found here, before the shop is read, rather than by the model service's own check once the host starts.
+            throw new StorefrontStartupException(System.IO.Directory.Exists(given)
+                ? $"Storefront:Model is '{given}', which is a folder; expected a model file written by personalize train or ModelFile.Save."
+                : $"Storefront:Model is '{given}', which does not exist (full path {Path.GetFullPath(given)}); expected a model file written by "
+                    + "personalize train or ModelFile.Save. Leave Storefront:Model unset to train one at start-up.");
+        }
+
         ItemCatalog catalog = ItemCatalog.ReadCsv(items);
         InteractionLog history = InteractionLog.ReadCsv(events);
-        string? model = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model;   // an empty setting is unset: train one
+        string? model = given;
         bool trained = false;
         if (model is null)
         {
@@ -88,7 +98,7 @@ internal sealed class ShopData
         }
         catch (IOException exception)
         {
-            throw new InvalidOperationException($"The event journal {journal} is in use by another storefront (or another tracker), so this one "
+            throw new StorefrontStartupException($"The event journal {journal} is in use by another storefront (or another tracker), so this one "
                 + "would not start; nothing was trained or written. Stop the other one, or give this one its own Storefront:StateDirectory.", exception);
         }
     }

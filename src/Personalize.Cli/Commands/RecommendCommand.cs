@@ -259,12 +259,21 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.UsersFrom is not null || settings.AllUsers)
         {
             CliConsole.Error.WriteLine(Summary(model, lists));
+            if (settings.UsersFrom is not null && lists.Count > 0 && lists.All(l => !model.Users.TryGetIndex(l.UserId, out _)))
+            {
+                // Every list is the fallback: most likely the ids were read from the wrong column or the wrong kind of file.
+                CliConsole.Error.WriteLine($"warning: none of the {lists.Count:N0} users of {settings.UsersFrom} is in the model (the first read as '{lists[0].UserId}'), "
+                    + "so every list is the fallback. If the ids are in another column, name it with --user-col; a file without a header line needs --no-header.");
+            }
         }
         else if (session is null && settings.User is { } one && !model.Users.TryGetIndex(one, out _))
         {
             // One user the model does not know: the list is the fallback, or empty where the model has no popularity to fall back on.
             string fallback = FallbackName(model);
-            CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model; the list is the fallback ({fallback})."
+            // 13085 asked of a model whose log wrote 13085.0 (or the other way round): name the id it has.
+            string? twin = one.EndsWith(".0", StringComparison.Ordinal) ? one[..^2] : one + ".0";
+            string hint = twin.Length > 0 && model.Users.TryGetIndex(twin, out _) ? $" (it has '{twin}')" : "";
+            CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model{hint}; the list is the fallback ({fallback})."
                 : fallback.StartsWith("none", StringComparison.Ordinal)
                     ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported from Spark without "
                         + "--interactions, or with a log that names none of its users and items), so the list is empty."
@@ -436,8 +445,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return CliApp.Success;
     }
 
-    /// <summary>The field separators a <c>--users-from</c> file may use, in the order they are tried.</summary>
+    /// <summary>The field separators a <c>--users-from</c> file may use, in the order they are tried; besides them, <c>::</c> (MovieLens
+    /// 1M and 10M) is found first.</summary>
     private static readonly char[] UserFileSeparators = [',', ';', '\t', '|'];
+
+    /// <summary>The MovieLens separator, which has no quoting: a line splits at every <c>::</c>.</summary>
+    private const string DoubleColon = "::";
 
     /// <summary>
     /// Reads <c>--users-from</c>: when the first line is a header with the user column (split at a comma, semicolon, tab or bar), the
@@ -453,6 +466,12 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         string column = userColumn ?? "user_id";
         string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
+        if (first is not null && first.Contains(DoubleColon, StringComparison.Ordinal)
+            && Array.FindIndex(first.Split(DoubleColon), f => f.Trim().Equals(column, StringComparison.OrdinalIgnoreCase)) is int named and >= 0)
+        {
+            return ReadDoubleColonField(path, named + 1, skipFirst: true);
+        }
+
         char? separator = first is null ? null : HeaderSeparator(first, column);
         if (separator is { } found)
         {
@@ -465,8 +484,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 $"the header has no column '{userColumn}' (it reads '{first}'); expected a CSV header naming the --user-col column, or --no-header for a file without one.");
         }
 
-        // One id per line: a first line split by a delimiter is a CSV header without the user column, not an id.
-        if (first is not null && first.IndexOfAny(UserFileSeparators) >= 0)
+        // One id per line: a first line split by a delimiter is a CSV header without the user column (or a row of a file without a
+        // header, such as MovieLens' 51::76::3::991804768), not an id.
+        if (first is not null && (first.IndexOfAny(UserFileSeparators) >= 0 || first.Contains(DoubleColon, StringComparison.Ordinal)))
         {
             throw new InteractionDataException(path, 1, 0, null,
                 $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, add --no-header if the file has no header line, or give one id per line.");
@@ -514,6 +534,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
+        if (first is not null && first.Contains(DoubleColon, StringComparison.Ordinal))
+        {
+            return ReadDoubleColonField(path, position, skipFirst: false);
+        }
+
         char separator = ',';
         foreach (char candidate in UserFileSeparators)
         {
@@ -525,6 +550,46 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         }
 
         return ReadUserField(path, separator, null, position);
+    }
+
+    /// <summary>The ids in field <paramref name="position"/> (1-based) of a file whose fields are separated by <c>::</c>, as MovieLens
+    /// writes them (no quoting), skipping the first non-empty line when it is a header. Repeated ids are kept once, in order.</summary>
+    private static List<string> ReadDoubleColonField(string path, int position, bool skipFirst)
+    {
+        var users = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int line = 0;
+        bool header = skipFirst;
+        foreach (string raw in File.ReadLines(path))
+        {
+            line++;
+            if (raw.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (header)
+            {
+                header = false;
+                continue;
+            }
+
+            string[] fields = raw.Split(DoubleColon);
+            string? id = fields.Length >= position ? fields[position - 1].Trim() : null;
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new InteractionDataException(path, line, position, null, fields.Length < position
+                    ? string.Create(CultureInfo.InvariantCulture, $"the line has {fields.Length} field(s) separated by '::'; expected a user id in field {position} (--user-col).")
+                    : string.Create(CultureInfo.InvariantCulture, $"field {position} is empty; expected a user id."));
+            }
+
+            if (seen.Add(id))
+            {
+                users.Add(id);
+            }
+        }
+
+        return users;
     }
 
     /// <summary>The separator at which the header line has a field named <paramref name="column"/>, or null when it has none.</summary>

@@ -465,8 +465,17 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [ModelPropertyNames.Tuning] = why,
     };
 
-    internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings) =>
-        settings.ReaderOptions(RejectedRowWarnings.Write) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
+    internal static CsvInteractionReaderOptions ExplicitReaderOptions(InputSettings settings)
+    {
+        if (settings.NoHeader && settings.RatingColumn is null)
+        {
+            // The default name 'rating' cannot name a column of a file without a header; the reader's message blamed --rating-col 'rating'.
+            throw new UsageException("--trainer explicit learns the ratings of --rating-col, and a file without a header (--no-header) has no column "
+                + "named rating: give its position, such as --rating-col 3 (MovieLens' user, item, rating, time).");
+        }
+
+        return settings.ReaderOptions(RejectedRowWarnings.Write) with { RatingColumn = settings.RatingColumn ?? "rating", EventColumn = settings.EventColumn };
+    }
 
     /// <summary>What a training run read, trained and measured.</summary>
     internal sealed record TrainResult(InteractionLog Log, long Rejected, int Pairs, FactorModel Model, TimeSpan TrainTime, string LossName, double FinalLoss);

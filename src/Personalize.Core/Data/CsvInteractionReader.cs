@@ -206,6 +206,30 @@ public sealed class CsvInteractionReader
             notes.Add($"there is no '{CsvInteractionReaderDefaults.TimeColumn}' column, so the rows have no times (no time split, time decay or recent popularity); if '{timeLike}' holds them, give --time-col {timeLike} (TimeColumn).");
         }
 
+        if (columns.Weight < 0 && columns.Rating < 0 && Options.WeightColumn is null && unused.FirstOrDefault(h => WeightNames.Contains(Key(h))) is { } weightLike)
+        {
+            // Last.fm's user_artists.dat (userID, artistID, weight): the play counts were left out and nothing said so.
+            notes.Add($"'{weightLike}' is not read, so every row weighs the same; if it holds counts (plays, clicks, units), give --weight-col {weightLike} (WeightColumn): each row then weighs by its count, heavy-tailed counts on a log scale.");
+        }
+
+        if (!Options.HasHeader && state.FirstFieldCount is int fields && Enumerable.Range(0, fields).Where(c => !used.Contains(c)).ToArray() is { Length: > 0 } skipped)
+        {
+            // u.data (user, item, rating, time) with --no-header alone: the ratings and the times were never read, and later messages
+            // said the log has none.
+            string positions = string.Join(", ", skipped.Select(c => (c + 1).ToString(CultureInfo.InvariantCulture)));
+            notes.Add($"the rows have {fields} fields and field{(skipped.Length == 1 ? "" : "s")} {positions} {(skipped.Length == 1 ? "is" : "are")} not read: a file without a header is read by position, the user from field {columns.User + 1} and the item from field {columns.Item + 1}; name the others by position, such as --rating-col 3 and --time-col 4 for user, item, rating, time (RatingColumn, TimeColumn; also --weight-col, --event-col).");
+        }
+
+        foreach ((Utf8IdTable ids, string what) in new[] { (state.Users, "user"), (state.Items, "item") })
+        {
+            if (ids.CountDecimalTwins(out (string Plain, string Decimal)? twin) is int twins and > 0)
+            {
+                // UCI Online Retail's CustomerID: 17850 on some rows and 17850.0 on others became two customers.
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{twins:N0} {what} id{(twins == 1 ? " differs" : "s differ")} from another only by a trailing '.0' (such as '{twin!.Value.Plain}' and '{twin.Value.Decimal}'), so they are different {what}s here; if they are the same (a spreadsheet wrote a number column as decimals on some rows), write the ids alike."));
+            }
+        }
+
         if (state.Returns > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -233,6 +257,9 @@ public sealed class CsvInteractionReader
 
     /// <summary>Header names (as <see cref="Key"/> spells them) that usually hold the event type.</summary>
     private static readonly HashSet<string> EventNames = ["EVENT", "EVENTS", "ACTION", "ACTIONTYPE", "BEHAVIOR", "BEHAVIOUR", "BEHAVIORTYPE", "INTERACTION", "INTERACTIONTYPE", "EVENTNAME", "TYPE"];
+
+    /// <summary>Header names (as <see cref="Key"/> spells them) that usually hold a count that could weigh a row.</summary>
+    private static readonly HashSet<string> WeightNames = ["WEIGHT", "PLAYS", "PLAYCOUNT", "PLAYCOUNTS", "LISTENS", "LISTENCOUNT", "CLICKS", "CLICKCOUNT", "COUNT", "TIMESPLAYED", "SCROBBLES"];
 
     /// <summary>Header names (as <see cref="Key"/> spells them) that usually hold the time, besides those ending in DATE or TIME.</summary>
     private static readonly HashSet<string> TimeNames = ["TS", "TIMESTAMPMS", "UNIXTIME", "CREATEDAT", "UPDATEDAT", "EPOCH"];
@@ -390,6 +417,13 @@ public sealed class CsvInteractionReader
                 hint = " The header has a single column: check the delimiter (--delimiter).";
             }
         }
+        else if (headers.Count(h => double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) is int numbers and > 0)
+        {
+            // 196,242,3,881250949 (MovieLens 100k) or A2IBPI20UZIR0U,B000000003,5.0,1444884746 (Amazon ratings): a row, not a header.
+            hint = $" The first line looks like data, not a header ({numbers} of its fields {(numbers == 1 ? "is a number" : "are numbers")}): if the file "
+                + "has no header line, read it with --no-header (HasHeader false) and name columns by position (the user is column 1 and the item "
+                + "column 2 by default; --rating-col 3, --time-col 4 for the ratings and times of such a file).";
+        }
         else if (headers.FirstOrDefault(h => SameName(h, column)) is { } near)
         {
             // userId, UserID or "user id" for user_id: say which column it probably is, and how to name it.
@@ -536,6 +570,9 @@ public sealed class CsvInteractionReader
         public long FirstReturnLine;
         public CsvMalformedRecord? PendingMalformed;
         private int? _firstFieldCount;
+
+        /// <summary>The number of fields of the first row checked against a file without a header, or null.</summary>
+        public int? FirstFieldCount => _firstFieldCount;
 
         /// <summary>How the file's numeric timestamps read: decided by the first one.</summary>
         private IntegerTimes _integerTimes = IntegerTimes.Any;

@@ -119,6 +119,34 @@ internal sealed class Utf8IdTable
         return index;
     }
 
+    /// <summary>Counts the ids that are another id with <c>.0</c> after it (<c>17850.0</c> beside <c>17850</c>: a spreadsheet that wrote
+    /// a number column as decimals on some rows), and gives the first such pair.</summary>
+    /// <param name="first">The first pair found (the id without, then with <c>.0</c>), or nulls.</param>
+    /// <returns>How many ids have such a twin.</returns>
+    public int CountDecimalTwins(out (string Plain, string Decimal)? first)
+    {
+        first = null;
+        int count = 0;
+        Span<byte> buffer = stackalloc byte[256];
+        for (int i = 0; i < _count; i++)
+        {
+            string id = _ids[i];
+            if (id.Length < 3 || id.Length > buffer.Length || !id.EndsWith(".0", StringComparison.Ordinal) || !System.Text.Ascii.IsValid(id))
+            {
+                continue;
+            }
+
+            int length = Encoding.UTF8.GetBytes(id.AsSpan(0, id.Length - 2), buffer);
+            if (IndexOf(buffer[..length]) >= 0)
+            {
+                first ??= (id[..^2], id);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Builds the <see cref="IdMap"/> of the ids added, in index order.</summary>
     /// <returns>The map.</returns>
     public IdMap Build() => IdMap.FromDistinctIds(_ids.AsSpan(0, _count).ToArray());

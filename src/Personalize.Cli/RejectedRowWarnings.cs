@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Personalize.Core.Data;
 
@@ -25,6 +26,8 @@ internal static class RejectedRowWarnings
             {
                 counts.TryGetValue(row.FilePath, out int count);
                 counts[row.FilePath] = count + 1;
+                Tallies.GetOrAdd(row.FilePath, _ => new(StringComparer.Ordinal))
+                    .AddOrUpdate(Column(row), 1, (_, n) => n + 1);
                 if (count >= PerFile)
                 {
                     return;
@@ -35,13 +38,24 @@ internal static class RejectedRowWarnings
         };
     }
 
-    /// <summary>Says how many of <paramref name="path"/>'s <paramref name="rejected"/> rows were not written one by one.</summary>
+    /// <summary>Rejected rows per file and per column, counted by <see cref="Capped"/> for <see cref="WriteRest"/>: with
+    /// <c>--bad-rows skip</c> a retail log's expected rejections (blank customer ids) would otherwise hide a column no row could read.</summary>
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> Tallies = new(StringComparer.Ordinal);
+
+    private static string Column(RejectedRow row) =>
+        row.ColumnName ?? (row.ColumnNumber > 0 ? string.Create(CultureInfo.InvariantCulture, $"column {row.ColumnNumber}") : "the row's shape");
+
+    /// <summary>Says how many of <paramref name="path"/>'s <paramref name="rejected"/> rows were not written one by one, and for which
+    /// columns all of them were rejected.</summary>
     public static void WriteRest(string path, long rejected)
     {
+        Tallies.TryRemove(path, out ConcurrentDictionary<string, long>? tally);
         if (rejected > PerFile)
         {
+            string byColumn = tally is null || tally.IsEmpty ? "" : "; by column: " + string.Join(", ", tally.OrderByDescending(t => t.Value)
+                .ThenBy(t => t.Key, StringComparer.Ordinal).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value:N0}")));
             CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: {path}: {rejected - PerFile:N0} more rows were rejected and are not listed ({rejected:N0} in all, the first {PerFile} above)."));
+                $"warning: {path}: {rejected - PerFile:N0} more rows were rejected and are not listed ({rejected:N0} in all, the first {PerFile} above{byColumn})."));
         }
     }
 

@@ -166,6 +166,34 @@ public sealed class LiveSurfaceCommandTests
         Assert.DoesNotContain("note:", known.Error);
     }
 
+    [Fact]
+    public void An_order_log_without_event_types_is_read_as_purchases_with_every_row_and_gives_the_same_list_as_the_typed_log()
+    {
+        // An order log such as UCI Online Retail has no event column: buy-again refused it with no way to say every row is a purchase.
+        using var cli = new CliRunner();
+        var (events, _) = Shop(cli);
+        string[] purchases = [.. File.ReadAllLines(events).Skip(1).Where(l => l.Contains(",purchase,", StringComparison.Ordinal))];
+        string orders = cli.Write("orders.csv", "user_id,item_id,timestamp\n" + string.Join('\n', purchases.Select(l => l.Replace(",purchase,", ",", StringComparison.Ordinal))) + "\n");
+        string typed = cli.Write("typed.csv", "user_id,item_id,event_type,timestamp\n" + string.Join('\n', purchases) + "\n");
+
+        var untyped = cli.Run("buy-again", "--input", orders, "--user", "u1", "--format", "csv");
+        var everyRow = cli.Run("buy-again", "--input", orders, "--user", "u1", "--every-row", "purchase", "--format", "csv");
+        var reference = cli.Run("buy-again", "--input", typed, "--user", "u1", "--format", "csv");
+        var hasTypes = cli.Run("buy-again", "--input", typed, "--user", "u1", "--every-row", "purchase", "--format", "csv");
+        var unknownType = cli.Run("buy-again", "--input", orders, "--user", "u1", "--every-row", "order", "--format", "csv");
+
+        Assert.Equal(2, untyped.ExitCode);
+        Assert.Contains("--every-row purchase for an order log", untyped.Error, StringComparison.Ordinal);
+        Assert.True(everyRow.ExitCode == 0, everyRow.Error);
+        Assert.True(reference.ExitCode == 0, reference.Error);
+        Assert.Equal(["u1", "c1", "1"], CsvRows(everyRow.Output).Single()[..3]);
+        Assert.Equal(reference.Output, everyRow.Output);
+        Assert.Equal(2, hasTypes.ExitCode);
+        Assert.StartsWith("error: --every-row purchase is for a log without event types", hasTypes.Error.Trim(), StringComparison.Ordinal);
+        Assert.Equal(2, unknownType.ExitCode);
+        Assert.StartsWith("error: --every-row 'order' is not one of the event types of --event-weights", unknownType.Error.Trim(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "recently-viewed" }, "error: --user is required")]
     [InlineData(new[] { "buy-again", "--user", "u1", "--top", "0" }, "error: --top 0 must be at least 1.")]

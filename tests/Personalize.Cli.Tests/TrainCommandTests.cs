@@ -180,8 +180,33 @@ public sealed class TrainCommandTests
         Assert.Equal(21, warnings.Length);
         Assert.All(warnings.Take(20), w => Assert.EndsWith("column 'user_id': the id is empty (expected a non-empty user or item id).", w));
         Assert.StartsWith("warning: guests.csv:2:1:", warnings[0]);
-        Assert.Equal($"warning: {input}: 10 more rows were rejected and are not listed (30 in all, the first 20 above).", warnings[20]);
+        Assert.Equal($"warning: {input}: 10 more rows were rejected and are not listed (30 in all, the first 20 above; by column: user_id 30).", warnings[20]);
         Assert.Matches(@"rejected\s*│\s*30", output);
+    }
+
+    [Fact]
+    public void The_count_of_skipped_rows_says_for_which_columns_so_an_unexpected_column_does_not_hide_among_the_expected_ones()
+    {
+        // A retail log skipped for its guest checkouts (blank customer ids) hid a time format that no row after the first matched.
+        using var cli = new CliRunner();
+        var log = new System.Text.StringBuilder("user_id,item_id,timestamp\n");
+        for (int row = 0; row < 60; row++)
+        {
+            string user = row % 5 == 0 ? "" : $"u{row % 7}";
+            string time = row % 3 == 0 ? "2024-13-45" : "2024-01-31";
+            log.Append(user).Append($",i{row % 5},{time}\n");
+        }
+
+        string input = cli.Write("guests.csv", log.ToString());
+
+        var (code, _, error) = cli.Run("train", "--input", input, "--out", cli.PathOf("m.pzm"), "--bad-rows", "skip", "--no-tune", "--factors", "4", "--epochs", "2");
+
+        Assert.True(code == 0, error);
+        // Rows 0, 15, 30, 45 have both faults: the reader names the first column it rejects a row for.
+        int blank = Enumerable.Range(0, 60).Count(r => r % 5 == 0), badTime = Enumerable.Range(0, 60).Count(r => r % 3 == 0 && r % 5 != 0);
+        string last = error.TrimEnd().Split('\n').Last(line => line.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Equal($"warning: {input}: {blank + badTime - 20} more rows were rejected and are not listed ({blank + badTime} in all, the first 20 above; "
+            + $"by column: timestamp {badTime}, user_id {blank}).", last);   // the most first
     }
 
     [Theory]

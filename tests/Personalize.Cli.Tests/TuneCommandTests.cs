@@ -29,6 +29,21 @@ public sealed class TuneCommandTests
     }
 
     [Fact]
+    public void Tune_of_the_implicit_trainer_notes_the_rating_column_it_does_not_use_as_train_and_evaluate_do()
+    {
+        using var cli = new CliRunner();
+        string input = Ratings(cli);
+
+        var tune = cli.Run("tune", "--input", input, "--space", "factors=2;alpha=5", "--epochs", "3", "--threads", "1", "--out", cli.PathOf("best.json"));
+        var weighted = cli.Run("tune", "--input", input, "--weight-col", "rating", "--space", "factors=2;alpha=5", "--epochs", "3", "--threads", "1", "--out", cli.PathOf("w.json"));
+
+        Assert.True(tune.ExitCode == 0, tune.Error);
+        Assert.StartsWith($"note: {input} has a rating column, which the implicit trainer does not use", tune.Error.Trim(), StringComparison.Ordinal);
+        Assert.True(weighted.ExitCode == 0, weighted.Error);
+        Assert.DoesNotContain("has a rating column", weighted.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tune_writes_the_best_options_that_train_options_then_uses()
     {
         using var cli = new CliRunner();

@@ -45,6 +45,20 @@ internal sealed class LiveSession
 
     public string Format { get; }
 
+    /// <summary>The log with every row of type <paramref name="eventType"/> (<c>--every-row</c>), the rest of each row as read.</summary>
+    private static InteractionLog WithEveryRow(InteractionLog log, string eventType, EventWeights weights)
+    {
+        var rows = new Interaction[log.Count];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new Interaction(log.Users.GetId(log.UserIndices[r]), log.Items.GetId(log.ItemIndices[r]), eventType,
+                log.HasTimestamps ? DateTimeOffset.FromUnixTimeSeconds(log.Timestamps[r]) : null, log.Values[r],
+                log.HasQuantities ? log.Quantities[r] : null);
+        }
+
+        return InteractionLog.Create(rows, weights, log.Report);
+    }
+
     /// <summary>Checks the shared options, reads and replays the log.</summary>
     /// <param name="settings">The command line.</param>
     /// <param name="options">Tracker options of the command (half-lives), before the event types are set.</param>
@@ -87,9 +101,25 @@ internal sealed class LiveSession
             throw new UsageException($"{settings.Input} has no timestamps; the live surfaces replay events in time order. Name the time column with --time-col.");
         }
 
-        if (log.EventTypes is null && log.Count > 0)
+        if (settings.EveryRow is { } everyRow)
         {
-            throw new UsageException($"{settings.Input} has no event types; the live surfaces tell views from purchases. Name the column with --event-col.");
+            if (log.EventTypes is not null)
+            {
+                throw new UsageException($"--every-row {everyRow} is for a log without event types; {settings.Input} has them (in column "
+                    + $"{settings.EventColumn ?? "event_type"}).");
+            }
+
+            if (reader.EventWeights.IndexOf(everyRow) < 0)
+            {
+                throw new UsageException($"--every-row '{everyRow}' is not one of the event types of --event-weights ({string.Join(", ", reader.EventWeights.Names)}).");
+            }
+
+            log = WithEveryRow(log, everyRow, reader.EventWeights);
+        }
+        else if (log.EventTypes is null && log.Count > 0)
+        {
+            throw new UsageException($"{settings.Input} has no event types; the live surfaces tell views from purchases. Name the column with --event-col, "
+                + "or, when every row is one kind of event, say which: --every-row purchase for an order log.");
         }
 
         DateTimeOffset now = asOf ?? log.GetLatestTimestamp() ?? DateTimeOffset.UnixEpoch;

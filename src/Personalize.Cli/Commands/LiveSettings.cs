@@ -50,4 +50,8 @@ internal class LiveSettings : InputSettings
     [CommandOption("--purchase-event <NAME>")]
     [Description("The event type that is a purchase. Default: purchase.")]
     public string? PurchaseEvent { get; init; }
+
+    [CommandOption("--every-row <TYPE>")]
+    [Description("For a log without an event type column: the type of every row, such as purchase for an order log (every row an order line).")]
+    public string? EveryRow { get; init; }
 }

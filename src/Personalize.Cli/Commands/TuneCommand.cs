@@ -196,7 +196,9 @@ internal sealed class TuneCommand : Command<TuneCommand.Settings>
             IReadOnlyList<ImplicitAlsTrainer.Options> candidates = Candidates(() => search.GetImplicitCandidates(space, baseOptions));
             CheckMinEpochs(settings, [.. candidates.Select(c => c.NumberOfIterations)], baseOptions.NumberOfIterations, trainerName);
             int count = candidates.Count;
-            InteractionLog log = LogReading.Read(settings.Input, settings.ReaderOptions(RejectedRowWarnings.Write), token);
+            CsvInteractionReaderOptions reader = settings.ReaderOptions(RejectedRowWarnings.Write);
+            InteractionLog log = LogReading.Read(settings.Input, reader, token);
+            TrainCommand.NoteUnusedRatings(log, reader, settings.Input);   // as train and evaluate say it
             LogSplit parts = Split(log, split, fraction, seed, settings.Input);
             FeedbackMatrix feedback = FeedbackMatrix.FromLog(parts.Train, new FeedbackOptions { HalfLife = halfLife });
             if (feedback.NumberOfEntries == 0)

@@ -248,6 +248,22 @@ public sealed class ItemCatalog
             throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
         }
 
+        if (headers is [string only] && only.Contains("::", StringComparison.Ordinal))
+        {
+            // MovieLens' movies.dat (MovieID::Title::Genres): the log reader takes '::', the catalogue one character.
+            throw new InteractionDataException(path, 1, 0, null, "the header is one column containing '::': the file looks '::'-separated, and a "
+                + "catalogue's delimiter is one character; replace '::' by a tab (such as sed 's/::/\\t/g'; MovieLens genres hold '|'), then read it with that delimiter.");
+        }
+
+        if (!Array.Exists(headers, h => h == options.IdColumn)
+            && headers.Count(h => double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) is int numbers and > 0)
+        {
+            // MovieLens' u.item (1|Toy Story (1995)|01-Jan-1995||...): a row read as the header.
+            throw new InteractionDataException(path, 1, 0, null, string.Create(CultureInfo.InvariantCulture,
+                $"the first line looks like data, not a header ({numbers} of its fields {(numbers == 1 ? "is a number" : "are numbers")}: '{string.Join("', '", headers.Take(3))}'); "
+                + $"a catalogue needs a header line naming its columns, such as '{options.IdColumn},title,genre': add one as the first line."));
+        }
+
         CheckHeader(path, headers);
         int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)

@@ -143,7 +143,7 @@ public sealed class RatingMatrix
                 {
                     int row = order[g];
                     string reason = string.Create(CultureInfo.InvariantCulture,
-                        $"user '{users.GetId(rowUsers[row])}' rated item '{items.GetId(rowItems[row])}' again (first on line {log.GetLineNumber(first)}); choose the duplicate policy average or sum to combine repeated ratings.");
+                        $"user '{users.GetId(rowUsers[row])}' rated item '{items.GetId(rowItems[row])}' again (first on line {log.GetLineNumber(first)}); choose the duplicate policy average or sum to combine repeated ratings (--duplicates, Duplicates).");
                     if (options.BadRows == BadRowPolicy.Fail)
                     {
                         throw new InteractionDataException(log.Report.Source, log.GetLineNumber(row), 0, null, reason);

@@ -43,4 +43,37 @@ public sealed class ItemCatalogHeaderTests : IDisposable
         Assert.Equal(reason, exception.Reason);
         Assert.StartsWith($"items.csv:1:{column}: ", exception.Message);
     }
+
+    [Fact]
+    public void A_catalogue_separated_by_double_colons_says_the_delimiter_is_one_character_and_how_to_convert_it()
+    {
+        string path = _directory.Write("movies.dat", "item_id::title::genres\n1::Toy Story (1995)::Adventure|Children's|Fantasy\n");
+
+        InteractionDataException exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path));
+
+        Assert.Equal(1, exception.LineNumber);
+        Assert.Contains("the header is one column containing '::': the file looks '::'-separated, and a catalogue's delimiter is one character", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_catalogue_without_a_header_line_says_so_instead_of_naming_an_empty_column()
+    {
+        // MovieLens' u.item: an empty fourth field made "column 4 of the header has no name".
+        string path = _directory.Write("u.item", "1|Toy Story (1995)|01-Jan-1995||http://example.org/1|0|1\n2|GoldenEye (1995)|01-Jan-1995||http://example.org/2|1|0\n");
+
+        InteractionDataException exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path));
+
+        Assert.Contains("the first line looks like data, not a header (3 of its fields are numbers: '1', 'Toy Story (1995)', '01-Jan-1995'); a catalogue needs a header line naming its columns",
+            exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_number_as_a_column_name_beside_the_id_column_is_still_a_header()
+    {
+        string path = _directory.Write("items.csv", "item_id,title,2024\ni1,Mug,5\n");
+
+        ItemCatalog catalog = ItemCatalog.ReadCsv(path);
+
+        Assert.Equal(1, catalog.Count);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class RatingMatrixTests
         var exception = Assert.Throws<InteractionDataException>(() => RatingMatrix.FromLog(log));
 
         Assert.Equal(4, exception.LineNumber);
-        Assert.Equal("r.csv:4: user 'u1' rated item 'i1' again (first on line 2); choose the duplicate policy average or sum to combine repeated ratings.",
+        Assert.Equal("r.csv:4: user 'u1' rated item 'i1' again (first on line 2); choose the duplicate policy average or sum to combine repeated ratings (--duplicates, Duplicates).",
             exception.Message);
     }
 

@@ -294,6 +294,51 @@ public sealed class InteractionLog
         return (Subset(before), Subset(after));
     }
 
+    /// <summary>Returns the log with id maps of only the users and items its rows name, numbered in order of first appearance, as if
+    /// its rows had been written to a file and read back. A part of a split (<see cref="Evaluation.TrainTestSplit"/>,
+    /// <see cref="SplitByTime"/>) shares the whole log's maps, which also hold the other part's ids; trained on, it gives another model
+    /// than its own rows would (the trainers number users and items by these maps and draw their seeded starts in that order).</summary>
+    /// <returns>The log with its own id maps; this log itself when its maps already hold only its own ids in that order.</returns>
+    /// <remarks>Rows, their order, times, weights, quantities, ratings, line numbers and the report are kept; only the indices change.</remarks>
+    public InteractionLog WithOwnIds()
+    {
+        var userIndex = new int[Users.Count];
+        var itemIndex = new int[Items.Count];
+        Array.Fill(userIndex, -1);
+        Array.Fill(itemIndex, -1);
+        var userIds = new List<string>();
+        var itemIds = new List<string>();
+        int n = _users.Length;
+        var users = new int[n];
+        var items = new int[n];
+        for (int row = 0; row < n; row++)
+        {
+            int u = _users[row], i = _items[row];
+            if (userIndex[u] < 0)
+            {
+                userIndex[u] = userIds.Count;
+                userIds.Add(Users.GetId(u));
+            }
+
+            if (itemIndex[i] < 0)
+            {
+                itemIndex[i] = itemIds.Count;
+                itemIds.Add(Items.GetId(i));
+            }
+
+            users[row] = userIndex[u];
+            items[row] = itemIndex[i];
+        }
+
+        if (userIds.Count == Users.Count && itemIds.Count == Items.Count && users.AsSpan().SequenceEqual(_users) && items.AsSpan().SequenceEqual(_items))
+        {
+            return this;
+        }
+
+        return new InteractionLog(IdMap.FromDistinctIds([.. userIds]), IdMap.FromDistinctIds([.. itemIds]), EventTypes, users, items, _events,
+            _timestamps, HasTimestamps, _values, Report, _quantities, _ratings, _lines);
+    }
+
     /// <summary>Returns a log of the given rows that shares this log's id maps.</summary>
     internal InteractionLog Subset(List<int> rows)
     {

@@ -264,4 +264,26 @@ public sealed class InteractionLogTests
 
         return rows;
     }
+
+    [Fact]
+    public void A_part_of_a_split_with_its_own_ids_is_the_log_its_rows_read_from_a_file_give()
+    {
+        using var temp = new TempDirectory();
+        const string Header = "user_id,item_id,timestamp\n";
+        const string Early = "u2,i1,2024-01-01T00:00:00Z\nu1,i2,2024-01-02T00:00:00Z\nu2,i3,2024-01-03T00:00:00Z\n";
+        InteractionLog whole = InteractionLog.ReadCsv(temp.Write("all.csv", Header + "u9,i9,2024-02-01T00:00:00Z\n" + Early + "u1,i8,2024-02-02T00:00:00Z\n"));
+        InteractionLog alone = InteractionLog.ReadCsv(temp.Write("early.csv", Header + Early));
+
+        (InteractionLog before, _) = whole.SplitByTime(new DateTimeOffset(2024, 1, 15, 0, 0, 0, TimeSpan.Zero));
+        InteractionLog own = before.WithOwnIds();
+
+        Assert.Equal((3, 5), (before.Users.Count, before.Items.Count));   // the shared maps hold u9, i9 and i8 too
+        Assert.Equal(alone.Users.Ids, own.Users.Ids);
+        Assert.Equal(alone.Items.Ids, own.Items.Ids);
+        Assert.Equal(alone.UserIndices.ToArray(), own.UserIndices.ToArray());
+        Assert.Equal(alone.ItemIndices.ToArray(), own.ItemIndices.ToArray());
+        Assert.Equal(alone.Timestamps.ToArray(), own.Timestamps.ToArray());
+        Assert.Equal([3L, 4L, 5L], Enumerable.Range(0, own.Count).Select(own.GetLineNumber));   // the lines of the whole file
+        Assert.Same(alone, alone.WithOwnIds());
+    }
 }

@@ -142,6 +142,20 @@ public sealed class UsersFromTests
         Assert.DoesNotContain("warning", someError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_file_whose_users_the_model_has_only_with_a_trailing_decimal_zero_names_the_id_it_has()
+    {
+        using var cli = new CliRunner();
+        string model = TrainedModel(cli);
+        string users = cli.Write("users.txt", "u7.0\nu3.0\n");
+
+        var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: none of the 2 users of {users} is in the model (the first read as 'u7.0'), so every list is the fallback. The model has 'u7': "
+            + "the ids differ by a trailing '.0' (write them alike in both files).", Flat(error), StringComparison.Ordinal);
+    }
+
     private static string Flat(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     [Fact]

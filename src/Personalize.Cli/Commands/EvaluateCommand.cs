@@ -233,6 +233,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 NoteRatedInBoth(given, settings.Train, settings.Test);
             }
 
+            NoteDecimalTwins(given, settings.Train, settings.Test);
             if (given.Train.Count == 0 || given.Test.Count == 0)
             {
                 (string option, string file) = given.Train.Count == 0 ? ("--train", settings.Train) : ("--test", settings.Test);
@@ -447,6 +448,38 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     /// <summary>Notes the pairs of a --test file that the --train file rates too: each is scored against a rating the model was trained
     /// on, which flatters the RMSE.</summary>
+    /// <summary>Notes the test file's users and items that the training file has only with a trailing <c>.0</c> added or removed
+    /// (<c>17199.0</c> against <c>17199</c>, a spreadsheet's doing): ids are compared exactly, so they were all new users (or unknown items),
+    /// and the run said "0 users evaluated" with no word why.</summary>
+    private static void NoteDecimalTwins(LogSplit given, string train, string test)
+    {
+        foreach ((IdMap trainIds, IdMap testIds, string what) in new[] { (given.Train.Users, given.Test.Users, "user"), (given.Train.Items, given.Test.Items, "item") })
+        {
+            int twins = 0;
+            (string Test, string Train)? first = null;
+            foreach (string id in testIds.Ids)
+            {
+                if (trainIds.TryGetIndex(id, out _))
+                {
+                    continue;
+                }
+
+                string other = id.EndsWith(".0", StringComparison.Ordinal) ? id[..^2] : id + ".0";
+                if (other.Length > 0 && trainIds.TryGetIndex(other, out _))
+                {
+                    first ??= (id, other);
+                    twins++;
+                }
+            }
+
+            if (first is { } pair)
+            {
+                CliConsole.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"note: {twins:N0} {what} id(s) of {test} are in {train} only with a trailing '.0' added or removed ('{pair.Test}' in the one, '{pair.Train}' in the other); ids are compared exactly, so these are new {what}s to the model: write the ids alike in both files."));
+            }
+        }
+    }
+
     private static void NoteRatedInBoth(LogSplit given, string train, string test)
     {
         var trained = new HashSet<(string User, string Item)>();

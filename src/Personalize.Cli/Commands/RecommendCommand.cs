@@ -262,8 +262,13 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             if (settings.UsersFrom is not null && lists.Count > 0 && lists.All(l => !model.Users.TryGetIndex(l.UserId, out _)))
             {
                 // Every list is the fallback: most likely the ids were read from the wrong column or the wrong kind of file.
-                CliConsole.Error.WriteLine($"warning: none of the {lists.Count:N0} users of {settings.UsersFrom} is in the model (the first read as '{lists[0].UserId}'), "
-                    + "so every list is the fallback. If the ids are in another column, name it with --user-col; a file without a header line needs --no-header.");
+                string first = lists[0].UserId;
+                string twin = first.EndsWith(".0", StringComparison.Ordinal) ? first[..^2] : first + ".0";
+                string hint = twin.Length > 0 && model.Users.TryGetIndex(twin, out _)
+                    ? $" The model has '{twin}': the ids differ by a trailing '.0' (write them alike in both files)."
+                    : " If the ids are in another column, name it with --user-col; a file without a header line needs --no-header.";
+                CliConsole.Error.WriteLine($"warning: none of the {lists.Count:N0} users of {settings.UsersFrom} is in the model (the first read as '{first}'), "
+                    + "so every list is the fallback." + hint);
             }
         }
         else if (session is null && settings.User is { } one && !model.Users.TryGetIndex(one, out _))

@@ -36,15 +36,32 @@ public static class StorefrontApp
     public static async Task<int> RunAsync(string[] args, TextWriter error, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(error);
+        WebApplication app;
         try
         {
-            await Build(args, configure).RunAsync();
-            return 0;
+            app = Build(args, configure);
         }
         catch (Exception exception) when (StartupProblem(exception) is { } message)
         {
             await error.WriteLineAsync($"error: {message}");
             return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception exception) when (StartupProblem(exception) is { } message)
+            {
+                await error.WriteLineAsync($"error: {message}");
+                return 2;
+            }
+
+            // Only start-up is caught: a failure while serving or stopping keeps its trace.
+            await app.WaitForShutdownAsync();
+            return 0;
         }
     }
 

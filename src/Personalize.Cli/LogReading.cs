@@ -12,7 +12,17 @@ internal static class LogReading
     /// <exception cref="UsageException">--min-rating or --max-rating was given for a log without a rating column, where it checks nothing.</exception>
     public static InteractionLog Read(string path, CsvInteractionReaderOptions options, CancellationToken token)
     {
-        InteractionLog log = InteractionLog.ReadCsv(path, options, token);
+        InteractionLog log;
+        try
+        {
+            log = InteractionLog.ReadCsv(path, options, token);
+        }
+        catch
+        {
+            RejectedRowWarnings.Forget(path);   // a read that failed after rejecting rows leaves no count for the next read of the file
+            throw;
+        }
+
         RejectedRowWarnings.WriteRest(path, log.Report.Rejected);
         if (log.Count == 0 && log.Report.RejectedRows.Count > 0)
         {

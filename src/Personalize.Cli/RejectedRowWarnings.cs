@@ -45,6 +45,9 @@ internal static class RejectedRowWarnings
     private static string Column(RejectedRow row) =>
         row.ColumnName ?? (row.ColumnNumber > 0 ? string.Create(CultureInfo.InvariantCulture, $"column {row.ColumnNumber}") : "the row's shape");
 
+    /// <summary>Drops the rejected rows counted for <paramref name="path"/> (a read that failed).</summary>
+    public static void Forget(string path) => Tallies.TryRemove(path, out _);
+
     /// <summary>Says how many of <paramref name="path"/>'s <paramref name="rejected"/> rows were not written one by one, and for which
     /// columns all of them were rejected.</summary>
     public static void WriteRest(string path, long rejected)

@@ -194,6 +194,19 @@ public sealed class LiveSurfaceCommandTests
         Assert.StartsWith("error: --every-row 'order' is not one of the event types of --event-weights", unknownType.Error.Trim(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_order_log_read_with_every_row_names_the_lines_of_the_file()
+    {
+        using var cli = new CliRunner();
+        string orders = cli.Write("orders.csv", "user_id,item_id,timestamp\nu1,c1,2026-10-01T00:00:00Z\n,c1,2026-10-02T00:00:00Z\nu2,c1,2026-10-03T00:00:00Z\n"
+            + "u3,c1,0001-01-01T00:00:00Z\n");
+
+        var (code, _, error) = cli.Run("buy-again", "--input", orders, "--user", "u1", "--every-row", "purchase", "--bad-rows", "skip");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{orders}, line 5, column timestamp: 0001-01-01T00:00:00Z is a placeholder", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "recently-viewed" }, "error: --user is required")]
     [InlineData(new[] { "buy-again", "--user", "u1", "--top", "0" }, "error: --top 0 must be at least 1.")]

@@ -95,6 +95,25 @@ public sealed class UsersFromTests
         Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Ids_that_hold_double_colons_and_are_users_of_the_model_are_read_whole(bool noHeader)
+    {
+        using var cli = new CliRunner();
+        string log = cli.Write("log.csv", "user_id,item_id\nacme::u1,i1\nacme::u1,i2\nacme::u2,i2\nacme::u2,i3\nacme::u3,i1\nacme::u3,i3\n");
+        string model = cli.PathOf("m.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", log, "--out", model, "--no-tune", "--factors", "2", "--epochs", "2");
+        Assert.True(trained == 0, trainError);
+        string users = cli.Write("users.txt", "acme::u2\nacme::u1\n");
+
+        var (code, output, error) = cli.Run(["recommend", "--model", model, "--users-from", users, "--top", "1", "--format", "json", .. noHeader ? new[] { "--no-header" } : []]);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["acme::u2", "acme::u1"], UsersOf(output));
+        Assert.Contains("0 unknown to the model", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_movielens_file_without_header_or_no_header_is_an_error_and_not_one_id_per_line()
     {
@@ -146,13 +165,16 @@ public sealed class UsersFromTests
     public void A_file_whose_users_the_model_has_only_with_a_trailing_decimal_zero_names_the_id_it_has()
     {
         using var cli = new CliRunner();
-        string model = TrainedModel(cli);
-        string users = cli.Write("users.txt", "u7.0\nu3.0\n");
+        string log = cli.Write("log.csv", "user_id,item_id\n17199,i1\n17199,i2\n13085,i2\n13085,i3\n12000,i1\n12000,i3\n");
+        string model = cli.PathOf("m.pzm");
+        var (trained, _, trainError) = cli.Run("train", "--input", log, "--out", model, "--no-tune", "--factors", "2", "--epochs", "2");
+        Assert.True(trained == 0, trainError);
+        string users = cli.Write("users.txt", "17199.0\n13085.0\n");
 
         var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json");
 
         Assert.True(code == 0, error);
-        Assert.Contains($"warning: none of the 2 users of {users} is in the model (the first read as 'u7.0'), so every list is the fallback. The model has 'u7': "
+        Assert.Contains($"warning: none of the 2 users of {users} is in the model (the first read as '17199.0'), so every list is the fallback. The model has '17199': "
             + "the ids differ by a trailing '.0' (write them alike in both files).", Flat(error), StringComparison.Ordinal);
     }
 

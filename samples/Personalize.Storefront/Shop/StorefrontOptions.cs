@@ -77,7 +77,7 @@ internal sealed class StorefrontOptions
     public int Seed { get; set; } = 42;
 
     /// <summary>Reads the settings from the <c>Storefront</c> section and checks them: every value that is not of its setting's kind
-    /// (<c>JournalFlush=Bogus</c>, <c>RateLimit=ten</c>) and every one out of range, in one exception.</summary>
+    /// (<c>JournalFlush=Bogus</c>, <c>RateLimit=ten</c>) in one exception; when all of them read, every one out of range in one.</summary>
     /// <param name="section">The <c>Storefront</c> configuration section.</param>
     /// <returns>The settings.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is not of its kind or is out of range.</exception>

@@ -45,20 +45,6 @@ internal sealed class LiveSession
 
     public string Format { get; }
 
-    /// <summary>The log with every row of type <paramref name="eventType"/> (<c>--every-row</c>), the rest of each row as read.</summary>
-    private static InteractionLog WithEveryRow(InteractionLog log, string eventType, EventWeights weights)
-    {
-        var rows = new Interaction[log.Count];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            rows[r] = new Interaction(log.Users.GetId(log.UserIndices[r]), log.Items.GetId(log.ItemIndices[r]), eventType,
-                log.HasTimestamps ? DateTimeOffset.FromUnixTimeSeconds(log.Timestamps[r]) : null, log.Values[r],
-                log.HasQuantities ? log.Quantities[r] : null);
-        }
-
-        return InteractionLog.Create(rows, weights, log.Report);
-    }
-
     /// <summary>Checks the shared options, reads and replays the log.</summary>
     /// <param name="settings">The command line.</param>
     /// <param name="options">Tracker options of the command (half-lives), before the event types are set.</param>
@@ -114,7 +100,7 @@ internal sealed class LiveSession
                 throw new UsageException($"--every-row '{everyRow}' is not one of the event types of --event-weights ({string.Join(", ", reader.EventWeights.Names)}).");
             }
 
-            log = WithEveryRow(log, everyRow, reader.EventWeights);
+            log = log.WithEventType(everyRow, reader.EventWeights);
         }
         else if (log.EventTypes is null && log.Count > 0)
         {

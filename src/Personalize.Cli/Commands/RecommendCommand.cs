@@ -208,8 +208,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             titles.WarnIfApart(model.Items, settings.Items);   // with --filter, the catalogue's check below says it
         }
 
+        bool Known(string id) => model.Users.TryGetIndex(id, out _);
         IReadOnlyList<string> users = settings.User is not null ? [settings.User]
-            : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn) : ReadUsers(settings.UsersFrom, settings.UserColumn))
+            : settings.UsersFrom is not null ? (settings.NoHeader ? ReadUsersWithoutHeader(settings.UsersFrom, settings.UserColumn, Known) : ReadUsers(settings.UsersFrom, settings.UserColumn, Known))
             : model.Users.Ids;
         if (settings.FailOnUnknown && (settings.Session is null || settings.User is not null))
         {
@@ -264,8 +265,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 // Every list is the fallback: most likely the ids were read from the wrong column or the wrong kind of file.
                 string first = lists[0].UserId;
                 string twin = first.EndsWith(".0", StringComparison.Ordinal) ? first[..^2] : first + ".0";
-                string hint = twin.Length > 0 && model.Users.TryGetIndex(twin, out _)
+                string hint = EvaluateCommand.IsWholeNumber(first.EndsWith(".0", StringComparison.Ordinal) ? twin : first) && model.Users.TryGetIndex(twin, out _)
                     ? $" The model has '{twin}': the ids differ by a trailing '.0' (write them alike in both files)."
+                    : settings.NoHeader ? " If the ids are in another field, give its position with --user-col."
                     : " If the ids are in another column, name it with --user-col; a file without a header line needs --no-header.";
                 CliConsole.Error.WriteLine($"warning: none of the {lists.Count:N0} users of {settings.UsersFrom} is in the model (the first read as '{first}'), "
                     + "so every list is the fallback." + hint);
@@ -277,7 +279,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             string fallback = FallbackName(model);
             // 13085 asked of a model whose log wrote 13085.0 (or the other way round): name the id it has.
             string? twin = one.EndsWith(".0", StringComparison.Ordinal) ? one[..^2] : one + ".0";
-            string hint = twin.Length > 0 && model.Users.TryGetIndex(twin, out _) ? $" (it has '{twin}')" : "";
+            string hint = EvaluateCommand.IsWholeNumber(one.EndsWith(".0", StringComparison.Ordinal) ? twin : one) && model.Users.TryGetIndex(twin, out _) ? $" (it has '{twin}')" : "";
             CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model{hint}; the list is the fallback ({fallback})."
                 : fallback.StartsWith("none", StringComparison.Ordinal)
                     ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported from Spark without "
@@ -462,7 +464,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     /// file is a CSV and that column is read; otherwise each non-empty line is one id (a first line <c>user_id</c> is skipped). Repeated
     /// ids are kept once, in order of first appearance.
     /// </summary>
-    internal static List<string> ReadUsers(string path, string? userColumn)
+    internal static List<string> ReadUsers(string path, string? userColumn, Func<string, bool> isKnown)
     {
         if (!File.Exists(path))
         {
@@ -471,8 +473,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         string column = userColumn ?? "user_id";
         string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
-        if (first is not null && first.Contains(DoubleColon, StringComparison.Ordinal)
-            && Array.FindIndex(first.Split(DoubleColon), f => f.Trim().Equals(column, StringComparison.OrdinalIgnoreCase)) is int named and >= 0)
+        // A whole line that is a user of the model (acme::u1) is an id, not fields: '::' splits only lines that are not.
+        bool doubleColons = first is not null && first.Contains(DoubleColon, StringComparison.Ordinal) && !isKnown(first.Trim());
+        if (doubleColons && Array.FindIndex(first!.Split(DoubleColon), f => f.Trim().Equals(column, StringComparison.OrdinalIgnoreCase)) is int named and >= 0)
         {
             return ReadDoubleColonField(path, named + 1, skipFirst: true);
         }
@@ -491,7 +494,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
 
         // One id per line: a first line split by a delimiter is a CSV header without the user column (or a row of a file without a
         // header, such as MovieLens' 51::76::3::991804768), not an id.
-        if (first is not null && (first.IndexOfAny(UserFileSeparators) >= 0 || first.Contains(DoubleColon, StringComparison.Ordinal)))
+        if (first is not null && (first.IndexOfAny(UserFileSeparators) >= 0 || doubleColons))
         {
             throw new InteractionDataException(path, 1, 0, null,
                 $"the first line '{first.Trim()}' looks like a CSV header without a '{column}' column; name the column of user ids with --user-col, add --no-header if the file has no header line, or give one id per line.");
@@ -525,7 +528,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
     /// </summary>
     /// <exception cref="UsageException"><paramref name="userColumn"/> is not a positive whole number.</exception>
     /// <exception cref="InteractionDataException">A line has no such field, or an empty one.</exception>
-    internal static List<string> ReadUsersWithoutHeader(string path, string? userColumn)
+    internal static List<string> ReadUsersWithoutHeader(string path, string? userColumn, Func<string, bool> isKnown)
     {
         int position = 1;
         if (userColumn is not null && (!int.TryParse(userColumn, NumberStyles.None, CultureInfo.InvariantCulture, out position) || position < 1))
@@ -541,7 +544,8 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         string? first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0);
         if (first is not null && first.Contains(DoubleColon, StringComparison.Ordinal))
         {
-            return ReadDoubleColonField(path, position, skipFirst: false);
+            // A first line that is itself a user of the model (acme::u1) makes the file one id per line.
+            return userColumn is null && isKnown(first.Trim()) ? ReadDoubleColonField(path, 0, skipFirst: false) : ReadDoubleColonField(path, position, skipFirst: false);
         }
 
         char separator = ',';
@@ -557,8 +561,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         return ReadUserField(path, separator, null, position);
     }
 
-    /// <summary>The ids in field <paramref name="position"/> (1-based) of a file whose fields are separated by <c>::</c>, as MovieLens
-    /// writes them (no quoting), skipping the first non-empty line when it is a header. Repeated ids are kept once, in order.</summary>
+    /// <summary>The ids in field <paramref name="position"/> (1-based; 0 for the whole line) of a file whose fields are separated by
+    /// <c>::</c>, as MovieLens writes them (no quoting), skipping the first non-empty line when it is a header. Repeated ids are kept
+    /// once, in order.</summary>
     private static List<string> ReadDoubleColonField(string path, int position, bool skipFirst)
     {
         var users = new List<string>();
@@ -579,8 +584,9 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
                 continue;
             }
 
-            string[] fields = raw.Split(DoubleColon);
-            string? id = fields.Length >= position ? fields[position - 1].Trim() : null;
+            string[] fields = position == 0 ? [raw] : raw.Split(DoubleColon);
+            int field = Math.Max(position, 1);
+            string? id = fields.Length >= field ? fields[field - 1].Trim() : null;
             if (string.IsNullOrEmpty(id))
             {
                 throw new InteractionDataException(path, line, position, null, fields.Length < position

@@ -339,6 +339,35 @@ public sealed class InteractionLog
             _timestamps, HasTimestamps, _values, Report, _quantities, _ratings, _lines);
     }
 
+    /// <summary>Returns the log with every row of one event type: for a log read without an event type column whose rows are all one
+    /// kind of event (an order log: every row a purchase), for what tells events apart (the live tracker's buy-again and recently viewed).</summary>
+    /// <param name="eventType">The type of every row; one of <paramref name="eventWeights"/>' types.</param>
+    /// <param name="eventWeights">The event types and weights the log then has.</param>
+    /// <returns>The log with that event type on every row; everything else (ids, times, values, quantities, ratings, line numbers, the
+    /// report) as it is.</returns>
+    /// <exception cref="ArgumentException">The event type is not one of the weights' types.</exception>
+    /// <exception cref="InvalidOperationException">The log has event types already.</exception>
+    public InteractionLog WithEventType(string eventType, EventWeights eventWeights)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        ArgumentNullException.ThrowIfNull(eventWeights);
+        if (EventTypes is not null)
+        {
+            throw new InvalidOperationException("The log has event types already; WithEventType is for a log read without an event type column.");
+        }
+
+        int index = eventWeights.IndexOf(eventType);
+        if (index < 0)
+        {
+            throw new ArgumentException($"'{eventType}' is not one of the event types ({string.Join(", ", eventWeights.Names)}).", nameof(eventType));
+        }
+
+        var events = new byte[_events.Length];
+        Array.Fill(events, (byte)index);
+        return new InteractionLog(Users, Items, eventWeights, _users, _items, events, _timestamps, HasTimestamps, _values, Report, _quantities,
+            _ratings, _lines);
+    }
+
     /// <summary>Returns a log of the given rows that shares this log's id maps.</summary>
     internal InteractionLog Subset(List<int> rows)
     {

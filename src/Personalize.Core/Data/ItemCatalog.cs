@@ -248,10 +248,10 @@ public sealed class ItemCatalog
             throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
         }
 
-        if (headers is [string only] && only.Contains("::", StringComparison.Ordinal))
+        if (!Array.Exists(headers, h => h == options.IdColumn) && string.Join(",", headers).Contains("::", StringComparison.Ordinal))
         {
             // MovieLens' movies.dat (MovieID::Title::Genres): the log reader takes '::', the catalogue one character.
-            throw new InteractionDataException(path, 1, 0, null, "the header is one column containing '::': the file looks '::'-separated, and a "
+            throw new InteractionDataException(path, 1, 0, null, "the header holds '::': the file looks '::'-separated, and a "
                 + "catalogue's delimiter is one character; replace '::' by a tab (such as sed 's/::/\\t/g'; MovieLens genres hold '|'), then read it with that delimiter.");
         }
 

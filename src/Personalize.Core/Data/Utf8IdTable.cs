@@ -131,7 +131,9 @@ internal sealed class Utf8IdTable
         for (int i = 0; i < _count; i++)
         {
             string id = _ids[i];
-            if (id.Length < 3 || id.Length > buffer.Length || !id.EndsWith(".0", StringComparison.Ordinal) || !System.Text.Ascii.IsValid(id))
+            // Digits before the '.0' only: a customer number written as a decimal. Other ids ending in '.0' (v1.0 beside v1) are left
+            // alone; a catalogue whose ids are version numbers (2 and 2.0) still gets the note, which says they are kept apart.
+            if (id.Length < 3 || id.Length > buffer.Length || !id.EndsWith(".0", StringComparison.Ordinal) || id.AsSpan(0, id.Length - 2).IndexOfAnyExceptInRange('0', '9') >= 0)
             {
                 continue;
             }

@@ -24,8 +24,9 @@ public static class ModelPropertyNames
     /// <summary>The scale of the random initial factors (the trainer's <c>InitialScale</c>).</summary>
     public const string InitialScale = "initial_scale";
 
-    /// <summary>Explicit MF trained by SGD: how many threads trained it. SGD runs in one block of users and items per thread, so the model
-    /// depends on the count (ALS and Bayesian sampling do not, and do not record it).</summary>
+    /// <summary>Explicit MF trained by SGD in earlier versions: how many threads trained it, when SGD ran one block of users and items
+    /// per thread and the model depended on the count. Training no longer writes it (the grid is fixed, so no model depends on the
+    /// thread count, and the same command writes the same file on any machine); a file that has it still loads.</summary>
     public const string Threads = "threads";
 
     /// <summary>Explicit MF: how many models, trained from different initial factors, the model averages (absent: one). The model's

@@ -409,7 +409,6 @@ public sealed class BiasedMatrixFactorizationTrainer
             properties[ModelPropertyNames.LearningRate] = o.LearningRate.ToString(CultureInfo.InvariantCulture);
             properties[ModelPropertyNames.LearningRateDecay] = o.LearningRateDecay.ToString(CultureInfo.InvariantCulture);
             properties[ModelPropertyNames.InitialScale] = o.InitialScale.ToString(CultureInfo.InvariantCulture);
-            properties[ModelPropertyNames.Threads] = (o.NumberOfThreads ?? Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture);
             if (halvedAt is { Count: > 0 })
             {
                 properties[ModelPropertyNames.LearningRateHalvedAt] = string.Join(',', halvedAt);
@@ -615,7 +614,7 @@ public sealed class BiasedMatrixFactorizationTrainer
         /// sees the user's ratings in one item group, an unbiased estimate of all of them. The learned p_u + z_u is stored as the user's factors, so
         /// predicting, recommending, averaged models and the model file work as without it. Costs about 2.5 times the training time per
         /// epoch (Jester ratings, 32 factors, 2 threads: 7 → 16-18 ms) and, during training, one more item-factor table and
-        /// 9 more user-factor tables of memory. Folding in a user after training solves for the stored user factors
+        /// 9 more user-factor tables of memory (the grid's 8 partial sums and the sum). Folding in a user after training solves for the stored user factors
         /// from their ratings, as without it. Automatic tuning tries it and keeps it only when it validates better.</para>
         /// <para>With <see cref="UseBayesianSampling"/> it enters on both sides, drawn by the same sampler (Bayesian SVD++ "flipped",
         /// Rendle, Zhang and Koren, 2019): a user's first m = min(NumberOfFactors, 16) factors are their own plus |N(u)|^-1/2 Σ x_j over
@@ -650,7 +649,8 @@ public sealed class BiasedMatrixFactorizationTrainer
         public bool UseBayesianSampling { get; init; }
 
         /// <summary>Gets how many threads train in parallel. The model does not depend on it: the same data, options and seed give the
-        /// same model with any thread count.</summary>
+        /// same model with any thread count. SGD runs 8 cells of its 8 × 8 grid at a time, so more than 8 threads do not make it faster;
+        /// Bayesian sampling uses every thread.</summary>
         /// <value>The default is <see langword="null"/>: one per processor.</value>
         [Range(1, 256)]
         public int? NumberOfThreads { get; init; }

@@ -286,4 +286,23 @@ public sealed class InteractionLogTests
         Assert.Equal([3L, 4L, 5L], Enumerable.Range(0, own.Count).Select(own.GetLineNumber));   // the lines of the whole file
         Assert.Same(alone, alone.WithOwnIds());
     }
+
+    [Fact]
+    public void Every_row_of_an_untyped_log_takes_one_event_type_and_keeps_its_line_numbers()
+    {
+        using var temp = new TempDirectory();
+        InteractionLog log = InteractionLog.ReadCsv(temp.Write("orders.csv", "user_id,item_id,quantity,timestamp\n,i0,1,2024-01-01\nu1,i1,2,2024-01-02\nu1,i2,-1,2024-01-03\nu2,i1,1,2024-01-04\n"),
+            new CsvInteractionReaderOptions { BadRows = BadRowPolicy.SkipAndReport });
+
+        InteractionLog typed = log.WithEventType("purchase", EventWeights.Default);
+
+        Assert.Null(log.EventTypes);
+        Assert.Same(EventWeights.Default, typed.EventTypes);
+        Assert.All(typed.EventTypeIndices.ToArray(), e => Assert.Equal(EventWeights.Default.IndexOf("purchase"), e));
+        Assert.Equal([3L, 5L], Enumerable.Range(0, typed.Count).Select(typed.GetLineNumber));   // after the skipped row and the return
+        Assert.Equal(log.Quantities.ToArray(), typed.Quantities.ToArray());
+        Assert.Equal(log.Timestamps.ToArray(), typed.Timestamps.ToArray());
+        Assert.Throws<ArgumentException>(() => log.WithEventType("order", EventWeights.Default));
+        Assert.Throws<InvalidOperationException>(() => typed.WithEventType("purchase", EventWeights.Default));
+    }
 }

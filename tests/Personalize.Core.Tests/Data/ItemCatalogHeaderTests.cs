@@ -44,15 +44,17 @@ public sealed class ItemCatalogHeaderTests : IDisposable
         Assert.StartsWith($"items.csv:1:{column}: ", exception.Message);
     }
 
-    [Fact]
-    public void A_catalogue_separated_by_double_colons_says_the_delimiter_is_one_character_and_how_to_convert_it()
+    [Theory]
+    [InlineData("item_id::title::genres\n1::Toy Story (1995)::Adventure|Children's|Fantasy\n")]
+    [InlineData("1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure|Children's|Fantasy\n")]   // movies.dat: its '|' read as the delimiter
+    public void A_catalogue_separated_by_double_colons_says_the_delimiter_is_one_character_and_how_to_convert_it(string content)
     {
-        string path = _directory.Write("movies.dat", "item_id::title::genres\n1::Toy Story (1995)::Adventure|Children's|Fantasy\n");
+        string path = _directory.Write("movies.dat", content);
 
         InteractionDataException exception = Assert.Throws<InteractionDataException>(() => ItemCatalog.ReadCsv(path));
 
         Assert.Equal(1, exception.LineNumber);
-        Assert.Contains("the header is one column containing '::': the file looks '::'-separated, and a catalogue's delimiter is one character", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("the header holds '::': the file looks '::'-separated, and a catalogue's delimiter is one character", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -230,6 +230,14 @@ public sealed class CsvInteractionReader
             }
         }
 
+        if (state.PaddedIds > 0)
+        {
+            // ' 17199 ' reads as 17199, and the model and its lists name it so: another program joining them with a file that keeps
+            // the spaces finds nothing in common.
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{state.PaddedIds:N0} ids had spaces or tabs around them, which were trimmed (the first on line {state.FirstPaddedLine}): the model and its output name them without, so compare them trimmed."));
+        }
+
         if (state.Returns > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -567,6 +575,8 @@ public sealed class CsvInteractionReader
         public long Accepted;
         public long Rejected;
         public long Returns;          // rows of a negative quantity, left out (LoadReport.Returns)
+        public long PaddedIds;        // ids with white space around them, trimmed
+        public long FirstPaddedLine;
         public long FirstReturnLine;
         public CsvMalformedRecord? PendingMalformed;
         private int? _firstFieldCount;
@@ -1061,7 +1071,13 @@ public sealed class CsvInteractionReader
             bool plain = raw.Length > 0 && IsPrintableAscii(raw[0]) && IsPrintableAscii(raw[^1]);
             if (!plain)
             {
-                chars = Chars(raw, ref buffer).Trim();
+                ReadOnlySpan<char> untrimmed = Chars(raw, ref buffer);
+                chars = untrimmed.Trim();
+                if (chars.Length != untrimmed.Length && !chars.IsEmpty && PaddedIds++ == 0)
+                {
+                    FirstPaddedLine = line;
+                }
+
                 if (chars.IsEmpty)
                 {
                     Reject(line, column + 1, Columns.Name(column), options.BadRows == BadRowPolicy.Fail

@@ -79,4 +79,16 @@ public sealed class PublicDatasetShapeTests
             ],
             log.Report.Notes);
     }
+
+    [Fact]
+    public void Ids_with_white_space_around_them_are_trimmed_and_noted_with_the_first_line()
+    {
+        InteractionLog log = Read("user_id,item_id\nu1,i1\n 17199 ,i2\nu2,\" i3\"\n17199,i3\n");
+        InteractionLog plain = Read("user_id,item_id\nu1,i1\n17199,i2\n");
+
+        Assert.Equal(["u1", "17199", "u2"], log.Users.Ids);   // ' 17199 ' and 17199 are one user
+        Assert.Equal("2 ids had spaces or tabs around them, which were trimmed (the first on line 3): the model and its output name them "
+            + "without, so compare them trimmed.", Assert.Single(log.Report.Notes));
+        Assert.Empty(plain.Report.Notes);
+    }
 }

@@ -38,6 +38,16 @@ public sealed class CliRunner : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Writes <paramref name="log"/> (CSV text) and trains a tiny model on it with fixed options, failing the test if train
+    /// does; returns the model's path.</summary>
+    public string TrainTiny(string log, string name = "tiny")
+    {
+        string model = PathOf(name + ".pzm");
+        var (code, _, error) = Run("train", "--input", Write(name + ".csv", log), "--out", model, "--no-tune", "--factors", "2", "--epochs", "2");
+        Assert.True(code == 0, error);
+        return model;
+    }
+
     /// <summary>A small log with planted taste: users u0..u59 in three groups, each mostly on its own items.</summary>
     public string SmallLog(string name = "events.csv")
     {

@@ -101,10 +101,7 @@ public sealed class UsersFromTests
     public void Ids_that_hold_double_colons_and_are_users_of_the_model_are_read_whole(bool noHeader)
     {
         using var cli = new CliRunner();
-        string log = cli.Write("log.csv", "user_id,item_id\nacme::u1,i1\nacme::u1,i2\nacme::u2,i2\nacme::u2,i3\nacme::u3,i1\nacme::u3,i3\n");
-        string model = cli.PathOf("m.pzm");
-        var (trained, _, trainError) = cli.Run("train", "--input", log, "--out", model, "--no-tune", "--factors", "2", "--epochs", "2");
-        Assert.True(trained == 0, trainError);
+        string model = cli.TrainTiny("user_id,item_id\nacme::u1,i1\nacme::u1,i2\nacme::u2,i2\nacme::u2,i3\nacme::u3,i1\nacme::u3,i3\n");
         string users = cli.Write("users.txt", "acme::u2\nacme::u1\n");
 
         var (code, output, error) = cli.Run(["recommend", "--model", model, "--users-from", users, "--top", "1", "--format", "json", .. noHeader ? new[] { "--no-header" } : []]);
@@ -165,10 +162,7 @@ public sealed class UsersFromTests
     public void A_file_whose_users_the_model_has_only_with_a_trailing_decimal_zero_names_the_id_it_has()
     {
         using var cli = new CliRunner();
-        string log = cli.Write("log.csv", "user_id,item_id\n17199,i1\n17199,i2\n13085,i2\n13085,i3\n12000,i1\n12000,i3\n");
-        string model = cli.PathOf("m.pzm");
-        var (trained, _, trainError) = cli.Run("train", "--input", log, "--out", model, "--no-tune", "--factors", "2", "--epochs", "2");
-        Assert.True(trained == 0, trainError);
+        string model = cli.TrainTiny("user_id,item_id\n17199,i1\n17199,i2\n13085,i2\n13085,i3\n12000,i1\n12000,i3\n");
         string users = cli.Write("users.txt", "17199.0\n13085.0\n");
 
         var (code, _, error) = cli.Run("recommend", "--model", model, "--users-from", users, "--top", "2", "--format", "json");

@@ -446,9 +446,6 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
     }
 
-    /// <summary>Whether an id is digits only (a customer number a spreadsheet may write as 17199.0), not a version such as v2.</summary>
-    internal static bool IsWholeNumber(string id) => id.Length > 0 && id.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
-
     /// <summary>Notes the test file's users and items that the training file has only with a trailing <c>.0</c> added or removed
     /// (<c>17199.0</c> against <c>17199</c>, a spreadsheet's doing): ids are compared exactly, so they were all new users (or unknown items),
     /// and the run said "0 users evaluated" with no word why.</summary>
@@ -465,8 +462,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                     continue;
                 }
 
-                string other = id.EndsWith(".0", StringComparison.Ordinal) ? id[..^2] : id + ".0";
-                if (other.Length > 0 && IsWholeNumber(id.EndsWith(".0", StringComparison.Ordinal) ? other : id) && trainIds.TryGetIndex(other, out _))
+                if (DecimalIds.Twin(id) is { } other && trainIds.TryGetIndex(other, out _))
                 {
                     first ??= (id, other);
                     twins++;

@@ -260,12 +260,11 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (settings.UsersFrom is not null || settings.AllUsers)
         {
             CliConsole.Error.WriteLine(Summary(model, lists));
-            if (settings.UsersFrom is not null && lists.Count > 0 && lists.All(l => !model.Users.TryGetIndex(l.UserId, out _)))
+            if (settings.UsersFrom is not null && lists.Count > 0 && !lists.Any(l => Known(l.UserId)))
             {
                 // Every list is the fallback: most likely the ids were read from the wrong column or the wrong kind of file.
                 string first = lists[0].UserId;
-                string twin = first.EndsWith(".0", StringComparison.Ordinal) ? first[..^2] : first + ".0";
-                string hint = EvaluateCommand.IsWholeNumber(first.EndsWith(".0", StringComparison.Ordinal) ? twin : first) && model.Users.TryGetIndex(twin, out _)
+                string hint = DecimalIds.Twin(first) is { } twin && Known(twin)
                     ? $" The model has '{twin}': the ids differ by a trailing '.0' (write them alike in both files)."
                     : settings.NoHeader ? " If the ids are in another field, give its position with --user-col."
                     : " If the ids are in another column, name it with --user-col; a file without a header line needs --no-header.";
@@ -278,8 +277,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
             // One user the model does not know: the list is the fallback, or empty where the model has no popularity to fall back on.
             string fallback = FallbackName(model);
             // 13085 asked of a model whose log wrote 13085.0 (or the other way round): name the id it has.
-            string? twin = one.EndsWith(".0", StringComparison.Ordinal) ? one[..^2] : one + ".0";
-            string hint = EvaluateCommand.IsWholeNumber(one.EndsWith(".0", StringComparison.Ordinal) ? twin : one) && model.Users.TryGetIndex(twin, out _) ? $" (it has '{twin}')" : "";
+            string hint = DecimalIds.Twin(one) is { } twin && Known(twin) ? $" (it has '{twin}')" : "";
             CliConsole.Error.WriteLine(lists[0].Count > 0 ? $"note: user '{one}' is not in the model{hint}; the list is the fallback ({fallback})."
                 : fallback.StartsWith("none", StringComparison.Ordinal)
                     ? $"note: user '{one}' is not in the model, and the model has no popularity to fall back on (a model imported from Spark without "

@@ -10,6 +10,11 @@ internal static class CsvHeaderSniffing
 
     private static ReadOnlySpan<byte> Candidates => ",;\t|"u8;
 
+    /// <summary>How many fields of a header line are numbers: a header of names has none, so a count above 0 says the first line is
+    /// a row of data (MovieLens' <c>196,242,3,881250949</c>, an Amazon <c>A2IBPI20UZIR0U,B000000003,5.0,1444884746</c>) read as a header.</summary>
+    internal static int CountNumbers(IEnumerable<string> headers) =>
+        headers.Count(h => double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+
     /// <summary>
     /// The delimiter of the first non-empty line of <paramref name="start"/> (after a UTF-8 byte order mark): the candidate among
     /// <c>,</c> <c>;</c> tab and <c>|</c> that occurs most often outside quotes, the earlier of them on a tie, and <c>,</c> when none

@@ -425,7 +425,7 @@ public sealed class CsvInteractionReader
                 hint = " The header has a single column: check the delimiter (--delimiter).";
             }
         }
-        else if (headers.Count(h => double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) is int numbers and > 0)
+        else if (CsvHeaderSniffing.CountNumbers(headers) is int numbers and > 0)
         {
             // 196,242,3,881250949 (MovieLens 100k) or A2IBPI20UZIR0U,B000000003,5.0,1444884746 (Amazon ratings): a row, not a header.
             hint = $" The first line looks like data, not a header ({numbers} of its fields {(numbers == 1 ? "is a number" : "are numbers")}): if the file "

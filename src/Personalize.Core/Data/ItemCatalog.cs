@@ -248,15 +248,15 @@ public sealed class ItemCatalog
             throw new InteractionDataException(path, 0, 0, null, $"the file is empty; expected a header line naming the columns, such as '{options.IdColumn},title,brand,price'.");
         }
 
-        if (!Array.Exists(headers, h => h == options.IdColumn) && string.Join(",", headers).Contains("::", StringComparison.Ordinal))
+        int idColumn = Array.IndexOf(headers, options.IdColumn);
+        if (idColumn < 0 && string.Join(",", headers).Contains("::", StringComparison.Ordinal))
         {
             // MovieLens' movies.dat (MovieID::Title::Genres): the log reader takes '::', the catalogue one character.
             throw new InteractionDataException(path, 1, 0, null, "the header holds '::': the file looks '::'-separated, and a "
                 + "catalogue's delimiter is one character; replace '::' by a tab (such as sed 's/::/\\t/g'; MovieLens genres hold '|'), then read it with that delimiter.");
         }
 
-        if (!Array.Exists(headers, h => h == options.IdColumn)
-            && headers.Count(h => double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) is int numbers and > 0)
+        if (idColumn < 0 && CsvHeaderSniffing.CountNumbers(headers) is int numbers and > 0)
         {
             // MovieLens' u.item (1|Toy Story (1995)|01-Jan-1995||...): a row read as the header.
             throw new InteractionDataException(path, 1, 0, null, string.Create(CultureInfo.InvariantCulture,
@@ -265,7 +265,6 @@ public sealed class ItemCatalog
         }
 
         CheckHeader(path, headers);
-        int idColumn = Array.IndexOf(headers, options.IdColumn);
         if (idColumn < 0)
         {
             // Name the column that probably is the id (ItemID for item_id, or sku_id), and the two ways to take it.

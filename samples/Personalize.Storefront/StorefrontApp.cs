@@ -36,29 +36,25 @@ public static class StorefrontApp
     public static async Task<int> RunAsync(string[] args, TextWriter error, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(error);
-        WebApplication app;
+        WebApplication? app = null;
         try
         {
             app = Build(args, configure);
+            await app.StartAsync();
         }
         catch (Exception exception) when (StartupProblem(exception) is { } message)
         {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
             await error.WriteLineAsync($"error: {message}");
             return 2;
         }
 
         await using (app)
         {
-            try
-            {
-                await app.StartAsync();
-            }
-            catch (Exception exception) when (StartupProblem(exception) is { } message)
-            {
-                await error.WriteLineAsync($"error: {message}");
-                return 2;
-            }
-
             // Only start-up is caught: a failure while serving or stopping keeps its trace.
             await app.WaitForShutdownAsync();
             return 0;

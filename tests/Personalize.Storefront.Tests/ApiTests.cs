@@ -130,6 +130,31 @@ public sealed class ApiTests : IClassFixture<StorefrontFactory>
     }
 
     [Fact]
+    public async Task Events_posted_through_the_api_change_the_recommendations_the_api_answers_without_a_retrain()
+    {
+        using HttpClient client = _factory.CreateClient();
+        static string[] Ids(JsonElement answer) => [.. answer.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
+
+        // A known user buys the first three items of their list: those are seen now, and the rest moves with the new taste.
+        string[] before = Ids(await StorefrontFactory.GetJson(client, "/api/recommendations?user=U0123&count=10"));
+        HttpResponseMessage posted = await StorefrontFactory.PostEvents(client, before.Take(3).Select(item => new { user = "U0123", item, type = "purchase" }).ToArray());
+        Assert.Equal(3, (await StorefrontFactory.Json(posted)).GetProperty("accepted").GetInt32());
+        JsonElement after = await StorefrontFactory.GetJson(client, "/api/recommendations?user=U0123&count=10");
+        Assert.Equal("personalized", after.GetProperty("source").GetString());
+        Assert.Empty(Ids(after).Intersect(before.Take(3)));
+
+        // A shopper the model has never seen gets the popular list until their first views, then a list folded in from them.
+        JsonElement cold = await StorefrontFactory.GetJson(client, "/api/recommendations?user=new-shopper-7&count=10");
+        Assert.Equal("popular-fallback", cold.GetProperty("source").GetString());
+        string[] viewed = ["I0291", "I0624", "I1181"];
+        await StorefrontFactory.PostEvents(client, viewed.Select(item => new { user = "new-shopper-7", item, type = "view" }).ToArray());
+        JsonElement warm = await StorefrontFactory.GetJson(client, "/api/recommendations?user=new-shopper-7&count=10");
+        Assert.Equal("personalized", warm.GetProperty("source").GetString());
+        Assert.Empty(Ids(warm).Intersect(viewed));
+        Assert.NotEqual(Ids(cold), Ids(warm));
+    }
+
+    [Fact]
     public async Task The_model_endpoint_names_the_serving_version_and_file()
     {
         using HttpClient client = _factory.CreateClient();

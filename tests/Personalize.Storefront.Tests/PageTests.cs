@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Personalize.Storefront.Tests.TestSupport;
 
 namespace Personalize.Storefront.Tests;
@@ -80,6 +81,28 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
     }
 
     [Fact]
+    public async Task A_purchase_still_explains_and_leaves_the_recommendations_after_a_restart()
+    {
+        // U0404 never had I0291 or I1270 in the sample history: what the pages say of I0291 comes from the live purchase alone.
+        using var state = new Personalize.Core.Tests.TestSupport.TempDirectory();
+        var settings = new Dictionary<string, string> { ["Storefront:StateDirectory"] = state.Path };
+        static string[] Ids(JsonElement answer) => [.. answer.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
+        using (var before = new StorefrontFactory(settings))
+        {
+            using HttpClient client = Client(before, "U0404");
+            Assert.Contains("I0291", Ids(await StorefrontFactory.GetJson(client, "/api/recommendations?user=U0404&count=100")));
+            Assert.DoesNotContain("Because you bought <a href=\"/product/I0291\">", await client.GetStringAsync("/product/I1270"));
+            Assert.Equal(HttpStatusCode.Redirect, (await Pages.PostForm(client, "/product/I0291", "/product/I0291/buy")).StatusCode);
+        }
+
+        // A new process on the same state folder: the journal replays the purchase, and every surface still knows it.
+        using var after = new StorefrontFactory(settings);
+        using HttpClient restarted = Client(after, "U0404");
+        Assert.Contains("Because you bought <a href=\"/product/I0291\">", await restarted.GetStringAsync("/product/I1270"));
+        Assert.DoesNotContain("I0291", Ids(await StorefrontFactory.GetJson(restarted, "/api/recommendations?user=U0404&count=100")));
+    }
+
+    [Fact]
     public async Task Blocking_a_brand_in_the_profile_removes_it_from_home_search_related_and_the_api()
     {
         using HttpClient client = Client("U0042");
@@ -132,9 +155,11 @@ public sealed class PageTests : IClassFixture<StorefrontFactory>
         Assert.Contains("name=\"filter\" id=\"default-filter\" value=\"\"", await client.GetStringAsync("/profile"));
     }
 
-    private HttpClient Client(string user)
+    private HttpClient Client(string user) => Client(_factory, user);
+
+    private static HttpClient Client(StorefrontFactory factory, string user)
     {
-        HttpClient client = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        HttpClient client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("Cookie", "shop-user=" + user);
         return client;
     }

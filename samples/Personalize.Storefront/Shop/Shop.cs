@@ -28,7 +28,6 @@ internal sealed class Shop : IDisposable
     private readonly ILiveTracker _live;
     private readonly ILogger<Shop> _logger;
     private readonly object _buildLock = new();
-    private readonly SessionEvents _session;
     private readonly ItemInfo[] _items;
     private ShopSnapshot? _current;
 
@@ -50,7 +49,6 @@ internal sealed class Shop : IDisposable
         Brands = [.. Enumerable.Range(0, Catalog.Count).Select(i => Catalog.GetText(i, "brand")).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         Categories = [.. Enumerable.Range(0, Catalog.Count).Select(i => Catalog.GetText(i, "category")).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         SampleUsers = PickSampleUsers(data.History);
-        _session = new SessionEvents(data.History, o.MaxUsers);
     }
 
     public ShopData Data { get; }
@@ -112,12 +110,6 @@ internal sealed class Shop : IDisposable
     /// <summary>The item's catalogue entry, or null for an id the catalogue does not have.</summary>
     public ItemInfo? Item(string itemId) => Catalog.GetIndex(itemId) is int index and >= 0 ? _items[index] : null;
 
-    /// <summary>Whether the user bought the item (in the sample history, or live in this process).</summary>
-    public bool HasBought(string userId, string itemId) => _session.HasBought(userId, itemId);
-
-    /// <summary>The user's live events in this process, oldest first (the last few per user; for explanations that include this session).</summary>
-    public IReadOnlyList<Interaction> LiveEventsOf(string userId) => _session.Of(userId);
-
     /// <summary>
     /// Tracks a live event (an empty user id is an anonymous visitor: trending only). Returns once the tracker accepted the event and
     /// journaled it (durable as <see cref="StorefrontOptions.JournalFlush"/> says), or refused it.
@@ -129,11 +121,6 @@ internal sealed class Shop : IDisposable
         TrackOutcome outcome = userId.Length == 0
             ? _live.TrackAnonymous(itemId, eventType, now)
             : _live.Track(userId, itemId, eventType, now);
-        if (outcome == TrackOutcome.Accepted && userId.Length > 0)
-        {
-            _session.Add(new Interaction(userId, itemId, eventType, now));
-        }
-
         return outcome;
     }
 

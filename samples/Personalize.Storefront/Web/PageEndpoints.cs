@@ -289,7 +289,8 @@ internal static class PageEndpoints
         return Html.Page(http, shop, snapshot, item.Title, html.ToString());
     }
 
-    /// <summary>"Because you bought X": the history items (training and this session) that contributed most to the user's score.</summary>
+    /// <summary>"Because you bought X": the history items (training and the events the live tracker holds, which a restart replays from
+    /// the journal) that contributed most to the user's score.</summary>
     private static void Because(StringBuilder html, Shop.Shop shop, ShopSnapshot snapshot, string user, string itemId, UserPreferences? preferences)
     {
         if (user.Length == 0 || preferences?.PersonalizationOptOut == true)
@@ -300,7 +301,7 @@ internal static class PageEndpoints
         ScoreExplanation explanation;
         try
         {
-            FoldedUser folded = snapshot.Recommender.FoldIn(user, shop.LiveEventsOf(user));
+            FoldedUser folded = snapshot.Tracker.FoldIn(user, snapshot.Recommender);
             explanation = snapshot.Recommender.Explain(folded, itemId, 3);
         }
         catch (ArgumentException)
@@ -318,7 +319,7 @@ internal static class PageEndpoints
         foreach (ScoreContribution part in parts)
         {
             ItemInfo? info = shop.Item(part.ItemId);
-            html.Append("<li>Because you ").Append(shop.HasBought(user, part.ItemId) ? "bought" : "viewed").Append(" <a href=\"/product/")
+            html.Append("<li>Because you ").Append(snapshot.Tracker.HasBought(user, part.ItemId) ? "bought" : "viewed").Append(" <a href=\"/product/")
                 .Append(Html.U(part.ItemId)).Append("\">").Append(Html.E(info?.Title ?? part.ItemId)).Append("</a> <small>(")
                 .Append((part.Share * 100).ToString("0", CultureInfo.InvariantCulture)).Append("%)</small></li>");
         }

@@ -40,9 +40,9 @@ public sealed class HomePageBuilder
 
         Recommender = recommender;
         Tracker = tracker;
-        if (tracker is not null && tracker.FoldIn is null && tracker.NumberOfFactors == recommender.Model.NumberOfFactors)
+        if (tracker is not null && tracker.VectorFoldIn is null && tracker.NumberOfFactors == recommender.Model.NumberOfFactors)
         {
-            tracker.FoldIn = EventTracker.FoldInWith(recommender);   // a tracker made over the model alone: fold in with this recommender
+            tracker.VectorFoldIn = EventTracker.FoldInWith(recommender);   // a tracker made over the model alone: fold in with this recommender
         }
     }
 

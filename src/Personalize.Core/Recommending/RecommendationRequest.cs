@@ -66,6 +66,17 @@ public sealed record RecommendationRequest : IValidatableObject
     /// <value>The default is <see langword="null"/>.</value>
     public IReadOnlyList<string>? PurchasedItems { get; init; }
 
+    /// <summary>Gets the user folded in from their events since training, which personalize this list as they do the home page's "for
+    /// you" shelf: the list is scored by its vector (a user the model does not know included) and leaves out its items, those of training
+    /// and the new ones. <see langword="null"/> for the model's training history only.</summary>
+    /// <remarks>Fold the user in with the recommender that answers the request: from a live tracker's events with
+    /// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/> (kept across restarts with a journal), or from your own with
+    /// <see cref="Recommender.FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>. A folded user with no new event
+    /// (<see cref="FoldedUser.EventCount"/> 0) leaves the list as the model has it. A filter's <c>not seen</c> leaves out the folded user's
+    /// items, also in a list that is not personalized.</remarks>
+    /// <value>The default is <see langword="null"/>.</value>
+    public FoldedUser? FoldedUser { get; init; }
+
     /// <summary>Gets the attributes whose value counts over the items of the whole list come back with the page (the candidate pool
     /// when a personalized list is sorted by an attribute, as <see cref="RecommendationPage.TotalCount"/> counts).</summary>
     /// <value>The default is empty: no facets.</value>

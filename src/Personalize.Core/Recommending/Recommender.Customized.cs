@@ -58,6 +58,8 @@ public sealed partial class Recommender
     /// index; non-personal lists (unknown users, opt-outs) order every eligible item, with popularity as relevance.</para>
     /// <para>A user who opted out (or a request with <see cref="RecommendationRequest.Personalize"/> off) gets the non-personal list,
     /// and their history is not used, except that a filter's explicit <c>not seen</c> still applies. Thread-safe.</para>
+    /// <para>With <see cref="RecommendationRequest.FoldedUser"/> (events since training), the list is scored by the folded-in vector
+    /// and leaves out the items it was solved from, as the home page's "for you" shelf does.</para>
     /// </remarks>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
@@ -81,16 +83,36 @@ public sealed partial class Recommender
             blockedItems = [.. blockedItems, .. purchased];
         }
 
+        // Events since training, as the home page's "for you" shelf reads them: the folded-in vector, and the items it was solved from.
+        FoldedUser? folded = request.FoldedUser;
+        if (folded is not null)
+        {
+            CheckOwner(folded);
+            if (folded.UserId is { } foldedId && foldedId != request.UserId)
+            {
+                throw new ArgumentException($"RecommendationRequest.FoldedUser is user '{foldedId}', but the request is for '{request.UserId}'.", nameof(request));
+            }
+
+            if (folded.EventCount == 0)
+            {
+                folded = null;   // nothing new: the list the model has
+            }
+        }
+
         RecommendationSource source = !personal ? RecommendationSource.NonPersonal
-            : known ? RecommendationSource.Personalized
+            : known || folded is not null ? RecommendationSource.Personalized
             : Options.ColdStart == ColdStartPolicy.Empty || !HasPopularity ? RecommendationSource.Empty : RecommendationSource.PopularFallback;
         if (source == RecommendationSource.Empty)
         {
             return new RecommendationPage(request.UserId, source, sort, filter, [], 1, 0, null, []);
         }
 
-        ReadOnlySpan<int> excluded = known && ((personal && Options.ExcludeSeen) || explicitNotSeen) ? Model.GetSeenItems(user) : default;
-        Action<ulong[], float[]>? scorer = personal && known ? (bits, relevance) => ScoreEligible(user, bits, relevance) : null;
+        bool excludeSeen = (personal && Options.ExcludeSeen) || explicitNotSeen;
+        ReadOnlySpan<int> excluded = !excludeSeen ? default : folded is not null ? folded.ItemIndices : known ? Model.GetSeenItems(user) : default;
+        bool live = personal && folded is not null;
+        Action<ulong[], float[]>? scorer = live ? (bits, relevance) => ScoreEligible(folded!.Factors, Model.GlobalBias + folded.Bias, bits, relevance)
+            : personal && known ? (bits, relevance) => ScoreEligible(Model.GetUserFactors(user), Model.GlobalBias + Model.GetUserBias(user), bits, relevance)
+            : null;
         return space.Page(request.UserId, filter, sort, blockedItems, excluded, scorer, source, request.PageSize, request.Cursor,
             request.CandidatePoolSize, request.Facets, $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}:{Model.ContentFingerprint:x16}");
     }
@@ -110,10 +132,9 @@ public sealed partial class Recommender
         return Recommend(request, preferences);
     }
 
-    private void ScoreEligible(int user, ulong[] bits, float[] relevance)
+    /// <summary>Scores the eligible items (the set bits) for a user vector into <paramref name="relevance"/>.</summary>
+    private void ScoreEligible(ReadOnlySpan<float> factors, float offset, ulong[] bits, float[] relevance)
     {
-        ReadOnlySpan<float> factors = Model.GetUserFactors(user);
-        float offset = Model.GlobalBias + Model.GetUserBias(user);
         int words = (Model.Items.Count + 63) / 64;
         for (int w = 0; w < words; w++)
         {

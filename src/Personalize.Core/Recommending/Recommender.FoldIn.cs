@@ -67,6 +67,11 @@ public sealed partial class Recommender
     public FoldedUser FoldIn(string? userId, IEnumerable<Interaction> events, EventWeights? eventWeights = null) =>
         FoldInEvents(userId, userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, events, eventWeights);
 
+    /// <summary>Folds in a user from their training history (if the model knows them) and distinct (item index, summed weight) pairs of
+    /// new events, as a <see cref="FoldedUser"/> (for <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>).</summary>
+    internal FoldedUser FoldInPairs(string userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights) =>
+        Folded(userId, Model.Users.TryGetIndex(userId, out int user) ? user : -1, itemIndices, weights, 0, [], Solver());
+
     /// <summary>Recommends for a folded-in user, best first.</summary>
     /// <param name="user">The user, folded in by this recommender.</param>
     /// <param name="count">How many items at most.</param>
@@ -267,20 +272,27 @@ public sealed partial class Recommender
             position++;
         }
 
+        return Folded(userId, user, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(indices),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights), unknownEvents, unknownIds, solver);
+    }
+
+    /// <summary>Solves a user from their training history (<paramref name="user"/> ≥ 0) and new events on known items.</summary>
+    private FoldedUser Folded(string? userId, int user, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, int unknownEvents,
+        List<string> unknownIds, FoldInSolver solver)
+    {
         int rank = Model.NumberOfFactors, n = solver.Dimension;
-        int capacity = indices.Count + (user >= 0 ? Model.GetSeenItems(user).Length : 0);
+        int capacity = indices.Length + (user >= 0 ? Model.GetSeenItems(user).Length : 0);
         var mergedItems = new int[capacity];
         var mergedWeights = new float[capacity];
-        int merged = Merge(user, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(indices),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights), mergedItems, mergedWeights, solver);
+        int merged = Merge(user, indices, weights, mergedItems, mergedWeights, solver);
         var factor = new float[n * n];
         var solution = new float[n];
         solver.Solve(mergedItems.AsSpan(0, merged), mergedWeights.AsSpan(0, merged), factor, solution);
-        AnchorToTrainedUser(user, indices.Count, solver, solution);
+        AnchorToTrainedUser(user, indices.Length, solver, solution);
         var vector = new float[rank];
         (float factorScale, float partScale) = solver.Complete(mergedItems.AsSpan(0, merged), solution, vector);
         return new FoldedUser(Model, userId, user >= 0, vector, solver.IsExplicit ? solution[solver.FactorCount] : 0f, mergedItems[..merged],
-            mergedWeights[..merged], factor, indices.Count, unknownEvents, unknownIds, factorScale, partScale);
+            mergedWeights[..merged], factor, indices.Length, unknownEvents, unknownIds, factorScale, partScale);
     }
 
     /// <summary>

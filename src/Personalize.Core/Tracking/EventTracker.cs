@@ -97,7 +97,7 @@ public sealed partial class EventTracker
     public EventTracker(Recommender recommender, EventTrackerOptions? options = null, ItemCatalog? catalog = null, TimeProvider? timeProvider = null)
         : this((recommender ?? throw new ArgumentNullException(nameof(recommender))).Model, options, catalog, timeProvider)
     {
-        FoldIn = FoldInWith(recommender);
+        VectorFoldIn = FoldInWith(recommender);
     }
 
     /// <summary>The fold-in solver backed by a recommender: the one place where tracked events become a user vector.</summary>
@@ -175,7 +175,7 @@ public sealed partial class EventTracker
     /// The fold-in solver: from a user's tracked (item index, summed event weight) pairs, the user's vector against the model's fixed item
     /// factors. Set by the recommender constructor (<see cref="FoldInWith"/>); null otherwise.
     /// </summary>
-    internal UserVectorFoldIn? FoldIn { get; set; }
+    internal UserVectorFoldIn? VectorFoldIn { get; set; }
 
     /// <summary>Takes one event: updates the user's state and the item's trending counters. Thread-safe, O(1), no retraining.</summary>
     /// <param name="userId">The caller's user id; a new id creates the user's state.</param>
@@ -431,6 +431,64 @@ public sealed partial class EventTracker
         }
     }
 
+    /// <summary>Folds in a user from their training history (if the model knows them) and the events this tracker holds for them: the
+    /// user the home page's "for you" shelf is scored for, as a <see cref="FoldedUser"/> to explain
+    /// (<see cref="Recommender.Explain(FoldedUser, string, int)"/>), recommend for, or pass as
+    /// <see cref="RecommendationRequest.FoldedUser"/>.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="recommender">The recommender of the model this tracker follows (made over it, or moved to it with
+    /// <see cref="MoveTo(FactorModel)"/>).</param>
+    /// <returns>The folded-in user: each item this tracker holds for the user counts once, with its events' summed weights
+    /// (<see cref="EventTrackerOptions.EventWeights"/>), and <see cref="FoldedUser.EventCount"/> is the number of such items. With none
+    /// (a user the tracker does not hold, or evicted), a known user is their training history and another user has no item.</returns>
+    /// <remarks>With <see cref="EventTrackerOptions.Journal"/> the events survive a restart, so the folded user does too; the list form,
+    /// <see cref="Recommender.FoldIn(string?, IEnumerable{Interaction}, EventWeights?)"/>, needs the caller to keep them. Each call solves
+    /// the user afresh (one Cholesky factorization of a factors × factors matrix).</remarks>
+    /// <exception cref="ArgumentException">The recommender's model has other items than this tracker follows.</exception>
+    public FoldedUser FoldIn(string userId, Recommender recommender)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(recommender);
+        if (recommender.Model.Items.Count != Items.Count)
+        {
+            throw new ArgumentException(
+                $"The tracker follows {Items.Count} items but the recommender's model has {recommender.Model.Items.Count}; fold in with the recommender of the model the tracker follows, or move the tracker to it with MoveTo.",
+                nameof(recommender));
+        }
+
+        int[] items = new int[16];
+        float[] weights = new float[16];
+        int written;
+        while ((written = CopyRecentInteractions(userId, items, weights)) < 0)
+        {
+            items = new int[-written];   // the user's items did not fit: as many as they now have
+            weights = new float[-written];
+        }
+
+        return recommender.FoldInPairs(userId, items.AsSpan(0, written), weights.AsSpan(0, written));
+    }
+
+    /// <summary>Gets whether the tracker holds a purchase of the item by the user (<see cref="EventTrackerOptions.PurchaseEventType"/>, of
+    /// one or more units): tracked live or replayed, from the journal after a restart too, and not forgotten while the user is held
+    /// (an evicted user's purchases go with them).</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="itemId">The item.</param>
+    /// <returns><see langword="true"/> when bought; <see langword="false"/> for unknown users and items.</returns>
+    public bool HasBought(string userId, string itemId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        if (!Items.TryGetIndex(itemId, out int item) || !_users.TryGetValue(userId, out UserActivity? user))
+        {
+            return false;
+        }
+
+        lock (user)
+        {
+            return user.Purchases?.ContainsKey(item) == true;
+        }
+    }
+
     /// <summary>Copies the items a user has seen in tracked events (beyond the model's training data) into a span, for excluding them from
     /// recommendations. Returns how many were written; when the span is too short, the count needed is returned as a negative number.</summary>
     internal int CopySeenAdditions(string userId, Span<int> destination)
@@ -485,12 +543,12 @@ public sealed partial class EventTracker
 
     /// <summary>
     /// The single place where a user's folded-in vector is computed and refreshed: when the user has events the vector has not seen yet,
-    /// <see cref="FoldIn"/> solves it again from <see cref="CopyRecentInteractions(string, Span{int}, Span{float})"/>; otherwise the cached
+    /// <see cref="VectorFoldIn"/> solves it again from <see cref="CopyRecentInteractions(string, Span{int}, Span{float})"/>; otherwise the cached
     /// vector is copied. Returns false when no solver is wired, the user is unknown or has no events, or the solver declines.
     /// </summary>
     internal bool TryGetFoldedUserVector(string userId, Span<float> destination)
     {
-        UserVectorFoldIn? solver = FoldIn;
+        UserVectorFoldIn? solver = VectorFoldIn;
         if (solver is null || NumberOfFactors == 0 || destination.Length != NumberOfFactors || !_users.TryGetValue(userId, out UserActivity? user))
         {
             return false;

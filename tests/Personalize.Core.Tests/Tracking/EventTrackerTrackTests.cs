@@ -180,7 +180,7 @@ public sealed class EventTrackerTrackTests
         Assert.False(tracker.TryGetFoldedUserVector("v", vector));   // no solver wired yet
 
         // A stand-in for part A's solver: the weighted mean of the item vectors. Only the plumbing is under test here.
-        tracker.FoldIn = (_, items, weights, user) =>
+        tracker.VectorFoldIn = (_, items, weights, user) =>
         {
             solves++;
             user.Clear();

@@ -90,12 +90,12 @@ internal static class ApiEndpoints
             Cursor = cursor,
             Personalize = userId.Length > 0,
             ApplyPreferences = userId.Length > 0,
-            // Events since training (the live tracker's, replayed after a restart) count here as on the home page's "for you" shelf.
-            FoldedUser = userId.Length > 0 ? snapshot.Tracker.FoldIn(userId, snapshot.Recommender) : null,
         };
         return await Answer(async () =>
         {
-            RecommendationPage page = await snapshot.Recommender.RecommendAsync(request, http.RequestAborted);
+            // The tracker's events (replayed after a restart) count here as on the home page's "for you" shelf.
+            RecommendationPage page = await snapshot.Recommender.RecommendAsync(
+                request with { FoldedUser = userId.Length > 0 ? snapshot.Tracker.FoldIn(userId, snapshot.Recommender) : null }, http.RequestAborted);
             return Results.Ok(new
             {
                 modelVersion = snapshot.Version,

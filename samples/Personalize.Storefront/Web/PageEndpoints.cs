@@ -289,8 +289,8 @@ internal static class PageEndpoints
         return Html.Page(http, shop, snapshot, item.Title, html.ToString());
     }
 
-    /// <summary>"Because you bought X": the history items (training and the events the live tracker holds, which a restart replays from
-    /// the journal) that contributed most to the user's score.</summary>
+    /// <summary>"Because you bought X": the history items (training, and the events the live tracker holds: the seeded sample history
+    /// and the live ones, which a restart replays from the journal) that contributed most to the user's score.</summary>
     private static void Because(StringBuilder html, Shop.Shop shop, ShopSnapshot snapshot, string user, string itemId, UserPreferences? preferences)
     {
         if (user.Length == 0 || preferences?.PersonalizationOptOut == true)

@@ -6,7 +6,9 @@ namespace Personalize.Core.Recommending;
 /// and explain its scores with <see cref="Recommender.Explain(FoldedUser, string, int)"/>.
 /// </summary>
 /// <remarks>Create it with <see cref="Recommender.FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/> (a
-/// <see langword="null"/> user id for an anonymous session). Immutable and thread-safe; it belongs
+/// <see langword="null"/> user id for an anonymous session), or from the events a live tracker holds with
+/// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>; pass it as <see cref="RecommendationRequest.FoldedUser"/> for a
+/// customized, paged list. Immutable and thread-safe; it belongs
 /// to the recommender (model) that made it.</remarks>
 public sealed class FoldedUser
 {
@@ -51,7 +53,8 @@ public sealed class FoldedUser
     /// (explicit; the latest when an item was rated again).</summary>
     public ReadOnlySpan<float> ItemWeights => _weights;
 
-    /// <summary>Gets how many of the given events were used (their item is in the model).</summary>
+    /// <summary>Gets how many of the given events were used (their item is in the model); from
+    /// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>, how many distinct items the tracker held for the user.</summary>
     public int EventCount { get; }
 
     /// <summary>Gets how many of the given events were skipped because the model does not know their item.</summary>

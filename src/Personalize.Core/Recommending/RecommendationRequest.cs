@@ -16,7 +16,8 @@ namespace Personalize.Core.Recommending;
 public sealed record RecommendationRequest : IValidatableObject
 {
     /// <summary>Creates a request for a user's list.</summary>
-    /// <param name="userId">The user's id; a user the model does not know gets the cold-start answer.</param>
+    /// <param name="userId">The user's id; a user the model does not know gets the cold-start answer (unless <see cref="FoldedUser"/>
+    /// brings events).</param>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     public RecommendationRequest(string userId)
     {
@@ -67,13 +68,15 @@ public sealed record RecommendationRequest : IValidatableObject
     public IReadOnlyList<string>? PurchasedItems { get; init; }
 
     /// <summary>Gets the user folded in from their events since training, which personalize this list as they do the home page's "for
-    /// you" shelf: the list is scored by its vector (a user the model does not know included) and leaves out its items, those of training
-    /// and the new ones. <see langword="null"/> for the model's training history only.</summary>
+    /// you" shelf: the list is scored by its vector (a user the model does not know included), and its items, those of training and the
+    /// new ones, are the items <see cref="RecommenderOptions.ExcludeSeen"/> and <c>not seen</c> leave out. <see langword="null"/> for
+    /// the model's training history only.</summary>
     /// <remarks>Fold the user in with the recommender that answers the request: from a live tracker's events with
     /// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/> (kept across restarts with a journal), or from your own with
-    /// <see cref="Recommender.FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>. A folded user with no new event
+    /// <see cref="Recommender.FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>; its user id must be this request's
+    /// (an anonymous session's, <see langword="null"/>, goes with the empty id). A folded user with no new event
     /// (<see cref="FoldedUser.EventCount"/> 0) leaves the list as the model has it. A filter's <c>not seen</c> leaves out the folded user's
-    /// items, also in a list that is not personalized.</remarks>
+    /// items, also in a list that is not personalized. A cursor belongs to the fold it paged: after new events, page again from the first.</remarks>
     /// <value>The default is <see langword="null"/>.</value>
     public FoldedUser? FoldedUser { get; init; }
 

@@ -58,8 +58,9 @@ public sealed partial class Recommender
     /// index; non-personal lists (unknown users, opt-outs) order every eligible item, with popularity as relevance.</para>
     /// <para>A user who opted out (or a request with <see cref="RecommendationRequest.Personalize"/> off) gets the non-personal list,
     /// and their history is not used, except that a filter's explicit <c>not seen</c> still applies. Thread-safe.</para>
-    /// <para>With <see cref="RecommendationRequest.FoldedUser"/> (events since training), the list is scored by the folded-in vector
-    /// and leaves out the items it was solved from, as the home page's "for you" shelf does.</para>
+    /// <para>With <see cref="RecommendationRequest.FoldedUser"/> (events since training), a personalized list is scored by the folded-in
+    /// vector, and the items it was solved from are what <see cref="RecommenderOptions.ExcludeSeen"/> and <c>not seen</c> leave out. A
+    /// cursor belongs to the fold it paged: after new events, start again from the first page.</para>
     /// </remarks>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The request is invalid.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another query, or the filter does not fit the catalogue.</exception>
@@ -88,9 +89,11 @@ public sealed partial class Recommender
         if (folded is not null)
         {
             CheckOwner(folded);
-            if (folded.UserId is { } foldedId && foldedId != request.UserId)
+            if ((folded.UserId ?? "") != request.UserId)
             {
-                throw new ArgumentException($"RecommendationRequest.FoldedUser is user '{foldedId}', but the request is for '{request.UserId}'.", nameof(request));
+                throw new ArgumentException(folded.UserId is null
+                    ? $"RecommendationRequest.FoldedUser is an anonymous session, but the request is for user '{request.UserId}'; fold the user in by their id."
+                    : $"RecommendationRequest.FoldedUser is user '{folded.UserId}', but the request is for '{request.UserId}'.", nameof(request));
             }
 
             if (folded.EventCount == 0)
@@ -113,8 +116,21 @@ public sealed partial class Recommender
         Action<ulong[], float[]>? scorer = live ? (bits, relevance) => ScoreEligible(folded!.Factors, Model.GlobalBias + folded.Bias, bits, relevance)
             : personal && known ? (bits, relevance) => ScoreEligible(Model.GetUserFactors(user), Model.GlobalBias + Model.GetUserBias(user), bits, relevance)
             : null;
+        // A cursor belongs to the fold it paged: events between two pages change the scores and the items left out.
+        string salt = $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}:{Model.ContentFingerprint:x16}";
         return space.Page(request.UserId, filter, sort, blockedItems, excluded, scorer, source, request.PageSize, request.Cursor,
-            request.CandidatePoolSize, request.Facets, $"{Model.Items.Count}:{Model.Users.Count}:{Model.NumberOfFactors}:{Model.ContentFingerprint:x16}");
+            request.CandidatePoolSize, request.Facets, folded is null ? salt : $"{salt}:{FoldFingerprint(folded):x16}");
+    }
+
+    /// <summary>A hash of what a folded user's list depends on: its items, their weights and its bias.</summary>
+    private static ulong FoldFingerprint(FoldedUser folded)
+    {
+        var hash = new System.IO.Hashing.XxHash64();
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(folded.ItemIndices));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(folded.ItemWeights));
+        Span<float> bias = [folded.Bias];
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias));
+        return hash.GetCurrentHashAsUInt64();
     }
 
     /// <summary>Builds one page of a user's customized list, reading their saved preferences from <see cref="PreferenceStore"/>.</summary>

@@ -441,19 +441,32 @@ public sealed partial class EventTracker
     /// <returns>The folded-in user: each item this tracker holds for the user counts once, with its events' summed weights
     /// (<see cref="EventTrackerOptions.EventWeights"/>), and <see cref="FoldedUser.EventCount"/> is the number of such items. With none
     /// (a user the tracker does not hold, or evicted), a known user is their training history and another user has no item.</returns>
-    /// <remarks>With <see cref="EventTrackerOptions.Journal"/> the events survive a restart, so the folded user does too; the list form,
+    /// <remarks>
+    /// <para>With <see cref="EventTrackerOptions.Journal"/> the events survive a restart, so the folded user does too; the list form,
     /// <see cref="Recommender.FoldIn(string?, IEnumerable{Interaction}, EventWeights?)"/>, needs the caller to keep them. Each call solves
-    /// the user afresh (one Cholesky factorization of a factors × factors matrix).</remarks>
-    /// <exception cref="ArgumentException">The recommender's model has other items than this tracker follows.</exception>
+    /// the user afresh (one Cholesky factorization of a factors × factors matrix).</para>
+    /// <para>Every event the tracker holds counts as new, on top of the training history: a tracker seeded (<see cref="Replay"/>) with
+    /// the very log the model was trained on counts those events twice, for this and for the home page's "for you" shelf alike. Seed it
+    /// with the events after the training data where you can (<see cref="Replay"/>'s rows after the model's latest one).</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">The recommender's model has other items than this tracker follows, or the same items in
+    /// another order.</exception>
+    /// <exception cref="InvalidOperationException">The recommender's model was trained on ratings (<see cref="FactorModelKind.Explicit"/>).</exception>
     public FoldedUser FoldIn(string userId, Recommender recommender)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(recommender);
-        if (recommender.Model.Items.Count != Items.Count)
+        if (!SameItems(recommender.Model.Items))
         {
             throw new ArgumentException(
-                $"The tracker follows {Items.Count} items but the recommender's model has {recommender.Model.Items.Count}; fold in with the recommender of the model the tracker follows, or move the tracker to it with MoveTo.",
+                $"The tracker follows {Items.Count} items but the recommender's model has {recommender.Model.Items.Count}, or the same number in another order; fold in with the recommender of the model the tracker follows, or move the tracker to it with MoveTo.",
                 nameof(recommender));
+        }
+
+        if (recommender.Model.Kind == FactorModelKind.Explicit)
+        {
+            throw new InvalidOperationException(
+                "The recommender's model was trained on ratings, and the tracker's events (views, purchases) are not ratings; fold a user of a rating model in from their ratings with Recommender.FoldIn.");
         }
 
         int[] items = new int[16];
@@ -466,6 +479,31 @@ public sealed partial class EventTracker
         }
 
         return recommender.FoldInPairs(userId, items.AsSpan(0, written), weights.AsSpan(0, written));
+    }
+
+    /// <summary>Whether <paramref name="items"/> are this tracker's items in the same order: the same map (a tracker made over the model,
+    /// or moved to it), or equal ids.</summary>
+    private bool SameItems(IdMap items)
+    {
+        if (ReferenceEquals(items, Items))
+        {
+            return true;
+        }
+
+        if (items.Count != Items.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (!string.Equals(items.GetId(i), Items.GetId(i), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Gets whether the tracker holds a purchase of the item by the user (<see cref="EventTrackerOptions.PurchaseEventType"/>, of

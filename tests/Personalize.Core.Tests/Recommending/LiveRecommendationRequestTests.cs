@@ -1,9 +1,12 @@
 using Personalize.Core.Data;
 using Personalize.Core.Filtering;
+using Personalize.Core.Models;
 using Personalize.Core.Pages;
 using Personalize.Core.Recommending;
 using Personalize.Core.Tests.Pages;
+using Personalize.Core.Tests.TestSupport;
 using Personalize.Core.Tracking;
+using Personalize.Core.Training;
 
 namespace Personalize.Core.Tests.Recommending;
 
@@ -117,9 +120,42 @@ public sealed class LiveRecommendationRequestTests : IClassFixture<HomePageTests
             _shop.Recommender.Recommend(new RecommendationRequest(user) { FoldedUser = tracker.FoldIn(_shop.Model.Users.Ids[1], _shop.Recommender) }));
         Assert.Contains($"is user '{_shop.Model.Users.Ids[1]}'", wrongUser.Message, StringComparison.Ordinal);
 
+        var anonymous = Assert.Throws<ArgumentException>(() =>
+            _shop.Recommender.Recommend(new RecommendationRequest(user) { FoldedUser = _shop.Recommender.FoldIn(null, [new Interaction("", _shop.Model.Items.Ids[0])]) }));
+        Assert.Contains("anonymous session", anonymous.Message, StringComparison.Ordinal);
+
+        var reordered = new EventTracker(IdMap.FromIds(_shop.Model.Items.Ids.Reverse()));
+        Assert.Contains("another order", Assert.Throws<ArgumentException>(() => reordered.FoldIn(user, _shop.Recommender)).Message, StringComparison.Ordinal);
+        Assert.Equal(0, new EventTracker(IdMap.FromIds(_shop.Model.Items.Ids)).FoldIn(user, _shop.Recommender).EventCount);   // equal ids, another map: fine
+
         var otherRecommender = new Recommender(_shop.Model.WithItemPopularity(new float[_shop.Model.Items.Count]));
         var wrongModel = Assert.Throws<ArgumentException>(() =>
             _shop.Recommender.Recommend(new RecommendationRequest(user) { FoldedUser = tracker.FoldIn(user, otherRecommender) }));
         Assert.Contains("another model", wrongModel.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cursor_belongs_to_the_fold_it_paged_so_new_events_between_pages_start_the_list_again()
+    {
+        string user = _shop.Model.Users.Ids[21];
+        var tracker = new EventTracker(_shop.Recommender);
+        tracker.Track(user, NewItems(user, 1)[0], "view", Now);
+        RecommendationPage first = _shop.Recommender.Recommend(Live(tracker, user, 10));
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal(10, _shop.Recommender.Recommend(Live(tracker, user, 10) with { Cursor = first.NextCursor }).Count);   // same fold: pages on
+
+        tracker.Track(user, first[0].ItemId, "view", Now.AddMinutes(1));   // a click on the first page
+        var stale = Assert.Throws<ArgumentException>(() => _shop.Recommender.Recommend(Live(tracker, user, 10) with { Cursor = first.NextCursor }));
+        Assert.Contains("cursor", stale.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_rating_model_does_not_take_the_trackers_events_as_ratings()
+    {
+        InteractionLog ratings = InteractionLog.ReadCsv(Path.Combine(SampleData.Folder, "ratings.csv"));
+        var recommender = new Recommender(new BiasedMatrixFactorizationTrainer(new() { NumberOfFactors = 4, NumberOfIterations = 2 }).Fit(RatingMatrix.FromLog(ratings)));
+        var tracker = new EventTracker(recommender.Model);
+        var refused = Assert.Throws<InvalidOperationException>(() => tracker.FoldIn(recommender.Model.Users.Ids[0], recommender));
+        Assert.Contains("not ratings", refused.Message, StringComparison.Ordinal);
     }
 }

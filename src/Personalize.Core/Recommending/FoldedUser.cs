@@ -54,7 +54,8 @@ public sealed class FoldedUser
     public ReadOnlySpan<float> ItemWeights => _weights;
 
     /// <summary>Gets how many of the given events were used (their item is in the model); from
-    /// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>, how many distinct items the tracker held for the user.</summary>
+    /// <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>, how many distinct items the tracker holds for the user beyond their
+    /// training history.</summary>
     public int EventCount { get; }
 
     /// <summary>Gets how many of the given events were skipped because the model does not know their item.</summary>

@@ -67,6 +67,46 @@ public sealed partial class Recommender
     public FoldedUser FoldIn(string? userId, IEnumerable<Interaction> events, EventWeights? eventWeights = null) =>
         FoldInEvents(userId, userId is not null && Model.Users.TryGetIndex(userId, out int user) ? user : -1, events, eventWeights);
 
+    /// <summary>
+    /// For a user an implicit model knows, keeps of distinct (item index, summed weight) pairs only what is new: on an item of the
+    /// user's training history, the weight beyond the training weight (<see cref="FactorModel.GetSeenWeights"/>, else the mean training
+    /// weight); pairs with nothing beyond it are dropped, the rest moved to the front. Returns how many pairs are kept. Other users and
+    /// rating models keep every pair. For <see cref="Tracking.EventTracker"/>, whose state is often seeded with the training log itself.
+    /// </summary>
+    internal int BeyondTraining(string userId, Span<int> itemIndices, Span<float> weights)
+    {
+        if (!Model.Users.TryGetIndex(userId, out int user) || Model.Kind == FactorModelKind.Explicit)
+        {
+            return itemIndices.Length;
+        }
+
+        FoldInSolver solver = Solver();
+        ReadOnlySpan<int> history = Model.GetSeenItems(user);
+        ReadOnlySpan<float> historyWeights = Model.GetSeenWeights(user);
+        int kept = 0;
+        for (int p = 0; p < itemIndices.Length; p++)
+        {
+            int item = itemIndices[p];
+            float weight = weights[p];
+            int h = history.BinarySearch(item);
+            if (h >= 0)
+            {
+                float trained = historyWeights.IsEmpty ? solver.MeanWeight : historyWeights[h];
+                weight -= trained;
+                if (weight <= 1e-4f * Math.Max(1f, trained))
+                {
+                    continue;   // the training history already has it (sums in another order differ in the last bits)
+                }
+            }
+
+            itemIndices[kept] = item;
+            weights[kept] = weight;
+            kept++;
+        }
+
+        return kept;
+    }
+
     /// <summary>Folds in a user from their training history (if the model knows them) and distinct (item index, summed weight) pairs of
     /// new events, as a <see cref="FoldedUser"/> (for <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>).</summary>
     internal FoldedUser FoldInPairs(string userId, ReadOnlySpan<int> itemIndices, ReadOnlySpan<float> weights) =>

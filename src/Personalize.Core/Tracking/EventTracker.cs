@@ -101,9 +101,18 @@ public sealed partial class EventTracker
     }
 
     /// <summary>The fold-in solver backed by a recommender: the one place where tracked events become a user vector.</summary>
+    /// <remarks>What the tracker holds on an item of a known user's training history counts only beyond the training weight
+    /// (<see cref="Recommender.BeyondTraining"/>), so the item weighs the larger of the two: a tracker seeded with the training log does not
+    /// count it twice, and a user whose events add nothing to their training history keeps their trained vector (the solver declines).</remarks>
     internal static UserVectorFoldIn FoldInWith(Recommender recommender) => (userId, items, weights, vector) =>
     {
-        recommender.FoldIn(userId, items, weights, vector);
+        int n = recommender.BeyondTraining(userId, items, weights);
+        if (n == 0)
+        {
+            return false;
+        }
+
+        recommender.FoldIn(userId, items[..n], weights[..n], vector);
         return true;
     };
 
@@ -439,15 +448,20 @@ public sealed partial class EventTracker
     /// <param name="recommender">The recommender of the model this tracker follows (made over it, or moved to it with
     /// <see cref="MoveTo(FactorModel)"/>).</param>
     /// <returns>The folded-in user: each item this tracker holds for the user counts once, with its events' summed weights
-    /// (<see cref="EventTrackerOptions.EventWeights"/>), and <see cref="FoldedUser.EventCount"/> is the number of such items. With none
-    /// (a user the tracker does not hold, or evicted), a known user is their training history and another user has no item.</returns>
+    /// (<see cref="EventTrackerOptions.EventWeights"/>); on an item of a known user's training history, only the weight beyond the
+    /// training weight counts. <see cref="FoldedUser.EventCount"/> is the number of items that count. With none (a user the tracker does
+    /// not hold, or evicted, or whose tracked events are their training history), a known user is their training history and another
+    /// user has no item.</returns>
     /// <remarks>
     /// <para>With <see cref="EventTrackerOptions.Journal"/> the events survive a restart, so the folded user does too; the list form,
     /// <see cref="Recommender.FoldIn(string?, IEnumerable{Interaction}, EventWeights?)"/>, needs the caller to keep them. Each call solves
     /// the user afresh (one Cholesky factorization of a factors × factors matrix).</para>
-    /// <para>Every event the tracker holds counts as new, on top of the training history: a tracker seeded (<see cref="Replay"/>) with
-    /// the very log the model was trained on counts those events twice, for this and for the home page's "for you" shelf alike. Seed it
-    /// with the events after the training data where you can (<see cref="Replay"/>'s rows after the model's latest one).</para>
+    /// <para>A tracker is often seeded (<see cref="Replay"/>) with the log the model was trained on, for recently viewed, buy again and
+    /// trending. Those events are already in the model, so on an item of the user's training history the larger of the training weight
+    /// and the tracker's counts (not their sum), here and for the home page's "for you" shelf alike: a seeded user with no event since
+    /// keeps their trained list. A tracker that holds live events only adds nothing on a training item until its events there outweigh
+    /// the training ones; new items count in full. (A model trained with time decay keeps smaller weights than the tracker's undecayed
+    /// sums, so there the history counts at the tracker's weight.)</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The recommender's model has other items than this tracker follows, or the same items in
     /// another order.</exception>
@@ -478,7 +492,8 @@ public sealed partial class EventTracker
             weights = new float[-written];
         }
 
-        return recommender.FoldInPairs(userId, items.AsSpan(0, written), weights.AsSpan(0, written));
+        int n = recommender.BeyondTraining(userId, items.AsSpan(0, written), weights.AsSpan(0, written));
+        return recommender.FoldInPairs(userId, items.AsSpan(0, n), weights.AsSpan(0, n));
     }
 
     /// <summary>Whether <paramref name="items"/> are this tracker's items in the same order: the same map (a tracker made over the model,

@@ -158,4 +158,47 @@ public sealed class LiveRecommendationRequestTests : IClassFixture<HomePageTests
         var refused = Assert.Throws<InvalidOperationException>(() => tracker.FoldIn(recommender.Model.Users.Ids[0], recommender));
         Assert.Contains("not ratings", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_tracker_seeded_with_the_training_log_does_not_count_it_twice()
+    {
+        // The fixture's tracker replayed the very log the model was trained on: nothing in it is new.
+        foreach (string user in _shop.Model.Users.Ids.Take(40))
+        {
+            FoldedUser folded = _shop.Tracker.FoldIn(user, _shop.Recommender);
+            Assert.Equal(0, folded.EventCount);
+            string[] trained = Ids(_shop.Recommender.Recommend(new RecommendationRequest(user) { PageSize = 10 }));
+            Assert.Equal(trained, Ids(_shop.Recommender.Recommend(new RecommendationRequest(user) { PageSize = 10, FoldedUser = folded })));
+            Assert.Equal(_shop.Recommender.ForUser(user, 10).Select(r => r.ItemId), ForYou(_shop.Builder, user, 10));   // the home page too
+        }
+    }
+
+    [Fact]
+    public void On_a_training_item_the_larger_of_the_training_and_the_tracked_weight_counts()
+    {
+        string user = _shop.Model.Users.Ids[5];
+        int u = _shop.Model.Users.GetIndex(user);
+        int trainedItem = _shop.Model.GetSeenItems(u)[0];
+        float trainedWeight = _shop.Model.GetSeenWeights(u)[0];
+        string itemId = _shop.Model.Items.GetId(trainedItem);
+        var tracker = new EventTracker(_shop.Recommender);
+
+        // Events up to the training weight are what the model already has (a tracker seeded with the training log holds them).
+        float tracked = 0;
+        while (tracked + 1f <= trainedWeight)
+        {
+            tracker.Track(user, itemId, "view", Now);
+            tracked += 1f;
+        }
+
+        Assert.Equal(0, tracker.FoldIn(user, _shop.Recommender).EventCount);
+
+        // Beyond it they count: the item then weighs what the tracker holds, not the training weight plus it.
+        tracker.Track(user, itemId, "purchase", Now.AddMinutes(1));
+        tracked += 10f;
+        FoldedUser folded = tracker.FoldIn(user, _shop.Recommender);
+        Assert.Equal(1, folded.EventCount);
+        Assert.Equal(tracked, folded.ItemWeights[folded.ItemIndices.IndexOf(trainedItem)], 3);
+        Assert.Equal(_shop.Model.GetSeenItems(u).Length, folded.ItemIndices.Length);
+    }
 }

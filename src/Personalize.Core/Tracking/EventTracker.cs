@@ -83,8 +83,8 @@ public sealed partial class EventTracker
 
     /// <summary>Creates a tracker over a recommender's model that also keeps each active user's vector folded in from their events
     /// (<see cref="Recommender.FoldIn(string?, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>: the training history of a user the
-    /// model knows, plus the tracked events), refreshed lazily when the user has new events; <see cref="Pages.HomePageBuilder"/>
-    /// serves "for you" from it.</summary>
+    /// model knows, plus the tracked events; on an item of that history the larger of the two weights, see <see cref="FoldIn(string, Recommender)"/>),
+    /// refreshed lazily when the user has new events; <see cref="Pages.HomePageBuilder"/> serves "for you" from it.</summary>
     /// <param name="recommender">The recommender whose model the tracker follows and whose fold-in it uses.</param>
     /// <param name="options">How to track; <see langword="null"/> for the defaults.</param>
     /// <param name="catalog">The catalogue, for trending per category; <see langword="null"/> when not needed.</param>

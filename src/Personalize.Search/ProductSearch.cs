@@ -7,7 +7,7 @@ using Personalize.Core.Recommending;
 namespace Personalize.Search;
 
 /// <summary>
-/// Personalized product search: a query's text matches, re-ranked for the user (<see cref="Recommender.Rank"/>), then filtered, sorted,
+/// Personalized product search: a query's text matches, re-ranked for the user (<see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Personalize.Core.Preferences.UserPreferences?)"/>), then filtered, sorted,
 /// paged and faceted with the user's saved preferences like every other list (<see cref="CatalogBrowser"/>).
 /// </summary>
 /// <remarks>
@@ -81,9 +81,19 @@ public sealed partial class ProductSearch
     {
         ArgumentNullException.ThrowIfNull(request);
         Validation.ThrowIfInvalid(request, nameof(SearchRequest));
+        if (request.FoldedUser is { } folded && (folded.UserId ?? "") != (request.UserId ?? ""))
+        {
+            throw new ArgumentException(
+                $"SearchRequest.FoldedUser is {(folded.UserId is null ? "an anonymous session" : $"user '{folded.UserId}'")}, but the search is by {(request.UserId is null ? "an anonymous visitor" : $"'{request.UserId}'")}.",
+                nameof(request));
+        }
+
         TextMatch match = Index.Match(request.Query);
-        RankedList ranked = Recommender is not null && request.UserId is not null
-            ? Recommender.Rank(request.UserId, match.Candidates, request.Personalize ? RankOptions : RankOptions with { Personalize = false }, preferences)
+        RankOptions rankOptions = request.Personalize ? RankOptions : RankOptions with { Personalize = false };
+        RankedList ranked = Recommender is not null && request.FoldedUser is not null
+            ? Recommender.Rank(request.FoldedUser, match.Candidates, rankOptions, preferences)
+            : Recommender is not null && request.UserId is not null
+            ? Recommender.Rank(request.UserId, match.Candidates, rankOptions, preferences)
             : Recommender is not null
                 ? Recommender.Rank("", match.Candidates, RankOptions with { Personalize = false })
                 : RankedList.ByScore(match.Candidates);

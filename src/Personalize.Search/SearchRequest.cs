@@ -51,6 +51,14 @@ public sealed record SearchRequest : IValidatableObject
     /// <value>The default is <see langword="true"/>.</value>
     public bool Personalize { get; init; } = true;
 
+    /// <summary>Gets the searching user folded in from their events since training, whose taste then orders the matches (as it does the
+    /// home page's "for you" shelf), or <see langword="null"/> for the model's training history. Fold them in with the search's
+    /// recommender: from a live tracker with <see cref="Core.Tracking.EventTracker.FoldIn(string, Core.Recommending.Recommender)"/>.</summary>
+    /// <remarks>Its user id must be <see cref="UserId"/>. One with no new event (<see cref="Core.Recommending.FoldedUser.EventCount"/> 0)
+    /// changes nothing. A cursor belongs to one order of the results, so after new events page again from the first.</remarks>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Core.Recommending.FoldedUser? FoldedUser { get; init; }
+
     /// <summary>Gets the attributes whose value counts over every matching, eligible item come back with the page.</summary>
     /// <value>The default is empty: no facets.</value>
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];

@@ -32,6 +32,6 @@ public sealed class TextMatch
     public bool Fuzzy { get; }
 
     /// <summary>Gets every matching item with its text score (BM25, higher is better), best first, ties in catalogue order: the
-    /// candidates for <see cref="Recommender.Rank"/>.</summary>
+    /// candidates for <see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Personalize.Core.Preferences.UserPreferences?)"/>.</summary>
     public IReadOnlyList<RankCandidate> Candidates { get; }
 }

@@ -195,4 +195,24 @@ public sealed class ProductSearchTests : IClassFixture<SampleShop>
 
         Assert.Equal("SearchRequest is invalid (2 errors): PageSize = 0: must be between 1 and 10000. Sort = 99: not a defined sort order.", error.Message);
     }
+
+    [Fact]
+    public void A_folded_in_searcher_is_ordered_by_their_new_taste_and_a_fold_of_someone_else_is_refused()
+    {
+        var search = new ProductSearch(_shop.Index, _shop.Recommender, rankOptions: new RankOptions { PersonalizationWeight = 1f });
+        var request = new SearchRequest("dune") { UserId = "new-reader", PageSize = 20 };
+        SearchResult cold = search.Search(request);
+        Assert.Equal(RecommendationSource.PopularFallback, cold.Page.Source);
+
+        string[] matches = [.. _shop.Index.Match("dune").Candidates.Select(c => c.ItemId).Where(id => _shop.Model.Items.TryGetIndex(id, out _))];
+        FoldedUser reader = _shop.Recommender.FoldIn("new-reader", [.. matches.TakeLast(2).Select(id => new Interaction("new-reader", id, "purchase"))]);
+        SearchResult warm = search.Search(request with { FoldedUser = reader });
+        Assert.Equal(RecommendationSource.Personalized, warm.Page.Source);
+        Assert.NotEqual(cold.Page.Select(r => r.ItemId), warm.Page.Select(r => r.ItemId));
+        RankedList expected = _shop.Recommender.Rank(reader, _shop.Index.Match("dune").Candidates, new RankOptions { PersonalizationWeight = 1f });
+        Assert.Equal(expected.Where(r => _shop.Catalog.GetIndex(r.ItemId) >= 0).Take(20).Select(r => r.ItemId), warm.Page.Select(r => r.ItemId));
+
+        var refused = Assert.Throws<ArgumentException>(() => search.Search(request with { UserId = HeavyUser, FoldedUser = reader }));
+        Assert.Contains("user 'new-reader'", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -152,6 +152,10 @@ public sealed class ApiTests : IClassFixture<StorefrontFactory>
         Assert.Equal("personalized", warm.GetProperty("source").GetString());
         Assert.Empty(Ids(warm).Intersect(viewed));
         Assert.NotEqual(Ids(cold), Ids(warm));
+
+        // Their searches are ordered by that taste too (a shopper with no event: by text and popularity).
+        Assert.Equal("popular-fallback", (await StorefrontFactory.GetJson(client, "/api/search?q=kettle&user=another-new-shopper")).GetProperty("source").GetString());
+        Assert.Equal("personalized", (await StorefrontFactory.GetJson(client, "/api/search?q=kettle&user=new-shopper-7")).GetProperty("source").GetString());
     }
 
     [Fact]

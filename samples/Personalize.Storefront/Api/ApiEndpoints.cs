@@ -147,7 +147,9 @@ internal static class ApiEndpoints
         };
         return await Answer(async () =>
         {
-            SearchResult result = await snapshot.Search.SearchAsync(request, http.RequestAborted);
+            // The tracker's events order the matches too, as they do the home page's "for you" shelf.
+            SearchResult result = await snapshot.Search.SearchAsync(
+                request with { FoldedUser = request.UserId is { } id ? snapshot.Tracker.FoldIn(id, snapshot.Recommender) : null }, http.RequestAborted);
             return Results.Ok(new
             {
                 modelVersion = snapshot.Version,

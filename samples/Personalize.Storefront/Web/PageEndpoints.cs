@@ -141,7 +141,8 @@ internal static class PageEndpoints
         SearchResult result;
         try
         {
-            result = await snapshot.Search.SearchAsync(request, http.RequestAborted);
+            result = await snapshot.Search.SearchAsync(
+                request with { FoldedUser = user.Length == 0 ? null : snapshot.Tracker.FoldIn(user, snapshot.Recommender) }, http.RequestAborted);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {

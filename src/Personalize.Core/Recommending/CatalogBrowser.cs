@@ -67,7 +67,7 @@ public sealed class CatalogBrowser
             request.Facets, $"catalogue:{Catalog.Count}:{_model?.ContentFingerprint ?? 0:x16}");
     }
 
-    /// <summary>Builds one page of a ranked candidate list (such as search hits ordered by <see cref="Recommender.Rank"/>) like a browse:
+    /// <summary>Builds one page of a ranked candidate list (such as search hits ordered by <see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Preferences.UserPreferences?)"/>) like a browse:
     /// only the listed items, in the list's order for relevance, with the request's filter, sort order, cursor and facets and the
     /// browsing user's preferences.</summary>
     /// <param name="request">The request; its filter, sort, facets and preferences apply to the candidates.</param>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Personalize.Core.Recommending;
 
-/// <summary>How <see cref="Recommender.Rank"/> blends a candidate's own score with the user's taste. Immutable and safe to share
+/// <summary>How <see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Preferences.UserPreferences?)"/> blends a candidate's own score with the user's taste. Immutable and safe to share
 /// between threads.</summary>
 public sealed record RankOptions
 {

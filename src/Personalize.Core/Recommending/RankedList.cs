@@ -2,7 +2,7 @@ using System.Collections;
 
 namespace Personalize.Core.Recommending;
 
-/// <summary>Candidates in ranked order, best first, with whether the order is personal: what <see cref="Recommender.Rank"/> returns,
+/// <summary>Candidates in ranked order, best first, with whether the order is personal: what <see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Preferences.UserPreferences?)"/> returns,
 /// and what <see cref="CatalogBrowser.Browse(BrowseRequest, RankedList, Preferences.UserPreferences?)"/> filters, sorts and pages.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed class RankedList : IReadOnlyList<RankedItem>
@@ -32,7 +32,7 @@ public sealed class RankedList : IReadOnlyList<RankedItem>
     public RankedItem this[int index] => _items[index];
 
     /// <summary>Orders candidates by their own score alone (ties keep the candidates' order), for callers without a model: the
-    /// non-personal order <see cref="Recommender.Rank"/> would give without popularity.</summary>
+    /// non-personal order <see cref="Recommender.Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Preferences.UserPreferences?)"/> would give without popularity.</summary>
     /// <param name="candidates">The candidates.</param>
     /// <returns>The list, with <see cref="Source"/> <see cref="RecommendationSource.NonPersonal"/> and scores min-max normalized.</returns>
     /// <exception cref="ArgumentException">A candidate's id is null or its score is not finite.</exception>

@@ -45,7 +45,7 @@ public sealed partial class Recommender
             : RecommendationSource.PopularFallback;
         if (source == RecommendationSource.Personalized && options.PersonalizationWeight > 0)
         {
-            Blend(user, modelIndex, scores, options.PersonalizationWeight);
+            Blend(Model.GetUserFactors(user), Model.GetUserBias(user), modelIndex, scores, options.PersonalizationWeight);
         }
 
         ReadOnlySpan<float> modelPopularity = Model.ItemPopularity;
@@ -58,8 +58,55 @@ public sealed partial class Recommender
         return new RankedList(userId, source, Order(candidates, scores, popularity));
     }
 
-    /// <summary>Replaces each score by (1 − w) · score + w · normalized model score.</summary>
-    private void Blend(int user, int[] modelIndex, float[] scores, float weight)
+    /// <summary>Orders candidates for a user folded in from their events since training (<see cref="FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>,
+    /// or a live tracker's <see cref="Tracking.EventTracker.FoldIn(string, Recommender)"/>), as
+    /// <see cref="Rank(string, IReadOnlyList{RankCandidate}, RankOptions?, UserPreferences?)"/> orders them for a user by id, with the
+    /// folded-in vector as the user's taste.</summary>
+    /// <param name="user">The folded-in user, made by this recommender. One with no new event (<see cref="FoldedUser.EventCount"/> 0) is
+    /// ranked as their id is (a user the model does not know: the non-personal order).</param>
+    /// <param name="candidates">The candidates, each with its own score, in any order.</param>
+    /// <param name="options">How to blend; <see langword="null"/> for the defaults.</param>
+    /// <param name="preferences">The user's saved preferences, or <see langword="null"/>: an opt-out gives the non-personal order.</param>
+    /// <returns>Every candidate once per occurrence, best first; <see cref="RankedList.UserId"/> is the folded user's id (empty for an
+    /// anonymous session).</returns>
+    /// <exception cref="ArgumentException">The user was folded in by a recommender of another model, or a candidate's id is null or its
+    /// score is not finite.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    public RankedList Rank(FoldedUser user, IReadOnlyList<RankCandidate> candidates, RankOptions? options = null, UserPreferences? preferences = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        CheckOwner(user);
+        string userId = user.UserId ?? "";
+        if (user.EventCount == 0)
+        {
+            return Rank(userId, candidates, options, preferences);   // nothing new: the model's own taste (or none)
+        }
+
+        ArgumentNullException.ThrowIfNull(candidates);
+        options ??= new RankOptions();
+        Internal.OptionsValidation.ThrowIfInvalid(options, nameof(RankOptions));
+        float[] scores = NormalizedCandidateScores(candidates);
+        bool personal = options.Personalize && preferences?.PersonalizationOptOut != true;
+        int n = candidates.Count;
+        var modelIndex = new int[n];
+        var popularity = new float[n];
+        ReadOnlySpan<float> modelPopularity = Model.ItemPopularity;
+        for (int i = 0; i < n; i++)
+        {
+            modelIndex[i] = Model.Items.TryGetIndex(candidates[i].ItemId, out int m) ? m : -1;
+            popularity[i] = modelIndex[i] >= 0 ? modelPopularity[modelIndex[i]] : 0;
+        }
+
+        if (personal && options.PersonalizationWeight > 0)
+        {
+            Blend(user.Factors, user.Bias, modelIndex, scores, options.PersonalizationWeight);
+        }
+
+        return new RankedList(userId, personal ? RecommendationSource.Personalized : RecommendationSource.NonPersonal, Order(candidates, scores, popularity));
+    }
+
+    /// <summary>Replaces each score by (1 − w) · score + w · normalized model score, the model score from a user's factors and bias.</summary>
+    private void Blend(ReadOnlySpan<float> userFactors, float userBias, int[] modelIndex, float[] scores, float weight)
     {
         var taste = new float[scores.Length];
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
@@ -68,7 +115,8 @@ public sealed partial class Recommender
         {
             if (modelIndex[i] >= 0)
             {
-                float s = Model.Score(user, modelIndex[i]);
+                float s = Model.GlobalBias + userBias + Model.GetItemBias(modelIndex[i])
+                    + System.Numerics.Tensors.TensorPrimitives.Dot(userFactors, Model.GetItemFactors(modelIndex[i]));
                 taste[i] = s;
                 min = Math.Min(min, s);
                 max = Math.Max(max, s);

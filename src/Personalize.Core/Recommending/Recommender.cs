@@ -22,7 +22,7 @@ namespace Personalize.Core.Recommending;
 /// session.</description></item>
 /// <item><term>Related items</term><description><see cref="RelatedTo(IReadOnlyList{string}, int, CompiledFilter?)"/>, for one item
 /// (<c>["I0291"]</c>), a basket or search results.</description></item>
-/// <item><term>Re-ranking, explaining, folding in</term><description><see cref="Rank"/>, <see cref="Explain(string, string, int)"/>
+/// <item><term>Re-ranking, explaining, folding in</term><description><see cref="Rank(string, System.Collections.Generic.IReadOnlyList{RankCandidate}, RankOptions?, Preferences.UserPreferences?)"/>, <see cref="Explain(string, string, int)"/>
 /// (trained user) or <see cref="Explain(FoldedUser, string, int)"/> (folded-in user), and
 /// <see cref="FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>.</description></item>
 /// <item><term>The hot path, 0 bytes per call</term><description><see cref="ForUser(string, CompiledFilter?, Span{Recommendation}, out RecommendationSource)"/>,

@@ -1,3 +1,4 @@
+using Personalize.Core.Data;
 using Personalize.Core.Preferences;
 using Personalize.Core.Recommending;
 
@@ -117,5 +118,33 @@ public sealed class RecommenderRankTests : IClassFixture<CustomShop>
         Assert.Equal(RecommendationSource.NonPersonal, ranked.Source);
         Assert.Equal(Enumerable.Range(0, 50).OrderByDescending(i => candidates[i].Score).ThenBy(i => i), ranked.Select(r => r.CandidateIndex));
         Assert.Equal(1f, ranked[0].Score);
+    }
+
+    [Fact]
+    public void A_folded_user_is_ranked_by_the_folded_in_taste_and_one_with_nothing_new_as_their_id_is()
+    {
+        var candidates = Enumerable.Range(100, 40).Select(i => new RankCandidate($"item-{i}", 1f)).ToList();   // equal text: taste alone orders
+        var tasteOnly = new RankOptions { PersonalizationWeight = 1f };
+
+        // Nothing new: exactly the ranking by id, for a known user and for a visitor alike.
+        FoldedUser quiet = _shop.Recommender.FoldIn("user-7", []);
+        Assert.Equal(_shop.Recommender.Rank("user-7", candidates, tasteOnly).Select(r => r.ItemId), _shop.Recommender.Rank(quiet, candidates, tasteOnly).Select(r => r.ItemId));
+        Assert.Equal(RecommendationSource.PopularFallback, _shop.Recommender.Rank(_shop.Recommender.FoldIn("visitor-9", []), candidates, tasteOnly).Source);
+
+        // A visitor with a few clicks: personalized, in the order of their folded-in scores (ForUser over the same vector).
+        FoldedUser visitor = _shop.Recommender.FoldIn("visitor-9", [new Interaction("visitor-9", "item-3", "view"), new Interaction("visitor-9", "item-17", "purchase")]);
+        RankedList ranked = _shop.Recommender.Rank(visitor, candidates, tasteOnly);
+        Assert.Equal(RecommendationSource.Personalized, ranked.Source);
+        Assert.Equal("visitor-9", ranked.UserId);
+        HashSet<string> ids = [.. candidates.Select(c => c.ItemId)];
+        string[] byTaste = [.. _shop.Recommender.ForUser(visitor, _shop.Model.Items.Count).Where(r => ids.Contains(r.ItemId)).Select(r => r.ItemId)];
+        Assert.Equal(byTaste, ranked.Select(r => r.ItemId));
+        Assert.NotEqual(_shop.Recommender.Rank("visitor-9", candidates, tasteOnly).Select(r => r.ItemId), ranked.Select(r => r.ItemId));
+
+        // Opted out or not personalized: the non-personal order; another model's fold is refused.
+        Assert.Equal(RecommendationSource.NonPersonal, _shop.Recommender.Rank(visitor, candidates, tasteOnly, new UserPreferences { PersonalizationOptOut = true }).Source);
+        Assert.Equal(RecommendationSource.NonPersonal, _shop.Recommender.Rank(visitor, candidates, tasteOnly with { Personalize = false }).Source);
+        using var other = new Recommender(_shop.Model.WithItemPopularity(new float[_shop.Model.Items.Count]));
+        Assert.Throws<ArgumentException>(() => other.Rank(visitor, candidates));
     }
 }

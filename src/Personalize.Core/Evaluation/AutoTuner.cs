@@ -25,8 +25,8 @@ namespace Personalize.Core.Evaluation;
 /// with at least 20 rows per item on average, up to 50,000 items and 1,000,000 users), then, on catalogues of 257 to 5,000 items, the
 /// item-item model at rank 512 instead of 128 (at the best share and λ, or 0.35 and 100, then λ × 3, then the shares 0.15 and 0.65 at
 /// the better of those two), then the best options blended with popularity (<see cref="ImplicitAlsTrainer.Options.PopularityWeight"/>:
-/// shares 0.1 and 0.25, then 0.5, 0.8 and 1 while each wins, and kept only when it validates at least 1 % better than the best
-/// before it; these trials blend one fit of the best options); each trial
+/// shares 0.1 and 0.25, then 0.5, 0.8 and 1 while each wins, or all three when no trial has beaten the most-popular list; kept only
+/// when it validates at least 1 % better than the best before it; these trials blend one fit of the best options); each trial
 /// runs up to 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
 /// regularization too strong for the data costs little and is never chosen over a better one.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
@@ -332,6 +332,14 @@ public static class AutoTuner
             if (TryPopularity(0.25f))
             {
                 _ = TryPopularity(0.5f) && TryPopularity(0.8f) && TryPopularity(1f);
+            }
+            else if (search.Best.Score < baseline.Ndcg)
+            {
+                // No trial beat the most-popular list: the larger shares, up to the list itself, whichever validates best. A model
+                // that knows too little about the people it serves then falls back toward popularity, not to its own noise.
+                TryPopularity(0.5f);
+                TryPopularity(0.8f);
+                TryPopularity(1f);
             }
         }
 

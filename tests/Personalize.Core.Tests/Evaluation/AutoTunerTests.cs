@@ -58,6 +58,38 @@ public sealed class AutoTunerTests
     }
 
     [Fact]
+    public void Where_no_trial_beats_the_most_popular_list_the_choice_moves_toward_it()
+    {
+        // Nobody has a taste of their own: every row is a draw from one Zipf popularity over a large catalogue, so the most-popular list is
+        // the best answer, and a share of a quarter is not enough to reach it (the larger shares are tried because no trial beat it).
+        var random = new Random(3);
+        var rows = new List<Interaction>();
+        for (int u = 0; u < 3000; u++)
+        {
+            for (int e = 0; e < 5; e++)
+            {
+                rows.Add(new Interaction($"u{u}", $"i{(int)(20000 * Math.Pow(random.NextDouble(), 2.5))}"));
+            }
+        }
+
+        LogSplit split = TrainTestSplit.PerUser(InteractionLog.Create(rows), 0.25, seed: 5);
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(split.Train, baseOptions: new() { NumberOfThreads = 1 });
+
+        AutoTuneTrial<ImplicitAlsTrainer.Options> bestFactors = result.Trials.Where(t => t.Options.PopularityWeight == 0).MaxBy(t => t.Score)!;
+        Assert.True(bestFactors.Score < result.BaselineScore, $"the case needs factors below popularity: {bestFactors.Score:F4} vs {result.BaselineScore:F4}");
+        Assert.True(result.Options.PopularityWeight >= 0.5f, $"chose a popularity share of {result.Options.PopularityWeight}");
+        Assert.Contains(result.Trials, t => t.Options.PopularityWeight == 1f);
+        Assert.True(result.Best.Score >= result.BaselineScore * 0.99, $"chosen {result.Best.Score:F4} vs most popular {result.BaselineScore:F4}");
+
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(split.Train);
+        double chosen = Ndcg(new ImplicitAlsTrainer(result.Options).Fit(feedback), split.Test);
+        double factorsOnly = Ndcg(new ImplicitAlsTrainer(bestFactors.Options).Fit(feedback), split.Test);
+        double popular = RankingEvaluation.EvaluatePopularity(new ImplicitAlsTrainer(new() { NumberOfIterations = 1 }).Fit(feedback), split.Test, 10).Ndcg;
+        Assert.True(chosen > factorsOnly, $"on the test split: chosen {chosen:F4}, the best factors alone {factorsOnly:F4}, most popular {popular:F4}");
+        Assert.True(chosen >= 0.95 * popular, $"on the test split: chosen {chosen:F4}, most popular {popular:F4}");
+    }
+
+    [Fact]
     public void The_best_trial_is_the_highest_scoring_and_its_options_carry_its_best_epoch()
     {
         AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(PlantedLog(), baseOptions: new() { NumberOfThreads = 1 });

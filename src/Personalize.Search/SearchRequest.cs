@@ -55,7 +55,8 @@ public sealed record SearchRequest : IValidatableObject
     /// home page's "for you" shelf), or <see langword="null"/> for the model's training history. Fold them in with the search's
     /// recommender: from a live tracker with <see cref="Core.Tracking.EventTracker.FoldIn(string, Core.Recommending.Recommender)"/>.</summary>
     /// <remarks>Its user id must be <see cref="UserId"/>. One with no new event (<see cref="Core.Recommending.FoldedUser.EventCount"/> 0)
-    /// changes nothing. A cursor belongs to one order of the results, so after new events page again from the first.</remarks>
+    /// changes nothing. It orders the results only: a filter's <c>not seen</c> leaves out the training history, as without it. A cursor
+    /// belongs to one order of the results, so after new events page again from the first.</remarks>
     /// <value>The default is <see langword="null"/>.</value>
     public Core.Recommending.FoldedUser? FoldedUser { get; init; }
 

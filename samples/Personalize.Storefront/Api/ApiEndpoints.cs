@@ -95,7 +95,7 @@ internal static class ApiEndpoints
         {
             // The tracker's events (replayed after a restart) count here as on the home page's "for you" shelf.
             RecommendationPage page = await snapshot.Recommender.RecommendAsync(
-                request with { FoldedUser = userId.Length > 0 ? snapshot.Tracker.FoldIn(userId, snapshot.Recommender) : null }, http.RequestAborted);
+                request with { FoldedUser = snapshot.FoldIn(userId) }, http.RequestAborted);
             return Results.Ok(new
             {
                 modelVersion = snapshot.Version,
@@ -147,9 +147,7 @@ internal static class ApiEndpoints
         };
         return await Answer(async () =>
         {
-            // The tracker's events order the matches too, as they do the home page's "for you" shelf.
-            SearchResult result = await snapshot.Search.SearchAsync(
-                request with { FoldedUser = request.UserId is { } id ? snapshot.Tracker.FoldIn(id, snapshot.Recommender) : null }, http.RequestAborted);
+            SearchResult result = await snapshot.Search.SearchAsync(request, http.RequestAborted);
             return Results.Ok(new
             {
                 modelVersion = snapshot.Version,

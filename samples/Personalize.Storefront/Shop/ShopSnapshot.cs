@@ -37,6 +37,12 @@ internal sealed class ShopSnapshot(long version, string source, FactorModel mode
     /// <summary>The product search, personalized by <see cref="Recommender"/>.</summary>
     public ProductSearch Search { get; } = search;
 
+    /// <summary>The signed-in user folded in from their training history and the events the tracker holds (replayed after a restart),
+    /// for lists that follow what they did since training; null for an anonymous visitor (empty id) or a model trained on ratings, whose
+    /// users the tracker's events (views, purchases) cannot fold in.</summary>
+    public FoldedUser? FoldIn(string userId) =>
+        userId.Length == 0 || Model.Kind == FactorModelKind.Explicit ? null : Tracker.FoldIn(userId, Recommender);
+
     /// <summary>Why the last-good copy of the model serves instead of the configured file, or null when the configured file (or a
     /// later swap) serves.</summary>
     public ModelFallback? Fallback { get; } = fallback;

@@ -141,8 +141,7 @@ internal static class PageEndpoints
         SearchResult result;
         try
         {
-            result = await snapshot.Search.SearchAsync(
-                request with { FoldedUser = user.Length == 0 ? null : snapshot.Tracker.FoldIn(user, snapshot.Recommender) }, http.RequestAborted);
+            result = await snapshot.Search.SearchAsync(request, http.RequestAborted);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {
@@ -302,8 +301,9 @@ internal static class PageEndpoints
         ScoreExplanation explanation;
         try
         {
-            FoldedUser folded = snapshot.Tracker.FoldIn(user, snapshot.Recommender);
-            explanation = snapshot.Recommender.Explain(folded, itemId, 3);
+            explanation = snapshot.FoldIn(user) is { } folded
+                ? snapshot.Recommender.Explain(folded, itemId, 3)
+                : snapshot.Recommender.Explain(user, itemId, 3);   // a rating model: its own history (tracked events are not ratings)
         }
         catch (ArgumentException)
         {

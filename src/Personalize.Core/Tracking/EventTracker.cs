@@ -103,9 +103,15 @@ public sealed partial class EventTracker
     /// <summary>The fold-in solver backed by a recommender: the one place where tracked events become a user vector.</summary>
     /// <remarks>What the tracker holds on an item of a known user's training history counts only beyond the training weight
     /// (<see cref="Recommender.BeyondTraining"/>), so the item weighs the larger of the two: a tracker seeded with the training log does not
-    /// count it twice, and a user whose events add nothing to their training history keeps their trained vector (the solver declines).</remarks>
+    /// count it twice, and a user whose events add nothing to their training history keeps their trained vector (the solver declines).
+    /// A model trained on ratings is not folded in from the tracker's events, which are not ratings (the solver declines).</remarks>
     internal static UserVectorFoldIn FoldInWith(Recommender recommender) => (userId, items, weights, vector) =>
     {
+        if (recommender.Model.Kind == FactorModelKind.Explicit)
+        {
+            return false;   // the tracker's events (views, purchases) are not ratings: a rating model keeps its trained users
+        }
+
         int n = recommender.BeyondTraining(userId, items, weights);
         if (n == 0)
         {

@@ -155,8 +155,13 @@ public sealed class LiveRecommendationRequestTests : IClassFixture<HomePageTests
         InteractionLog ratings = InteractionLog.ReadCsv(Path.Combine(SampleData.Folder, "ratings.csv"));
         var recommender = new Recommender(new BiasedMatrixFactorizationTrainer(new() { NumberOfFactors = 4, NumberOfIterations = 2 }).Fit(RatingMatrix.FromLog(ratings)));
         var tracker = new EventTracker(recommender.Model);
-        var refused = Assert.Throws<InvalidOperationException>(() => tracker.FoldIn(recommender.Model.Users.Ids[0], recommender));
+        string user = recommender.Model.Users.Ids[0];
+        var refused = Assert.Throws<InvalidOperationException>(() => tracker.FoldIn(user, recommender));
         Assert.Contains("not ratings", refused.Message, StringComparison.Ordinal);
+
+        // The home page keeps the rating model's own list (a purchase weighs 10, far outside 1-5 stars, and is no rating at all).
+        Assert.Equal(TrackOutcome.Accepted, tracker.Track(user, recommender.Model.Items.Ids[^1], "purchase", Now));
+        Assert.Equal(recommender.ForUser(user, 10).Select(r => r.ItemId), ForYou(new HomePageBuilder(recommender, tracker), user, 10));
     }
 
     [Fact]

@@ -242,6 +242,7 @@ public static class AutoTuner
         }
 
         (float[] Users, float[] Items)? blendedFactors = null;   // the factors every blended trial after the first two shares
+        (ImplicitAlsTrainer.Options Options, float[] Users, float[] Items)? fitted = null;   // the last factors fitted alone, and their options
         if (search.Best.Options.ItemItemWeight > 0 && spectrum is not null)
         {
             // The blend does not change the ALS epochs, only which epoch validates best (on the sample 9-11 blended against 16 alone),
@@ -251,6 +252,7 @@ public static class AutoTuner
             long refitStarted = Stopwatch.GetTimestamp();
             (float[] userFactors, float[] itemFactors) = new ImplicitAlsTrainer(blended).FitFactors(feedback, cancellationToken);
             blendedFactors = (userFactors, itemFactors);
+            fitted = (blended, userFactors, itemFactors);
             TimeSpan refit = Stopwatch.GetElapsedTime(refitStarted);
             void TryBlend(ImplicitAlsTrainer.Options o)
             {
@@ -282,9 +284,10 @@ public static class AutoTuner
             long wideStarted = Stopwatch.GetTimestamp();
 
             // A blended best shares the factors fitted for the blends above (the item-item options do not change the ALS epochs).
-            (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && blendedFactors is { } fitted
-                ? fitted
+            (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && blendedFactors is { } reused
+                ? reused
                 : new ImplicitAlsTrainer(start).FitFactors(feedback, cancellationToken);
+            fitted = (start, userFactors, itemFactors);
             ItemItemSpectrum wide = wideSpectrum = ItemItemSpectrum.Compute(feedback, start.ItemItemRank, ImplicitAlsDefaults.ItemItemIterations, start.Seed,
                 new ParallelOptions { MaxDegreeOfParallelism = start.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
             TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
@@ -315,7 +318,16 @@ public static class AutoTuner
                 : best.ItemItemRank == wideSpectrum?.Rank ? wideSpectrum
                 : best.ItemItemRank == spectrum?.Rank ? spectrum
                 : null;
-            FactorModel bestModel = new ImplicitAlsTrainer(best with { PopularityWeight = 0f }).Fit(feedback, null, null, cancellationToken, bestSpectrum);
+            // A blended best whose factors were fitted above (the item-item options do not change the ALS epochs) is assembled from
+            // them: the model a fit gives, bit for bit, without a second fit.
+            static ImplicitAlsTrainer.Options FactorPart(ImplicitAlsTrainer.Options o) => o with
+            {
+                ItemItemWeight = 0f, ItemItemRegularization = 0f, ItemItemRank = 1, PopularityWeight = 0f,
+            };
+            var bestTrainer = new ImplicitAlsTrainer(best with { PopularityWeight = 0f });
+            FactorModel bestModel = bestSpectrum is not null && fitted is { } f && FactorPart(f.Options) == FactorPart(best)
+                ? bestTrainer.Assemble(feedback, f.Users, f.Items, bestSpectrum, cancellationToken)
+                : bestTrainer.Fit(feedback, null, null, cancellationToken, bestSpectrum);
             TimeSpan shared = Stopwatch.GetElapsedTime(popularityStarted);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = best.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
             bool TryPopularity(float share)

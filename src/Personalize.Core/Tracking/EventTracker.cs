@@ -476,7 +476,8 @@ public sealed partial class EventTracker
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(recommender);
-        if (!SameItems(recommender.Model.Items))
+        IdMap modelItems = recommender.Model.Items;
+        if (!ReferenceEquals(modelItems, Items) && (modelItems.Count != Items.Count || modelItems.Fingerprint != Items.Fingerprint))
         {
             throw new ArgumentException(
                 $"The tracker follows {Items.Count} items but the recommender's model has {recommender.Model.Items.Count}, or the same number in another order; fold in with the recommender of the model the tracker follows, or move the tracker to it with MoveTo.",
@@ -500,31 +501,6 @@ public sealed partial class EventTracker
 
         int n = recommender.BeyondTraining(userId, items.AsSpan(0, written), weights.AsSpan(0, written));
         return recommender.FoldInPairs(userId, items.AsSpan(0, n), weights.AsSpan(0, n));
-    }
-
-    /// <summary>Whether <paramref name="items"/> are this tracker's items in the same order: the same map (a tracker made over the model,
-    /// or moved to it), or equal ids.</summary>
-    private bool SameItems(IdMap items)
-    {
-        if (ReferenceEquals(items, Items))
-        {
-            return true;
-        }
-
-        if (items.Count != Items.Count)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (!string.Equals(items.GetId(i), Items.GetId(i), StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>Gets whether the tracker holds a purchase of the item by the user (<see cref="EventTrackerOptions.PurchaseEventType"/>, of

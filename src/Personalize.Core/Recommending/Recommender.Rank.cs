@@ -27,35 +27,7 @@ public sealed partial class Recommender
     public RankedList Rank(string userId, IReadOnlyList<RankCandidate> candidates, RankOptions? options = null, UserPreferences? preferences = null)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(candidates);
-        options ??= new RankOptions();
-        Internal.OptionsValidation.ThrowIfInvalid(options, nameof(RankOptions));
-        float[] scores = NormalizedCandidateScores(candidates);
-        bool personal = options.Personalize && preferences?.PersonalizationOptOut != true;
-        bool known = Model.Users.TryGetIndex(userId, out int user);
-        int n = candidates.Count;
-        var modelIndex = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            modelIndex[i] = Model.Items.TryGetIndex(candidates[i].ItemId, out int m) ? m : -1;
-        }
-
-        RecommendationSource source = !personal ? RecommendationSource.NonPersonal
-            : known ? RecommendationSource.Personalized
-            : RecommendationSource.PopularFallback;
-        if (source == RecommendationSource.Personalized && options.PersonalizationWeight > 0)
-        {
-            Blend(Model.GetUserFactors(user), Model.GetUserBias(user), modelIndex, scores, options.PersonalizationWeight);
-        }
-
-        ReadOnlySpan<float> modelPopularity = Model.ItemPopularity;
-        var popularity = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            popularity[i] = modelIndex[i] >= 0 ? modelPopularity[modelIndex[i]] : 0;
-        }
-
-        return new RankedList(userId, source, Order(candidates, scores, popularity));
+        return Rank(userId, null, candidates, options, preferences);
     }
 
     /// <summary>Orders candidates for a user folded in from their events since training (<see cref="FoldIn(string?, IEnumerable{Data.Interaction}, Data.EventWeights?)"/>,
@@ -76,17 +48,20 @@ public sealed partial class Recommender
     {
         ArgumentNullException.ThrowIfNull(user);
         CheckOwner(user);
-        string userId = user.UserId ?? "";
-        if (user.EventCount == 0)
-        {
-            return Rank(userId, candidates, options, preferences);   // nothing new: the model's own taste (or none)
-        }
+        // Nothing new: ranked as the id is (the model's own taste, or none).
+        return Rank(user.UserId ?? "", user.EventCount == 0 ? null : user, candidates, options, preferences);
+    }
 
+    /// <summary>Both forms of <c>Rank</c>: the taste is the folded user's when given, else the trained user's of that id (if any).</summary>
+    private RankedList Rank(string userId, FoldedUser? folded, IReadOnlyList<RankCandidate> candidates, RankOptions? options, UserPreferences? preferences)
+    {
         ArgumentNullException.ThrowIfNull(candidates);
         options ??= new RankOptions();
         Internal.OptionsValidation.ThrowIfInvalid(options, nameof(RankOptions));
         float[] scores = NormalizedCandidateScores(candidates);
         bool personal = options.Personalize && preferences?.PersonalizationOptOut != true;
+        int user = -1;
+        bool tasted = folded is not null || Model.Users.TryGetIndex(userId, out user);
         int n = candidates.Count;
         var modelIndex = new int[n];
         var popularity = new float[n];
@@ -97,12 +72,22 @@ public sealed partial class Recommender
             popularity[i] = modelIndex[i] >= 0 ? modelPopularity[modelIndex[i]] : 0;
         }
 
-        if (personal && options.PersonalizationWeight > 0)
+        RecommendationSource source = !personal ? RecommendationSource.NonPersonal
+            : tasted ? RecommendationSource.Personalized
+            : RecommendationSource.PopularFallback;
+        if (source == RecommendationSource.Personalized && options.PersonalizationWeight > 0)
         {
-            Blend(user.Factors, user.Bias, modelIndex, scores, options.PersonalizationWeight);
+            if (folded is not null)
+            {
+                Blend(folded.Factors, folded.Bias, modelIndex, scores, options.PersonalizationWeight);
+            }
+            else
+            {
+                Blend(Model.GetUserFactors(user), Model.GetUserBias(user), modelIndex, scores, options.PersonalizationWeight);
+            }
         }
 
-        return new RankedList(userId, personal ? RecommendationSource.Personalized : RecommendationSource.NonPersonal, Order(candidates, scores, popularity));
+        return new RankedList(userId, source, Order(candidates, scores, popularity));
     }
 
     /// <summary>Replaces each score by (1 − w) · score + w · normalized model score, the model score from a user's factors and bias.</summary>

@@ -241,8 +241,8 @@ public static class AutoTuner
             search.Try("item-item", factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 1000f }, ImplicitMinEpochs);
         }
 
-        (float[] Users, float[] Items)? blendedFactors = null;   // the factors every blended trial after the first two shares
-        (ImplicitAlsTrainer.Options Options, float[] Users, float[] Items)? fitted = null;   // the last factors fitted alone, and their options
+        // The last factors fitted alone and their options: the ones every blended trial after the first two shares.
+        (ImplicitAlsTrainer.Options Options, float[] Users, float[] Items)? fitted = null;
         if (search.Best.Options.ItemItemWeight > 0 && spectrum is not null)
         {
             // The blend does not change the ALS epochs, only which epoch validates best (on the sample 9-11 blended against 16 alone),
@@ -251,7 +251,6 @@ public static class AutoTuner
             ImplicitAlsTrainer.Options blended = search.Best.Options;
             long refitStarted = Stopwatch.GetTimestamp();
             (float[] userFactors, float[] itemFactors) = new ImplicitAlsTrainer(blended).FitFactors(feedback, cancellationToken);
-            blendedFactors = (userFactors, itemFactors);
             fitted = (blended, userFactors, itemFactors);
             TimeSpan refit = Stopwatch.GetElapsedTime(refitStarted);
             void TryBlend(ImplicitAlsTrainer.Options o)
@@ -284,8 +283,8 @@ public static class AutoTuner
             long wideStarted = Stopwatch.GetTimestamp();
 
             // A blended best shares the factors fitted for the blends above (the item-item options do not change the ALS epochs).
-            (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && blendedFactors is { } reused
-                ? reused
+            (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && fitted is { } reused
+                ? (reused.Users, reused.Items)
                 : new ImplicitAlsTrainer(start).FitFactors(feedback, cancellationToken);
             fitted = (start, userFactors, itemFactors);
             ItemItemSpectrum wide = wideSpectrum = ItemItemSpectrum.Compute(feedback, start.ItemItemRank, ImplicitAlsDefaults.ItemItemIterations, start.Seed,

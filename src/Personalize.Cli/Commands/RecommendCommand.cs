@@ -543,7 +543,7 @@ internal sealed class RecommendCommand : Command<RecommendCommand.Settings>
         if (first is not null && first.Contains(DoubleColon, StringComparison.Ordinal))
         {
             // A first line that is itself a user of the model (acme::u1) makes the file one id per line.
-            return userColumn is null && isKnown(first.Trim()) ? ReadDoubleColonField(path, 0, skipFirst: false) : ReadDoubleColonField(path, position, skipFirst: false);
+            return ReadDoubleColonField(path, userColumn is null && isKnown(first.Trim()) ? 0 : position, skipFirst: false);
         }
 
         char separator = ',';

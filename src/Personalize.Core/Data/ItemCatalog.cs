@@ -249,7 +249,7 @@ public sealed class ItemCatalog
         }
 
         int idColumn = Array.IndexOf(headers, options.IdColumn);
-        if (idColumn < 0 && string.Join(",", headers).Contains("::", StringComparison.Ordinal))
+        if (idColumn < 0 && Array.Exists(headers, h => h.Contains("::", StringComparison.Ordinal)))
         {
             // MovieLens' movies.dat (MovieID::Title::Genres): the log reader takes '::', the catalogue one character.
             throw new InteractionDataException(path, 1, 0, null, "the header holds '::': the file looks '::'-separated, and a "

@@ -91,11 +91,14 @@ public sealed class ImplicitAlsTrainer
     }
 
     /// <summary>Runs the ALS epochs alone (<see cref="Options.NumberOfIterations"/> of them) and returns the user and item factors, for a
-    /// search that blends one set of factors with several item-item settings (<see cref="Assemble"/>).</summary>
-    internal (float[] UserFactors, float[] ItemFactors) FitFactors(FeedbackMatrix data, CancellationToken cancellationToken)
+    /// search that blends one set of factors with several item-item settings (<see cref="Assemble"/>). After each epoch,
+    /// <paramref name="afterEpoch"/> (if given) sees the epoch number and the factors so far (valid only during the call) and returns
+    /// whether to go on.</summary>
+    internal (float[] UserFactors, float[] ItemFactors) FitFactors(FeedbackMatrix data, CancellationToken cancellationToken,
+        Func<int, float[], float[], bool>? afterEpoch = null)
     {
         ThrowIfEmpty(data);
-        return Epochs(data, Resolve(TrainerOptions.Weighting, data.UserWeights), null, null, ParallelOptionsFor(cancellationToken));
+        return Epochs(data, Resolve(TrainerOptions.Weighting, data.UserWeights), null, afterEpoch, ParallelOptionsFor(cancellationToken));
     }
 
     /// <summary>The model <see cref="Fit(FeedbackMatrix, IProgress{TrainingProgress}?, CancellationToken)"/> returns, from factors that

@@ -281,36 +281,42 @@ public sealed class BayesianSamplingTests
     }
 
     [Fact]
-    public void When_users_are_sampled_and_rated_items_win_on_the_sample_the_bayesian_trial_on_every_user_uses_them()
+    public void When_users_are_sampled_and_rated_items_win_on_the_sample_the_choice_uses_them_with_at_most_100_sweeps()
     {
-        var (train, _) = RatedItemsTests.Generated(seed: 14, taste: 1.5, users: 700, items: 150);
+        var (train, _) = RatedItemsTests.Generated(seed: 14, taste: 2.0, users: 900, items: 150);
 
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 12_000 });
 
         AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options>[] sample = [.. result.Trials.Where(t => t.Stage == "bayesian")];
         Assert.True(sample[1].Score < sample[0].Score, $"rated items {sample[1].Score:F4}; plain {sample[0].Score:F4}");
-        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> final = result.Trials.Last(t => t.Stage == "all users");
-        Assert.True(final.Options.UseBayesianSampling && final.Options.UseRatedItems);
-        Assert.True(final.EpochsRun <= 70, $"{final.EpochsRun} sweeps");
+        Assert.Same(sample[1], result.Best);
+        Assert.True(result.Options.UseBayesianSampling && result.Options.UseRatedItems);
+        // The sample's trial ran past 100 sweeps (up to 150); the final fit over every user stops at 100.
+        Assert.True(sample[1].Options.NumberOfIterations > 100, $"{sample[1].Options.NumberOfIterations} sweeps");
+        Assert.Equal(100, result.Options.NumberOfIterations);
+        Assert.Equal(sample[1].Options with { NumberOfIterations = 0 }, result.Options with { NumberOfIterations = 0 });
         Assert.True(result.TuningRows < train.Count);
     }
 
     [Fact]
-    public void When_bayesian_sampling_already_validates_better_on_the_sample_the_sgd_options_do_not_meet_it_again_on_every_user()
+    public void When_bayesian_sampling_already_validates_better_on_the_sample_no_trial_runs_on_every_user_and_it_is_chosen()
     {
-        var (train, _) = RatedItemsTests.Generated(seed: 23, taste: 1.0, users: 1500, items: 200);
+        var (train, test) = RatedItemsTests.Generated(seed: 23, taste: 1.0, users: 1500, items: 200);
 
         AutoTuneResult<BiasedMatrixFactorizationTrainer.Options> result = AutoTuner.TuneExplicit(train, options: new AutoTuneOptions { MaxTuningRows = 20_000 });
 
-        // Bayesian sampling gains more from more users than SGD does, so once it leads on the sample SGD cannot catch up there.
-        double bestSgd = result.Trials.Where(t => t.Stage != "all users" && !t.Options.UseBayesianSampling).Min(t => t.Score);
-        double bestBayesian = result.Trials.Where(t => t.Stage == "bayesian").Min(t => t.Score);
-        Assert.True(bestBayesian < bestSgd, $"Bayesian sampling {bestBayesian:F4}; best SGD {bestSgd:F4}");
-        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> final = Assert.Single(result.Trials, t => t.Stage == "all users");
-        Assert.True(final.Options.UseBayesianSampling);
-        Assert.True(final.Score < bestBayesian, $"all users {final.Score:F4}; on the sample {bestBayesian:F4}");
-        Assert.Same(final, result.Best);
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> bestSgd = result.Trials.Where(t => !t.Options.UseBayesianSampling).MinBy(t => t.Score)!;
+        AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> bestBayesian = result.Trials.Where(t => t.Stage == "bayesian").MinBy(t => t.Score)!;
+        Assert.True(bestBayesian.Score < bestSgd.Score, $"Bayesian sampling {bestBayesian.Score:F4}; best SGD {bestSgd.Score:F4}");
+        Assert.DoesNotContain(result.Trials, t => t.Stage == "all users");
+        Assert.Same(bestBayesian, result.Best);
+        Assert.True(result.Options.UseBayesianSampling);
         Assert.True(result.TuningRows < train.Count);
+        // Why no trial on every user is needed: Bayesian sampling gains more from more users than SGD does, so trained on every user
+        // the choice tests better than the best SGD options trained the same way.
+        double chosen = Rmse(new BiasedMatrixFactorizationTrainer(result.Options).Fit(RatingMatrix.FromLog(train)), test);
+        double sgd = Rmse(new BiasedMatrixFactorizationTrainer(bestSgd.Options).Fit(RatingMatrix.FromLog(train)), test);
+        Assert.True(chosen < sgd, $"chosen {chosen:F4}; best SGD options {sgd:F4}");
     }
 
     [Theory]

@@ -38,15 +38,17 @@ namespace Personalize.Core.Evaluation;
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.NumberOfModels"/>), then Bayesian sampling at 32 factors
 /// (<see cref="BiasedMatrixFactorizationTrainer.Options.UseBayesianSampling"/>, up to 150 sweeps, 300 on a log not sampled, at least
 /// 20), then Bayesian sampling with rated items (each user also represented by the items they rated, each item by the people who
-/// rated it; up to 200 sweeps on a log not sampled, 150 on a sample; given up as soon as it validates worse than the plain trial did
+/// rated it; up to 200 sweeps on a log not sampled, 100 on a sample; given up as soon as it validates worse than the plain trial did
 /// at the same sweep, from sweep 50 on); each SGD trial runs up to 60 epochs scored by held-out RMSE, and a trial is kept only when it
 /// validates better than every earlier one. When users were sampled to keep within <see cref="AutoTuneOptions.MaxTuningRows"/> and
 /// the log has at most 2,000,000 rows, and the best SGD options validated better on the sample than Bayesian sampling, the last two
 /// trials (stage "all users") train them and Bayesian sampling (with rated items when they validated better on the sample, up to 70
 /// sweeps) on every row of the log but the held-out ones, and the better of the two is chosen. Bayesian sampling gains more from the
 /// users left out of the sample than SGD does and its aligned mean does not get worse with more sweeps, so where it already led on the
-/// sample neither trial runs and the final fit takes the sweeps that validated best there. After a sample, Bayesian sampling with
-/// rated items is chosen with at most 100 sweeps (each costs two to three plain ones over the whole log).</para>
+/// sample neither trial runs and the final fit takes the sweeps that validated best there. After a sample, a Bayesian fit over the
+/// whole log (the "all users" trial and the chosen options) runs at most the sweeps that keep within a budget of work that grows with
+/// the log's ratings, users and items (100 sweeps with rated items on 470,000 ratings of 3,000 users and 3,600 items, 53 on 539,000
+/// of 20,000 users and 10,000 items), and at least 20.</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic for
 /// any thread count, so the same data and settings choose the same options on any machine.
 /// The methods are thread-safe.</para>
@@ -97,10 +99,23 @@ public static class AutoTuner
     /// two to three plain ones a sweep.</summary>
     private const int BayesianMaxSweepsRatedAllUsers = 70;
 
-    /// <summary>The most sweeps of the final fit with rated items after a sample of users, where Bayesian sampling led and no trial ran
-    /// on every user: each costs two to three plain sweeps over the whole log (a MovieLens-shaped log of 470,000 ratings, held-out RMSE
-    /// 0.7366 at 70 sweeps and 0.7349 at 100; 0.2 s a sweep on 2 cores).</summary>
-    private const int BayesianMaxSweepsRatedFinal = 100;
+    /// <summary>The most sweeps of Bayesian sampling with rated items on a sample of users, and of the final fit with them after it:
+    /// each costs two to three plain sweeps (a MovieLens-shaped log of 470,000 ratings, 3,000 users, 3,600 items: held-out RMSE 0.7366
+    /// at 70 sweeps and 0.7349 at 100, 0.22 s a sweep on 2 cores).</summary>
+    private const int BayesianMaxSweepsRatedSampled = 100;
+
+    /// <summary>The work a Bayesian fit over a whole log may cost after a sample of users, in units of one rating's share of a sweep
+    /// with rated items (see <see cref="BayesianSweepsWithin(long, int, int, BiasedMatrixFactorizationTrainer.Options)"/>): 61,000,000 is 100 sweeps of the MovieLens-shaped log above, about
+    /// 22 s on 2 cores, and 53 of a sparser one (20,000 users, 10,000 items, 539,000 ratings: 0.42 s a sweep, held-out RMSE 0.7422 at
+    /// 40 sweeps, 0.7374 at 70, 0.7364 at 100).</summary>
+    private const double BayesianWorkAfterSample = 61e6;
+
+    /// <summary>How much more a user's or item's share of a sweep with rated items costs than a rating's: its (k+1)-sized system and
+    /// its parts' m × m matrix (fitted to the two logs above: 0.36 µs a rating and 7.5 µs a user or item on 2 cores).</summary>
+    private const double BayesianWorkPerEntity = 20;
+
+    /// <summary>How many times cheaper a plain sweep is than one with rated items (0.13 against 0.42 s on the sparser log).</summary>
+    private const double BayesianPlainSweepShare = 3;
 
     /// <summary>The sweep from which the Bayesian trial with rated items gives up once it validates worse than the plain one did at
     /// the same sweep: after burn-in and the first structure, where the two curves have settled into their order. Where rated items
@@ -487,7 +502,7 @@ public static class AutoTuner
         // held-out RMSE from 0.8241 to 0.8014 (3,000 users) and 0.8071 to 0.7842 (10,000); where what is rated does not depend on taste
         // it cost up to 1 %. Its sweeps cost two to three plain ones, so it gives up as soon as it falls behind the plain trial at the
         // same sweep (from sweep 50 on).
-        search.Try("bayesian", bayesian with { UseRatedItems = true, NumberOfIterations = sampled ? BayesianMaxSweeps : BayesianMaxSweepsRated },
+        search.Try("bayesian", bayesian with { UseRatedItems = true, NumberOfIterations = sampled ? BayesianMaxSweepsRatedSampled : BayesianMaxSweepsRated },
             BayesianMinSweeps, minimumPatience: BayesianPatience, rival: plain, rivalFrom: BayesianRivalFrom);
         bool ratedWon = search.Last.Score < plainTrial.Score;
         if (data.Rest is { } rest)
@@ -508,20 +523,40 @@ public static class AutoTuner
             {
                 ratings = RatingMatrix.FromLog(rest, ratingOptions);
                 search.Try("all users", bestSgd.Options with { NumberOfIterations = ExplicitMaxEpochs }, ExplicitMinEpochs, again: true);
-                search.Try("all users", ratedWon ? bayesian with { UseRatedItems = true, NumberOfIterations = BayesianMaxSweepsRatedAllUsers } : bayesian,
+                BiasedMatrixFactorizationTrainer.Options everyone = ratedWon
+                    ? bayesian with { UseRatedItems = true, NumberOfIterations = BayesianMaxSweepsRatedAllUsers }
+                    : bayesian;
+                search.Try("all users", everyone with { NumberOfIterations = BayesianSweepsWithin(log, everyone) },
                     BayesianMinSweeps, again: true, minimumPatience: BayesianPatience);
             }
         }
 
-        // With rated items a sweep over the whole log costs two to three plain ones, so after a sample the final fit runs at most
-        // BayesianMaxSweepsRatedFinal of them.
+        // After a sample the final Bayesian fit over the whole log keeps within a budget of work, so `train` on a sparse log of many
+        // users and items stays bounded (the one above: 86.6 s before, with a trial on every user and 70 sweeps twice).
         BiasedMatrixFactorizationTrainer.Options chosen = search.Best.Options;
-        if (sampled && chosen.UseBayesianSampling && chosen.UseRatedItems)
+        if (sampled && chosen.UseBayesianSampling)
         {
-            chosen = chosen with { NumberOfIterations = Math.Min(chosen.NumberOfIterations, BayesianMaxSweepsRatedFinal) };
+            chosen = chosen with { NumberOfIterations = BayesianSweepsWithin(log, chosen) };
         }
 
         return search.Result("RMSE", "biases", baseline, data, Stopwatch.GetElapsedTime(started), chosen);
+    }
+
+    /// <summary>The sweeps of <paramref name="options"/> (Bayesian sampling) over the whole of <paramref name="log"/> that keep within
+    /// <see cref="BayesianWorkAfterSample"/>: a sweep costs about rows + 20 × (users + items) units with rated items and a third of
+    /// that without. At most the options' own sweeps and <see cref="BayesianMaxSweepsRatedSampled"/> with rated items, at least
+    /// <see cref="BayesianMinSweeps"/>.</summary>
+    internal static int BayesianSweepsWithin(InteractionLog log, BiasedMatrixFactorizationTrainer.Options options) =>
+        BayesianSweepsWithin(log.Count, log.Users.Count, log.Items.Count, options);
+
+    /// <summary>As <see cref="BayesianSweepsWithin(InteractionLog, BiasedMatrixFactorizationTrainer.Options)"/>, for a log of
+    /// <paramref name="rows"/> ratings of <paramref name="users"/> users on <paramref name="items"/> items.</summary>
+    internal static int BayesianSweepsWithin(long rows, int users, int items, BiasedMatrixFactorizationTrainer.Options options)
+    {
+        double perSweep = rows + BayesianWorkPerEntity * ((double)users + items);
+        double affordable = BayesianWorkAfterSample / perSweep * (options.UseRatedItems ? 1 : BayesianPlainSweepShare);
+        int most = options.UseRatedItems ? Math.Min(options.NumberOfIterations, BayesianMaxSweepsRatedSampled) : options.NumberOfIterations;
+        return Math.Min(most, (int)Math.Max(Math.Floor(affordable), BayesianMinSweeps));
     }
 
     /// <summary>Chooses the cold-start list for people who first arrive after training: all-time popularity, or popularity weighted by

@@ -291,11 +291,28 @@ public sealed class BayesianSamplingTests
         Assert.True(sample[1].Score < sample[0].Score, $"rated items {sample[1].Score:F4}; plain {sample[0].Score:F4}");
         Assert.Same(sample[1], result.Best);
         Assert.True(result.Options.UseBayesianSampling && result.Options.UseRatedItems);
-        // The sample's trial ran past 100 sweeps (up to 150); the final fit over every user stops at 100.
-        Assert.True(sample[1].Options.NumberOfIterations > 100, $"{sample[1].Options.NumberOfIterations} sweeps");
-        Assert.Equal(100, result.Options.NumberOfIterations);
-        Assert.Equal(sample[1].Options with { NumberOfIterations = 0 }, result.Options with { NumberOfIterations = 0 });
+        // On a sample the trial with rated items runs at most 100 sweeps (this one runs to the end), and the final fit over every
+        // user as many as validated best, this log being far below the budget of work.
+        Assert.Equal(100, sample[1].EpochsRun);
+        Assert.Equal(sample[1].Options, result.Options);
+        Assert.Equal(result.Options.NumberOfIterations, AutoTuner.BayesianSweepsWithin(train, result.Options));
         Assert.True(result.TuningRows < train.Count);
+    }
+
+    [Theory]
+    [InlineData(469_960, 3_000, 3_600, true, 150, 100)]     // MovieLens-shaped: rated items capped at 100
+    [InlineData(539_318, 20_000, 9_999, true, 100, 53)]     // sparser, more users and items: the budget binds
+    [InlineData(539_318, 20_000, 9_999, false, 150, 150)]   // plain sweeps cost a third: 160 affordable, the options' own 150
+    [InlineData(539_318, 20_000, 9_999, true, 40, 40)]      // never more than validated best
+    [InlineData(10_000_000, 1_000_000, 100_000, true, 100, 20)] // at least 20
+    [InlineData(10_000_000, 1_000_000, 100_000, false, 150, 20)]
+    [InlineData(2_000_000, 50_000, 20_000, false, 150, 53)]
+    public void A_bayesian_fit_over_the_whole_log_after_a_sample_keeps_within_a_budget_of_work(long rows, int users, int items, bool rated,
+        int sweeps, int expected)
+    {
+        var options = new BiasedMatrixFactorizationTrainer.Options { UseBayesianSampling = true, UseRatedItems = rated, NumberOfIterations = sweeps };
+
+        Assert.Equal(expected, AutoTuner.BayesianSweepsWithin(rows, users, items, options));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Personalize.Core.Data;
 using Personalize.Core.Internal;
 using Personalize.Core.Models;
 using Personalize.Core.Recommending;
+using Personalize.Core.Scoring;
 using Personalize.Core.Training;
 
 namespace Personalize.Core.Evaluation;
@@ -175,23 +176,45 @@ public static class AutoTuner
         var lists = new int[feedback.NumberOfUsers][];
         double Score(FactorModel model)
         {
-            // The lists in parallel, then the standard evaluation over them.
-            using var recommender = new Recommender(model);
-            Parallel.ForEach(Partitioner(scoredUsers.Length), new ParallelOptions { CancellationToken = cancellationToken }, () => new Recommendation[k],
-                (range, _, buffer) =>
+            // The lists in parallel, a block of users at a time (each group of item rows is read once for the block), then the
+            // standard evaluation over them. The lists are the recommender's: the same scan, seen items excluded, ties to the lower item.
+            int rank = model.NumberOfFactors;
+            int listLength = Math.Min(k, model.Items.Count);
+            float[] userFactors = model.RawUserFactors;
+            Parallel.ForEach(Partitioner(scoredUsers.Length), new ParallelOptions { CancellationToken = cancellationToken },
+                () => new ScoreBuffers(rank, listLength),
+                (range, _, buffers) =>
                 {
-                    for (int i = range.Item1; i < range.Item2; i++)
+                    ReadOnlySpan<float> itemFactors = model.RawItemFactors;
+                    ReadOnlySpan<float> itemBias = model.RawItemBiases;
+                    int[] seenOffsets = model.RawSeenOffsets;
+                    for (int first = range.Item1; first < range.Item2; first += TopKScorer.MaxBlock)
                     {
-                        int user = scoredUsers[i];
-                        int written = recommender.ForUserIndex(user, buffer);
-                        int[] list = lists[user] ??= new int[k];
-                        for (int r = 0; r < k; r++)
+                        int count = Math.Min(TopKScorer.MaxBlock, range.Item2 - first);
+                        for (int v = 0; v < count; v++)
                         {
-                            list[r] = r < written ? buffer[r].ItemIndex : -1;
+                            int user = scoredUsers[first + v];
+                            userFactors.AsSpan(user * rank, rank).CopyTo(buffers.Users.AsSpan(v * rank));
+                            buffers.Excluded[v] = (seenOffsets[user], seenOffsets[user + 1] - seenOffsets[user]);
+                            buffers.Kept[v] = 0;
+                        }
+
+                        TopKScorer.ScanBlock(buffers.Users.AsSpan(0, count * rank), rank, itemFactors, model.RawSeenItems, buffers.Excluded.AsSpan(0, count),
+                            itemBias, buffers.Scores.AsSpan(0, count * listLength), buffers.Items.AsSpan(0, count * listLength), buffers.Kept.AsSpan(0, count));
+                        for (int v = 0; v < count; v++)
+                        {
+                            Span<float> scores = buffers.Scores.AsSpan(v * listLength, listLength);
+                            Span<int> items = buffers.Items.AsSpan(v * listLength, listLength);
+                            MinHeap.SortDescending(scores, items, buffers.Kept[v]);
+                            int[] list = lists[scoredUsers[first + v]] ??= new int[k];
+                            for (int r = 0; r < k; r++)
+                            {
+                                list[r] = r < buffers.Kept[v] ? items[r] : -1;
+                            }
                         }
                     }
 
-                    return buffer;
+                    return buffers;
                 }, static _ => { });
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
@@ -673,6 +696,16 @@ public static class AutoTuner
 
     private static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Partitioner(int count) =>
         System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, count), Math.Max(16, count / (4 * Environment.ProcessorCount)));
+
+    /// <summary>One thread's buffers for scoring a block of users (<see cref="TopKScorer.ScanBlock"/>).</summary>
+    private sealed class ScoreBuffers(int rank, int k)
+    {
+        public float[] Users { get; } = new float[TopKScorer.MaxBlock * rank];
+        public (int Start, int Length)[] Excluded { get; } = new (int, int)[TopKScorer.MaxBlock];
+        public float[] Scores { get; } = new float[TopKScorer.MaxBlock * k];
+        public int[] Items { get; } = new int[TopKScorer.MaxBlock * k];
+        public int[] Kept { get; } = new int[TopKScorer.MaxBlock];
+    }
 
     /// <summary>A list without its unfilled tail (-1).</summary>
     private static int[] Listed(int[]? list)

@@ -24,7 +24,9 @@ public sealed class AutoTuneResult<TOptions>
         Elapsed = elapsed;
     }
 
-    /// <summary>Gets the chosen options, to train on all the data: the best trial's, with its best epoch count.</summary>
+    /// <summary>Gets the chosen options, to train on all the data: the best trial's, with its best epoch count (for Bayesian sampling
+    /// chosen on a sample of users, the sweeps capped so the fit over the whole log keeps within a budget of work; see
+    /// <see cref="AutoTuner.TuneExplicit"/>).</summary>
     public TOptions Options { get; }
 
     /// <summary>Gets the best trial.</summary>

@@ -49,7 +49,7 @@ namespace Personalize.Core.Evaluation;
 /// sample neither trial runs and the final fit takes the sweeps that validated best there. After a sample, a Bayesian fit over the
 /// whole log (the "all users" trial and the chosen options) runs at most the sweeps that keep within a budget of work that grows with
 /// the log's ratings, users and items (100 sweeps with rated items on 470,000 ratings of 3,000 users and 3,600 items, 53 on 539,000
-/// of 20,000 users and 10,000 items), and at least 20.</para>
+/// of 20,000 users and 10,000 items), at least 20 (or the trial's own sweeps, when it validated best before sweep 20).</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic for
 /// any thread count, so the same data and settings choose the same options on any machine.
 /// The methods are thread-safe.</para>
@@ -173,49 +173,11 @@ public static class AutoTuner
         }
 
         int[] scoredUsers = ModelIndices(data.Validation, feedback.Users);
-        var lists = new int[feedback.NumberOfUsers][];
+        var lists = new int[]?[feedback.NumberOfUsers];
         double Score(FactorModel model)
         {
-            // The lists in parallel, a block of users at a time (each group of item rows is read once for the block), then the
-            // standard evaluation over them. The lists are the recommender's: the same scan, seen items excluded, ties to the lower item.
-            int rank = model.NumberOfFactors;
-            int listLength = Math.Min(k, model.Items.Count);
-            float[] userFactors = model.RawUserFactors;
-            Parallel.ForEach(Partitioner(scoredUsers.Length), new ParallelOptions { CancellationToken = cancellationToken },
-                () => new ScoreBuffers(rank, listLength),
-                (range, _, buffers) =>
-                {
-                    ReadOnlySpan<float> itemFactors = model.RawItemFactors;
-                    ReadOnlySpan<float> itemBias = model.RawItemBiases;
-                    int[] seenOffsets = model.RawSeenOffsets;
-                    for (int first = range.Item1; first < range.Item2; first += TopKScorer.MaxBlock)
-                    {
-                        int count = Math.Min(TopKScorer.MaxBlock, range.Item2 - first);
-                        for (int v = 0; v < count; v++)
-                        {
-                            int user = scoredUsers[first + v];
-                            userFactors.AsSpan(user * rank, rank).CopyTo(buffers.Users.AsSpan(v * rank));
-                            buffers.Excluded[v] = (seenOffsets[user], seenOffsets[user + 1] - seenOffsets[user]);
-                            buffers.Kept[v] = 0;
-                        }
-
-                        TopKScorer.ScanBlock(buffers.Users.AsSpan(0, count * rank), rank, itemFactors, model.RawSeenItems, buffers.Excluded.AsSpan(0, count),
-                            itemBias, buffers.Scores.AsSpan(0, count * listLength), buffers.Items.AsSpan(0, count * listLength), buffers.Kept.AsSpan(0, count));
-                        for (int v = 0; v < count; v++)
-                        {
-                            Span<float> scores = buffers.Scores.AsSpan(v * listLength, listLength);
-                            Span<int> items = buffers.Items.AsSpan(v * listLength, listLength);
-                            MinHeap.SortDescending(scores, items, buffers.Kept[v]);
-                            int[] list = lists[scoredUsers[first + v]] ??= new int[k];
-                            for (int r = 0; r < k; r++)
-                            {
-                                list[r] = r < buffers.Kept[v] ? items[r] : -1;
-                            }
-                        }
-                    }
-
-                    return buffers;
-                }, static _ => { });
+            // The lists in parallel, then the standard evaluation over them.
+            RankUsers(model, scoredUsers, k, lists, cancellationToken);
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
 
@@ -309,9 +271,13 @@ public static class AutoTuner
         (ImplicitAlsTrainer.Options Options, float[] Users, float[] Items)? fitted = null;
         if (search.Best.Options.ItemItemWeight > 0 && spectrum is not null)
         {
-            // The remaining trials blend the factors of the best blended trial's best epoch, kept from the shared run above.
+            // The remaining trials blend the factors of the best blended trial's best epoch, kept from the shared run above; when the
+            // best is another blend (base options that ask for one), they are trained once more for its epochs.
             ImplicitAlsTrainer.Options blended = search.Best.Options;
-            (float[] userFactors, float[] itemFactors) = atBest[Array.FindIndex(pair, o => o with { NumberOfIterations = blended.NumberOfIterations } == blended)];
+            int fromPair = Array.FindIndex(pair, o => o with { NumberOfIterations = blended.NumberOfIterations } == blended);
+            (float[] userFactors, float[] itemFactors) = fromPair >= 0 && atBest[fromPair].Users is not null
+                ? atBest[fromPair]
+                : new ImplicitAlsTrainer(blended).FitFactors(feedback, cancellationToken);
             fitted = (blended, userFactors, itemFactors);
             void TryBlend(ImplicitAlsTrainer.Options o) => search.TryModel("item-item", o, o.NumberOfIterations,
                 () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), TimeSpan.Zero);
@@ -531,11 +497,11 @@ public static class AutoTuner
         if (data.Rest is { } rest)
         {
             // Bayesian sampling gains more from more users than SGD does (Jester ratings: it validated 0.2 % worse than the best SGD
-            // options on a sample of 1,750 users and tested 0.8 % better on all 10,000), so when users were sampled the last two trials
-            // put the best SGD options and Bayesian sampling (with rated items when they won on the sample) side by side on every
-            // user's rows but the held-out ones. Where Bayesian sampling already validated better on the sample, SGD cannot catch up
-            // there, so its trial is skipped (on four logs of 440,000 to 1,680,000 ratings Bayesian sampling's lead over the best SGD
-            // options grew from the sample to every user in each: -0.3 → +0.15 %, +0.4 → +0.8 %, +1.1 → +1.6 %, +2 → +4 %).
+            // options on a sample of 1,750 users and tested 0.8 % better on all 10,000), so when users were sampled and the best SGD
+            // options led there, the last two trials put them and Bayesian sampling (with rated items when they won on the sample) side
+            // by side on every user's rows but the held-out ones. Where Bayesian sampling already led on the sample SGD cannot catch up
+            // (on four logs of 440,000 to 1,680,000 ratings Bayesian sampling's lead over the best SGD options grew from the sample to
+            // every user in each: -0.3 → +0.15 %, +0.4 → +0.8 %, +1.1 → +1.6 %, +2 → +4 %), so neither trial runs (below).
             AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> bestSgd = search.BestOf(t => !t.Options.UseBayesianSampling);
             AutoTuneTrial<BiasedMatrixFactorizationTrainer.Options> bestBayesian = search.BestOf(t => t.Options.UseBayesianSampling);
             // Where Bayesian sampling led on the sample, SGD cannot catch up on every user, and the aligned mean of the chain does not
@@ -555,7 +521,8 @@ public static class AutoTuner
         }
 
         // After a sample the final Bayesian fit over the whole log keeps within a budget of work, so `train` on a sparse log of many
-        // users and items stays bounded (the one above: 86.6 s before, with a trial on every user and 70 sweeps twice).
+        // users and items stays bounded (20,000 users, 10,000 items, 539,000 ratings: 86.6 s before, with a trial on every user and
+        // 70 sweeps twice; 41.4 s with 53 sweeps once).
         BiasedMatrixFactorizationTrainer.Options chosen = search.Best.Options;
         if (sampled && chosen.UseBayesianSampling)
         {
@@ -567,8 +534,8 @@ public static class AutoTuner
 
     /// <summary>The sweeps of <paramref name="options"/> (Bayesian sampling) over the whole of <paramref name="log"/> that keep within
     /// <see cref="BayesianWorkAfterSample"/>: a sweep costs about rows + 20 × (users + items) units with rated items and a third of
-    /// that without. At most the options' own sweeps and <see cref="BayesianMaxSweepsRatedSampled"/> with rated items, at least
-    /// <see cref="BayesianMinSweeps"/>.</summary>
+    /// that without. At most the options' own sweeps and <see cref="BayesianMaxSweepsRatedSampled"/> with rated items, and at least
+    /// <see cref="BayesianMinSweeps"/> unless the options' own are fewer.</summary>
     internal static int BayesianSweepsWithin(InteractionLog log, BiasedMatrixFactorizationTrainer.Options options) =>
         BayesianSweepsWithin(log.Count, log.Users.Count, log.Items.Count, options);
 
@@ -696,6 +663,52 @@ public static class AutoTuner
 
     private static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Partitioner(int count) =>
         System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, count), Math.Max(16, count / (4 * Environment.ProcessorCount)));
+
+    /// <summary>The top <paramref name="k"/> of each of <paramref name="users"/> (model indices), seen items excluded, into
+    /// <paramref name="lists"/> (by user index; unfilled places -1): the lists <see cref="Recommender.ForUserIndex"/> gives with the
+    /// default options, computed in parallel a block of users at a time (<see cref="TopKScorer.ScanBlock"/>: each group of item rows
+    /// is read once for the block), the same scores bit for bit.</summary>
+    internal static void RankUsers(FactorModel model, int[] users, int k, int[]?[] lists, CancellationToken cancellationToken)
+    {
+        int rank = model.NumberOfFactors;
+        int listLength = Math.Min(k, model.Items.Count);
+        float[] userFactors = model.RawUserFactors;
+        Parallel.ForEach(Partitioner(users.Length), new ParallelOptions { CancellationToken = cancellationToken },
+            () => new ScoreBuffers(rank, listLength),
+            (range, _, buffers) =>
+            {
+                ReadOnlySpan<float> itemFactors = model.RawItemFactors;
+                ReadOnlySpan<float> itemBias = model.RawItemBiases;
+                int[] seenOffsets = model.RawSeenOffsets;
+                for (int first = range.Item1; first < range.Item2; first += TopKScorer.MaxBlock)
+                {
+                    int count = Math.Min(TopKScorer.MaxBlock, range.Item2 - first);
+                    for (int v = 0; v < count; v++)
+                    {
+                        int user = users[first + v];
+                        userFactors.AsSpan(user * rank, rank).CopyTo(buffers.Users.AsSpan(v * rank));
+                        buffers.Excluded[v] = (seenOffsets[user], seenOffsets[user + 1] - seenOffsets[user]);
+                        buffers.Kept[v] = 0;
+                    }
+
+                    TopKScorer.ScanBlock(buffers.Users.AsSpan(0, count * rank), rank, itemFactors, model.RawSeenItems, buffers.Excluded.AsSpan(0, count),
+                        itemBias, buffers.Scores.AsSpan(0, count * listLength), buffers.Items.AsSpan(0, count * listLength), buffers.Kept.AsSpan(0, count));
+                    for (int v = 0; v < count; v++)
+                    {
+                        Span<float> scores = buffers.Scores.AsSpan(v * listLength, listLength);
+                        Span<int> items = buffers.Items.AsSpan(v * listLength, listLength);
+                        MinHeap.SortDescending(scores, items, buffers.Kept[v]);
+                        int[] list = lists[users[first + v]] ??= new int[k];
+                        for (int r = 0; r < k; r++)
+                        {
+                            list[r] = r < buffers.Kept[v] ? items[r] : -1;
+                        }
+                    }
+                }
+
+                return buffers;
+            }, static _ => { });
+    }
 
     /// <summary>One thread's buffers for scoring a block of users (<see cref="TopKScorer.ScanBlock"/>).</summary>
     private sealed class ScoreBuffers(int rank, int k)
@@ -937,7 +950,8 @@ public static class AutoTuner
         /// <summary>Runs trials whose options differ only in what is built from the same epochs (and have as many of them), with one run
         /// of the epochs: <paramref name="fitShared"/> runs them and after each calls its callback with the epoch number and a builder
         /// of any trial's model at that epoch; the callback returns whether to go on. Each trial stops by the rule of <see cref="Try"/>
-        /// (without a rival) and the epochs go on while any trial runs, so each gets the score and epochs it would get alone.
+        /// (without a rival or a minimum patience) and the epochs go on while any trial runs, so each gets the score and epochs it would
+        /// get alone.
         /// <paramref name="newBest"/>, if given, hears which trial (by its index in <paramref name="variants"/>) scored better than
         /// before at the current epoch, so the caller can keep that epoch's factors. Trials run before are skipped; the first trial
         /// run carries the time of the epochs, each its own scoring.</summary>

@@ -15,6 +15,10 @@ internal static class ThrowHelper
         throw new ArgumentException($"The item factors hold {length} values, which is not a whole number of vectors of {rank} factors.");
 
     [DoesNotReturn]
+    public static void BlockShapeMismatch(int most) =>
+        throw new ArgumentException($"A block holds 1 to {most} users, each with a row of factors, a range of excluded items, k heap slots and a count.");
+
+    [DoesNotReturn]
     public static void RangeOutside(int start, int end, int count) =>
         throw new ArgumentOutOfRangeException(nameof(start), $"The item range [{start}, {end}) is not inside [0, {count}).");
 

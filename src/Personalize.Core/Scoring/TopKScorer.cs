@@ -137,7 +137,6 @@ internal static partial class TopKScorer
         }
     }
 
-    /// <summary>The checks both scans share; returns the number of items.</summary>
     /// <summary>
     /// The top k of several users over every item at once: for each user what <see cref="Scan"/> over all items gives (the same scores,
     /// bit for bit, so the same lists), with each group of 8 item rows read from memory once for the whole block and reused from L1 by
@@ -154,6 +153,7 @@ internal static partial class TopKScorer
     /// <param name="bestScores">The users' heaps' scores, k per user, user-major.</param>
     /// <param name="bestItems">The users' heaps' items, k per user, user-major.</param>
     /// <param name="kept">Per user, how many heap slots are in use; updated.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScanBlock(ReadOnlySpan<float> users, int rank, ReadOnlySpan<float> items, ReadOnlySpan<int> excluded,
         ReadOnlySpan<(int Start, int Length)> excludedRanges, ReadOnlySpan<float> itemBias, Span<float> bestScores, Span<int> bestItems, Span<int> kept)
     {
@@ -166,7 +166,7 @@ internal static partial class TopKScorer
         if (count > MaxBlock || users.Length != count * rank || excludedRanges.Length != count || bestScores.Length % count != 0
             || bestItems.Length != bestScores.Length)
         {
-            throw new ArgumentException($"A block holds 1 to {MaxBlock} users with a row of factors, a range of excluded items, k heap slots and a count each.", nameof(users));
+            ThrowHelper.BlockShapeMismatch(MaxBlock);
         }
 
         int k = bestScores.Length / count;
@@ -266,6 +266,7 @@ internal static partial class TopKScorer
     /// <summary>The most users <see cref="ScanBlock"/> takes at once.</summary>
     internal const int MaxBlock = 16;
 
+    /// <summary>The checks both scans share; returns the number of items.</summary>
     private static int CheckArguments(ReadOnlySpan<float> user, ReadOnlySpan<float> items, ReadOnlySpan<ulong> eligible, ReadOnlySpan<float> itemBias,
         Span<float> bestScores, Span<int> bestItems)
     {

@@ -13,6 +13,37 @@ public sealed class AutoTunerTests
 {
     /// <summary>300 users in 5 taste groups over 100 items (20 per group), 25 rows each, 85 % inside the group; items within a group are
     /// Zipf-popular, so popularity alone is a real baseline.</summary>
+    [Theory]
+    [InlineData(0f, 0f, 10)]
+    [InlineData(0.35f, 0.25f, 10)]
+    [InlineData(0.35f, 0f, 500)]
+    public void The_tuners_validation_lists_are_the_recommenders_lists(float itemItem, float popularity, int k)
+    {
+        // Blends give the model item biases and 32 + 64 factors (a tail past 16 lanes); k = 500 asks for more items than there are.
+        InteractionLog log = PlantedLog();
+        FactorModel model = new ImplicitAlsTrainer(new ImplicitAlsTrainer.Options
+        {
+            NumberOfFactors = 32, NumberOfIterations = 3, NumberOfThreads = 2, ItemItemWeight = itemItem, ItemItemRegularization = 100f,
+            ItemItemRank = 64, PopularityWeight = popularity,
+        }).Fit(FeedbackMatrix.FromLog(log));
+        int[] users = [.. Enumerable.Range(0, model.Users.Count).Where(u => u % 3 != 1).Reverse()];
+        var lists = new int[]?[model.Users.Count];
+
+        AutoTuner.RankUsers(model, users, k, lists, CancellationToken.None);
+
+        using var recommender = new Recommender(model);
+        var buffer = new Recommendation[k];
+        foreach (int user in users)
+        {
+            int written = recommender.ForUserIndex(user, buffer);
+            int[] expected = [.. buffer.Take(written).Select(r => r.ItemIndex), .. Enumerable.Repeat(-1, k - written)];
+            Assert.Equal(expected, lists[user]);
+        }
+
+        Assert.All(Enumerable.Range(0, model.Users.Count).Where(u => u % 3 == 1), u => Assert.Null(lists[u]));
+        Assert.Contains(users, u => lists[u]![k - 1] == -1 == (k > model.Items.Count));
+    }
+
     private static InteractionLog PlantedLog(int seed = 11, int users = 300)
     {
         var random = new Random(seed);

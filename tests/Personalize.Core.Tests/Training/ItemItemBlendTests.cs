@@ -245,10 +245,27 @@ public sealed class ItemItemBlendTests
         Assert.True(result.Options.ItemItemWeight > 0, $"item-item best {itemItem.Max(t => t.Score):F4} vs factors only {bestFactorsOnly:F4}");
         Assert.True(result.Trials.Where(t => t.Stage == "item-item").Max(t => t.Score) > bestFactorsOnly);
 
-        // After the first two item-item trials, the rest blend one refit of the best blended trial's epochs.
+        // The first two item-item trials share one run of the epochs; the rest blend the factors of the better one's best epoch.
         int epochs = itemItem.Take(2).MaxBy(t => t.Score)!.Options.NumberOfIterations;
         Assert.All(itemItem.Skip(2), t => Assert.Equal(epochs, t.Options.NumberOfIterations));
         Assert.All(itemItem.Skip(2), t => Assert.Equal(t.EpochsRun, t.Options.NumberOfIterations));
+    }
+
+    [Theory]
+    [InlineData(0.5f, 300f)]
+    [InlineData(0.35f, 100f)]
+    public void The_tuner_takes_base_options_that_already_ask_for_a_blend(float weight, float regularization)
+    {
+        // Every trial is then blended, and the best after the shared pair may be none of the pair (or the pair's first may be a
+        // trial already run): the later blends refit the best's factors instead of taking the pair's.
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(BundleLog(users: 500),
+            baseOptions: new() { NumberOfThreads = 2, ItemItemWeight = weight, ItemItemRegularization = regularization });
+
+        Assert.All(result.Trials, t => Assert.True(t.Options.ItemItemWeight > 0, $"trial {t.Number}"));
+        Assert.Contains(result.Trials, t => t.Stage == "item-item");
+        Assert.True(result.Best.Score > result.BaselineScore);
+        FactorModel model = new ImplicitAlsTrainer(result.Options).Fit(FeedbackMatrix.FromLog(BundleLog(users: 500)));
+        Assert.Equal(result.Options.NumberOfFactors + result.Options.ItemItemRank, model.NumberOfFactors);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ namespace Personalize.Core.Evaluation;
 /// users left out of the sample than SGD does and its aligned mean does not get worse with more sweeps, so where it already led on the
 /// sample neither trial runs and the final fit takes the sweeps that validated best there. After a sample, a Bayesian fit over the
 /// whole log (the "all users" trial and the chosen options) runs at most the sweeps that keep within a budget of work that grows with
-/// the log's ratings, users and items (100 sweeps with rated items on 470,000 ratings of 3,000 users and 3,600 items, 53 on 539,000
+/// the log's ratings, users and items (83 sweeps with rated items on 470,000 ratings of 3,000 users and 3,600 items, 43 on 539,000
 /// of 20,000 users and 10,000 items), at least 20 (or the trial's own sweeps, when it validated best before sweep 20).</para>
 /// <para>Ties go to the earlier trial. Everything is seeded by <see cref="AutoTuneOptions.Seed"/> and the trainers are deterministic for
 /// any thread count, so the same data and settings choose the same options on any machine.
@@ -106,10 +106,11 @@ public static class AutoTuner
     private const int BayesianMaxSweepsRatedSampled = 100;
 
     /// <summary>The work a Bayesian fit over a whole log may cost after a sample of users, in units of one rating's share of a sweep
-    /// with rated items (see <see cref="BayesianSweepsWithin(long, int, int, BiasedMatrixFactorizationTrainer.Options)"/>): 61,000,000 is 100 sweeps of the MovieLens-shaped log above, about
-    /// 22 s on 2 cores, and 53 of a sparser one (20,000 users, 10,000 items, 539,000 ratings: 0.42 s a sweep, held-out RMSE 0.7422 at
-    /// 40 sweeps, 0.7374 at 70, 0.7364 at 100).</summary>
-    private const double BayesianWorkAfterSample = 61e6;
+    /// with rated items (see <see cref="BayesianSweepsWithin(long, int, int, BiasedMatrixFactorizationTrainer.Options)"/>): 83 sweeps
+    /// of the MovieLens-shaped log above, 20-21 s on 2 cores, and 43 of a sparser one (20,000 users, 10,000 items, 539,000 ratings:
+    /// 0.42 s a sweep; held-out RMSE 0.7422 at 40 sweeps, 0.7374 at 70, 0.7364 at 100). So `train` with the defaults keeps well under
+    /// a minute on both (100 sweeps took it to 45 and 51 s at a slow hour).</summary>
+    private const double BayesianWorkAfterSample = 50e6;
 
     /// <summary>How much more a user's or item's share of a sweep with rated items costs than a rating's: its (k+1)-sized system and
     /// its parts' m × m matrix (fitted to the two logs above: 0.36 µs a rating and 7.5 µs a user or item on 2 cores).</summary>

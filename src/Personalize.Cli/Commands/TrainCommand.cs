@@ -450,8 +450,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         // A blend with popularity is kept only when it validates 1 % better, so such a trial may score above the choice without being it.
         bool outscored = tuned.Trials.Any(t => t.Stage == "popularity" && t.Score > tuned.Best.Score && tuned.MetricName != "RMSE");
+        // Bayesian sampling chosen on a sample of users runs over the whole log at most the sweeps its budget of work allows.
+        string capped = tuned.Options is BiasedMatrixFactorizationTrainer.Options final && tuned.Best.Options is BiasedMatrixFactorizationTrainer.Options trial
+            && final.NumberOfIterations < trial.NumberOfIterations
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; {final.NumberOfIterations} sweeps over the whole log where {trial.NumberOfIterations} validated best on the sample, the most a log of this size gets within the budget of work")
+            : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}.");
+            $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}{capped}.");
     }
 
     private static string Took<TOptions>(AutoTuneResult<TOptions> tuned)

@@ -523,7 +523,7 @@ public static class AutoTuner
 
         // After a sample the final Bayesian fit over the whole log keeps within a budget of work, so `train` on a sparse log of many
         // users and items stays bounded (20,000 users, 10,000 items, 539,000 ratings: 86.6 s before, with a trial on every user and
-        // 70 sweeps twice; 41.4 s with 53 sweeps once).
+        // 70 sweeps twice; 44.0 s with 43 sweeps once).
         BiasedMatrixFactorizationTrainer.Options chosen = search.Best.Options;
         if (sampled && chosen.UseBayesianSampling)
         {

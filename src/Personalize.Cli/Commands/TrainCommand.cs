@@ -454,7 +454,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         string capped = tuned.Options is BiasedMatrixFactorizationTrainer.Options final && tuned.Best.Options is BiasedMatrixFactorizationTrainer.Options trial
             && final.NumberOfIterations < trial.NumberOfIterations
             ? string.Create(CultureInfo.InvariantCulture,
-                $"; {final.NumberOfIterations} sweeps over the whole log where {trial.NumberOfIterations} validated best on the sample, the most a log of this size gets within the budget of work")
+                $"; {final.NumberOfIterations} sweeps over the whole log where {trial.NumberOfIterations} validated best on the sample, as the budget of work for a log of this size sets them (at least 20)")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}{capped}.");

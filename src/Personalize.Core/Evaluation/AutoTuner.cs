@@ -107,9 +107,9 @@ public static class AutoTuner
 
     /// <summary>The work a Bayesian fit over a whole log may cost after a sample of users, in units of one rating's share of a sweep
     /// with rated items (see <see cref="BayesianSweepsWithin(long, int, int, BiasedMatrixFactorizationTrainer.Options)"/>): 83 sweeps
-    /// of the MovieLens-shaped log above, 20-21 s on 2 cores, and 43 of a sparser one (20,000 users, 10,000 items, 539,000 ratings:
-    /// 0.42 s a sweep; held-out RMSE 0.7422 at 40 sweeps, 0.7374 at 70, 0.7364 at 100). So `train` with the defaults keeps well under
-    /// a minute on both (100 sweeps took it to 45 and 51 s at a slow hour).</summary>
+    /// of the MovieLens-shaped log above, about 18-21 s on 2 cores, and 43 of a sparser one (20,000 users, 10,000 items, 539,000
+    /// ratings: 0.42 s a sweep; held-out RMSE 0.7422 at 40 sweeps, 0.7374 at 70, 0.7364 at 100). At a slow hour `train` with the
+    /// defaults took 45 s on the first with 100 sweeps and 51 s on the second with 53; with this budget 34 and 44 s.</summary>
     private const double BayesianWorkAfterSample = 50e6;
 
     /// <summary>How much more a user's or item's share of a sweep with rated items costs than a rating's: its (k+1)-sized system and

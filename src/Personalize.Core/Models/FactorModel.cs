@@ -271,9 +271,12 @@ public sealed partial class FactorModel
     /// <param name="userIndex">The user's index.</param>
     /// <param name="itemIndex">The item's index.</param>
     /// <returns>The score.</returns>
-    public float Score(int userIndex, int itemIndex) =>
-        GlobalBias + GetUserBias(userIndex) + GetItemBias(itemIndex)
-        + System.Numerics.Tensors.TensorPrimitives.Dot(GetUserFactors(userIndex), GetItemFactors(itemIndex));
+    public float Score(int userIndex, int itemIndex) => Score(GetUserFactors(userIndex), GetUserBias(userIndex), itemIndex);
+
+    /// <summary>Scores an item for a user vector that need not be a trained user's (a folded-in one): biases plus the dot product, with
+    /// the same arithmetic as <see cref="Score(int, int)"/>.</summary>
+    internal float Score(ReadOnlySpan<float> userFactors, float userBias, int itemIndex) =>
+        GlobalBias + userBias + GetItemBias(itemIndex) + System.Numerics.Tensors.TensorPrimitives.Dot(userFactors, GetItemFactors(itemIndex));
 
     /// <summary>
     /// Predicts a rating for a (user, item) pair given by id. Unknown users or items fall back to what is known: global bias plus the

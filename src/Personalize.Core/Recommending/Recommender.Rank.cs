@@ -100,8 +100,7 @@ public sealed partial class Recommender
         {
             if (modelIndex[i] >= 0)
             {
-                float s = Model.GlobalBias + userBias + Model.GetItemBias(modelIndex[i])
-                    + System.Numerics.Tensors.TensorPrimitives.Dot(userFactors, Model.GetItemFactors(modelIndex[i]));
+                float s = Model.Score(userFactors, userBias, modelIndex[i]);
                 taste[i] = s;
                 min = Math.Min(min, s);
                 max = Math.Max(max, s);

@@ -160,7 +160,7 @@ public static class AutoTuner
         long started = Stopwatch.GetTimestamp();
         // Scoring a validation user scans every item once per epoch: cap users × items so that large catalogues stay affordable.
         int validationUsers = (int)Math.Clamp(ScoringBudget / Math.Max(1, log.Items.Count), Math.Min(300, options.MaxValidationUsers), options.MaxValidationUsers);
-        Prepared data = Prepare(log, options, validationUsers, latestHalf: true);
+        Prepared data = Prepare(log, options.MaxTuningRows ?? ImplicitTuningRows, options, validationUsers, latestHalf: true);
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train, feedbackOptions);
         int k = options.K;
 
@@ -418,7 +418,8 @@ public static class AutoTuner
             UseBayesianSampling = false,
         };
         long started = Stopwatch.GetTimestamp();
-        Prepared data = Prepare(log, options, int.MaxValue, latestHalf: false, withRest: log.Count <= ExplicitMaxRowsForAllUsers);
+        Prepared data = Prepare(log, options.MaxTuningRows ?? ExplicitTuningRows, options, int.MaxValue, latestHalf: false,
+            withRest: log.Count <= ExplicitMaxRowsForAllUsers);
         RatingMatrix ratings = RatingMatrix.FromLog(data.Train, ratingOptions);
 
         int rows = data.Validation.Count;
@@ -659,6 +660,18 @@ public static class AutoTuner
     /// a blend is kept only for a clear gain, as where the model trails the most-popular list.</summary>
     private const double PopularityMargin = 0.01;
 
+    /// <summary>The most log rows the implicit search trains on when <see cref="AutoTuneOptions.MaxTuningRows"/> is not given. Options
+    /// chosen on 250,000 rows tested better than those chosen on 100,000 on 11 of 15 splits of logs above 100,000 rows (NDCG@10: a
+    /// 1M-row shop of 50,000 items 0.0040 → 0.0055, a 500k-row shop's time split 0.0271 → 0.0341, Jester's positives 0.5751 → 0.5814;
+    /// worse on Last.fm's tag events at one of four test fractions, 0.1136 → 0.1068, and on the time splits of a 390k-row shop, −2 %).
+    /// The validation part is the same size either way (<see cref="ScoringBudget"/>); each trial trains on more rows, so <c>train</c>
+    /// on a 470k-row log takes up to twice as long to choose (17.6 → 32.2 s in all on the MovieLens-shaped log).</summary>
+    internal const int ImplicitTuningRows = 250_000;
+
+    /// <summary>The most log rows the explicit search trains on when <see cref="AutoTuneOptions.MaxTuningRows"/> is not given (its budgets of
+    /// sweeps and its "all users" trials are measured against it).</summary>
+    internal const int ExplicitTuningRows = 100_000;
+
     /// <summary>Validation users × catalogue items scored per implicit epoch, at most (the user count stays between 300 and the option's cap).</summary>
     private const long ScoringBudget = 10_000_000;
 
@@ -757,7 +770,7 @@ public static class AutoTuner
     /// of it their latest rows and half drawn at random; without, all drawn at random.</summary>
     /// <remarks>With <paramref name="withRest"/>, also every row of the log but the held-out ones (<see cref="Prepared.Rest"/>), when users
     /// were left out of the sample.</remarks>
-    private static Prepared Prepare(InteractionLog log, AutoTuneOptions options, int maxValidationUsers, bool latestHalf, bool withRest = false)
+    private static Prepared Prepare(InteractionLog log, int maxRows, AutoTuneOptions options, int maxValidationUsers, bool latestHalf, bool withRest = false)
     {
         int userCount = log.Users.Count;
         var rowsOf = new int[userCount];
@@ -779,7 +792,7 @@ public static class AutoTuner
                 continue;
             }
 
-            if (rows + rowsOf[user] > options.MaxTuningRows && rows > 0)
+            if (rows + rowsOf[user] > maxRows && rows > 0)
             {
                 continue;
             }

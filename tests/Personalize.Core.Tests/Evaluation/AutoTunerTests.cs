@@ -193,6 +193,18 @@ public sealed class AutoTunerTests
     }
 
     [Fact]
+    public void By_default_the_implicit_search_trains_on_up_to_250000_rows_of_whole_users()
+    {
+        InteractionLog log = PlantedLog(users: 10_400);   // 260,000 rows
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, options: new AutoTuneOptions { Patience = 1 });
+
+        Assert.InRange(result.TuningRows + result.ValidationRows, 249_000, 250_000);
+        Assert.Equal(10_000, result.TuningUsers);   // 25 rows each: whole users only, more than the 4,000 of 100,000 rows
+        Assert.True(result.BeatsBaseline);
+    }
+
+    [Fact]
     public void A_log_where_no_user_has_two_rows_is_refused_with_a_message()
     {
         InteractionLog log = InteractionLog.Create([new Interaction("a", "x"), new Interaction("b", "y")]);

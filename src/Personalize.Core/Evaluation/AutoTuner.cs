@@ -661,7 +661,7 @@ public static class AutoTuner
     private const double PopularityMargin = 0.01;
 
     /// <summary>The most log rows the implicit search trains on when <see cref="AutoTuneOptions.MaxTuningRows"/> is not given. Options
-    /// chosen on 250,000 rows tested better than those chosen on 100,000 on 11 of 15 splits of logs above 100,000 rows (NDCG@10: a
+    /// chosen on 250,000 rows tested better than those chosen on 100,000 on 12 of 17 splits of logs above 100,000 rows (NDCG@10: a
     /// 1M-row shop of 50,000 items 0.0040 → 0.0055, a 500k-row shop's time split 0.0271 → 0.0341, Jester's positives 0.5751 → 0.5814;
     /// worse on Last.fm's tag events at one of four test fractions, 0.1136 → 0.1068, and on the time splits of a 390k-row shop, −2 %).
     /// The validation part is the same size either way (<see cref="ScoringBudget"/>); each trial trains on more rows, so <c>train</c>

@@ -50,7 +50,8 @@ public sealed class AutoTuneResult<TOptions>
     /// <summary>Gets whether the best trial scored better than the baseline.</summary>
     public bool BeatsBaseline => HigherIsBetter ? Best.Score > BaselineScore : Best.Score < BaselineScore;
 
-    /// <summary>Gets how many users the trials trained on (a seeded sample when the log is larger than <see cref="AutoTuneOptions.MaxTuningRows"/>).</summary>
+    /// <summary>Gets how many users the trials trained on: a seeded sample when the log is larger than the row budget,
+    /// <see cref="AutoTuneOptions.MaxTuningRows"/> (by default 250,000 rows for implicit feedback and 100,000 for ratings).</summary>
     public int TuningUsers { get; }
 
     /// <summary>Gets how many log rows the trials trained on.</summary>

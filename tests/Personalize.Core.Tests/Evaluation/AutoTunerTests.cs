@@ -204,6 +204,17 @@ public sealed class AutoTunerTests
         Assert.True(result.BeatsBaseline);
     }
 
+    [Theory]
+    [InlineData(null, false, 250_000)]
+    [InlineData(null, true, 100_000)]
+    [InlineData(40_000, false, 40_000)]
+    [InlineData(40_000, true, 40_000)]
+    public void The_row_budget_is_the_given_one_or_each_searchs_default(int? given, bool ratings, int expected)
+    {
+        // The explicit search's default is checked here rather than by a search on 100,000+ ratings, which takes tens of seconds.
+        Assert.Equal(expected, AutoTuner.TuningRows(new AutoTuneOptions { MaxTuningRows = given }, ratings));
+    }
+
     [Fact]
     public void A_log_where_no_user_has_two_rows_is_refused_with_a_message()
     {

@@ -193,14 +193,14 @@ public sealed class AutoTunerTests
     }
 
     [Fact]
-    public void By_default_the_implicit_search_trains_on_up_to_250000_rows_of_whole_users()
+    public void By_default_the_implicit_search_trains_on_every_user_of_a_log_above_100000_rows()
     {
-        InteractionLog log = PlantedLog(users: 10_400);   // 260,000 rows
+        InteractionLog log = PlantedLog(users: 4_200);   // 105,000 rows: under the implicit default of 250,000 (ratings: 100,000)
 
         AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, options: new AutoTuneOptions { Patience = 1 });
 
-        Assert.InRange(result.TuningRows + result.ValidationRows, 249_000, 250_000);
-        Assert.Equal(10_000, result.TuningUsers);   // 25 rows each: whole users only, more than the 4,000 of 100,000 rows
+        Assert.Equal(105_000, result.TuningRows + result.ValidationRows);
+        Assert.Equal(4_200, result.TuningUsers);   // not the 4,000 whole users of 100,000 rows
         Assert.True(result.BeatsBaseline);
     }
 

@@ -185,13 +185,17 @@ public static class AutoTuner
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
 
+        // The item-item eigenpairs at a rank, with a trial's seed and threads.
+        ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o, int rank) => ItemItemSpectrum.Compute(feedback, rank,
+            ImplicitAlsDefaults.ItemItemIterations, o.Seed,
+            new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+
         ItemItemSpectrum? spectrum = null;   // the same for every item-item trial: computed once
         void Fit(ImplicitAlsTrainer.Options o, Func<int, FactorModel, bool> afterEpoch)
         {
             if (o.ItemItemWeight > 0)
             {
-                spectrum ??= ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems),
-                    ImplicitAlsDefaults.ItemItemIterations, o.Seed, new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+                spectrum ??= ComputeSpectrum(o, Math.Min(o.ItemItemRank, feedback.NumberOfItems));
             }
 
             new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken, spectrum);
@@ -260,9 +264,7 @@ public static class AutoTuner
             float[]? users = null, items = null;
             search.TryShared("item-item", pair, ImplicitMinEpochs, afterEpoch =>
             {
-                ItemItemSpectrum shared = spectrum ??= ItemItemSpectrum.Compute(feedback, Math.Min(factorsOnly.ItemItemRank, feedback.NumberOfItems),
-                    ImplicitAlsDefaults.ItemItemIterations, factorsOnly.Seed,
-                    new ParallelOptions { MaxDegreeOfParallelism = factorsOnly.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+                ItemItemSpectrum shared = spectrum ??= ComputeSpectrum(factorsOnly, Math.Min(factorsOnly.ItemItemRank, feedback.NumberOfItems));
                 new ImplicitAlsTrainer(factorsOnly).FitFactors(feedback, cancellationToken, (epoch, u, i) =>
                 {
                     (users, items) = (u, i);
@@ -313,8 +315,7 @@ public static class AutoTuner
                 ? (reused.Users, reused.Items)
                 : new ImplicitAlsTrainer(start).FitFactors(feedback, cancellationToken);
             fitted = (start, userFactors, itemFactors);
-            ItemItemSpectrum wide = wideSpectrum = ItemItemSpectrum.Compute(feedback, start.ItemItemRank, ImplicitAlsDefaults.ItemItemIterations, start.Seed,
-                new ParallelOptions { MaxDegreeOfParallelism = start.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+            ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start, start.ItemItemRank);
             TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
             void TryWide(ImplicitAlsTrainer.Options o)
             {

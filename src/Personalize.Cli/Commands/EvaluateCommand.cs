@@ -619,19 +619,19 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 atK[key] = new double[MaxK];
             }
 
-            // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once.
-            var top = new Dictionary<int, int[]>();
-            var buffer = new Recommendation[MaxK];
-            IReadOnlyList<int> Top(int user)
+            // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once: the test part's
+            // known users all at once, on every core.
+            string[] known = [.. Enumerable.Range(0, split.Test.Users.Count).Select(split.Test.Users.GetId)
+                .Where(id => model.Users.TryGetIndex(id, out _))];
+            var top = new Dictionary<int, int[]>(known.Length);
+            IReadOnlyList<RecommendationList> lists = recommender.ForUsers(known, MaxK, CliCancellation.Token);
+            for (int u = 0; u < known.Length; u++)
             {
-                if (!top.TryGetValue(user, out int[]? list))
-                {
-                    int written = recommender.ForUserIndex(user, buffer);
-                    top[user] = list = [.. buffer.Take(written).Select(r => r.ItemIndex)];
-                }
-
-                return list;
+                _ = model.Users.TryGetIndex(known[u], out int index);
+                top[index] = [.. lists[u].Select(r => r.ItemIndex)];
             }
+
+            IReadOnlyList<int> Top(int user) => top[user];
 
             for (int k = 1; k <= MaxK; k++)
             {

@@ -31,7 +31,9 @@ public static class RankingEvaluation
     /// <summary>Evaluates a recommender's lists.</summary>
     /// <remarks>The lists are the recommender's <c>ForUser</c> answers for the user's index, so its <see cref="RecommenderOptions.ExcludeSeen"/>
     /// applies: with <see langword="false"/>, seen items take places in the lists and show up in
-    /// <see cref="RankingReport.SeenItemsRecommended"/>.</remarks>
+    /// <see cref="RankingReport.SeenItemsRecommended"/>. They are built on every core first (each on its own thread, never the
+    /// recommender's scan threads), then counted in ascending user order, so the report is the one a list at a time gives; the lists
+    /// are held meanwhile, K item indices per evaluated user.</remarks>
     /// <param name="recommender">The recommender; its model is the training side.</param>
     /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
     /// <param name="k">The list length, 1 or more.</param>
@@ -44,17 +46,22 @@ public static class RankingEvaluation
     {
         ArgumentNullException.ThrowIfNull(recommender);
         Validate(heldOut, k);
-        var buffer = new Recommendation[k];
-        return Run(recommender.Model, heldOut, k, (user, destination) =>
-        {
-            int written = recommender.ForUserIndex(user, buffer);
-            for (int r = 0; r < written; r++)
-            {
-                destination[r] = buffer[r].ItemIndex;
-            }
+        // The lists are built on every core (each user's scan is independent and the recommender is thread-safe), then counted in
+        // ascending user order as for any ranking, so the report is the one a single thread gives.
+        return Run(recommender.Model, heldOut, k, null, cancellationToken, (users, lists, counts) =>
+            Parallel.For(0, users.Length, new ParallelOptions { CancellationToken = cancellationToken }, () => new Recommendation[k],
+                (u, _, buffer) =>
+                {
+                    int written = recommender.ForUserIndexOnThisThread(users[u], buffer);
+                    Span<int> destination = lists.AsSpan(u * k, k);
+                    for (int r = 0; r < written; r++)
+                    {
+                        destination[r] = buffer[r].ItemIndex;
+                    }
 
-            return written;
-        }, cancellationToken);
+                    counts[u] = written;
+                    return buffer;
+                }, _ => { }));
     }
 
     /// <summary>Evaluates the most-popular baseline: the most popular items in training that the user has not seen.</summary>
@@ -162,13 +169,28 @@ public static class RankingEvaluation
         }
     }
 
-    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor listFor, CancellationToken cancellationToken)
+    /// <summary>Writes the lists of <c>users</c>, K slots each in <c>lists</c>, and how many each holds in <c>counts</c>.</summary>
+    private delegate void ListsFor(int[] users, int[] lists, int[] counts);
+
+    /// <summary>Counts the lists of every evaluated user in ascending index order: from <paramref name="listFor"/> one at a time, or when
+    /// <paramref name="listsFor"/> is given, from the lists it builds for all of them first.</summary>
+    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor? listFor, CancellationToken cancellationToken,
+        ListsFor? listsFor = null)
     {
         (SortedDictionary<int, HashSet<int>> relevant, int otherUsers, int unknownItemCount) = Relevant(model, heldOut, newUsers: false);
-        int[] users = [.. relevant.Keys];
+        int[] users = [.. relevant.Where(pair => pair.Value.Count > 0).Select(pair => pair.Key)];
+        int skipped = otherUsers + (relevant.Count - users.Length);
+        int[]? lists = null, counts = null;
+        if (listsFor is not null)
+        {
+            lists = new int[(long)users.Length * k <= Array.MaxLength ? users.Length * k : throw new InvalidOperationException(
+                $"{users.Length:N0} users' lists of {k} items do not fit in one array; evaluate fewer users or a shorter K.")];
+            counts = new int[users.Length];
+            listsFor(users, lists, counts);
+        }
+
         var list = new int[k];
         var sums = new Sums(k, model.Items.Count);
-        int skipped = otherUsers;
         for (int u = 0; u < users.Length; u++)
         {
             if (u % CancellationCheckInterval == 0)
@@ -177,15 +199,8 @@ public static class RankingEvaluation
             }
 
             int user = users[u];
-            HashSet<int> set = relevant[user];
-            if (set.Count == 0)
-            {
-                skipped++;
-                continue;
-            }
-
-            int n = listFor(user, list);
-            sums.Add(list.AsSpan(0, n), model.GetSeenItems(user), set);
+            ReadOnlySpan<int> listed = lists is not null ? lists.AsSpan(u * k, counts![u]) : list.AsSpan(0, listFor!(user, list));
+            sums.Add(listed, model.GetSeenItems(user), relevant[user]);
         }
 
         return sums.Report(skipped, unknownItemCount);

@@ -216,6 +216,13 @@ public sealed partial class Recommender : IDisposable
         return Score(userIndex, destination, parallel: true);
     }
 
+    /// <summary>As <see cref="ForUserIndex"/>, on the calling thread alone (never the scan threads): for callers that ask for many users'
+    /// lists at once from threads of their own, such as evaluation.</summary>
+    /// <param name="userIndex">The user's index in <see cref="FactorModel.Users"/>; the caller checks it.</param>
+    /// <param name="destination">Receives up to its length recommendations.</param>
+    /// <returns>How many were written.</returns>
+    internal int ForUserIndexOnThisThread(int userIndex, Span<Recommendation> destination) => Score(userIndex, destination, parallel: false);
+
     /// <summary>Scans every item on the calling thread: the int8 pre-scan and exact re-score when the recommender has the compact copy,
     /// the fp32 scan otherwise (the same results either way).</summary>
     private void ScanAll(ReadOnlySpan<float> user, ReadOnlySpan<int> excluded, ReadOnlySpan<ulong> eligible, Span<float> scores, Span<int> items, ref int kept)

@@ -1,6 +1,7 @@
 using Personalize.Core.Data;
 using Personalize.Core.Evaluation;
 using Personalize.Core.Models;
+using Personalize.Core.Recommending;
 
 namespace Personalize.Core.Tests.Evaluation;
 
@@ -133,5 +134,7 @@ public sealed class RankingEvaluationRulesTests
 
         Assert.ThrowsAny<OperationCanceledException>(() => RankingEvaluation.EvaluatePopularity(model, heldOut, 3, cancellation.Token));
         Assert.ThrowsAny<OperationCanceledException>(() => RankingEvaluation.EvaluateLists(model, heldOut, 3, _ => [], cancellation.Token));
+        using var recommender = new Recommender(model);
+        Assert.ThrowsAny<OperationCanceledException>(() => RankingEvaluation.Evaluate(recommender, heldOut, 3, cancellation.Token));
     }
 }

@@ -69,6 +69,24 @@ public sealed class RecommenderEvaluationTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(2)]
+    public void Evaluate_builds_many_users_lists_at_once_and_reports_what_one_list_at_a_time_gives(int scanThreads)
+    {
+        // Evaluate builds every user's list on all cores before counting them: each must be that user's own list, in its place.
+        FactorModel model = TestModels.Create(seed: 740 + scanThreads, userCount: 3000, itemCount: 200, seenFraction: 0.1);
+        InteractionLog heldOut = RandomHeldOut(model, seed: 750 + scanThreads);
+        using var recommender = new Recommender(model, new RecommenderOptions { NumberOfThreads = scanThreads });
+
+        RankingReport actual = RankingEvaluation.Evaluate(recommender, heldOut, 10);
+
+        RankingReport expected = RankingEvaluation.EvaluateLists(model, heldOut, 10,
+            user => [.. recommender.ForUser(model.Users.GetId(user), 10).Select(r => r.ItemIndex)]);
+        Assert.Equal(expected, actual);
+        Assert.True(actual.UsersEvaluated > 2900, $"only {actual.UsersEvaluated} users were evaluated");
+    }
+
+    [Theory]
+    [InlineData(1)]
     [InlineData(10)]
     public void EvaluatePopularity_equals_EvaluateLists_given_the_most_popular_unseen_items(int k)
     {

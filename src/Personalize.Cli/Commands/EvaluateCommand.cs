@@ -619,9 +619,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 atK[key] = new double[MaxK];
             }
 
-            // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once: the test part's
-            // known users all at once, on every core.
-            string[] known = [.. Enumerable.Range(0, split.Test.Users.Count).Select(split.Test.Users.GetId)
+            // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once: the known users
+            // with test rows all at once, on every core.
+            string[] known = [.. split.Test.UserIndices.ToArray().Distinct().Select(split.Test.Users.GetId)
                 .Where(id => model.Users.TryGetIndex(id, out _))];
             var top = new Dictionary<int, int[]>(known.Length);
             IReadOnlyList<RecommendationList> lists = recommender.ForUsers(known, MaxK, CliCancellation.Token);

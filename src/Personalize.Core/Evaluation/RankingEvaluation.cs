@@ -31,9 +31,9 @@ public static class RankingEvaluation
     /// <summary>Evaluates a recommender's lists.</summary>
     /// <remarks>The lists are the recommender's <c>ForUser</c> answers for the user's index, so its <see cref="RecommenderOptions.ExcludeSeen"/>
     /// applies: with <see langword="false"/>, seen items take places in the lists and show up in
-    /// <see cref="RankingReport.SeenItemsRecommended"/>. They are built on every core first (each on its own thread, never the
-    /// recommender's scan threads), then counted in ascending user order, so the report is the one a list at a time gives; the lists
-    /// are held meanwhile, K item indices per evaluated user.</remarks>
+    /// <see cref="RankingReport.SeenItemsRecommended"/>. The lists of up to 16,384 users at a time are built on every core, whatever the
+    /// recommender's <see cref="RecommenderOptions.NumberOfThreads"/> (each list on one pool thread, never the recommender's scan
+    /// threads), then counted in ascending user order, so the report is the one a list at a time gives.</remarks>
     /// <param name="recommender">The recommender; its model is the training side.</param>
     /// <param name="heldOut">The held-out interactions, matched to the model by id.</param>
     /// <param name="k">The list length, 1 or more.</param>
@@ -46,13 +46,13 @@ public static class RankingEvaluation
     {
         ArgumentNullException.ThrowIfNull(recommender);
         Validate(heldOut, k);
-        // The lists are built on every core (each user's scan is independent and the recommender is thread-safe), then counted in
-        // ascending user order as for any ranking, so the report is the one a single thread gives.
-        return Run(recommender.Model, heldOut, k, null, cancellationToken, (users, lists, counts) =>
-            Parallel.For(0, users.Length, new ParallelOptions { CancellationToken = cancellationToken }, () => new Recommendation[k],
+        // The lists of a block of users are built on every core (each user's scan is independent and the recommender is thread-safe),
+        // then counted in ascending user order as for any ranking, so the report is the one a list at a time gives.
+        return Run(recommender.Model, heldOut, k, (users, first, count, lists, counts) =>
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, () => new Recommendation[k],
                 (u, _, buffer) =>
                 {
-                    int written = recommender.ForUserIndexOnThisThread(users[u], buffer);
+                    int written = recommender.ForUserIndexOnThisThread(users[first + u], buffer);
                     Span<int> destination = lists.AsSpan(u * k, k);
                     for (int r = 0; r < written; r++)
                     {
@@ -61,7 +61,7 @@ public static class RankingEvaluation
 
                     counts[u] = written;
                     return buffer;
-                }, _ => { }));
+                }, _ => { }), cancellationToken);
     }
 
     /// <summary>Evaluates the most-popular baseline: the most popular items in training that the user has not seen.</summary>
@@ -169,38 +169,53 @@ public static class RankingEvaluation
         }
     }
 
-    /// <summary>Writes the lists of <c>users</c>, K slots each in <c>lists</c>, and how many each holds in <c>counts</c>.</summary>
-    private delegate void ListsFor(int[] users, int[] lists, int[] counts);
+    /// <summary>Writes the lists of <c>count</c> users from <c>users[first]</c> on, K slots each in <c>lists</c> (from 0), and how many
+    /// items each holds in <c>counts</c>.</summary>
+    private delegate void ListsFor(int[] users, int first, int count, int[] lists, int[] counts);
 
-    /// <summary>Counts the lists of every evaluated user in ascending index order: from <paramref name="listFor"/> one at a time, or when
-    /// <paramref name="listsFor"/> is given, from the lists it builds for all of them first.</summary>
-    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor? listFor, CancellationToken cancellationToken,
-        ListsFor? listsFor = null)
+    /// <summary>How many users' lists are held at a time (at most <see cref="MaxListSlots"/> items in all).</summary>
+    private const int ListBlock = 16_384;
+
+    /// <summary>The most list slots held at a time: 16M item indices, 64 MB.</summary>
+    private const int MaxListSlots = 1 << 24;
+
+    /// <summary>Counts the lists of every evaluated user in ascending index order, asking <paramref name="listFor"/> for one at a time.</summary>
+    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListFor listFor, CancellationToken cancellationToken) =>
+        Run(model, heldOut, k, (users, first, count, lists, counts) =>
+        {
+            for (int u = 0; u < count; u++)
+            {
+                if (u % CancellationCheckInterval == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                counts[u] = listFor(users[first + u], lists.AsSpan(u * k, k));
+            }
+        }, cancellationToken);
+
+    /// <summary>Counts the lists of every evaluated user in ascending index order, asking <paramref name="listsFor"/> for a block of
+    /// users' lists at a time.</summary>
+    private static RankingReport Run(FactorModel model, InteractionLog heldOut, int k, ListsFor listsFor, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         (SortedDictionary<int, HashSet<int>> relevant, int otherUsers, int unknownItemCount) = Relevant(model, heldOut, newUsers: false);
         int[] users = [.. relevant.Where(pair => pair.Value.Count > 0).Select(pair => pair.Key)];
         int skipped = otherUsers + (relevant.Count - users.Length);
-        int[]? lists = null, counts = null;
-        if (listsFor is not null)
-        {
-            lists = new int[(long)users.Length * k <= Array.MaxLength ? users.Length * k : throw new InvalidOperationException(
-                $"{users.Length:N0} users' lists of {k} items do not fit in one array; evaluate fewer users or a shorter K.")];
-            counts = new int[users.Length];
-            listsFor(users, lists, counts);
-        }
-
-        var list = new int[k];
+        int block = Math.Clamp(Math.Min(ListBlock, MaxListSlots / k), 1, Math.Max(1, users.Length));
+        var lists = new int[block * k];
+        var counts = new int[block];
         var sums = new Sums(k, model.Items.Count);
-        for (int u = 0; u < users.Length; u++)
+        for (int first = 0; first < users.Length; first += block)
         {
-            if (u % CancellationCheckInterval == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(block, users.Length - first);
+            listsFor(users, first, count, lists, counts);
+            for (int u = 0; u < count; u++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                int user = users[first + u];
+                sums.Add(lists.AsSpan(u * k, counts[u]), model.GetSeenItems(user), relevant[user]);
             }
-
-            int user = users[u];
-            ReadOnlySpan<int> listed = lists is not null ? lists.AsSpan(u * k, counts![u]) : list.AsSpan(0, listFor!(user, list));
-            sums.Add(listed, model.GetSeenItems(user), relevant[user]);
         }
 
         return sums.Report(skipped, unknownItemCount);

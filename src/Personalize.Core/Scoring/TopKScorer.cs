@@ -24,10 +24,11 @@ internal static partial class TopKScorer
 
     /// <summary>Whether the prefetch is <c>prefetchnta</c> (AMD processors, where it measured best, above) or <c>prefetcht0</c> (every
     /// other x86 processor). On a 2-core Intel Xeon (AVX-512, 2 MB L2 per core; 2026-12-07) <c>prefetchnta</c> made the one-thread scan
-    /// 1.5-4 times slower than <c>prefetcht0</c>, most where the factors could stay in the caches between queries:
+    /// 1.4-4.3 times slower than <c>prefetcht0</c>, most where the factors could stay in the caches between queries:
     /// <c>TopKScanBenchmarks</c> <c>ForUser</c> top-10 at 100k / 1M items × 64 factors 2.84 / 32.95 ms against 1.05 / 22.62 ms (1 thread)
     /// and 1.21 / 17.07 ms against 0.60 / 12.08 ms (2 threads); 5,000 users' lists one at a time over 10k / 50k / 200k items 1.74 / 10.58
-    /// / 38.28 s against 0.50 / 2.45 / 10.14 s. Read once at start-up, so the JIT treats it as a constant.</summary>
+    /// / 38.28 s against 0.50 / 2.45 / 10.14 s. Read once from <c>cpuid</c>; in the kernels (compiled at once, maybe before this class is
+    /// initialized) it costs a load and a branch that always goes the same way.</summary>
     private static readonly bool NonTemporalPrefetch = IsAmd();
 
     /// <summary>
@@ -444,17 +445,26 @@ internal static partial class TopKScorer
         }
     }
 
-    /// <summary>Whether the processor is AMD's ("AuthenticAMD" from <c>cpuid</c> leaf 0).</summary>
+    /// <summary>Whether the processor is AMD's ("AuthenticAMD", <see cref="CpuVendor"/>).</summary>
     /// <returns>True on an AMD processor; false on any other and off x86.</returns>
-    internal static bool IsAmd()
+    internal static bool IsAmd() => CpuVendor() == "AuthenticAMD";
+
+    /// <summary>The x86 processor's vendor string: the 12 characters of <c>cpuid</c> leaf 0 in EBX, EDX, ECX ("GenuineIntel",
+    /// "AuthenticAMD"); empty off x86.</summary>
+    /// <returns>The vendor string.</returns>
+    internal static string CpuVendor()
     {
         if (!X86Base.IsSupported)
         {
-            return false;
+            return "";
         }
 
         (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
-        return ebx == 0x68747541 && edx == 0x69746E65 && ecx == 0x444D4163;   // "Auth", "enti", "cAMD"
+        Span<byte> bytes = stackalloc byte[12];
+        BitConverter.TryWriteBytes(bytes, ebx);
+        BitConverter.TryWriteBytes(bytes[4..], edx);
+        BitConverter.TryWriteBytes(bytes[8..], ecx);
+        return System.Text.Encoding.ASCII.GetString(bytes);
     }
 
     /// <summary>

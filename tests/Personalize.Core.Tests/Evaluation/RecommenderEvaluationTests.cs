@@ -49,40 +49,28 @@ public sealed class RecommenderEvaluationTests
     }
 
     [Theory]
-    [InlineData(true, 1)]
-    [InlineData(false, 10)]
-    [InlineData(true, 25)]
-    public void Evaluate_equals_EvaluateLists_given_the_recommender_lists(bool excludeSeen, int k)
+    [InlineData(true, 1, 40, 1)]
+    [InlineData(false, 10, 40, 1)]
+    [InlineData(true, 25, 40, 1)]
+    [InlineData(true, 10, 3000, 1)]
+    [InlineData(false, 10, 3000, 2)]
+    public void Evaluate_equals_EvaluateLists_given_the_recommender_lists(bool excludeSeen, int k, int users, int scanThreads)
     {
-        FactorModel model = TestModels.Create(seed: 700 + k, userCount: 40, itemCount: 60, seenFraction: 0.3);
-        InteractionLog heldOut = RandomHeldOut(model, seed: 710 + k);
-        using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = excludeSeen });
+        // Evaluate builds every user's list on all cores before counting them (3,000 users: many lists at once, with and without the
+        // recommender's own scan threads): each must be that user's own list, in its place.
+        bool many = users > 100;   // and a longer scan each (2,000 items × 32 factors), so that lists are built at the same time
+        FactorModel model = TestModels.Create(seed: 700 + k + users, userCount: users, itemCount: many ? 2000 : 60,
+            numberOfFactors: many ? 32 : 8, seenFraction: many ? 0.01 : 0.3);
+        InteractionLog heldOut = RandomHeldOut(model, seed: 710 + k + users, share: many ? 0.002 : 0.1);
+        using var recommender = new Recommender(model, new RecommenderOptions { ExcludeSeen = excludeSeen, NumberOfThreads = scanThreads });
 
         RankingReport actual = RankingEvaluation.Evaluate(recommender, heldOut, k);
 
         RankingReport expected = RankingEvaluation.EvaluateLists(model, heldOut, k,
             user => [.. recommender.ForUser(model.Users.GetId(user), k).Select(r => r.ItemIndex)]);
         Assert.Equal(expected, actual);
-        Assert.True(actual.UsersEvaluated > 20, $"only {actual.UsersEvaluated} users were evaluated");
+        Assert.True(actual.UsersEvaluated > users / 2, $"only {actual.UsersEvaluated} of {users} users were evaluated");
         Assert.Equal(excludeSeen, actual.SeenItemsRecommended == 0);
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Evaluate_builds_many_users_lists_at_once_and_reports_what_one_list_at_a_time_gives(int scanThreads)
-    {
-        // Evaluate builds every user's list on all cores before counting them: each must be that user's own list, in its place.
-        FactorModel model = TestModels.Create(seed: 740 + scanThreads, userCount: 3000, itemCount: 200, seenFraction: 0.1);
-        InteractionLog heldOut = RandomHeldOut(model, seed: 750 + scanThreads);
-        using var recommender = new Recommender(model, new RecommenderOptions { NumberOfThreads = scanThreads });
-
-        RankingReport actual = RankingEvaluation.Evaluate(recommender, heldOut, 10);
-
-        RankingReport expected = RankingEvaluation.EvaluateLists(model, heldOut, 10,
-            user => [.. recommender.ForUser(model.Users.GetId(user), 10).Select(r => r.ItemIndex)]);
-        Assert.Equal(expected, actual);
-        Assert.True(actual.UsersEvaluated > 2900, $"only {actual.UsersEvaluated} users were evaluated");
     }
 
     [Theory]
@@ -108,8 +96,9 @@ public sealed class RecommenderEvaluationTests
         Assert.True(actual.UsersEvaluated > 20, $"only {actual.UsersEvaluated} users were evaluated");
     }
 
-    /// <summary>About a tenth of all (user, item) pairs of the model, in id form, some of them seen in training.</summary>
-    private static InteractionLog RandomHeldOut(FactorModel model, int seed)
+    /// <summary>A random <paramref name="share"/> of all (user, item) pairs of the model (a tenth by default), in id form, some of them
+    /// seen in training.</summary>
+    private static InteractionLog RandomHeldOut(FactorModel model, int seed, double share = 0.1)
     {
         var random = new Random(seed);
         var rows = new List<Interaction>();
@@ -117,7 +106,7 @@ public sealed class RecommenderEvaluationTests
         {
             for (int item = 0; item < model.Items.Count; item++)
             {
-                if (random.NextDouble() < 0.1)
+                if (random.NextDouble() < share)
                 {
                     rows.Add(new Interaction(model.Users.GetId(user), model.Items.GetId(item)));
                 }

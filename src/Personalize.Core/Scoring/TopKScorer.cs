@@ -24,7 +24,7 @@ internal static partial class TopKScorer
 
     /// <summary>Whether the prefetch is <c>prefetchnta</c> (AMD processors, where it measured best, above) or <c>prefetcht0</c> (every
     /// other x86 processor). On a 2-core Intel Xeon (AVX-512, 2 MB L2 per core; 2026-12-07) <c>prefetchnta</c> made the one-thread scan
-    /// 1.4-4.3 times slower than <c>prefetcht0</c>, most where the factors could stay in the caches between queries:
+    /// 1.5-4.3 times slower than <c>prefetcht0</c>, most where the factors could stay in the caches between queries:
     /// <c>TopKScanBenchmarks</c> <c>ForUser</c> top-10 at 100k / 1M items × 64 factors 2.84 / 32.95 ms against 1.05 / 22.62 ms (1 thread)
     /// and 1.21 / 17.07 ms against 0.60 / 12.08 ms (2 threads); 5,000 users' lists one at a time over 10k / 50k / 200k items 1.74 / 10.58
     /// / 38.28 s against 0.50 / 2.45 / 10.14 s. Read once from <c>cpuid</c>; in the kernels (compiled at once, maybe before this class is

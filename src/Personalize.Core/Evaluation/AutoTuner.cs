@@ -185,8 +185,8 @@ public static class AutoTuner
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
 
-        // The item-item eigenpairs at a rank, with a trial's seed and threads.
-        ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o, int rank) => ItemItemSpectrum.Compute(feedback, rank,
+        // The item-item eigenpairs at a trial's rank (at most the number of items), with its seed and threads.
+        ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o) => ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems),
             ImplicitAlsDefaults.ItemItemIterations, o.Seed,
             new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
 
@@ -195,7 +195,7 @@ public static class AutoTuner
         {
             if (o.ItemItemWeight > 0)
             {
-                spectrum ??= ComputeSpectrum(o, Math.Min(o.ItemItemRank, feedback.NumberOfItems));
+                spectrum ??= ComputeSpectrum(o);
             }
 
             new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken, spectrum);
@@ -264,7 +264,7 @@ public static class AutoTuner
             float[]? users = null, items = null;
             search.TryShared("item-item", pair, ImplicitMinEpochs, afterEpoch =>
             {
-                ItemItemSpectrum shared = spectrum ??= ComputeSpectrum(factorsOnly, Math.Min(factorsOnly.ItemItemRank, feedback.NumberOfItems));
+                ItemItemSpectrum shared = spectrum ??= ComputeSpectrum(factorsOnly);
                 new ImplicitAlsTrainer(factorsOnly).FitFactors(feedback, cancellationToken, (epoch, u, i) =>
                 {
                     (users, items) = (u, i);
@@ -315,7 +315,7 @@ public static class AutoTuner
                 ? (reused.Users, reused.Items)
                 : new ImplicitAlsTrainer(start).FitFactors(feedback, cancellationToken);
             fitted = (start, userFactors, itemFactors);
-            ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start, start.ItemItemRank);
+            ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start);
             TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
             void TryWide(ImplicitAlsTrainer.Options o)
             {

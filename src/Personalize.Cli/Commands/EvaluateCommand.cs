@@ -621,14 +621,21 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
             // Each user's top-k is the prefix of their top-20 (same order, ties by index), so score every user once: the known users
             // with test rows all at once, on every core.
-            string[] known = [.. split.Test.UserIndices.ToArray().Distinct().Select(split.Test.Users.GetId)
-                .Where(id => model.Users.TryGetIndex(id, out _))];
-            var top = new Dictionary<int, int[]>(known.Length);
-            IReadOnlyList<RecommendationList> lists = recommender.ForUsers(known, MaxK, CliCancellation.Token);
-            for (int u = 0; u < known.Length; u++)
+            var known = new List<(string Id, int Index)>();
+            foreach (int testUser in split.Test.UserIndices.ToArray().Distinct())
             {
-                _ = model.Users.TryGetIndex(known[u], out int index);
-                top[index] = [.. lists[u].Select(r => r.ItemIndex)];
+                string id = split.Test.Users.GetId(testUser);
+                if (model.Users.TryGetIndex(id, out int index))
+                {
+                    known.Add((id, index));
+                }
+            }
+
+            var top = new Dictionary<int, int[]>(known.Count);
+            IReadOnlyList<RecommendationList> lists = recommender.ForUsers([.. known.Select(user => user.Id)], MaxK, CliCancellation.Token);
+            for (int u = 0; u < known.Count; u++)
+            {
+                top[known[u].Index] = [.. lists[u].Select(r => r.ItemIndex)];
             }
 
             IReadOnlyList<int> Top(int user) => top[user];

@@ -202,7 +202,7 @@ public static class AutoTuner
         }
 
         var search = new Search<ImplicitAlsTrainer.Options>(higherIsBetter: true, options.Patience, progress, cancellationToken,
-            Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs });
+            Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs }, keepBestModel: true);
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
         search.Try("default", grid with { Regularization = ImplicitAlsDefaults.Regularization, ConfidenceScale = ImplicitAlsDefaults.ConfidenceScale },
             ImplicitMinEpochs);
@@ -350,8 +350,11 @@ public static class AutoTuner
             {
                 ItemItemWeight = 0f, ItemItemRegularization = 0f, ItemItemRank = 1, PopularityWeight = 0f,
             };
+            // The best trial's own model at its best epoch when the search kept it (a trial with no popularity share, so exactly the
+            // model the options below fit); otherwise assembled from factors fitted above, or fitted once more.
             var bestTrainer = new ImplicitAlsTrainer(best with { PopularityWeight = 0f });
-            FactorModel bestModel = bestSpectrum is not null && fitted is { } f && FactorPart(f.Options) == FactorPart(best)
+            FactorModel bestModel = search.BestModel is { } kept && best.PopularityWeight == 0f ? kept
+                : bestSpectrum is not null && fitted is { } f && FactorPart(f.Options) == FactorPart(best)
                 ? bestTrainer.Assemble(feedback, f.Users, f.Items, bestSpectrum, cancellationToken)
                 : bestTrainer.Fit(feedback, null, null, cancellationToken, bestSpectrum);
             TimeSpan shared = Stopwatch.GetElapsedTime(popularityStarted);
@@ -775,13 +778,13 @@ public static class AutoTuner
     /// <summary>Rounds to 3 significant digits, so chosen values read cleanly.</summary>
     private static float Round(float value) => float.Parse(value.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    private sealed record Prepared(InteractionLog Train, InteractionLog Validation, int Users, InteractionLog? Rest = null);
+    internal sealed record Prepared(InteractionLog Train, InteractionLog Validation, int Users, InteractionLog? Rest = null);
 
     /// <summary>Samples whole users (seeded) up to the row budget, then holds out a share of each sampled user's rows: with timestamps, half
     /// of it their latest rows and half drawn at random; without, all drawn at random.</summary>
     /// <remarks>With <paramref name="withRest"/>, also every row of the log but the held-out ones (<see cref="Prepared.Rest"/>), when users
     /// were left out of the sample.</remarks>
-    private static Prepared Prepare(InteractionLog log, int maxRows, AutoTuneOptions options, int maxValidationUsers, bool latestHalf, bool withRest = false)
+    internal static Prepared Prepare(InteractionLog log, int maxRows, AutoTuneOptions options, int maxValidationUsers, bool latestHalf, bool withRest = false)
     {
         int userCount = log.Users.Count;
         var rowsOf = new int[userCount];
@@ -900,15 +903,22 @@ public static class AutoTuner
     }
 
     /// <summary>The trials run so far and the best of them.</summary>
+    /// <remarks>With <paramref name="keepBestModel"/>, the search also keeps the model of the best trial at its best epoch
+    /// (<see cref="BestModel"/>): the model a fit with the trial's options gives, so a later stage that blends into it needs no second
+    /// fit.</remarks>
     private sealed class Search<TOptions>(bool higherIsBetter, int patience, IProgress<AutoTuneTrial<TOptions>>? progress,
         CancellationToken cancellationToken, Action<TOptions, Func<int, FactorModel, bool>> fit, Func<FactorModel, double> score,
-        Func<TOptions, int, TOptions> withEpochs)
+        Func<TOptions, int, TOptions> withEpochs, bool keepBestModel = false)
         where TOptions : class
     {
         private readonly List<AutoTuneTrial<TOptions>> _trials = [];
         private readonly HashSet<TOptions> _tried = [];
 
         public AutoTuneTrial<TOptions> Best { get; private set; } = null!;
+
+        /// <summary>Gets the model of <see cref="Best"/> at its best epoch when the search keeps it (each epoch's model is its own
+        /// copy), or null.</summary>
+        public FactorModel? BestModel { get; private set; }
 
         /// <summary>Gets the trial run last.</summary>
         public AutoTuneTrial<TOptions> Last => _trials[^1];
@@ -944,6 +954,7 @@ public static class AutoTuner
             long started = Stopwatch.GetTimestamp();
             double best = double.NaN;
             int bestEpoch = 0, sinceBest = 0, epochs = 0;
+            FactorModel? bestModel = null;
             fit(options, (epoch, model) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -958,6 +969,7 @@ public static class AutoTuner
                 if (!double.IsNaN(metric) && (double.IsNaN(best) || (higherIsBetter ? metric > best : metric < best)))
                 {
                     (best, bestEpoch, sinceBest) = (metric, epoch, 0);
+                    bestModel = KeepsModelOf(metric) ? model : null;
                 }
                 else
                 {
@@ -968,7 +980,7 @@ public static class AutoTuner
             });
 
             Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, withEpochs(options, Math.Max(1, bestEpoch)), best, Math.Max(1, bestEpoch),
-                epochs, Stopwatch.GetElapsedTime(started)));
+                epochs, Stopwatch.GetElapsedTime(started)), model: bestModel);
             return curve;
         }
 
@@ -1005,6 +1017,7 @@ public static class AutoTuner
             var epochs = new int[count];
             var scoring = new long[count];
             var active = new bool[count];
+            var bestModels = new FactorModel?[count];
             foreach (int v in running)
             {
                 active[v] = true;
@@ -1023,12 +1036,14 @@ public static class AutoTuner
                     }
 
                     long scored = Stopwatch.GetTimestamp();
-                    double metric = score(build(variants[v]));
+                    FactorModel model = build(variants[v]);
+                    double metric = score(model);
                     scoring[v] += Stopwatch.GetTimestamp() - scored;
                     epochs[v] = epoch;
                     if (Better(metric, best[v]))
                     {
                         (best[v], bestEpoch[v], sinceBest[v]) = (metric, epoch, 0);
+                        bestModels[v] = KeepsModelOf(metric) ? model : null;
                         newBest?.Invoke(v);
                     }
                     else
@@ -1053,7 +1068,7 @@ public static class AutoTuner
             {
                 long ticks = scoring[v] + (v == running[0] ? epochsOnly : 0);
                 Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, withEpochs(variants[v], Math.Max(1, bestEpoch[v])), best[v],
-                    Math.Max(1, bestEpoch[v]), epochs[v], Stopwatch.GetElapsedTime(0, ticks)));
+                    Math.Max(1, bestEpoch[v]), epochs[v], Stopwatch.GetElapsedTime(0, ticks)), model: bestModels[v]);
             }
         }
 
@@ -1069,18 +1084,26 @@ public static class AutoTuner
 
             cancellationToken.ThrowIfCancellationRequested();
             long started = Stopwatch.GetTimestamp();
-            double metric = score(build());
-            Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, options, metric, epochs, epochs, Stopwatch.GetElapsedTime(started) + extra), margin);
+            FactorModel model = build();
+            double metric = score(model);
+            Record(new AutoTuneTrial<TOptions>(_trials.Count + 1, stage, options, metric, epochs, epochs, Stopwatch.GetElapsedTime(started) + extra), margin,
+                keepBestModel ? model : null);
         }
 
+        /// <summary>Whether an epoch's model that scored <paramref name="metric"/> is kept until its trial ends: only when the search keeps
+        /// models and the score beats the best trial's so far, since only then can its trial become the best (so at most one such model
+        /// is held besides <see cref="BestModel"/>, per trial run at once).</summary>
+        private bool KeepsModelOf(double metric) => keepBestModel && (Best is null || Better(metric, Best.Score));
+
         /// <summary>Adds a finished trial, keeps it as <see cref="Best"/> if it is better (by <paramref name="margin"/>, a share of the
-        /// best score, when given), and reports it.</summary>
-        private void Record(AutoTuneTrial<TOptions> trial, double margin = 0)
+        /// best score, when given), with its <paramref name="model"/> as <see cref="BestModel"/>, and reports it.</summary>
+        private void Record(AutoTuneTrial<TOptions> trial, double margin = 0, FactorModel? model = null)
         {
             _trials.Add(trial);
             if (Best is null || Better(trial.Score, Best.Score * (higherIsBetter ? 1 + margin : 1 - margin)))
             {
                 Best = trial;
+                BestModel = model;
             }
 
             progress?.Report(trial);

@@ -121,6 +121,29 @@ public sealed class AutoTunerTests
     }
 
     [Fact]
+    public void The_popularity_trials_blend_the_model_the_best_options_fit()
+    {
+        // The popularity trials blend the best trial's own model at its best epoch, kept by the search: the model those options fit,
+        // so each popularity trial scores what a fit of its options scores on the same validation part.
+        InteractionLog log = PlantedLog();
+        var options = new AutoTuneOptions();
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 }, options: options);
+        AutoTuner.Prepared data = AutoTuner.Prepare(log, AutoTuner.TuningRows(options, ratings: false), options, options.MaxValidationUsers, latestHalf: true);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train);
+
+        AutoTuneTrial<ImplicitAlsTrainer.Options>[] popularity = [.. result.Trials.Where(t => t.Stage == "popularity")];
+        Assert.NotEmpty(popularity);
+        AutoTuneTrial<ImplicitAlsTrainer.Options> blendedInto = result.Trials.Take(popularity[0].Number - 1).Aggregate((a, b) => b.Score > a.Score ? b : a);
+        Assert.Equal(blendedInto.Options, popularity[0].Options with { PopularityWeight = 0f });
+        Assert.True(blendedInto.BestEpoch < blendedInto.EpochsRun, $"the case needs a best epoch before the last one run ({blendedInto.Stage}, {blendedInto.BestEpoch} of {blendedInto.EpochsRun})");
+        foreach (AutoTuneTrial<ImplicitAlsTrainer.Options> trial in popularity)
+        {
+            using var recommender = new Recommender(new ImplicitAlsTrainer(trial.Options).Fit(feedback));
+            Assert.Equal(RankingEvaluation.Evaluate(recommender, data.Validation, options.K).Ndcg, trial.Score, 12);
+        }
+    }
+
+    [Fact]
     public void The_best_trial_is_the_highest_scoring_and_its_options_carry_its_best_epoch()
     {
         AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(PlantedLog(), baseOptions: new() { NumberOfThreads = 1 });

@@ -161,9 +161,7 @@ public static class AutoTuner
         ImplicitAlsTrainer.Options root = baseOptions ?? new ImplicitAlsTrainer.Options();
         OptionsValidation.ThrowIfInvalid(root, "ImplicitAlsTrainer.Options");
         long started = Stopwatch.GetTimestamp();
-        // Scoring a validation user scans every item once per epoch: cap users × items so that large catalogues stay affordable.
-        int validationUsers = (int)Math.Clamp(ScoringBudget / Math.Max(1, log.Items.Count), Math.Min(300, options.MaxValidationUsers), options.MaxValidationUsers);
-        Prepared data = Prepare(log, TuningRows(options, ratings: false), options, validationUsers, latestHalf: true);
+        Prepared data = Prepare(log, TuningRows(options, ratings: false), options, ImplicitValidationUsers(log, options), latestHalf: true);
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train, feedbackOptions);
         int k = options.K;
 
@@ -202,7 +200,7 @@ public static class AutoTuner
         }
 
         var search = new Search<ImplicitAlsTrainer.Options>(higherIsBetter: true, options.Patience, progress, cancellationToken,
-            Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs }, keepBestModel: true);
+            Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs }, keepBestModel: root.PopularityWeight == 0f);
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
         search.Try("default", grid with { Regularization = ImplicitAlsDefaults.Regularization, ConfidenceScale = ImplicitAlsDefaults.ConfidenceScale },
             ImplicitMinEpochs);
@@ -344,14 +342,14 @@ public static class AutoTuner
                 : best.ItemItemRank == wideSpectrum?.Rank ? wideSpectrum
                 : best.ItemItemRank == spectrum?.Rank ? spectrum
                 : null;
-            // A blended best whose factors were fitted above (the item-item options do not change the ALS epochs) is assembled from
-            // them: the model a fit gives, bit for bit, without a second fit.
             static ImplicitAlsTrainer.Options FactorPart(ImplicitAlsTrainer.Options o) => o with
             {
                 ItemItemWeight = 0f, ItemItemRegularization = 0f, ItemItemRank = 1, PopularityWeight = 0f,
             };
-            // The best trial's own model at its best epoch when the search kept it (a trial with no popularity share, so exactly the
-            // model the options below fit); otherwise assembled from factors fitted above, or fitted once more.
+            // The best trial's own model at its best epoch, kept by the search, is exactly the model the options below fit. The search
+            // keeps none when the base options carry a popularity share (every trial's model then has one): a blended best whose factors
+            // were fitted above (the item-item options do not change the ALS epochs) is then assembled from them, the model a fit gives
+            // bit for bit, and any other is fitted once more.
             var bestTrainer = new ImplicitAlsTrainer(best with { PopularityWeight = 0f });
             FactorModel bestModel = search.BestModel is { } kept && best.PopularityWeight == 0f ? kept
                 : bestSpectrum is not null && fitted is { } f && FactorPart(f.Options) == FactorPart(best)
@@ -688,6 +686,12 @@ public static class AutoTuner
 
     /// <summary>Validation users × catalogue items scored per implicit epoch, at most (the user count stays between 300 and the option's cap).</summary>
     private const long ScoringBudget = 10_000_000;
+
+    /// <summary>How many users the implicit search validates on: scoring a validation user scans every item once per epoch, so users ×
+    /// items is capped (<see cref="ScoringBudget"/>) to keep large catalogues affordable, between 300 and
+    /// <see cref="AutoTuneOptions.MaxValidationUsers"/>.</summary>
+    internal static int ImplicitValidationUsers(InteractionLog log, AutoTuneOptions options) =>
+        (int)Math.Clamp(ScoringBudget / Math.Max(1, log.Items.Count), Math.Min(300, options.MaxValidationUsers), options.MaxValidationUsers);
 
     private static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Partitioner(int count) =>
         System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, count), Math.Max(16, count / (4 * Environment.ProcessorCount)));

@@ -120,21 +120,27 @@ public sealed class AutoTunerTests
         Assert.True(chosen >= 0.95 * popular, $"on the test split: chosen {chosen:F4}, most popular {popular:F4}");
     }
 
-    [Fact]
-    public void The_popularity_trials_blend_the_model_the_best_options_fit()
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.25f)]
+    public void The_popularity_trials_blend_the_model_the_best_options_fit(float basePopularity)
     {
-        // The popularity trials blend the best trial's own model at its best epoch, kept by the search: the model those options fit,
-        // so each popularity trial scores what a fit of its options scores on the same validation part.
+        // The popularity trials blend the best trial's own model at its best epoch, kept by the search (or, when every trial already
+        // has a popularity share, a fit of its factor part): each popularity trial scores what a fit of its options scores on the same
+        // validation part.
         InteractionLog log = PlantedLog();
         var options = new AutoTuneOptions();
-        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 }, options: options);
-        AutoTuner.Prepared data = AutoTuner.Prepare(log, AutoTuner.TuningRows(options, ratings: false), options, options.MaxValidationUsers, latestHalf: true);
+        AutoTuneResult<ImplicitAlsTrainer.Options> result = AutoTuner.TuneImplicit(log,
+            baseOptions: new() { NumberOfThreads = 2, PopularityWeight = basePopularity }, options: options);
+        AutoTuner.Prepared data = AutoTuner.Prepare(log, AutoTuner.TuningRows(options, ratings: false), options,
+            AutoTuner.ImplicitValidationUsers(log, options), latestHalf: true);
         FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train);
 
         AutoTuneTrial<ImplicitAlsTrainer.Options>[] popularity = [.. result.Trials.Where(t => t.Stage == "popularity")];
         Assert.NotEmpty(popularity);
         AutoTuneTrial<ImplicitAlsTrainer.Options> blendedInto = result.Trials.Take(popularity[0].Number - 1).Aggregate((a, b) => b.Score > a.Score ? b : a);
-        Assert.Equal(blendedInto.Options, popularity[0].Options with { PopularityWeight = 0f });
+        Assert.Equal(basePopularity, blendedInto.Options.PopularityWeight);
+        Assert.Equal(blendedInto.Options with { PopularityWeight = 0f }, popularity[0].Options with { PopularityWeight = 0f });
         Assert.True(blendedInto.BestEpoch < blendedInto.EpochsRun, $"the case needs a best epoch before the last one run ({blendedInto.Stage}, {blendedInto.BestEpoch} of {blendedInto.EpochsRun})");
         foreach (AutoTuneTrial<ImplicitAlsTrainer.Options> trial in popularity)
         {

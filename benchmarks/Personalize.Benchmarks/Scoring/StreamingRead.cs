@@ -9,9 +9,10 @@ namespace Personalize.Benchmarks.Scoring;
 /// <summary>
 /// The roofline for a scan: reads an array once, front to back, as fast as this machine allows (the widest vector loads the CPU has
 /// into eight independent accumulators, so nothing but memory limits it; with AVX-512, 2 KiB per step and a software prefetch of those
-/// 32 lines 16 KiB ahead, non-temporal on AMD processors and into every cache level elsewhere, the scan's own rule), on 1 thread or shared between the calling thread and one parked worker (the same hand-off
-/// as <c>ScanWorkers</c>: a semaphore to start, chunks of about a sixteenth taken in turn from a shared counter, a semaphore to
-/// finish). The ratio scan / roofline says how far from the memory wall the scan is.
+/// 32 lines 16 KiB ahead, non-temporal on AMD processors and into every cache level elsewhere, the scan's own rule), on 1 thread or
+/// shared between the calling thread and one parked worker (the same hand-off as <c>ScanWorkers</c>: a semaphore to start, chunks of
+/// about a sixteenth taken in turn from a shared counter, a semaphore to finish). The ratio scan / roofline says how far from the
+/// memory wall the scan is.
 /// </summary>
 /// <remarks>
 /// The AVX-512 loop is the fastest of the reads measured on the 2-core EPYC (2026-12-06, alternating in one process, 6-12 processes,

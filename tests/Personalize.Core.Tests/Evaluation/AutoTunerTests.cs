@@ -138,10 +138,12 @@ public sealed class AutoTunerTests
 
         AutoTuneTrial<ImplicitAlsTrainer.Options>[] popularity = [.. result.Trials.Where(t => t.Stage == "popularity")];
         Assert.NotEmpty(popularity);
-        AutoTuneTrial<ImplicitAlsTrainer.Options> blendedInto = result.Trials.Take(popularity[0].Number - 1).Aggregate((a, b) => b.Score > a.Score ? b : a);
+        AutoTuneTrial<ImplicitAlsTrainer.Options> blendedInto =
+            result.Trials.Take(popularity[0].Number - 1).Aggregate((a, b) => b.Score > a.Score ? b : a);
         Assert.Equal(basePopularity, blendedInto.Options.PopularityWeight);
         Assert.Equal(blendedInto.Options with { PopularityWeight = 0f }, popularity[0].Options with { PopularityWeight = 0f });
-        Assert.True(blendedInto.BestEpoch < blendedInto.EpochsRun, $"the case needs a best epoch before the last one run ({blendedInto.Stage}, {blendedInto.BestEpoch} of {blendedInto.EpochsRun})");
+        Assert.True(blendedInto.BestEpoch < blendedInto.EpochsRun,
+            $"the case needs a best epoch before the last one run ({blendedInto.Stage}, {blendedInto.BestEpoch} of {blendedInto.EpochsRun})");
         foreach (AutoTuneTrial<ImplicitAlsTrainer.Options> trial in popularity)
         {
             using var recommender = new Recommender(new ImplicitAlsTrainer(trial.Options).Fit(feedback));

@@ -23,8 +23,8 @@ namespace Personalize.Benchmarks.Scoring;
 /// <para>On a 2-core Intel Xeon (AVX-512; 2026-12-08, <c>--filter '*TopKScanBenchmarks.Roofline' --job Short</c>, two runs of each kind,
 /// alternating) <c>prefetchnta</c> made this read 1.1-4.8 times slower than <c>prefetcht0</c> (1M × 64 floats on 1 thread: 39.1 and
 /// 40.1 ms against 17.3 and 16.5 ms), and no prefetch read as fast as <c>prefetcht0</c> (17.9 and 15.9 ms). So the read prefetches the
-/// way <c>TopKScorer</c>'s scan does (<c>TopKScorer.IsAmd</c>), and the ratio compares the scan with the fastest read of the machine it
-/// runs on.</para>
+/// way <c>TopKScorer</c>'s scan does (it calls <c>TopKScorer.Prefetch</c>), and the ratio compares the scan with the fastest read of
+/// the machine it runs on.</para>
 /// </remarks>
 internal sealed class StreamingRead : IDisposable
 {
@@ -131,7 +131,7 @@ internal sealed class StreamingRead : IDisposable
                 ref float p = ref Unsafe.Add(ref f, i);
                 if ((long)i * sizeof(float) + Avx512PrefetchBytes + 2048 <= length)
                 {
-                    Prefetch(ref Unsafe.Add(ref p, Avx512PrefetchBytes / sizeof(float)), lines: 32);
+                    TopKScorer.Prefetch(ref Unsafe.Add(ref p, Avx512PrefetchBytes / sizeof(float)), 32 * 64);
                 }
 
                 for (int step = 0; step < 512; step += 128)
@@ -158,7 +158,7 @@ internal sealed class StreamingRead : IDisposable
                 ref float p = ref Unsafe.Add(ref f, i);
                 if (Sse.IsSupported && (long)i * sizeof(float) + PrefetchBytes + 256 <= length)
                 {
-                    Prefetch(ref Unsafe.Add(ref p, PrefetchBytes / sizeof(float)), lines: 4);
+                    TopKScorer.Prefetch(ref Unsafe.Add(ref p, PrefetchBytes / sizeof(float)), 4 * 64);
                 }
 
                 a0 += Vector256.LoadUnsafe(ref p);
@@ -180,27 +180,6 @@ internal sealed class StreamingRead : IDisposable
         }
 
         return total;
-    }
-
-    /// <summary>Whether the prefetch is non-temporal: on AMD processors, as in <c>TopKScorer</c>'s scan.</summary>
-    private static readonly bool NonTemporal = TopKScorer.IsAmd();
-
-    /// <summary>Prefetch of <paramref name="lines"/> cache lines from <paramref name="at"/>: non-temporal on AMD processors, into every
-    /// cache level elsewhere (<see cref="NonTemporal"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(ref float at, int lines = 8)
-    {
-        for (int line = 0; line < lines; line++)
-        {
-            if (NonTemporal)
-            {
-                Sse.PrefetchNonTemporal(Unsafe.AsPointer(ref Unsafe.Add(ref at, line * 16)));
-            }
-            else
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, line * 16)));
-            }
-        }
     }
 
     /// <inheritdoc />

@@ -31,7 +31,11 @@ namespace Personalize.Core.Evaluation;
 /// shares 0.1 and 0.25, then 0.5, 0.8 and 1 while each wins, or all three when no trial has beaten the most-popular list; kept only
 /// when it validates at least 1 % better than the best before it; these trials blend one fit of the best options); each trial
 /// runs up to 20 epochs and is scored by NDCG@K after each. Trials that fall below the most-popular list stop after a few epochs, so a
-/// regularization too strong for the data costs little and is never chosen over a better one.</para>
+/// regularization too strong for the data costs little and is never chosen over a better one. The search keeps within a budget of
+/// work (<see cref="AutoTuneOptions.ImplicitWorkBudget"/>, counted from the shape of the data, not timed): every trial after the
+/// first runs only the epochs the budget left allows, counting what its options add to the final fit over the whole log, and
+/// <see cref="AutoTuneResult{TOptions}.BudgetCuts"/> lists what it shortened. By default no development set comes near it; Last.fm
+/// with every user copied five times (464,170 rows) has its 256-factor trial cut to 14 epochs and its item-item trials left out.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
 /// <para>Explicit matrix factorization (validated on a random share of each user's ratings, as rating protocols are random splits): a
 /// grid over the per-rating factor regularization {0.01, 0.03, 0.1} and learning rate {0.01, 0.02, 0.04} at 32 factors, then the
@@ -176,17 +180,36 @@ public static class AutoTuner
 
         int[] scoredUsers = ModelIndices(data.Validation, feedback.Users);
         var lists = new int[]?[feedback.NumberOfUsers];
+
+        // The work done so far, counted as each step runs (ImplicitSearchWork), and the steps the budget cut.
+        double spent = 0;
+        double budget = options.ImplicitWorkBudget ?? ImplicitSearchWork.DefaultBudget;
+        var cuts = new List<string>();
         double Score(FactorModel model)
         {
+            spent += ImplicitSearchWork.Scoring(scoredUsers.Length, model.Items.Count, model.NumberOfFactors);
             // The lists in parallel, then the standard evaluation over them.
             RankUsers(model, scoredUsers, k, lists, cancellationToken);
             return RankingEvaluation.EvaluateLists(model, data.Validation, k, user => Listed(lists[user]), cancellationToken).Ndcg;
         }
 
         // The item-item eigenpairs at a trial's rank (at most the number of items), with its seed and threads.
-        ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o) => ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems),
-            ImplicitAlsDefaults.ItemItemIterations, o.Seed,
-            new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+        double SpectrumWork(ImplicitAlsTrainer.Options o) =>
+            ImplicitSearchWork.Spectrum(feedback.NumberOfEntries, feedback.NumberOfItems, Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations);
+        ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o)
+        {
+            spent += SpectrumWork(o);
+            return ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations, o.Seed,
+                new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+        }
+
+        double EpochWork(ImplicitAlsTrainer.Options o) =>
+            ImplicitSearchWork.Epoch(o, feedback.NumberOfUsers, feedback.NumberOfItems, feedback.NumberOfEntries);
+        (float[] Users, float[] Items) FitFactors(ImplicitAlsTrainer.Options o)
+        {
+            spent += o.NumberOfIterations * EpochWork(o);
+            return new ImplicitAlsTrainer(o).FitFactors(feedback, cancellationToken);
+        }
 
         ItemItemSpectrum? spectrum = null;   // the same for every item-item trial: computed once
         void Fit(ImplicitAlsTrainer.Options o, Func<int, FactorModel, bool> afterEpoch)
@@ -196,19 +219,65 @@ public static class AutoTuner
                 spectrum ??= ComputeSpectrum(o);
             }
 
-            new ImplicitAlsTrainer(o).Fit(feedback, null, afterEpoch, cancellationToken, spectrum);
+            double epochWork = EpochWork(o);
+            new ImplicitAlsTrainer(o).Fit(feedback, null, (epoch, model) =>
+            {
+                spent += epochWork;
+                return afterEpoch(epoch, model);
+            }, cancellationToken, spectrum);
         }
 
         var search = new Search<ImplicitAlsTrainer.Options>(higherIsBetter: true, options.Patience, progress, cancellationToken,
             Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs }, keepBestModel: root.PopularityWeight == 0f);
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
+
+        // What a choice of options adds to the final fit over the whole log beyond a fit of the grid's: the budget counts it before
+        // a trial of such options runs, so a wider model is not chosen where its final fit alone would cost more than the budget left.
+        double finalGrid = ImplicitSearchWork.Fit(grid, log.Users.Count, log.Items.Count, log.Count, ImplicitMaxEpochs);
+        double FinalExtra(ImplicitAlsTrainer.Options o) =>
+            Math.Max(0, ImplicitSearchWork.Fit(o, log.Users.Count, log.Items.Count, log.Count, ImplicitMaxEpochs) - finalGrid);
+        double ScoringWork(int width) => ImplicitSearchWork.Scoring(scoredUsers.Length, feedback.NumberOfItems, width);
+        void Cut(string what) => cuts.Add(what);
+
+        // Every trial after the first runs as many of its epochs as the budget of work leaves (counting its scoring and what its
+        // options add to the final fit), and not at all when that is fewer than the minimum.
+        void TryWithin(string stage, ImplicitAlsTrainer.Options o)
+        {
+            if (search.Tried(o))
+            {
+                return;
+            }
+
+            int epochs = ImplicitSearchWork.EpochsWithin(budget, spent, FinalExtra(o), EpochWork(o) + ScoringWork(o.NumberOfFactors), o.NumberOfIterations);
+            string what = string.Create(CultureInfo.InvariantCulture,
+                $"the {stage} trial at {o.NumberOfFactors} factors, regularization {o.Regularization}, alpha {o.ConfidenceScale}");
+            if (epochs < ImplicitMinEpochs)
+            {
+                Cut(what + ": not run");
+                return;
+            }
+
+            ImplicitAlsTrainer.Options capped = o with { NumberOfIterations = epochs };
+            if (search.Tried(capped))
+            {
+                return;
+            }
+
+            search.Try(stage, capped, ImplicitMinEpochs);
+            if (epochs < o.NumberOfIterations && search.Last.EpochsRun == epochs)
+            {
+                // It ran to the cap, so the budget shortened it (a trial that stops on its own before the cap is the same either way).
+                Cut(string.Create(CultureInfo.InvariantCulture, $"{what}: {epochs} of {o.NumberOfIterations} epochs"));
+            }
+        }
+
         search.Try("default", grid with { Regularization = ImplicitAlsDefaults.Regularization, ConfidenceScale = ImplicitAlsDefaults.ConfidenceScale },
             ImplicitMinEpochs);
         foreach (float lambda in ImplicitRegularization)
         {
             foreach (float alpha in ImplicitConfidence)
             {
-                search.Try("grid", grid with { Regularization = lambda, ConfidenceScale = alpha }, ImplicitMinEpochs);
+                TryWithin("grid", grid with { Regularization = lambda, ConfidenceScale = alpha });
             }
         }
 
@@ -219,7 +288,7 @@ public static class AutoTuner
             for (int s = 0; s < 4; s++)
             {
                 AutoTuneTrial<ImplicitAlsTrainer.Options> before = search.Best;
-                search.Try("refine", step(before.Options with { NumberOfIterations = ImplicitMaxEpochs }, factor), ImplicitMinEpochs);
+                TryWithin("refine", step(before.Options with { NumberOfIterations = ImplicitMaxEpochs }, factor));
                 if (ReferenceEquals(search.Best, before))
                 {
                     break;
@@ -238,11 +307,11 @@ public static class AutoTuner
         }
 
         ImplicitAlsTrainer.Options center = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
-        search.Try("factors", center with { NumberOfFactors = 32 }, ImplicitMinEpochs);
-        search.Try("factors", center with { NumberOfFactors = 128 }, ImplicitMinEpochs);
+        TryWithin("factors", center with { NumberOfFactors = 32 });
+        TryWithin("factors", center with { NumberOfFactors = 128 });
         if (search.Best.Options.NumberOfFactors == 128)
         {
-            search.Try("factors", center with { NumberOfFactors = 256 }, ImplicitMinEpochs);
+            TryWithin("factors", center with { NumberOfFactors = 256 });
         }
 
         // The best factors blended with an item-item model: λ first at a middle share, then the share. Not on catalogues or user bases so
@@ -253,22 +322,46 @@ public static class AutoTuner
         {
             // The two blends share one run of the ALS epochs (the item-item options do not change them, only which epoch validates
             // best), and each keeps the factors of its best epoch.
+            // Their epochs, as many as the budget leaves after the eigenpairs and what a blend adds to the final fit.
             ImplicitAlsTrainer.Options factorsOnly = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
-            pair =
-            [
-                factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f },
-                factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 1000f },
-            ];
+            ImplicitAlsTrainer.Options probe = factorsOnly with { ItemItemWeight = 0.35f };
+            int blendWidth = factorsOnly.NumberOfFactors + Math.Min(probe.ItemItemRank, feedback.NumberOfItems);
+            int pairEpochs = ImplicitSearchWork.EpochsWithin(budget, spent, (spectrum is null ? SpectrumWork(probe) : 0) + FinalExtra(probe),
+                EpochWork(factorsOnly) + (2 * ScoringWork(blendWidth)), ImplicitMaxEpochs);
+            string pairWhat = string.Create(CultureInfo.InvariantCulture, $"the item-item trials at {factorsOnly.NumberOfFactors} factors");
+            if (pairEpochs < ImplicitMinEpochs)
+            {
+                Cut(pairWhat + ": not run");
+            }
+
+            if (pairEpochs >= ImplicitMinEpochs)
+            {
+                factorsOnly = factorsOnly with { NumberOfIterations = pairEpochs };
+                pair =
+                [
+                    factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f },
+                    factorsOnly with { ItemItemWeight = 0.35f, ItemItemRegularization = 1000f },
+                ];
+            }
+
             float[]? users = null, items = null;
+            double pairEpochWork = EpochWork(factorsOnly);
+            int pairRan = 0;   // the epochs the shared run went to
             search.TryShared("item-item", pair, ImplicitMinEpochs, afterEpoch =>
             {
                 ItemItemSpectrum shared = spectrum ??= ComputeSpectrum(factorsOnly);
                 new ImplicitAlsTrainer(factorsOnly).FitFactors(feedback, cancellationToken, (epoch, u, i) =>
                 {
+                    spent += pairEpochWork;
+                    pairRan = epoch;
                     (users, items) = (u, i);
                     return afterEpoch(epoch, o => new ImplicitAlsTrainer(o with { NumberOfIterations = epoch }).Assemble(feedback, u, i, shared, cancellationToken));
                 });
             }, v => atBest[v] = ((float[])users!.Clone(), (float[])items!.Clone()));
+            if (pairEpochs >= ImplicitMinEpochs && pairEpochs < ImplicitMaxEpochs && pairRan == pairEpochs)
+            {
+                Cut(string.Create(CultureInfo.InvariantCulture, $"{pairWhat}: {pairEpochs} of {ImplicitMaxEpochs} epochs"));
+            }
         }
 
         // The last factors fitted alone and their options: the ones every blended trial after the first two shares.
@@ -281,10 +374,24 @@ public static class AutoTuner
             int fromPair = Array.FindIndex(pair, o => o with { NumberOfIterations = blended.NumberOfIterations } == blended);
             (float[] userFactors, float[] itemFactors) = fromPair >= 0 && atBest[fromPair].Users is not null
                 ? atBest[fromPair]
-                : new ImplicitAlsTrainer(blended).FitFactors(feedback, cancellationToken);
+                : FitFactors(blended);
             fitted = (blended, userFactors, itemFactors);
-            void TryBlend(ImplicitAlsTrainer.Options o) => search.TryModel("item-item", o, o.NumberOfIterations,
-                () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), TimeSpan.Zero);
+            void TryBlend(ImplicitAlsTrainer.Options o)
+            {
+                if (search.Tried(o))
+                {
+                    return;
+                }
+
+                if (!ImplicitSearchWork.Affords(budget, spent, FinalExtra(o) + ScoringWork(o.NumberOfFactors + Math.Min(o.ItemItemRank, feedback.NumberOfItems))))
+                {
+                    Cut(string.Create(CultureInfo.InvariantCulture, $"the item-item blend at share {o.ItemItemWeight}, λ {o.ItemItemRegularization}: not run"));
+                    return;
+                }
+
+                search.TryModel("item-item", o, o.NumberOfIterations,
+                    () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), TimeSpan.Zero);
+            }
 
             TryBlend(blended with { ItemItemRegularization = blended.ItemItemRegularization < 300f ? 30f : 3000f });
             blended = search.Best.Options;
@@ -301,17 +408,31 @@ public static class AutoTuner
         // the truncation regularizes (the sample: 0.1036 against 0.1077). Its trials blend one set of factors, so they cost the wider
         // eigenpairs, one ALS fit when the best has no blend yet, and scoring.
         ItemItemSpectrum? wideSpectrum = null;
-        if (spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2 && feedback.NumberOfItems <= ItemItemWideMaxItems)
+        ImplicitAlsTrainer.Options wideBest = search.Best.Options;
+        ImplicitAlsTrainer.Options wideStart = (wideBest.ItemItemWeight > 0 ? wideBest : wideBest with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f })
+            with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
+        bool wideApplies = spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2 && feedback.NumberOfItems <= ItemItemWideMaxItems;
+
+        // The stage runs whole or not at all: its eigenpairs, a fit when the best has no blend to share factors with, its four trials'
+        // scoring and what the wider rank adds to the final fit.
+        if (wideApplies && !ImplicitSearchWork.Affords(budget, spent,
+            SpectrumWork(wideStart) + (wideBest.ItemItemWeight > 0 && fitted is not null ? 0 : wideStart.NumberOfIterations * EpochWork(wideStart))
+            + (4 * ScoringWork(wideStart.NumberOfFactors + wideStart.ItemItemRank)) + FinalExtra(wideStart)))
         {
-            ImplicitAlsTrainer.Options best = search.Best.Options;
-            ImplicitAlsTrainer.Options start = best.ItemItemWeight > 0 ? best : best with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f };
-            start = start with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
+            Cut(string.Create(CultureInfo.InvariantCulture, $"the item-item trials at rank {wideStart.ItemItemRank}: not run"));
+            wideApplies = false;
+        }
+
+        if (wideApplies)
+        {
+            ImplicitAlsTrainer.Options best = wideBest;
+            ImplicitAlsTrainer.Options start = wideStart;
             long wideStarted = Stopwatch.GetTimestamp();
 
             // A blended best shares the factors fitted for the blends above (the item-item options do not change the ALS epochs).
             (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && fitted is { } reused
                 ? (reused.Users, reused.Items)
-                : new ImplicitAlsTrainer(start).FitFactors(feedback, cancellationToken);
+                : FitFactors(start);
             fitted = (start, userFactors, itemFactors);
             ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start);
             TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
@@ -354,7 +475,13 @@ public static class AutoTuner
             FactorModel bestModel = search.BestModel is { } kept && best.PopularityWeight == 0f ? kept
                 : bestSpectrum is not null && fitted is { } f && FactorPart(f.Options) == FactorPart(best)
                 ? bestTrainer.Assemble(feedback, f.Users, f.Items, bestSpectrum, cancellationToken)
-                : bestTrainer.Fit(feedback, null, null, cancellationToken, bestSpectrum);
+                : FitBest();
+            FactorModel FitBest()
+            {
+                spent += best.NumberOfIterations * EpochWork(best);
+                return bestTrainer.Fit(feedback, null, null, cancellationToken, bestSpectrum);
+            }
+
             TimeSpan shared = Stopwatch.GetElapsedTime(popularityStarted);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = best.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
             bool TryPopularity(float share)
@@ -383,7 +510,7 @@ public static class AutoTuner
         }
 
         return search.Result(string.Create(CultureInfo.InvariantCulture, $"NDCG@{k}"), "most popular", baseline.Ndcg, data,
-            Stopwatch.GetElapsedTime(started));
+            Stopwatch.GetElapsedTime(started), cuts: cuts);
     }
 
     /// <summary>Chooses biased matrix-factorization options for a log of ratings.</summary>
@@ -927,6 +1054,9 @@ public static class AutoTuner
         /// <summary>Gets the trial run last.</summary>
         public AutoTuneTrial<TOptions> Last => _trials[^1];
 
+        /// <summary>Whether a trial of <paramref name="options"/> has run.</summary>
+        public bool Tried(TOptions options) => _tried.Contains(options);
+
         /// <summary>The best of the trials run so far that <paramref name="which"/> accepts, by the same rule as <see cref="Best"/>
         /// (ties to the earlier trial); there must be one.</summary>
         public AutoTuneTrial<TOptions> BestOf(Func<AutoTuneTrial<TOptions>, bool> which)
@@ -1120,8 +1250,8 @@ public static class AutoTuner
 
         /// <summary>The search's result: the best trial's options, or <paramref name="chosen"/> when the final fit differs from it.</summary>
         public AutoTuneResult<TOptions> Result(string metricName, string baselineName, double baselineScore, Prepared data, TimeSpan elapsed,
-            TOptions? chosen = null) =>
+            TOptions? chosen = null, IReadOnlyList<string>? cuts = null) =>
             new(chosen ?? Best.Options, Best, [.. _trials], metricName, higherIsBetter, baselineName, baselineScore, data.Users, data.Train.Count,
-                data.Validation.Count, elapsed, data.Validation.UserIndices.ToArray().Distinct().Count());
+                data.Validation.Count, elapsed, data.Validation.UserIndices.ToArray().Distinct().Count()) { BudgetCuts = cuts is null ? [] : [.. cuts] };
     }
 }

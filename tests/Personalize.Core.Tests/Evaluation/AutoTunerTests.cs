@@ -168,6 +168,66 @@ public sealed class AutoTunerTests
         Assert.InRange(result.Trials.Count(t => t.Stage == "item-item"), 2, 6);
         Assert.DoesNotContain(result.Trials, t => t.Stage == "wide");   // 100 items: rank 128 already holds every pair
         Assert.Equal(result.Trials.Count, result.Trials.Select(t => t.Options with { NumberOfIterations = 0 }).Distinct().Count());
+        Assert.Empty(result.BudgetCuts);   // the default budget of work is far above a search of this size
+    }
+
+    [Fact]
+    public void A_budget_of_work_shortens_the_search_after_the_first_trial_and_the_trials_it_ran_stay_within_it()
+    {
+        InteractionLog log = PlantedLog();
+        var whole = new AutoTuneOptions();
+        AutoTuneResult<ImplicitAlsTrainer.Options> full = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 }, options: whole);
+        AutoTuner.Prepared data = AutoTuner.Prepare(log, AutoTuner.TuningRows(whole, ratings: false), whole,
+            AutoTuner.ImplicitValidationUsers(log, whole), latestHalf: true);
+        FeedbackMatrix feedback = FeedbackMatrix.FromLog(data.Train);
+        int scored = data.Validation.UserIndices.ToArray().Distinct().Count(u => feedback.Users.TryGetIndex(data.Validation.Users.GetId(u), out _));
+        // The work of a trial of plain factors (the item-item and popularity trials are counted apart), as the search counts it.
+        double Work(AutoTuneTrial<ImplicitAlsTrainer.Options> t) => t.EpochsRun * (
+            ImplicitSearchWork.Epoch(t.Options, feedback.NumberOfUsers, feedback.NumberOfItems, feedback.NumberOfEntries)
+            + ImplicitSearchWork.Scoring(scored, feedback.NumberOfItems, t.Options.NumberOfFactors));
+        AutoTuneTrial<ImplicitAlsTrainer.Options>[] plain = [.. full.Trials.TakeWhile(t => t.Stage is "default" or "grid" or "refine" or "factors")];
+        double budget = plain.Take(8).Sum(Work);   // the default trial and most of the grid
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> cut = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 },
+            options: whole with { ImplicitWorkBudget = budget });
+
+        Assert.Empty(full.BudgetCuts);
+        Assert.NotEmpty(cut.BudgetCuts);
+        Assert.InRange(cut.Trials.Count, 2, full.Trials.Count - 1);
+        Assert.All(cut.BudgetCuts, c => Assert.Matches(@"^the (grid|refine|factors|item-item) trials? .*: (not run|\d+ of 20 epochs)$", c));
+        // The trials the budget did not touch are the full search's, and every trial that trains factors stays within it.
+        for (int i = 0; i < 7; i++)
+        {
+            Assert.Equal((full.Trials[i].Options, full.Trials[i].Score, full.Trials[i].EpochsRun),
+                (cut.Trials[i].Options, cut.Trials[i].Score, cut.Trials[i].EpochsRun));
+        }
+
+        Assert.DoesNotContain(cut.Trials, t => t.Stage is "item-item" or "wide");
+        Assert.InRange(cut.Trials.Where(t => t.Stage != "popularity").Sum(Work), budget * 0.5, budget);
+        Assert.Contains(cut.Trials, t => t.Stage == "popularity");   // they only score, so they always run
+        Assert.True(cut.BeatsBaseline);
+    }
+
+    [Fact]
+    public void The_budget_counts_what_wider_factors_add_to_the_final_fit_over_the_whole_log()
+    {
+        // 4,000 users, tuned on a sample of 100: 128 factors cost little on the sample, but their final fit over every user would cost
+        // about 12 billion operations more than one at 64 factors.
+        InteractionLog log = PlantedLog(users: 4_000);
+        var sampled = new AutoTuneOptions { MaxTuningRows = 2_500, ImplicitWorkBudget = 1e15 };
+
+        AutoTuneResult<ImplicitAlsTrainer.Options> wide = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 }, options: sampled);
+        AutoTuneResult<ImplicitAlsTrainer.Options> held = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 },
+            options: sampled with { ImplicitWorkBudget = 8e9 });
+
+        Assert.Contains(wide.Trials, t => t.Options.NumberOfFactors == 128);
+        Assert.Empty(wide.BudgetCuts);
+        Assert.DoesNotContain(held.Trials, t => t.Options.NumberOfFactors >= 128);
+        Assert.Contains(held.Trials, t => t.Stage == "factors" && t.Options.NumberOfFactors == 32);   // no wider than the grid: no extra
+        Assert.Contains(held.BudgetCuts, c => c.StartsWith("the factors trial at 128 factors", StringComparison.Ordinal) && c.EndsWith(": not run", StringComparison.Ordinal));
+        // Up to the 128-factor trial, the two searches ran the same trials.
+        double[] before = [.. wide.Trials.TakeWhile(t => t.Options.NumberOfFactors <= 64).Select(t => t.Score)];
+        Assert.Equal(before, held.Trials.Take(before.Length).Select(t => t.Score));
     }
 
     [Fact]
@@ -260,10 +320,11 @@ public sealed class AutoTunerTests
     public void Invalid_settings_are_refused_before_any_work()
     {
         var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
-            () => AutoTuner.TuneImplicit(PlantedLog(), options: new AutoTuneOptions { ValidationFraction = 0, MaxTuningRows = 5 }));
+            () => AutoTuner.TuneImplicit(PlantedLog(), options: new AutoTuneOptions { ValidationFraction = 0, MaxTuningRows = 5, ImplicitWorkBudget = 5 }));
 
         Assert.Contains("ValidationFraction", error.Message);
         Assert.Contains("MaxTuningRows", error.Message);
+        Assert.Contains("ImplicitWorkBudget", error.Message);
     }
 
     /// <summary>Ratings on Jester's -10..+10 scale: 200 users × 40 items, 70 % rated, a rank-2 taste plus noise.</summary>

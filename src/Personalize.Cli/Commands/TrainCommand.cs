@@ -458,7 +458,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : "";
         // The implicit search keeps within a budget of work: what it shortened or left out, so a reader knows the search was not whole.
         string cuts = tuned.BudgetCuts.Count == 0 ? ""
-            : "; the search's budget of work for a log of this size shortened " + string.Join("; ", tuned.BudgetCuts);
+            : "; cut to keep within the search's budget of work: " + string.Join("; ", tuned.BudgetCuts);
         return string.Create(CultureInfo.InvariantCulture,
             $"Chose {chosen}: {(outscored ? "chosen among" : "the best " + tuned.MetricName + " of")} {tuned.Trials.Count} trials, {tuned.Best.Score:F4} on {tuned.ValidationRows:N0} held-out rows of {tuned.ValidationUsers:N0} of the {tuned.TuningUsers:N0} users ({tuned.BaselineName}: {tuned.BaselineScore:F4}{(tuned.BeatsBaseline ? "" : "; warning: no trial beat it")}){(outscored ? "; a trial blending in popularity scored higher but is kept only when it validates 1 % better" : "")}{capped}{cuts}.");
     }

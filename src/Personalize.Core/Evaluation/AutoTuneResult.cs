@@ -69,6 +69,7 @@ public sealed class AutoTuneResult<TOptions>
     public TimeSpan Elapsed { get; }
 
     /// <summary>Gets the trials that the search's budget of work shortened or left out, one line each (what, and the epochs it ran or
-    /// "not run"); empty when it ran every trial in full. Only the implicit search has such a budget (see <see cref="AutoTuner.TuneImplicit"/>).</summary>
+    /// "not run"); empty when it ran every trial in full. Only the implicit search has such a budget (see
+    /// <see cref="AutoTuner.TuneImplicit"/>).</summary>
     public IReadOnlyList<string> BudgetCuts { get; internal init; } = [];
 }

@@ -34,8 +34,9 @@ namespace Personalize.Core.Evaluation;
 /// regularization too strong for the data costs little and is never chosen over a better one. The search keeps within a budget of
 /// work (<see cref="AutoTuneOptions.ImplicitWorkBudget"/>, counted from the shape of the data, not timed): every trial after the
 /// first runs only the epochs the budget left allows, counting what its options add to the final fit over the whole log, and
-/// <see cref="AutoTuneResult{TOptions}.BudgetCuts"/> lists what it shortened. By default no development set comes near it; Last.fm
-/// with every user copied five times (464,170 rows) has its 256-factor trial cut to 14 epochs and its item-item trials left out.</para>
+/// <see cref="AutoTuneResult{TOptions}.BudgetCuts"/> lists what it shortened. By default no search of the development sets is cut;
+/// Last.fm with every user copied five times (464,170 rows, weighted by plays) has its 256-factor trial cut to 14 epochs and its
+/// item-item trials left out.</para>
 /// <para>Both start with a trial of the trainer's fixed defaults, so the choice is never one that validated worse than them.</para>
 /// <para>Explicit matrix factorization (validated on a random share of each user's ratings, as rating protocols are random splits): a
 /// grid over the per-rating factor regularization {0.01, 0.03, 0.1} and learning rate {0.01, 0.02, 0.04} at 32 factors, then the
@@ -194,13 +195,13 @@ public static class AutoTuner
         }
 
         // The item-item eigenpairs at a trial's rank (at most the number of items), with its seed and threads.
-        double SpectrumWork(ImplicitAlsTrainer.Options o) =>
-            ImplicitSearchWork.Spectrum(feedback.NumberOfEntries, feedback.NumberOfItems, Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations);
+        double SpectrumWork(ImplicitAlsTrainer.Options o) => ImplicitSearchWork.Spectrum(feedback.NumberOfEntries, feedback.NumberOfItems,
+            Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations);
         ItemItemSpectrum ComputeSpectrum(ImplicitAlsTrainer.Options o)
         {
             spent += SpectrumWork(o);
-            return ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations, o.Seed,
-                new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken });
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.NumberOfThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
+            return ItemItemSpectrum.Compute(feedback, Math.Min(o.ItemItemRank, feedback.NumberOfItems), ImplicitAlsDefaults.ItemItemIterations, o.Seed, parallel);
         }
 
         double EpochWork(ImplicitAlsTrainer.Options o) =>
@@ -231,43 +232,46 @@ public static class AutoTuner
             Fit, Score, (o, epochs) => o with { NumberOfIterations = epochs }, keepBestModel: root.PopularityWeight == 0f);
         ImplicitAlsTrainer.Options grid = root with { NumberOfIterations = ImplicitMaxEpochs, NumberOfFactors = 64 };
 
-        // What a choice of options adds to the final fit over the whole log beyond a fit of the grid's: the budget counts it before
-        // a trial of such options runs, so a wider model is not chosen where its final fit alone would cost more than the budget left.
+        // At most what a choice of options adds to the final fit over the whole log beyond a fit of the grid's (counted on every row,
+        // duplicates too, for the most epochs): the budget sets it aside before a trial of such options runs, so a wider model is not
+        // chosen where its final fit alone would cost more than the budget left.
         double finalGrid = ImplicitSearchWork.Fit(grid, log.Users.Count, log.Items.Count, log.Count, ImplicitMaxEpochs);
         double FinalExtra(ImplicitAlsTrainer.Options o) =>
             Math.Max(0, ImplicitSearchWork.Fit(o, log.Users.Count, log.Items.Count, log.Count, ImplicitMaxEpochs) - finalGrid);
         double ScoringWork(int width) => ImplicitSearchWork.Scoring(scoredUsers.Length, feedback.NumberOfItems, width);
         void Cut(string what) => cuts.Add(what);
 
+        // Whether a trial that ran to a cap of its epochs was shortened by it: whether it would have gone on (patience had not
+        // stopped it); a trial that stops on its own at the cap or before is the same either way.
+        bool Shortened(AutoTuneTrial<ImplicitAlsTrainer.Options> trial, int cap) =>
+            trial.EpochsRun == cap && trial.EpochsRun - trial.BestEpoch < options.Patience;
+
         // Every trial after the first runs as many of its epochs as the budget of work leaves (counting its scoring and what its
-        // options add to the final fit), and not at all when that is fewer than the minimum.
+        // options add to the final fit), and not at all when that is fewer than the minimum. The options are remembered as asked
+        // for, not as capped, so a trial is never tried twice.
+        var considered = new HashSet<ImplicitAlsTrainer.Options>();
         void TryWithin(string stage, ImplicitAlsTrainer.Options o)
         {
-            if (search.Tried(o))
+            if (search.Tried(o) || !considered.Add(o))
             {
                 return;
             }
 
-            int epochs = ImplicitSearchWork.EpochsWithin(budget, spent, FinalExtra(o), EpochWork(o) + ScoringWork(o.NumberOfFactors), o.NumberOfIterations);
+            int epochs = ImplicitSearchWork.EpochsWithin(budget, spent, FinalExtra(o), EpochWork(o) + ScoringWork(o.NumberOfFactors),
+                o.NumberOfIterations);
             string what = string.Create(CultureInfo.InvariantCulture,
                 $"the {stage} trial at {o.NumberOfFactors} factors, regularization {o.Regularization}, alpha {o.ConfidenceScale}");
             if (epochs < ImplicitMinEpochs)
             {
                 Cut(what + ": not run");
-                return;
             }
-
-            ImplicitAlsTrainer.Options capped = o with { NumberOfIterations = epochs };
-            if (search.Tried(capped))
+            else
             {
-                return;
-            }
-
-            search.Try(stage, capped, ImplicitMinEpochs);
-            if (epochs < o.NumberOfIterations && search.Last.EpochsRun == epochs)
-            {
-                // It ran to the cap, so the budget shortened it (a trial that stops on its own before the cap is the same either way).
-                Cut(string.Create(CultureInfo.InvariantCulture, $"{what}: {epochs} of {o.NumberOfIterations} epochs"));
+                search.Try(stage, o with { NumberOfIterations = epochs }, ImplicitMinEpochs);
+                if (epochs < o.NumberOfIterations && Shortened(search.Last, epochs))
+                {
+                    Cut(string.Create(CultureInfo.InvariantCulture, $"{what}: {epochs} of {o.NumberOfIterations} epochs"));
+                }
             }
         }
 
@@ -333,8 +337,7 @@ public static class AutoTuner
             {
                 Cut(pairWhat + ": not run");
             }
-
-            if (pairEpochs >= ImplicitMinEpochs)
+            else
             {
                 factorsOnly = factorsOnly with { NumberOfIterations = pairEpochs };
                 pair =
@@ -346,19 +349,19 @@ public static class AutoTuner
 
             float[]? users = null, items = null;
             double pairEpochWork = EpochWork(factorsOnly);
-            int pairRan = 0;   // the epochs the shared run went to
+            int trialsBefore = search.Trials.Count;
             search.TryShared("item-item", pair, ImplicitMinEpochs, afterEpoch =>
             {
                 ItemItemSpectrum shared = spectrum ??= ComputeSpectrum(factorsOnly);
                 new ImplicitAlsTrainer(factorsOnly).FitFactors(feedback, cancellationToken, (epoch, u, i) =>
                 {
                     spent += pairEpochWork;
-                    pairRan = epoch;
                     (users, items) = (u, i);
-                    return afterEpoch(epoch, o => new ImplicitAlsTrainer(o with { NumberOfIterations = epoch }).Assemble(feedback, u, i, shared, cancellationToken));
+                    return afterEpoch(epoch,
+                        o => new ImplicitAlsTrainer(o with { NumberOfIterations = epoch }).Assemble(feedback, u, i, shared, cancellationToken));
                 });
             }, v => atBest[v] = ((float[])users!.Clone(), (float[])items!.Clone()));
-            if (pairEpochs >= ImplicitMinEpochs && pairEpochs < ImplicitMaxEpochs && pairRan == pairEpochs)
+            if (pairEpochs < ImplicitMaxEpochs && search.Trials.Skip(trialsBefore).Any(t => Shortened(t, pairEpochs)))
             {
                 Cut(string.Create(CultureInfo.InvariantCulture, $"{pairWhat}: {pairEpochs} of {ImplicitMaxEpochs} epochs"));
             }
@@ -372,34 +375,44 @@ public static class AutoTuner
             // best is another blend (base options that ask for one), they are trained once more for its epochs.
             ImplicitAlsTrainer.Options blended = search.Best.Options;
             int fromPair = Array.FindIndex(pair, o => o with { NumberOfIterations = blended.NumberOfIterations } == blended);
-            (float[] userFactors, float[] itemFactors) = fromPair >= 0 && atBest[fromPair].Users is not null
-                ? atBest[fromPair]
-                : FitFactors(blended);
-            fitted = (blended, userFactors, itemFactors);
-            void TryBlend(ImplicitAlsTrainer.Options o)
+            bool shared = fromPair >= 0 && atBest[fromPair].Users is not null;
+            double BlendWork(ImplicitAlsTrainer.Options o) =>
+                FinalExtra(o) + ScoringWork(o.NumberOfFactors + Math.Min(o.ItemItemRank, feedback.NumberOfItems));
+            if (!shared && !ImplicitSearchWork.Affords(budget, spent, (blended.NumberOfIterations * EpochWork(blended)) + BlendWork(blended)))
             {
-                if (search.Tried(o))
-                {
-                    return;
-                }
-
-                if (!ImplicitSearchWork.Affords(budget, spent, FinalExtra(o) + ScoringWork(o.NumberOfFactors + Math.Min(o.ItemItemRank, feedback.NumberOfItems))))
-                {
-                    Cut(string.Create(CultureInfo.InvariantCulture, $"the item-item blend at share {o.ItemItemWeight}, λ {o.ItemItemRegularization}: not run"));
-                    return;
-                }
-
-                search.TryModel("item-item", o, o.NumberOfIterations,
-                    () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), TimeSpan.Zero);
+                // The factors to blend would have to be fitted once more, and the budget left does not cover that fit.
+                Cut("the item-item blends: not run");
             }
-
-            TryBlend(blended with { ItemItemRegularization = blended.ItemItemRegularization < 300f ? 30f : 3000f });
-            blended = search.Best.Options;
-            TryBlend(blended with { ItemItemWeight = 0.15f });
-            TryBlend(blended with { ItemItemWeight = 0.65f });
-            if (search.Best.Options.ItemItemWeight == 0.65f)
+            else
             {
-                TryBlend(blended with { ItemItemWeight = 1f });
+                (float[] userFactors, float[] itemFactors) = shared ? atBest[fromPair] : FitFactors(blended);
+                fitted = (blended, userFactors, itemFactors);
+                void TryBlend(ImplicitAlsTrainer.Options o)
+                {
+                    if (search.Tried(o))
+                    {
+                        return;
+                    }
+
+                    if (!ImplicitSearchWork.Affords(budget, spent, BlendWork(o)))
+                    {
+                        Cut(string.Create(CultureInfo.InvariantCulture,
+                            $"the item-item blend at share {o.ItemItemWeight}, item-item regularization {o.ItemItemRegularization}: not run"));
+                        return;
+                    }
+
+                    search.TryModel("item-item", o, o.NumberOfIterations,
+                        () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, spectrum, cancellationToken), TimeSpan.Zero);
+                }
+
+                TryBlend(blended with { ItemItemRegularization = blended.ItemItemRegularization < 300f ? 30f : 3000f });
+                blended = search.Best.Options;
+                TryBlend(blended with { ItemItemWeight = 0.15f });
+                TryBlend(blended with { ItemItemWeight = 0.65f });
+                if (search.Best.Options.ItemItemWeight == 0.65f)
+                {
+                    TryBlend(blended with { ItemItemWeight = 1f });
+                }
             }
         }
 
@@ -409,9 +422,10 @@ public static class AutoTuner
         // eigenpairs, one ALS fit when the best has no blend yet, and scoring.
         ItemItemSpectrum? wideSpectrum = null;
         ImplicitAlsTrainer.Options wideBest = search.Best.Options;
-        ImplicitAlsTrainer.Options wideStart = (wideBest.ItemItemWeight > 0 ? wideBest : wideBest with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f })
-            with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
-        bool wideApplies = spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2 && feedback.NumberOfItems <= ItemItemWideMaxItems;
+        ImplicitAlsTrainer.Options wideStart = (wideBest.ItemItemWeight > 0 ? wideBest
+            : wideBest with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f }) with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
+        bool wideApplies = spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2
+            && feedback.NumberOfItems <= ItemItemWideMaxItems;
 
         // The stage runs whole or not at all: its eigenpairs, a fit when the best has no blend to share factors with, its four trials'
         // scoring and what the wider rank adds to the final fit.
@@ -1057,6 +1071,9 @@ public static class AutoTuner
         /// <summary>Whether a trial of <paramref name="options"/> has run.</summary>
         public bool Tried(TOptions options) => _tried.Contains(options);
 
+        /// <summary>Gets the trials run so far, in order.</summary>
+        public IReadOnlyList<AutoTuneTrial<TOptions>> Trials => _trials;
+
         /// <summary>The best of the trials run so far that <paramref name="which"/> accepts, by the same rule as <see cref="Best"/>
         /// (ties to the earlier trial); there must be one.</summary>
         public AutoTuneTrial<TOptions> BestOf(Func<AutoTuneTrial<TOptions>, bool> which)
@@ -1252,6 +1269,9 @@ public static class AutoTuner
         public AutoTuneResult<TOptions> Result(string metricName, string baselineName, double baselineScore, Prepared data, TimeSpan elapsed,
             TOptions? chosen = null, IReadOnlyList<string>? cuts = null) =>
             new(chosen ?? Best.Options, Best, [.. _trials], metricName, higherIsBetter, baselineName, baselineScore, data.Users, data.Train.Count,
-                data.Validation.Count, elapsed, data.Validation.UserIndices.ToArray().Distinct().Count()) { BudgetCuts = cuts is null ? [] : [.. cuts] };
+                data.Validation.Count, elapsed, data.Validation.UserIndices.ToArray().Distinct().Count())
+            {
+                BudgetCuts = cuts is null ? [] : [.. cuts],
+            };
     }
 }

@@ -224,7 +224,8 @@ public sealed class AutoTunerTests
         Assert.Empty(wide.BudgetCuts);
         Assert.DoesNotContain(held.Trials, t => t.Options.NumberOfFactors >= 128);
         Assert.Contains(held.Trials, t => t.Stage == "factors" && t.Options.NumberOfFactors == 32);   // no wider than the grid: no extra
-        Assert.Contains(held.BudgetCuts, c => c.StartsWith("the factors trial at 128 factors", StringComparison.Ordinal) && c.EndsWith(": not run", StringComparison.Ordinal));
+        Assert.Contains(held.BudgetCuts,
+            c => c.StartsWith("the factors trial at 128 factors", StringComparison.Ordinal) && c.EndsWith(": not run", StringComparison.Ordinal));
         // Up to the 128-factor trial, the two searches ran the same trials.
         double[] before = [.. wide.Trials.TakeWhile(t => t.Options.NumberOfFactors <= 64).Select(t => t.Score)];
         Assert.Equal(before, held.Trials.Take(before.Length).Select(t => t.Score));
@@ -320,7 +321,8 @@ public sealed class AutoTunerTests
     public void Invalid_settings_are_refused_before_any_work()
     {
         var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
-            () => AutoTuner.TuneImplicit(PlantedLog(), options: new AutoTuneOptions { ValidationFraction = 0, MaxTuningRows = 5, ImplicitWorkBudget = 5 }));
+            () => AutoTuner.TuneImplicit(PlantedLog(),
+                options: new AutoTuneOptions { ValidationFraction = 0, MaxTuningRows = 5, ImplicitWorkBudget = 5 }));
 
         Assert.Contains("ValidationFraction", error.Message);
         Assert.Contains("MaxTuningRows", error.Message);

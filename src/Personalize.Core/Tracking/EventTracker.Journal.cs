@@ -214,7 +214,14 @@ public sealed partial class EventTracker : IDisposable
 
         if (Volatile.Read(ref _recordsSinceSnapshot) >= options.SnapshotAfterRecords && Interlocked.CompareExchange(ref _snapshotScheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static tracker => tracker.SnapshotInBackground(), this, preferLocal: false);
+            // A thread of its own, not the thread pool: a pool kept busy by parallel work (training, scoring) can leave a queued item
+            // waiting for minutes (seen in CI: no snapshot in 60 s with 4 pool threads busy), and the journal grows while it waits.
+            // Snapshots are rare (every SnapshotAfterRecords records), so a thread each costs nothing that matters.
+            new Thread(static tracker => ((EventTracker)tracker!).SnapshotInBackground())
+            {
+                IsBackground = true,
+                Name = "Personalize journal snapshot",
+            }.Start(this);
         }
     }
 

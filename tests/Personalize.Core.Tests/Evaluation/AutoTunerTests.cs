@@ -206,6 +206,53 @@ public sealed class AutoTunerTests
         Assert.InRange(cut.Trials.Where(t => t.Stage != "popularity").Sum(Work), budget * 0.5, budget);
         Assert.Contains(cut.Trials, t => t.Stage == "popularity");   // they only score, so they always run
         Assert.True(cut.BeatsBaseline);
+
+        // A budget that caps a trial exactly where it stops on its own (patience) does not shorten it, so it is not named; the next
+        // trial is.
+        int s = Enumerable.Range(1, plain.Length - 1).First(j => plain[j].EpochsRun < 20 && plain.Take(j).Sum(Work) >= 1e9);
+        double exact = plain.Take(s).Sum(Work) + (Work(plain[s]) / plain[s].EpochsRun * (plain[s].EpochsRun + 0.5));
+        AutoTuneResult<ImplicitAlsTrainer.Options> atStop = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 },
+            options: whole with { ImplicitWorkBudget = exact });
+        Assert.Equal(full.Trials.Take(s + 1).Select(t => (t.Options, t.Score)), atStop.Trials.Take(s + 1).Select(t => (t.Options, t.Score)));
+        string stopped = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the {plain[s].Stage} trial at 64 factors, regularization {plain[s].Options.Regularization}, alpha {plain[s].Options.ConfidenceScale}:");
+        Assert.NotEmpty(atStop.BudgetCuts);
+        Assert.DoesNotContain(atStop.BudgetCuts, c => c.StartsWith(stopped, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void At_any_budget_the_search_names_a_cut_exactly_when_its_trials_differ_from_the_unlimited_search()
+    {
+        // From a budget inside the grid to one above the whole search: each search runs the unlimited search's trials until the
+        // first cut, and names a cut (the item-item pair's, a blend's, a trial's) only where that changed what ran.
+        InteractionLog log = PlantedLog(seed: 13);
+        var unlimited = new AutoTuneOptions { ImplicitWorkBudget = double.MaxValue };
+        AutoTuneResult<ImplicitAlsTrainer.Options> full = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 }, options: unlimited);
+        Assert.Contains(full.Trials, t => t.Stage == "item-item");
+        var seen = new HashSet<string>();
+
+        // Counted, not timed, so these budgets cut the same trials on any machine: 10⁹ stops the grid, 2.5 × 10⁹ the 128-factor trial
+        // and the item-item pair, 2.95 × 10⁹ the last item-item blend, and 6 × 10⁹ nothing.
+        foreach (double budget in new[] { 1e9, 2.5e9, 2.95e9, 6e9 })
+        {
+            AutoTuneResult<ImplicitAlsTrainer.Options> cut = AutoTuner.TuneImplicit(log, baseOptions: new() { NumberOfThreads = 2 },
+                options: unlimited with { ImplicitWorkBudget = budget });
+
+            var ran = cut.Trials.Select(t => (t.Stage, t.Options, t.Score, t.EpochsRun)).ToList();
+            var all = full.Trials.Select(t => (t.Stage, t.Options, t.Score, t.EpochsRun)).ToList();
+            Assert.True(ran.SequenceEqual(all) == (cut.BudgetCuts.Count == 0),
+                $"budget {budget:E1}: {cut.Trials.Count} of {full.Trials.Count} trials; cuts: {string.Join(" | ", cut.BudgetCuts)}");
+            int same = ran.Zip(all).TakeWhile(p => p.First == p.Second).Count();
+            Assert.True(same >= 1 && (same == ran.Count || cut.BudgetCuts.Count > 0));
+            Assert.Equal(cut.BudgetCuts.Count, cut.BudgetCuts.Distinct().Count());
+            seen.UnionWith(cut.BudgetCuts.Select(c => c[..c.IndexOf(" at ", StringComparison.Ordinal)]));
+            if (budget == 6e9)
+            {
+                Assert.Empty(cut.BudgetCuts);
+            }
+        }
+
+        Assert.Subset(seen, new HashSet<string> { "the grid trial", "the factors trial", "the item-item trials", "the item-item blend" });
     }
 
     [Fact]

@@ -87,7 +87,8 @@ public sealed class EventJournalReplayTests
             null, new ManualTimeProvider(scenario.End)))
         {
             scenario.Play(tracker, 0, 150);
-            // A hang guard, not a timing claim: the snapshot due after record 50 runs on the thread pool.
+            // A hang guard, not a timing claim: the snapshot due after record 50 runs on a thread of its own, so a pool kept busy by the
+            // tests running beside this one does not hold it up.
             bool written = SpinWait.SpinUntil(() => tracker.GetReport().Journal!.SnapshotsWritten > 0, TimeSpan.FromSeconds(60));
             ThreadPool.GetAvailableThreads(out int workers, out _);
             Assert.True(written, $"no background snapshot in 60 s; last snapshot error: {tracker.GetReport().Journal!.LastSnapshotError ?? "none"}; "

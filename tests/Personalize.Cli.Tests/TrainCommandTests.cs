@@ -312,6 +312,45 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Tune_budget_cuts_the_search_and_the_choice_line_and_the_model_name_what_it_cut()
+    {
+        using var cli = new CliRunner();
+        // 600 users in 6 groups over 300 items, 30 rows each: 10⁹ operations cover the first trial and little of the grid (its 11
+        // other trials at 64 factors).
+        var random = new Random(8);
+        var lines = new List<string> { "user_id,item_id" };
+        for (int u = 0; u < 600; u++)
+        {
+            for (int e = 0; e < 30; e++)
+            {
+                int item = random.NextDouble() < 0.8 ? (u % 6) * 50 + random.Next(50) : random.Next(300);
+                lines.Add($"u{u},i{item}");
+            }
+        }
+
+        string log = cli.Write("groups.csv", string.Join('\n', lines) + "\n");
+        string model = cli.PathOf("cut.pzm");
+
+        var cut = cli.Run("train", "--input", log, "--out", model, "--tune-budget", "1e9", "--threads", "2");
+        var explicitTrainer = cli.Run("train", "--input", log, "--out", cli.PathOf("x.pzm"), "--trainer", "explicit", "--tune-budget", "1e9");
+        var given = cli.Run("train", "--input", log, "--out", cli.PathOf("y.pzm"), "--factors", "8", "--tune-budget", "1e9");
+        var tiny = cli.Run("train", "--input", log, "--out", cli.PathOf("z.pzm"), "--tune-budget", "5");
+
+        Assert.Equal(0, cut.ExitCode);
+        Assert.Matches(@"trial\s+1\s+default", cut.Output);
+        Assert.InRange(System.Text.RegularExpressions.Regex.Count(cut.Output, @"trial\s+\d+\s+grid"), 0, 8);
+        Assert.Contains("cut to keep within the search's", cut.Output);   // the console wraps the rest of the line
+        Assert.Matches(@"; cut to keep within the search's budget of work: (the grid trial at 64 factors, regularization [\d.]+, alpha [\d.]+: "
+            + @"(not run|\d+ of 20 epochs); )+.*the item-item trials at \d+ factors: not run\.$", ModelFile.Load(model).Properties["tuning"]);
+        Assert.Equal(2, explicitTrainer.ExitCode);
+        Assert.Contains("--tune-budget sets the budget of work of the implicit trainer's choice of options", explicitTrainer.Error);
+        Assert.Equal(2, given.ExitCode);
+        Assert.Contains("it does nothing with --trainer explicit, --no-tune or given options", given.Error);
+        Assert.Equal(2, tiny.ExitCode);
+        Assert.Contains("--tune-budget 5 is not a budget the search can keep: give a number of floating-point operations from 1e9 up", tiny.Error);
+    }
+
+    [Fact]
     public void A_bare_no_tune_records_the_defaults_and_lone_item_item_shape_options_are_refused()
     {
         using var cli = new CliRunner();

@@ -103,6 +103,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Train with the default options as they are, without choosing them from the data first. Given options (--factors, --epochs, --regularization, --confidence-scale, --learning-rate, --rating-regularization, --bias-regularization, --models, --rated-items, --bayesian, --item-item-weight, --item-item-regularization, --item-item-rank, --popularity-weight, --options) also turn the choice off.")]
         public bool NoTune { get; init; }
 
+        [CommandOption("--tune-budget <OPS>")]
+        [Description("Implicit trainer: the most work the choice of options may do, in floating-point operations as the search counts them from the data's shape (for example 5e12); trials after the first run only the epochs it leaves, and the choice line names any it cut. Counted, not timed, so the same command chooses the same on any machine. Default: 1.2e12, about 40-50 s on 2 cores.")]
+        public double? TuneBudget { get; init; }
+
         [CommandOption("--no-cooccurrence")]
         [Description("Implicit trainer: do not count item co-occurrence into the model (related items then use the factors alone).")]
         public bool NoCooccurrence { get; init; }
@@ -262,6 +266,22 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException($"--trainer '{settings.Trainer}' is not available (expected implicit or explicit).");
         }
 
+        // Checked here, where train and evaluate both start: the budget belongs to the implicit search only.
+        if (settings.TuneBudget is { } budget)
+        {
+            if (trainerName == "explicit" || !Tunes(settings))
+            {
+                throw new UsageException(
+                    "--tune-budget sets the budget of work of the implicit trainer's choice of options; it does nothing with --trainer explicit, --no-tune or given options, so leave it out there.");
+            }
+
+            if (!(budget >= 1e9) || double.IsInfinity(budget))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"--tune-budget {budget} is not a budget the search can keep: give a number of floating-point operations from 1e9 up (the default is 1.2e12)."));
+            }
+        }
+
         if (fileKind is { } kind && (kind == FactorModelKind.Explicit) != (trainerName == "explicit"))
         {
             string fileTrainer = kind == FactorModelKind.Explicit ? "explicit" : "implicit";
@@ -299,7 +319,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         CliConsole.Out.WriteLine("Choosing options on a held-out part of the log (--no-tune, --options or any trainer option turns this off):");
         AutoTuneResult<ImplicitAlsTrainer.Options>? tuned = WithTrialProgress<ImplicitAlsTrainer.Options>(
-            progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, null, progress, token),
+            progress => AutoTuner.TuneImplicit(log, feedback, given.TrainerOptions, new AutoTuneOptions { ImplicitWorkBudget = settings.TuneBudget }, progress, token),
             t => string.Create(CultureInfo.InvariantCulture,
                 $"  trial {t.Number,2} {t.Stage,-7} factors {t.Options.NumberOfFactors,3}  regularization {t.Options.Regularization,-6:G3} alpha {t.Options.ConfidenceScale,-5:G3} NDCG@10 {t.Score:F4} at epoch {t.BestEpoch,2}/{t.EpochsRun,-2} {t.Elapsed.TotalSeconds,5:F1} s{Blends(t.Options)}"));
         if (tuned is null)

@@ -104,7 +104,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool NoTune { get; init; }
 
         [CommandOption("--tune-budget <OPS>")]
-        [Description("Implicit trainer: the most work the choice of options may do, in floating-point operations as the search counts them from the data's shape (for example 5e12); trials after the first run only the epochs it leaves, and the choice line names any it cut. Counted, not timed, so the same command chooses the same on any machine. Default: 1.2e12, about 40-50 s on 2 cores.")]
+        [Description("Implicit trainer: the most work the choice of options may do, in floating-point operations as the search counts them from the data's shape (for example 5e12); trials after the first run only the epochs it leaves, and the choice line names any it cut. Counted, not timed, so the same command chooses the same on any machine. At least 1e9; not with --trainer explicit, --no-tune or given options. Default: 1.2e12, about 40-50 s on 2 cores.")]
         public double? TuneBudget { get; init; }
 
         [CommandOption("--no-cooccurrence")]
@@ -251,7 +251,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 
     /// <summary>The trainer to use, <c>implicit</c> or <c>explicit</c>: <c>--trainer</c>, or an options file's, or implicit; an empty
-    /// <c>--options</c>, an unknown trainer and a file of the other trainer are refused.</summary>
+    /// <c>--options</c>, an unknown trainer, a file of the other trainer and a <c>--tune-budget</c> that cannot apply are refused.</summary>
     internal static string TrainerName(Settings settings)
     {
         if (settings.Options is not null && string.IsNullOrWhiteSpace(settings.Options))

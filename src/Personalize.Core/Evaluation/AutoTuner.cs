@@ -239,7 +239,7 @@ public static class AutoTuner
         double FinalExtra(ImplicitAlsTrainer.Options o) =>
             Math.Max(0, ImplicitSearchWork.Fit(o, log.Users.Count, log.Items.Count, log.Count, ImplicitMaxEpochs) - finalGrid);
         double ScoringWork(int width) => ImplicitSearchWork.Scoring(scoredUsers.Length, feedback.NumberOfItems, width);
-        void Cut(string what) => cuts.Add(what);
+        int BlendWidth(ImplicitAlsTrainer.Options o) => o.NumberOfFactors + Math.Min(o.ItemItemRank, feedback.NumberOfItems);   // a blend's scores
 
         // Whether a trial that ran to a cap of its epochs was shortened by it: whether it would have gone on (patience had not
         // stopped it); a trial that stops on its own at the cap or before is the same either way.
@@ -263,14 +263,14 @@ public static class AutoTuner
                 $"the {stage} trial at {o.NumberOfFactors} factors, regularization {o.Regularization}, alpha {o.ConfidenceScale}");
             if (epochs < ImplicitMinEpochs)
             {
-                Cut(what + ": not run");
+                cuts.Add(what + ": not run");
             }
             else
             {
                 search.Try(stage, o with { NumberOfIterations = epochs }, ImplicitMinEpochs);
                 if (epochs < o.NumberOfIterations && Shortened(search.Last, epochs))
                 {
-                    Cut(string.Create(CultureInfo.InvariantCulture, $"{what}: {epochs} of {o.NumberOfIterations} epochs"));
+                    cuts.Add(string.Create(CultureInfo.InvariantCulture, $"{what}: {epochs} of {o.NumberOfIterations} epochs"));
                 }
             }
         }
@@ -329,13 +329,12 @@ public static class AutoTuner
             // Their epochs, as many as the budget leaves after the eigenpairs and what a blend adds to the final fit.
             ImplicitAlsTrainer.Options factorsOnly = search.Best.Options with { NumberOfIterations = ImplicitMaxEpochs };
             ImplicitAlsTrainer.Options probe = factorsOnly with { ItemItemWeight = 0.35f };
-            int blendWidth = factorsOnly.NumberOfFactors + Math.Min(probe.ItemItemRank, feedback.NumberOfItems);
             int pairEpochs = ImplicitSearchWork.EpochsWithin(budget, spent, (spectrum is null ? SpectrumWork(probe) : 0) + FinalExtra(probe),
-                EpochWork(factorsOnly) + (2 * ScoringWork(blendWidth)), ImplicitMaxEpochs);
+                EpochWork(factorsOnly) + (2 * ScoringWork(BlendWidth(probe))), ImplicitMaxEpochs);
             string pairWhat = string.Create(CultureInfo.InvariantCulture, $"the item-item trials at {factorsOnly.NumberOfFactors} factors");
             if (pairEpochs < ImplicitMinEpochs)
             {
-                Cut(pairWhat + ": not run");
+                cuts.Add(pairWhat + ": not run");
             }
             else
             {
@@ -363,7 +362,7 @@ public static class AutoTuner
             }, v => atBest[v] = ((float[])users!.Clone(), (float[])items!.Clone()));
             if (pairEpochs < ImplicitMaxEpochs && search.Trials.Skip(trialsBefore).Any(t => Shortened(t, pairEpochs)))
             {
-                Cut(string.Create(CultureInfo.InvariantCulture, $"{pairWhat}: {pairEpochs} of {ImplicitMaxEpochs} epochs"));
+                cuts.Add(string.Create(CultureInfo.InvariantCulture, $"{pairWhat}: {pairEpochs} of {ImplicitMaxEpochs} epochs"));
             }
         }
 
@@ -377,11 +376,11 @@ public static class AutoTuner
             int fromPair = Array.FindIndex(pair, o => o with { NumberOfIterations = blended.NumberOfIterations } == blended);
             bool shared = fromPair >= 0 && atBest[fromPair].Users is not null;
             double BlendWork(ImplicitAlsTrainer.Options o) =>
-                FinalExtra(o) + ScoringWork(o.NumberOfFactors + Math.Min(o.ItemItemRank, feedback.NumberOfItems));
+                FinalExtra(o) + ScoringWork(BlendWidth(o));
             if (!shared && !ImplicitSearchWork.Affords(budget, spent, (blended.NumberOfIterations * EpochWork(blended)) + BlendWork(blended)))
             {
                 // The factors to blend would have to be fitted once more, and the budget left does not cover that fit.
-                Cut("the item-item blends: not run");
+                cuts.Add("the item-item blends: not run");
             }
             else
             {
@@ -396,7 +395,7 @@ public static class AutoTuner
 
                     if (!ImplicitSearchWork.Affords(budget, spent, BlendWork(o)))
                     {
-                        Cut(string.Create(CultureInfo.InvariantCulture,
+                        cuts.Add(string.Create(CultureInfo.InvariantCulture,
                             $"the item-item blend at share {o.ItemItemWeight}, item-item regularization {o.ItemItemRegularization}: not run"));
                         return;
                     }
@@ -421,50 +420,48 @@ public static class AutoTuner
         // the truncation regularizes (the sample: 0.1036 against 0.1077). Its trials blend one set of factors, so they cost the wider
         // eigenpairs, one ALS fit when the best has no blend yet, and scoring.
         ItemItemSpectrum? wideSpectrum = null;
-        ImplicitAlsTrainer.Options wideBest = search.Best.Options;
-        ImplicitAlsTrainer.Options wideStart = (wideBest.ItemItemWeight > 0 ? wideBest
-            : wideBest with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f }) with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
-        bool wideApplies = spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2
-            && feedback.NumberOfItems <= ItemItemWideMaxItems;
-
-        // The stage runs whole or not at all: its eigenpairs, a fit when the best has no blend to share factors with, its four trials'
-        // scoring and what the wider rank adds to the final fit.
-        if (wideApplies && !ImplicitSearchWork.Affords(budget, spent,
-            SpectrumWork(wideStart) + (wideBest.ItemItemWeight > 0 && fitted is not null ? 0 : wideStart.NumberOfIterations * EpochWork(wideStart))
-            + (4 * ScoringWork(wideStart.NumberOfFactors + wideStart.ItemItemRank)) + FinalExtra(wideStart)))
+        if (spectrum is not null && feedback.NumberOfItems > ImplicitAlsDefaults.ItemItemRank * 2 && feedback.NumberOfItems <= ItemItemWideMaxItems)
         {
-            Cut(string.Create(CultureInfo.InvariantCulture, $"the item-item trials at rank {wideStart.ItemItemRank}: not run"));
-            wideApplies = false;
-        }
-
-        if (wideApplies)
-        {
-            ImplicitAlsTrainer.Options best = wideBest;
-            ImplicitAlsTrainer.Options start = wideStart;
-            long wideStarted = Stopwatch.GetTimestamp();
+            ImplicitAlsTrainer.Options best = search.Best.Options;
+            ImplicitAlsTrainer.Options start = best.ItemItemWeight > 0 ? best : best with { ItemItemWeight = 0.35f, ItemItemRegularization = 100f };
+            start = start with { ItemItemRank = Math.Min(ItemItemWideRank, feedback.NumberOfItems) };
 
             // A blended best shares the factors fitted for the blends above (the item-item options do not change the ALS epochs).
-            (float[] userFactors, float[] itemFactors) = best.ItemItemWeight > 0 && fitted is { } reused
-                ? (reused.Users, reused.Items)
-                : FitFactors(start);
-            fitted = (start, userFactors, itemFactors);
-            ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start);
-            TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
-            void TryWide(ImplicitAlsTrainer.Options o)
+            bool reuses = best.ItemItemWeight > 0 && fitted is not null;
+
+            // The stage runs whole or not at all: its eigenpairs, a fit when it cannot share factors, its four trials' scoring and
+            // what the wider rank adds to the final fit.
+            if (!ImplicitSearchWork.Affords(budget, spent, SpectrumWork(start) + (reuses ? 0 : start.NumberOfIterations * EpochWork(start))
+                + (4 * ScoringWork(BlendWidth(start))) + FinalExtra(start)))
             {
-                search.TryModel("wide", o, o.NumberOfIterations,
-                    () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, wide, cancellationToken), shared);
-                shared = TimeSpan.Zero;   // the first of these trials carries the shared fit and eigenpairs
+                cuts.Add(string.Create(CultureInfo.InvariantCulture, $"the item-item trials at rank {start.ItemItemRank}: not run"));
             }
+            else
+            {
+                long wideStarted = Stopwatch.GetTimestamp();
 
-            TryWide(start);
-            TryWide(start with { ItemItemRegularization = start.ItemItemRegularization * 3 });
+                (float[] userFactors, float[] itemFactors) = reuses && fitted is { } reused
+                    ? (reused.Users, reused.Items)
+                    : FitFactors(start);
+                fitted = (start, userFactors, itemFactors);
+                ItemItemSpectrum wide = wideSpectrum = ComputeSpectrum(start);
+                TimeSpan shared = Stopwatch.GetElapsedTime(wideStarted);
+                void TryWide(ImplicitAlsTrainer.Options o)
+                {
+                    search.TryModel("wide", o, o.NumberOfIterations,
+                        () => new ImplicitAlsTrainer(o).Assemble(feedback, userFactors, itemFactors, wide, cancellationToken), shared);
+                    shared = TimeSpan.Zero;   // the first of these trials carries the shared fit and eigenpairs
+                }
 
-            // The shares around the better of those two, whether or not it beat the best so far: a wider rank often wants a smaller
-            // share (Last.fm's slice: 0.15), and these trials only score.
-            AutoTuneTrial<ImplicitAlsTrainer.Options> wider = search.BestOf(t => t.Stage == "wide");
-            TryWide(wider.Options with { ItemItemWeight = 0.15f });
-            TryWide(wider.Options with { ItemItemWeight = 0.65f });
+                TryWide(start);
+                TryWide(start with { ItemItemRegularization = start.ItemItemRegularization * 3 });
+
+                // The shares around the better of those two, whether or not it beat the best so far: a wider rank often wants a smaller
+                // share (Last.fm's slice: 0.15), and these trials only score.
+                AutoTuneTrial<ImplicitAlsTrainer.Options> wider = search.BestOf(t => t.Stage == "wide");
+                TryWide(wider.Options with { ItemItemWeight = 0.15f });
+                TryWide(wider.Options with { ItemItemWeight = 0.65f });
+            }
         }
 
         // Popularity blended into the best model, at growing shares while the last one wins by PopularityMargin: where the model knows
